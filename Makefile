@@ -1,0 +1,95 @@
+# Qorgau build. `make run` and `make check` are the two commands a user needs; both
+# install missing Debian packages first (scripts/deps.sh).
+#
+# Two builds side by side: build/release (optimised, what `make run` serves) and
+# build/asan (AddressSanitizer + UBSan, what every test runs against).
+
+CC      ?= cc
+PKGS    := libmicrohttpd jansson libsodium sqlite3 xlsxwriter libpq
+TESTPKG := cmocka
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+           -Wmissing-prototypes -Wvla -Wno-missing-field-initializers -Wno-format-truncation
+DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+TEST_LIBS  = $(shell pkg-config --libs $(TESTPKG) 2>/dev/null)
+
+REL_FLAGS  := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined
+
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/crypto/*.c src/store/*.c src/http/*.c \
+                              src/api/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+SUP_SRC  := $(sort $(wildcard tests/support/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+BB_SRC   := $(sort $(wildcard tests/blackbox/bb_*.c))
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+
+REL  := build/release
+ASAN := build/asan
+
+rel_obj  = $(patsubst %.c,$(REL)/%.o,$(1))
+asan_obj = $(patsubst %.c,$(ASAN)/%.o,$(1))
+
+UNIT_BIN := $(patsubst tests/unit/%.c,$(ASAN)/tests/%,$(UNIT_SRC))
+BB_BIN   := $(patsubst tests/blackbox/%.c,$(ASAN)/tests/%,$(BB_SRC))
+BENCH_BIN := $(patsubst bench/%.c,$(REL)/bench/%,$(BENCH_SRC))
+
+.PHONY: all deps build run check test lint clean bench
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: $(REL)/qorgau $(ASAN)/qorgau $(BENCH_BIN)
+
+$(REL)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(WARN) $(DEFS) $(REL_FLAGS) -Isrc -Itests $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(ASAN)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) -Isrc -Itests $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(REL)/qorgau: $(call rel_obj,$(LIB_SRC) $(CLI_SRC))
+	$(CC) $(REL_FLAGS) $^ -o $@ $(PKG_LIBS)
+
+$(ASAN)/qorgau: $(call asan_obj,$(LIB_SRC) $(CLI_SRC))
+	$(CC) $(ASAN_FLAGS) $^ -o $@ $(PKG_LIBS)
+
+$(ASAN)/tests/%: $(ASAN)/tests/unit/%.o $(call asan_obj,$(LIB_SRC) $(SUP_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_FLAGS) $^ -o $@ $(PKG_LIBS) $(TEST_LIBS)
+
+$(ASAN)/tests/bb_%: $(ASAN)/tests/blackbox/bb_%.o $(call asan_obj,$(LIB_SRC) $(SUP_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_FLAGS) $^ -o $@ $(PKG_LIBS) $(TEST_LIBS)
+
+$(REL)/bench/%: $(REL)/bench/%.o $(call rel_obj,$(LIB_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_FLAGS) $^ -o $@ $(PKG_LIBS)
+
+lint:
+	@scripts/lint.sh
+
+test: $(ASAN)/qorgau $(UNIT_BIN) $(BB_BIN)
+	@scripts/run-tests.sh $(ASAN) $(UNIT_BIN) $(BB_BIN)
+
+check: deps
+	@$(MAKE) --no-print-directory lint build test
+
+run: deps
+	@$(MAKE) --no-print-directory $(REL)/qorgau
+	@scripts/run-demo.sh $(REL)/qorgau
+
+bench: deps
+	@$(MAKE) --no-print-directory $(REL)/qorgau $(BENCH_BIN)
+	@bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

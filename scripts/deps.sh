@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# deps.sh — installs the Debian 12 packages Qorgau builds, tests and benchmarks with,
+# when any is missing. Called by `make run`, `make check` and `make bench`; a fresh
+# machine needs nothing installed by hand. Extra groups: `deps.sh bench`, `deps.sh browser`.
+set -euo pipefail
+
+base=(gcc make pkgconf libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev
+      libxlsxwriter-dev libpq-dev libcmocka-dev sqlite3 curl)
+bench=(wrk nginx-light)
+wanted=("${base[@]}")
+for group in "$@"; do
+    case "$group" in
+        bench) wanted+=("${bench[@]}") ;;
+        *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
+    esac
+done
+
+missing=()
+for p in "${wanted[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$p")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps.sh: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "deps.sh: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,82 @@
+/*
+ * http.h — the HTTP server seen by the rest of Qorgau.
+ *
+ * server.c is the only file that includes <microhttpd.h>. It accepts a request, caps
+ * and collects its body, rejects header values with control characters, and hands a
+ * complete http_request to one handler function; the handler fills an http_response.
+ * The adapter adds the security headers every answer carries and frees the body.
+ * Nothing here knows about JSON routes, sessions or cases.
+ */
+#ifndef QG_HTTP_H
+#define QG_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+
+#define HTTP_ADDR_MAX 64
+#define HTTP_EXTRA_HEADERS 6
+
+typedef struct {
+    const char *method;             /* "GET", "POST", ... */
+    const char *path;               /* decoded path without the query string */
+    const char *body;               /* NUL-terminated; "" when there is none */
+    size_t body_len;
+    char client_addr[HTTP_ADDR_MAX]; /* numeric peer address, for throttling only */
+    void *impl;                     /* adapter-private */
+} http_request;
+
+typedef struct {
+    char name[40];
+    char value[512];
+} http_header_pair;
+
+typedef struct {
+    int status;               /* defaults to 200 */
+    char *body;               /* malloc'ed by the handler; the adapter frees it */
+    size_t body_len;
+    const char *content_type; /* static string; defaults to application/json */
+    http_header_pair extra[HTTP_EXTRA_HEADERS]; /* e.g. Set-Cookie, Retry-After */
+    int extra_count;
+} http_response;
+
+/* Returns the value of request header name (case-insensitive), or NULL. The string
+ * belongs to the request and lives until the handler returns. */
+const char *http_header(const http_request *req, const char *name);
+
+/* Returns the decoded value of query parameter name, or NULL. Same lifetime. */
+const char *http_query(const http_request *req, const char *name);
+
+/* Returns the value of cookie name, or NULL. Same lifetime. */
+const char *http_cookie(const http_request *req, const char *name);
+
+/* Adds a response header. Returns false (and adds nothing) when the table is full
+ * or the value holds a control character. */
+bool http_add_header(http_response *resp, const char *name, const char *value);
+
+typedef void (*http_handler_fn)(void *ctx, const http_request *req, http_response *resp);
+
+typedef struct {
+    const char *bind_addr; /* numeric IPv4, e.g. "127.0.0.1" */
+    unsigned port;         /* 0 picks a free port (see http_server_port) */
+    unsigned threads;      /* worker threads in the pool */
+    size_t max_body;       /* larger bodies are answered 413 without calling handler */
+    unsigned timeout_s;    /* idle connection timeout */
+} http_config;
+
+typedef struct http_server http_server;
+
+/* Starts serving in background threads; each complete request calls handler(ctx, ...)
+ * on a worker thread. On success *out is the running server, stopped and freed with
+ * http_server_stop. Fails with QG_EIO when the address cannot be bound. */
+qg_code http_server_start(const http_config *cfg, http_handler_fn handler, void *ctx,
+                          http_server **out, qg_error *err);
+
+/* Returns the port the server listens on (useful after asking for port 0). */
+unsigned http_server_port(const http_server *srv);
+
+/* Stops accepting, waits for running handlers and frees the server. NULL is allowed. */
+void http_server_stop(http_server *srv);
+
+#endif

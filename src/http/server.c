@@ -1,0 +1,656 @@
+/*
+ * server.c — the libmicrohttpd adapter behind http.h; the only file that includes
+ * <microhttpd.h>.
+ *
+ * One request goes through three kinds of access-handler call:
+ *   1. the first call (headers parsed): allocate per-request state and vet the request
+ *      (path, header values, declared Content-Length). A rejected request is answered
+ *      here, which makes libmicrohttpd close the connection afterwards: we never read
+ *      or trust the rest of a request we refused.
+ *   2. upload calls: append the body to a buffer capped at max_body. Past the cap the
+ *      buffer is wiped and dropped, and further data is discarded (up to DRAIN_MAX,
+ *      then the connection is cut).
+ *   3. the final call (*upload_data_size == 0): call the handler, answer.
+ * libmicrohttpd 0.9.75 closes the connection when an answer is queued on the first
+ * call, so accepted requests are always answered on the final call (keep-alive).
+ *
+ * Nothing here logs request data: libmicrohttpd's own messages go to stderr as their
+ * format strings, every argument replaced by "?".
+ *
+ * Request bodies are wiped before they are freed, and so are response bodies (freed
+ * by libmicrohttpd through owned_buf_free once sent).
+ */
+#include "http/http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define POOL_BYTES (64u * 1024u)          /* per-connection memory: headers, buffers */
+#define DRAIN_MAX (1024u * 1024u)         /* excess body bytes discarded before hanging up */
+#define BODY_HARD_MAX ((size_t)1 << 30)   /* largest max_body a config may ask for */
+#define DEFAULT_TIMEOUT_S 30u
+#define MAX_THREADS 1024u
+#define BODY_FIRST_CAP 1024u              /* first buffer size when the length is unknown */
+#define ERROR_JSON_MAX 320
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    http_handler_fn handler;
+    void *ctx;
+    size_t max_body;
+    unsigned port;
+};
+
+typedef enum { REQ_OK = 0, REQ_TOO_LARGE } req_verdict;
+
+typedef struct {
+    req_verdict verdict;
+    char *body;     /* NUL-terminated when not NULL */
+    size_t len;
+    size_t cap;
+    size_t dropped; /* bytes discarded after the body went over the cap */
+} req_state;
+
+/* Returned by the URI log callback for a raw URI with control characters; the first
+ * access-handler call sees it in *req_cls. Never freed: it is not allocated. */
+static char bad_uri_marker;
+
+static const char *const security_headers[][2] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"Cache-Control", "no-store"},
+    {"Referrer-Policy", "no-referrer"},
+    {"X-Frame-Options", "DENY"},
+    {"Content-Security-Policy",
+     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"},
+};
+
+#define SECURITY_HEADER_COUNT (sizeof security_headers / sizeof security_headers[0])
+
+/* ---- small checks ------------------------------------------------------------ */
+
+static bool is_ctl(unsigned char c, bool allow_tab)
+{
+    if (c == '\t')
+        return !allow_tab;
+    return c < 0x20 || c == 0x7f;
+}
+
+static bool has_ctl(const char *s, size_t n, bool allow_tab)
+{
+    for (size_t i = 0; i < n; i++)
+        if (is_ctl((unsigned char)s[i], allow_tab))
+            return true;
+    return false;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* True when the raw (still percent-encoded) URI holds a control character, either
+ * as a byte or as an escape such as %00 or %0A. */
+static bool raw_uri_bad(const char *uri)
+{
+    for (const char *p = uri; *p; p++) {
+        if (is_ctl((unsigned char)*p, false))
+            return true;
+        if (p[0] == '%' && hex_value(p[1]) >= 0 && hex_value(p[2]) >= 0) {
+            int c = hex_value(p[1]) * 16 + hex_value(p[2]);
+            if (is_ctl((unsigned char)c, false))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* True when the decoded path is acceptable: starts with '/', no control chars. */
+static bool path_ok(const char *url)
+{
+    return url && url[0] == '/' && !has_ctl(url, strlen(url), false);
+}
+
+static enum MHD_Result check_value(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
+{
+    bool *bad = cls;
+    (void)kind;
+    if ((key && has_ctl(key, key_size, false)) ||
+        (value && has_ctl(value, value_size, true))) {
+        *bad = true;
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* True when a header (or trailer) of this kind holds a control character. Sizes come
+ * from libmicrohttpd, so an embedded NUL counts as a control character too. */
+static bool values_bad(struct MHD_Connection *conn, enum MHD_ValueKind kind)
+{
+    bool bad = false;
+    MHD_get_connection_values_n(conn, kind, check_value, &bad);
+    return bad;
+}
+
+/* ---- buffers ----------------------------------------------------------------- */
+
+static void wipe_free(void *p, size_t n)
+{
+    if (!p)
+        return;
+    explicit_bzero(p, n);
+    free(p);
+}
+
+typedef struct {
+    void *data;
+    size_t len;
+} owned_buf;
+
+static void owned_buf_free(void *cls)
+{
+    owned_buf *b = cls;
+    wipe_free(b->data, b->len);
+    free(b);
+}
+
+static void state_drop_body(req_state *st)
+{
+    wipe_free(st->body, st->cap);
+    st->body = NULL;
+    st->len = st->cap = 0;
+}
+
+/* Grows st->body to hold at least need bytes (need <= limit), doubling but never
+ * past limit; the old buffer is wiped. Keeps the NUL terminator. */
+static bool state_reserve(req_state *st, size_t need, size_t limit)
+{
+    if (need <= st->cap)
+        return true;
+    size_t cap = st->cap ? st->cap * 2 : BODY_FIRST_CAP;
+    if (cap > limit)
+        cap = limit;
+    if (cap < need)
+        cap = need;
+    char *p = malloc(cap);
+    if (!p)
+        return false;
+    if (st->body)
+        memcpy(p, st->body, st->len);
+    p[st->len] = '\0';
+    wipe_free(st->body, st->cap);
+    st->body = p;
+    st->cap = cap;
+    return true;
+}
+
+/* Appends n bytes; false when the body would pass max (or memory runs out). */
+static bool state_append(req_state *st, const char *data, size_t n, size_t max)
+{
+    if (n > max - st->len)
+        return false;
+    if (!state_reserve(st, st->len + n + 1, max + 1))
+        return false;
+    memcpy(st->body + st->len, data, n);
+    st->len += n;
+    st->body[st->len] = '\0';
+    return true;
+}
+
+/* ---- answers ----------------------------------------------------------------- */
+
+static bool add_all_headers(struct MHD_Response *r, const http_response *resp)
+{
+    for (size_t i = 0; i < SECURITY_HEADER_COUNT; i++)
+        if (MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]) !=
+            MHD_YES)
+            return false;
+    const char *type = resp->content_type ? resp->content_type
+                                          : "application/json; charset=utf-8";
+    if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type) != MHD_YES)
+        return false;
+    int n = resp->extra_count;
+    if (n < 0 || n > HTTP_EXTRA_HEADERS)
+        return false;
+    for (int i = 0; i < n; i++)
+        if (MHD_add_response_header(r, resp->extra[i].name, resp->extra[i].value) !=
+            MHD_YES)
+            return false;
+    return true;
+}
+
+/* Wraps resp->body (taking ownership) in a libmicrohttpd response; NULL on failure,
+ * in which case the body has been freed. */
+static struct MHD_Response *make_response(http_response *resp)
+{
+    char *body = resp->body;
+    size_t len = body ? resp->body_len : 0;
+    resp->body = NULL;
+    if (len == 0) {
+        free(body);
+        return MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    }
+    owned_buf *owner = malloc(sizeof *owner);
+    if (!owner) {
+        wipe_free(body, len);
+        return NULL;
+    }
+    owner->data = body;
+    owner->len = len;
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer_with_free_callback_cls(len, body, owned_buf_free,
+                                                               owner);
+    if (!r)
+        owned_buf_free(owner);
+    return r;
+}
+
+/* Queues resp on conn (freeing its body in every case). MHD_NO closes the connection. */
+static enum MHD_Result send_answer(struct MHD_Connection *conn, http_response *resp)
+{
+    int status = resp->status ? resp->status : 200;
+    if (status < 100 || status > 599)
+        status = 500;
+    struct MHD_Response *r = make_response(resp);
+    if (!r)
+        return MHD_NO;
+    enum MHD_Result ok = MHD_NO;
+    if (add_all_headers(r, resp))
+        ok = MHD_queue_response(conn, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+/* Answers with the JSON error body {"error":{"code","message","field"}}. The message
+ * and field are constants of this file (no quotes to escape, no request data). */
+static enum MHD_Result send_error(struct MHD_Connection *conn, const qg_error *e)
+{
+    http_response resp = {0};
+    resp.status = qg_code_http_status(e->code);
+    char *json = malloc(ERROR_JSON_MAX);
+    if (!json)
+        return MHD_NO;
+    int n = snprintf(json, ERROR_JSON_MAX,
+                     "{\"error\":{\"code\":\"%s\",\"message\":\"%s\",\"field\":\"%s\"}}",
+                     qg_code_name(e->code), e->message, e->field);
+    if (n < 0 || n >= ERROR_JSON_MAX) {
+        free(json);
+        return MHD_NO;
+    }
+    resp.body = json;
+    resp.body_len = (size_t)n;
+    return send_answer(conn, &resp);
+}
+
+static enum MHD_Result send_too_large(struct MHD_Connection *conn, size_t max)
+{
+    qg_error e;
+    qg_fail(&e, QG_ETOOLARGE, "body", "request body exceeds %zu bytes", max);
+    return send_error(conn, &e);
+}
+
+static enum MHD_Result send_invalid(struct MHD_Connection *conn, const char *field,
+                                    const char *message)
+{
+    qg_error e;
+    qg_fail(&e, QG_EINVAL, field, "%s", message);
+    return send_error(conn, &e);
+}
+
+/* ---- request phases ---------------------------------------------------------- */
+
+static void client_addr_text(struct MHD_Connection *conn, char *out, size_t size)
+{
+    out[0] = '\0';
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    const void *src = NULL;
+    if (sa->sa_family == AF_INET)
+        src = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+    else if (sa->sa_family == AF_INET6)
+        src = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+    if (!src || !inet_ntop(sa->sa_family, src, out, (socklen_t)size))
+        out[0] = '\0';
+}
+
+/* Parses the declared Content-Length; false when there is none (or it is garbage,
+ * which libmicrohttpd has already refused). */
+static bool declared_length(struct MHD_Connection *conn, unsigned long long *out)
+{
+    const char *v =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (!v)
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (end == v || errno == ERANGE) {
+        *out = ULLONG_MAX;
+        return true;
+    }
+    *out = n;
+    return true;
+}
+
+/* First call: vet the request and set up its state. Rejections are answered now. */
+static enum MHD_Result begin_request(http_server *srv, struct MHD_Connection *conn,
+                                     const char *url, void **req_cls)
+{
+    bool uri_bad = *req_cls == &bad_uri_marker;
+    req_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return MHD_NO;
+    *req_cls = st;
+    if (uri_bad || !path_ok(url))
+        return send_invalid(conn, "path", "request path is not valid");
+    if (values_bad(conn, MHD_HEADER_KIND))
+        return send_invalid(conn, "header", "request header holds a control character");
+    unsigned long long declared;
+    if (declared_length(conn, &declared)) {
+        if (declared > srv->max_body)
+            return send_too_large(conn, srv->max_body);
+        if (declared > 0 && !state_reserve(st, (size_t)declared + 1, srv->max_body + 1))
+            return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* Upload call: keep the data while it fits, otherwise discard it. */
+static enum MHD_Result take_upload(http_server *srv, req_state *st, const char *data,
+                                   size_t n)
+{
+    if (st->verdict == REQ_OK && !state_append(st, data, n, srv->max_body)) {
+        st->verdict = REQ_TOO_LARGE;
+        state_drop_body(st);
+    }
+    if (st->verdict == REQ_TOO_LARGE) {
+        st->dropped += n;
+        if (st->dropped > DRAIN_MAX)
+            return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* Final call: hand the complete request to the handler and answer. */
+static enum MHD_Result finish_request(http_server *srv, struct MHD_Connection *conn,
+                                      const char *url, const char *method, req_state *st)
+{
+    if (st->verdict == REQ_TOO_LARGE)
+        return send_too_large(conn, srv->max_body);
+    if (values_bad(conn, MHD_FOOTER_KIND))
+        return send_invalid(conn, "header", "request trailer holds a control character");
+    http_request req = {0};
+    req.method = method;
+    req.path = url;
+    req.body = st->body ? st->body : "";
+    req.body_len = st->len;
+    req.impl = conn;
+    client_addr_text(conn, req.client_addr, sizeof req.client_addr);
+    http_response resp = {0};
+    srv->handler(srv->ctx, &req, &resp);
+    state_drop_body(st);
+    return send_answer(conn, &resp);
+}
+
+/* ---- libmicrohttpd callbacks ------------------------------------------------- */
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **req_cls)
+{
+    http_server *srv = cls;
+    (void)version;
+    if (*req_cls == NULL || *req_cls == &bad_uri_marker)
+        return begin_request(srv, conn, url, req_cls);
+    req_state *st = *req_cls;
+    if (*upload_data_size != 0) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        return take_upload(srv, st, upload_data, n);
+    }
+    return finish_request(srv, conn, url, method, st);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    req_state *st = *req_cls;
+    *req_cls = NULL;
+    if (!st || (void *)st == (void *)&bad_uri_marker)
+        return;
+    state_drop_body(st);
+    free(st);
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)conn;
+    return (uri == NULL || raw_uri_bad(uri)) ? &bad_uri_marker : NULL;
+}
+
+/* Length of the printf conversion at fmt (which starts with '%'). */
+static size_t conversion_length(const char *fmt)
+{
+    size_t n = 1;
+    while (fmt[n] && strchr("#0- +'.*123456789hlLqjzt", fmt[n]))
+        n++;
+    return fmt[n] ? n + 1 : n;
+}
+
+/* Prints libmicrohttpd's message template with every argument replaced by "?": the
+ * arguments may be request data. */
+static void on_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    (void)ap;
+    flockfile(stderr);
+    fputs("qorgau: http: ", stderr);
+    while (*fmt) {
+        if (fmt[0] == '%' && fmt[1] == '%') {
+            fputc('%', stderr);
+            fmt += 2;
+        } else if (fmt[0] == '%') {
+            fputc('?', stderr);
+            fmt += conversion_length(fmt);
+        } else {
+            if (*fmt != '\n')
+                fputc(*fmt, stderr);
+            fmt++;
+        }
+    }
+    fputc('\n', stderr);
+    funlockfile(stderr);
+}
+
+/* ---- public API -------------------------------------------------------------- */
+
+const char *http_header(const http_request *req, const char *name)
+{
+    if (!req || !req->impl || !name)
+        return NULL;
+    return MHD_lookup_connection_value(req->impl, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(const http_request *req, const char *name)
+{
+    if (!req || !req->impl || !name)
+        return NULL;
+    return MHD_lookup_connection_value(req->impl, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_cookie(const http_request *req, const char *name)
+{
+    if (!req || !req->impl || !name)
+        return NULL;
+    return MHD_lookup_connection_value(req->impl, MHD_COOKIE_KIND, name);
+}
+
+static bool header_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c <= 0x20 || c >= 0x7f || c == ':')
+            return false;
+    }
+    return true;
+}
+
+bool http_add_header(http_response *resp, const char *name, const char *value)
+{
+    if (!resp || !name || !value)
+        return false;
+    if (resp->extra_count < 0 || resp->extra_count >= HTTP_EXTRA_HEADERS)
+        return false;
+    size_t nlen = strlen(name), vlen = strlen(value);
+    http_header_pair *slot = &resp->extra[resp->extra_count];
+    if (nlen >= sizeof slot->name || vlen >= sizeof slot->value)
+        return false;
+    if (!header_name_ok(name) || has_ctl(value, vlen, false))
+        return false;
+    memcpy(slot->name, name, nlen + 1);
+    memcpy(slot->value, value, vlen + 1);
+    resp->extra_count++;
+    return true;
+}
+
+typedef union {
+    struct sockaddr sa;
+    struct sockaddr_in v4;
+    struct sockaddr_in6 v6;
+} bind_addr;
+
+/* Fills addr from numeric text and port; false when the text is not an address. */
+static bool parse_bind(const char *text, unsigned port, bind_addr *addr, bool *v6)
+{
+    memset(addr, 0, sizeof *addr);
+    *v6 = false;
+    if (!text || port > 65535)
+        return false;
+    if (inet_pton(AF_INET, text, &addr->v4.sin_addr) == 1) {
+        addr->v4.sin_family = AF_INET;
+        addr->v4.sin_port = htons((uint16_t)port);
+        return true;
+    }
+    if (inet_pton(AF_INET6, text, &addr->v6.sin6_addr) == 1) {
+        addr->v6.sin6_family = AF_INET6;
+        addr->v6.sin6_port = htons((uint16_t)port);
+        *v6 = true;
+        return true;
+    }
+    return false;
+}
+
+static qg_code check_config(const http_config *cfg, http_handler_fn handler,
+                            qg_error *err)
+{
+    if (!cfg || !handler)
+        return qg_fail(err, QG_EINVAL, "config", "server configuration missing");
+    if (cfg->max_body > BODY_HARD_MAX)
+        return qg_fail(err, QG_EINVAL, "max_body", "max_body over %zu bytes",
+                       BODY_HARD_MAX);
+    if (cfg->threads > MAX_THREADS)
+        return qg_fail(err, QG_EINVAL, "threads", "more than %u threads", MAX_THREADS);
+    return QG_OK;
+}
+
+static struct MHD_Daemon *start_daemon(http_server *srv, const http_config *cfg,
+                                       const bind_addr *addr, bool v6)
+{
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+#ifdef __linux__
+    flags |= MHD_USE_EPOLL;
+#else
+    flags |= MHD_USE_AUTO;
+#endif
+    if (v6)
+        flags |= MHD_USE_IPv6;
+    unsigned threads = cfg->threads ? cfg->threads : 1;
+    unsigned timeout = cfg->timeout_s ? cfg->timeout_s : DEFAULT_TIMEOUT_S;
+    /* A pool of one thread draws a warning: then the array stays empty. */
+    struct MHD_OptionItem pool[] = {
+        {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads,
+         NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    /* The logger must come first or libmicrohttpd logs earlier options itself. */
+    return MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv,
+        MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr->sa,
+        MHD_OPTION_ARRAY, pool,
+        MHD_OPTION_CONNECTION_TIMEOUT, timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_BYTES,
+        MHD_OPTION_STRICT_FOR_CLIENT, 1,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_END);
+}
+
+qg_code http_server_start(const http_config *cfg, http_handler_fn handler, void *ctx,
+                          http_server **out, qg_error *err)
+{
+    *out = NULL;
+    qg_code rc = check_config(cfg, handler, err);
+    if (rc != QG_OK)
+        return rc;
+    bind_addr addr;
+    bool v6;
+    if (!parse_bind(cfg->bind_addr, cfg->port, &addr, &v6))
+        return qg_fail(err, QG_EINVAL, "bind_addr", "not a numeric address and port");
+    http_server *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    srv->handler = handler;
+    srv->ctx = ctx;
+    srv->max_body = cfg->max_body;
+    srv->daemon = start_daemon(srv, cfg, &addr, v6);
+    if (!srv->daemon) {
+        free(srv);
+        return qg_fail(err, QG_EIO, "bind_addr", "cannot listen on the address");
+    }
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : cfg->port;
+    *out = srv;
+    return QG_OK;
+}
+
+unsigned http_server_port(const http_server *srv)
+{
+    return srv ? srv->port : 0;
+}
+
+void http_server_stop(http_server *srv)
+{
+    if (!srv)
+        return;
+    MHD_stop_daemon(srv->daemon);
+    free(srv);
+}

@@ -1,0 +1,15 @@
+/*
+ * schema.h — the versioned migrations of the Qorgau database. Migration n (1-based)
+ * brings a database from version n-1 to n; they are applied in order by db_migrate
+ * and never edited once released: a change is a new migration.
+ */
+#ifndef QG_SCHEMA_H
+#define QG_SCHEMA_H
+
+/* Returns the number of migrations, which is the current schema version. */
+int schema_migration_count(void);
+
+/* Returns the SQL of migration n (1..count). The string is static. */
+const char *schema_migration(int n);
+
+#endif

@@ -1,0 +1,325 @@
+/* account.c — organisations and users (see account.h). */
+#include "core/account.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/policy.h"
+#include "core/session.h"
+#include "core/vocab.h"
+
+static qg_code require(const qg_actor *actor, qg_action action, qg_error *err)
+{
+    if (policy_decide(actor, action, NULL) != POLICY_ALLOW)
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+    return QG_OK;
+}
+
+/* Returns true when s is valid UTF-8 with no control characters. */
+static bool clean_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int extra = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2
+                  : (*p & 0xF8) == 0xF0 ? 3 : -1;
+        if (extra < 0 || (extra == 0 && (*p < 0x20 || *p == 0x7F)))
+            return false;
+        if (extra == 1 && *p < 0xC2)
+            return false;
+        p++;
+        for (int i = 0; i < extra; i++, p++)
+            if ((*p & 0xC0) != 0x80)
+                return false;
+    }
+    return true;
+}
+
+qg_code account_check_text(const char *text, size_t max, const char *field, qg_error *err)
+{
+    if (!text || !*text)
+        return qg_fail(err, QG_EINVAL, field, "is required");
+    if (strlen(text) > max)
+        return qg_fail(err, QG_EINVAL, field, "is longer than %zu bytes", max);
+    if (!clean_utf8(text))
+        return qg_fail(err, QG_EINVAL, field, "must be UTF-8 text without control characters");
+    return QG_OK;
+}
+
+qg_code account_check_login(const char *login, const char *field, qg_error *err)
+{
+    size_t n = login ? strlen(login) : 0;
+    if (n < 3 || n > QG_LOGIN_MAX)
+        return qg_fail(err, QG_EINVAL, field, "must be 3 to %d characters", QG_LOGIN_MAX);
+    for (size_t i = 0; i < n; i++) {
+        char ch = login[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-'))
+            return qg_fail(err, QG_EINVAL, field, "may hold only a-z, 0-9, '.', '_' and '-'");
+    }
+    return QG_OK;
+}
+
+typedef struct {
+    qg_app *app;
+    const qg_actor *actor;
+    const char *name, *type, *region;
+    int64_t id;
+} org_job;
+
+static qg_code insert_org(db *conn, void *arg, qg_error *err)
+{
+    org_job *j = arg;
+    char now[21];
+    db_now_iso(now);
+    db_stmt *st = db_prepare(conn,
+                             "INSERT INTO orgs (name, type, region, created_at) VALUES (?, ?, ?, ?)"
+                             " RETURNING id",
+                             err);
+    if (!st)
+        return err->code;
+    db_bind_text(st, 1, j->name);
+    db_bind_text(st, 2, j->type);
+    db_bind_text(st, 3, j->region);
+    db_bind_text(st, 4, now);
+    int rc = db_step(st, err);
+    if (rc == 1)
+        j->id = db_col_int(st, 0);
+    db_done(st);
+    if (rc < 0)
+        return err->code == QG_ECONFLICT
+                   ? qg_fail(err, QG_ECONFLICT, "name", "an organisation with this name exists")
+                   : err->code;
+    char object[32];
+    snprintf(object, sizeof object, "org:%lld", (long long)j->id);
+    json_t *detail = json_pack("{s:s, s:s}", "type", j->type, "region", j->region);
+    qg_code c = audit_append(conn, j->app->keys, j->actor, "org.create", object, detail, err);
+    json_decref(detail);
+    return c;
+}
+
+qg_code org_create(qg_app *app, const qg_actor *actor, const char *name, const char *type,
+                   const char *region, int64_t *id, qg_error *err)
+{
+    qg_code c = require(actor, ACT_ORG_MANAGE, err);
+    if (c == QG_OK)
+        c = account_check_text(name, QG_ORG_NAME_MAX, "name", err);
+    if (c != QG_OK)
+        return c;
+    if (!type || !vocab_has(&VOCAB_ORG_TYPE, type))
+        return qg_fail(err, QG_EINVAL, "type", "is not a known organisation type");
+    if (!region || !vocab_has(&VOCAB_REGION, region))
+        return qg_fail(err, QG_EINVAL, "region", "is not a known region");
+    org_job j = {.app = app, .actor = actor, .name = name, .type = type, .region = region};
+    c = writer_run(app->writer, insert_org, &j, err);
+    if (c == QG_OK)
+        *id = j.id;
+    return c;
+}
+
+/* Runs a SELECT whose rows become objects built by row_fn; returns a new array. */
+static json_t *select_array(qg_app *app, const char *sql, int64_t param,
+                            json_t *(*row_fn)(db_stmt *), qg_error *err)
+{
+    db *conn = db_pool_acquire(app->readers);
+    json_t *list = NULL;
+    db_stmt *st = db_prepare(conn, sql, err);
+    if (st) {
+        db_bind_int(st, 1, param);
+        list = json_array();
+        int rc;
+        while ((rc = db_step(st, err)) == 1)
+            json_array_append_new(list, row_fn(st));
+        db_done(st);
+        if (rc < 0) {
+            json_decref(list);
+            list = NULL;
+        }
+    }
+    db_pool_release(app->readers, conn);
+    return list;
+}
+
+static json_t *org_row(db_stmt *st)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0), "name",
+                     db_col_text(st, 1), "type", db_col_text(st, 2), "region",
+                     db_col_text(st, 3), "created_at", db_col_text(st, 4));
+}
+
+json_t *org_list(qg_app *app, const qg_actor *actor, qg_error *err)
+{
+    if (require(actor, ACT_ORG_LIST, err) != QG_OK)
+        return NULL;
+    return select_array(app,
+                        "SELECT id, name, type, region, created_at FROM orgs WHERE id > ? ORDER BY id",
+                        0, org_row, err);
+}
+
+typedef struct {
+    qg_app *app;
+    const qg_actor *actor;
+    int64_t org_id;
+    const char *login, *role;
+    const char *pw_hash;
+    int64_t id;
+} user_job;
+
+static qg_code org_exists(db *conn, int64_t org_id, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "SELECT 1 FROM orgs WHERE id = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, org_id);
+    int rc = db_step(st, err);
+    db_done(st);
+    if (rc < 0)
+        return err->code;
+    return rc == 1 ? QG_OK : qg_fail(err, QG_EINVAL, "org", "no such organisation");
+}
+
+static qg_code insert_user(db *conn, void *arg, qg_error *err)
+{
+    user_job *j = arg;
+    qg_code c = org_exists(conn, j->org_id, err);
+    if (c != QG_OK)
+        return c;
+    char now[21];
+    db_now_iso(now);
+    db_stmt *st = db_prepare(conn,
+                             "INSERT INTO users (org_id, login, role, pw_hash, created_at, pw_changed_at)"
+                             " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                             err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, j->org_id);
+    db_bind_text(st, 2, j->login);
+    db_bind_text(st, 3, j->role);
+    db_bind_text(st, 4, j->pw_hash);
+    db_bind_text(st, 5, now);
+    db_bind_text(st, 6, now);
+    int rc = db_step(st, err);
+    if (rc == 1)
+        j->id = db_col_int(st, 0);
+    db_done(st);
+    if (rc < 0)
+        return err->code == QG_ECONFLICT ? qg_fail(err, QG_ECONFLICT, "login", "this login is taken")
+                                         : err->code;
+    char object[32];
+    snprintf(object, sizeof object, "user:%lld", (long long)j->id);
+    json_t *detail = json_pack("{s:I, s:s}", "org_id", (json_int_t)j->org_id, "role", j->role);
+    c = audit_append(conn, j->app->keys, j->actor, "user.create", object, detail, err);
+    json_decref(detail);
+    return c;
+}
+
+qg_code user_create(qg_app *app, const qg_actor *actor, int64_t org_id, const char *login,
+                    const char *role, const char *password, int64_t *id, qg_error *err)
+{
+    qg_code c = require(actor, ACT_USER_MANAGE, err);
+    if (c == QG_OK)
+        c = account_check_login(login, "login", err);
+    if (c != QG_OK)
+        return c;
+    if (role_from_code(role) == ROLE_NONE)
+        return qg_fail(err, QG_EINVAL, "role", "is not a known role");
+    if (org_id <= 0)
+        return qg_fail(err, QG_EINVAL, "org", "must be an organisation id");
+    char hash[QG_PWHASH_MAX];
+    c = crypto_password_hash(password, hash, err);
+    if (c != QG_OK)
+        return c;
+    user_job j = {.app = app, .actor = actor, .org_id = org_id, .login = login, .role = role,
+                  .pw_hash = hash};
+    c = writer_run(app->writer, insert_user, &j, err);
+    if (c == QG_OK)
+        *id = j.id;
+    return c;
+}
+
+static json_t *user_row(db_stmt *st)
+{
+    return json_pack("{s:I, s:I, s:s, s:s, s:b, s:s}", "id", (json_int_t)db_col_int(st, 0),
+                     "org_id", (json_int_t)db_col_int(st, 1), "login", db_col_text(st, 2),
+                     "role", db_col_text(st, 3), "disabled", (int)db_col_int(st, 4),
+                     "created_at", db_col_text(st, 5));
+}
+
+json_t *user_list(qg_app *app, const qg_actor *actor, qg_error *err)
+{
+    if (require(actor, ACT_USER_LIST, err) != QG_OK)
+        return NULL;
+    if (actor->role == ROLE_SUPERVISOR)
+        return select_array(app,
+                            "SELECT id, org_id, login, role, disabled, created_at FROM users"
+                            " WHERE org_id = ? ORDER BY id",
+                            actor->org_id, user_row, err);
+    return select_array(app,
+                        "SELECT id, org_id, login, role, disabled, created_at FROM users"
+                        " WHERE id > ? ORDER BY id",
+                        0, user_row, err);
+}
+
+typedef struct {
+    qg_app *app;
+    const qg_actor *actor;
+    const char *login;
+    const char *pw_hash; /* NULL: disable instead */
+} change_job;
+
+static qg_code change_user(db *conn, void *arg, qg_error *err)
+{
+    change_job *j = arg;
+    char now[21];
+    db_now_iso(now);
+    db_stmt *st = j->pw_hash
+        ? db_prepare(conn, "UPDATE users SET pw_hash = ?, pw_changed_at = ? WHERE login = ? RETURNING id", err)
+        : db_prepare(conn, "UPDATE users SET disabled = 1 WHERE login = ? RETURNING id", err);
+    if (!st)
+        return err->code;
+    int i = 1;
+    if (j->pw_hash) {
+        db_bind_text(st, i++, j->pw_hash);
+        db_bind_text(st, i++, now);
+    }
+    db_bind_text(st, i, j->login);
+    int rc = db_step(st, err);
+    int64_t id = rc == 1 ? db_col_int(st, 0) : 0;
+    db_done(st);
+    if (rc < 0)
+        return err->code;
+    if (rc == 0)
+        return qg_fail(err, QG_ENOTFOUND, "login", "no such user");
+    qg_code c = session_drop_user(conn, id, err);
+    if (c != QG_OK)
+        return c;
+    char object[32];
+    snprintf(object, sizeof object, "user:%lld", (long long)id);
+    return audit_append(conn, j->app->keys, j->actor, j->pw_hash ? "user.passwd" : "user.disable",
+                        object, NULL, err);
+}
+
+qg_code user_disable(qg_app *app, const qg_actor *actor, const char *login, qg_error *err)
+{
+    qg_code c = require(actor, ACT_USER_MANAGE, err);
+    if (c == QG_OK)
+        c = account_check_login(login, "login", err);
+    if (c != QG_OK)
+        return c;
+    change_job j = {.app = app, .actor = actor, .login = login};
+    return writer_run(app->writer, change_user, &j, err);
+}
+
+qg_code user_set_password(qg_app *app, const qg_actor *actor, const char *login,
+                          const char *password, qg_error *err)
+{
+    qg_code c = require(actor, ACT_USER_MANAGE, err);
+    if (c == QG_OK)
+        c = account_check_login(login, "login", err);
+    if (c != QG_OK)
+        return c;
+    char hash[QG_PWHASH_MAX];
+    if ((c = crypto_password_hash(password, hash, err)) != QG_OK)
+        return c;
+    change_job j = {.app = app, .actor = actor, .login = login, .pw_hash = hash};
+    return writer_run(app->writer, change_user, &j, err);
+}

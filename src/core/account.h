@@ -1,0 +1,48 @@
+/*
+ * account.h — organisations and user accounts: creating, listing, disabling and
+ * changing passwords. Every change is checked by the policy and audited.
+ */
+#ifndef QG_ACCOUNT_H
+#define QG_ACCOUNT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/actor.h"
+#include "core/app.h"
+
+#define QG_ORG_NAME_MAX 200
+
+/* Creates an organisation. type and region are vocabulary codes. On success *id is
+ * the new id. Errors name the field: QG_EINVAL for a bad value, QG_ECONFLICT for a
+ * name already in use, QG_EFORBIDDEN for a role that may not. */
+qg_code org_create(qg_app *app, const qg_actor *actor, const char *name, const char *type,
+                   const char *region, int64_t *id, qg_error *err);
+
+/* Returns every organisation as a new JSON array the caller owns, or NULL (err). */
+json_t *org_list(qg_app *app, const qg_actor *actor, qg_error *err);
+
+/* Creates a user in organisation org_id with role and password (checked for length
+ * and hashed with argon2id). *id is the new id. Login: 3–64 characters of a-z, 0-9,
+ * '.', '_', '-'. */
+qg_code user_create(qg_app *app, const qg_actor *actor, int64_t org_id, const char *login,
+                    const char *role, const char *password, int64_t *id, qg_error *err);
+
+/* Returns users as a new JSON array (no password hashes): all of them for an admin or
+ * the system, the actor's organisation for a supervisor. */
+json_t *user_list(qg_app *app, const qg_actor *actor, qg_error *err);
+
+/* Disables the user with this login and ends their sessions. */
+qg_code user_disable(qg_app *app, const qg_actor *actor, const char *login, qg_error *err);
+
+/* Sets a new password for the user with this login and ends their sessions. */
+qg_code user_set_password(qg_app *app, const qg_actor *actor, const char *login,
+                          const char *password, qg_error *err);
+
+/* Validates a login name; field names it in the error. */
+qg_code account_check_login(const char *login, const char *field, qg_error *err);
+
+/* Validates a free-text name: 1..max bytes of valid UTF-8 without control characters. */
+qg_code account_check_text(const char *text, size_t max, const char *field, qg_error *err);
+
+#endif

@@ -1,0 +1,913 @@
+/* case.c — the case service (see case.h). */
+#include "core/case.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/case_input.h"
+#include "core/child_code.h"
+#include "core/iin.h"
+#include "core/policy.h"
+
+#define CODE_TRIES 5
+
+/* The text columns of a case, in the order of CASE_COLUMNS. */
+static const char *const text_fields[] = {"sex", "citizenship", "region", "identified_on",
+                                          "stage", "status"};
+#define TEXT_FIELDS 6
+
+#define CASE_COLUMNS                                                                          \
+    "c.id, c.code, c.org_id, c.created_by, c.sex, c.citizenship, c.region, c.identified_on,"  \
+    " c.stage, c.status, c.age_at_identification, c.birth_year, c.created_at, c.updated_at," \
+    " c.version, EXISTS (SELECT 1 FROM case_personal p WHERE p.case_id = c.id),"             \
+    " (SELECT count(*) FROM case_assignments a WHERE a.case_id = c.id),"                     \
+    " EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ?)"
+
+typedef struct {
+    int64_t id, org_id, created_by, version;
+    char code[QG_CODE_SIZE];
+    json_t *fields; /* non-identifying fields as JSON, owned */
+    char created_at[21], updated_at[21];
+    bool has_personal;
+    case_facts facts;
+} case_row;
+
+static void row_free(case_row *r) { json_decref(r->fields); }
+
+static json_t *nullable_int(db_stmt *st, int i)
+{
+    return db_col_null(st, i) ? json_null() : json_integer(db_col_int(st, i));
+}
+
+static json_t *nullable_text(db_stmt *st, int i)
+{
+    return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i));
+}
+
+static void read_row(db_stmt *st, case_row *r)
+{
+    r->id = db_col_int(st, 0);
+    snprintf(r->code, sizeof r->code, "%s", db_col_text(st, 1));
+    r->org_id = db_col_int(st, 2);
+    r->created_by = db_col_int(st, 3);
+    r->fields = json_object();
+    for (int i = 0; i < TEXT_FIELDS; i++)
+        json_object_set_new(r->fields, text_fields[i], nullable_text(st, 4 + i));
+    json_object_set_new(r->fields, "age_at_identification", nullable_int(st, 10));
+    json_object_set_new(r->fields, "birth_year", nullable_int(st, 11));
+    snprintf(r->created_at, sizeof r->created_at, "%s", db_col_text(st, 12));
+    snprintf(r->updated_at, sizeof r->updated_at, "%s", db_col_text(st, 13));
+    r->version = db_col_int(st, 14);
+    r->has_personal = db_col_int(st, 15) != 0;
+    r->facts = (case_facts){.org_id = r->org_id, .created_by = r->created_by,
+                            .assigned_count = (int)db_col_int(st, 16),
+                            .actor_assigned = db_col_int(st, 17) != 0};
+}
+
+/* Loads the case with canonical code; QG_ENOTFOUND when there is none. */
+static qg_code load_case(db *conn, const char *code, const qg_actor *actor, case_row *r,
+                         qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "SELECT " CASE_COLUMNS " FROM cases c WHERE c.code = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, actor->user_id);
+    db_bind_text(st, 2, code);
+    int rc = db_step(st, err);
+    if (rc == 1)
+        read_row(st, r);
+    db_done(st);
+    if (rc < 0)
+        return err->code;
+    return rc == 1 ? QG_OK : qg_fail(err, QG_ENOTFOUND, "code", "no such case");
+}
+
+static qg_code not_visible(qg_error *err) { return qg_fail(err, QG_ENOTFOUND, "code", "no such case"); }
+
+/* Role check before any lookup (403), then the code's form (400). */
+static qg_code precheck(const qg_actor *actor, qg_action action, const char *code_in,
+                        char code[QG_CODE_SIZE], qg_error *err)
+{
+    if (policy_decide(actor, action, NULL) != POLICY_ALLOW)
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+    return child_code_parse(code_in, "code", code, err);
+}
+
+/* Loads a case and applies the policy for action; QG_ENOTFOUND when hidden. */
+static qg_code load_visible(db *conn, const qg_actor *actor, qg_action action, const char *code,
+                            case_row *r, qg_error *err)
+{
+    qg_code c = load_case(conn, code, actor, r, err);
+    if (c != QG_OK)
+        return c;
+    policy_verdict v = policy_decide(actor, action, &r->facts);
+    if (v == POLICY_ALLOW)
+        return QG_OK;
+    row_free(r);
+    r->fields = NULL;
+    return v == POLICY_HIDE ? not_visible(err)
+                            : qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+}
+
+static json_t *managers_json(db *conn, int64_t case_id, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn,
+                             "SELECT u.id, u.login, a.assigned_at FROM case_assignments a"
+                             " JOIN users u ON u.id = a.user_id WHERE a.case_id = ? ORDER BY a.assigned_at, u.id",
+                             err);
+    if (!st)
+        return NULL;
+    db_bind_int(st, 1, case_id);
+    json_t *list = json_array();
+    while (db_step(st, err) == 1)
+        json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "user_id",
+                                              (json_int_t)db_col_int(st, 0), "login",
+                                              db_col_text(st, 1), "assigned_at", db_col_text(st, 2)));
+    db_done(st);
+    return list;
+}
+
+/* The public view of a case: code, organisation, fields, times, version. */
+static json_t *row_json(const case_row *r)
+{
+    json_t *o = json_deep_copy(r->fields);
+    json_object_set_new(o, "code", json_string(r->code));
+    json_object_set_new(o, "org_id", json_integer(r->org_id));
+    json_object_set_new(o, "has_personal", json_boolean(r->has_personal));
+    json_object_set_new(o, "created_at", json_string(r->created_at));
+    json_object_set_new(o, "updated_at", json_string(r->updated_at));
+    json_object_set_new(o, "version", json_integer(r->version));
+    return o;
+}
+
+static json_t *full_json(db *conn, const case_row *r, qg_error *err)
+{
+    json_t *o = row_json(r);
+    json_t *managers = managers_json(conn, r->id, err);
+    json_object_set_new(o, "case_managers", managers ? managers : json_array());
+    return o;
+}
+
+static void personal_ad(int64_t case_id, char *out, size_t size)
+{
+    snprintf(out, size, "qorgau:case:%lld:personal", (long long)case_id);
+}
+
+/* Seals personal and stores it for case_id, replacing what was there. */
+static qg_code store_personal(db *conn, const qg_keys *keys, int64_t case_id, json_t *personal,
+                              qg_error *err)
+{
+    char ad[64], now[21];
+    personal_ad(case_id, ad, sizeof ad);
+    char *plain = json_dumps(personal, JSON_COMPACT);
+    if (!plain)
+        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    unsigned char *sealed = NULL;
+    size_t sealed_len = 0, plain_len = strlen(plain);
+    qg_code c = crypto_seal(keys, ad, plain, plain_len, &sealed, &sealed_len, err);
+    crypto_free_plain(plain, plain_len);
+    if (c != QG_OK)
+        return c;
+    db_now_iso(now);
+    db_stmt *st = db_prepare(conn,
+                             "INSERT INTO case_personal (case_id, sealed, updated_at) VALUES (?, ?, ?)"
+                             " ON CONFLICT (case_id) DO UPDATE SET sealed = excluded.sealed,"
+                             " updated_at = excluded.updated_at",
+                             err);
+    if (st) {
+        db_bind_int(st, 1, case_id);
+        db_bind_blob(st, 2, sealed, sealed_len);
+        db_bind_text(st, 3, now);
+        c = db_run(st, err);
+    } else {
+        c = err->code;
+    }
+    free(sealed);
+    return c;
+}
+
+/* Decrypts the personal part of case_id into *out ({} when none). */
+static qg_code load_personal(db *conn, const qg_keys *keys, int64_t case_id, json_t **out,
+                             qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "SELECT sealed FROM case_personal WHERE case_id = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, case_id);
+    int rc = db_step(st, err);
+    qg_code c = rc < 0 ? err->code : QG_OK;
+    *out = NULL;
+    if (rc == 1) {
+        char ad[64], *plain = NULL;
+        size_t len = 0, plain_len = 0;
+        const void *sealed = db_col_blob(st, 0, &len);
+        personal_ad(case_id, ad, sizeof ad);
+        c = crypto_open(keys, ad, sealed, len, &plain, &plain_len, err);
+        if (c == QG_OK) {
+            *out = json_loads(plain, JSON_REJECT_DUPLICATES, NULL);
+            crypto_free_plain(plain, plain_len);
+            if (!*out)
+                c = qg_fail(err, QG_ECRYPTO, "personal", "stored personal data is damaged");
+        }
+    } else if (rc == 0) {
+        *out = json_object();
+    }
+    db_done(st);
+    return c;
+}
+
+static void iin_hash_of(const qg_keys *keys, json_t *personal, char out[QG_HASH_HEX], bool *has)
+{
+    const char *iin = json_string_value(json_object_get(personal, "iin"));
+    *has = iin != NULL;
+    if (iin)
+        crypto_lookup_hash(keys, "iin", iin, out);
+}
+
+/* Finds another case holding the same IIN hash; fills *dup and returns QG_OK with
+ * dup->id = 0 when there is none. */
+static qg_code find_duplicate(db *conn, const qg_actor *actor, const char *hash, int64_t self_id,
+                              case_row *dup, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "SELECT " CASE_COLUMNS " FROM cases c WHERE c.iin_hash = ? AND c.id <> ?", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, actor->user_id);
+    db_bind_text(st, 2, hash);
+    db_bind_int(st, 3, self_id);
+    int rc = db_step(st, err);
+    memset(dup, 0, sizeof *dup);
+    if (rc == 1)
+        read_row(st, dup);
+    db_done(st);
+    return rc < 0 ? err->code : QG_OK;
+}
+
+/* Describes a duplicate for the user: its code if they may see it, else its owner. */
+static json_t *duplicate_json(const qg_actor *actor, const case_row *dup)
+{
+    json_t *existing = policy_decide(actor, ACT_CASE_READ, &dup->facts) == POLICY_ALLOW
+                           ? json_pack("{s:s}", "code", dup->code)
+                           : json_pack("{s:I}", "org_id", (json_int_t)dup->org_id);
+    return json_pack("{s:o}", "existing", existing);
+}
+
+static qg_code audit_duplicate(db *conn, const qg_keys *keys, const qg_actor *actor,
+                               const case_row *dup, qg_error *err)
+{
+    json_t *detail = json_pack("{s:s}", "attempt", "create_or_update_with_registered_iin");
+    qg_code c = audit_append(conn, keys, actor, "case.duplicate_iin", dup->code, detail, err);
+    json_decref(detail);
+    return c;
+}
+
+static void bind_fields(db_stmt *st, json_t *fields, int first)
+{
+    for (int i = 0; i < TEXT_FIELDS; i++)
+        db_bind_text(st, first + i, json_string_value(json_object_get(fields, text_fields[i])));
+    json_t *age = json_object_get(fields, "age_at_identification");
+    json_t *year = json_object_get(fields, "birth_year");
+    if (json_is_integer(age))
+        db_bind_int(st, first + TEXT_FIELDS, json_integer_value(age));
+    if (json_is_integer(year))
+        db_bind_int(st, first + TEXT_FIELDS + 1, json_integer_value(year));
+}
+
+static qg_code code_taken(db *conn, const char *code, bool *taken, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "SELECT 1 FROM cases WHERE code = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_text(st, 1, code);
+    int rc = db_step(st, err);
+    db_done(st);
+    *taken = rc == 1;
+    return rc < 0 ? err->code : QG_OK;
+}
+
+static qg_code fresh_code(db *conn, char code[QG_CODE_SIZE], qg_error *err)
+{
+    for (int i = 0; i < CODE_TRIES; i++) {
+        bool taken = false;
+        child_code_new(code);
+        qg_code c = code_taken(conn, code, &taken, err);
+        if (c != QG_OK || !taken)
+            return c;
+    }
+    return qg_fail(err, QG_EDB, NULL, "could not draw an unused case code");
+}
+
+static qg_code set_iin_hash(db *conn, int64_t case_id, const char *hash, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "UPDATE cases SET iin_hash = ? WHERE id = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_text(st, 1, hash);
+    db_bind_int(st, 2, case_id);
+    return db_run(st, err);
+}
+
+static qg_code insert_assignment(db *conn, int64_t case_id, int64_t user_id, int64_t by,
+                                 qg_error *err)
+{
+    char now[21];
+    db_now_iso(now);
+    db_stmt *st = db_prepare(conn,
+                             "INSERT INTO case_assignments (case_id, user_id, assigned_by, assigned_at)"
+                             " VALUES (?, ?, ?, ?)",
+                             err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, case_id);
+    db_bind_int(st, 2, user_id);
+    if (by)
+        db_bind_int(st, 3, by);
+    else
+        db_bind_null(st, 3);
+    db_bind_text(st, 4, now);
+    return db_run(st, err);
+}
+
+typedef struct {
+    qg_app *app;
+    const qg_actor *actor;
+    json_t *fields;   /* validated non-identifying fields */
+    json_t *personal; /* validated, may be NULL */
+    int64_t org_id;
+    json_t *result;   /* the new case, or the duplicate description */
+    bool duplicate;
+} create_job;
+
+static qg_code insert_case_row(db *conn, create_job *j, const char *code, int64_t *id, qg_error *err)
+{
+    char now[21];
+    db_now_iso(now);
+    db_stmt *st = db_prepare(conn,
+                             "INSERT INTO cases (sex, citizenship, region, identified_on, stage, status,"
+                             " age_at_identification, birth_year, code, org_id, created_by,"
+                             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                             " RETURNING id",
+                             err);
+    if (!st)
+        return err->code;
+    bind_fields(st, j->fields, 1);
+    db_bind_text(st, 9, code);
+    db_bind_int(st, 10, j->org_id);
+    if (j->actor->user_id)
+        db_bind_int(st, 11, j->actor->user_id);
+    else
+        db_bind_null(st, 11);
+    db_bind_text(st, 12, now);
+    db_bind_text(st, 13, now);
+    int rc = db_step(st, err);
+    if (rc == 1)
+        *id = db_col_int(st, 0);
+    db_done(st);
+    return rc == 1 ? QG_OK : rc < 0 ? err->code : qg_fail(err, QG_EDB, NULL, "case was not stored");
+}
+
+/* Everything after the duplicate check: row, personal part, assignment, audit. */
+static qg_code create_case_rows(db *conn, create_job *j, const char *iin_hash, qg_error *err)
+{
+    char code[QG_CODE_SIZE];
+    int64_t id = 0;
+    qg_code c = fresh_code(conn, code, err);
+    if (c == QG_OK)
+        c = insert_case_row(conn, j, code, &id, err);
+    if (c == QG_OK && iin_hash)
+        c = set_iin_hash(conn, id, iin_hash, err);
+    if (c == QG_OK && j->personal)
+        c = store_personal(conn, j->app->keys, id, j->personal, err);
+    if (c == QG_OK && j->actor->role == ROLE_CASE_MANAGER) /* who opens it, manages it */
+        c = insert_assignment(conn, id, j->actor->user_id, j->actor->user_id, err);
+    if (c != QG_OK)
+        return c;
+    json_t *detail = json_pack("{s:I, s:b}", "org_id", (json_int_t)j->org_id, "personal",
+                               j->personal != NULL);
+    c = audit_append(conn, j->app->keys, j->actor, "case.create", code, detail, err);
+    json_decref(detail);
+    if (c != QG_OK)
+        return c;
+    case_row r = {0};
+    c = load_case(conn, code, j->actor, &r, err);
+    if (c == QG_OK)
+        j->result = full_json(conn, &r, err);
+    row_free(&r);
+    return c;
+}
+
+static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
+{
+    create_job *j = arg;
+    char hash[QG_HASH_HEX];
+    bool has_iin = false;
+    if (j->personal)
+        iin_hash_of(j->app->keys, j->personal, hash, &has_iin);
+    if (has_iin) {
+        case_row dup;
+        qg_code c = find_duplicate(conn, j->actor, hash, 0, &dup, err);
+        if (c != QG_OK)
+            return c;
+        if (dup.id) {
+            j->duplicate = true;
+            j->result = duplicate_json(j->actor, &dup);
+            c = audit_duplicate(conn, j->app->keys, j->actor, &dup, err);
+            row_free(&dup);
+            return c;
+        }
+    }
+    return create_case_rows(conn, j, has_iin ? hash : NULL, err);
+}
+
+static const char *const create_extra[] = {"personal", "org_id", NULL};
+
+/* Validates a create body into fields (new object) and personal (borrowed or NULL). */
+static qg_code prepare_create(const qg_actor *actor, json_t *body, create_job *j, qg_error *err)
+{
+    qg_code c = case_input_check_fields(body, create_extra, err);
+    if (c != QG_OK)
+        return c;
+    json_t *org = json_object_get(body, "org_id");
+    if (org && actor->role != ROLE_SYSTEM)
+        return qg_fail(err, QG_EINVAL, "org_id", "is set from your account and cannot be given");
+    if (org && (!json_is_integer(org) || json_integer_value(org) <= 0))
+        return qg_fail(err, QG_EINVAL, "org_id", "must be an organisation id");
+    j->org_id = org ? json_integer_value(org) : actor->org_id;
+    j->personal = json_object_get(body, "personal");
+    if (j->personal && (c = case_input_check_personal(j->personal, err)) != QG_OK)
+        return c;
+    j->fields = json_deep_copy(body);
+    json_object_del(j->fields, "personal");
+    json_object_del(j->fields, "org_id");
+    char today[11];
+    case_input_today(today);
+    if (!json_is_string(json_object_get(j->fields, "identified_on")))
+        json_object_set_new(j->fields, "identified_on", json_string(today));
+    if (!json_is_string(json_object_get(j->fields, "stage")))
+        json_object_set_new(j->fields, "stage", json_string("identification"));
+    json_object_set_new(j->fields, "status", json_string("open"));
+    return j->personal ? case_input_reconcile(j->fields, j->personal, err) : QG_OK;
+}
+
+qg_code case_create(qg_app *app, const qg_actor *actor, json_t *body, json_t **out, qg_error *err)
+{
+    *out = NULL;
+    if (policy_decide(actor, ACT_CASE_CREATE, NULL) != POLICY_ALLOW)
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not open cases");
+    create_job j = {.app = app, .actor = actor};
+    qg_code c = prepare_create(actor, body, &j, err);
+    if (c == QG_OK)
+        c = writer_run(app->writer, create_in_tx, &j, err);
+    json_decref(j.fields);
+    if (c != QG_OK) {
+        json_decref(j.result);
+        return c;
+    }
+    *out = j.result;
+    if (j.duplicate)
+        return qg_fail(err, QG_ECONFLICT, "personal.iin",
+                       "a child with this IIN is already registered; no second case was created");
+    return QG_OK;
+}
+
+static const char *const list_sql[] = {
+    [SCOPE_ALL] = "SELECT " CASE_COLUMNS " FROM cases c WHERE ? >= 0 AND (? = 0 OR c.id < ?)"
+                  " AND (? IS NULL OR c.stage = ?) AND (? IS NULL OR c.status = ?)"
+                  " ORDER BY c.id DESC LIMIT ?",
+    [SCOPE_ORG] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.org_id = ? AND (? = 0 OR c.id < ?)"
+                  " AND (? IS NULL OR c.stage = ?) AND (? IS NULL OR c.status = ?)"
+                  " ORDER BY c.id DESC LIMIT ?",
+    [SCOPE_ASSIGNED] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.id IN"
+                       " (SELECT case_id FROM case_assignments WHERE user_id = ?)"
+                       " AND (? = 0 OR c.id < ?) AND (? IS NULL OR c.stage = ?)"
+                       " AND (? IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
+    [SCOPE_OPENED_UNASSIGNED] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.created_by = ?"
+                                " AND NOT EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id)"
+                                " AND (? = 0 OR c.id < ?) AND (? IS NULL OR c.stage = ?)"
+                                " AND (? IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
+};
+
+static int64_t scope_param(case_scope scope, const qg_actor *actor)
+{
+    return scope == SCOPE_ORG ? actor->org_id : scope == SCOPE_ALL ? 0 : actor->user_id;
+}
+
+static void bind_list(db_stmt *st, case_scope scope, const qg_actor *actor, const case_query *q)
+{
+    db_bind_int(st, 1, actor->user_id);
+    db_bind_int(st, 2, scope_param(scope, actor));
+    db_bind_int(st, 3, q->before_id);
+    db_bind_int(st, 4, q->before_id);
+    db_bind_text(st, 5, q->stage);
+    db_bind_text(st, 6, q->stage);
+    db_bind_text(st, 7, q->status);
+    db_bind_text(st, 8, q->status);
+    db_bind_int(st, 9, q->limit);
+}
+
+static qg_code check_query(const case_query *q, qg_error *err)
+{
+    if (q->limit < 1 || q->limit > CASE_LIST_MAX)
+        return qg_fail(err, QG_EINVAL, "limit", "must be from 1 to %d", CASE_LIST_MAX);
+    if (q->before_id < 0)
+        return qg_fail(err, QG_EINVAL, "before", "must be a case position from an earlier page");
+    json_t *probe = json_object();
+    if (q->stage)
+        json_object_set_new(probe, "stage", json_string(q->stage));
+    qg_code c = case_input_check_fields(probe, NULL, err);
+    json_decref(probe);
+    if (c == QG_OK && q->status && strcmp(q->status, "open") != 0 && strcmp(q->status, "closed") != 0)
+        c = qg_fail(err, QG_EINVAL, "status", "must be open or closed");
+    return c;
+}
+
+qg_code case_list(qg_app *app, const qg_actor *actor, const case_query *q, json_t **out,
+                  qg_error *err)
+{
+    *out = NULL;
+    case_scope scope = policy_case_scope(actor);
+    if (scope == SCOPE_NONE)
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not list cases");
+    qg_code c = check_query(q, err);
+    if (c != QG_OK)
+        return c;
+    db *conn = db_pool_acquire(app->readers);
+    db_stmt *st = db_prepare(conn, list_sql[scope], err);
+    if (!st) {
+        db_pool_release(app->readers, conn);
+        return err->code;
+    }
+    bind_list(st, scope, actor, q);
+    json_t *cases = json_array();
+    int64_t last = 0;
+    int rc, n = 0;
+    while ((rc = db_step(st, err)) == 1) {
+        case_row r;
+        read_row(st, &r);
+        json_array_append_new(cases, row_json(&r));
+        last = r.id;
+        n++;
+        row_free(&r);
+    }
+    db_done(st);
+    db_pool_release(app->readers, conn);
+    if (rc < 0) {
+        json_decref(cases);
+        return err->code;
+    }
+    *out = json_pack("{s:o, s:o}", "cases", cases, "next_before",
+                     n == q->limit ? json_integer(last) : json_null());
+    return QG_OK;
+}
+
+qg_code case_get(qg_app *app, const qg_actor *actor, const char *code_in, json_t **out, qg_error *err)
+{
+    char code[QG_CODE_SIZE];
+    *out = NULL;
+    qg_code c = precheck(actor, ACT_CASE_READ, code_in, code, err);
+    if (c != QG_OK)
+        return c;
+    db *conn = db_pool_acquire(app->readers);
+    case_row r = {0};
+    c = load_visible(conn, actor, ACT_CASE_READ, code, &r, err);
+    if (c == QG_OK)
+        *out = full_json(conn, &r, err);
+    row_free(&r);
+    db_pool_release(app->readers, conn);
+    return c;
+}
+
+typedef struct {
+    qg_app *app;
+    const qg_actor *actor;
+    const char *code;
+    json_t *input;   /* patch, personal data, or NULL */
+    int64_t user_id; /* for assignments */
+    json_t *result;
+    bool duplicate;
+} case_job;
+
+static qg_code write_fields(db *conn, int64_t id, json_t *fields, qg_error *err)
+{
+    char now[21];
+    db_now_iso(now);
+    db_stmt *st = db_prepare(conn,
+                             "UPDATE cases SET sex = ?, citizenship = ?, region = ?, identified_on = ?,"
+                             " stage = ?, status = ?, age_at_identification = ?, birth_year = ?,"
+                             " updated_at = ?, version = version + 1 WHERE id = ?",
+                             err);
+    if (!st)
+        return err->code;
+    bind_fields(st, fields, 1);
+    db_bind_text(st, 9, now);
+    db_bind_int(st, 10, id);
+    return db_run(st, err);
+}
+
+static qg_code check_version(json_t *patch, int64_t stored, qg_error *err)
+{
+    json_t *v = json_object_get(patch, "version");
+    if (!v)
+        return QG_OK;
+    if (!json_is_integer(v))
+        return qg_fail(err, QG_EINVAL, "version", "must be the version number you read");
+    if (json_integer_value(v) != stored)
+        return qg_fail(err, QG_ECONFLICT, "version", "the case was changed by someone else; reload it");
+    return QG_OK;
+}
+
+/* Merges patch into the stored fields and checks the result against personal data. */
+static qg_code merged_fields(db *conn, case_job *j, case_row *r, json_t **merged, qg_error *err)
+{
+    *merged = json_deep_copy(r->fields);
+    const char *key;
+    json_t *v;
+    json_object_foreach(j->input, key, v) {
+        if (strcmp(key, "version") != 0)
+            json_object_set(*merged, key, v);
+    }
+    if (!r->has_personal)
+        return QG_OK;
+    json_t *personal = NULL;
+    qg_code c = load_personal(conn, j->app->keys, r->id, &personal, err);
+    if (c == QG_OK)
+        c = case_input_reconcile(*merged, personal, err);
+    json_decref(personal);
+    return c;
+}
+
+static json_t *changed_names(json_t *obj, const char *skip)
+{
+    json_t *names = json_array();
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v) {
+        if (!skip || strcmp(key, skip) != 0)
+            json_array_append_new(names, json_string(key));
+    }
+    return names;
+}
+
+static qg_code audit_case(db *conn, case_job *j, const char *action, json_t *detail, qg_error *err)
+{
+    qg_code c = audit_append(conn, j->app->keys, j->actor, action, j->code, detail, err);
+    json_decref(detail);
+    return c;
+}
+
+static qg_code reload_result(db *conn, case_job *j, qg_error *err)
+{
+    case_row r = {0};
+    qg_code c = load_case(conn, j->code, j->actor, &r, err);
+    if (c == QG_OK)
+        j->result = full_json(conn, &r, err);
+    row_free(&r);
+    return c;
+}
+
+static qg_code update_in_tx(db *conn, void *arg, qg_error *err)
+{
+    case_job *j = arg;
+    case_row r = {0};
+    json_t *merged = NULL;
+    qg_code c = load_visible(conn, j->actor, ACT_CASE_UPDATE, j->code, &r, err);
+    if (c == QG_OK)
+        c = check_version(j->input, r.version, err);
+    if (c == QG_OK)
+        c = merged_fields(conn, j, &r, &merged, err);
+    if (c == QG_OK)
+        c = write_fields(conn, r.id, merged, err);
+    if (c == QG_OK)
+        c = audit_case(conn, j, "case.update", json_pack("{s:o}", "fields", changed_names(j->input, "version")), err);
+    if (c == QG_OK)
+        c = reload_result(conn, j, err);
+    json_decref(merged);
+    row_free(&r);
+    return c;
+}
+
+static const char *const update_extra[] = {"version", NULL};
+
+qg_code case_update(qg_app *app, const qg_actor *actor, const char *code_in, json_t *patch,
+                    json_t **out, qg_error *err)
+{
+    char code[QG_CODE_SIZE];
+    *out = NULL;
+    qg_code c = precheck(actor, ACT_CASE_UPDATE, code_in, code, err);
+    if (c == QG_OK)
+        c = case_input_check_fields(patch, update_extra, err);
+    if (c != QG_OK)
+        return c;
+    case_job j = {.app = app, .actor = actor, .code = code, .input = patch};
+    c = writer_run(app->writer, update_in_tx, &j, err);
+    if (c == QG_OK)
+        *out = j.result;
+    else
+        json_decref(j.result);
+    return c;
+}
+
+static qg_code personal_read_in_tx(db *conn, void *arg, qg_error *err)
+{
+    case_job *j = arg;
+    case_row r = {0};
+    qg_code c = load_visible(conn, j->actor, ACT_PERSONAL_READ, j->code, &r, err);
+    if (c == QG_OK)
+        c = load_personal(conn, j->app->keys, r.id, &j->result, err);
+    if (c == QG_OK)
+        c = audit_case(conn, j, "personal.read", NULL, err);
+    row_free(&r);
+    return c;
+}
+
+qg_code case_personal_get(qg_app *app, const qg_actor *actor, const char *code_in, json_t **out,
+                          qg_error *err)
+{
+    char code[QG_CODE_SIZE];
+    *out = NULL;
+    qg_code c = precheck(actor, ACT_PERSONAL_READ, code_in, code, err);
+    if (c != QG_OK)
+        return c;
+    /* A write job: the audit entry and the read happen together or not at all. */
+    case_job j = {.app = app, .actor = actor, .code = code};
+    c = writer_run(app->writer, personal_read_in_tx, &j, err);
+    if (c == QG_OK)
+        *out = j.result;
+    else
+        json_decref(j.result);
+    return c;
+}
+
+/* IIN hash for the new personal data: checks duplicates; NULL hash clears it. */
+static qg_code replace_iin(db *conn, case_job *j, const case_row *r, qg_error *err)
+{
+    char hash[QG_HASH_HEX];
+    bool has = false;
+    iin_hash_of(j->app->keys, j->input, hash, &has);
+    if (has) {
+        case_row dup;
+        qg_code c = find_duplicate(conn, j->actor, hash, r->id, &dup, err);
+        if (c != QG_OK)
+            return c;
+        if (dup.id) {
+            j->duplicate = true;
+            j->result = duplicate_json(j->actor, &dup);
+            c = audit_duplicate(conn, j->app->keys, j->actor, &dup, err);
+            row_free(&dup);
+            return c;
+        }
+    }
+    return set_iin_hash(conn, r->id, has ? hash : NULL, err);
+}
+
+static qg_code personal_write_in_tx(db *conn, void *arg, qg_error *err)
+{
+    case_job *j = arg;
+    case_row r = {0};
+    json_t *fields = NULL;
+    qg_code c = load_visible(conn, j->actor, ACT_PERSONAL_UPDATE, j->code, &r, err);
+    if (c == QG_OK) {
+        fields = json_deep_copy(r.fields);
+        c = case_input_reconcile(fields, j->input, err);
+    }
+    if (c == QG_OK)
+        c = replace_iin(conn, j, &r, err);
+    if (c == QG_OK && !j->duplicate)
+        c = write_fields(conn, r.id, fields, err);
+    if (c == QG_OK && !j->duplicate)
+        c = store_personal(conn, j->app->keys, r.id, j->input, err);
+    if (c == QG_OK && !j->duplicate)
+        c = audit_case(conn, j, "personal.update", json_pack("{s:o}", "fields", changed_names(j->input, NULL)), err);
+    json_decref(fields);
+    row_free(&r);
+    return c;
+}
+
+qg_code case_personal_put(qg_app *app, const qg_actor *actor, const char *code_in, json_t *personal,
+                          qg_error *err)
+{
+    char code[QG_CODE_SIZE];
+    qg_code c = precheck(actor, ACT_PERSONAL_UPDATE, code_in, code, err);
+    if (c == QG_OK)
+        c = case_input_check_personal(personal, err);
+    if (c != QG_OK)
+        return c;
+    case_job j = {.app = app, .actor = actor, .code = code, .input = personal};
+    c = writer_run(app->writer, personal_write_in_tx, &j, err);
+    json_decref(j.result);
+    if (c == QG_OK && j.duplicate)
+        return qg_fail(err, QG_ECONFLICT, "personal.iin",
+                       "a child with this IIN is already registered in another case");
+    return c;
+}
+
+/* The assignee must be an enabled case manager of the case's organisation. */
+static qg_code check_assignee(db *conn, int64_t user_id, int64_t org_id, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "SELECT org_id, role, disabled FROM users WHERE id = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, user_id);
+    int rc = db_step(st, err);
+    qg_code c = QG_OK;
+    if (rc < 0)
+        c = err->code;
+    else if (rc == 0)
+        c = qg_fail(err, QG_EINVAL, "user_id", "no such user");
+    else if (strcmp(db_col_text(st, 1), "case_manager") != 0)
+        c = qg_fail(err, QG_EINVAL, "user_id", "is not a case manager");
+    else if (db_col_int(st, 2))
+        c = qg_fail(err, QG_EINVAL, "user_id", "is disabled");
+    else if (db_col_int(st, 0) != org_id)
+        c = qg_fail(err, QG_EINVAL, "user_id", "belongs to another organisation");
+    db_done(st);
+    return c;
+}
+
+static qg_code assigned_already(db *conn, int64_t case_id, int64_t user_id, bool *yes, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "SELECT 1 FROM case_assignments WHERE case_id = ? AND user_id = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, case_id);
+    db_bind_int(st, 2, user_id);
+    int rc = db_step(st, err);
+    db_done(st);
+    *yes = rc == 1;
+    return rc < 0 ? err->code : QG_OK;
+}
+
+static qg_code assign_in_tx(db *conn, void *arg, qg_error *err)
+{
+    case_job *j = arg;
+    case_row r = {0};
+    bool already = false;
+    qg_code c = load_visible(conn, j->actor, ACT_CASE_ASSIGN, j->code, &r, err);
+    if (c == QG_OK)
+        c = check_assignee(conn, j->user_id, r.org_id, err);
+    if (c == QG_OK)
+        c = assigned_already(conn, r.id, j->user_id, &already, err);
+    if (c == QG_OK && already)
+        c = qg_fail(err, QG_ECONFLICT, "user_id", "is already a case manager of this case");
+    if (c == QG_OK && r.facts.assigned_count >= CASE_MANAGERS_MAX)
+        c = qg_fail(err, QG_ECONFLICT, "user_id",
+                    "a child has at most two case managers (manual L1979); unassign one first");
+    if (c == QG_OK)
+        c = insert_assignment(conn, r.id, j->user_id, j->actor->user_id, err);
+    if (c == QG_OK)
+        c = audit_case(conn, j, "case.assign", json_pack("{s:I}", "user_id", (json_int_t)j->user_id), err);
+    if (c == QG_OK)
+        c = reload_result(conn, j, err);
+    row_free(&r);
+    return c;
+}
+
+static qg_code unassign_in_tx(db *conn, void *arg, qg_error *err)
+{
+    case_job *j = arg;
+    case_row r = {0};
+    qg_code c = load_visible(conn, j->actor, ACT_CASE_ASSIGN, j->code, &r, err);
+    db_stmt *st = c == QG_OK ? db_prepare(conn, "DELETE FROM case_assignments WHERE case_id = ? AND user_id = ?", err) : NULL;
+    if (c == QG_OK && !st)
+        c = err->code;
+    if (c == QG_OK) {
+        db_bind_int(st, 1, r.id);
+        db_bind_int(st, 2, j->user_id);
+        c = db_run(st, err);
+    }
+    if (c == QG_OK && db_changes(conn) == 0)
+        c = qg_fail(err, QG_ENOTFOUND, "user_id", "is not a case manager of this case");
+    if (c == QG_OK)
+        c = audit_case(conn, j, "case.unassign", json_pack("{s:I}", "user_id", (json_int_t)j->user_id), err);
+    row_free(&r);
+    return c;
+}
+
+static qg_code run_assignment(qg_app *app, const qg_actor *actor, const char *code_in,
+                              int64_t user_id, write_fn fn, qg_error *err)
+{
+    char code[QG_CODE_SIZE];
+    qg_code c = precheck(actor, ACT_CASE_ASSIGN, code_in, code, err);
+    if (c != QG_OK)
+        return c;
+    if (user_id <= 0)
+        return qg_fail(err, QG_EINVAL, "user_id", "must be a user id");
+    case_job j = {.app = app, .actor = actor, .code = code, .user_id = user_id};
+    c = writer_run(app->writer, fn, &j, err);
+    json_decref(j.result);
+    return c;
+}
+
+qg_code case_assign(qg_app *app, const qg_actor *actor, const char *code, int64_t user_id,
+                    qg_error *err)
+{
+    return run_assignment(app, actor, code, user_id, assign_in_tx, err);
+}
+
+qg_code case_unassign(qg_app *app, const qg_actor *actor, const char *code, int64_t user_id,
+                      qg_error *err)
+{
+    return run_assignment(app, actor, code, user_id, unassign_in_tx, err);
+}

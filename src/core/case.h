@@ -1,0 +1,70 @@
+/*
+ * case.h — a child's case: creating, listing, reading and changing its
+ * non-identifying fields, reading and replacing its encrypted personal part, and
+ * assigning its case managers.
+ *
+ * Every call asks the policy first. A case the actor may not see is QG_ENOTFOUND, the
+ * same answer as a case that does not exist. Every change and every read of personal
+ * data is audited in the same transaction as the change itself. Lists never carry
+ * personal data.
+ */
+#ifndef QG_CASE_H
+#define QG_CASE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/actor.h"
+#include "core/app.h"
+
+#define CASE_MANAGERS_MAX 2 /* one, or at most two, case managers per child (L1979) */
+#define CASE_LIST_MAX 200
+
+/* Creates a case from body: non-identifying fields plus an optional "personal"
+ * object. On success *out is the new case (caller owns). When the IIN belongs to a
+ * child already registered, nothing is created, the attempt is audited and the result
+ * is QG_ECONFLICT (field "personal.iin") with *out = {"existing": {"code": ...}} when
+ * the actor may see that case, or {"existing": {"org_id": ...}} when not. */
+qg_code case_create(qg_app *app, const qg_actor *actor, json_t *body, json_t **out, qg_error *err);
+
+typedef struct {
+    int limit;          /* 1..CASE_LIST_MAX */
+    int64_t before_id;  /* 0 = newest first from the top; else cases older than this */
+    const char *stage;  /* NULL = any */
+    const char *status; /* NULL = any */
+} case_query;
+
+/* Lists the cases the actor may see, newest first, without personal data. *out is
+ * {"cases": [...], "next_before": id|null}; caller owns it. */
+qg_code case_list(qg_app *app, const qg_actor *actor, const case_query *q, json_t **out,
+                  qg_error *err);
+
+/* Reads one case's non-identifying fields and case managers. *out caller-owned. */
+qg_code case_get(qg_app *app, const qg_actor *actor, const char *code, json_t **out, qg_error *err);
+
+/* Changes non-identifying fields (a JSON merge: null clears an optional field).
+ * "version", when given, must equal the stored version (else QG_ECONFLICT, field
+ * "version"). *out is the updated case. */
+qg_code case_update(qg_app *app, const qg_actor *actor, const char *code, json_t *patch,
+                    json_t **out, qg_error *err);
+
+/* Decrypts and returns the personal part ({} when none is stored); audited as
+ * "personal.read". *out caller-owned; it holds personal data: never log it. */
+qg_code case_personal_get(qg_app *app, const qg_actor *actor, const char *code, json_t **out,
+                          qg_error *err);
+
+/* Replaces the personal part with personal (validated, reconciled with the case's
+ * fields, IIN de-duplicated), audited as "personal.update" with the field names. */
+qg_code case_personal_put(qg_app *app, const qg_actor *actor, const char *code, json_t *personal,
+                          qg_error *err);
+
+/* Assigns user_id (a case manager of the case's organisation) to the case. A third
+ * case manager is QG_ECONFLICT. */
+qg_code case_assign(qg_app *app, const qg_actor *actor, const char *code, int64_t user_id,
+                    qg_error *err);
+
+/* Removes user_id from the case's case managers (QG_ENOTFOUND when not assigned). */
+qg_code case_unassign(qg_app *app, const qg_actor *actor, const char *code, int64_t user_id,
+                      qg_error *err);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * case_input.h — validating what a user sends about a case, before anything is stored.
+ *
+ * Two parts, kept apart as in the data model: the non-identifying fields (readable for
+ * analysis) and the personal part (encrypted). Unknown fields are refused, every
+ * error names its field ("sex", "personal.iin", "personal.contacts[2].phone"), and no
+ * error message ever repeats the value.
+ */
+#ifndef QG_CASE_INPUT_H
+#define QG_CASE_INPUT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/err.h"
+
+#define CASE_AGE_MAX 30
+#define CASE_BIRTH_YEAR_MIN 1980
+#define CASE_DATE_MIN "2000-01-01"
+
+/* Checks the non-identifying fields of obj (a create body or a PATCH). Refuses
+ * unknown fields (except those in also_allowed, a NULL-terminated list, e.g.
+ * "personal", "version"). With partial=false the create rules apply. Returns QG_OK or
+ * QG_EINVAL naming the field. */
+qg_code case_input_check_fields(json_t *obj, const char *const *also_allowed, qg_error *err);
+
+/* Checks a personal-data object: known fields only, lengths, dates, the IIN. Returns
+ * QG_OK or QG_EINVAL naming "personal.<field>". */
+qg_code case_input_check_personal(json_t *personal, qg_error *err);
+
+/* Checks that the personal part agrees with the non-identifying fields (IIN date vs
+ * birth_date, IIN sex digit vs sex, birth date vs birth_year and age) and fills
+ * birth_year and age_at_identification into fields when they are absent but can be
+ * derived. fields is the merged view of the case (stored values plus changes). */
+qg_code case_input_reconcile(json_t *fields, json_t *personal, qg_error *err);
+
+/* Parses a YYYY-MM-DD date that exists in the calendar. Returns true and fills the
+ * parts (any may be NULL) when valid. */
+bool case_input_parse_date(const char *s, int *y, int *m, int *d);
+
+/* Writes today's UTC date as YYYY-MM-DD into out. */
+void case_input_today(char out[11]);
+
+#endif

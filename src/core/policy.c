@@ -1,0 +1,101 @@
+/* policy.c — the access rules of Qorgau (see policy.h for the contract). */
+#include "core/policy.h"
+
+#include <stddef.h>
+
+static const char *const action_names[ACT_COUNT] = {
+    [ACT_CASE_CREATE] = "case.create",         [ACT_CASE_LIST] = "case.list",
+    [ACT_CASE_READ] = "case.read",             [ACT_CASE_UPDATE] = "case.update",
+    [ACT_PERSONAL_READ] = "personal.read",     [ACT_PERSONAL_UPDATE] = "personal.update",
+    [ACT_CASE_ASSIGN] = "case.assign",         [ACT_ORG_LIST] = "org.list",
+    [ACT_ORG_MANAGE] = "org.manage",           [ACT_USER_LIST] = "user.list",
+    [ACT_USER_MANAGE] = "user.manage",         [ACT_AUDIT_READ] = "audit.read",
+    [ACT_REPORT_READ] = "report.read",
+};
+
+const char *policy_action_name(qg_action action)
+{
+    if (action < 0 || action >= ACT_COUNT)
+        return "unknown";
+    return action_names[action];
+}
+
+static bool works_on_cases(qg_role role)
+{
+    return role == ROLE_SUPERVISOR || role == ROLE_CASE_MANAGER || role == ROLE_FIRST_RESPONDER ||
+           role == ROLE_SYSTEM;
+}
+
+/* May the role ever do the action, whatever the case? */
+static bool role_may(qg_role role, qg_action action)
+{
+    switch (action) {
+    case ACT_CASE_CREATE:
+    case ACT_CASE_LIST:
+    case ACT_CASE_READ:
+    case ACT_CASE_UPDATE:
+    case ACT_PERSONAL_READ:
+    case ACT_PERSONAL_UPDATE:
+        return works_on_cases(role);
+    case ACT_CASE_ASSIGN:
+        return role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
+    case ACT_ORG_LIST:
+        return role != ROLE_NONE;
+    case ACT_ORG_MANAGE:
+    case ACT_USER_MANAGE:
+        return role == ROLE_ADMIN || role == ROLE_SYSTEM;
+    case ACT_USER_LIST:
+        return role == ROLE_ADMIN || role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
+    case ACT_AUDIT_READ:
+        return role == ROLE_AUDITOR || role == ROLE_SYSTEM;
+    case ACT_REPORT_READ:
+        return role == ROLE_ANALYST || role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
+    case ACT_COUNT:
+        break;
+    }
+    return false;
+}
+
+/* Does the actor stand in a relation to this case that lets them see it? */
+static bool sees_case(const qg_actor *a, const case_facts *f)
+{
+    switch (a->role) {
+    case ROLE_SYSTEM:
+        return true;
+    case ROLE_SUPERVISOR:
+        return f->org_id == a->org_id;
+    case ROLE_CASE_MANAGER:
+        return f->actor_assigned;
+    case ROLE_FIRST_RESPONDER: /* until the case is handed over to a case manager */
+        return f->created_by == a->user_id && f->assigned_count == 0;
+    default:
+        return false;
+    }
+}
+
+policy_verdict policy_decide(const qg_actor *actor, qg_action action, const case_facts *facts)
+{
+    if (!actor || !role_may(actor->role, action))
+        return POLICY_FORBID;
+    if (!facts)
+        return POLICY_ALLOW;
+    return sees_case(actor, facts) ? POLICY_ALLOW : POLICY_HIDE;
+}
+
+case_scope policy_case_scope(const qg_actor *actor)
+{
+    if (!actor || !role_may(actor->role, ACT_CASE_LIST))
+        return SCOPE_NONE;
+    switch (actor->role) {
+    case ROLE_SYSTEM:
+        return SCOPE_ALL;
+    case ROLE_SUPERVISOR:
+        return SCOPE_ORG;
+    case ROLE_CASE_MANAGER:
+        return SCOPE_ASSIGNED;
+    case ROLE_FIRST_RESPONDER:
+        return SCOPE_OPENED_UNASSIGNED;
+    default:
+        return SCOPE_NONE;
+    }
+}

@@ -1,0 +1,67 @@
+/*
+ * policy.h — the one place that decides who may do what: role × organisation ×
+ * relation to the case (opened it, assigned to it). Every service asks here before
+ * it acts; nothing else in the program compares roles.
+ *
+ * A refusal is one of two kinds. FORBID (403) when the role may never do the thing,
+ * decided before any case is looked up. HIDE (404) when the role could, but not for
+ * this case: the case is answered as if it did not exist, so its existence never
+ * leaks across organisations.
+ */
+#ifndef QG_POLICY_H
+#define QG_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/actor.h"
+
+typedef enum {
+    ACT_CASE_CREATE,
+    ACT_CASE_LIST,
+    ACT_CASE_READ,
+    ACT_CASE_UPDATE,
+    ACT_PERSONAL_READ,
+    ACT_PERSONAL_UPDATE,
+    ACT_CASE_ASSIGN, /* assign or unassign a case manager */
+    ACT_ORG_LIST,
+    ACT_ORG_MANAGE,
+    ACT_USER_LIST,
+    ACT_USER_MANAGE,
+    ACT_AUDIT_READ,
+    ACT_REPORT_READ,
+    ACT_COUNT
+} qg_action;
+
+typedef enum { POLICY_ALLOW = 0, POLICY_FORBID, POLICY_HIDE } policy_verdict;
+
+/* What the policy needs to know about one case. */
+typedef struct {
+    int64_t org_id;
+    int64_t created_by;
+    bool actor_assigned; /* the acting user is one of its case managers */
+    int assigned_count;  /* how many case managers it has */
+} case_facts;
+
+/* Which cases a role sees in lists; the store turns this into a WHERE clause. */
+typedef enum {
+    SCOPE_NONE,             /* lists nothing */
+    SCOPE_ALL,              /* the system actor */
+    SCOPE_ORG,              /* cases of the actor's organisation */
+    SCOPE_ASSIGNED,         /* cases the actor is assigned to */
+    SCOPE_OPENED_UNASSIGNED /* cases the actor opened that have no case manager yet */
+} case_scope;
+
+/* Returns the verdict for actor doing action. For case actions (READ, UPDATE,
+ * PERSONAL_*, ASSIGN) pass the case's facts; pass NULL to ask whether the role may
+ * do the action at all (the answer is then ALLOW or FORBID). */
+policy_verdict policy_decide(const qg_actor *actor, qg_action action, const case_facts *facts);
+
+/* Returns the list scope of an actor; it agrees with policy_decide(ACT_CASE_READ)
+ * for every case (a test checks this). */
+case_scope policy_case_scope(const qg_actor *actor);
+
+/* Returns the action's stable name (e.g. "case.read") for tests and errors. */
+const char *policy_action_name(qg_action action);
+
+#endif

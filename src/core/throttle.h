@@ -1,0 +1,37 @@
+/*
+ * throttle.h — counting failed attempts per key (an account, a client address, a
+ * one-time code) and blocking a key that fails too often within a window. Kept in
+ * memory with a fixed number of slots, so an attacker cannot grow it; when full, the
+ * slot idle the longest is reused. Thread-safe.
+ */
+#ifndef QG_THROTTLE_H
+#define QG_THROTTLE_H
+
+#include <stdint.h>
+
+typedef struct throttle throttle;
+
+typedef struct {
+    int max_failures; /* failures allowed within window_s before blocking */
+    int window_s;
+    int block_s;      /* how long a blocked key stays blocked */
+} throttle_rule;
+
+/* Returns a new, empty throttle with room for slots keys (NULL when out of memory).
+ * Freed with throttle_free. */
+throttle *throttle_new(int slots);
+
+/* Frees a throttle. NULL is allowed. */
+void throttle_free(throttle *t);
+
+/* Returns the seconds key remains blocked at time now, or 0 when it may try. */
+int throttle_blocked(throttle *t, const char *key, int64_t now);
+
+/* Records one failure of key at now under rule. Returns the seconds the key is now
+ * blocked for (0 when it may still try). */
+int throttle_fail(throttle *t, const char *key, int64_t now, const throttle_rule *rule);
+
+/* Forgets key's failures (after a success). */
+void throttle_reset(throttle *t, const char *key);
+
+#endif

@@ -1,0 +1,95 @@
+/* api_admin.c — organisations and users over the API (admins; supervisors may list
+ * their organisation's users to choose case managers). */
+#include <string.h>
+
+#include "api/api_call.h"
+#include "core/account.h"
+
+static void answer_list(api_call *call, json_t *list, const qg_error *err, const char *key)
+{
+    if (!list) {
+        api_fail(call, err, NULL);
+        return;
+    }
+    api_reply(call, 200, json_pack("{s:o}", key, list));
+}
+
+void api_orgs_list(api_call *call)
+{
+    qg_error err = {0};
+    answer_list(call, org_list(call->api->app, &call->who.actor, &err), &err, "orgs");
+}
+
+void api_orgs_create(api_call *call)
+{
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    const char *name = NULL, *type = NULL, *region = NULL;
+    json_error_t jerr;
+    qg_error err = {0};
+    int64_t id = 0;
+    qg_code c = json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s, s:s, s:s}", "name", &name, "type",
+                               &type, "region", &region) == 0
+                    ? org_create(call->api->app, &call->who.actor, name, type, region, &id, &err)
+                    : qg_fail(&err, QG_EINVAL, "body", "must be {\"name\", \"type\", \"region\"} as text, and nothing else");
+    json_decref(body);
+    if (c != QG_OK)
+        api_fail(call, &err, NULL);
+    else
+        api_reply(call, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+void api_users_list(api_call *call)
+{
+    qg_error err = {0};
+    answer_list(call, user_list(call->api->app, &call->who.actor, &err), &err, "users");
+}
+
+void api_users_create(api_call *call)
+{
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    const char *login = NULL, *role = NULL, *password = NULL;
+    json_int_t org = 0;
+    json_error_t jerr;
+    qg_error err = {0};
+    int64_t id = 0;
+    qg_code c = json_unpack_ex(body, &jerr, JSON_STRICT, "{s:I, s:s, s:s, s:s}", "org_id", &org,
+                               "login", &login, "role", &role, "password", &password) == 0
+                    ? user_create(call->api->app, &call->who.actor, org, login, role, password, &id, &err)
+                    : qg_fail(&err, QG_EINVAL, "body", "must be {\"org_id\", \"login\", \"role\", \"password\"}, and nothing else");
+    json_decref(body);
+    if (c != QG_OK)
+        api_fail(call, &err, NULL);
+    else
+        api_reply(call, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+void api_users_disable(api_call *call)
+{
+    qg_error err = {0};
+    if (user_disable(call->api->app, &call->who.actor, call->params[0], &err) != QG_OK)
+        api_fail(call, &err, NULL);
+    else
+        api_reply(call, 204, NULL);
+}
+
+void api_users_password(api_call *call)
+{
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    const char *password = NULL;
+    json_error_t jerr;
+    qg_error err = {0};
+    qg_code c = json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s}", "password", &password) == 0
+                    ? user_set_password(call->api->app, &call->who.actor, call->params[0], password, &err)
+                    : qg_fail(&err, QG_EINVAL, "password", "must be given as text, and nothing else");
+    json_decref(body);
+    if (c != QG_OK)
+        api_fail(call, &err, NULL);
+    else
+        api_reply(call, 204, NULL);
+}

@@ -1,0 +1,73 @@
+/*
+ * api_call.h — what every API route handler works with: the request, the response
+ * being built, the path parameters, the logged-in user, and helpers that answer with
+ * JSON or with an error. Internal to src/api.
+ */
+#ifndef QG_API_CALL_H
+#define QG_API_CALL_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "api/api.h"
+#include "core/session.h"
+
+#define API_PARAMS_MAX 3
+#define API_SEGMENT_MAX 128
+
+typedef struct {
+    api_ctx *api;
+    const http_request *req;
+    http_response *resp;
+    char params[API_PARAMS_MAX][API_SEGMENT_MAX]; /* ":name" segments of the route, in order */
+    session_info who;                              /* valid when the route needs a session */
+    const char *token;                             /* the session cookie, when present */
+    int64_t now;
+} api_call;
+
+typedef void (*route_fn)(api_call *call);
+
+/* Answers status with body (stolen; NULL sends no body). */
+void api_reply(api_call *call, int status, json_t *body);
+
+/* Answers the error in err with its HTTP status; extra (stolen, may be NULL) is merged
+ * into the "error" object, e.g. {"existing": {...}} for a duplicate child. */
+void api_fail(api_call *call, const qg_error *err, json_t *extra);
+
+/* Shorthand: answers a new error of code naming field. */
+void api_fail_new(api_call *call, qg_code code, const char *field, const char *message);
+
+/* Parses the request body as one JSON object. Returns a new reference, or NULL after
+ * answering 400 (wrong content type, malformed JSON, duplicate key, not an object). */
+json_t *api_body(api_call *call);
+
+/* Reads an optional integer query parameter into *out (default when absent). Returns
+ * false after answering 400 naming the parameter when it is not an integer in
+ * [lo, hi]. */
+bool api_query_int(api_call *call, const char *name, int64_t def, int64_t lo, int64_t hi,
+                   int64_t *out);
+
+/* Route handlers, one family per file. */
+void api_session_create(api_call *call);
+void api_session_show(api_call *call);
+void api_session_delete(api_call *call);
+void api_cases_list(api_call *call);
+void api_cases_create(api_call *call);
+void api_cases_show(api_call *call);
+void api_cases_update(api_call *call);
+void api_cases_personal_show(api_call *call);
+void api_cases_personal_put(api_call *call);
+void api_cases_assign(api_call *call);
+void api_cases_unassign(api_call *call);
+void api_orgs_list(api_call *call);
+void api_orgs_create(api_call *call);
+void api_users_list(api_call *call);
+void api_users_create(api_call *call);
+void api_users_disable(api_call *call);
+void api_users_password(api_call *call);
+void api_audit_list(api_call *call);
+void api_audit_verify(api_call *call);
+void api_vocab(api_call *call);
+void api_health(api_call *call);
+
+#endif

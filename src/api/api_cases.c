@@ -1,0 +1,130 @@
+/* api_cases.c — the case routes: list, create, read, update, personal data, and case
+ * manager assignments. Case codes in paths are pseudonymous; no personal data ever
+ * appears in a URL. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_call.h"
+#include "core/case.h"
+
+#define LIST_DEFAULT 50
+
+static void answer(api_call *call, qg_code c, const qg_error *err, int status, json_t *out)
+{
+    if (c == QG_OK)
+        api_reply(call, status, out);
+    else
+        api_fail(call, err, c == QG_ECONFLICT ? out : (json_decref(out), NULL));
+}
+
+void api_cases_list(api_call *call)
+{
+    int64_t limit, before;
+    if (!api_query_int(call, "limit", LIST_DEFAULT, 1, CASE_LIST_MAX, &limit) ||
+        !api_query_int(call, "before", 0, 0, INT64_MAX, &before))
+        return;
+    case_query q = {.limit = (int)limit, .before_id = before,
+                    .stage = http_query(call->req, "stage"), .status = http_query(call->req, "status")};
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = case_list(call->api->app, &call->who.actor, &q, &out, &err);
+    answer(call, c, &err, 200, out);
+}
+
+void api_cases_create(api_call *call)
+{
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = case_create(call->api->app, &call->who.actor, body, &out, &err);
+    json_decref(body);
+    answer(call, c, &err, 201, out);
+}
+
+void api_cases_show(api_call *call)
+{
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = case_get(call->api->app, &call->who.actor, call->params[0], &out, &err);
+    answer(call, c, &err, 200, out);
+}
+
+void api_cases_update(api_call *call)
+{
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = case_update(call->api->app, &call->who.actor, call->params[0], body, &out, &err);
+    json_decref(body);
+    answer(call, c, &err, 200, out);
+}
+
+void api_cases_personal_show(api_call *call)
+{
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = case_personal_get(call->api->app, &call->who.actor, call->params[0], &out, &err);
+    answer(call, c, &err, 200, c == QG_OK ? json_pack("{s:o}", "personal", out) : out);
+}
+
+void api_cases_personal_put(api_call *call)
+{
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    qg_error err = {0};
+    json_t *personal = json_object_get(body, "personal");
+    qg_code c;
+    if (!personal || json_object_size(body) != 1)
+        c = qg_fail(&err, QG_EINVAL, "body", "must be {\"personal\": {...}} and nothing else");
+    else
+        c = case_personal_put(call->api->app, &call->who.actor, call->params[0], personal, &err);
+    json_decref(body);
+    answer(call, c, &err, 204, NULL);
+}
+
+static bool parse_user_id(const char *s, int64_t *id)
+{
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    *id = v;
+    return !errno && *s && !*end && v > 0;
+}
+
+void api_cases_assign(api_call *call)
+{
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    json_int_t user_id = 0;
+    json_error_t jerr;
+    qg_error err = {0};
+    qg_code c;
+    if (json_unpack_ex(body, &jerr, JSON_STRICT, "{s:I}", "user_id", &user_id) != 0)
+        c = qg_fail(&err, QG_EINVAL, "user_id", "must be given as a whole number, and nothing else");
+    else
+        c = case_assign(call->api->app, &call->who.actor, call->params[0], user_id, &err);
+    json_decref(body);
+    if (c != QG_OK) {
+        api_fail(call, &err, NULL);
+        return;
+    }
+    api_cases_show(call);
+    call->resp->status = 201;
+}
+
+void api_cases_unassign(api_call *call)
+{
+    int64_t user_id = 0;
+    qg_error err = {0};
+    qg_code c = parse_user_id(call->params[1], &user_id)
+                    ? case_unassign(call->api->app, &call->who.actor, call->params[0], user_id, &err)
+                    : qg_fail(&err, QG_EINVAL, "user_id", "must be a user id");
+    answer(call, c, &err, 204, NULL);
+}

@@ -1,0 +1,72 @@
+/* api_session.c — log in (POST /session), who am I (GET), log out (DELETE). */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api_call.h"
+
+#define COOKIE_MAX_AGE (12 * 60 * 60)
+
+static json_t *session_json(const session_info *who)
+{
+    return json_pack("{s:{s:I, s:s, s:s, s:I}, s:s, s:I}", "user", "id",
+                     (json_int_t)who->actor.user_id, "login", who->login, "role",
+                     role_code(who->actor.role), "org_id", (json_int_t)who->actor.org_id, "csrf",
+                     who->csrf, "expires_at", (json_int_t)who->expires_at);
+}
+
+static void set_cookie(api_call *call, const char *token, int max_age)
+{
+    char cookie[256];
+    snprintf(cookie, sizeof cookie, "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s",
+             API_COOKIE, token, max_age, call->api->secure_cookies ? "; Secure" : "");
+    http_add_header(call->resp, "Set-Cookie", cookie);
+}
+
+static void retry_after(api_call *call, int seconds)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%d", seconds > 0 ? seconds : 1);
+    http_add_header(call->resp, "Retry-After", v);
+}
+
+void api_session_create(api_call *call)
+{
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    const char *login = NULL, *password = NULL;
+    json_error_t jerr;
+    if (json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s, s:s}", "login", &login, "password", &password) != 0) {
+        json_decref(body);
+        api_fail_new(call, QG_EINVAL, "body", "must be {\"login\": text, \"password\": text} and nothing else");
+        return;
+    }
+    session_tokens tokens;
+    session_info who;
+    int wait = 0;
+    qg_error err = {0};
+    qg_code c = session_login(call->api->app, login, password, call->req->client_addr, call->now,
+                              &tokens, &who, &wait, &err);
+    json_decref(body);
+    if (c != QG_OK) {
+        api_fail(call, &err, NULL);
+        if (c == QG_ETHROTTLED)
+            retry_after(call, wait);
+        return;
+    }
+    api_reply(call, 201, session_json(&who));
+    set_cookie(call, tokens.token, COOKIE_MAX_AGE);
+}
+
+void api_session_show(api_call *call) { api_reply(call, 200, session_json(&call->who)); }
+
+void api_session_delete(api_call *call)
+{
+    qg_error err = {0};
+    if (session_logout(call->api->app, call->token, &err) != QG_OK) {
+        api_fail(call, &err, NULL);
+        return;
+    }
+    api_reply(call, 204, NULL);
+    set_cookie(call, "", 0);
+}

@@ -1,0 +1,95 @@
+/* api_util.c — JSON answers, errors, strict body parsing and query parameters for the
+ * route handlers (see api_call.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api_call.h"
+
+void api_reply(api_call *call, int status, json_t *body)
+{
+    call->resp->status = status;
+    call->resp->content_type = "application/json; charset=utf-8";
+    free(call->resp->body);
+    call->resp->body = NULL;
+    call->resp->body_len = 0;
+    if (!body)
+        return;
+    call->resp->body = json_dumps(body, JSON_COMPACT);
+    call->resp->body_len = call->resp->body ? strlen(call->resp->body) : 0;
+    json_decref(body);
+}
+
+void api_fail(api_call *call, const qg_error *err, json_t *extra)
+{
+    json_t *e = json_pack("{s:s, s:s, s:s}", "code", qg_code_name(err->code), "message",
+                          err->message, "field", err->field);
+    if (extra) {
+        json_object_update(e, extra);
+        json_decref(extra);
+    }
+    api_reply(call, qg_code_http_status(err->code), json_pack("{s:o}", "error", e));
+}
+
+void api_fail_new(api_call *call, qg_code code, const char *field, const char *message)
+{
+    qg_error err = {0};
+    qg_fail(&err, code, field, "%s", message);
+    api_fail(call, &err, NULL);
+}
+
+static bool is_json_type(const char *type)
+{
+    if (!type)
+        return false;
+    size_t n = strlen("application/json");
+    return strncasecmp(type, "application/json", n) == 0 && (type[n] == '\0' || type[n] == ';');
+}
+
+json_t *api_body(api_call *call)
+{
+    if (!is_json_type(http_header(call->req, "Content-Type"))) {
+        api_fail_new(call, QG_EINVAL, "Content-Type", "must be application/json");
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *body = json_loadb(call->req->body, call->req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!body) {
+        /* The parser's own text may quote the input; say only where it failed. */
+        char msg[QG_ERR_MSG_MAX];
+        if (json_error_code(&jerr) == json_error_duplicate_key)
+            snprintf(msg, sizeof msg, "duplicate key at line %d", jerr.line);
+        else
+            snprintf(msg, sizeof msg, "malformed JSON at line %d, column %d", jerr.line, jerr.column);
+        api_fail_new(call, QG_EINVAL, "body", msg);
+        return NULL;
+    }
+    if (!json_is_object(body)) {
+        json_decref(body);
+        api_fail_new(call, QG_EINVAL, "body", "must be a JSON object");
+        return NULL;
+    }
+    return body;
+}
+
+bool api_query_int(api_call *call, const char *name, int64_t def, int64_t lo, int64_t hi,
+                   int64_t *out)
+{
+    const char *s = http_query(call->req, name);
+    *out = def;
+    if (!s)
+        return true;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || !*s || *end || v < lo || v > hi) {
+        char msg[QG_ERR_MSG_MAX];
+        snprintf(msg, sizeof msg, "must be a whole number from %lld to %lld", (long long)lo, (long long)hi);
+        api_fail_new(call, QG_EINVAL, name, msg);
+        return false;
+    }
+    *out = v;
+    return true;
+}

@@ -1,0 +1,116 @@
+/*
+ * router.c — the route table of /api/v1 and api_handle: match method and path, check
+ * the session and the CSRF header where the route needs them, call the route.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api_call.h"
+#include "crypto/crypto.h"
+
+typedef enum { OPEN, SESSION } route_auth;
+
+typedef struct {
+    const char *method;
+    const char *pattern; /* segments; ":x" captures one */
+    route_auth auth;
+    route_fn fn;
+} route;
+
+static const route routes[] = {
+    {"GET", "/api/v1/health", OPEN, api_health},
+    {"POST", "/api/v1/session", OPEN, api_session_create},
+    {"GET", "/api/v1/session", SESSION, api_session_show},
+    {"DELETE", "/api/v1/session", SESSION, api_session_delete},
+    {"GET", "/api/v1/vocab", SESSION, api_vocab},
+    {"GET", "/api/v1/cases", SESSION, api_cases_list},
+    {"POST", "/api/v1/cases", SESSION, api_cases_create},
+    {"GET", "/api/v1/cases/:code", SESSION, api_cases_show},
+    {"PATCH", "/api/v1/cases/:code", SESSION, api_cases_update},
+    {"GET", "/api/v1/cases/:code/personal", SESSION, api_cases_personal_show},
+    {"PUT", "/api/v1/cases/:code/personal", SESSION, api_cases_personal_put},
+    {"POST", "/api/v1/cases/:code/assignments", SESSION, api_cases_assign},
+    {"DELETE", "/api/v1/cases/:code/assignments/:user", SESSION, api_cases_unassign},
+    {"GET", "/api/v1/orgs", SESSION, api_orgs_list},
+    {"POST", "/api/v1/orgs", SESSION, api_orgs_create},
+    {"GET", "/api/v1/users", SESSION, api_users_list},
+    {"POST", "/api/v1/users", SESSION, api_users_create},
+    {"POST", "/api/v1/users/:login/disable", SESSION, api_users_disable},
+    {"PUT", "/api/v1/users/:login/password", SESSION, api_users_password},
+    {"GET", "/api/v1/audit", SESSION, api_audit_list},
+    {"GET", "/api/v1/audit/verify", SESSION, api_audit_verify},
+};
+
+#define ROUTE_COUNT (sizeof routes / sizeof routes[0])
+
+/* Matches path against pattern, copying ":x" segments into call->params. */
+static bool match(const char *pattern, const char *path, api_call *call)
+{
+    int n = 0;
+    while (*pattern && *path) {
+        if (*pattern != '/' || *path != '/')
+            return false;
+        pattern++, path++;
+        size_t plen = strcspn(pattern, "/"), slen = strcspn(path, "/");
+        if (*pattern == ':') {
+            if (slen == 0 || slen >= API_SEGMENT_MAX || n == API_PARAMS_MAX)
+                return false;
+            memcpy(call->params[n], path, slen);
+            call->params[n++][slen] = '\0';
+        } else if (plen != slen || strncmp(pattern, path, plen) != 0) {
+            return false;
+        }
+        pattern += plen, path += slen;
+    }
+    return *pattern == '\0' && *path == '\0';
+}
+
+static bool changes_state(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+/* Finds the session; on a state-changing request also checks the CSRF token. */
+static bool authenticate(api_call *call)
+{
+    qg_error err = {0};
+    call->token = http_cookie(call->req, API_COOKIE);
+    if (session_lookup(call->api->app, call->token, call->now, &call->who, &err) != QG_OK) {
+        api_fail(call, &err, NULL);
+        return false;
+    }
+    if (!changes_state(call->req->method))
+        return true;
+    const char *csrf = http_header(call->req, API_CSRF_HEADER);
+    if (!csrf || strlen(csrf) != QG_TOKEN_HEX - 1 ||
+        !crypto_equal(csrf, call->who.csrf, QG_TOKEN_HEX - 1)) {
+        api_fail_new(call, QG_EFORBIDDEN, API_CSRF_HEADER,
+                     "missing or wrong CSRF token; send the token from the session");
+        return false;
+    }
+    return true;
+}
+
+void api_handle(void *ctx, const http_request *req, http_response *resp)
+{
+    api_call call = {.api = ctx, .req = req, .resp = resp, .now = (int64_t)time(NULL)};
+    bool path_known = false;
+    for (size_t i = 0; i < ROUTE_COUNT; i++) {
+        if (!match(routes[i].pattern, req->path, &call))
+            continue;
+        path_known = true;
+        if (strcmp(routes[i].method, req->method) != 0)
+            continue;
+        if (routes[i].auth == SESSION && !authenticate(&call))
+            return;
+        routes[i].fn(&call);
+        return;
+    }
+    if (path_known) {
+        api_fail_new(&call, QG_EINVAL, "method", "method not allowed on this resource");
+        resp->status = 405;
+        return;
+    }
+    api_fail_new(&call, QG_ENOTFOUND, "path", "no such resource");
+}

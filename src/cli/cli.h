@@ -1,0 +1,59 @@
+/*
+ * cli.h — the shared parts of the command line: option parsing, opening the database,
+ * reading a password from standard input, and reporting errors with the right exit
+ * code (2 for bad input, naming the field; 1 for runtime failures).
+ */
+#ifndef QG_CLI_H
+#define QG_CLI_H
+
+#include <stdbool.h>
+
+#include "core/app.h"
+#include "core/err.h"
+
+#define CLI_OPTS_MAX 12
+#define CLI_POS_MAX 4
+
+typedef struct {
+    const char *names[CLI_OPTS_MAX]; /* option names without "--" */
+    const char *values[CLI_OPTS_MAX];
+    int count;
+    const char *pos[CLI_POS_MAX];
+    int npos;
+} cli_args;
+
+/* Parses argv into options and positionals. allowed is a NULL-terminated list of
+ * option names that take a value; flags lists options without a value (may be NULL).
+ * Returns QG_OK, or QG_EINVAL naming the unknown or incomplete option. */
+qg_code cli_parse(int argc, char **argv, const char *const *allowed, const char *const *flags,
+                  cli_args *out, qg_error *err);
+
+/* Returns the value of option name, or NULL. A flag's value is "1". */
+const char *cli_opt(const cli_args *a, const char *name);
+
+/* Returns the value of a required option, or NULL after filling err (QG_EINVAL). */
+const char *cli_require(const cli_args *a, const char *name, qg_error *err);
+
+/* Opens the app for the database named by --db / $QORGAU_DB for a one-shot command. */
+qg_code cli_open(const cli_args *a, qg_app **app, qg_error *err);
+
+/* Reads one password line from standard input (prompting without echo on a terminal)
+ * into out (size bytes). QG_EINVAL (field "password") when missing or too long. */
+qg_code cli_read_password(char *out, size_t size, qg_error *err);
+
+/* Prints err to stderr as "qorgau: FIELD: MESSAGE" and returns the exit status. */
+int cli_report(const char *command, const qg_error *err);
+
+/* Parses a positive integer option; QG_EINVAL naming it otherwise. */
+qg_code cli_int(const char *text, const char *field, long long lo, long long hi, long long *out,
+                qg_error *err);
+
+/* The subcommands. Each returns the process exit status. */
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_org(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+
+#endif

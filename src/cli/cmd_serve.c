@@ -1,0 +1,96 @@
+/* cmd_serve.c — `qorgau serve`: opens the database with its key, starts the HTTP
+ * server on the JSON API and runs until SIGINT or SIGTERM. Logs only start, stop and
+ * failures: never requests, paths, bodies or anything personal. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "cli/cli.h"
+#include "http/http.h"
+
+#define MAX_BODY (256 * 1024)
+#define DEFAULT_THREADS 4
+#define IDLE_TIMEOUT_S 30
+
+static qg_code serve_config(const cli_args *a, http_config *cfg, qg_error *err)
+{
+    long long port = 8080, threads = DEFAULT_THREADS;
+    qg_code c = QG_OK;
+    if (cli_opt(a, "port"))
+        c = cli_int(cli_opt(a, "port"), "port", 0, 65535, &port, err);
+    if (c == QG_OK && cli_opt(a, "threads"))
+        c = cli_int(cli_opt(a, "threads"), "threads", 1, 64, &threads, err);
+    *cfg = (http_config){.bind_addr = cli_opt(a, "bind") ? cli_opt(a, "bind") : "127.0.0.1",
+                         .port = (unsigned)port, .threads = (unsigned)threads,
+                         .max_body = MAX_BODY, .timeout_s = IDLE_TIMEOUT_S};
+    return c;
+}
+
+/* --session-idle and --session-max override the session lifetimes (seconds). */
+static qg_code session_settings(const cli_args *a, qg_settings *s, qg_error *err)
+{
+    long long v;
+    if (cli_opt(a, "session-idle")) {
+        if (cli_int(cli_opt(a, "session-idle"), "session-idle", 1, 7 * 24 * 3600, &v, err) != QG_OK)
+            return err->code;
+        s->session_idle_s = (int)v;
+    }
+    if (cli_opt(a, "session-max")) {
+        if (cli_int(cli_opt(a, "session-max"), "session-max", 1, 30 * 24 * 3600, &v, err) != QG_OK)
+            return err->code;
+        s->session_absolute_s = (int)v;
+    }
+    return QG_OK;
+}
+
+static void wait_for_signal(void)
+{
+    sigset_t set;
+    int sig = 0;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigwait(&set, &sig);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    static const char *const opts[] = {"db", "bind", "port", "threads", "session-idle", "session-max", NULL};
+    static const char *const flags[] = {"secure-cookies", NULL};
+    cli_args a;
+    http_config cfg;
+    qg_error err = {0};
+    if (cli_parse(argc, argv, opts, flags, &a, &err) != QG_OK || serve_config(&a, &cfg, &err) != QG_OK)
+        return cli_report("serve", &err);
+    /* Block the signals before any thread starts, so only wait_for_signal sees them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    char db_path[QG_PATH_MAX], key_path[QG_PATH_MAX];
+    qg_app *app = NULL;
+    http_server *srv = NULL;
+    qg_code c = app_resolve_paths(cli_opt(&a, "db"), db_path, key_path, &err);
+    if (c == QG_OK)
+        c = app_open(db_path, key_path, (int)cfg.threads, true, &app, &err);
+    if (c == QG_OK)
+        c = session_settings(&a, &app->settings, &err);
+    api_ctx ctx = {.app = app, .secure_cookies = cli_opt(&a, "secure-cookies") != NULL};
+    if (c == QG_OK)
+        c = http_server_start(&cfg, api_handle, &ctx, &srv, &err);
+    if (c != QG_OK) {
+        app_close(app);
+        return cli_report("serve", &err);
+    }
+    fprintf(stderr, "qorgau: serving http://%s:%u/ (%u threads)\n", cfg.bind_addr,
+            http_server_port(srv), cfg.threads);
+    fflush(stderr);
+    wait_for_signal();
+    fprintf(stderr, "qorgau: stopping\n");
+    http_server_stop(srv);
+    app_close(app);
+    return 0;
+}

@@ -1,0 +1,48 @@
+/* main.c — the qorgau program: dispatches to a subcommand (a thin front end over the
+ * core library, as curl's tool is over libcurl). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+} command;
+
+static const command commands[] = {
+    {"init", cmd_init, "init [--db PATH]            create a database and its key file"},
+    {"serve", cmd_serve, "serve [--db PATH] [--bind ADDR] [--port N] [--threads N] [--secure-cookies]\n"
+              "               [--session-idle SECONDS] [--session-max SECONDS]"},
+    {"org", cmd_org, "org add --name N --type T --region R | org list"},
+    {"user", cmd_user, "user add --org ID --login L --role R | user list | user disable --login L | user passwd --login L"},
+    {"audit", cmd_audit, "audit verify | audit list [--after N] [--limit N]"},
+    {"backup", cmd_backup, "backup FILE [--db PATH]    consistent copy while the server runs"},
+};
+
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+static int usage(FILE *to)
+{
+    fputs("usage: qorgau COMMAND [OPTIONS]\n\n", to);
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        fprintf(to, "  qorgau %s\n", commands[i].usage);
+    fputs("\nThe database is --db PATH, else $QORGAU_DB, else ./qorgau.db; its key file is\n"
+          "$QORGAU_KEY_FILE, else the database path + \".key\". Passwords are read from stdin.\n",
+          to);
+    return to == stdout ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage(stderr);
+    if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0)
+        return usage(stdout);
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 2, argv + 2);
+    fprintf(stderr, "qorgau: command: '%s' is not a qorgau command\n", argv[1]);
+    return usage(stderr);
+}

@@ -36,6 +36,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(ASAN)/tests/%,$(UNIT_SRC))
 BB_BIN   := $(patsubst tests/blackbox/%.c,$(ASAN)/tests/%,$(BB_SRC))
 BENCH_BIN := $(patsubst bench/%.c,$(REL)/bench/%,$(BENCH_SRC))
 
+.SECONDARY:
 .PHONY: all deps build run check test lint clean bench
 all: build
 
@@ -55,22 +56,27 @@ $(ASAN)/%.o: %.c
 	@$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) -Isrc -Itests $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(REL)/qorgau: $(call rel_obj,$(LIB_SRC) $(CLI_SRC))
-	$(CC) $(REL_FLAGS) $^ -o $@ $(PKG_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(REL_FLAGS) $^ -o $@ $(PKG_LIBS)
 
 $(ASAN)/qorgau: $(call asan_obj,$(LIB_SRC) $(CLI_SRC))
-	$(CC) $(ASAN_FLAGS) $^ -o $@ $(PKG_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ASAN_FLAGS) $^ -o $@ $(PKG_LIBS)
 
 $(ASAN)/tests/%: $(ASAN)/tests/unit/%.o $(call asan_obj,$(LIB_SRC) $(SUP_SRC))
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_FLAGS) $^ -o $@ $(PKG_LIBS) $(TEST_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ASAN_FLAGS) $^ -o $@ $(PKG_LIBS) $(TEST_LIBS)
 
 $(ASAN)/tests/bb_%: $(ASAN)/tests/blackbox/bb_%.o $(call asan_obj,$(LIB_SRC) $(SUP_SRC))
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_FLAGS) $^ -o $@ $(PKG_LIBS) $(TEST_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ASAN_FLAGS) $^ -o $@ $(PKG_LIBS) $(TEST_LIBS)
 
 $(REL)/bench/%: $(REL)/bench/%.o $(call rel_obj,$(LIB_SRC))
 	@mkdir -p $(dir $@)
-	$(CC) $(REL_FLAGS) $^ -o $@ $(PKG_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(REL_FLAGS) $^ -o $@ $(PKG_LIBS)
 
 lint:
 	@scripts/lint.sh

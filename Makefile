@@ -88,8 +88,8 @@ check: deps
 	@$(MAKE) --no-print-directory lint build test
 
 run: deps
-	@$(MAKE) --no-print-directory $(REL)/qorgau
-	@scripts/run-demo.sh $(REL)/qorgau
+	@$(MAKE) --no-print-directory $(REL)/qorgau $(BENCH_BIN)
+	@scripts/run-demo.sh $(REL)/qorgau $(REL)/bench/gen
 
 bench: deps
 	@$(MAKE) --no-print-directory $(REL)/qorgau $(BENCH_BIN)

@@ -28,13 +28,19 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 
 REL  := build/release
 ASAN := build/asan
+FUZZ := build/fuzz
+FUZZ_CC := clang
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 
 rel_obj  = $(patsubst %.c,$(REL)/%.o,$(1))
+fuzz_obj = $(patsubst %.c,$(FUZZ)/%.o,$(1))
 asan_obj = $(patsubst %.c,$(ASAN)/%.o,$(1))
 
 UNIT_BIN := $(patsubst tests/unit/%.c,$(ASAN)/tests/%,$(UNIT_SRC))
 BB_BIN   := $(patsubst tests/blackbox/%.c,$(ASAN)/tests/%,$(BB_SRC))
 BENCH_BIN := $(patsubst bench/%.c,$(REL)/bench/%,$(BENCH_SRC))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRC))
 
 .SECONDARY:
 .PHONY: all deps build run check test lint clean bench
@@ -54,6 +60,15 @@ $(ASAN)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) -Isrc -Itests $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(FUZZ_CC) $(filter-out -Wno-format-truncation,$(WARN)) $(DEFS) $(FUZZ_FLAGS) -Isrc -Itests $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(call fuzz_obj,$(LIB_SRC))
+	@echo "  LD      $@"
+	@$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ $(PKG_LIBS)
 
 $(REL)/qorgau: $(call rel_obj,$(LIB_SRC) $(CLI_SRC))
 	@echo "  LD      $@"
@@ -81,8 +96,8 @@ $(REL)/bench/%: $(REL)/bench/%.o $(call rel_obj,$(LIB_SRC))
 lint:
 	@scripts/lint.sh
 
-test: $(ASAN)/qorgau $(UNIT_BIN) $(BB_BIN)
-	@scripts/run-tests.sh $(ASAN) $(UNIT_BIN) $(BB_BIN)
+test: $(ASAN)/qorgau $(UNIT_BIN) $(BB_BIN) $(FUZZ_BIN)
+	@scripts/run-tests.sh $(ASAN) $(UNIT_BIN) $(BB_BIN) $(patsubst $(FUZZ)/%,tests/fuzz/run.sh:$(FUZZ)/%,$(FUZZ_BIN))
 
 check: deps
 	@$(MAKE) --no-print-directory lint build test

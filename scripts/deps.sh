@@ -5,7 +5,7 @@
 set -euo pipefail
 
 base=(gcc make pkgconf libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev
-      libxlsxwriter-dev libpq-dev libcmocka-dev sqlite3 curl)
+      libxlsxwriter-dev libpq-dev libcmocka-dev sqlite3 curl clang libclang-rt-14-dev)
 bench=(wrk nginx-light)
 wanted=("${base[@]}")
 for group in "$@"; do

@@ -12,9 +12,11 @@ export CMOCKA_MESSAGE_OUTPUT=TAP
 passed=0; failed=0
 logdir="$build/test-logs"; mkdir -p "$logdir"
 for t in "$@"; do
-    name=$(basename "$t")
+    # "RUNNER:TARGET" runs RUNNER with TARGET (e.g. the fuzz driver and a fuzzer).
+    if [[ "$t" == *:* ]]; then cmd=("${t%%:*}" "${t#*:}"); else cmd=("$t"); fi
+    name=$(basename "${cmd[-1]}")
     out="$logdir/$name.log"
-    "$t" >"$out" 2>&1
+    "${cmd[@]}" >"$out" 2>&1
     rc=$?
     p=$(grep -cE '^ok [0-9]+' "$out")
     f=$(grep -cE '^not ok [0-9]+' "$out")

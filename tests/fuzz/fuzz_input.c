@@ -1,0 +1,64 @@
+/*
+ * fuzz_input.c — libFuzzer target for everything that reads untrusted text before it
+ * is stored: case fields and personal data (as the API receives them), the IIN
+ * validator and the child-code parser. The property checked, beyond "never crashes or
+ * trips a sanitizer", is that no error message ever repeats the input.
+ */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/case_input.h"
+#include "core/child_code.h"
+#include "core/iin.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* An error message that contains a long enough piece of the input would leak it. */
+static void assert_no_echo(const qg_error *err, const char *input)
+{
+    if (strlen(input) >= 8 && strstr(err->message, input))
+        abort();
+}
+
+static void fuzz_text(const char *text)
+{
+    qg_error err = {0};
+    char code[QG_CODE_SIZE];
+    iin_info info;
+    if (child_code_parse(text, "code", code, &err) != QG_OK)
+        assert_no_echo(&err, text);
+    if (iin_validate(text, "iin", &info, &err) != QG_OK)
+        assert_no_echo(&err, text);
+}
+
+static void fuzz_json(json_t *body)
+{
+    static const char *const extra[] = {"personal", NULL};
+    qg_error err = {0};
+    json_t *personal = json_object_get(body, "personal");
+    if (case_input_check_fields(body, extra, &err) != QG_OK)
+        return;
+    if (json_is_object(personal) && case_input_check_personal(personal, &err) == QG_OK) {
+        json_t *fields = json_deep_copy(body);
+        case_input_reconcile(fields, personal, &err);
+        json_decref(fields);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *text = malloc(size + 1);
+    if (!text)
+        return 0;
+    memcpy(text, data, size);
+    text[size] = '\0';
+    fuzz_text(text);
+    json_t *body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
+    if (json_is_object(body))
+        fuzz_json(body);
+    json_decref(body);
+    free(text);
+    return 0;
+}

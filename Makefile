@@ -96,8 +96,10 @@ $(REL)/bench/%: $(REL)/bench/%.o $(call rel_obj,$(LIB_SRC))
 lint:
 	@scripts/lint.sh
 
+# Every test runs beside a throw-away PostgreSQL server (scripts/pg-test.sh sets
+# QORGAU_TEST_PG), so the PostgreSQL engine is tested in the same single run.
 test: $(ASAN)/qorgau $(UNIT_BIN) $(BB_BIN) $(FUZZ_BIN)
-	@scripts/run-tests.sh $(ASAN) $(UNIT_BIN) $(BB_BIN) $(patsubst $(FUZZ)/%,tests/fuzz/run.sh:$(FUZZ)/%,$(FUZZ_BIN))
+	@scripts/pg-test.sh scripts/run-tests.sh $(ASAN) $(UNIT_BIN) $(BB_BIN) $(patsubst $(FUZZ)/%,tests/fuzz/run.sh:$(FUZZ)/%,$(FUZZ_BIN))
 
 check: deps
 	@$(MAKE) --no-print-directory lint build test

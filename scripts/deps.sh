@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # deps.sh — installs the Debian 12 packages Qorgau builds, tests and benchmarks with,
 # when any is missing. Called by `make run`, `make check` and `make bench`; a fresh
-# machine needs nothing installed by hand. Extra groups: `deps.sh bench`, `deps.sh browser`.
+# machine needs nothing installed by hand. Extra groups: `deps.sh bench`, `deps.sh browser`,
+# `deps.sh pg` (the PostgreSQL server the tests run the PostgreSQL engine against).
 set -euo pipefail
 
 base=(gcc make pkgconf libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev
       libxlsxwriter-dev libpq-dev libcmocka-dev sqlite3 curl clang libclang-rt-14-dev)
 bench=(wrk nginx-light)
+pg=(postgresql)
 wanted=("${base[@]}")
 for group in "$@"; do
     case "$group" in
         bench) wanted+=("${bench[@]}") ;;
+        pg) wanted+=("${pg[@]}") ;;
         *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
     esac
 done

@@ -19,9 +19,13 @@ int cmd_init(int argc, char **argv)
         app_resolve_paths(cli_opt(&a, "db"), db_path, key_path, &err) != QG_OK ||
         app_init_files(db_path, key_path, &err) != QG_OK)
         return cli_report("init", &err);
-    printf("created database %s\ncreated key file %s (mode 0600) — keep it safe and back it up "
-           "apart from the database: without it no personal data can be read\n",
-           db_path, key_path);
+    if (db_is_url(db_path)) /* a URI may carry a password: never echo it */
+        printf("initialised the PostgreSQL database\n");
+    else
+        printf("created database %s\n", db_path);
+    printf("created key file %s (mode 0600) — keep it safe and back it up apart from the "
+           "database: without it no personal data can be read\n",
+           key_path);
     return 0;
 }
 

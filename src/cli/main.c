@@ -29,7 +29,12 @@ static int usage(FILE *to)
     for (size_t i = 0; i < COMMAND_COUNT; i++)
         fprintf(to, "  qorgau %s\n", commands[i].usage);
     fputs("\nThe database is --db PATH, else $QORGAU_DB, else ./qorgau.db; its key file is\n"
-          "$QORGAU_KEY_FILE, else the database path + \".key\". Passwords are read from stdin.\n",
+          "$QORGAU_KEY_FILE, else the database path + \".key\". Passwords are read from stdin.\n"
+          "A PostgreSQL database is given as a connection URI instead of a path\n"
+          "(--db postgresql://USER@HOST/DBNAME, or postgres://...): 'init' then sets up an\n"
+          "existing, empty database, $QORGAU_KEY_FILE must name the key file (there is no\n"
+          "file to put it beside), several 'serve' processes may share the database, and\n"
+          "backups are made with pg_dump rather than 'qorgau backup'.\n",
           to);
     return to == stdout ? 0 : 2;
 }

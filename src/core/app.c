@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/audit.h"
+
 #define KEY_CHECK "key_check"
 #define THROTTLE_SLOTS 4096
 
@@ -28,11 +30,28 @@ qg_code app_resolve_paths(const char *explicit_db, char db_path[QG_PATH_MAX],
     const char *key = getenv("QORGAU_KEY_FILE");
     if (snprintf(db_path, QG_PATH_MAX, "%s", db_name) >= QG_PATH_MAX)
         return qg_fail(err, QG_EINVAL, "db", "path is too long");
+    if (db_is_url(db_name) && (!key || !*key)) /* a URL has no "beside it" for the key */
+        return qg_fail(err, QG_EINVAL, "key",
+                       "a PostgreSQL database needs $QORGAU_KEY_FILE naming its key file");
     int n = key && *key ? snprintf(key_path, QG_PATH_MAX, "%s", key)
                         : snprintf(key_path, QG_PATH_MAX, "%s.key", db_name);
     if (n >= QG_PATH_MAX)
         return qg_fail(err, QG_EINVAL, "key", "path is too long");
     return QG_OK;
+}
+
+/* The trail starts with "database.init", so an emptied trail never verifies. */
+static qg_code audit_first_entry(db *conn, const qg_keys *keys, qg_error *err)
+{
+    qg_actor sys = actor_system();
+    qg_code c = db_begin(conn, err);
+    if (c == QG_OK)
+        c = audit_append(conn, keys, &sys, "database.init", NULL, NULL, err);
+    if (c != QG_OK) {
+        db_rollback(conn);
+        return c;
+    }
+    return db_commit(conn, err);
 }
 
 static qg_code write_key_check(const char *db_path, const char *key_path, qg_error *err)
@@ -49,6 +68,8 @@ static qg_code write_key_check(const char *db_path, const char *key_path, qg_err
         keys_check_value(keys, check);
         c = db_meta_set(conn, KEY_CHECK, check, err);
     }
+    if (c == QG_OK)
+        c = audit_first_entry(conn, keys, err);
     db_close(conn);
     keys_free(keys);
     return c;
@@ -57,6 +78,8 @@ static qg_code write_key_check(const char *db_path, const char *key_path, qg_err
 static void remove_db_files(const char *db_path)
 {
     char side[QG_PATH_MAX + 8];
+    if (db_is_url(db_path)) /* a PostgreSQL schema is never dropped by the program */
+        return;
     unlink(db_path);
     snprintf(side, sizeof side, "%s-wal", db_path);
     unlink(side);
@@ -66,7 +89,7 @@ static void remove_db_files(const char *db_path)
 
 qg_code app_init_files(const char *db_path, const char *key_path, qg_error *err)
 {
-    if (access(db_path, F_OK) == 0)
+    if (!db_is_url(db_path) && access(db_path, F_OK) == 0)
         return qg_fail(err, QG_ECONFLICT, "db", "database file already exists; it is never overwritten");
     if (access(key_path, F_OK) == 0)
         return qg_fail(err, QG_ECONFLICT, "key", "key file already exists; it is never overwritten");

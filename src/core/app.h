@@ -36,12 +36,16 @@ qg_settings app_default_settings(void);
 
 /* Resolves the database path (explicit, else $QORGAU_DB, else ./qorgau.db) and the key
  * path ($QORGAU_KEY_FILE, else the database path + ".key") into caller buffers of
- * QG_PATH_MAX bytes. Returns QG_EINVAL (field "db") when a path is too long. */
+ * QG_PATH_MAX bytes. A PostgreSQL URI has nothing beside it, so with one
+ * $QORGAU_KEY_FILE is required. Returns QG_EINVAL (field "db" or "key") when a path
+ * is too long, or field "key" when a URI comes without $QORGAU_KEY_FILE. */
 qg_code app_resolve_paths(const char *explicit_db, char db_path[QG_PATH_MAX],
                           char key_path[QG_PATH_MAX], qg_error *err);
 
 /* Creates a new database and key file (neither may exist), applies the schema and
- * records the key check value. On failure nothing new is left behind. */
+ * records the key check value. On failure nothing new is left behind, except that on
+ * PostgreSQL (db_path a URI: an existing, empty database) a schema that was applied
+ * before the key check value failed to be stored stays. */
 qg_code app_init_files(const char *db_path, const char *key_path, qg_error *err);
 
 /* Opens an existing database with its key. Refuses (QG_EKEY, saying why) when the key

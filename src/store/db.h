@@ -2,9 +2,14 @@
  * db.h — the storage interface: connections, prepared statements, transactions,
  * migrations, a connection pool and online backup.
  *
- * SQL written against this interface is kept portable between SQLite (the embedded
- * default, one file in WAL mode) and PostgreSQL: '?' placeholders, INTEGER ids returned
- * with RETURNING, text timestamps in UTC ISO 8601. Only db_sqlite.c includes sqlite3.h.
+ * Two engines sit behind it (db.c dispatches per connection): SQLite, the embedded
+ * default, one file in WAL mode; and PostgreSQL, chosen when the path is a libpq
+ * connection URI (postgresql://... or postgres://...), for deployments where several
+ * `qorgau serve` processes share one database. SQL written against this interface is
+ * kept portable between the two: '?' placeholders, integer ids returned with RETURNING,
+ * text timestamps in UTC ISO 8601, `CAST(? AS TEXT) IS NULL` rather than `? IS NULL`,
+ * EXISTS and count results read with db_col_int, ON CONFLICT ... DO UPDATE. Only
+ * db_sqlite.c includes sqlite3.h and only db_pg.c includes libpq-fe.h.
  */
 #ifndef QG_DB_H
 #define QG_DB_H
@@ -19,17 +24,25 @@ typedef struct db db;
 typedef struct db_stmt db_stmt;
 typedef struct db_pool db_pool;
 
-/* Opens the database at path. With create=false a missing file is QG_EIO ("database
- * not found"); with create=true an existing file is QG_ECONFLICT. Sets WAL mode,
- * synchronous=FULL, foreign keys on and a busy timeout. *out is owned by the caller
- * and closed with db_close. */
+/* Returns true when path is a PostgreSQL connection URI (postgresql:// or postgres://)
+ * rather than the name of a SQLite file. */
+bool db_is_url(const char *path);
+
+/* Opens the database at path. SQLite: with create=false a missing file is QG_EIO
+ * ("database not found"); with create=true an existing file is QG_ECONFLICT; sets WAL
+ * mode, synchronous=FULL, foreign keys on and a busy timeout. PostgreSQL: connects to
+ * an existing database (QG_EIO when that fails); create=true refuses (QG_ECONFLICT) a
+ * database that already holds Qorgau's tables, create=false refuses (QG_EIO) one that
+ * was never initialised. *out is owned by the caller and closed with db_close. */
 qg_code db_open(const char *path, bool create, db **out, qg_error *err);
 
 /* Closes a connection and its cached statements. NULL is allowed. */
 void db_close(db *conn);
 
 /* Applies every migration newer than the stored schema version, each in its own
- * transaction. Returns QG_OK, or QG_EDB when the database is newer than this program. */
+ * write transaction (the engine's own variant of the migration). Servers sharing one
+ * PostgreSQL database may migrate at the same time: each migration is applied once.
+ * Returns QG_OK, or QG_EDB when the database is newer than this program. */
 qg_code db_migrate(db *conn, qg_error *err);
 
 /* Returns the schema version this program writes. */
@@ -40,10 +53,12 @@ qg_code db_exec(db *conn, const char *sql, qg_error *err);
 
 /* Returns a ready statement for sql, cached per connection by the sql pointer: pass
  * string literals. The statement is owned by the connection; give it back with
- * db_done after use. NULL on failure (err filled, QG_EDB). */
+ * db_done after use. NULL on failure (err filled, QG_EDB). On PostgreSQL the query
+ * runs at the first db_step and its whole result is held until db_done. */
 db_stmt *db_prepare(db *conn, const char *sql, qg_error *err);
 
-/* Resets the statement and clears its bindings so the cache can reuse it. */
+/* Resets the statement and clears its bindings so the cache can reuse it. NULL is
+ * allowed. */
 void db_done(db_stmt *st);
 
 /* Binds parameter i (1-based). Text and blobs are copied. NULL text binds SQL NULL. */
@@ -57,7 +72,8 @@ void db_bind_null(db_stmt *st, int i);
 int db_step(db_stmt *st, qg_error *err);
 
 /* Column accessors for the current row (0-based). Text and blob pointers stay valid
- * until the next step or db_done. db_col_text returns NULL for SQL NULL. */
+ * until the next step or db_done and are owned by the statement. db_col_text returns
+ * NULL for SQL NULL; db_col_int returns 0 for it and 1/0 for a boolean. */
 int64_t db_col_int(db_stmt *st, int i);
 const char *db_col_text(db_stmt *st, int i);
 const void *db_col_blob(db_stmt *st, int i, size_t *len);
@@ -70,7 +86,11 @@ qg_code db_run(db_stmt *st, qg_error *err);
 /* Returns the number of rows the last INSERT/UPDATE/DELETE on conn changed. */
 int db_changes(db *conn);
 
-/* Starts a write transaction (BEGIN IMMEDIATE on SQLite), commits, or rolls back. */
+/* Starts a write transaction, commits, or rolls back. Write transactions are
+ * serialised: BEGIN IMMEDIATE on SQLite; on PostgreSQL a READ COMMITTED transaction
+ * that first takes one database-wide advisory lock, so writers in several server
+ * processes run one at a time and each sees what the one before it committed (the
+ * audit hash chain depends on this). A failed commit is rolled back. */
 qg_code db_begin(db *conn, qg_error *err);
 qg_code db_commit(db *conn, qg_error *err);
 void db_rollback(db *conn);
@@ -82,7 +102,8 @@ void db_savepoint_rollback(db *conn);
 
 /* Copies the live database to path with SQLite's online backup API, consistent even
  * while the server writes. An existing path is refused (QG_ECONFLICT). The copy is
- * written to a temporary name, fsynced and renamed into place. */
+ * written to a temporary name, fsynced and renamed into place. On PostgreSQL this is
+ * QG_EINVAL: back up with pg_dump (or the server's own replication and archiving). */
 qg_code db_backup(db *conn, const char *path, qg_error *err);
 
 /* Reads and writes the small meta table (schema version, key check value). Getter

@@ -9,7 +9,12 @@
 /* Returns the number of migrations, which is the current schema version. */
 int schema_migration_count(void);
 
-/* Returns the SQL of migration n (1..count). The string is static. */
+/* Returns the SQLite SQL of migration n (1..count), NULL outside. The string is
+ * static. */
 const char *schema_migration(int n);
+
+/* Returns the PostgreSQL SQL of migration n (1..count, the same count), NULL
+ * outside. The string is static. */
+const char *schema_migration_pg(int n);
 
 #endif

@@ -86,11 +86,25 @@ static qg_code insert_entry(db *conn, const entry_view *e, const char *hash, qg_
     return db_run(st, err);
 }
 
-static qg_code record_head(db *conn, int64_t seq, const char *hash, qg_error *err)
+#define HEAD_MAX (QG_HASH_HEX + 32)
+
+/* The head of the trail is kept in meta twice: "audit_head" = "SEQ:HASH" and
+ * "audit_head_mac" = a keyed MAC of that text, so whoever lacks the key cannot move the
+ * head back after deleting the newest entries. */
+static void head_text(const qg_keys *keys, int64_t seq, const char *hash, char out[HEAD_MAX],
+                      char mac[QG_HASH_HEX])
 {
-    char head[QG_HASH_HEX + 32];
-    snprintf(head, sizeof head, "%" PRId64 ":%s", seq, hash);
-    return db_meta_set(conn, "audit_head", head, err);
+    snprintf(out, HEAD_MAX, "%" PRId64 ":%s", seq, hash);
+    crypto_lookup_hash(keys, "audit-head", out, mac);
+}
+
+static qg_code record_head(db *conn, const qg_keys *keys, int64_t seq, const char *hash,
+                           qg_error *err)
+{
+    char head[HEAD_MAX], mac[QG_HASH_HEX];
+    head_text(keys, seq, hash, head, mac);
+    qg_code c = db_meta_set(conn, "audit_head", head, err);
+    return c == QG_OK ? db_meta_set(conn, "audit_head_mac", mac, err) : c;
 }
 
 qg_code audit_append(db *conn, const qg_keys *keys, const qg_actor *actor, const char *action,
@@ -111,7 +125,7 @@ qg_code audit_append(db *conn, const qg_keys *keys, const qg_actor *actor, const
     if (c == QG_OK)
         c = insert_entry(conn, &e, hash, err);
     if (c == QG_OK)
-        c = record_head(conn, e.seq, hash, err);
+        c = record_head(conn, keys, e.seq, hash, err);
     free(detail_text);
     return c;
 }
@@ -120,7 +134,7 @@ static void mark_bad(audit_report *r, int64_t seq, const char *why)
 {
     if (r->first_bad)
         return;
-    r->first_bad = seq;
+    r->first_bad = seq > 0 ? seq : 1; /* a seq of 0 or less sorts first; 0 would read "intact" */
     snprintf(r->reason, sizeof r->reason, "%s", why);
 }
 
@@ -134,8 +148,9 @@ static void check_row(db_stmt *st, const qg_keys *keys, audit_report *r, char pr
     const char *stored = db_col_text(st, 7);
     char hash[QG_HASH_HEX];
     r->entries++;
-    if (e.seq != r->entries) {
-        mark_bad(r, e.seq, "sequence gap: an entry was deleted or inserted");
+    if (e.seq != r->entries) { /* name the missing entry, or the one out of place */
+        mark_bad(r, e.seq > r->entries ? r->entries : e.seq,
+                 "sequence gap: an entry was deleted or inserted");
     } else if (!e.at || !e.action || !e.detail || !e.prev || !stored) {
         mark_bad(r, e.seq, "entry has missing fields");
     } else if (strcmp(e.prev, prev) != 0) {
@@ -146,17 +161,19 @@ static void check_row(db_stmt *st, const qg_keys *keys, audit_report *r, char pr
     snprintf(prev, QG_HASH_HEX, "%s", stored ? stored : "");
 }
 
-static void check_head(db *conn, audit_report *r, const char *last_hash)
+static void check_head(db *conn, const qg_keys *keys, audit_report *r, const char *last_hash)
 {
-    char head[QG_HASH_HEX + 32], expect[QG_HASH_HEX + 32];
+    char head[HEAD_MAX], expect[HEAD_MAX], mac[QG_HASH_HEX + 8], expect_mac[QG_HASH_HEX];
     qg_error ignored = {0};
     if (db_meta_get(conn, "audit_head", head, sizeof head, &ignored) != QG_OK) {
-        if (r->entries > 0)
-            mark_bad(r, r->entries, "recorded head of the trail is missing");
+        /* Every database starts its trail at init, so there is always a head. */
+        mark_bad(r, r->entries > 0 ? r->entries : 1, "recorded head of the trail is missing");
         return;
     }
-    snprintf(expect, sizeof expect, "%" PRId64 ":%s", r->entries, last_hash);
-    if (strcmp(head, expect) != 0)
+    head_text(keys, r->entries, last_hash, expect, expect_mac);
+    if (strcmp(head, expect) != 0 ||
+        db_meta_get(conn, "audit_head_mac", mac, sizeof mac, &ignored) != QG_OK ||
+        strcmp(mac, expect_mac) != 0)
         mark_bad(r, r->entries + 1, "newest entries were deleted or the head was altered");
 }
 
@@ -176,7 +193,7 @@ qg_code audit_verify(db *conn, const qg_keys *keys, audit_report *report, qg_err
     db_done(st);
     if (rc < 0)
         return err->code;
-    check_head(conn, report, prev);
+    check_head(conn, keys, report, prev);
     return QG_OK;
 }
 

@@ -5,9 +5,10 @@
  * (sorted keys, compact, ASCII) together with the hash of the entry before it, and is
  * hashed with keyed BLAKE2b under a subkey of the database's key: nobody who lacks
  * the key file can forge a consistent chain, and anyone who has it can verify one.
- * The newest hash and sequence number are also kept in the meta table so deleting the
- * newest entries is detected too. Entries hold ids, codes and field names only,
- * never personal data.
+ * The newest hash and sequence number are also kept in the meta table, with a keyed MAC
+ * over them in a second meta value, so deleting the newest entries is detected too, even
+ * when the head is rewritten to match (restoring a whole older copy of the database is
+ * not). Entries hold ids, codes and field names only, never personal data.
  */
 #ifndef QG_AUDIT_H
 #define QG_AUDIT_H

@@ -435,6 +435,8 @@ static qg_code prepare_create(const qg_actor *actor, json_t *body, create_job *j
     if (org && (!json_is_integer(org) || json_integer_value(org) <= 0))
         return qg_fail(err, QG_EINVAL, "org_id", "must be an organisation id");
     j->org_id = org ? json_integer_value(org) : actor->org_id;
+    if (j->org_id <= 0) /* the system actor belongs to no organisation */
+        return qg_fail(err, QG_EINVAL, "org_id", "is required: name the organisation of the case");
     j->personal = json_object_get(body, "personal");
     if (j->personal && (c = case_input_check_personal(j->personal, err)) != QG_OK)
         return c;
@@ -474,19 +476,19 @@ qg_code case_create(qg_app *app, const qg_actor *actor, json_t *body, json_t **o
 
 static const char *const list_sql[] = {
     [SCOPE_ALL] = "SELECT " CASE_COLUMNS " FROM cases c WHERE ? >= 0 AND (? = 0 OR c.id < ?)"
-                  " AND (? IS NULL OR c.stage = ?) AND (? IS NULL OR c.status = ?)"
-                  " ORDER BY c.id DESC LIMIT ?",
+                  " AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
+                  " AND (CAST(? AS TEXT) IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
     [SCOPE_ORG] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.org_id = ? AND (? = 0 OR c.id < ?)"
-                  " AND (? IS NULL OR c.stage = ?) AND (? IS NULL OR c.status = ?)"
-                  " ORDER BY c.id DESC LIMIT ?",
+                  " AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
+                  " AND (CAST(? AS TEXT) IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
     [SCOPE_ASSIGNED] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.id IN"
                        " (SELECT case_id FROM case_assignments WHERE user_id = ?)"
-                       " AND (? = 0 OR c.id < ?) AND (? IS NULL OR c.stage = ?)"
-                       " AND (? IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
+                       " AND (? = 0 OR c.id < ?) AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
+                       " AND (CAST(? AS TEXT) IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
     [SCOPE_OPENED_UNASSIGNED] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.created_by = ?"
                                 " AND NOT EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id)"
-                                " AND (? = 0 OR c.id < ?) AND (? IS NULL OR c.stage = ?)"
-                                " AND (? IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
+                                " AND (? = 0 OR c.id < ?) AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
+                                " AND (CAST(? AS TEXT) IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
 };
 
 static int64_t scope_param(case_scope scope, const qg_actor *actor)
@@ -618,6 +620,12 @@ static qg_code check_version(json_t *patch, int64_t stored, qg_error *err)
     return QG_OK;
 }
 
+/* Does the personal data give a birth date (its own, or the one inside the IIN)? */
+static bool has_birth_date(json_t *personal)
+{
+    return json_object_get(personal, "birth_date") || json_object_get(personal, "iin");
+}
+
 /* Merges patch into the stored fields and checks the result against personal data. */
 static qg_code merged_fields(db *conn, case_job *j, case_row *r, json_t **merged, qg_error *err)
 {
@@ -632,6 +640,11 @@ static qg_code merged_fields(db *conn, case_job *j, case_row *r, json_t **merged
         return QG_OK;
     json_t *personal = NULL;
     qg_code c = load_personal(conn, j->app->keys, r->id, &personal, err);
+    /* With a birth date on file, a new identification date re-derives the age unless
+     * the patch gives one. */
+    if (c == QG_OK && has_birth_date(personal) && json_object_get(j->input, "identified_on") &&
+        !json_object_get(j->input, "age_at_identification"))
+        json_object_del(*merged, "age_at_identification");
     if (c == QG_OK)
         c = case_input_reconcile(*merged, personal, err);
     json_decref(personal);
@@ -762,6 +775,17 @@ static qg_code replace_iin(db *conn, case_job *j, const case_row *r, qg_error *e
     return set_iin_hash(conn, r->id, has ? hash : NULL, err);
 }
 
+/* A birth date in new personal data (its own or the IIN's) is the better source: the
+ * year of birth and the age are derived from it again rather than checked against
+ * values derived from the old one. */
+static void forget_derived(json_t *fields, json_t *personal)
+{
+    if (!has_birth_date(personal))
+        return;
+    json_object_del(fields, "birth_year");
+    json_object_del(fields, "age_at_identification");
+}
+
 static qg_code personal_write_in_tx(db *conn, void *arg, qg_error *err)
 {
     case_job *j = arg;
@@ -770,6 +794,7 @@ static qg_code personal_write_in_tx(db *conn, void *arg, qg_error *err)
     qg_code c = load_visible(conn, j->actor, ACT_PERSONAL_UPDATE, j->code, &r, err);
     if (c == QG_OK) {
         fields = json_deep_copy(r.fields);
+        forget_derived(fields, j->input);
         c = case_input_reconcile(fields, j->input, err);
     }
     if (c == QG_OK)

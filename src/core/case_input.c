@@ -120,6 +120,10 @@ static qg_code check_field(const char *key, json_t *v, qg_error *err)
     return qg_fail(err, QG_EINVAL, key, "is not a case field");
 }
 
+/* The optional fields, which a null clears; every other name is checked as given. */
+static const char *const clearable[] = {"sex", "citizenship", "region", "age_at_identification",
+                                        "birth_year", NULL};
+
 qg_code case_input_check_fields(json_t *obj, const char *const *also_allowed, qg_error *err)
 {
     if (!json_is_object(obj))
@@ -129,13 +133,30 @@ qg_code case_input_check_fields(json_t *obj, const char *const *also_allowed, qg
     json_object_foreach(obj, key, v) {
         if (listed(key, also_allowed))
             continue;
-        if (json_is_null(v) && strcmp(key, "identified_on") != 0 && strcmp(key, "stage") != 0)
+        if (json_is_null(v) && listed(key, clearable))
             continue; /* clearing an optional field */
         qg_code c = check_field(key, v, err);
         if (c != QG_OK)
             return c;
     }
     return QG_OK;
+}
+
+/* True when s is UTF-8: no stray continuation byte, truncated sequence, overlong
+ * two-byte form or lead byte above U+10FFFF (single-line text gets account_check_text). */
+static bool utf8_ok(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        int extra = *p < 0x80 ? 0 : (*p >= 0xC2 && *p <= 0xDF) ? 1 : (*p & 0xF0) == 0xE0 ? 2
+                  : (*p >= 0xF0 && *p <= 0xF4) ? 3 : -1;
+        if (extra < 0)
+            return false;
+        p++;
+        for (int i = 0; i < extra; i++, p++)
+            if ((*p & 0xC0) != 0x80)
+                return false;
+    }
+    return true;
 }
 
 /* Free text: UTF-8, no control characters except newline and tab in long texts. */
@@ -150,8 +171,10 @@ static qg_code check_text(json_t *v, size_t max, bool multiline, const char *fie
         return qg_fail(err, QG_EINVAL, field, "is longer than %zu bytes", max);
     if (!multiline)
         return account_check_text(s, max, field, err);
+    if (!utf8_ok(s))
+        return qg_fail(err, QG_EINVAL, field, "must be UTF-8 text");
     for (const char *p = s; *p; p++)
-        if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
+        if (((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r') || *p == 0x7F)
             return qg_fail(err, QG_EINVAL, field, "must not hold control characters");
     return QG_OK;
 }

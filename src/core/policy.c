@@ -39,8 +39,8 @@ static bool role_may(qg_role role, qg_action action)
         return works_on_cases(role);
     case ACT_CASE_ASSIGN:
         return role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
-    case ACT_ORG_LIST:
-        return role != ROLE_NONE;
+    case ACT_ORG_LIST: /* every real role; never ROLE_NONE or a value outside the enum */
+        return role > ROLE_NONE && role <= ROLE_SYSTEM;
     case ACT_ORG_MANAGE:
     case ACT_USER_MANAGE:
         return role == ROLE_ADMIN || role == ROLE_SYSTEM;

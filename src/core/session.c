@@ -165,7 +165,8 @@ qg_code session_login(qg_app *app, const char *login, const char *password,
     who->actor = (qg_actor){.user_id = u.id, .org_id = u.org_id, .role = u.role};
     snprintf(who->login, sizeof who->login, "%s", u.login);
     snprintf(who->csrf, sizeof who->csrf, "%s", out->csrf);
-    who->expires_at = now + app->settings.session_idle_s;
+    int64_t idle = app->settings.session_idle_s, hard = app->settings.session_absolute_s;
+    who->expires_at = now + (idle < hard ? idle : hard);
     return QG_OK;
 }
 
@@ -231,8 +232,12 @@ qg_code session_lookup(qg_app *app, const char *token, int64_t now, session_info
     int64_t hard_end = created + app->settings.session_absolute_s;
     if (rc == 0 || now >= idle_end || now >= hard_end || who->actor.role == ROLE_NONE)
         return qg_fail(err, QG_EUNAUTH, "session", "not logged in, or the session has expired");
-    who->expires_at = min64(now + app->settings.session_idle_s, hard_end);
-    if (now - last_seen >= TOUCH_EVERY_S) {
+    /* last_seen is written back at most once a minute, or once per quarter of the idle
+     * limit when that is shorter: a session ends at most that long before it has been
+     * unused for the whole idle limit, however short the limit is. */
+    bool touch = now - last_seen >= min64(TOUCH_EVERY_S, app->settings.session_idle_s / 4);
+    who->expires_at = min64((touch ? now : last_seen) + app->settings.session_idle_s, hard_end);
+    if (touch) {
         touch_job j = {.hash = hash, .now = now};
         return writer_run(app->writer, touch_session, &j, err);
     }

@@ -31,14 +31,18 @@ static qg_code add_opt(cli_args *out, const char *name, const char *value, qg_er
     return QG_OK;
 }
 
-qg_code cli_parse(int argc, char **argv, const char *const *allowed, const char *const *flags,
-                  cli_args *out, qg_error *err)
+/* Parses argv, accepting at most max_pos positional arguments. */
+static qg_code parse_args(int argc, char **argv, const char *const *allowed,
+                          const char *const *flags, int max_pos, cli_args *out, qg_error *err)
 {
     memset(out, 0, sizeof *out);
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         if (strncmp(arg, "--", 2) != 0) {
-            if (out->npos == CLI_POS_MAX)
+            if (max_pos == 0) /* e.g. an unquoted value with a space: never drop it silently */
+                return qg_fail(err, QG_EINVAL, "arguments",
+                               "this command takes only --options; quote values that hold spaces");
+            if (out->npos == max_pos)
                 return qg_fail(err, QG_EINVAL, "arguments", "too many arguments");
             out->pos[out->npos++] = arg;
             continue;
@@ -57,6 +61,18 @@ qg_code cli_parse(int argc, char **argv, const char *const *allowed, const char 
             return c;
     }
     return QG_OK;
+}
+
+qg_code cli_parse(int argc, char **argv, const char *const *allowed, const char *const *flags,
+                  cli_args *out, qg_error *err)
+{
+    return parse_args(argc, argv, allowed, flags, 0, out, err);
+}
+
+qg_code cli_parse_with_args(int argc, char **argv, const char *const *allowed,
+                            const char *const *flags, cli_args *out, qg_error *err)
+{
+    return parse_args(argc, argv, allowed, flags, CLI_POS_MAX, out, err);
 }
 
 const char *cli_opt(const cli_args *a, const char *name)

@@ -22,11 +22,16 @@ typedef struct {
     int npos;
 } cli_args;
 
-/* Parses argv into options and positionals. allowed is a NULL-terminated list of
- * option names that take a value; flags lists options without a value (may be NULL).
- * Returns QG_OK, or QG_EINVAL naming the unknown or incomplete option. */
+/* Parses argv into options. allowed is a NULL-terminated list of option names that
+ * take a value; flags lists options without a value (may be NULL). Returns QG_OK, or
+ * QG_EINVAL naming the unknown or incomplete option, or "arguments" for any argument
+ * that is not an option (never silently ignored). */
 qg_code cli_parse(int argc, char **argv, const char *const *allowed, const char *const *flags,
                   cli_args *out, qg_error *err);
+
+/* As cli_parse, but also accepts up to CLI_POS_MAX positional arguments (into pos). */
+qg_code cli_parse_with_args(int argc, char **argv, const char *const *allowed,
+                            const char *const *flags, cli_args *out, qg_error *err);
 
 /* Returns the value of option name, or NULL. A flag's value is "1". */
 const char *cli_opt(const cli_args *a, const char *name);

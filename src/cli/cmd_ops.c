@@ -78,7 +78,7 @@ int cmd_backup(int argc, char **argv)
     cli_args a;
     qg_app *app = NULL;
     qg_error err = {0};
-    if (cli_parse(argc, argv, db_only, NULL, &a, &err) != QG_OK)
+    if (cli_parse_with_args(argc, argv, db_only, NULL, &a, &err) != QG_OK)
         return cli_report("backup", &err);
     if (a.npos != 1) {
         qg_fail(&err, QG_EINVAL, "file", "give exactly one backup file path");

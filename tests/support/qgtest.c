@@ -156,13 +156,15 @@ int64_t qgt_user(qgt_env *e, int64_t org, const char *login, const char *role,
     return cli_id(e, pw, argv);
 }
 
-/* Waits until the log shows "serving http://ADDR:PORT/" and reads the port. */
-static bool read_port(qgt_env *e)
+/* Waits until the log shows "serving http://ADDR:PORT/" after byte offset from (the
+ * log's size before this start: earlier servers of the same env wrote before it) and
+ * reads the port. */
+static bool read_port(qgt_env *e, size_t from)
 {
     for (int waited = 0; waited < START_TIMEOUT_MS; waited += 20) {
         size_t len = 0;
         char *log = qgt_read_file(e->log, &len);
-        const char *at = log ? strstr(log, "serving http://") : NULL;
+        const char *at = log && len > from ? strstr(log + from, "serving http://") : NULL;
         const char *colon = at ? strchr(at + strlen("serving http://"), ':') : NULL;
         if (colon) {
             e->port = (unsigned)strtoul(colon + 1, NULL, 10);
@@ -189,6 +191,8 @@ bool qgt_server_start(qgt_env *e, const char *const *extra)
     argv[n] = NULL;
     char *args[ARGV_MAX];
     build_argv(e, true, argv, args);
+    size_t log_before = 0;
+    free(qgt_read_file(e->log, &log_before));
     pid_t pid = fork();
     if (pid == 0) {
         int fd = open(e->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
@@ -202,7 +206,7 @@ bool qgt_server_start(qgt_env *e, const char *const *extra)
     if (pid < 0)
         return false;
     e->server = pid;
-    return read_port(e) && httpc_wait_port(e->port, START_TIMEOUT_MS);
+    return read_port(e, log_before) && httpc_wait_port(e->port, START_TIMEOUT_MS);
 }
 
 int qgt_server_stop(qgt_env *e)

@@ -69,5 +69,6 @@ void api_audit_list(api_call *call);
 void api_audit_verify(api_call *call);
 void api_vocab(api_call *call);
 void api_health(api_call *call);
+void api_root(api_call *call);
 
 #endif

@@ -19,6 +19,7 @@ typedef struct {
 } route;
 
 static const route routes[] = {
+    {"GET", "/", OPEN, api_root},
     {"GET", "/api/v1/health", OPEN, api_health},
     {"POST", "/api/v1/session", OPEN, api_session_create},
     {"GET", "/api/v1/session", SESSION, api_session_show},

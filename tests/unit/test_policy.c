@@ -1,0 +1,423 @@
+/*
+ * test_policy.c — unit tests of src/core/policy.c: the whole decision table (every
+ * role × every action × every relation to a case), and a property test that the list
+ * scope of each role selects exactly the cases policy_decide lets it read.
+ *
+ * The expected answers are written out below as literal tables taken from the roles'
+ * descriptions in actor.h and policy.h, not computed the way policy.c computes them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/policy.h"
+
+#define ROLES (ROLE_SYSTEM + 1)
+
+/* May the role ever do the action? Columns in qg_action order:
+ * CREATE LIST READ UPDATE P_READ P_UPDATE ASSIGN ORG_LIST ORG_MANAGE USER_LIST
+ * USER_MANAGE AUDIT_READ REPORT_READ */
+static const bool MAY[ROLES][ACT_COUNT] = {
+    [ROLE_NONE] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+    [ROLE_ADMIN] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0},
+    [ROLE_SUPERVISOR] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1},
+    [ROLE_CASE_MANAGER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0},
+    [ROLE_FIRST_RESPONDER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0},
+    [ROLE_ANALYST] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1},
+    [ROLE_AUDITOR] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0},
+    [ROLE_SYSTEM] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+};
+
+/* The acting user in every situation below (the system actor has ids 0). */
+#define ME 10
+#define MY_ORG 1
+#define OTHER_USER 11
+#define OTHER_ORG 2
+
+/* Relations of a case to the actor. */
+typedef enum {
+    SIT_OWN_ORG,              /* own organisation, opened by someone else, no manager */
+    SIT_OWN_ORG_OTHERS_CM,    /* own organisation, someone else manages it */
+    SIT_OTHER_ORG,            /* another organisation, no manager */
+    SIT_OTHER_ORG_OTHERS_CM,  /* another organisation, someone else manages it */
+    SIT_ASSIGNED,             /* own organisation, I am its only case manager */
+    SIT_ASSIGNED_WITH_OTHER,  /* own organisation, I am one of its two case managers */
+    SIT_ASSIGNED_OTHER_ORG,   /* another organisation, yet I am assigned */
+    SIT_OPENER_BEFORE,        /* I opened it; not handed over yet */
+    SIT_OPENER_AFTER,         /* I opened it; handed over to a case manager */
+    SIT_OPENER_AFTER_TWO,     /* I opened it; two case managers */
+    SIT_OPENER_OTHER_ORG,     /* I opened it, but it now belongs to another org; unassigned */
+    SIT_OPENER_OTHER_ORG_CM,  /* as above, handed over */
+    SIT_COUNT
+} situation;
+
+static const char *const SIT_NAMES[SIT_COUNT] = {
+    "own org", "own org, other's case manager", "other org", "other org, other's cm",
+    "assigned", "assigned with another", "assigned, other org", "opener before handover",
+    "opener after handover", "opener after handover to two", "opener, other org",
+    "opener, other org, handed over",
+};
+
+static case_facts facts_for(situation s)
+{
+    switch (s) {
+    case SIT_OWN_ORG:
+        return (case_facts){.org_id = MY_ORG, .created_by = OTHER_USER};
+    case SIT_OWN_ORG_OTHERS_CM:
+        return (case_facts){.org_id = MY_ORG, .created_by = OTHER_USER, .assigned_count = 1};
+    case SIT_OTHER_ORG:
+        return (case_facts){.org_id = OTHER_ORG, .created_by = OTHER_USER};
+    case SIT_OTHER_ORG_OTHERS_CM:
+        return (case_facts){.org_id = OTHER_ORG, .created_by = OTHER_USER, .assigned_count = 2};
+    case SIT_ASSIGNED:
+        return (case_facts){.org_id = MY_ORG, .created_by = OTHER_USER, .actor_assigned = true,
+                            .assigned_count = 1};
+    case SIT_ASSIGNED_WITH_OTHER:
+        return (case_facts){.org_id = MY_ORG, .created_by = OTHER_USER, .actor_assigned = true,
+                            .assigned_count = 2};
+    case SIT_ASSIGNED_OTHER_ORG:
+        return (case_facts){.org_id = OTHER_ORG, .created_by = OTHER_USER,
+                            .actor_assigned = true, .assigned_count = 1};
+    case SIT_OPENER_BEFORE:
+        return (case_facts){.org_id = MY_ORG, .created_by = ME};
+    case SIT_OPENER_AFTER:
+        return (case_facts){.org_id = MY_ORG, .created_by = ME, .assigned_count = 1};
+    case SIT_OPENER_AFTER_TWO:
+        return (case_facts){.org_id = MY_ORG, .created_by = ME, .assigned_count = 2};
+    case SIT_OPENER_OTHER_ORG:
+        return (case_facts){.org_id = OTHER_ORG, .created_by = ME};
+    case SIT_OPENER_OTHER_ORG_CM:
+        return (case_facts){.org_id = OTHER_ORG, .created_by = ME, .assigned_count = 1};
+    case SIT_COUNT:
+        break;
+    }
+    return (case_facts){0};
+}
+
+/* Does a role that may work on cases see the case in each situation? Roles that may
+ * not work on cases never reach this table (they are refused first). Columns in
+ * situation order. */
+static const bool SEES[ROLES][SIT_COUNT] = {
+    /*                       own  own+cm oth  oth+cm asg  asg2 asgO opB  opA  opA2 opO  opOcm */
+    [ROLE_SUPERVISOR] =     {1,   1,     0,   0,     1,   1,   0,   1,   1,   1,   0,   0},
+    [ROLE_CASE_MANAGER] =   {0,   0,     0,   0,     1,   1,   1,   0,   0,   0,   0,   0},
+    [ROLE_FIRST_RESPONDER] = {0,  0,     0,   0,     0,   0,   0,   1,   0,   0,   1,   0},
+    [ROLE_SYSTEM] =         {1,   1,     1,   1,     1,   1,   1,   1,   1,   1,   1,   1},
+};
+
+static qg_actor actor_for(qg_role role)
+{
+    if (role == ROLE_SYSTEM)
+        return actor_system();
+    return (qg_actor){.user_id = ME, .org_id = MY_ORG, .role = role};
+}
+
+static const char *verdict_name(policy_verdict v)
+{
+    return v == POLICY_ALLOW ? "ALLOW" : v == POLICY_FORBID ? "FORBID" : "HIDE";
+}
+
+static void expect_verdict(qg_role role, qg_action action, const char *situation_name,
+                           policy_verdict want, policy_verdict got)
+{
+    if (want != got)
+        fail_msg("%s / %s / %s: want %s, got %s", role_code(role), policy_action_name(action),
+                 situation_name, verdict_name(want), verdict_name(got));
+}
+
+/* ---- the decision table --------------------------------------------------------- */
+
+static void test_without_facts(void **state)
+{
+    (void)state;
+    for (int r = ROLE_NONE; r <= ROLE_SYSTEM; r++) {
+        qg_actor a = actor_for((qg_role)r);
+        for (int act = 0; act < ACT_COUNT; act++) {
+            policy_verdict want = MAY[r][act] ? POLICY_ALLOW : POLICY_FORBID;
+            expect_verdict((qg_role)r, (qg_action)act, "no facts", want,
+                           policy_decide(&a, (qg_action)act, NULL));
+        }
+    }
+}
+
+/* With facts, a role that may never do the action is FORBID (403, decided before any
+ * case matters); one that may is ALLOW when it sees the case and HIDE (404) when not.
+ * Facts are only meaningful for case actions; for the others the same rule applies
+ * (that is how policy_decide treats them today). */
+static void test_with_facts(void **state)
+{
+    (void)state;
+    int checked = 0;
+    for (int r = ROLE_NONE; r <= ROLE_SYSTEM; r++) {
+        qg_actor a = actor_for((qg_role)r);
+        for (int act = 0; act < ACT_COUNT; act++) {
+            for (int s = 0; s < SIT_COUNT; s++) {
+                case_facts f = facts_for((situation)s);
+                policy_verdict want = !MAY[r][act]    ? POLICY_FORBID
+                                      : SEES[r][s]    ? POLICY_ALLOW
+                                                      : POLICY_HIDE;
+                expect_verdict((qg_role)r, (qg_action)act, SIT_NAMES[s], want,
+                               policy_decide(&a, (qg_action)act, &f));
+                checked++;
+            }
+        }
+    }
+    assert_int_equal(checked, ROLES * ACT_COUNT * SIT_COUNT);
+}
+
+/* The case actions spelled out for the relations the product rules name. */
+static void test_case_actions_named_rules(void **state)
+{
+    (void)state;
+    const qg_action case_actions[] = {ACT_CASE_READ, ACT_CASE_UPDATE, ACT_PERSONAL_READ,
+                                      ACT_PERSONAL_UPDATE};
+    qg_actor sup = actor_for(ROLE_SUPERVISOR), cm = actor_for(ROLE_CASE_MANAGER);
+    qg_actor fr = actor_for(ROLE_FIRST_RESPONDER), sys = actor_system();
+    qg_actor admin = actor_for(ROLE_ADMIN), analyst = actor_for(ROLE_ANALYST);
+    qg_actor auditor = actor_for(ROLE_AUDITOR), none = actor_for(ROLE_NONE);
+    case_facts own = facts_for(SIT_OWN_ORG), other = facts_for(SIT_OTHER_ORG);
+    case_facts assigned = facts_for(SIT_ASSIGNED), before = facts_for(SIT_OPENER_BEFORE);
+    case_facts after = facts_for(SIT_OPENER_AFTER);
+    for (size_t i = 0; i < sizeof case_actions / sizeof case_actions[0]; i++) {
+        qg_action act = case_actions[i];
+        /* a supervisor: every case of the own organisation, none of another */
+        assert_int_equal(policy_decide(&sup, act, &own), POLICY_ALLOW);
+        assert_int_equal(policy_decide(&sup, act, &other), POLICY_HIDE);
+        /* a case manager: exactly the assigned cases, even of the own organisation */
+        assert_int_equal(policy_decide(&cm, act, &assigned), POLICY_ALLOW);
+        assert_int_equal(policy_decide(&cm, act, &own), POLICY_HIDE);
+        assert_int_equal(policy_decide(&cm, act, &before), POLICY_HIDE);
+        /* a first responder: the own opened cases until the handover */
+        assert_int_equal(policy_decide(&fr, act, &before), POLICY_ALLOW);
+        assert_int_equal(policy_decide(&fr, act, &after), POLICY_HIDE);
+        assert_int_equal(policy_decide(&fr, act, &own), POLICY_HIDE);
+        /* the system: everything */
+        assert_int_equal(policy_decide(&sys, act, &other), POLICY_ALLOW);
+        /* roles without case work: refused outright, whatever the relation */
+        assert_int_equal(policy_decide(&admin, act, &own), POLICY_FORBID);
+        assert_int_equal(policy_decide(&analyst, act, &own), POLICY_FORBID);
+        assert_int_equal(policy_decide(&auditor, act, &own), POLICY_FORBID);
+        assert_int_equal(policy_decide(&none, act, &own), POLICY_FORBID);
+    }
+    /* assignment: only supervisors (of the case's organisation) and the system */
+    assert_int_equal(policy_decide(&sup, ACT_CASE_ASSIGN, &own), POLICY_ALLOW);
+    assert_int_equal(policy_decide(&sup, ACT_CASE_ASSIGN, &other), POLICY_HIDE);
+    assert_int_equal(policy_decide(&cm, ACT_CASE_ASSIGN, &assigned), POLICY_FORBID);
+    assert_int_equal(policy_decide(&fr, ACT_CASE_ASSIGN, &before), POLICY_FORBID);
+    assert_int_equal(policy_decide(&sys, ACT_CASE_ASSIGN, &other), POLICY_ALLOW);
+}
+
+static void test_bad_inputs_refused(void **state)
+{
+    (void)state;
+    case_facts f = facts_for(SIT_OWN_ORG);
+    for (int act = 0; act < ACT_COUNT; act++) {
+        assert_int_equal(policy_decide(NULL, (qg_action)act, NULL), POLICY_FORBID);
+        assert_int_equal(policy_decide(NULL, (qg_action)act, &f), POLICY_FORBID);
+    }
+    /* an action outside the enum, and a role outside the enum, are never allowed */
+    qg_actor sys = actor_system();
+    assert_int_equal(policy_decide(&sys, ACT_COUNT, NULL), POLICY_FORBID);
+    assert_int_equal(policy_decide(&sys, ACT_COUNT, &f), POLICY_FORBID);
+    assert_int_equal(policy_decide(&sys, (qg_action)-1, NULL), POLICY_FORBID);
+    assert_int_equal(policy_decide(&sys, (qg_action)(ACT_COUNT + 7), NULL), POLICY_FORBID);
+    qg_actor odd = {.user_id = ME, .org_id = MY_ORG, .role = (qg_role)(ROLE_SYSTEM + 1)};
+    qg_actor negative = {.user_id = ME, .org_id = MY_ORG, .role = (qg_role)-1};
+    for (int act = 0; act < ACT_COUNT; act++) {
+        assert_int_equal(policy_decide(&odd, (qg_action)act, NULL), POLICY_FORBID);
+        assert_int_equal(policy_decide(&odd, (qg_action)act, &f), POLICY_FORBID);
+        assert_int_equal(policy_decide(&negative, (qg_action)act, NULL), POLICY_FORBID);
+    }
+    assert_int_equal(policy_case_scope(&odd), SCOPE_NONE);
+    assert_int_equal(policy_case_scope(&negative), SCOPE_NONE);
+    assert_int_equal(policy_case_scope(NULL), SCOPE_NONE);
+}
+
+/* ---- scopes ------------------------------------------------------------------------ */
+
+static void test_scope_per_role(void **state)
+{
+    (void)state;
+    const case_scope want[ROLES] = {
+        [ROLE_NONE] = SCOPE_NONE,
+        [ROLE_ADMIN] = SCOPE_NONE,
+        [ROLE_SUPERVISOR] = SCOPE_ORG,
+        [ROLE_CASE_MANAGER] = SCOPE_ASSIGNED,
+        [ROLE_FIRST_RESPONDER] = SCOPE_OPENED_UNASSIGNED,
+        [ROLE_ANALYST] = SCOPE_NONE,
+        [ROLE_AUDITOR] = SCOPE_NONE,
+        [ROLE_SYSTEM] = SCOPE_ALL,
+    };
+    for (int r = ROLE_NONE; r <= ROLE_SYSTEM; r++) {
+        qg_actor a = actor_for((qg_role)r);
+        assert_int_equal(policy_case_scope(&a), want[r]);
+        /* a role that lists nothing may not list at all */
+        assert_int_equal(want[r] == SCOPE_NONE,
+                         policy_decide(&a, ACT_CASE_LIST, NULL) == POLICY_FORBID);
+    }
+}
+
+/* A small model of the store: cases with an organisation, an opener and a set of
+ * assigned users, from which both the facts and the scope's selection are derived
+ * independently, the way the SQL of case_list selects. */
+typedef struct {
+    int64_t org_id, created_by;
+    int64_t assigned[2];
+    int assigned_count;
+} model_case;
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15u;
+
+static uint32_t rnd(uint32_t n)
+{
+    /* xorshift64*: deterministic, so a failure is reproducible */
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return (uint32_t)((rng_state * 2685821657736338717u) >> 33) % n;
+}
+
+static model_case random_case(void)
+{
+    model_case c = {.org_id = 1 + rnd(3), .created_by = rnd(5)}; /* 0: opened by the system */
+    c.assigned_count = (int)rnd(3);
+    c.assigned[0] = 1 + rnd(4);
+    do {
+        c.assigned[1] = 1 + rnd(4);
+    } while (c.assigned_count == 2 && c.assigned[1] == c.assigned[0]);
+    return c;
+}
+
+static bool model_is_assigned(const model_case *c, int64_t user)
+{
+    for (int i = 0; i < c->assigned_count; i++)
+        if (c->assigned[i] == user)
+            return true;
+    return false;
+}
+
+static case_facts model_facts(const model_case *c, const qg_actor *a)
+{
+    return (case_facts){.org_id = c->org_id, .created_by = c->created_by,
+                        .actor_assigned = model_is_assigned(c, a->user_id),
+                        .assigned_count = c->assigned_count};
+}
+
+/* What a scope's WHERE clause selects, written from the scope's description. */
+static bool scope_selects(case_scope scope, const qg_actor *a, const model_case *c)
+{
+    switch (scope) {
+    case SCOPE_NONE:
+        return false;
+    case SCOPE_ALL:
+        return true;
+    case SCOPE_ORG:
+        return c->org_id == a->org_id;
+    case SCOPE_ASSIGNED:
+        return model_is_assigned(c, a->user_id);
+    case SCOPE_OPENED_UNASSIGNED:
+        return c->created_by == a->user_id && c->assigned_count == 0;
+    }
+    return false;
+}
+
+static void test_scope_agrees_with_read(void **state)
+{
+    (void)state;
+    enum { CASES = 400, ACTORS = 200 };
+    static model_case cases[CASES];
+    for (int i = 0; i < CASES; i++)
+        cases[i] = random_case();
+    int selected_total = 0, hidden_total = 0;
+    for (int k = 0; k < ACTORS; k++) {
+        qg_role role = (qg_role)rnd(ROLES);
+        qg_actor a = role == ROLE_SYSTEM
+                         ? actor_system()
+                         : (qg_actor){.user_id = 1 + rnd(4), .org_id = 1 + rnd(3), .role = role};
+        case_scope scope = policy_case_scope(&a);
+        for (int i = 0; i < CASES; i++) {
+            case_facts f = model_facts(&cases[i], &a);
+            policy_verdict v = policy_decide(&a, ACT_CASE_READ, &f);
+            bool selected = scope_selects(scope, &a, &cases[i]);
+            if (selected != (v == POLICY_ALLOW))
+                fail_msg("role %s user %lld org %lld, case org %lld opener %lld managers %d "
+                         "(me: %d): scope %s but read %s",
+                         role_code(role), (long long)a.user_id, (long long)a.org_id,
+                         (long long)cases[i].org_id, (long long)cases[i].created_by,
+                         cases[i].assigned_count, f.actor_assigned,
+                         selected ? "selects" : "skips", verdict_name(v));
+            /* a role that lists nothing is refused, never merely hidden */
+            if (scope == SCOPE_NONE)
+                assert_int_equal(v, POLICY_FORBID);
+            selected_total += selected;
+            hidden_total += v == POLICY_HIDE;
+        }
+    }
+    /* the generator really produced both outcomes */
+    assert_true(selected_total > 1000);
+    assert_true(hidden_total > 1000);
+}
+
+static void test_action_names(void **state)
+{
+    (void)state;
+    const char *const want[ACT_COUNT] = {
+        "case.create", "case.list",   "case.read",   "case.update", "personal.read",
+        "personal.update", "case.assign", "org.list", "org.manage", "user.list",
+        "user.manage", "audit.read",  "report.read",
+    };
+    for (int act = 0; act < ACT_COUNT; act++) {
+        assert_non_null(policy_action_name((qg_action)act));
+        assert_string_equal(policy_action_name((qg_action)act), want[act]);
+        for (int other = 0; other < act; other++)
+            assert_string_not_equal(policy_action_name((qg_action)act),
+                                    policy_action_name((qg_action)other));
+    }
+    assert_string_equal(policy_action_name(ACT_COUNT), "unknown");
+    assert_string_equal(policy_action_name((qg_action)-1), "unknown");
+}
+
+static void test_role_codes(void **state)
+{
+    (void)state;
+    const char *const codes[] = {"admin", "supervisor", "case_manager", "first_responder",
+                                 "analyst", "auditor"};
+    for (int r = ROLE_ADMIN; r < ROLE_SYSTEM; r++) {
+        assert_string_equal(role_code((qg_role)r), codes[r - ROLE_ADMIN]);
+        assert_int_equal(role_from_code(codes[r - ROLE_ADMIN]), r);
+    }
+    /* the system role and "none" can never be given to a user by code */
+    assert_int_equal(role_from_code("system"), ROLE_NONE);
+    assert_int_equal(role_from_code("none"), ROLE_NONE);
+    assert_int_equal(role_from_code("Admin"), ROLE_NONE);
+    assert_int_equal(role_from_code(""), ROLE_NONE);
+    assert_int_equal(role_from_code(NULL), ROLE_NONE);
+    assert_string_equal(role_code(ROLE_SYSTEM), "system");
+    assert_string_equal(role_code(ROLE_NONE), "none");
+    assert_string_equal(role_code((qg_role)99), "none");
+    qg_actor sys = actor_system();
+    assert_int_equal(sys.role, ROLE_SYSTEM);
+    assert_int_equal(sys.user_id, 0);
+    assert_int_equal(sys.org_id, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_without_facts),
+        cmocka_unit_test(test_with_facts),
+        cmocka_unit_test(test_case_actions_named_rules),
+        cmocka_unit_test(test_bad_inputs_refused),
+        cmocka_unit_test(test_scope_per_role),
+        cmocka_unit_test(test_scope_agrees_with_read),
+        cmocka_unit_test(test_action_names),
+        cmocka_unit_test(test_role_codes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

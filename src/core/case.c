@@ -150,6 +150,18 @@ static json_t *full_json(db *conn, const case_row *r, qg_error *err)
     return o;
 }
 
+/* Loads the case with code and describes it in full into *out (caller owns). */
+static qg_code case_result(db *conn, const char *code, const qg_actor *actor, json_t **out,
+                           qg_error *err)
+{
+    case_row r = {0};
+    qg_code c = load_case(conn, code, actor, &r, err);
+    if (c == QG_OK)
+        *out = full_json(conn, &r, err);
+    row_free(&r);
+    return c;
+}
+
 static void personal_ad(int64_t case_id, char *out, size_t size)
 {
     snprintf(out, size, "qorgau:case:%lld:personal", (long long)case_id);
@@ -260,6 +272,23 @@ static qg_code audit_duplicate(db *conn, const qg_keys *keys, const qg_actor *ac
     json_t *detail = json_pack("{s:s}", "attempt", "create_or_update_with_registered_iin");
     qg_code c = audit_append(conn, keys, actor, "case.duplicate_iin", dup->code, detail, err);
     json_decref(detail);
+    return c;
+}
+
+/* When another case (not self_id) holds this IIN hash: sets *duplicate, describes it
+ * in *result for the user and audits the attempt. Nothing else is written. */
+static qg_code refuse_duplicate(db *conn, const qg_keys *keys, const qg_actor *actor,
+                                const char *hash, int64_t self_id, bool *duplicate,
+                                json_t **result, qg_error *err)
+{
+    case_row dup;
+    qg_code c = find_duplicate(conn, actor, hash, self_id, &dup, err);
+    if (c != QG_OK || !dup.id)
+        return c;
+    *duplicate = true;
+    *result = duplicate_json(actor, &dup);
+    c = audit_duplicate(conn, keys, actor, &dup, err);
+    row_free(&dup);
     return c;
 }
 
@@ -390,12 +419,7 @@ static qg_code create_case_rows(db *conn, create_job *j, const char *iin_hash, q
     json_decref(detail);
     if (c != QG_OK)
         return c;
-    case_row r = {0};
-    c = load_case(conn, code, j->actor, &r, err);
-    if (c == QG_OK)
-        j->result = full_json(conn, &r, err);
-    row_free(&r);
-    return c;
+    return case_result(conn, code, j->actor, &j->result, err);
 }
 
 static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
@@ -406,17 +430,9 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
     if (j->personal)
         iin_hash_of(j->app->keys, j->personal, hash, &has_iin);
     if (has_iin) {
-        case_row dup;
-        qg_code c = find_duplicate(conn, j->actor, hash, 0, &dup, err);
-        if (c != QG_OK)
+        qg_code c = refuse_duplicate(conn, j->app->keys, j->actor, hash, 0, &j->duplicate, &j->result, err);
+        if (c != QG_OK || j->duplicate)
             return c;
-        if (dup.id) {
-            j->duplicate = true;
-            j->result = duplicate_json(j->actor, &dup);
-            c = audit_duplicate(conn, j->app->keys, j->actor, &dup, err);
-            row_free(&dup);
-            return c;
-        }
     }
     return create_case_rows(conn, j, has_iin ? hash : NULL, err);
 }
@@ -672,12 +688,7 @@ static qg_code audit_case(db *conn, case_job *j, const char *action, json_t *det
 
 static qg_code reload_result(db *conn, case_job *j, qg_error *err)
 {
-    case_row r = {0};
-    qg_code c = load_case(conn, j->code, j->actor, &r, err);
-    if (c == QG_OK)
-        j->result = full_json(conn, &r, err);
-    row_free(&r);
-    return c;
+    return case_result(conn, j->code, j->actor, &j->result, err);
 }
 
 static qg_code update_in_tx(db *conn, void *arg, qg_error *err)
@@ -760,17 +771,9 @@ static qg_code replace_iin(db *conn, case_job *j, const case_row *r, qg_error *e
     bool has = false;
     iin_hash_of(j->app->keys, j->input, hash, &has);
     if (has) {
-        case_row dup;
-        qg_code c = find_duplicate(conn, j->actor, hash, r->id, &dup, err);
-        if (c != QG_OK)
+        qg_code c = refuse_duplicate(conn, j->app->keys, j->actor, hash, r->id, &j->duplicate, &j->result, err);
+        if (c != QG_OK || j->duplicate)
             return c;
-        if (dup.id) {
-            j->duplicate = true;
-            j->result = duplicate_json(j->actor, &dup);
-            c = audit_duplicate(conn, j->app->keys, j->actor, &dup, err);
-            row_free(&dup);
-            return c;
-        }
     }
     return set_iin_hash(conn, r->id, has ? hash : NULL, err);
 }

@@ -3,7 +3,6 @@
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 
 qg_code qg_fail(qg_error *err, qg_code code, const char *field, const char *fmt, ...)
 {
@@ -16,17 +15,6 @@ qg_code qg_fail(qg_error *err, qg_code code, const char *field, const char *fmt,
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     return code;
-}
-
-qg_code qg_err_prefix(qg_error *err, const char *prefix)
-{
-    char joined[QG_ERR_FIELD_MAX];
-    if (err->field[0])
-        snprintf(joined, sizeof joined, "%s.%s", prefix, err->field);
-    else
-        snprintf(joined, sizeof joined, "%s", prefix);
-    memcpy(err->field, joined, sizeof joined);
-    return err->code;
 }
 
 static const struct {

@@ -39,10 +39,6 @@ typedef struct {
 qg_code qg_fail(qg_error *err, qg_code code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Prefixes err->field with "prefix." (e.g. "personal" + "iin" -> "personal.iin").
- * Returns err->code. */
-qg_code qg_err_prefix(qg_error *err, const char *prefix);
-
 /* Returns the stable machine name of a code, e.g. "invalid" for QG_EINVAL. */
 const char *qg_code_name(qg_code code);
 

@@ -371,16 +371,12 @@ void crypto_lookup_hash(const qg_keys *keys, const char *domain, const char *val
     to_hex(h, sizeof h, out, QG_HASH_HEX);
 }
 
-void crypto_hash_hex(const void *data, size_t len, char out[QG_HASH_HEX])
-{
-    unsigned char h[QG_HASH_BYTES];
-    crypto_generichash(h, sizeof h, data, len, NULL, 0);
-    to_hex(h, sizeof h, out, QG_HASH_HEX);
-}
 
 void crypto_token_hash(const char *token, char out[QG_HASH_HEX])
 {
-    crypto_hash_hex(token, strlen(token), out);
+    unsigned char h[QG_HASH_BYTES];
+    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+    to_hex(h, sizeof h, out, QG_HASH_HEX);
 }
 
 /* ---- passwords -------------------------------------------------------------------- */

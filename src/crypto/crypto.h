@@ -92,9 +92,6 @@ void crypto_token_hash(const char *token, char out[QG_HASH_HEX]);
 /* Fills buf with len random bytes. */
 void crypto_random_bytes(void *buf, size_t len);
 
-/* BLAKE2b-256 of data, as hex into out (used by the audit chain). */
-void crypto_hash_hex(const void *data, size_t len, char out[QG_HASH_HEX]);
-
 /* Returns true when a and b (both len bytes) are equal, in constant time. */
 bool crypto_equal(const void *a, const void *b, size_t len);
 

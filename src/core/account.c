@@ -7,6 +7,7 @@
 #include "core/audit.h"
 #include "core/policy.h"
 #include "core/session.h"
+#include "core/text.h"
 #include "core/vocab.h"
 
 static qg_code require(const qg_actor *actor, qg_action action, qg_error *err)
@@ -16,32 +17,13 @@ static qg_code require(const qg_actor *actor, qg_action action, qg_error *err)
     return QG_OK;
 }
 
-/* Returns true when s is valid UTF-8 with no control characters. */
-static bool clean_utf8(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        int extra = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2
-                  : (*p & 0xF8) == 0xF0 ? 3 : -1;
-        if (extra < 0 || (extra == 0 && (*p < 0x20 || *p == 0x7F)))
-            return false;
-        if (extra == 1 && *p < 0xC2)
-            return false;
-        p++;
-        for (int i = 0; i < extra; i++, p++)
-            if ((*p & 0xC0) != 0x80)
-                return false;
-    }
-    return true;
-}
-
 qg_code account_check_text(const char *text, size_t max, const char *field, qg_error *err)
 {
     if (!text || !*text)
         return qg_fail(err, QG_EINVAL, field, "is required");
     if (strlen(text) > max)
         return qg_fail(err, QG_EINVAL, field, "is longer than %zu bytes", max);
-    if (!clean_utf8(text))
+    if (!text_utf8_valid(text, false))
         return qg_fail(err, QG_EINVAL, field, "must be UTF-8 text without control characters");
     return QG_OK;
 }

@@ -7,6 +7,7 @@
 
 #include "core/audit.h"
 #include "core/case_input.h"
+#include "core/text.h"
 #include "core/child_code.h"
 #include "core/iin.h"
 #include "core/policy.h"
@@ -460,7 +461,7 @@ static qg_code prepare_create(const qg_actor *actor, json_t *body, create_job *j
     json_object_del(j->fields, "personal");
     json_object_del(j->fields, "org_id");
     char today[11];
-    case_input_today(today);
+    text_today(today);
     if (!json_is_string(json_object_get(j->fields, "identified_on")))
         json_object_set_new(j->fields, "identified_on", json_string(today));
     if (!json_is_string(json_object_get(j->fields, "stage")))

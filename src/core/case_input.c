@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/account.h"
+#include "core/text.h"
 #include "core/iin.h"
 #include "core/vocab.h"
 
@@ -17,47 +18,10 @@
 #define LIST_MAX 20
 #define LANGUAGES_MAX 10
 
-void case_input_today(char out[11])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
-bool case_input_parse_date(const char *s, int *y, int *m, int *d)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    int v[3] = {0, 0, 0}, spans[3][2] = {{0, 4}, {5, 7}, {8, 10}};
-    for (int k = 0; k < 3; k++)
-        for (int i = spans[k][0]; i < spans[k][1]; i++) {
-            if (s[i] < '0' || s[i] > '9')
-                return false;
-            v[k] = v[k] * 10 + (s[i] - '0');
-        }
-    if (v[0] < 1900 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > days_in_month(v[0], v[1]))
-        return false;
-    if (y)
-        *y = v[0];
-    if (m)
-        *m = v[1];
-    if (d)
-        *d = v[2];
-    return true;
-}
-
 static int this_year(void)
 {
     char today[11];
-    case_input_today(today);
+    text_today(today);
     return (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 + (today[3] - '0');
 }
 
@@ -65,10 +29,10 @@ static int this_year(void)
 static qg_code check_date(json_t *v, const char *min, const char *field, qg_error *err)
 {
     const char *s = json_string_value(v);
-    if (!s || !case_input_parse_date(s, NULL, NULL, NULL))
+    if (!s || !text_parse_date(s, NULL, NULL, NULL))
         return qg_fail(err, QG_EINVAL, field, "must be a real date written YYYY-MM-DD");
     char today[11];
-    case_input_today(today);
+    text_today(today);
     if (strcmp(s, today) > 0)
         return qg_fail(err, QG_EINVAL, field, "must not be in the future");
     if (min && strcmp(s, min) < 0)
@@ -142,22 +106,6 @@ qg_code case_input_check_fields(json_t *obj, const char *const *also_allowed, qg
     return QG_OK;
 }
 
-/* True when s is UTF-8: no stray continuation byte, truncated sequence, overlong
- * two-byte form or lead byte above U+10FFFF (single-line text gets account_check_text). */
-static bool utf8_ok(const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        int extra = *p < 0x80 ? 0 : (*p >= 0xC2 && *p <= 0xDF) ? 1 : (*p & 0xF0) == 0xE0 ? 2
-                  : (*p >= 0xF0 && *p <= 0xF4) ? 3 : -1;
-        if (extra < 0)
-            return false;
-        p++;
-        for (int i = 0; i < extra; i++, p++)
-            if ((*p & 0xC0) != 0x80)
-                return false;
-    }
-    return true;
-}
 
 /* Free text: UTF-8, no control characters except newline and tab in long texts. */
 static qg_code check_text(json_t *v, size_t max, bool multiline, const char *field, qg_error *err)
@@ -169,13 +117,8 @@ static qg_code check_text(json_t *v, size_t max, bool multiline, const char *fie
         return qg_fail(err, QG_EINVAL, field, "must not be empty; leave it out instead");
     if (strlen(s) > max)
         return qg_fail(err, QG_EINVAL, field, "is longer than %zu bytes", max);
-    if (!multiline)
-        return account_check_text(s, max, field, err);
-    if (!utf8_ok(s))
-        return qg_fail(err, QG_EINVAL, field, "must be UTF-8 text");
-    for (const char *p = s; *p; p++)
-        if (((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r') || *p == 0x7F)
-            return qg_fail(err, QG_EINVAL, field, "must not hold control characters");
+    if (!text_utf8_valid(s, multiline))
+        return qg_fail(err, QG_EINVAL, field, "must be UTF-8 text without control characters");
     return QG_OK;
 }
 
@@ -313,7 +256,7 @@ static bool birth_date_of(json_t *personal, int *y, int *m, int *d, qg_error *er
     *c = QG_OK;
     if (iin && iin_validate(iin, "personal.iin", &info, err) == QG_OK) {
         int by, bm, bday;
-        if (bd && case_input_parse_date(bd, &by, &bm, &bday) &&
+        if (bd && text_parse_date(bd, &by, &bm, &bday) &&
             (by != info.year || bm != info.month || bday != info.day)) {
             *c = qg_fail(err, QG_EINVAL, "personal.iin", "does not match personal.birth_date");
             return false;
@@ -321,7 +264,7 @@ static bool birth_date_of(json_t *personal, int *y, int *m, int *d, qg_error *er
         *y = info.year, *m = info.month, *d = info.day;
         return true;
     }
-    return bd && case_input_parse_date(bd, y, m, d);
+    return bd && text_parse_date(bd, y, m, d);
 }
 
 static qg_code reconcile_sex(json_t *fields, json_t *personal, qg_error *err)
@@ -339,7 +282,7 @@ static qg_code reconcile_sex(json_t *fields, json_t *personal, qg_error *err)
 static int age_on(int by, int bm, int bd, const char *date)
 {
     int y, m, d;
-    if (!case_input_parse_date(date, &y, &m, &d))
+    if (!text_parse_date(date, &y, &m, &d))
         return -1;
     int age = y - by;
     if (m < bm || (m == bm && d < bd))

@@ -34,11 +34,4 @@ qg_code case_input_check_personal(json_t *personal, qg_error *err);
  * derived. fields is the merged view of the case (stored values plus changes). */
 qg_code case_input_reconcile(json_t *fields, json_t *personal, qg_error *err);
 
-/* Parses a YYYY-MM-DD date that exists in the calendar. Returns true and fills the
- * parts (any may be NULL) when valid. */
-bool case_input_parse_date(const char *s, int *y, int *m, int *d);
-
-/* Writes today's UTC date as YYYY-MM-DD into out. */
-void case_input_today(char out[11]);
-
 #endif

@@ -8,7 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
-#include <time.h>
+
+#include "core/text.h"
 
 #define IIN_BODY_LEN (QG_IIN_LEN - 1)
 
@@ -53,32 +54,6 @@ int iin_check_digit(const char *first11)
     return check_digit_of(first11);
 }
 
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static bool real_date(int y, int m, int d)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1)
-        return false;
-    int max = days[m - 1] + (m == 2 && is_leap(y) ? 1 : 0);
-    return d <= max;
-}
-
-/* True when y-m-d is after today's local date. */
-static bool in_future(int y, int m, int d)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    if (!localtime_r(&now, &tm))
-        return false;
-    long today = (long)(tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-    long date = (long)y * 10000 + m * 100 + d;
-    return date > today;
-}
-
 qg_code iin_validate(const char *s, const char *field, iin_info *info, qg_error *err)
 {
     if (!s || strnlen(s, QG_IIN_LEN + 1) != QG_IIN_LEN)
@@ -91,9 +66,9 @@ qg_code iin_validate(const char *s, const char *field, iin_info *info, qg_error 
     int year = 1800 + 100 * ((century - 1) / 2) + two_digits(s);
     int month = two_digits(s + 2);
     int day = two_digits(s + 4);
-    if (!real_date(year, month, day))
+    if (!text_date_valid(year, month, day))
         return qg_fail(err, QG_EINVAL, field, "birth date is not a real date");
-    if (in_future(year, month, day))
+    if (text_date_in_future(year, month, day))
         return qg_fail(err, QG_EINVAL, field, "birth date is in the future");
     int check = check_digit_of(s);
     if (check < 0)

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "core/case_input.h"
+#include "core/text.h"
 #include "core/iin.h"
 #include "core/vocab.h"
 
@@ -28,14 +29,14 @@
 static int current_year(void)
 {
     char today[11];
-    case_input_today(today);
+    text_today(today);
     return (int)strtol(today, NULL, 10);
 }
 
-/* today + days (UTC) as YYYY-MM-DD */
+/* today + days in Kazakhstan (UTC+5, as the validators read it) as YYYY-MM-DD */
 static void date_from_today(int days, char out[11])
 {
-    time_t t = time(NULL) + (time_t)days * 86400;
+    time_t t = time(NULL) + TEXT_KZ_UTC_OFFSET_S + (time_t)days * 86400;
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, 11, "%Y-%m-%d", &tm);
@@ -217,7 +218,7 @@ static void test_fields_identified_on(void **state)
 {
     (void)state;
     char today[11], tomorrow[11], next_year[11];
-    case_input_today(today);
+    text_today(today);
     date_from_today(1, tomorrow);
     date_from_today(366, next_year);
     fields_ok(one("identified_on", json_string(today)), "today");
@@ -343,7 +344,7 @@ static void test_personal_birth_date(void **state)
 {
     (void)state;
     char today[11], tomorrow[11];
-    case_input_today(today);
+    text_today(today);
     date_from_today(1, tomorrow);
     personal_ok(one("birth_date", json_string("2011-03-14")), "past");
     personal_ok(one("birth_date", json_string("1995-12-31")), "no lower bound but 1900");
@@ -705,28 +706,28 @@ static void test_parse_date(void **state)
 {
     (void)state;
     int y = 0, m = 0, d = 0;
-    assert_true(case_input_parse_date("2024-02-29", &y, &m, &d));
+    assert_true(text_parse_date("2024-02-29", &y, &m, &d));
     assert_int_equal(y, 2024);
     assert_int_equal(m, 2);
     assert_int_equal(d, 29);
-    assert_true(case_input_parse_date("2000-02-29", NULL, NULL, NULL));  /* divisible by 400 */
-    assert_false(case_input_parse_date("1900-02-29", NULL, NULL, NULL)); /* by 100, not 400 */
-    assert_false(case_input_parse_date("2023-02-29", NULL, NULL, NULL));
-    assert_true(case_input_parse_date("2023-12-31", NULL, NULL, NULL));
-    assert_false(case_input_parse_date("2023-12-32", NULL, NULL, NULL));
-    assert_false(case_input_parse_date("2023-06-31", NULL, NULL, NULL));
-    assert_false(case_input_parse_date("2023-06-00", NULL, NULL, NULL));
-    assert_true(case_input_parse_date("1900-01-01", NULL, NULL, NULL));
-    assert_false(case_input_parse_date("1899-12-31", NULL, NULL, NULL));
-    assert_false(case_input_parse_date("2023-6-01", NULL, NULL, NULL));
-    assert_false(case_input_parse_date("2023-06-01 ", NULL, NULL, NULL));
-    assert_false(case_input_parse_date("+023-06-01", NULL, NULL, NULL));
-    assert_false(case_input_parse_date("2023-0a-01", NULL, NULL, NULL));
-    assert_false(case_input_parse_date("", NULL, NULL, NULL));
-    assert_false(case_input_parse_date(NULL, NULL, NULL, NULL));
+    assert_true(text_parse_date("2000-02-29", NULL, NULL, NULL));  /* divisible by 400 */
+    assert_false(text_parse_date("1900-02-29", NULL, NULL, NULL)); /* by 100, not 400 */
+    assert_false(text_parse_date("2023-02-29", NULL, NULL, NULL));
+    assert_true(text_parse_date("2023-12-31", NULL, NULL, NULL));
+    assert_false(text_parse_date("2023-12-32", NULL, NULL, NULL));
+    assert_false(text_parse_date("2023-06-31", NULL, NULL, NULL));
+    assert_false(text_parse_date("2023-06-00", NULL, NULL, NULL));
+    assert_true(text_parse_date("1900-01-01", NULL, NULL, NULL));
+    assert_false(text_parse_date("1899-12-31", NULL, NULL, NULL));
+    assert_false(text_parse_date("2023-6-01", NULL, NULL, NULL));
+    assert_false(text_parse_date("2023-06-01 ", NULL, NULL, NULL));
+    assert_false(text_parse_date("+023-06-01", NULL, NULL, NULL));
+    assert_false(text_parse_date("2023-0a-01", NULL, NULL, NULL));
+    assert_false(text_parse_date("", NULL, NULL, NULL));
+    assert_false(text_parse_date(NULL, NULL, NULL, NULL));
     char today[11];
-    case_input_today(today);
-    assert_true(case_input_parse_date(today, &y, NULL, NULL));
+    text_today(today);
+    assert_true(text_parse_date(today, &y, NULL, NULL));
     assert_int_equal(y, current_year());
 }
 

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "core/iin.h"
+#include "core/text.h"
 
 static const int W1[11] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
 static const int W2[11] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2};
@@ -238,13 +239,10 @@ static void test_dates(void **state)
 /* Writes today's (offset_days from today) yymmdd and 21st-century digit base. */
 static void date_from_today(int offset_days, char yymmdd[7], int *century)
 {
-    time_t now = time(NULL);
+    /* "Today" is Kazakhstan's date (UTC+5), as the validator reads it. */
+    time_t t = time(NULL) + TEXT_KZ_UTC_OFFSET_S + (time_t)offset_days * 86400;
     struct tm tm;
-    assert_non_null(localtime_r(&now, &tm));
-    tm.tm_mday += offset_days;
-    tm.tm_hour = 12;
-    tm.tm_isdst = -1;
-    assert_true(mktime(&tm) != (time_t)-1);
+    assert_non_null(gmtime_r(&t, &tm));
     int year = tm.tm_year + 1900;
     assert_true(year >= 2000 && year < 2100);
     put_digits(yymmdd, (unsigned)(year % 100), 2);

@@ -36,6 +36,7 @@
 #include "core/audit.h"
 #include "core/case.h"
 #include "core/case_input.h"
+#include "core/text.h"
 #include "core/child_code.h"
 #include "core/iin.h"
 #include "core/session.h"
@@ -700,7 +701,7 @@ static void test_login_throttled(void **state)
 
 /* ---- cases: create --------------------------------------------------------------------- */
 
-static void today(char out[11]) { case_input_today(out); }
+static void today(char out[11]) { text_today(out); }
 
 static void test_case_create_by_role(void **state)
 {

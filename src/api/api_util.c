@@ -22,15 +22,23 @@ void api_reply(api_call *call, int status, json_t *body)
     json_decref(body);
 }
 
+/* Sent when the error itself cannot be encoded: the contract holds even then. */
+#define FALLBACK_ERROR "{\"error\":{\"code\":\"internal\",\"message\":\"error could not be encoded\",\"field\":\"\"}}"
+
 void api_fail(api_call *call, const qg_error *err, json_t *extra)
 {
     json_t *e = json_pack("{s:s, s:s, s:s}", "code", qg_code_name(err->code), "message",
                           err->message, "field", err->field);
-    if (extra) {
+    if (e && extra)
         json_object_update(e, extra);
-        json_decref(extra);
+    json_decref(extra);
+    json_t *body = e ? json_pack("{s:o}", "error", e) : NULL;
+    api_reply(call, qg_code_http_status(err->code), body);
+    if (!body || !call->resp->body) {
+        free(call->resp->body);
+        call->resp->body = strdup(FALLBACK_ERROR);
+        call->resp->body_len = call->resp->body ? strlen(FALLBACK_ERROR) : 0;
     }
-    api_reply(call, qg_code_http_status(err->code), json_pack("{s:o}", "error", e));
 }
 
 void api_fail_new(api_call *call, qg_code code, const char *field, const char *message)

@@ -40,6 +40,22 @@ static qg_code check_date(json_t *v, const char *min, const char *field, qg_erro
     return QG_OK;
 }
 
+/* An unknown key is not named back: a key can be anything the sender typed, even a
+ * child's name. The error names the object holding it ("body", "personal",
+ * "personal.contacts[2]"). */
+static qg_code unknown_member(const char *path, const char *message, qg_error *err)
+{
+    char parent[QG_ERR_FIELD_MAX] = "body";
+    const char *bracket = strchr(path, ']'); /* "personal.contacts[2]" then the key */
+    if (bracket && (size_t)(bracket - path) + 1 < sizeof parent) {
+        memcpy(parent, path, (size_t)(bracket - path) + 1);
+        parent[bracket - path + 1] = '\0';
+    } else if (strncmp(path, "personal.", strlen("personal.")) == 0) {
+        snprintf(parent, sizeof parent, "personal");
+    }
+    return qg_fail(err, QG_EINVAL, parent, "%s", message);
+}
+
 static qg_code check_int(json_t *v, long lo, long hi, const char *field, qg_error *err)
 {
     if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
@@ -81,7 +97,7 @@ static qg_code check_field(const char *key, json_t *v, qg_error *err)
         return check_date(v, CASE_DATE_MIN, key, err);
     if (strcmp(key, "status") == 0)
         return qg_fail(err, QG_EINVAL, key, "changes only by closing or reopening the case");
-    return qg_fail(err, QG_EINVAL, key, "is not a case field");
+    return unknown_member(key, "holds a field that is not a case field", err);
 }
 
 /* The optional fields, which a null clears; every other name is checked as given. */
@@ -175,7 +191,7 @@ static qg_code contact_member(const char *key, json_t *v, const char *field, qg_
         return check_text(v, RELATION_MAX, false, field, err);
     if (strcmp(key, "phone") == 0)
         return check_phone(v, field, err);
-    return qg_fail(err, QG_EINVAL, field, "is not a contact field");
+    return unknown_member(field, "holds a field that is not a contact field", err);
 }
 
 static qg_code relative_member(const char *key, json_t *v, const char *field, qg_error *err)
@@ -186,7 +202,7 @@ static qg_code relative_member(const char *key, json_t *v, const char *field, qg
         return check_text(v, RELATION_MAX, false, field, err);
     if (strcmp(key, "notes") == 0)
         return check_text(v, ADDRESS_MAX, true, field, err);
-    return qg_fail(err, QG_EINVAL, field, "is not a relative field");
+    return unknown_member(field, "holds a field that is not a relative field", err);
 }
 
 static qg_code check_languages(json_t *v, const char *field, qg_error *err)
@@ -228,7 +244,7 @@ static qg_code personal_member(const char *key, json_t *v, const char *field, qg
         return check_languages(v, field, err);
     if (strcmp(key, "notes") == 0)
         return check_text(v, NOTES_MAX, true, field, err);
-    return qg_fail(err, QG_EINVAL, field, "is not a personal-data field");
+    return unknown_member(field, "holds a field that is not a personal-data field", err);
 }
 
 qg_code case_input_check_personal(json_t *personal, qg_error *err)

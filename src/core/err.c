@@ -3,13 +3,19 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "core/text.h"
 
 qg_code qg_fail(qg_error *err, qg_code code, const char *field, const char *fmt, ...)
 {
     if (!err)
         return code;
     err->code = code;
-    snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+    /* Cut on a character boundary so the field stays valid UTF-8 in a JSON answer. */
+    size_t n = field ? text_utf8_prefix(field, sizeof err->field - 1) : 0;
+    memcpy(err->field, field ? field : "", n);
+    err->field[n] = '\0';
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);

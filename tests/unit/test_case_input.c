@@ -254,14 +254,14 @@ static void test_fields_status_refused(void **state)
 static void test_fields_unknown_refused(void **state)
 {
     (void)state;
-    fields_bad(one("colour", json_string("blue")), "colour", "blue", "unknown field");
-    fields_bad(one("code", json_string("QG-0000-0000-0000-0")), "code", NULL, "code is not input");
-    fields_bad(one("org_id", json_integer(1)), "org_id", NULL, "org_id without allowance");
-    fields_bad(one("personal", json_object()), "personal", NULL, "personal without allowance");
+    fields_bad(one("colour", json_string("blue")), "body", "blue", "unknown field");
+    fields_bad(one("code", json_string("QG-0000-0000-0000-0")), "body", NULL, "code is not input");
+    fields_bad(one("org_id", json_integer(1)), "body", NULL, "org_id without allowance");
+    fields_bad(one("personal", json_object()), "body", NULL, "personal without allowance");
     /* a null value does not smuggle an unknown name through */
-    fields_bad(one("Aigerim Nurlanovna", json_null()), "Aigerim Nurlanovna", NULL,
-               "unknown field set to null");
-    fields_bad(one("version", json_null()), "version", NULL, "version without allowance");
+    /* an unknown key is never named back: it could be a child's name */
+    fields_bad(one("Aigerim Nurlanovna", json_null()), "body", "Aigerim", "unknown field set to null");
+    fields_bad(one("version", json_null()), "body", NULL, "version without allowance");
 }
 
 static void test_fields_also_allowed_and_body(void **state)
@@ -275,7 +275,7 @@ static void test_fields_also_allowed_and_body(void **state)
     /* also_allowed skips only the names it lists */
     json_object_set_new(o, "colour", json_string("red"));
     assert_int_equal(case_input_check_fields(o, extra, &err), QG_EINVAL);
-    assert_string_equal(err.field, "colour");
+    assert_string_equal(err.field, "body");
     json_decref(o);
     /* the first bad field is reported even after good ones */
     o = json_pack("{s:s, s:s}", "sex", "Masculine", "region", "mars");
@@ -444,7 +444,7 @@ static void test_personal_contacts(void **state)
     free(rel);
     p = json_pack("{s:[{s:s}, {s:s}, {s:s}]}", "contacts", "name", "A", "name", "B", "email",
                   "marat@example.org");
-    personal_bad(p, "personal.contacts[2].email", "marat@example.org", "unknown member");
+    personal_bad(p, "personal.contacts[2]", "marat@example.org", "unknown member");
     p = json_pack("{s:[{s:s}, s]}", "contacts", "name", "A", "Marat");
     personal_bad(p, "personal.contacts[1]", "Marat", "not an object");
     personal_bad(json_pack("{s:s}", "contacts", "Marat"), "personal.contacts", "Marat",
@@ -470,7 +470,7 @@ static void test_personal_relatives(void **state)
     p = json_pack("{s:[{s:s}, {s:s}]}", "relatives", "name", "Saule", "name", "Saule\x02Omarova");
     personal_bad(p, "personal.relatives[1].name", "Omarova", "second relative's name");
     p = json_pack("{s:[{s:s}]}", "relatives", "phone", "+7 702 555 0101");
-    personal_bad(p, "personal.relatives[0].phone", "555", "phone is not a relative field");
+    personal_bad(p, "personal.relatives[0]", "555", "phone is not a relative field");
     p = json_pack("{s:[{s:s}]}", "relatives", "notes", "bad\x03");
     personal_bad(p, "personal.relatives[0].notes", NULL, "control char in notes");
     char *s = text_of(1000, "n");
@@ -513,10 +513,9 @@ static void test_personal_object_and_unknown(void **state)
 {
     (void)state;
     personal_ok(json_object(), "empty");
-    personal_bad(one("nickname", json_string("Zhaniko")), "personal.nickname", "Zhaniko",
-                 "unknown field");
-    personal_bad(one("shelter_address", json_string("secret place")), "personal.shelter_address",
-                 "secret place", "no shelter locations");
+    personal_bad(one("nickname", json_string("Zhaniko")), "personal", "Zhaniko", "unknown field");
+    personal_bad(one("shelter_address", json_string("secret place")), "personal", "secret place",
+                 "no shelter locations");
     personal_bad(json_array(), "personal", NULL, "array");
     personal_bad(json_string("Zhanar"), "personal", "Zhanar", "string");
     qg_error err = {0};

@@ -2,6 +2,8 @@
 #include "core/throttle.h"
 
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,8 @@ struct throttle {
 
 throttle *throttle_new(int slots)
 {
+    if (slots < 1)
+        return NULL;
     throttle *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
@@ -52,22 +56,43 @@ static slot *find(throttle *t, const char *key)
     return NULL;
 }
 
-/* A free slot, or else the one idle the longest. */
-static slot *claim(throttle *t, const char *key)
+static bool is_blocked(const slot *s, int64_t now) { return s->blocked_until > now; }
+
+/* A free slot, or else the unblocked one idle the longest (an attacker's one-failure
+ * slots are cheap to lose), taken over for key. A blocked slot is never given up:
+ * NULL when every slot is blocked. */
+static slot *claim(throttle *t, const char *key, int64_t now)
 {
-    slot *best = &t->slots[0];
+    slot *best = NULL;
     for (int i = 0; i < t->count; i++) {
         slot *s = &t->slots[i];
         if (!s->key[0]) {
             best = s;
             break;
         }
-        if (s->last_seen < best->last_seen)
+        if (!is_blocked(s, now) && (!best || s->last_seen < best->last_seen))
             best = s;
     }
+    if (!best)
+        return NULL;
     memset(best, 0, sizeof *best);
     snprintf(best->key, sizeof best->key, "%s", key);
     return best;
+}
+
+/* When every slot is blocked (no key could be recorded), the seconds until the first
+ * block ends; otherwise 0. */
+static int table_full_for(const throttle *t, int64_t now)
+{
+    int64_t soonest = INT64_MAX;
+    for (int i = 0; i < t->count; i++) {
+        const slot *s = &t->slots[i];
+        if (!s->key[0] || !is_blocked(s, now))
+            return 0;
+        if (s->blocked_until < soonest)
+            soonest = s->blocked_until;
+    }
+    return (int)(soonest - now);
 }
 
 static int remaining(const slot *s, int64_t now)
@@ -78,7 +103,8 @@ static int remaining(const slot *s, int64_t now)
 int throttle_blocked(throttle *t, const char *key, int64_t now)
 {
     pthread_mutex_lock(&t->lock);
-    int wait = remaining(find(t, key), now);
+    slot *s = find(t, key);
+    int wait = s ? remaining(s, now) : table_full_for(t, now);
     pthread_mutex_unlock(&t->lock);
     return wait;
 }
@@ -88,7 +114,11 @@ int throttle_fail(throttle *t, const char *key, int64_t now, const throttle_rule
     pthread_mutex_lock(&t->lock);
     slot *s = find(t, key);
     if (!s)
-        s = claim(t, key);
+        s = claim(t, key, now);
+    if (!s) { /* no room without forgetting a block: fail closed */
+        pthread_mutex_unlock(&t->lock);
+        return rule->block_s;
+    }
     if (now - s->window_start >= rule->window_s) {
         s->window_start = now;
         s->failures = 0;

@@ -1,8 +1,9 @@
 /*
  * test_throttle.c — unit tests of src/core/throttle.c: blocking after the allowed
  * failures, the window, block expiry, reset after success, independence of keys,
- * reuse of the slot idle the longest when the table is full, and a threaded smoke
- * test that no failure is lost.
+ * reuse of the unblocked slot idle the longest when the table is full, blocks that
+ * survive a flood of new keys, failing closed when every slot is blocked, and a
+ * threaded smoke test that no failure is lost.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -121,32 +122,97 @@ static void test_keys_independent(void **state)
 /* Blocked right away on the first failure, so a slot's presence is visible. */
 static const throttle_rule ONE = {.max_failures = 1, .window_s = 1000, .block_s = 100000};
 
-static void test_full_table_reuses_oldest_idle(void **state)
+/* Blocked at the second failure within the window: one failure leaves a key unblocked
+ * and a second one shows whether the first was remembered. */
+static const throttle_rule TWO = {.max_failures = 2, .window_s = 1000, .block_s = 500};
+
+static void test_full_table_reuses_oldest_unblocked(void **state)
+{
+    (void)state;
+    throttle *t = throttle_new(4);
+    assert_int_equal(throttle_fail(t, "blocked", T0, &ONE), 100000);
+    assert_int_equal(throttle_fail(t, "a", T0 + 10, &TWO), 0);
+    assert_int_equal(throttle_fail(t, "b", T0 + 20, &TWO), 0);
+    assert_int_equal(throttle_fail(t, "c", T0 + 30, &TWO), 0);
+    /* "a" failed again later than "b" (and is now blocked); "b" is the oldest unblocked
+     * key, older than "c"; "blocked" is the oldest of all but is kept */
+    assert_int_equal(throttle_fail(t, "a", T0 + 40, &TWO), 500);
+    throttle_fail(t, "d", T0 + 50, &TWO);
+    assert_true(throttle_blocked(t, "blocked", T0 + 50) > 0);
+    assert_true(throttle_blocked(t, "a", T0 + 50) > 0);
+    assert_int_equal(throttle_fail(t, "c", T0 + 51, &TWO), 500); /* remembered */
+    assert_int_equal(throttle_fail(t, "d", T0 + 52, &TWO), 500); /* remembered */
+    /* "b" was forgotten: all four slots are now blocked, so "b" is not recorded and
+     * fails closed */
+    assert_int_equal(throttle_fail(t, "b", T0 + 53, &TWO), 500);
+    /* a slot freed by a reset is taken before any other is pushed out */
+    throttle_reset(t, "d");
+    assert_int_equal(throttle_fail(t, "e", T0 + 60, &TWO), 0);
+    assert_int_equal(throttle_fail(t, "e", T0 + 61, &TWO), 500);
+    assert_true(throttle_blocked(t, "blocked", T0 + 61) > 0);
+    assert_true(throttle_blocked(t, "a", T0 + 61) > 0);
+    assert_true(throttle_blocked(t, "c", T0 + 61) > 0);
+    /* a block that has run out no longer protects its slot */
+    assert_int_equal(throttle_blocked(t, "a", T0 + 540), 0);
+    assert_int_equal(throttle_fail(t, "f", T0 + 541, &TWO), 0);
+    assert_int_equal(throttle_fail(t, "a", T0 + 542, &TWO), 0); /* forgotten: starts over */
+    assert_true(throttle_blocked(t, "blocked", T0 + 542) > 0);
+    throttle_free(t);
+}
+
+/* The review finding: failures under ever new keys (unique login names) must not push
+ * a blocked key out of the table and so lift its block. */
+static void test_flood_of_new_keys_keeps_block(void **state)
+{
+    (void)state;
+    enum { SLOTS = 8, FLOOD = 5000 };
+    throttle *t = throttle_new(SLOTS);
+    for (int i = 0; i < 3; i++)
+        throttle_fail(t, "login:aigul", T0, &RULE);
+    assert_int_equal(throttle_blocked(t, "login:aigul", T0), 300);
+    char key[32];
+    for (int i = 0; i < FLOOD; i++) {
+        snprintf(key, sizeof key, "login:flood%d", i);
+        assert_int_equal(throttle_fail(t, key, T0 + 1 + i / 100, &RULE), 0);
+    }
+    int64_t after = T0 + 1 + FLOOD / 100;
+    assert_int_equal(throttle_blocked(t, "login:aigul", after), 300 - (after - T0));
+    /* the newest flood keys are the ones remembered: a second and third failure of the
+     * newest blocks it */
+    snprintf(key, sizeof key, "login:flood%d", FLOOD - 1);
+    assert_int_equal(throttle_fail(t, key, after, &RULE), 0);
+    assert_int_equal(throttle_fail(t, key, after, &RULE), 300);
+    throttle_free(t);
+}
+
+/* When every slot is blocked a new key is not recorded, and it counts as blocked: its
+ * failure answers the block time, and it may not try until the first block ends. */
+static void test_all_blocked_fails_closed(void **state)
 {
     (void)state;
     throttle *t = throttle_new(3);
-    assert_int_equal(throttle_fail(t, "a", T0 + 10, &ONE), 100000);
-    assert_int_equal(throttle_fail(t, "b", T0 + 20, &ONE), 100000);
-    assert_int_equal(throttle_fail(t, "c", T0 + 30, &ONE), 100000);
-    /* "a" failed again later than "b": now "b" is idle the longest */
-    throttle_fail(t, "a", T0 + 40, &ONE);
-    throttle_fail(t, "d", T0 + 50, &ONE);
-    assert_int_equal(throttle_blocked(t, "b", T0 + 50), 0); /* forgotten */
-    assert_true(throttle_blocked(t, "a", T0 + 50) > 0);
-    assert_true(throttle_blocked(t, "c", T0 + 50) > 0);
-    assert_true(throttle_blocked(t, "d", T0 + 50) > 0);
-    /* the next one pushes out "c" (30), not "a" (40) or "d" (50) */
-    throttle_fail(t, "e", T0 + 60, &ONE);
-    assert_int_equal(throttle_blocked(t, "c", T0 + 60), 0);
-    assert_true(throttle_blocked(t, "a", T0 + 60) > 0);
-    assert_true(throttle_blocked(t, "d", T0 + 60) > 0);
-    assert_true(throttle_blocked(t, "e", T0 + 60) > 0);
-    /* a slot freed by a reset is taken before any other is pushed out */
-    throttle_reset(t, "d");
-    throttle_fail(t, "f", T0 + 70, &ONE);
-    assert_true(throttle_blocked(t, "a", T0 + 70) > 0);
-    assert_true(throttle_blocked(t, "e", T0 + 70) > 0);
-    assert_true(throttle_blocked(t, "f", T0 + 70) > 0);
+    assert_int_equal(throttle_fail(t, "a", T0, &ONE), 100000);
+    assert_int_equal(throttle_fail(t, "b", T0 + 10, &ONE), 100000);
+    assert_int_equal(throttle_fail(t, "c", T0 + 20, &ONE), 100000);
+    assert_int_equal(throttle_blocked(t, "new", T0 + 30), 100000 - 30);
+    assert_int_equal(throttle_fail(t, "new", T0 + 30, &TWO), 500);
+    assert_int_equal(throttle_fail(t, "new", T0 + 31, &RULE), 300);
+    /* nothing was pushed out */
+    assert_int_equal(throttle_blocked(t, "a", T0 + 31), 100000 - 31);
+    assert_int_equal(throttle_blocked(t, "b", T0 + 31), 100000 - 21);
+    assert_int_equal(throttle_blocked(t, "c", T0 + 31), 100000 - 11);
+    /* once "a"'s block ends its slot may go to a new key, recorded as usual */
+    assert_int_equal(throttle_blocked(t, "new", T0 + 100000), 0);
+    assert_int_equal(throttle_fail(t, "new", T0 + 100000, &TWO), 0);
+    assert_int_equal(throttle_fail(t, "new", T0 + 100001, &TWO), 500);
+    /* "a" is forgotten, and with every slot blocked again it counts as blocked until
+     * "b"'s block ends */
+    assert_int_equal(throttle_blocked(t, "a", T0 + 100001), 9);
+    assert_int_equal(throttle_blocked(t, "b", T0 + 100001), 9);
+    /* a reset frees a slot as well */
+    throttle_reset(t, "b");
+    assert_int_equal(throttle_blocked(t, "other", T0 + 100002), 0);
+    assert_int_equal(throttle_fail(t, "other", T0 + 100002, &TWO), 0);
     throttle_free(t);
 }
 
@@ -158,17 +224,16 @@ static void test_table_never_grows(void **state)
     char key[32];
     for (int i = 0; i < KEYS; i++) {
         snprintf(key, sizeof key, "addr:10.0.%d.%d", i / 256, i % 256);
-        assert_true(throttle_fail(t, key, T0 + i, &ONE) > 0);
+        assert_int_equal(throttle_fail(t, key, T0 + i, &TWO), 0);
     }
-    /* exactly the SLOTS newest keys are remembered; every older one is gone */
-    int remembered = 0;
-    for (int i = 0; i < KEYS; i++) {
+    /* exactly the SLOTS newest keys are remembered: a second failure blocks each */
+    for (int i = KEYS - SLOTS; i < KEYS; i++) {
         snprintf(key, sizeof key, "addr:10.0.%d.%d", i / 256, i % 256);
-        bool blocked = throttle_blocked(t, key, T0 + KEYS) > 0;
-        assert_int_equal(blocked, i >= KEYS - SLOTS);
-        remembered += blocked;
+        assert_int_equal(throttle_fail(t, key, T0 + KEYS, &TWO), 500);
     }
-    assert_int_equal(remembered, SLOTS);
+    /* the table is now all blocked: an older key is not taken in */
+    assert_int_equal(throttle_blocked(t, "addr:10.0.0.0", T0 + KEYS), 500);
+    assert_int_equal(throttle_fail(t, "addr:10.0.0.0", T0 + KEYS, &TWO), 500);
     throttle_free(t);
 }
 
@@ -176,12 +241,15 @@ static void test_single_slot(void **state)
 {
     (void)state;
     throttle *t = throttle_new(1);
-    throttle_fail(t, "x", T0, &ONE);
-    throttle_fail(t, "y", T0 + 1, &ONE);
-    assert_int_equal(throttle_blocked(t, "x", T0 + 1), 0);
-    assert_true(throttle_blocked(t, "y", T0 + 1) > 0);
+    throttle_fail(t, "x", T0, &TWO);
+    throttle_fail(t, "y", T0 + 1, &TWO); /* "x" was not blocked: pushed out */
+    assert_int_equal(throttle_fail(t, "y", T0 + 2, &TWO), 500);
+    assert_int_equal(throttle_fail(t, "x", T0 + 3, &TWO), 500); /* fails closed */
+    assert_int_equal(throttle_blocked(t, "x", T0 + 3), 499);
+    assert_int_equal(throttle_blocked(t, "y", T0 + 3), 499);
     throttle_free(t);
     throttle_free(NULL);
+    assert_null(throttle_new(0));
 }
 
 /* ---- threads ------------------------------------------------------------------------ */
@@ -249,7 +317,9 @@ int main(void)
         cmocka_unit_test(test_window_resets_count),
         cmocka_unit_test(test_reset_after_success),
         cmocka_unit_test(test_keys_independent),
-        cmocka_unit_test(test_full_table_reuses_oldest_idle),
+        cmocka_unit_test(test_full_table_reuses_oldest_unblocked),
+        cmocka_unit_test(test_flood_of_new_keys_keeps_block),
+        cmocka_unit_test(test_all_blocked_fails_closed),
         cmocka_unit_test(test_table_never_grows),
         cmocka_unit_test(test_single_slot),
         cmocka_unit_test(test_threads_lose_no_failure),

@@ -1,6 +1,8 @@
 /* session.c — login, session lookup and logout (see session.h). */
 #include "core/session.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,9 +54,25 @@ typedef struct {
     int64_t now;
 } login_job;
 
+/* Deletes the sessions whose idle or absolute limit has passed at j->now (the same
+ * test as session_lookup), so ended sessions do not pile up in the table. */
+static qg_code delete_expired(db *conn, const login_job *j, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "DELETE FROM sessions WHERE last_seen <= ? OR created_at <= ?",
+                             err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, j->now - j->app->settings.session_idle_s);
+    db_bind_int(st, 2, j->now - j->app->settings.session_absolute_s);
+    return db_run(st, err);
+}
+
 static qg_code store_session(db *conn, void *arg, qg_error *err)
 {
     login_job *j = arg;
+    qg_code c = delete_expired(conn, j, err);
+    if (c != QG_OK)
+        return c;
     char hash[QG_HASH_HEX];
     crypto_token_hash(j->tokens->token, hash);
     db_stmt *st = db_prepare(conn,
@@ -68,7 +86,7 @@ static qg_code store_session(db *conn, void *arg, qg_error *err)
     db_bind_text(st, 3, j->tokens->csrf);
     db_bind_int(st, 4, j->now);
     db_bind_int(st, 5, j->now);
-    qg_code c = db_run(st, err);
+    c = db_run(st, err);
     if (c != QG_OK)
         return c;
     qg_actor actor = {.user_id = j->user->id, .org_id = j->user->org_id, .role = j->user->role};
@@ -98,6 +116,30 @@ static qg_code store_failure(db *conn, void *arg, qg_error *err)
 static void key_for(char *out, size_t size, const char *kind, const char *value)
 {
     snprintf(out, size, "%s:%s", kind, value);
+}
+
+/* The per-address throttle key of a numeric client address: the whole address for
+ * IPv4 (also when written IPv4-mapped, ::ffff:a.b.c.d), the /64 prefix for IPv6,
+ * since one client usually holds a whole /64 and could fail from a new address every
+ * time. Anything else (no address known) is used as it is. */
+static void addr_key_for(char *out, size_t size, const char *client_addr)
+{
+    struct in6_addr a6;
+    char text[INET6_ADDRSTRLEN];
+    if (inet_pton(AF_INET6, client_addr, &a6) != 1) {
+        key_for(out, size, "addr", client_addr);
+        return;
+    }
+    if (IN6_IS_ADDR_V4MAPPED(&a6) && inet_ntop(AF_INET, &a6.s6_addr[12], text, sizeof text)) {
+        key_for(out, size, "addr", text);
+        return;
+    }
+    memset(&a6.s6_addr[8], 0, 8);
+    if (!inet_ntop(AF_INET6, &a6, text, sizeof text)) {
+        key_for(out, size, "addr", client_addr);
+        return;
+    }
+    snprintf(out, size, "addr:%s/64", text);
 }
 
 static int login_blocked(qg_app *app, const char *acct_key, const char *addr_key, int64_t now)
@@ -141,7 +183,7 @@ qg_code session_login(qg_app *app, const char *login, const char *password,
 {
     char acct_key[QG_LOGIN_MAX + 8], addr_key[80];
     key_for(acct_key, sizeof acct_key, "login", login);
-    key_for(addr_key, sizeof addr_key, "addr", client_addr);
+    addr_key_for(addr_key, sizeof addr_key, client_addr ? client_addr : "");
     user_row u = {0};
     qg_code found = load_user(app, login, &u, err);
     if (found != QG_OK && found != QG_ENOTFOUND)

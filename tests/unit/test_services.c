@@ -5,8 +5,9 @@
  *
  * Covered: creating and opening the files (wrong key, existing files), organisations
  * and users with their errors, login (success, wrong password, unknown login, disabled
- * user, throttling per account and per address), session lookup with idle and absolute
- * expiry, logout, and the case service: create, get, update, list, the personal part
+ * user, throttling per account and per address, IPv6 addresses per /64), session
+ * lookup with idle and absolute expiry, deletion of ended sessions at login, logout,
+ * and the case service: create, get, update, list, the personal part
  * (sealed at rest), duplicate IINs, assignment with its limit of two, the first
  * responder losing sight after the handover, and the audit entries each call writes.
  * After every test the audit chain must verify and must hold none of the personal
@@ -697,6 +698,88 @@ static void test_login_throttled(void **state)
     assert_int_equal(audit_count(f, "login_failed"), 6);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM audit WHERE action = 'login_failed'"
                                 " AND detail LIKE '%\"throttled\":true%'", NULL), 3);
+}
+
+/* The per-address key: IPv6 clients count per /64 prefix (rotating addresses inside
+ * it does not help), IPv4 clients per address, an IPv4-mapped address as its IPv4
+ * address. */
+static void test_login_throttled_per_prefix(void **state)
+{
+    fx *f = *state;
+    qg_error err = {0};
+    f->app->settings.login_per_account = (throttle_rule){.max_failures = 100, .window_s = 60, .block_s = 60};
+    f->app->settings.login_per_address = (throttle_rule){.max_failures = 3, .window_s = 60, .block_s = 600};
+    int64_t now = (int64_t)time(NULL);
+    session_tokens tok;
+    session_info who;
+    int retry;
+    /* three addresses of one /64, written in different ways */
+    const char *same64[] = {"2001:db8:1:2::10", "2001:DB8:1:2:aaaa:0:0:1",
+                            "2001:0db8:0001:0002:ffff:ffff:ffff:ffff"};
+    for (int i = 0; i < 3; i++)
+        expect(login(f, "ghost.six", PASSWORD, same64[i], now, &tok, &who, &retry, &err), &err,
+               QG_EUNAUTH, "login");
+    assert_int_equal(retry, 600);
+    expect(login(f, "ghost.six", PASSWORD, "2001:db8:1:2::99", now + 1, &tok, &who, &retry, &err),
+           &err, QG_ETHROTTLED, "login");
+    assert_int_equal(retry, 599);
+    /* the next /64 is another client */
+    expect(login(f, "ghost.six", PASSWORD, "2001:db8:1:3::10", now + 1, &tok, &who, &retry, &err),
+           &err, QG_EUNAUTH, "login");
+    assert_int_equal(retry, 0);
+    /* IPv4: one address is one client, whether written plain or IPv4-mapped */
+    expect(login(f, "ghost.four", PASSWORD, "192.0.2.77", now, &tok, &who, &retry, &err), &err,
+           QG_EUNAUTH, "login");
+    expect(login(f, "ghost.four", PASSWORD, "::ffff:192.0.2.77", now, &tok, &who, &retry, &err),
+           &err, QG_EUNAUTH, "login");
+    expect(login(f, "ghost.four", PASSWORD, "192.0.2.77", now, &tok, &who, &retry, &err), &err,
+           QG_EUNAUTH, "login");
+    assert_int_equal(retry, 600);
+    expect(login(f, "ghost.four", PASSWORD, "::ffff:192.0.2.77", now + 1, &tok, &who, &retry, &err),
+           &err, QG_ETHROTTLED, "login");
+    expect(login(f, "ghost.four", PASSWORD, "192.0.2.78", now + 1, &tok, &who, &retry, &err), &err,
+           QG_EUNAUTH, "login");
+    assert_int_equal(retry, 0);
+}
+
+static int64_t session_rows(fx *f, const char *token)
+{
+    char hash[QG_HASH_HEX];
+    crypto_token_hash(token, hash);
+    return sql_int(f, "SELECT count(*) FROM sessions WHERE token_hash = ?", hash);
+}
+
+/* A login deletes the sessions that have ended by time (idle or absolute), and only
+ * those. */
+static void test_login_deletes_expired_sessions(void **state)
+{
+    fx *f = *state;
+    qg_error err = {0};
+    real_user(f, f->org_a, "saule.k", "case_manager");
+    f->app->settings.session_idle_s = 100;
+    f->app->settings.session_absolute_s = 250;
+    int64_t now = (int64_t)time(NULL);
+    session_tokens idle, capped, fresh, last;
+    session_info who;
+    int retry;
+    assert_int_equal(login(f, "saule.k", PASSWORD, ADDR, now, &idle, &who, &retry, &err), QG_OK);
+    assert_int_equal(login(f, "saule.k", PASSWORD, ADDR, now, &capped, &who, &retry, &err), QG_OK);
+    assert_int_equal(session_lookup(f->app, capped.token, now + 90, &who, &err), QG_OK);
+    /* at 150 s "idle" has been unused for more than 100 s; "capped" was used at 90 s */
+    assert_int_equal(login(f, "saule.k", PASSWORD, ADDR, now + 150, &fresh, &who, &retry, &err), QG_OK);
+    assert_int_equal(session_rows(f, idle.token), 0);
+    assert_int_equal(session_rows(f, capped.token), 1);
+    assert_int_equal(session_rows(f, fresh.token), 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM sessions", NULL), 2);
+    /* at 260 s "capped" is past its absolute limit however recently it was used */
+    assert_int_equal(session_lookup(f->app, capped.token, now + 180, &who, &err), QG_OK);
+    assert_int_equal(session_lookup(f->app, fresh.token, now + 240, &who, &err), QG_OK);
+    assert_int_equal(login(f, "saule.k", PASSWORD, ADDR, now + 260, &last, &who, &retry, &err), QG_OK);
+    assert_int_equal(session_rows(f, capped.token), 0);
+    assert_int_equal(session_rows(f, fresh.token), 1);
+    assert_int_equal(session_rows(f, last.token), 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM sessions", NULL), 2);
+    assert_int_equal(session_lookup(f->app, fresh.token, now + 261, &who, &err), QG_OK);
 }
 
 /* ---- cases: create --------------------------------------------------------------------- */
@@ -1431,6 +1514,8 @@ int main(void)
         BOTH(test_login_lookup_logout),
         BOTH(test_login_failures),
         BOTH(test_login_throttled),
+        BOTH(test_login_throttled_per_prefix),
+        BOTH(test_login_deletes_expired_sessions),
         BOTH(test_case_create_by_role),
         BOTH(test_case_create_invalid),
         BOTH(test_case_personal_sealed),

@@ -20,11 +20,10 @@ static void answer(api_call *call, qg_code c, const qg_error *err, int status, j
 
 void api_cases_list(api_call *call)
 {
-    int64_t limit, before;
-    if (!api_query_int(call, "limit", LIST_DEFAULT, 1, CASE_LIST_MAX, &limit) ||
-        !api_query_int(call, "before", 0, 0, INT64_MAX, &before))
+    int64_t limit;
+    if (!api_query_int(call, "limit", LIST_DEFAULT, 1, CASE_LIST_MAX, &limit))
         return;
-    case_query q = {.limit = (int)limit, .before_id = before,
+    case_query q = {.limit = (int)limit, .before = http_query(call->req, "before"),
                     .stage = http_query(call->req, "stage"), .status = http_query(call->req, "status")};
     json_t *out = NULL;
     qg_error err = {0};

@@ -492,19 +492,19 @@ qg_code case_create(qg_app *app, const qg_actor *actor, json_t *body, json_t **o
 }
 
 static const char *const list_sql[] = {
-    [SCOPE_ALL] = "SELECT " CASE_COLUMNS " FROM cases c WHERE ? >= 0 AND (? = 0 OR c.id < ?)"
+    [SCOPE_ALL] = "SELECT " CASE_COLUMNS " FROM cases c WHERE ? >= 0 AND (CAST(? AS TEXT) IS NULL OR c.id < (SELECT b.id FROM cases b WHERE b.code = ?))"
                   " AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
                   " AND (CAST(? AS TEXT) IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
-    [SCOPE_ORG] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.org_id = ? AND (? = 0 OR c.id < ?)"
+    [SCOPE_ORG] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.org_id = ? AND (CAST(? AS TEXT) IS NULL OR c.id < (SELECT b.id FROM cases b WHERE b.code = ?))"
                   " AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
                   " AND (CAST(? AS TEXT) IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
     [SCOPE_ASSIGNED] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.id IN"
                        " (SELECT case_id FROM case_assignments WHERE user_id = ?)"
-                       " AND (? = 0 OR c.id < ?) AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
+                       " AND (CAST(? AS TEXT) IS NULL OR c.id < (SELECT b.id FROM cases b WHERE b.code = ?)) AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
                        " AND (CAST(? AS TEXT) IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
     [SCOPE_OPENED_UNASSIGNED] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.created_by = ?"
                                 " AND NOT EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id)"
-                                " AND (? = 0 OR c.id < ?) AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
+                                " AND (CAST(? AS TEXT) IS NULL OR c.id < (SELECT b.id FROM cases b WHERE b.code = ?)) AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
                                 " AND (CAST(? AS TEXT) IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
 };
 
@@ -517,8 +517,8 @@ static void bind_list(db_stmt *st, case_scope scope, const qg_actor *actor, cons
 {
     db_bind_int(st, 1, actor->user_id);
     db_bind_int(st, 2, scope_param(scope, actor));
-    db_bind_int(st, 3, q->before_id);
-    db_bind_int(st, 4, q->before_id);
+    db_bind_text(st, 3, q->before);
+    db_bind_text(st, 4, q->before);
     db_bind_text(st, 5, q->stage);
     db_bind_text(st, 6, q->stage);
     db_bind_text(st, 7, q->status);
@@ -526,12 +526,18 @@ static void bind_list(db_stmt *st, case_scope scope, const qg_actor *actor, cons
     db_bind_int(st, 9, q->limit);
 }
 
-static qg_code check_query(const case_query *q, qg_error *err)
+/* Checks the query; the cursor is put into canonical form in before (it is a case code
+ * the caller saw, never an internal id: ids would show how many cases other
+ * organisations hold). */
+static qg_code check_query(case_query *q, char before[QG_CODE_SIZE], qg_error *err)
 {
     if (q->limit < 1 || q->limit > CASE_LIST_MAX)
         return qg_fail(err, QG_EINVAL, "limit", "must be from 1 to %d", CASE_LIST_MAX);
-    if (q->before_id < 0)
-        return qg_fail(err, QG_EINVAL, "before", "must be a case position from an earlier page");
+    if (q->before) {
+        if (child_code_parse(q->before, "before", before, err) != QG_OK)
+            return err->code;
+        q->before = before;
+    }
     json_t *probe = json_object();
     if (q->stage)
         json_object_set_new(probe, "stage", json_string(q->stage));
@@ -542,14 +548,16 @@ static qg_code check_query(const case_query *q, qg_error *err)
     return c;
 }
 
-qg_code case_list(qg_app *app, const qg_actor *actor, const case_query *q, json_t **out,
+qg_code case_list(qg_app *app, const qg_actor *actor, const case_query *query, json_t **out,
                   qg_error *err)
 {
     *out = NULL;
     case_scope scope = policy_case_scope(actor);
     if (scope == SCOPE_NONE)
         return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not list cases");
-    qg_code c = check_query(q, err);
+    case_query copy = *query, *q = &copy;
+    char before[QG_CODE_SIZE];
+    qg_code c = check_query(q, before, err);
     if (c != QG_OK)
         return c;
     db *conn = db_pool_acquire(app->readers);
@@ -560,13 +568,13 @@ qg_code case_list(qg_app *app, const qg_actor *actor, const case_query *q, json_
     }
     bind_list(st, scope, actor, q);
     json_t *cases = json_array();
-    int64_t last = 0;
+    char last[QG_CODE_SIZE] = "";
     int rc, n = 0;
     while ((rc = db_step(st, err)) == 1) {
         case_row r;
         read_row(st, &r);
         json_array_append_new(cases, row_json(&r));
-        last = r.id;
+        memcpy(last, r.code, sizeof last);
         n++;
         row_free(&r);
     }
@@ -577,7 +585,7 @@ qg_code case_list(qg_app *app, const qg_actor *actor, const case_query *q, json_
         return err->code;
     }
     *out = json_pack("{s:o, s:o}", "cases", cases, "next_before",
-                     n == q->limit ? json_integer(last) : json_null());
+                     n == q->limit ? json_string(last) : json_null());
     return QG_OK;
 }
 

@@ -29,14 +29,15 @@ qg_code case_create(qg_app *app, const qg_actor *actor, json_t *body, json_t **o
 
 typedef struct {
     int limit;          /* 1..CASE_LIST_MAX */
-    int64_t before_id;  /* 0 = newest first from the top; else cases older than this */
+    const char *before; /* NULL = from the newest; else the code of the last case of
+                           the previous page (its "next_before") */
     const char *stage;  /* NULL = any */
     const char *status; /* NULL = any */
 } case_query;
 
 /* Lists the cases the actor may see, newest first, without personal data. *out is
- * {"cases": [...], "next_before": id|null}; caller owns it. */
-qg_code case_list(qg_app *app, const qg_actor *actor, const case_query *q, json_t **out,
+ * {"cases": [...], "next_before": code|null}; caller owns it. */
+qg_code case_list(qg_app *app, const qg_actor *actor, const case_query *query, json_t **out,
                   qg_error *err);
 
 /* Reads one case's non-identifying fields and case managers. *out caller-owned. */

@@ -38,7 +38,7 @@ void api_audit_verify(api_call *call)
     audit_report report;
     qg_error err = {0};
     db *conn = db_pool_acquire(call->api->app->readers);
-    qg_code c = audit_verify(conn, call->api->app->keys, &report, &err);
+    qg_code c = audit_verify_snapshot(conn, call->api->app->keys, &report, &err);
     db_pool_release(call->api->app->readers, conn);
     if (c != QG_OK) {
         api_fail(call, &err, NULL);

@@ -16,7 +16,7 @@ static int audit_verify_cmd(const cli_args *a)
     qg_error err = {0};
     audit_report r;
     if (open_app(a, &app, &err) != QG_OK ||
-        audit_verify(writer_conn(app->writer), app->keys, &r, &err) != QG_OK) {
+        audit_verify_snapshot(writer_conn(app->writer), app->keys, &r, &err) != QG_OK) {
         app_close(app);
         return cli_report("audit verify", &err);
     }

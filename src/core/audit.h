@@ -40,6 +40,11 @@ typedef struct {
  * is an error. */
 qg_code audit_verify(db *conn, const qg_keys *keys, audit_report *report, qg_error *err);
 
+/* audit_verify inside a read transaction of its own, so the rows and the recorded head
+ * come from one snapshot: a server appending meanwhile does not look like tampering.
+ * conn must not be inside a transaction. Same results as audit_verify. */
+qg_code audit_verify_snapshot(db *conn, const qg_keys *keys, audit_report *report, qg_error *err);
+
 /* Returns entries with seq > after, at most limit (1..500), oldest first, as a new
  * JSON array the caller owns (NULL with err filled on failure). */
 json_t *audit_list(db *conn, int64_t after, int limit, qg_error *err);

@@ -90,6 +90,8 @@ int db_changes(db *conn) { return conn->ops->changes(conn); }
 
 qg_code db_begin(db *conn, qg_error *err) { return conn->ops->begin(conn, err); }
 
+qg_code db_begin_read(db *conn, qg_error *err) { return conn->ops->begin_read(conn, err); }
+
 qg_code db_commit(db *conn, qg_error *err) { return conn->ops->commit(conn, err); }
 
 void db_rollback(db *conn) { conn->ops->rollback(conn); }

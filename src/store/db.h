@@ -92,6 +92,13 @@ int db_changes(db *conn);
  * processes run one at a time and each sees what the one before it committed (the
  * audit hash chain depends on this). A failed commit is rolled back. */
 qg_code db_begin(db *conn, qg_error *err);
+
+/* Starts a read-only transaction that sees one snapshot of the database for all its
+ * statements (deferred BEGIN on SQLite, REPEATABLE READ on PostgreSQL); end it with
+ * db_rollback. Used where several reads must agree, e.g. verifying the audit trail
+ * while the server writes. */
+qg_code db_begin_read(db *conn, qg_error *err);
+
 qg_code db_commit(db *conn, qg_error *err);
 void db_rollback(db *conn);
 

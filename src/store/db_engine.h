@@ -41,6 +41,7 @@ struct db_ops {
     bool (*col_null)(db_stmt *st, int i);
     int (*changes)(db *conn);
     qg_code (*begin)(db *conn, qg_error *err);
+    qg_code (*begin_read)(db *conn, qg_error *err);
     qg_code (*commit)(db *conn, qg_error *err);
     void (*rollback)(db *conn);
     qg_code (*savepoint)(db *conn, qg_error *err);

@@ -475,6 +475,17 @@ static qg_code pg_begin(db *conn, qg_error *err)
     return QG_OK;
 }
 
+static qg_code pg_begin_read(db *conn, qg_error *err)
+{
+    qg_code code = pg_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
+    if (code != QG_OK) {
+        pg_rollback(conn);
+        return code;
+    }
+    P(conn)->in_tx = true;
+    return QG_OK;
+}
+
 static qg_code pg_commit(db *conn, qg_error *err)
 {
     pg_db *c = P(conn);
@@ -603,6 +614,7 @@ const db_ops db_pg_ops = {
     .col_null = pg_col_null,
     .changes = pg_changes,
     .begin = pg_begin,
+    .begin_read = pg_begin_read,
     .commit = pg_commit,
     .rollback = pg_rollback,
     .savepoint = pg_savepoint,

@@ -194,6 +194,9 @@ static int lite_changes(db *conn) { return sqlite3_changes(H(conn)); }
 
 static qg_code lite_begin(db *conn, qg_error *err) { return lite_exec(conn, "BEGIN IMMEDIATE", err); }
 
+/* A deferred transaction takes its WAL snapshot at the first read and keeps it. */
+static qg_code lite_begin_read(db *conn, qg_error *err) { return lite_exec(conn, "BEGIN", err); }
+
 static void lite_rollback(db *conn)
 {
     if (!sqlite3_get_autocommit(H(conn)))
@@ -292,6 +295,7 @@ const db_ops db_sqlite_ops = {
     .col_null = lite_col_null,
     .changes = lite_changes,
     .begin = lite_begin,
+    .begin_read = lite_begin_read,
     .commit = lite_commit,
     .rollback = lite_rollback,
     .savepoint = lite_savepoint,

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,6 +382,32 @@ void crypto_token_hash(const char *token, char out[QG_HASH_HEX])
 
 /* ---- passwords -------------------------------------------------------------------- */
 
+/* Each argon2id computation takes crypto_pwhash_MEMLIMIT_INTERACTIVE (64 MiB), and
+ * unauthenticated requests cause them (every login attempt, unknown logins included).
+ * At most PWHASH_AT_ONCE run at a time; the others wait their turn. */
+#define PWHASH_AT_ONCE 2
+
+static pthread_mutex_t pwhash_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pwhash_turn = PTHREAD_COND_INITIALIZER;
+static int pwhash_running;
+
+static void pwhash_enter(void)
+{
+    pthread_mutex_lock(&pwhash_lock);
+    while (pwhash_running >= PWHASH_AT_ONCE)
+        pthread_cond_wait(&pwhash_turn, &pwhash_lock);
+    pwhash_running++;
+    pthread_mutex_unlock(&pwhash_lock);
+}
+
+static void pwhash_leave(void)
+{
+    pthread_mutex_lock(&pwhash_lock);
+    pwhash_running--;
+    pthread_cond_signal(&pwhash_turn);
+    pthread_mutex_unlock(&pwhash_lock);
+}
+
 qg_code crypto_password_hash(const char *password, char out[QG_PWHASH_MAX], qg_error *err)
 {
     out[0] = '\0';
@@ -393,9 +420,12 @@ qg_code crypto_password_hash(const char *password, char out[QG_PWHASH_MAX], qg_e
                        QG_PASSWORD_MAX);
     ensure_init();
     /* The algorithm is named explicitly rather than relying on the library default. */
-    if (crypto_pwhash_str_alg(out, password, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                              crypto_pwhash_MEMLIMIT_INTERACTIVE,
-                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    pwhash_enter();
+    int rc = crypto_pwhash_str_alg(out, password, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                   crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                                   crypto_pwhash_ALG_ARGON2ID13);
+    pwhash_leave();
+    if (rc != 0) {
         sodium_memzero(out, QG_PWHASH_MAX);
         return qg_fail(err, QG_ENOMEM, NULL, "out of memory while hashing the password");
     }
@@ -412,7 +442,10 @@ bool crypto_password_verify(const char *stored, const char *password)
     if (len > QG_PASSWORD_MAX)
         return false;
     ensure_init();
-    return crypto_pwhash_str_verify(stored, password, len) == 0;
+    pwhash_enter();
+    int rc = crypto_pwhash_str_verify(stored, password, len);
+    pwhash_leave();
+    return rc == 0;
 }
 
 /* ---- randomness and comparison ---------------------------------------------------- */

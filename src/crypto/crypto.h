@@ -76,10 +76,13 @@ void crypto_lookup_hash(const qg_keys *keys, const char *domain, const char *val
 
 /* Hashes a password with argon2id (interactive limits) into out (NUL-terminated
  * string). Fails with QG_EINVAL (field "password") when it is shorter than
- * QG_PASSWORD_MIN or longer than QG_PASSWORD_MAX, and QG_ENOMEM if hashing fails. */
+ * QG_PASSWORD_MIN or longer than QG_PASSWORD_MAX, and QG_ENOMEM if hashing fails.
+ * Thread-safe; each hash or verification takes 64 MiB, so at most two run at once in
+ * the process and further callers wait (also in crypto_password_verify). */
 qg_code crypto_password_hash(const char *password, char out[QG_PWHASH_MAX], qg_error *err);
 
-/* Returns true when password matches the stored argon2id string. Constant-time. */
+/* Returns true when password matches the stored argon2id string. Constant-time.
+ * Shares crypto_password_hash's limit of two at once (it may wait for a turn). */
 bool crypto_password_verify(const char *stored, const char *password);
 
 /* Fills out with a new random token as lower-case hex (QG_TOKEN_BYTES of entropy). */

@@ -77,12 +77,15 @@ void api_cases_personal_put(api_call *call)
     if (!body)
         return;
     qg_error err = {0};
-    json_t *personal = json_object_get(body, "personal");
-    qg_code c;
-    if (!personal || json_object_size(body) != 1)
-        c = qg_fail(&err, QG_EINVAL, "body", "must be {\"personal\": {...}} and nothing else");
-    else
-        c = case_personal_put(call->api->app, &call->who.actor, call->params[0], personal, &err);
+    json_t *personal = NULL;
+    json_int_t version = 0;
+    json_error_t jerr;
+    qg_code c = json_unpack_ex(body, &jerr, JSON_STRICT, "{s:o, s?I}", "personal", &personal,
+                               "version", &version) == 0 && version >= 0
+                    ? case_personal_put(call->api->app, &call->who.actor, call->params[0], personal,
+                                        version, &err)
+                    : qg_fail(&err, QG_EINVAL, "body",
+                              "must be {\"personal\": {...}} with an optional \"version\", and nothing else");
     json_decref(body);
     answer(call, c, &err, 204, NULL);
 }

@@ -6,6 +6,7 @@
 
 #include "core/audit.h"
 #include "core/policy.h"
+#include "core/rows.h"
 #include "core/session.h"
 #include "core/text.h"
 #include "core/vocab.h"
@@ -107,15 +108,7 @@ static json_t *select_array(qg_app *app, const char *sql, int64_t param,
     db_stmt *st = db_prepare(conn, sql, err);
     if (st) {
         db_bind_int(st, 1, param);
-        list = json_array();
-        int rc;
-        while ((rc = db_step(st, err)) == 1)
-            json_array_append_new(list, row_fn(st));
-        db_done(st);
-        if (rc < 0) {
-            json_decref(list);
-            list = NULL;
-        }
+        list = rows_collect(st, row_fn, err);
     }
     db_pool_release(app->readers, conn);
     return list;

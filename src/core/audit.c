@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/rows.h"
+
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 #define DUMP_FLAGS (JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII)
 
@@ -229,14 +231,5 @@ json_t *audit_list(db *conn, int64_t after, int limit, qg_error *err)
         return NULL;
     db_bind_int(st, 1, after);
     db_bind_int(st, 2, limit);
-    json_t *list = json_array();
-    int rc;
-    while ((rc = db_step(st, err)) == 1)
-        json_array_append_new(list, row_json(st));
-    db_done(st);
-    if (rc < 0) {
-        json_decref(list);
-        return NULL;
-    }
-    return list;
+    return rows_collect(st, row_json, err);
 }

@@ -112,6 +112,8 @@ static qg_code load_visible(db *conn, const qg_actor *actor, qg_action action, c
                             : qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
 }
 
+/* The case managers of a case as a new array, or NULL with err filled (a failed step
+ * or a row that cannot be encoded is an error, never a silently shorter list). */
 static json_t *managers_json(db *conn, int64_t case_id, qg_error *err)
 {
     db_stmt *st = db_prepare(conn,
@@ -122,11 +124,21 @@ static json_t *managers_json(db *conn, int64_t case_id, qg_error *err)
         return NULL;
     db_bind_int(st, 1, case_id);
     json_t *list = json_array();
-    while (db_step(st, err) == 1)
-        json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "user_id",
-                                              (json_int_t)db_col_int(st, 0), "login",
-                                              db_col_text(st, 1), "assigned_at", db_col_text(st, 2)));
+    int rc;
+    while (list && (rc = db_step(st, err)) == 1) {
+        json_t *m = json_pack("{s:I, s:s, s:s}", "user_id", (json_int_t)db_col_int(st, 0), "login",
+                              db_col_text(st, 1), "assigned_at", db_col_text(st, 2));
+        if (!m || json_array_append_new(list, m) != 0) {
+            qg_fail(err, QG_EDB, NULL, "a case manager could not be encoded");
+            rc = -1;
+            break;
+        }
+    }
     db_done(st);
+    if (!list || rc < 0) {
+        json_decref(list);
+        return NULL;
+    }
     return list;
 }
 
@@ -143,11 +155,20 @@ static json_t *row_json(const case_row *r)
     return o;
 }
 
+/* The full view of a case (with its case managers), or NULL with err filled. */
 static json_t *full_json(db *conn, const case_row *r, qg_error *err)
 {
-    json_t *o = row_json(r);
     json_t *managers = managers_json(conn, r->id, err);
-    json_object_set_new(o, "case_managers", managers ? managers : json_array());
+    if (!managers)
+        return NULL;
+    json_t *o = row_json(r);
+    if (!o || json_object_set_new(o, "case_managers", managers) != 0) {
+        if (!o)
+            json_decref(managers); /* on failure json_object_set_new has taken it */
+        json_decref(o);
+        qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return NULL;
+    }
     return o;
 }
 
@@ -157,8 +178,8 @@ static qg_code case_result(db *conn, const char *code, const qg_actor *actor, js
 {
     case_row r = {0};
     qg_code c = load_case(conn, code, actor, &r, err);
-    if (c == QG_OK)
-        *out = full_json(conn, &r, err);
+    if (c == QG_OK && !(*out = full_json(conn, &r, err)))
+        c = err->code;
     row_free(&r);
     return c;
 }
@@ -267,28 +288,32 @@ static json_t *duplicate_json(const qg_actor *actor, const case_row *dup)
     return json_pack("{s:o}", "existing", existing);
 }
 
+/* Audits an attempt to register an IIN that case dup holds; from is the case whose
+ * personal data was being replaced, or NULL for a new case. */
 static qg_code audit_duplicate(db *conn, const qg_keys *keys, const qg_actor *actor,
-                               const case_row *dup, qg_error *err)
+                               const case_row *dup, const char *from, qg_error *err)
 {
-    json_t *detail = json_pack("{s:s}", "attempt", "create_or_update_with_registered_iin");
+    json_t *detail = json_pack("{s:s}", "attempt", from ? "personal.update" : "case.create");
+    if (from)
+        json_object_set_new(detail, "from", json_string(from));
     qg_code c = audit_append(conn, keys, actor, "case.duplicate_iin", dup->code, detail, err);
     json_decref(detail);
     return c;
 }
 
-/* When another case (not self_id) holds this IIN hash: sets *duplicate, describes it
+/* When another case (not self, which may be NULL) holds this IIN hash: sets *duplicate, describes it
  * in *result for the user and audits the attempt. Nothing else is written. */
 static qg_code refuse_duplicate(db *conn, const qg_keys *keys, const qg_actor *actor,
-                                const char *hash, int64_t self_id, bool *duplicate,
+                                const char *hash, const case_row *self, bool *duplicate,
                                 json_t **result, qg_error *err)
 {
     case_row dup;
-    qg_code c = find_duplicate(conn, actor, hash, self_id, &dup, err);
+    qg_code c = find_duplicate(conn, actor, hash, self ? self->id : 0, &dup, err);
     if (c != QG_OK || !dup.id)
         return c;
     *duplicate = true;
     *result = duplicate_json(actor, &dup);
-    c = audit_duplicate(conn, keys, actor, &dup, err);
+    c = audit_duplicate(conn, keys, actor, &dup, self ? self->code : NULL, err);
     row_free(&dup);
     return c;
 }
@@ -431,7 +456,7 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
     if (j->personal)
         iin_hash_of(j->app->keys, j->personal, hash, &has_iin);
     if (has_iin) {
-        qg_code c = refuse_duplicate(conn, j->app->keys, j->actor, hash, 0, &j->duplicate, &j->result, err);
+        qg_code c = refuse_duplicate(conn, j->app->keys, j->actor, hash, NULL, &j->duplicate, &j->result, err);
         if (c != QG_OK || j->duplicate)
             return c;
     }
@@ -599,8 +624,8 @@ qg_code case_get(qg_app *app, const qg_actor *actor, const char *code_in, json_t
     db *conn = db_pool_acquire(app->readers);
     case_row r = {0};
     c = load_visible(conn, actor, ACT_CASE_READ, code, &r, err);
-    if (c == QG_OK)
-        *out = full_json(conn, &r, err);
+    if (c == QG_OK && !(*out = full_json(conn, &r, err)))
+        c = err->code;
     row_free(&r);
     db_pool_release(app->readers, conn);
     return c;
@@ -612,8 +637,10 @@ typedef struct {
     const char *code;
     json_t *input;   /* patch, personal data, or NULL */
     int64_t user_id; /* for assignments */
+    int64_t version; /* the version the caller read, 0 = not checked */
     json_t *result;
     bool duplicate;
+    bool personal_used; /* personal data was decrypted to check the change */
 } case_job;
 
 static qg_code write_fields(db *conn, int64_t id, json_t *fields, qg_error *err)
@@ -665,6 +692,7 @@ static qg_code merged_fields(db *conn, case_job *j, case_row *r, json_t **merged
         return QG_OK;
     json_t *personal = NULL;
     qg_code c = load_personal(conn, j->app->keys, r->id, &personal, err);
+    j->personal_used = true; /* audited with the change: its answer can reveal the birth date */
     /* With a birth date on file, a new identification date re-derives the age unless
      * the patch gives one. */
     if (c == QG_OK && has_birth_date(personal) && json_object_get(j->input, "identified_on") &&
@@ -713,7 +741,10 @@ static qg_code update_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK)
         c = write_fields(conn, r.id, merged, err);
     if (c == QG_OK)
-        c = audit_case(conn, j, "case.update", json_pack("{s:o}", "fields", changed_names(j->input, "version")), err);
+        c = audit_case(conn, j, "case.update",
+                       json_pack("{s:o, s:b}", "fields", changed_names(j->input, "version"),
+                                 "personal_used", j->personal_used),
+                       err);
     if (c == QG_OK)
         c = reload_result(conn, j, err);
     json_decref(merged);
@@ -780,7 +811,7 @@ static qg_code replace_iin(db *conn, case_job *j, const case_row *r, qg_error *e
     bool has = false;
     iin_hash_of(j->app->keys, j->input, hash, &has);
     if (has) {
-        qg_code c = refuse_duplicate(conn, j->app->keys, j->actor, hash, r->id, &j->duplicate, &j->result, err);
+        qg_code c = refuse_duplicate(conn, j->app->keys, j->actor, hash, r, &j->duplicate, &j->result, err);
         if (c != QG_OK || j->duplicate)
             return c;
     }
@@ -804,6 +835,8 @@ static qg_code personal_write_in_tx(db *conn, void *arg, qg_error *err)
     case_row r = {0};
     json_t *fields = NULL;
     qg_code c = load_visible(conn, j->actor, ACT_PERSONAL_UPDATE, j->code, &r, err);
+    if (c == QG_OK && j->version && j->version != r.version)
+        c = qg_fail(err, QG_ECONFLICT, "version", "the case was changed by someone else; reload it");
     if (c == QG_OK) {
         fields = json_deep_copy(r.fields);
         forget_derived(fields, j->input);
@@ -823,7 +856,7 @@ static qg_code personal_write_in_tx(db *conn, void *arg, qg_error *err)
 }
 
 qg_code case_personal_put(qg_app *app, const qg_actor *actor, const char *code_in, json_t *personal,
-                          qg_error *err)
+                          int64_t version, qg_error *err)
 {
     char code[QG_CODE_SIZE];
     qg_code c = precheck(actor, ACT_PERSONAL_UPDATE, code_in, code, err);
@@ -831,7 +864,7 @@ qg_code case_personal_put(qg_app *app, const qg_actor *actor, const char *code_i
         c = case_input_check_personal(personal, err);
     if (c != QG_OK)
         return c;
-    case_job j = {.app = app, .actor = actor, .code = code, .input = personal};
+    case_job j = {.app = app, .actor = actor, .code = code, .input = personal, .version = version};
     c = writer_run(app->writer, personal_write_in_tx, &j, err);
     json_decref(j.result);
     if (c == QG_OK && j.duplicate)

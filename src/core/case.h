@@ -45,7 +45,8 @@ qg_code case_get(qg_app *app, const qg_actor *actor, const char *code, json_t **
 
 /* Changes non-identifying fields (a JSON merge: null clears an optional field).
  * "version", when given, must equal the stored version (else QG_ECONFLICT, field
- * "version"). *out is the updated case. */
+ * "version"). *out is the updated case. When the case has a birth date on file the
+ * personal part is decrypted to check the change; the audit entry says so. */
 qg_code case_update(qg_app *app, const qg_actor *actor, const char *code, json_t *patch,
                     json_t **out, qg_error *err);
 
@@ -55,9 +56,11 @@ qg_code case_personal_get(qg_app *app, const qg_actor *actor, const char *code, 
                           qg_error *err);
 
 /* Replaces the personal part with personal (validated, reconciled with the case's
- * fields, IIN de-duplicated), audited as "personal.update" with the field names. */
+ * fields, IIN de-duplicated), audited as "personal.update" with the field names. A
+ * version other than 0 must equal the case's version (else QG_ECONFLICT, field
+ * "version"), so two workers cannot overwrite each other unknowingly. */
 qg_code case_personal_put(qg_app *app, const qg_actor *actor, const char *code, json_t *personal,
-                          qg_error *err);
+                          int64_t version, qg_error *err);
 
 /* Assigns user_id (a case manager of the case's organisation) to the case. A third
  * case manager is QG_ECONFLICT. */

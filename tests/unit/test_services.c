@@ -1048,7 +1048,7 @@ static void test_duplicate_iin_on_put(void **state)
     take_code(create_ok(f, &f->cm1, with_iin(f->iin_girl, "First")), first);
     take_code(create_ok(f, &f->cm1, J("{}")), second);
     json_t *p = json_pack("{s:s, s:s}", "iin", f->iin_girl, "given_name", "Second");
-    expect(case_personal_put(f->app, &f->cm1, second, p, &err), &err, QG_ECONFLICT, "personal.iin");
+    expect(case_personal_put(f->app, &f->cm1, second, p, 0, &err), &err, QG_ECONFLICT, "personal.iin");
     json_decref(p);
     json_t *got = NULL;
     assert_int_equal(case_personal_get(f->app, &f->cm1, second, &got, &err), QG_OK);
@@ -1058,15 +1058,15 @@ static void test_duplicate_iin_on_put(void **state)
     assert_int_equal(audit_count(f, "personal.update"), 0);
     /* the same case may keep its own IIN */
     p = json_pack("{s:s, s:s}", "iin", f->iin_girl, "given_name", "Renamed");
-    assert_int_equal(case_personal_put(f->app, &f->cm1, first, p, &err), QG_OK);
+    assert_int_equal(case_personal_put(f->app, &f->cm1, first, p, 0, &err), QG_OK);
     json_decref(p);
     /* moving the IIN: removed from the first case, it is free for the second */
     p = json_pack("{s:s}", "given_name", "Renamed");
-    assert_int_equal(case_personal_put(f->app, &f->cm1, first, p, &err), QG_OK);
+    assert_int_equal(case_personal_put(f->app, &f->cm1, first, p, 0, &err), QG_OK);
     json_decref(p);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM cases WHERE iin_hash IS NOT NULL", NULL), 0);
     p = json_pack("{s:s}", "iin", f->iin_girl);
-    assert_int_equal(case_personal_put(f->app, &f->cm1, second, p, &err), QG_OK);
+    assert_int_equal(case_personal_put(f->app, &f->cm1, second, p, 0, &err), QG_OK);
     json_decref(p);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM cases WHERE iin_hash IS NOT NULL", NULL), 1);
     assert_int_equal(audit_count(f, "personal.update"), 3);
@@ -1117,7 +1117,7 @@ static void test_case_visibility(void **state)
     json_decref(patch);
     expect(case_personal_get(f->app, &f->fr_a, code, &out, &err), &err, QG_ENOTFOUND, "code");
     json_t *p = J("{\"given_name\": \"Later\"}");
-    expect(case_personal_put(f->app, &f->fr_a, code, p, &err), &err, QG_ENOTFOUND, "code");
+    expect(case_personal_put(f->app, &f->fr_a, code, p, 0, &err), &err, QG_ENOTFOUND, "code");
     json_decref(p);
     case_query q = {.limit = 50};
     assert_int_equal(case_list(f->app, &f->fr_a, &q, &out, &err), QG_OK);
@@ -1197,7 +1197,7 @@ static void test_case_update(void **state)
     /* the audit names the changed fields, never their values */
     assert_int_equal(audit_count(f, "case.update"), 3);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM audit WHERE action = 'case.update' AND object = ?"
-                                " AND detail = '{\"fields\":[\"stage\"]}'", code), 2);
+                                " AND detail = '{\"fields\":[\"stage\"],\"personal_used\":false}'", code), 2);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM audit WHERE detail LIKE '%assessment%'"
                                 " OR detail LIKE '%Masculine%'", NULL), 0);
     json_t *got = NULL;
@@ -1376,7 +1376,7 @@ static void test_personal_get_put(void **state)
     assert_int_equal(json_object_size(got), 0);
     json_decref(got);
     json_t *p = J("{\"given_name\": \"Dana\", \"phone\": \"+7 701 555 0123\", \"birth_date\": \"2012-02-02\"}");
-    assert_int_equal(case_personal_put(f->app, &f->cm1, code, p, &err), QG_OK);
+    assert_int_equal(case_personal_put(f->app, &f->cm1, code, p, 0, &err), QG_OK);
     assert_int_equal(case_personal_get(f->app, &f->cm1, code, &got, &err), QG_OK);
     assert_true(json_equal(got, p));
     json_decref(got);
@@ -1389,7 +1389,7 @@ static void test_personal_get_put(void **state)
     json_decref(c);
     /* a put replaces the whole personal part */
     p = J("{\"family_name\": \"Seitkali\"}");
-    assert_int_equal(case_personal_put(f->app, &f->sup_a, code, p, &err), QG_OK);
+    assert_int_equal(case_personal_put(f->app, &f->sup_a, code, p, 0, &err), QG_OK);
     assert_int_equal(case_personal_get(f->app, &f->sup_a, code, &got, &err), QG_OK);
     assert_true(json_equal(got, p));
     json_decref(got);
@@ -1405,15 +1405,15 @@ static void test_personal_get_put(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         p = J(bad[i].personal);
-        expect(case_personal_put(f->app, &f->cm1, code, p, &err), &err, QG_EINVAL, bad[i].field);
+        expect(case_personal_put(f->app, &f->cm1, code, p, 0, &err), &err, QG_EINVAL, bad[i].field);
         assert_null(strstr(err.message, "Dana"));
         json_decref(p);
     }
     p = json_pack("{s:s}", "iin", f->iin_girl); /* a girl's IIN on a case recorded Masculine */
-    expect(case_personal_put(f->app, &f->cm1, code, p, &err), &err, QG_EINVAL, "sex");
-    expect(case_personal_put(f->app, &f->cm2, code, p, &err), &err, QG_ENOTFOUND, "code");
-    expect(case_personal_put(f->app, &f->sup_b, code, p, &err), &err, QG_ENOTFOUND, "code");
-    expect(case_personal_put(f->app, &f->analyst, code, p, &err), &err, QG_EFORBIDDEN, NULL);
+    expect(case_personal_put(f->app, &f->cm1, code, p, 0, &err), &err, QG_EINVAL, "sex");
+    expect(case_personal_put(f->app, &f->cm2, code, p, 0, &err), &err, QG_ENOTFOUND, "code");
+    expect(case_personal_put(f->app, &f->sup_b, code, p, 0, &err), &err, QG_ENOTFOUND, "code");
+    expect(case_personal_put(f->app, &f->analyst, code, p, 0, &err), &err, QG_EFORBIDDEN, NULL);
     json_decref(p);
     p = J("{\"family_name\": \"Seitkali\"}");
     assert_int_equal(case_personal_get(f->app, &f->cm1, code, &got, &err), QG_OK);

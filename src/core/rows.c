@@ -1,0 +1,22 @@
+/* rows.c — query rows into a JSON array, all or nothing (see rows.h). */
+#include "core/rows.h"
+
+json_t *rows_collect(db_stmt *st, json_t *(*row_fn)(db_stmt *), qg_error *err)
+{
+    json_t *list = json_array();
+    int rc = list ? 0 : -1;
+    while (list && (rc = db_step(st, err)) == 1) {
+        json_t *row = row_fn(st);
+        if (!row || json_array_append_new(list, row) != 0) {
+            rc = -2;
+            break;
+        }
+    }
+    db_done(st);
+    if (rc == 0)
+        return list;
+    json_decref(list);
+    if (rc != -1 || !list)
+        qg_fail(err, QG_EDB, NULL, "a stored row could not be encoded");
+    return NULL;
+}

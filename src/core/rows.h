@@ -1,0 +1,18 @@
+/*
+ * rows.h — turning the rows of a query into a JSON array, one object per row, where a
+ * row that cannot be encoded (or a failed step) is an error rather than a shorter list.
+ */
+#ifndef QG_ROWS_H
+#define QG_ROWS_H
+
+#include <jansson.h>
+
+#include "core/err.h"
+#include "store/db.h"
+
+/* Steps st to the end, appending row_fn(st) for each row. Returns a new array the
+ * caller owns, or NULL with err filled (QG_EDB when a row could not be encoded or a step
+ * failed). Gives the statement back (db_done) either way. */
+json_t *rows_collect(db_stmt *st, json_t *(*row_fn)(db_stmt *), qg_error *err);
+
+#endif

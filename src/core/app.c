@@ -54,13 +54,17 @@ static qg_code audit_first_entry(db *conn, const qg_keys *keys, qg_error *err)
     return db_commit(conn, err);
 }
 
-static qg_code write_key_check(const char *db_path, const char *key_path, qg_error *err)
+/* Sets *created once the database file is this call's own, so a failure removes only
+ * what this call made, never a file someone else put there meanwhile. */
+static qg_code write_key_check(const char *db_path, const char *key_path, bool *created,
+                               qg_error *err)
 {
     qg_keys *keys = NULL;
     db *conn = NULL;
     qg_code c = keyfile_load(key_path, &keys, err);
     if (c == QG_OK)
         c = db_open(db_path, true, &conn, err);
+    *created = c == QG_OK;
     if (c == QG_OK)
         c = db_migrate(conn, err);
     if (c == QG_OK) {
@@ -98,9 +102,11 @@ qg_code app_init_files(const char *db_path, const char *key_path, qg_error *err)
         c = keyfile_create(key_path, err);
     if (c != QG_OK)
         return c;
-    c = write_key_check(db_path, key_path, err);
+    bool created = false;
+    c = write_key_check(db_path, key_path, &created, err);
     if (c != QG_OK) { /* leave nothing half-made behind */
-        remove_db_files(db_path);
+        if (created)
+            remove_db_files(db_path);
         unlink(key_path);
     }
     return c;
@@ -115,7 +121,7 @@ static qg_code check_key(db *conn, const qg_keys *keys, qg_error *err)
     if (c != QG_OK)
         return c;
     keys_check_value(keys, mine);
-    if (!crypto_equal(stored, mine, QG_HASH_HEX - 1) || strlen(stored) != QG_HASH_HEX - 1)
+    if (strlen(stored) != QG_HASH_HEX - 1 || !crypto_equal(stored, mine, QG_HASH_HEX - 1))
         return qg_fail(err, QG_EKEY, "key",
                        "key file does not belong to this database; refusing to start");
     return QG_OK;

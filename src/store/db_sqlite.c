@@ -233,7 +233,10 @@ static qg_code backup_into(db *conn, const char *tmp, qg_error *err)
         c = fail_sqlite(err, dst, "backup failed");
     } else {
         int rc;
-        while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        /* All pages in one step: a copy made in small steps restarts whenever another
+         * connection writes, and on a busy server might never finish. In WAL mode the
+         * one long read does not block the writer. */
+        while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
             sqlite3_sleep(5);
         sqlite3_backup_finish(b);
         if (rc != SQLITE_DONE)

@@ -592,6 +592,37 @@ static void test_no_personal_data_in_cli_output(void **state)
     qgt_env_free(&e);
 }
 
+/* ---- backup is audited -------------------------------------------------------------- */
+
+static size_t occurrences(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static void test_backup_is_audited(void **state)
+{
+    (void)state;
+    qgt_env e;
+    assert_true(qgt_env_init(&e));
+    char target[QGT_PATH + 16];
+    snprintf(target, sizeof target, "%s/copy.db", e.dir);
+    const char *backup[] = {"backup", target, NULL};
+    assert_int_equal(run(&e, true, NULL, backup), 0);
+    const char *list[] = {"audit", "list", NULL};
+    assert_int_equal(run(&e, true, NULL, list), 0);
+    assert_int_equal(occurrences(out, "\"database.backup\""), 1);
+    /* a refused backup (the target exists) writes no entry */
+    assert_int_equal(run(&e, true, NULL, backup), 1);
+    assert_int_equal(run(&e, true, NULL, list), 0);
+    assert_int_equal(occurrences(out, "\"database.backup\""), 1);
+    const char *verify[] = {"audit", "verify", NULL};
+    assert_int_equal(run(&e, true, NULL, verify), 0);
+    qgt_env_free(&e);
+}
+
 int main(void)
 {
     /* The tests change directory once; make the binary's path absolute first. */
@@ -608,6 +639,7 @@ int main(void)
         cmocka_unit_test_setup(test_user_disable_and_passwd, reset_transcript),
         cmocka_unit_test_setup(test_audit_list_and_dispatch, reset_transcript),
         cmocka_unit_test_setup(test_no_personal_data_in_cli_output, reset_transcript),
+        cmocka_unit_test_setup(test_backup_is_audited, reset_transcript),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     reset_transcript(NULL);

@@ -1055,6 +1055,11 @@ static void test_duplicate_iin_on_put(void **state)
     assert_int_equal(json_object_size(got), 0); /* nothing was stored */
     json_decref(got);
     assert_int_equal(audit_count(f, "case.duplicate_iin"), 1);
+    /* the entry names the case the attempt came from, and the case holding the IIN */
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM audit WHERE action = 'case.duplicate_iin'"
+                                " AND detail LIKE '%\"from\":\"' || ? || '\"%'", second), 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM audit WHERE action = 'case.duplicate_iin'"
+                                " AND object = ?", first), 1);
     assert_int_equal(audit_count(f, "personal.update"), 0);
     /* the same case may keep its own IIN */
     p = json_pack("{s:s, s:s}", "iin", f->iin_girl, "given_name", "Renamed");
@@ -1070,6 +1075,44 @@ static void test_duplicate_iin_on_put(void **state)
     json_decref(p);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM cases WHERE iin_hash IS NOT NULL", NULL), 1);
     assert_int_equal(audit_count(f, "personal.update"), 3);
+}
+
+/* Two workers: the second writes with the version she read before the first saved. */
+static void test_personal_put_version(void **state)
+{
+    fx *f = *state;
+    qg_error err = {0};
+    char code[QG_CODE_SIZE];
+    take_code(create_ok(f, &f->cm1, J("{}")), code);
+    json_t *c = NULL;
+    assert_int_equal(case_get(f->app, &f->cm1, code, &c, &err), QG_OK);
+    int64_t read_version = json_integer_value(json_object_get(c, "version"));
+    json_decref(c);
+    json_t *p = json_pack("{s:s}", "notes", "first worker's note");
+    assert_int_equal(case_personal_put(f->app, &f->cm1, code, p, read_version, &err), QG_OK);
+    json_decref(p);
+    p = json_pack("{s:s}", "notes", "second worker's note");
+    expect(case_personal_put(f->app, &f->cm1, code, p, read_version, &err), &err, QG_ECONFLICT, "version");
+    json_decref(p);
+    json_t *got = NULL;
+    assert_int_equal(case_personal_get(f->app, &f->cm1, code, &got, &err), QG_OK);
+    assert_string_equal(json_string_value(json_object_get(got, "notes")), "first worker's note");
+    json_decref(got);
+}
+
+/* A PATCH that had to decrypt the birth date says so in the audit trail. */
+static void test_patch_audits_personal_use(void **state)
+{
+    fx *f = *state;
+    qg_error err = {0};
+    char code[QG_CODE_SIZE];
+    take_code(create_ok(f, &f->cm1, with_iin(f->iin_girl, "Dated")), code);
+    json_t *patch = J("{\"identified_on\": \"2024-01-15\"}"), *out = NULL;
+    assert_int_equal(case_update(f->app, &f->cm1, code, patch, &out, &err), QG_OK);
+    json_decref(patch);
+    json_decref(out);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM audit WHERE action = 'case.update' AND object = ?"
+                                " AND detail LIKE '%\"personal_used\":true%'", code), 1);
 }
 
 /* ---- cases: read, update, list ------------------------------------------------------- */
@@ -1523,6 +1566,8 @@ int main(void)
         BOTH(test_case_personal_sealed),
         BOTH(test_duplicate_iin_on_create),
         BOTH(test_duplicate_iin_on_put),
+        BOTH(test_personal_put_version),
+        BOTH(test_patch_audits_personal_use),
         BOTH(test_case_visibility),
         BOTH(test_case_update),
         BOTH(test_case_update_reconciles_personal),

@@ -17,13 +17,16 @@
 
 #define HTTP_ADDR_MAX 64
 #define HTTP_EXTRA_HEADERS 6
+#define HTTP_PER_IP_CONNECTIONS 64 /* open connections per client address (no proxy) */
 
 typedef struct {
     const char *method;             /* "GET", "POST", ... */
     const char *path;               /* decoded path without the query string */
     const char *body;               /* NUL-terminated; "" when there is none */
     size_t body_len;
-    char client_addr[HTTP_ADDR_MAX]; /* numeric peer address, for throttling only */
+    char client_addr[HTTP_ADDR_MAX]; /* numeric client address, for throttling only:
+                                      * the peer's, or X-Forwarded-For's last entry
+                                      * when the peer is the trusted proxy */
     void *impl;                     /* adapter-private */
 } http_request;
 
@@ -63,13 +66,22 @@ typedef struct {
     unsigned threads;      /* worker threads in the pool */
     size_t max_body;       /* larger bodies are answered 413 without calling handler */
     unsigned timeout_s;    /* idle connection timeout */
+    /* Numeric IPv4 or IPv6 address of a reverse proxy, or NULL. Only for connections
+     * from exactly this address is the client address taken from the last entry of
+     * X-Forwarded-For (when that is a numeric address; otherwise the header is
+     * ignored); the header is never believed from anyone else. With a trusted proxy
+     * the per-address connection limit (HTTP_PER_IP_CONNECTIONS) is off, since every
+     * client then connects from the proxy's address. */
+    const char *trusted_proxy;
 } http_config;
 
 typedef struct http_server http_server;
 
 /* Starts serving in background threads; each complete request calls handler(ctx, ...)
  * on a worker thread. On success *out is the running server, stopped and freed with
- * http_server_stop. Fails with QG_EIO when the address cannot be bound. */
+ * http_server_stop. Fails with QG_EINVAL naming the field when the bind address or
+ * the trusted proxy is not a numeric address, and QG_EIO when the address cannot be
+ * bound. */
 qg_code http_server_start(const http_config *cfg, http_handler_fn handler, void *ctx,
                           http_server **out, qg_error *err);
 

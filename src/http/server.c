@@ -6,13 +6,20 @@
  *   1. the first call (headers parsed): allocate per-request state and vet the request
  *      (path, header values, declared Content-Length). A rejected request is answered
  *      here, which makes libmicrohttpd close the connection afterwards: we never read
- *      or trust the rest of a request we refused.
- *   2. upload calls: append the body to a buffer capped at max_body. Past the cap the
- *      buffer is wiped and dropped, and further data is discarded (up to DRAIN_MAX,
- *      then the connection is cut).
+ *      or trust the rest of a request we refused. Nothing is reserved for the body
+ *      yet: a declared length costs no memory until the data arrives.
+ *   2. upload calls: append the body to a buffer that grows (doubling) as data
+ *      arrives, capped at max_body. Past the cap the buffer is wiped and dropped, and
+ *      further data is discarded (up to DRAIN_MAX, then the connection is cut).
  *   3. the final call (*upload_data_size == 0): call the handler, answer.
  * libmicrohttpd 0.9.75 closes the connection when an answer is queued on the first
  * call, so accepted requests are always answered on the final call (keep-alive).
+ *
+ * The client address handed to the handler is the peer's, except that when the peer
+ * is the configured trusted proxy it is the last entry of X-Forwarded-For (the one
+ * that proxy appended), provided that is a numeric address. Each address may hold
+ * HTTP_PER_IP_CONNECTIONS connections at once, or any number with a trusted proxy
+ * (every client then arrives from the proxy's address).
  *
  * Nothing here logs request data: libmicrohttpd's own messages go to stderr as their
  * format strings, every argument replaced by "?".
@@ -32,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #define POOL_BYTES (64u * 1024u)          /* per-connection memory: headers, buffers */
@@ -42,12 +50,19 @@
 #define BODY_FIRST_CAP 1024u              /* first buffer size when the length is unknown */
 #define ERROR_JSON_MAX 320
 
+/* A numeric IPv4 or IPv6 address; an IPv4-mapped IPv6 address is kept as IPv4. */
+typedef struct {
+    int family; /* AF_INET, AF_INET6, or 0 when unknown */
+    unsigned char bytes[16];
+} net_addr;
+
 struct http_server {
     struct MHD_Daemon *daemon;
     http_handler_fn handler;
     void *ctx;
     size_t max_body;
     unsigned port;
+    net_addr proxy; /* family 0: no trusted proxy */
 };
 
 typedef enum { REQ_OK = 0, REQ_TOO_LARGE } req_verdict;
@@ -315,20 +330,99 @@ static enum MHD_Result send_invalid(struct MHD_Connection *conn, const char *fie
 
 /* ---- request phases ---------------------------------------------------------- */
 
-static void client_addr_text(struct MHD_Connection *conn, char *out, size_t size)
+/* ---- client addresses -------------------------------------------------------- */
+
+/* True for ::ffff:a.b.c.d (checked byte by byte: bytes need not be aligned). */
+static bool v4_mapped(const unsigned char *b)
 {
-    out[0] = '\0';
+    static const unsigned char prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return memcmp(b, prefix, sizeof prefix) == 0;
+}
+
+static void addr_set(net_addr *a, int family, const void *bytes)
+{
+    memset(a, 0, sizeof *a);
+    a->family = family;
+    memcpy(a->bytes, bytes, family == AF_INET ? 4 : 16);
+    if (family == AF_INET6 && v4_mapped(a->bytes)) {
+        a->family = AF_INET;
+        memmove(a->bytes, a->bytes + 12, 4);
+        memset(a->bytes + 4, 0, 12);
+    }
+}
+
+/* Parses numeric IPv4 or IPv6 text (nothing else: no names, ports or brackets). */
+static bool addr_parse(const char *text, net_addr *out)
+{
+    unsigned char buf[16];
+    if (inet_pton(AF_INET, text, buf) == 1)
+        addr_set(out, AF_INET, buf);
+    else if (inet_pton(AF_INET6, text, buf) == 1)
+        addr_set(out, AF_INET6, buf);
+    else
+        return false;
+    return true;
+}
+
+static bool addr_equal(const net_addr *a, const net_addr *b)
+{
+    return a->family != 0 && a->family == b->family && memcmp(a->bytes, b->bytes, 16) == 0;
+}
+
+static void peer_addr(struct MHD_Connection *conn, net_addr *out)
+{
+    memset(out, 0, sizeof *out);
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (!ci || !ci->client_addr)
         return;
     const struct sockaddr *sa = ci->client_addr;
-    const void *src = NULL;
     if (sa->sa_family == AF_INET)
-        src = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+        addr_set(out, AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr);
     else if (sa->sa_family == AF_INET6)
-        src = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
-    if (!src || !inet_ntop(sa->sa_family, src, out, (socklen_t)size))
+        addr_set(out, AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
+}
+
+static enum MHD_Result keep_forwarded_for(void *cls, enum MHD_ValueKind kind, const char *key,
+                                          const char *value)
+{
+    (void)kind;
+    if (key && value && strcasecmp(key, "X-Forwarded-For") == 0)
+        *(const char **)cls = value; /* the last such header line wins */
+    return MHD_YES;
+}
+
+/* The last entry of X-Forwarded-For (the address the proxy itself appended) when it
+ * is a numeric address; false otherwise (no header, empty or malformed entry). */
+static bool forwarded_client(struct MHD_Connection *conn, net_addr *out)
+{
+    const char *value = NULL;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, keep_forwarded_for, &value);
+    if (!value)
+        return false;
+    const char *last = strrchr(value, ',');
+    last = last ? last + 1 : value;
+    last += strspn(last, " \t");
+    size_t n = strcspn(last, " \t");
+    if (n == 0 || n >= INET6_ADDRSTRLEN || last[n + strspn(last + n, " \t")] != '\0')
+        return false;
+    char text[INET6_ADDRSTRLEN];
+    memcpy(text, last, n);
+    text[n] = '\0';
+    return addr_parse(text, out);
+}
+
+/* Writes the numeric client address as text ("" when unknown): the peer's, or the
+ * forwarded one when the peer is the trusted proxy. */
+static void client_addr_text(const http_server *srv, struct MHD_Connection *conn, char *out,
+                             size_t size)
+{
+    out[0] = '\0';
+    net_addr peer, forwarded;
+    peer_addr(conn, &peer);
+    if (addr_equal(&peer, &srv->proxy) && forwarded_client(conn, &forwarded))
+        peer = forwarded;
+    if (peer.family == 0 || !inet_ntop(peer.family, peer.bytes, out, (socklen_t)size))
         out[0] = '\0';
 }
 
@@ -365,12 +459,8 @@ static enum MHD_Result begin_request(http_server *srv, struct MHD_Connection *co
     if (values_bad(conn, MHD_HEADER_KIND))
         return send_invalid(conn, "header", "request header holds a control character");
     unsigned long long declared;
-    if (declared_length(conn, &declared)) {
-        if (declared > srv->max_body)
-            return send_too_large(conn, srv->max_body);
-        if (declared > 0 && !state_reserve(st, (size_t)declared + 1, srv->max_body + 1))
-            return MHD_NO;
-    }
+    if (declared_length(conn, &declared) && declared > srv->max_body)
+        return send_too_large(conn, srv->max_body);
     return MHD_YES;
 }
 
@@ -404,7 +494,7 @@ static enum MHD_Result finish_request(http_server *srv, struct MHD_Connection *c
     req.body = st->body ? st->body : "";
     req.body_len = st->len;
     req.impl = conn;
-    client_addr_text(conn, req.client_addr, sizeof req.client_addr);
+    client_addr_text(srv, conn, req.client_addr, sizeof req.client_addr);
     http_response resp = {0};
     srv->handler(srv->ctx, &req, &resp);
     state_drop_body(st);
@@ -577,6 +667,9 @@ static qg_code check_config(const http_config *cfg, http_handler_fn handler,
                        BODY_HARD_MAX);
     if (cfg->threads > MAX_THREADS)
         return qg_fail(err, QG_EINVAL, "threads", "more than %u threads", MAX_THREADS);
+    net_addr proxy;
+    if (cfg->trusted_proxy && !addr_parse(cfg->trusted_proxy, &proxy))
+        return qg_fail(err, QG_EINVAL, "trusted_proxy", "not a numeric IPv4 or IPv6 address");
     return QG_OK;
 }
 
@@ -593,6 +686,8 @@ static struct MHD_Daemon *start_daemon(http_server *srv, const http_config *cfg,
         flags |= MHD_USE_IPv6;
     unsigned threads = cfg->threads ? cfg->threads : 1;
     unsigned timeout = cfg->timeout_s ? cfg->timeout_s : DEFAULT_TIMEOUT_S;
+    /* Behind a trusted proxy every client comes from the proxy's address. */
+    unsigned per_ip = srv->proxy.family ? 0u : HTTP_PER_IP_CONNECTIONS;
     /* A pool of one thread draws a warning: then the array stays empty. */
     struct MHD_OptionItem pool[] = {
         {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads,
@@ -607,6 +702,7 @@ static struct MHD_Daemon *start_daemon(http_server *srv, const http_config *cfg,
         MHD_OPTION_ARRAY, pool,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_BYTES,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
         MHD_OPTION_STRICT_FOR_CLIENT, 1,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
@@ -630,6 +726,8 @@ qg_code http_server_start(const http_config *cfg, http_handler_fn handler, void 
     srv->handler = handler;
     srv->ctx = ctx;
     srv->max_body = cfg->max_body;
+    if (cfg->trusted_proxy)
+        addr_parse(cfg->trusted_proxy, &srv->proxy); /* checked by check_config */
     srv->daemon = start_daemon(srv, cfg, &addr, v6);
     if (!srv->daemon) {
         free(srv);

@@ -1,6 +1,8 @@
 /* test_http.c — unit tests of src/http/server.c through tests/support/httpc: request
- * delivery, keep-alive, body caps (413), control-character rejection (400), security
- * and extra headers, http_add_header checks, and many concurrent clients. */
+ * delivery, keep-alive, body caps (413), no memory reserved for a merely declared
+ * body, control-character rejection (400), security and extra headers,
+ * http_add_header checks, many concurrent clients, the per-address connection limit,
+ * and the client address taken from X-Forwarded-For only behind a trusted proxy. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -481,7 +488,211 @@ static void test_start_errors(void **state)
     http_config taken = {"127.0.0.1", port, 1, MAX_BODY, 5};
     assert_int_equal(http_server_start(&taken, toy_handler, NULL, &other, &err), QG_EIO);
     assert_null(other);
+    const char *bad_proxies[] = {"", "localhost", "127.0.0.1:80", "10.0.0.0/8", NULL};
+    for (const char *const *b = bad_proxies; *b; b++) {
+        http_config bad_proxy = {"127.0.0.1", 0, 1, MAX_BODY, 5, *b};
+        assert_int_equal(http_server_start(&bad_proxy, toy_handler, NULL, &other, &err),
+                         QG_EINVAL);
+        assert_null(other);
+        assert_string_equal(err.field, "trusted_proxy");
+    }
     http_server_stop(NULL);
+}
+
+/* ---- memory for declared bodies --------------------------------------------- */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HAVE_ALLOCATOR_STATS 1
+size_t __sanitizer_get_current_allocated_bytes(void); /* from the ASan runtime */
+#endif
+
+#define BIG_BODY (64u * 1024u * 1024u)
+
+/* A TCP connection to 127.0.0.1:to_port that the test writes to by hand; -1 on
+ * failure. */
+static int raw_connect(unsigned to_port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)to_port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void pause_ms(long ms)
+{
+    struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&t, &t) != 0)
+        ;
+}
+
+/* A request that announces a 64 MiB body (allowed) but sends two bytes of it makes
+ * the server hold no more than those bytes: nothing is reserved before the data
+ * arrives, and so before the handler could authenticate anyone. */
+static void test_declared_length_reserves_nothing(void **state)
+{
+    (void)state;
+#ifdef HAVE_ALLOCATOR_STATS
+    http_server *big = NULL;
+    qg_error err;
+    http_config cfg = {"127.0.0.1", 0, 1, BIG_BODY, 10};
+    assert_int_equal(http_server_start(&cfg, toy_handler, NULL, &big, &err), QG_OK);
+    unsigned big_port = http_server_port(big);
+    size_t before = __sanitizer_get_current_allocated_bytes();
+    int fds[4];
+    char head[256];
+    int n = snprintf(head, sizeof head,
+                     "POST /big HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Content-Type: application/json\r\nContent-Length: %u\r\n\r\n{\"",
+                     BIG_BODY);
+    for (int i = 0; i < 4; i++) {
+        fds[i] = raw_connect(big_port);
+        assert_true(fds[i] >= 0);
+        assert_int_equal(send(fds[i], head, (size_t)n, 0), n);
+    }
+    /* one thread serves the connections in turn: once a later request is answered and
+     * a moment has passed, the partial ones have been seen */
+    httpc_response *r = httpc_do(big_port, "GET", "/after", NULL, NULL, 0);
+    assert_non_null(r);
+    assert_int_equal(r->status, 200);
+    httpc_response_free(r);
+    pause_ms(200);
+    size_t after = __sanitizer_get_current_allocated_bytes();
+    if (after > before && after - before > 1024u * 1024u)
+        fail_msg("%zu bytes held for 4 requests that sent 2 body bytes each",
+                 after - before);
+    for (int i = 0; i < 4; i++)
+        close(fds[i]);
+    http_server_stop(big);
+#else
+    skip();
+#endif
+}
+
+/* ---- the per-address connection limit ----------------------------------------- */
+
+/* Opens count keep-alive connections to to_port, each with one answered request. */
+static void open_busy(unsigned to_port, httpc_conn **conns, int count)
+{
+    for (int i = 0; i < count; i++) {
+        conns[i] = httpc_open(to_port);
+        assert_non_null(conns[i]);
+        httpc_response *r = httpc_request(conns[i], "GET", "/held", NULL, NULL, 0);
+        assert_non_null(r);
+        assert_int_equal(r->status, 200);
+        httpc_response_free(r);
+    }
+}
+
+static void close_all(httpc_conn **conns, int count)
+{
+    for (int i = 0; i < count; i++)
+        httpc_close(conns[i]);
+}
+
+/* Retries a GET for up to two seconds (the server notices closed connections on its
+ * own schedule); returns its status, or -1. */
+static int get_soon(unsigned to_port)
+{
+    for (int i = 0; i < 100; i++) {
+        httpc_response *r = httpc_do(to_port, "GET", "/again", NULL, NULL, 0);
+        int status = r ? r->status : -1;
+        httpc_response_free(r);
+        if (status > 0)
+            return status;
+        pause_ms(20);
+    }
+    return -1;
+}
+
+/* One address may hold HTTP_PER_IP_CONNECTIONS connections at once; the next one is
+ * closed unanswered, and works again once others have closed. */
+static void test_per_address_connection_limit(void **state)
+{
+    (void)state;
+    httpc_conn *conns[HTTP_PER_IP_CONNECTIONS];
+    open_busy(port, conns, HTTP_PER_IP_CONNECTIONS);
+    httpc_response *r = httpc_do(port, "GET", "/one-too-many", NULL, NULL, 0);
+    assert_null(r);
+    close_all(conns, HTTP_PER_IP_CONNECTIONS);
+    assert_int_equal(get_soon(port), 200);
+}
+
+/* ---- X-Forwarded-For and the trusted proxy --------------------------------------- */
+
+/* Asks srv_port with these headers and checks the client address the handler saw. */
+static void expect_client(unsigned srv_port, const char *const *headers, const char *want)
+{
+    httpc_response *r = httpc_do(srv_port, "GET", "/who", headers, NULL, 0);
+    assert_non_null(r);
+    assert_int_equal(r->status, 200);
+    char field[128];
+    snprintf(field, sizeof field, "\"client\":\"%s\"", want);
+    assert_contains(r->body, field);
+    httpc_response_free(r);
+}
+
+static void expect_forwarded(unsigned srv_port, const char *header, const char *want)
+{
+    const char *headers[] = {header, NULL};
+    expect_client(srv_port, headers, want);
+}
+
+/* Behind the trusted proxy the client is the last X-Forwarded-For entry (the one the
+ * proxy appended; earlier ones are whatever the client claimed), when it is a numeric
+ * address; anything else leaves the proxy's own address. */
+static void test_forwarded_for_from_trusted_proxy(void **state)
+{
+    (void)state;
+    http_server *behind = NULL;
+    qg_error err;
+    http_config cfg = {"127.0.0.1", 0, 2, MAX_BODY, 10, "127.0.0.1"};
+    assert_int_equal(http_server_start(&cfg, toy_handler, NULL, &behind, &err), QG_OK);
+    unsigned p = http_server_port(behind);
+    expect_forwarded(p, "X-Forwarded-For: 10.0.0.1", "10.0.0.1");
+    expect_forwarded(p, "X-Forwarded-For: 10.0.0.2, 10.0.0.1", "10.0.0.1");
+    expect_forwarded(p, "x-forwarded-for:203.0.113.9 ,  10.0.0.7  ", "10.0.0.7");
+    expect_forwarded(p, "X-Forwarded-For: 2001:DB8:0::1", "2001:db8::1");
+    expect_forwarded(p, "X-Forwarded-For: ::ffff:10.0.0.3", "10.0.0.3");
+    const char *bad[] = {"X-Forwarded-For: ",          "X-Forwarded-For: 10.0.0.1,",
+                         "X-Forwarded-For: proxy.example", "X-Forwarded-For: 10.0.0.1:8080",
+                         "X-Forwarded-For: [2001:db8::1]", "X-Forwarded-For: 10.0.0.1 10.0.0.2",
+                         "X-Forwarded-For: 10.0.0.256",     "X-Forwarded-For: unknown",
+                         NULL};
+    for (const char *const *b = bad; *b; b++)
+        expect_forwarded(p, *b, "127.0.0.1");
+    expect_client(p, NULL, "127.0.0.1");
+    /* two header lines: the last line's last entry */
+    const char *two[] = {"X-Forwarded-For: 10.0.0.5", "X-Forwarded-For: 10.0.0.6", NULL};
+    expect_client(p, two, "10.0.0.6");
+    /* behind a proxy one address may hold any number of connections */
+    httpc_conn *conns[HTTP_PER_IP_CONNECTIONS + 4];
+    open_busy(p, conns, HTTP_PER_IP_CONNECTIONS + 4);
+    close_all(conns, HTTP_PER_IP_CONNECTIONS + 4);
+    http_server_stop(behind);
+}
+
+/* Without a trusted proxy, or from any other peer, the header is ignored. */
+static void test_forwarded_for_ignored_otherwise(void **state)
+{
+    (void)state;
+    expect_forwarded(port, "X-Forwarded-For: 10.0.0.1", "127.0.0.1");
+    http_server *elsewhere = NULL;
+    qg_error err;
+    http_config cfg = {"127.0.0.1", 0, 1, MAX_BODY, 10, "192.0.2.1"};
+    assert_int_equal(http_server_start(&cfg, toy_handler, NULL, &elsewhere, &err), QG_OK);
+    expect_forwarded(http_server_port(elsewhere), "X-Forwarded-For: 10.0.0.1", "127.0.0.1");
+    http_server_stop(elsewhere);
+    /* an IPv6 proxy address is not the IPv4 peer either */
+    cfg.trusted_proxy = "::1";
+    assert_int_equal(http_server_start(&cfg, toy_handler, NULL, &elsewhere, &err), QG_OK);
+    expect_forwarded(http_server_port(elsewhere), "X-Forwarded-For: 10.0.0.1", "127.0.0.1");
+    http_server_stop(elsewhere);
 }
 
 int main(void)
@@ -505,6 +716,10 @@ int main(void)
         cmocka_unit_test(test_add_header_checks),
         cmocka_unit_test(test_lookups_without_connection),
         cmocka_unit_test(test_many_concurrent_clients),
+        cmocka_unit_test(test_declared_length_reserves_nothing),
+        cmocka_unit_test(test_per_address_connection_limit),
+        cmocka_unit_test(test_forwarded_for_from_trusted_proxy),
+        cmocka_unit_test(test_forwarded_for_ignored_otherwise),
         cmocka_unit_test(test_start_errors),
     };
     return cmocka_run_group_tests(tests, start_server, stop_server);

@@ -1,6 +1,14 @@
 /* cmd_serve.c — `qorgau serve`: opens the database with its key, starts the HTTP
  * server on the JSON API and runs until SIGINT or SIGTERM. Logs only start, stop and
- * failures: never requests, paths, bodies or anything personal. */
+ * failures: never requests, paths, bodies or anything personal.
+ *
+ * --trusted-proxy ADDR names the one reverse proxy (e.g. the TLS terminator of a
+ * --secure-cookies deployment) whose X-Forwarded-For is believed: for connections
+ * from exactly ADDR the client address, which failed logins are throttled by, is the
+ * header's last entry. Every client then connects from ADDR, so the per-address
+ * connection limit is off. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +21,15 @@
 #define DEFAULT_THREADS 4
 #define IDLE_TIMEOUT_S 30
 
+/* --trusted-proxy must be one numeric IPv4 or IPv6 address. */
+static qg_code check_proxy(const char *addr, qg_error *err)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+    if (!addr || inet_pton(AF_INET, addr, buf) == 1 || inet_pton(AF_INET6, addr, buf) == 1)
+        return QG_OK;
+    return qg_fail(err, QG_EINVAL, "trusted-proxy", "must be one numeric IPv4 or IPv6 address");
+}
+
 static qg_code serve_config(const cli_args *a, http_config *cfg, qg_error *err)
 {
     long long port = 8080, threads = DEFAULT_THREADS;
@@ -21,9 +38,12 @@ static qg_code serve_config(const cli_args *a, http_config *cfg, qg_error *err)
         c = cli_int(cli_opt(a, "port"), "port", 0, 65535, &port, err);
     if (c == QG_OK && cli_opt(a, "threads"))
         c = cli_int(cli_opt(a, "threads"), "threads", 1, 64, &threads, err);
+    if (c == QG_OK)
+        c = check_proxy(cli_opt(a, "trusted-proxy"), err);
     *cfg = (http_config){.bind_addr = cli_opt(a, "bind") ? cli_opt(a, "bind") : "127.0.0.1",
                          .port = (unsigned)port, .threads = (unsigned)threads,
-                         .max_body = MAX_BODY, .timeout_s = IDLE_TIMEOUT_S};
+                         .max_body = MAX_BODY, .timeout_s = IDLE_TIMEOUT_S,
+                         .trusted_proxy = cli_opt(a, "trusted-proxy")};
     return c;
 }
 
@@ -56,7 +76,8 @@ static void wait_for_signal(void)
 
 int cmd_serve(int argc, char **argv)
 {
-    static const char *const opts[] = {"db", "bind", "port", "threads", "session-idle", "session-max", NULL};
+    static const char *const opts[] = {"db",           "bind",        "port",          "threads",
+                                       "session-idle", "session-max", "trusted-proxy", NULL};
     static const char *const flags[] = {"secure-cookies", NULL};
     cli_args a;
     http_config cfg;
@@ -85,8 +106,10 @@ int cmd_serve(int argc, char **argv)
         app_close(app);
         return cli_report("serve", &err);
     }
-    fprintf(stderr, "qorgau: serving http://%s:%u/ (%u threads)\n", cfg.bind_addr,
-            http_server_port(srv), cfg.threads);
+    fprintf(stderr, "qorgau: serving http://%s:%u/ (%u threads)%s%s\n", cfg.bind_addr,
+            http_server_port(srv), cfg.threads,
+            cfg.trusted_proxy ? ", client addresses from X-Forwarded-For via " : "",
+            cfg.trusted_proxy ? cfg.trusted_proxy : "");
     fflush(stderr);
     wait_for_signal();
     fprintf(stderr, "qorgau: stopping\n");

@@ -5,9 +5,9 @@
  * duplicates), assignments, the audit trail, and unknown paths and methods.
  *
  * One server serves most of the file (group setup). Tests that need other server
- * options (--secure-cookies, --session-idle, --session-max) or that would block the
- * test client's address (per-address throttling) start their own server on their own
- * database. The main server must see fewer than 20 failed logins in the whole file, or
+ * options (--secure-cookies, --session-idle, --session-max, --trusted-proxy) or that
+ * would block the test client's address (per-address throttling) start their own
+ * server on their own database. The main server must see fewer than 20 failed logins in the whole file, or
  * it would block 127.0.0.1 for every later test (see FAILED_LOGINS_BUDGET).
  *
  * All personal data here is made up. Error answers are checked for their exact shape
@@ -270,6 +270,20 @@ static httpc_response *login_raw(unsigned port, const char *login, const char *p
 {
     char *body = dump(json_pack("{s:s, s:s}", "login", login, "password", password));
     httpc_response *r = httpc_do(port, "POST", "/api/v1/session", NULL, body, strlen(body));
+    free(body);
+    return r;
+}
+
+/* Sends one login attempt carrying "X-Forwarded-For: forwarded" (no header when
+ * NULL) and returns the response (caller frees). */
+static httpc_response *login_forwarded(unsigned port, const char *forwarded, const char *login,
+                                       const char *password)
+{
+    char header[128];
+    snprintf(header, sizeof header, "X-Forwarded-For: %s", forwarded ? forwarded : "");
+    const char *headers[] = {forwarded ? header : NULL, NULL};
+    char *body = dump(json_pack("{s:s, s:s}", "login", login, "password", password));
+    httpc_response *r = httpc_do(port, "POST", "/api/v1/session", headers, body, strlen(body));
     free(body);
     return r;
 }
@@ -795,23 +809,76 @@ static void test_login_throttled_per_account(void **state)
     assert_int_equal(login_status("api.login", PASSWORD), 201);
 }
 
-/* Twenty failures from one address, whatever the logins, block the address. */
+/* Twenty failures from one address, whatever the logins, block the address. Without
+ * --trusted-proxy, X-Forwarded-For is ignored: claiming ever new addresses in it does
+ * not help. */
 static void test_login_throttled_per_address(void **state)
 {
     (void)state;
     qgt_env e;
     start_own_server(&e, "addr.sup", NULL);
     for (int i = 0; i < 20; i++) {
-        char login[32];
+        char login[32], forwarded[32];
         snprintf(login, sizeof login, "stranger.%d", i);
-        httpc_response *r = login_raw(e.port, login, WRONG_PASSWORD);
+        snprintf(forwarded, sizeof forwarded, "10.0.0.%d", i + 1);
+        httpc_response *r = login_forwarded(e.port, i % 2 ? forwarded : NULL, login, WRONG_PASSWORD);
         expect_error(r, 401, "unauthenticated", "login");
         httpc_response_free(r);
     }
     httpc_response *r = login_raw(e.port, "addr.sup", PASSWORD);
     expect_throttled(r);
     httpc_response_free(r);
+    r = login_forwarded(e.port, "10.0.0.99", "addr.sup", PASSWORD);
+    expect_throttled(r);
+    httpc_response_free(r);
     stop_own_server(&e);
+}
+
+/* Behind a reverse proxy (--trusted-proxy 127.0.0.1, the address the test connects
+ * from) each client is counted by the last X-Forwarded-For entry, the one the proxy
+ * appends: twenty failures of 10.0.0.1 block 10.0.0.1 only, not the next client of
+ * the same proxy, and not the proxy itself. The addresses are only header text. */
+static void test_login_throttled_behind_trusted_proxy(void **state)
+{
+    (void)state;
+    qgt_env e;
+    const char *const extra[] = {"--trusted-proxy", "127.0.0.1", NULL};
+    start_own_server(&e, "proxy.sup", extra);
+    for (int i = 0; i < 20; i++) {
+        char login[32];
+        snprintf(login, sizeof login, "stranger.%d", i);
+        httpc_response *r = login_forwarded(e.port, "10.0.0.1", login, WRONG_PASSWORD);
+        expect_error(r, 401, "unauthenticated", "login");
+        httpc_response_free(r);
+    }
+    httpc_response *r = login_forwarded(e.port, "10.0.0.1", "proxy.sup", PASSWORD);
+    expect_throttled(r);
+    httpc_response_free(r);
+    /* what the client wrote before the proxy's entry does not count */
+    r = login_forwarded(e.port, "10.0.0.2, 10.0.0.1", "proxy.sup", PASSWORD);
+    expect_throttled(r);
+    httpc_response_free(r);
+    r = login_forwarded(e.port, "10.0.0.2", "proxy.sup", PASSWORD);
+    assert_non_null(r);
+    assert_int_equal(r->status, 201);
+    httpc_response_free(r);
+    r = login_forwarded(e.port, "10.0.0.1, 10.0.0.2", "proxy.sup", PASSWORD);
+    assert_non_null(r);
+    assert_int_equal(r->status, 201);
+    httpc_response_free(r);
+    /* a header that is not a numeric address counts as the proxy itself */
+    r = login_forwarded(e.port, "not-an-address", "proxy.sup", PASSWORD);
+    assert_non_null(r);
+    assert_int_equal(r->status, 201);
+    httpc_response_free(r);
+    stop_own_server(&e);
+    /* the option takes one numeric address */
+    qgt_env bad;
+    assert_true(qgt_env_init(&bad));
+    const char *const bad_extra[] = {"--trusted-proxy", "proxy.example", NULL};
+    assert_false(qgt_server_start(&bad, bad_extra));
+    assert_true(qgt_file_contains(bad.log, "trusted-proxy"));
+    qgt_env_free(&bad);
 }
 
 /* ---- request bodies ---------------------------------------------------------------- */
@@ -1690,6 +1757,7 @@ int main(void)
         cmocka_unit_test(test_sessions_expire),
         cmocka_unit_test(test_login_throttled_per_account),
         cmocka_unit_test(test_login_throttled_per_address),
+        cmocka_unit_test(test_login_throttled_behind_trusted_proxy),
         cmocka_unit_test(test_body_too_large),
         cmocka_unit_test(test_malformed_bodies),
         cmocka_unit_test(test_header_with_control_character),

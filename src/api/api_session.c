@@ -4,8 +4,6 @@
 
 #include "api/api_call.h"
 
-#define COOKIE_MAX_AGE (12 * 60 * 60)
-
 static json_t *session_json(const session_info *who)
 {
     return json_pack("{s:{s:I, s:s, s:s, s:I}, s:s, s:I}", "user", "id",
@@ -55,7 +53,9 @@ void api_session_create(api_call *call)
         return;
     }
     api_reply(call, 201, session_json(&who));
-    set_cookie(call, tokens.token, COOKIE_MAX_AGE);
+    /* the browser keeps the cookie as long as the session can live at most (the
+     * server ends it earlier when it lies unused) */
+    set_cookie(call, tokens.token, call->api->app->settings.session_absolute_s);
 }
 
 void api_session_show(api_call *call) { api_reply(call, 200, session_json(&call->who)); }

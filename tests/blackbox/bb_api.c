@@ -410,6 +410,7 @@ static void test_login_sets_strict_cookie(void **state)
     assert_true(cookie_has_attr(set, "HttpOnly"));
     assert_true(cookie_has_attr(set, "SameSite=Strict"));
     assert_true(cookie_has_attr(set, "Path=/"));
+    assert_true(cookie_has_attr(set, "Max-Age=43200")); /* the default 12 h session limit */
     assert_false(cookie_has_attr(set, "Secure"));
     assert_string_equal(httpc_header(r, "Cache-Control"), "no-store");
     json_t *o = json_of(r);
@@ -750,6 +751,18 @@ static void test_sessions_expire(void **state)
         json_int_t after = (json_int_t)time(NULL);
         assert_true(at >= before + 5 && at <= after + 5);
     }
+    /* The cookie lives as long as the session may (--session-max), not a fixed 12 h;
+     * the idle limit is enforced by the server. */
+    httpc_response *cookie = login_raw(max.port, "max.sup", PASSWORD);
+    assert_non_null(cookie);
+    assert_int_equal(cookie->status, 201);
+    assert_non_null(httpc_set_cookie(cookie, "qg_session"));
+    assert_true(cookie_has_attr(httpc_set_cookie(cookie, "qg_session"), "Max-Age=5"));
+    httpc_response_free(cookie);
+    cookie = login_raw(idle.port, "idle.sup", PASSWORD);
+    assert_non_null(cookie);
+    assert_true(cookie_has_attr(httpc_set_cookie(cookie, "qg_session"), "Max-Age=43200"));
+    httpc_response_free(cookie);
 
     qgt_session capped, unused, used;
     assert_int_equal(qgt_login(&max, "max.sup", PASSWORD, &capped), 201);

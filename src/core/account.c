@@ -223,7 +223,7 @@ json_t *user_list(qg_app *app, const qg_actor *actor, qg_error *err)
 {
     if (require(actor, ACT_USER_LIST, err) != QG_OK)
         return NULL;
-    if (actor->role == ROLE_SUPERVISOR)
+    if (policy_user_scope(actor) == USERS_OWN_ORG)
         return select_array(app,
                             "SELECT id, org_id, login, role, disabled, created_at FROM users"
                             " WHERE org_id = ? ORDER BY id",

@@ -435,7 +435,7 @@ static qg_code create_case_rows(db *conn, create_job *j, const char *iin_hash, q
         c = set_iin_hash(conn, id, iin_hash, err);
     if (c == QG_OK && j->personal)
         c = store_personal(conn, j->app->keys, id, j->personal, err);
-    if (c == QG_OK && j->actor->role == ROLE_CASE_MANAGER) /* who opens it, manages it */
+    if (c == QG_OK && policy_assigns_opener(j->actor))
         c = insert_assignment(conn, id, j->actor->user_id, j->actor->user_id, err);
     if (c != QG_OK)
         return c;
@@ -472,7 +472,7 @@ static qg_code prepare_create(const qg_actor *actor, json_t *body, create_job *j
     if (c != QG_OK)
         return c;
     json_t *org = json_object_get(body, "org_id");
-    if (org && actor->role != ROLE_SYSTEM)
+    if (org && !policy_chooses_case_org(actor))
         return qg_fail(err, QG_EINVAL, "org_id", "is set from your account and cannot be given");
     if (org && (!json_is_integer(org) || json_integer_value(org) <= 0))
         return qg_fail(err, QG_EINVAL, "org_id", "must be an organisation id");

@@ -99,3 +99,20 @@ case_scope policy_case_scope(const qg_actor *actor)
         return SCOPE_NONE;
     }
 }
+
+user_scope policy_user_scope(const qg_actor *actor)
+{
+    if (!actor || !role_may(actor->role, ACT_USER_LIST))
+        return USERS_NONE;
+    return actor->role == ROLE_SUPERVISOR ? USERS_OWN_ORG : USERS_ALL;
+}
+
+bool policy_assigns_opener(const qg_actor *actor)
+{
+    return actor && actor->role == ROLE_CASE_MANAGER;
+}
+
+bool policy_chooses_case_org(const qg_actor *actor)
+{
+    return actor && actor->role == ROLE_SYSTEM;
+}

@@ -61,6 +61,21 @@ policy_verdict policy_decide(const qg_actor *actor, qg_action action, const case
  * for every case (a test checks this). */
 case_scope policy_case_scope(const qg_actor *actor);
 
+/* Which users an actor sees in the user list. */
+typedef enum { USERS_NONE, USERS_ALL, USERS_OWN_ORG } user_scope;
+
+/* Returns the user-list scope of an actor: all users for an admin or the system, the
+ * actor's organisation for a supervisor (to choose case managers), none otherwise. */
+user_scope policy_user_scope(const qg_actor *actor);
+
+/* Returns true when a case the actor opens is assigned to the actor at once (a case
+ * manager who opens a case manages it). */
+bool policy_assigns_opener(const qg_actor *actor);
+
+/* Returns true when the actor may say which organisation a new case belongs to (the
+ * system only; everyone else opens cases for their own organisation). */
+bool policy_chooses_case_org(const qg_actor *actor);
+
 /* Returns the action's stable name (e.g. "case.read") for tests and errors. */
 const char *policy_action_name(qg_action action);
 

@@ -407,6 +407,35 @@ static void test_role_codes(void **state)
     assert_int_equal(sys.org_id, 0);
 }
 
+/* The smaller role rules that other modules ask instead of comparing roles. */
+static void test_user_scope_and_case_rules(void **state)
+{
+    (void)state;
+    static const struct {
+        qg_role role;
+        user_scope users;
+        bool assigns_opener, chooses_org;
+    } want[] = {
+        {ROLE_NONE, USERS_NONE, false, false},
+        {ROLE_ADMIN, USERS_ALL, false, false},
+        {ROLE_SUPERVISOR, USERS_OWN_ORG, false, false},
+        {ROLE_CASE_MANAGER, USERS_NONE, true, false},
+        {ROLE_FIRST_RESPONDER, USERS_NONE, false, false},
+        {ROLE_ANALYST, USERS_NONE, false, false},
+        {ROLE_AUDITOR, USERS_NONE, false, false},
+        {ROLE_SYSTEM, USERS_ALL, false, true},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        qg_actor a = {.user_id = 7, .org_id = 3, .role = want[i].role};
+        assert_int_equal(policy_user_scope(&a), want[i].users);
+        assert_int_equal(policy_assigns_opener(&a), want[i].assigns_opener);
+        assert_int_equal(policy_chooses_case_org(&a), want[i].chooses_org);
+    }
+    assert_int_equal(policy_user_scope(NULL), USERS_NONE);
+    assert_false(policy_assigns_opener(NULL));
+    assert_false(policy_chooses_case_org(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -418,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_scope_agrees_with_read),
         cmocka_unit_test(test_action_names),
         cmocka_unit_test(test_role_codes),
+        cmocka_unit_test(test_user_scope_and_case_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

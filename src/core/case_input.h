@@ -18,10 +18,11 @@
 #define CASE_BIRTH_YEAR_MIN 1980
 #define CASE_DATE_MIN "2000-01-01"
 
-/* Checks the non-identifying fields of obj (a create body or a PATCH). Refuses
- * unknown fields (except those in also_allowed, a NULL-terminated list, e.g.
- * "personal", "version"). With partial=false the create rules apply. Returns QG_OK or
- * QG_EINVAL naming the field. */
+/* Checks the non-identifying fields of obj (a create body or a PATCH): every value
+ * given must be valid; what is absent is the caller's business (create fills defaults).
+ * Refuses unknown fields (except those in also_allowed, a NULL-terminated list, e.g.
+ * "personal", "version") naming the object that holds them, never the key itself.
+ * Returns QG_OK or QG_EINVAL naming the field. */
 qg_code case_input_check_fields(json_t *obj, const char *const *also_allowed, qg_error *err);
 
 /* Checks a personal-data object: known fields only, lengths, dates, the IIN. Returns

@@ -14,7 +14,10 @@ typedef struct {
 static const command commands[] = {
     {"init", cmd_init, "init [--db PATH]            create a database and its key file"},
     {"serve", cmd_serve, "serve [--db PATH] [--bind ADDR] [--port N] [--threads N] [--secure-cookies]\n"
-              "               [--session-idle SECONDS] [--session-max SECONDS]"},
+              "               [--trusted-proxy ADDR] [--session-idle SECONDS] [--session-max SECONDS]\n"
+              "               --trusted-proxy: the reverse proxy's numeric address; the last\n"
+              "               X-Forwarded-For entry is then the client (64 connections per\n"
+              "               address otherwise)"},
     {"org", cmd_org, "org add --name N --type T --region R | org list"},
     {"user", cmd_user, "user add --org ID --login L --role R | user list | user disable --login L | user passwd --login L"},
     {"audit", cmd_audit, "audit verify | audit list [--after N] [--limit N]"},

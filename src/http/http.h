@@ -61,7 +61,7 @@ bool http_add_header(http_response *resp, const char *name, const char *value);
 typedef void (*http_handler_fn)(void *ctx, const http_request *req, http_response *resp);
 
 typedef struct {
-    const char *bind_addr; /* numeric IPv4, e.g. "127.0.0.1" */
+    const char *bind_addr; /* numeric IPv4 or IPv6, e.g. "127.0.0.1" */
     unsigned port;         /* 0 picks a free port (see http_server_port) */
     unsigned threads;      /* worker threads in the pool */
     size_t max_body;       /* larger bodies are answered 413 without calling handler */

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,12 @@ static void lite_close(db *conn)
     free(l);
 }
 
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+
+/* Process-wide settings, before the first connection: no global memory statistics,
+ * whose mutex every allocation of every thread would take. */
+static void configure_library(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 static qg_code lite_open(const char *path, bool create, db **out, qg_error *err)
 {
     *out = NULL;
@@ -94,7 +101,10 @@ static qg_code lite_open(const char *path, bool create, db **out, qg_error *err)
     if (!l)
         return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     l->base.ops = &db_sqlite_ops;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    pthread_once(&config_once, configure_library);
+    /* NOMUTEX: a connection is only ever used by one thread at a time (the pool hands it
+     * to one request, the writer keeps its own), so SQLite's per-call locking is waste. */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (create) {
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
         if (fd < 0) {

@@ -118,7 +118,7 @@ static json_t *managers_json(db *conn, int64_t case_id, qg_error *err)
 {
     db_stmt *st = db_prepare(conn,
                              "SELECT u.id, u.login, a.assigned_at FROM case_assignments a"
-                             " JOIN users u ON u.id = a.user_id WHERE a.case_id = ? ORDER BY a.assigned_at, u.id",
+                             " JOIN users u ON u.id = a.user_id WHERE a.case_id = ? ORDER BY a.user_id",
                              err);
     if (!st)
         return NULL;

@@ -346,14 +346,14 @@ typedef struct {
 } gen_org;
 
 static gen_org orgs[] = {
-    {0, "Bench NGO Almaty", "ngo", "almaty", 0, 0},
-    {0, "Bench Police Astana", "police", "astana", 0, 0},
-    {0, "Bench Social Protection Shymkent", "social_protection", "shymkent", 0, 0},
-    {0, "Bench NGO Turkistan", "ngo", "turkistan", 0, 0},
-    {0, "Bench Border Service Almaty Region", "border", "almaty_region", 0, 0},
-    {0, "Bench Crisis Centre Karaganda", "ngo", "karaganda", 0, 0},
-    {0, "Bench Children's Ombudsman Astana", "children_ombudsman", "astana", 0, 0},
-    {0, "Bench Health Centre Aktobe", "health", "aktobe", 0, 0},
+    {0, "Synthetic NGO Almaty", "ngo", "almaty", 0, 0},
+    {0, "Synthetic Police Astana", "police", "astana", 0, 0},
+    {0, "Synthetic Social Protection Shymkent", "social_protection", "shymkent", 0, 0},
+    {0, "Synthetic NGO Turkistan", "ngo", "turkistan", 0, 0},
+    {0, "Synthetic Border Service Almaty Region", "border", "almaty_region", 0, 0},
+    {0, "Synthetic Crisis Centre Karaganda", "ngo", "karaganda", 0, 0},
+    {0, "Synthetic Children's Ombudsman Astana", "children_ombudsman", "astana", 0, 0},
+    {0, "Synthetic Health Centre Aktobe", "health", "aktobe", 0, 0},
 };
 #define ORG_COUNT COUNT(orgs)
 

@@ -1,45 +1,36 @@
 #!/usr/bin/env bash
-# run-demo.sh — what `make run` does after building: creates a demo database with demo
-# organisations, users and synthetic cases (made-up data only) unless it exists, prints
-# how to log in, and serves it on http://127.0.0.1:8080 until Ctrl-C.
-# Usage: run-demo.sh QORGAU_BINARY [GENERATOR_BINARY]
+# run-demo.sh — what `make run` does after building: unless it exists, creates a demo
+# database with synthetic organisations, users and cases (made-up data only, from
+# bench/gen), prints how to log in, and serves it on http://127.0.0.1:8080 until Ctrl-C.
+# Usage: run-demo.sh QORGAU_BINARY GENERATOR_BINARY
 set -euo pipefail
 qorgau=$1
-gen=${2:-}
+gen=$2
 dir=${QORGAU_DEMO_DIR:-build/demo}
 db="$dir/qorgau.db"
 port=${QORGAU_PORT:-8080}
 password="demo-password-2026"
 
-users=(
-  "1 demo.admin admin"
-  "1 demo.supervisor supervisor"
-  "1 demo.manager case_manager"
-  "1 demo.manager2 case_manager"
-  "2 demo.police first_responder"
-  "1 demo.analyst analyst"
-  "1 demo.auditor auditor"
-  "3 demo.school first_responder"
-)
+set_password() { printf '%s\n' "$password" | "$qorgau" user passwd --db "$db" --login "$1" >/dev/null; }
+add_user() { printf '%s\n' "$password" | "$qorgau" user add --db "$db" --org "$1" --login "$2" --role "$3" >/dev/null; }
 
 seed_demo() {
     mkdir -p "$dir"
     "$qorgau" init --db "$db" >/dev/null
-    "$qorgau" org add --db "$db" --name "Demo NGO Almaty" --type ngo --region almaty >/dev/null
-    "$qorgau" org add --db "$db" --name "Demo Police Department Shymkent" --type police --region shymkent >/dev/null
-    "$qorgau" org add --db "$db" --name "Demo School No. 1 Astana" --type education --region astana >/dev/null
-    for u in "${users[@]}"; do
-        read -r org login role <<<"$u"
-        printf '%s\n' "$password" | "$qorgau" user add --db "$db" --org "$org" --login "$login" --role "$role" >/dev/null
-    done
-    if [ -n "$gen" ] && [ -x "$gen" ]; then
-        "$gen" --db "$db" --cases 200 --seed 2026 --orgs existing >/dev/null 2>&1 ||
-            echo "run-demo: the synthetic case generator failed; the demo starts without cases" >&2
-    fi
+    # Eight synthetic organisations (1 = Synthetic NGO Almaty, 2 = Synthetic Police
+    # Astana, ...), each with a supervisor gen.supK and a case manager gen.cmK, and 300
+    # made-up cases spread over them.
+    "$gen" --db "$db" --cases 300 --seed 2026 2>/dev/null
+    set_password gen.sup1
+    set_password gen.cm1
+    add_user 1 demo.admin admin
+    add_user 2 demo.police first_responder
+    add_user 1 demo.analyst analyst
+    add_user 1 demo.auditor auditor
 }
 
 if [ ! -f "$db" ]; then
-    echo "Creating the demo database $db (made-up data only) ..."
+    echo "Creating the demo database $db (synthetic data only) ..."
     seed_demo
 fi
 
@@ -49,16 +40,16 @@ Qorgau demo — http://127.0.0.1:$port/   (database: $db, key file: $db.key)
 
 Log in with POST /api/v1/session, e.g.
   curl -c /tmp/qg.jar -H 'Content-Type: application/json' \\
-       -d '{"login":"demo.supervisor","password":"$password"}' http://127.0.0.1:$port/api/v1/session
+       -d '{"login":"gen.sup1","password":"$password"}' http://127.0.0.1:$port/api/v1/session
   curl -b /tmp/qg.jar http://127.0.0.1:$port/api/v1/cases
 
 Demo users (password for all: $password):
-  demo.admin        admin            users and organisations
-  demo.supervisor   supervisor       every case of Demo NGO Almaty
-  demo.manager      case_manager     the cases assigned to them
-  demo.police       first_responder  opens cases (Demo Police Department Shymkent)
-  demo.analyst      analyst          aggregate figures only
-  demo.auditor      auditor          the audit trail
+  gen.sup1       supervisor       every case of Synthetic NGO Almaty
+  gen.cm1        case_manager     the cases assigned to them there
+  demo.police    first_responder  opens cases (Synthetic Police Astana)
+  demo.admin     admin            users and organisations
+  demo.analyst   analyst          aggregate figures only
+  demo.auditor   auditor          the audit trail
 
 Stop with Ctrl-C. Delete $dir to start again from scratch.
 TXT

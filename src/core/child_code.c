@@ -1,7 +1,15 @@
 /*
  * child_code.c — making and parsing the pseudonymous child code "QG-XXXX-XXXX-XXXX-C"
- * (see child_code.h): 60 random bits as 12 Crockford base32 symbols, then Crockford's
- * mod-37 check symbol.
+ * (see child_code.h): 60 random bits as 12 Crockford base32 symbols, then a check
+ * symbol: the value mod 29, written as a base32 symbol.
+ *
+ * Why not Crockford's own mod-37 check: its values 32..36 are written * ~ $ = U, which
+ * a social worker would have to read aloud as "star" or "dollar" and which are awkward
+ * in URLs. 29 is the largest prime below 32; since 32 = 3 (mod 29) and 31 = 2 (mod 29),
+ * a single wrong symbol or two swapped neighbours change the value mod 29 unless the two
+ * symbols differ by exactly 29 (0/X, 1/Y, 2/Z) — and a typo can only ever find another
+ * child if the mistyped code exists, which for 60 random bits it practically never does;
+ * the check's job is to say "typing error" instead of "not found".
  */
 #include "core/child_code.h"
 
@@ -14,11 +22,11 @@
 #define DATA_SYMBOLS 12
 #define BITS_PER_SYMBOL 5
 #define VALUE_MASK ((UINT64_C(1) << (DATA_SYMBOLS * BITS_PER_SYMBOL)) - 1)
-#define CHECK_MOD 37
+#define CHECK_MOD 29
 #define INPUT_MAX 64 /* longer input is not a code typed by a person */
 
-/* Crockford base32; the check alphabet adds five symbols for the values 32..36. */
-static const char ALPHABET[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
+/* Crockford base32 (no I, L, O, U); check symbols are its first 29. */
+static const char ALPHABET[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 static char check_symbol(uint64_t value)
 {
@@ -52,9 +60,9 @@ void child_code_new(char out[QG_CODE_SIZE])
     format_code(value & VALUE_MASK, out);
 }
 
-/* Returns the value (0..36) of an upper-cased symbol, reading I/L as 1 and O as 0, or
- * -1 when it is not a symbol. Only the check position (allow_check) takes 32..36. */
-static int symbol_value(char c, bool allow_check)
+/* Returns the value (0..31) of an upper-cased symbol, reading I/L as 1 and O as 0, or
+ * -1 when it is not a symbol. */
+static int symbol_value(char c)
 {
     if (c == 'I' || c == 'L')
         c = '1';
@@ -63,10 +71,7 @@ static int symbol_value(char c, bool allow_check)
     const char *p = strchr(ALPHABET, c);
     if (c == '\0' || !p)
         return -1;
-    int v = (int)(p - ALPHABET);
-    if (v >= 32 && !allow_check)
-        return -1;
-    return v;
+    return (int)(p - ALPHABET);
 }
 
 static char upper(char c)
@@ -102,13 +107,13 @@ qg_code child_code_parse(const char *in, const char *field, char out[QG_CODE_SIZ
                        "symbol)");
     uint64_t value = 0;
     for (int i = 0; i < DATA_SYMBOLS; i++) {
-        int v = symbol_value(body[i], false);
+        int v = symbol_value(body[i]);
         if (v < 0)
             return qg_fail(err, QG_EINVAL, field, "contains a character that is not used "
                                                   "in codes");
         value = (value << BITS_PER_SYMBOL) | (uint64_t)v;
     }
-    int check = symbol_value(body[DATA_SYMBOLS], true);
+    int check = symbol_value(body[DATA_SYMBOLS]);
     if (check < 0)
         return qg_fail(err, QG_EINVAL, field, "check symbol is not a valid symbol");
     if ((uint64_t)check != value % CHECK_MOD)

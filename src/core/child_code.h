@@ -2,8 +2,9 @@
  * child_code.h — the pseudonymous code that stands for a child everywhere.
  *
  * Format "QG-XXXX-XXXX-XXXX-C": 12 Crockford base32 symbols (60 random bits) in groups
- * of four, then Crockford's mod-37 check symbol, so a code read aloud over the phone
- * and typed back with a slip is caught as a typo instead of finding another child.
+ * of four, then a check symbol (the value mod 29 as a base32 symbol, letters and digits
+ * only), so a code read aloud over the phone and typed back with a slip is caught as a
+ * typing error.
  */
 #ifndef QG_CHILD_CODE_H
 #define QG_CHILD_CODE_H

@@ -1,5 +1,5 @@
 /* test_child_code.c — unit tests of src/core/child_code.c: format, parsing as people
- * type codes, and typo detection by the mod-37 check symbol. */
+ * type codes, and typo detection by the mod-29 check symbol. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,6 +15,7 @@
 #define N_CODES 1000
 
 static const char DATA_ALPHABET[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+static const char CHECK_ALPHABET[] = "0123456789ABCDEFGHJKMNPQRSTVW";
 
 /* Positions of the 12 data symbols inside "QG-XXXX-XXXX-XXXX-C". */
 static const int DATA_POS[12] = {3, 4, 5, 6, 8, 9, 10, 11, 13, 14, 15, 16};
@@ -56,7 +57,7 @@ static void test_format(void **state)
         assert_int_equal(code[17], '-');
         for (int i = 0; i < 12; i++)
             assert_non_null(strchr(DATA_ALPHABET, code[DATA_POS[i]]));
-        assert_non_null(strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U", code[CHECK_POS]));
+        assert_non_null(strchr(CHECK_ALPHABET, code[CHECK_POS])); /* letters and digits only */
     }
 }
 
@@ -78,33 +79,33 @@ static void test_generated_parse_back_and_distinct(void **state)
 static void test_known_values(void **state)
 {
     (void)state;
-    /* value 0..36 use every check symbol; 37 wraps to '0' */
+    /* values 0..28 use every check symbol; 29 wraps to '0' */
     expect_ok("0000-0000-0000-0", "QG-0000-0000-0000-0");
-    expect_ok("0000-0000-000Z-Z", "QG-0000-0000-000Z-Z"); /* 31 */
-    expect_ok("0000-0000-0010-*", "QG-0000-0000-0010-*"); /* 32 */
-    expect_ok("0000-0000-0011-~", "QG-0000-0000-0011-~"); /* 33 */
-    expect_ok("0000-0000-0012-$", "QG-0000-0000-0012-$"); /* 34 */
-    expect_ok("0000-0000-0013-=", "QG-0000-0000-0013-="); /* 35 */
-    expect_ok("0000-0000-0014-U", "QG-0000-0000-0014-U"); /* 36 */
-    expect_ok("0000-0000-0015-0", "QG-0000-0000-0015-0"); /* 37 */
-    /* 2^60 - 1 = 9 (mod 37) */
-    expect_ok("ZZZZ-ZZZZ-ZZZZ-9", "QG-ZZZZ-ZZZZ-ZZZZ-9");
+    expect_ok("0000-0000-000W-W", "QG-0000-0000-000W-W"); /* 28 */
+    expect_ok("0000-0000-000X-0", "QG-0000-0000-000X-0"); /* 29 */
+    expect_ok("0000-0000-000Z-2", "QG-0000-0000-000Z-2"); /* 31 */
+    expect_ok("0000-0000-0014-7", "QG-0000-0000-0014-7"); /* 36 = 7 (mod 29) */
+    /* 2^60 - 1 = 15 (mod 29), written F */
+    expect_ok("ZZZZ-ZZZZ-ZZZZ-F", "QG-ZZZZ-ZZZZ-ZZZZ-F");
     expect_invalid("0000-0000-0014-0", "check symbol does not match");
+    /* symbols past the 29th are never check symbols */
+    expect_invalid("0000-0000-0000-X", "check symbol does not match");
+    expect_invalid("0000-0000-0000-*", "check symbol is not a valid symbol");
 }
 
 static void test_lenient_input(void **state)
 {
     (void)state;
-    const char *canon = "QG-0000-0000-0014-U";
-    expect_ok("qg-0000-0000-0014-u", canon);
-    expect_ok("QG000000000014U", canon);
-    expect_ok("qg000000000014u", canon);
-    expect_ok("000000000014U", canon);
-    expect_ok("0000-0000-0014-U", canon);
-    expect_ok("OOOO-oooo-OO14-U", canon);
-    expect_ok("QG-0000-0000-00I4-U", canon);
-    expect_ok("QG-0000-0000-00l4-U", canon);
-    expect_ok("Q-G0-000--000000-14U", canon);
+    const char *canon = "QG-0000-0000-0014-7";
+    expect_ok("qg-0000-0000-0014-7", canon);
+    expect_ok("QG0000000000147", canon);
+    expect_ok("qg0000000000147", canon);
+    expect_ok("0000000000147", canon);
+    expect_ok("0000-0000-0014-7", canon);
+    expect_ok("OOOO-oooo-OO14-7", canon);
+    expect_ok("QG-0000-0000-00I4-7", canon);
+    expect_ok("QG-0000-0000-00l4-7", canon);
+    expect_ok("Q-G0-000--000000-147", canon);
 
     char code[QG_CODE_SIZE];
     child_code_new(code);
@@ -141,8 +142,8 @@ static void test_malformed(void **state)
     expect_invalid("----", len_msg);
     expect_invalid("QG-0000-0000-000-0", len_msg);    /* 11 data symbols */
     expect_invalid("QG-0000-0000-00000-0", len_msg);  /* 13 data symbols */
-    expect_invalid("XY-0000-0000-0014-U", len_msg);   /* wrong prefix */
-    expect_invalid("QGQG-0000-0000-0014-U", len_msg); /* prefix twice */
+    expect_invalid("XY-0000-0000-0014-7", len_msg);   /* wrong prefix */
+    expect_invalid("QGQG-0000-0000-0014-7", len_msg); /* prefix twice */
     char big[200];
     memset(big, '0', sizeof big - 1);
     big[sizeof big - 1] = '\0';
@@ -157,10 +158,10 @@ static void test_bad_characters(void **state)
 {
     (void)state;
     const char *msg = "not used in codes";
-    expect_invalid("QG-U000-0000-0014-U", msg);  /* U only as a check symbol */
-    expect_invalid("QG-*000-0000-0014-U", msg);  /* check-only symbol in the data */
-    expect_invalid("QG-0000-00#0-0014-U", msg);
-    expect_invalid("QG-0000-0 00-0014-U", msg);
+    expect_invalid("QG-U000-0000-0014-7", msg);  /* U is not a Crockford symbol */
+    expect_invalid("QG-*000-0000-0014-7", msg);
+    expect_invalid("QG-0000-00#0-0014-7", msg);
+    expect_invalid("QG-0000-0 00-0014-7", msg);
     expect_invalid("QG-0000-0000-001\xd0-U", msg); /* not ASCII */
     expect_invalid("QG-0000-0000-0014-#", "check symbol is not a valid symbol");
     expect_invalid("QG-0000-0000-0014- ", "check symbol is not a valid symbol");
@@ -172,9 +173,18 @@ static void substitute(char *code, int pos, char c)
     code[DATA_POS[pos]] = c;
 }
 
+/* The only symbol pairs the mod-29 check cannot tell apart: values differing by 29. */
+static bool blind_pair(char a, char b)
+{
+    int va = (int)(strchr(DATA_ALPHABET, a) - DATA_ALPHABET);
+    int vb = (int)(strchr(DATA_ALPHABET, b) - DATA_ALPHABET);
+    return abs(va - vb) == 29;
+}
+
 static void test_single_symbol_typo_detected(void **state)
 {
     (void)state;
+    int blind = 0;
     for (int n = 0; n < 20; n++) {
         char code[QG_CODE_SIZE];
         child_code_new(code);
@@ -185,11 +195,15 @@ static void test_single_symbol_typo_detected(void **state)
                 char typo[QG_CODE_SIZE];
                 memcpy(typo, code, sizeof typo);
                 substitute(typo, pos, *c);
+                if (blind_pair(*c, code[DATA_POS[pos]])) {
+                    blind++; /* 0/X, 1/Y, 2/Z: documented in child_code.c */
+                    continue;
+                }
                 expect_invalid(typo, "check symbol does not match");
             }
         }
         /* a wrong check symbol is caught too */
-        for (const char *c = "0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U"; *c; c++) {
+        for (const char *c = DATA_ALPHABET; *c; c++) {
             if (*c == code[CHECK_POS])
                 continue;
             char typo[QG_CODE_SIZE];
@@ -198,6 +212,7 @@ static void test_single_symbol_typo_detected(void **state)
             expect_invalid(typo, "check symbol does not match");
         }
     }
+    assert_true(blind < 20 * 12 * 31 / 100); /* under 1% of all single typos */
 }
 
 static void test_transposition_detected(void **state)
@@ -209,7 +224,7 @@ static void test_transposition_detected(void **state)
         child_code_new(code);
         for (int pos = 0; pos + 1 < 12; pos++) {
             char a = code[DATA_POS[pos]], b = code[DATA_POS[pos + 1]];
-            if (a == b)
+            if (a == b || blind_pair(a, b))
                 continue;
             char typo[QG_CODE_SIZE];
             memcpy(typo, code, sizeof typo);

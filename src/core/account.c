@@ -18,7 +18,7 @@ static qg_code require(const qg_actor *actor, qg_action action, qg_error *err)
     return QG_OK;
 }
 
-qg_code account_check_text(const char *text, size_t max, const char *field, qg_error *err)
+static qg_code account_check_text(const char *text, size_t max, const char *field, qg_error *err)
 {
     if (!text || !*text)
         return qg_fail(err, QG_EINVAL, field, "is required");
@@ -29,7 +29,7 @@ qg_code account_check_text(const char *text, size_t max, const char *field, qg_e
     return QG_OK;
 }
 
-qg_code account_check_login(const char *login, const char *field, qg_error *err)
+static qg_code account_check_login(const char *login, const char *field, qg_error *err)
 {
     size_t n = login ? strlen(login) : 0;
     if (n < 3 || n > QG_LOGIN_MAX)

@@ -39,10 +39,4 @@ qg_code user_disable(qg_app *app, const qg_actor *actor, const char *login, qg_e
 qg_code user_set_password(qg_app *app, const qg_actor *actor, const char *login,
                           const char *password, qg_error *err);
 
-/* Validates a login name; field names it in the error. */
-qg_code account_check_login(const char *login, const char *field, qg_error *err);
-
-/* Validates a free-text name: 1..max bytes of valid UTF-8 without control characters. */
-qg_code account_check_text(const char *text, size_t max, const char *field, qg_error *err);
-
 #endif

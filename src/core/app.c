@@ -11,7 +11,8 @@
 #define KEY_CHECK "key_check"
 #define THROTTLE_SLOTS 4096
 
-qg_settings app_default_settings(void)
+/* The settings used unless the caller changes them (e.g. qorgau serve --session-idle). */
+static qg_settings app_default_settings(void)
 {
     return (qg_settings){
         .session_idle_s = 30 * 60,

@@ -31,9 +31,6 @@ typedef struct {
     qg_settings settings;
 } qg_app;
 
-/* Returns the settings used unless a caller changes them. */
-qg_settings app_default_settings(void);
-
 /* Resolves the database path (explicit, else $QORGAU_DB, else ./qorgau.db) and the key
  * path ($QORGAU_KEY_FILE, else the database path + ".key") into caller buffers of
  * QG_PATH_MAX bytes. A PostgreSQL URI has nothing beside it, so with one

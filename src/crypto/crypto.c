@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+#include <malloc.h>
 #include <sodium.h>
 
 /* Key file text: KEYFILE_MAGIC, 64 lower-case hex digits, a newline. */
@@ -56,10 +58,25 @@ static void ensure_init(void)
         abort();
 }
 
+/* jansson's free: decrypted personal data lives in JSON strings for a while, so every
+ * block jansson gives back is wiped first (its size comes from the allocator). */
+static void wiping_free(void *p)
+{
+    if (!p)
+        return;
+    sodium_memzero(p, malloc_usable_size(p));
+    free(p);
+}
+
+static pthread_once_t json_once = PTHREAD_ONCE_INIT;
+
+static void set_json_alloc(void) { json_set_alloc_funcs(malloc, wiping_free); }
+
 qg_code crypto_init(qg_error *err)
 {
     if (sodium_init() < 0)
         return qg_fail(err, QG_ECRYPTO, NULL, "cannot initialise libsodium");
+    pthread_once(&json_once, set_json_alloc);
     return QG_OK;
 }
 

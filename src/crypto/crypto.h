@@ -28,7 +28,9 @@
 
 typedef struct qg_keys qg_keys; /* opaque; owned by whoever loaded it */
 
-/* Initialises libsodium. Returns QG_OK, or QG_ECRYPTO if it cannot start. Idempotent. */
+/* Initialises libsodium and makes jansson wipe every block it frees (decrypted personal
+ * data passes through JSON strings; blocks made before are freed the same way). Returns
+ * QG_OK, or QG_ECRYPTO if libsodium cannot start. Idempotent and thread-safe. */
 qg_code crypto_init(qg_error *err);
 
 /* Creates a new key file at path holding a fresh random master key, mode 0600,

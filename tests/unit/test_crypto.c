@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "crypto/crypto.h"
 
@@ -575,12 +576,28 @@ static void test_password_many_threads(void **state)
                  (after - before) / 1024);
 }
 
+/* After crypto_init jansson frees through the wiping free, not plain free. */
+static void test_json_blocks_are_wiped_on_free(void **state)
+{
+    (void)state;
+    assert_int_equal(crypto_init(NULL), QG_OK);
+    json_malloc_t m = NULL;
+    json_free_t f = NULL;
+    json_get_alloc_funcs(&m, &f);
+    assert_true(m == malloc);
+    assert_true(f != NULL && f != free);
+    json_t *name = json_string("made-up name for the test");
+    assert_non_null(name);
+    json_decref(name); /* goes through the wiping free; ASan checks it is sound */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_keyfile_create_format_and_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyfile_create_refuses_overwrite, setup,
                                         teardown),
+        cmocka_unit_test(test_json_blocks_are_wiped_on_free),
         cmocka_unit_test(test_keyfile_create_bad_dir),
         cmocka_unit_test_setup_teardown(test_keyfile_load_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyfile_load_refuses_0644, setup, teardown),

@@ -96,21 +96,24 @@ static bool authenticate(api_call *call)
 void api_handle(void *ctx, const http_request *req, http_response *resp)
 {
     api_call call = {.api = ctx, .req = req, .resp = resp, .now = (int64_t)time(NULL)};
-    bool path_known = false;
+    char allow[64] = ""; /* the methods of a known path, for a 405's Allow header */
     for (size_t i = 0; i < ROUTE_COUNT; i++) {
         if (!match(routes[i].pattern, req->path, &call))
             continue;
-        path_known = true;
-        if (strcmp(routes[i].method, req->method) != 0)
+        if (strcmp(routes[i].method, req->method) != 0) {
+            size_t n = strlen(allow);
+            snprintf(allow + n, sizeof allow - n, "%s%s", n ? ", " : "", routes[i].method);
             continue;
+        }
         if (routes[i].auth == SESSION && !authenticate(&call))
             return;
         routes[i].fn(&call);
         return;
     }
-    if (path_known) {
+    if (allow[0]) {
         api_fail_new(&call, QG_EINVAL, "method", "method not allowed on this resource");
         resp->status = 405;
+        http_add_header(resp, "Allow", allow);
         return;
     }
     api_fail_new(&call, QG_ENOTFOUND, "path", "no such resource");

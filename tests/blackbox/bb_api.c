@@ -1613,13 +1613,20 @@ static void test_unknown_path_and_wrong_method(void **state)
     const struct {
         const char *method;
         const char *path;
-    } wrong[] = {{"DELETE", "/api/v1/cases"}, {"PUT", "/api/v1/session"},
-                 {"POST", "/api/v1/audit"},   {"PATCH", "/api/v1/orgs"},
-                 {"GET", "/api/v1/users/api.cm1/disable"}, {"POST", "/api/v1/health"}};
+        const char *allow; /* the Allow header a 405 must carry */
+    } wrong[] = {{"DELETE", "/api/v1/cases", "GET, POST"},
+                 {"PUT", "/api/v1/session", "POST, GET, DELETE"},
+                 {"POST", "/api/v1/audit", "GET"},
+                 {"PATCH", "/api/v1/orgs", "GET, POST"},
+                 {"GET", "/api/v1/users/api.cm1/disable", "POST"},
+                 {"POST", "/api/v1/health", "GET"}};
     for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++)
         for (int with = 0; with < 2; with++) {
             httpc_response *r = call(with ? U_SUP : -1, wrong[i].method, wrong[i].path,
                                      strcmp(wrong[i].method, "GET") ? "{}" : NULL);
+            assert_non_null(r);
+            assert_non_null(httpc_header(r, "Allow"));
+            assert_string_equal(httpc_header(r, "Allow"), wrong[i].allow);
             expect_error(r, 405, "invalid", "method");
             httpc_response_free(r);
         }

@@ -24,7 +24,8 @@ static const char *const text_fields[] = {"sex", "citizenship", "region", "ident
     " c.stage, c.status, c.age_at_identification, c.birth_year, c.created_at, c.updated_at," \
     " c.version, EXISTS (SELECT 1 FROM case_personal p WHERE p.case_id = c.id),"             \
     " (SELECT count(*) FROM case_assignments a WHERE a.case_id = c.id),"                     \
-    " EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ?)"
+    " EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ?),"  \
+    " c.handed_over"
 
 typedef struct {
     int64_t id, org_id, created_by, version;
@@ -64,7 +65,8 @@ static void read_row(db_stmt *st, case_row *r)
     r->has_personal = db_col_int(st, 15) != 0;
     r->facts = (case_facts){.org_id = r->org_id, .created_by = r->created_by,
                             .assigned_count = (int)db_col_int(st, 16),
-                            .actor_assigned = db_col_int(st, 17) != 0};
+                            .actor_assigned = db_col_int(st, 17) != 0,
+                            .handed_over = db_col_int(st, 18) != 0};
 }
 
 /* Loads the case with canonical code; QG_ENOTFOUND when there is none. */
@@ -382,6 +384,14 @@ static qg_code insert_assignment(db *conn, int64_t case_id, int64_t user_id, int
     else
         db_bind_null(st, 3);
     db_bind_text(st, 4, now);
+    qg_code c = db_run(st, err);
+    if (c != QG_OK)
+        return c;
+    /* Handed over for good: the opener does not see it again (policy.c). */
+    st = db_prepare(conn, "UPDATE cases SET handed_over = 1 WHERE id = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, case_id);
     return db_run(st, err);
 }
 
@@ -528,7 +538,7 @@ static const char *const list_sql[] = {
                        " AND (CAST(? AS TEXT) IS NULL OR c.id < (SELECT b.id FROM cases b WHERE b.code = ?)) AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
                        " AND (CAST(? AS TEXT) IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
     [SCOPE_OPENED_UNASSIGNED] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.created_by = ?"
-                                " AND NOT EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id)"
+                                " AND c.handed_over = 0"
                                 " AND (CAST(? AS TEXT) IS NULL OR c.id < (SELECT b.id FROM cases b WHERE b.code = ?)) AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
                                 " AND (CAST(? AS TEXT) IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
 };

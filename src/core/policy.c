@@ -66,8 +66,8 @@ static bool sees_case(const qg_actor *a, const case_facts *f)
         return f->org_id == a->org_id;
     case ROLE_CASE_MANAGER:
         return f->actor_assigned;
-    case ROLE_FIRST_RESPONDER: /* until the case is handed over to a case manager */
-        return f->created_by == a->user_id && f->assigned_count == 0;
+    case ROLE_FIRST_RESPONDER: /* until the case is handed over, and never again after */
+        return f->created_by == a->user_id && f->assigned_count == 0 && !f->handed_over;
     default:
         return false;
     }

@@ -41,6 +41,7 @@ typedef struct {
     int64_t created_by;
     bool actor_assigned; /* the acting user is one of its case managers */
     int assigned_count;  /* how many case managers it has */
+    bool handed_over;    /* it has had a case manager at some time */
 } case_facts;
 
 /* Which cases a role sees in lists; the store turns this into a WHERE clause. */
@@ -49,7 +50,7 @@ typedef enum {
     SCOPE_ALL,              /* the system actor */
     SCOPE_ORG,              /* cases of the actor's organisation */
     SCOPE_ASSIGNED,         /* cases the actor is assigned to */
-    SCOPE_OPENED_UNASSIGNED /* cases the actor opened that have no case manager yet */
+    SCOPE_OPENED_UNASSIGNED /* cases the actor opened that were never handed over */
 } case_scope;
 
 /* Returns the verdict for actor doing action. For case actions (READ, UPDATE,

@@ -90,6 +90,10 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;",
+    /* 2: a case once handed over to a case manager stays out of its opener's sight,
+     * even if every case manager is later unassigned (L1979: few people near the child) */
+    "ALTER TABLE cases ADD COLUMN handed_over INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE cases SET handed_over = 1 WHERE id IN (SELECT case_id FROM case_assignments);",
 };
 
 static const char *const pg_migrations[] = {
@@ -164,6 +168,10 @@ static const char *const pg_migrations[] = {
     "  FOR EACH ROW EXECUTE FUNCTION audit_append_only();"
     "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit"
     "  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();",
+    /* 2: a case once handed over to a case manager stays out of its opener's sight,
+     * even if every case manager is later unassigned (L1979: few people near the child) */
+    "ALTER TABLE cases ADD COLUMN handed_over INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE cases SET handed_over = 1 WHERE id IN (SELECT case_id FROM case_assignments);",
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

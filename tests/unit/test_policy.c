@@ -436,6 +436,20 @@ static void test_user_scope_and_case_rules(void **state)
     assert_false(policy_chooses_case_org(NULL));
 }
 
+/* Handed over once, never the opener's again, even with no case manager left. */
+static void test_handover_is_final(void **state)
+{
+    (void)state;
+    qg_actor fr = {.user_id = 7, .org_id = 3, .role = ROLE_FIRST_RESPONDER};
+    case_facts never = {.org_id = 3, .created_by = 7};
+    case_facts released = {.org_id = 3, .created_by = 7, .assigned_count = 0, .handed_over = true};
+    assert_int_equal(policy_decide(&fr, ACT_CASE_READ, &never), POLICY_ALLOW);
+    assert_int_equal(policy_decide(&fr, ACT_PERSONAL_READ, &released), POLICY_HIDE);
+    assert_int_equal(policy_decide(&fr, ACT_CASE_READ, &released), POLICY_HIDE);
+    qg_actor sup = {.user_id = 8, .org_id = 3, .role = ROLE_SUPERVISOR};
+    assert_int_equal(policy_decide(&sup, ACT_CASE_READ, &released), POLICY_ALLOW);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_action_names),
         cmocka_unit_test(test_role_codes),
         cmocka_unit_test(test_user_scope_and_case_rules),
+        cmocka_unit_test(test_handover_is_final),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1166,9 +1166,14 @@ static void test_case_visibility(void **state)
     assert_int_equal(case_list(f->app, &f->fr_a, &q, &out, &err), QG_OK);
     assert_int_equal(json_array_size(json_object_get(out, "cases")), 0);
     json_decref(out);
-    /* given back (no case manager left), it is the opener's again */
+    /* handed over for good: with no case manager left it does not come back to the
+     * opener (only the supervisor sees it until someone is assigned again) */
     assert_int_equal(case_unassign(f->app, &f->sup_a, code, f->cm1.user_id, &err), QG_OK);
-    assert_true(sees(f, &f->fr_a, code));
+    assert_false(sees(f, &f->fr_a, code));
+    assert_true(sees(f, &f->sup_a, code));
+    assert_int_equal(case_list(f->app, &f->fr_a, &q, &out, &err), QG_OK);
+    assert_int_equal(json_array_size(json_object_get(out, "cases")), 0);
+    json_decref(out);
     assert_false(sees(f, &f->cm1, code));
     assert_int_equal(audit_count(f, "case.read"), 0); /* plain reads are not audited */
 }
@@ -1530,7 +1535,7 @@ static void test_assign_unassign(void **state)
     assert_int_equal(case_unassign(f->app, &f->sup_a, code, f->cm1.user_id, &err), QG_OK);
     assert_false(sees(f, &f->fr_a, code)); /* cm3 still manages it */
     assert_int_equal(case_unassign(f->app, &f->sup_a, code, f->cm3.user_id, &err), QG_OK);
-    assert_true(sees(f, &f->fr_a, code));
+    assert_false(sees(f, &f->fr_a, code)); /* handed over once, handed over for good */
     assert_int_equal(managers_of(f, code), 0);
     /* the case manager who opened a case counts towards the two */
     take_code(create_ok(f, &f->cm1, J("{}")), own);

@@ -1023,6 +1023,34 @@ static void test_now_iso(void **state)
     assert_memory_equal(now, year, 4);
 }
 
+/* Migration 2 on a database written by version 1: cases that already had a case
+ * manager are marked handed over, the others are not. */
+static void test_migration_2_marks_handed_over_cases(void **state)
+{
+    fixture *f = *state;
+    qg_error err = {0};
+    assert_int_equal(db_open(f->path, true, &f->conn, &err), QG_OK);
+    assert_int_equal(db_exec(f->conn, "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)", &err), QG_OK);
+    assert_int_equal(db_exec(f->conn, schema_migration(1), &err), QG_OK);
+    assert_int_equal(db_meta_set(f->conn, "schema_version", "1", &err), QG_OK);
+    assert_int_equal(db_exec(f->conn,
+                             "INSERT INTO orgs VALUES (1, 'Org', 'ngo', 'almaty', 'now');"
+                             "INSERT INTO users (id, org_id, login, role, pw_hash, created_at, pw_changed_at)"
+                             " VALUES (1, 1, 'cm', 'case_manager', 'x', 'now', 'now');"
+                             "INSERT INTO cases (id, code, org_id, identified_on, stage, status, created_at, updated_at)"
+                             " VALUES (1, 'QG-A', 1, '2024-01-01', 'identification', 'open', 'now', 'now'),"
+                             " (2, 'QG-B', 1, '2024-01-01', 'identification', 'open', 'now', 'now');"
+                             "INSERT INTO case_assignments VALUES (1, 1, NULL, 'now');",
+                             &err),
+                     QG_OK);
+    assert_int_equal(db_migrate(f->conn, &err), QG_OK);
+    assert_int_equal(query_int(f->conn, "SELECT handed_over FROM cases WHERE id = 1"), 1);
+    assert_int_equal(query_int(f->conn, "SELECT handed_over FROM cases WHERE id = 2"), 0);
+    char v[16];
+    assert_int_equal(db_meta_get(f->conn, "schema_version", v, sizeof v, &err), QG_OK);
+    assert_int_equal(strtol(v, NULL, 10), schema_migration_count());
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1053,6 +1081,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_writer_close_after_jobs, setup_db, teardown),
         cmocka_unit_test(test_now_iso),
+        cmocka_unit_test_setup_teardown(test_migration_2_marks_handed_over_cases, setup_empty, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -699,37 +699,6 @@ static void test_reconcile_nothing_to_do(void **state)
     json_decref(fields);
 }
 
-/* ---- dates -------------------------------------------------------------------------- */
-
-static void test_parse_date(void **state)
-{
-    (void)state;
-    int y = 0, m = 0, d = 0;
-    assert_true(text_parse_date("2024-02-29", &y, &m, &d));
-    assert_int_equal(y, 2024);
-    assert_int_equal(m, 2);
-    assert_int_equal(d, 29);
-    assert_true(text_parse_date("2000-02-29", NULL, NULL, NULL));  /* divisible by 400 */
-    assert_false(text_parse_date("1900-02-29", NULL, NULL, NULL)); /* by 100, not 400 */
-    assert_false(text_parse_date("2023-02-29", NULL, NULL, NULL));
-    assert_true(text_parse_date("2023-12-31", NULL, NULL, NULL));
-    assert_false(text_parse_date("2023-12-32", NULL, NULL, NULL));
-    assert_false(text_parse_date("2023-06-31", NULL, NULL, NULL));
-    assert_false(text_parse_date("2023-06-00", NULL, NULL, NULL));
-    assert_true(text_parse_date("1900-01-01", NULL, NULL, NULL));
-    assert_false(text_parse_date("1899-12-31", NULL, NULL, NULL));
-    assert_false(text_parse_date("2023-6-01", NULL, NULL, NULL));
-    assert_false(text_parse_date("2023-06-01 ", NULL, NULL, NULL));
-    assert_false(text_parse_date("+023-06-01", NULL, NULL, NULL));
-    assert_false(text_parse_date("2023-0a-01", NULL, NULL, NULL));
-    assert_false(text_parse_date("", NULL, NULL, NULL));
-    assert_false(text_parse_date(NULL, NULL, NULL, NULL));
-    char today[11];
-    text_today(today);
-    assert_true(text_parse_date(today, &y, NULL, NULL));
-    assert_int_equal(y, current_year());
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -759,7 +728,6 @@ int main(void)
         cmocka_unit_test(test_reconcile_age),
         cmocka_unit_test(test_reconcile_identified_before_birth),
         cmocka_unit_test(test_reconcile_nothing_to_do),
-        cmocka_unit_test(test_parse_date),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,12 +59,21 @@ static void test_dates(void **state)
     int y = 0, m = 0, d = 0;
     assert_true(text_parse_date("2024-02-29", &y, &m, &d));
     assert_int_equal(y * 10000 + m * 100 + d, 20240229);
+    assert_true(text_parse_date("2000-02-29", NULL, NULL, NULL));  /* divisible by 400 */
+    assert_false(text_parse_date("1900-02-29", NULL, NULL, NULL)); /* by 100, not 400 */
     assert_false(text_parse_date("2023-02-29", NULL, NULL, NULL));
-    assert_false(text_parse_date("1900-02-29", NULL, NULL, NULL));
-    assert_true(text_parse_date("2000-02-29", NULL, NULL, NULL));
-    assert_false(text_parse_date("1899-12-31", NULL, NULL, NULL));
+    assert_true(text_parse_date("2023-12-31", NULL, NULL, NULL));
+    assert_false(text_parse_date("2023-12-32", NULL, NULL, NULL));
+    assert_false(text_parse_date("2023-06-31", NULL, NULL, NULL));
+    assert_false(text_parse_date("2023-06-00", NULL, NULL, NULL));
     assert_false(text_parse_date("2024-13-01", NULL, NULL, NULL));
-    assert_false(text_parse_date("2024-1-01", NULL, NULL, NULL));
+    assert_true(text_parse_date("1900-01-01", NULL, NULL, NULL));
+    assert_false(text_parse_date("1899-12-31", NULL, NULL, NULL));
+    assert_false(text_parse_date("2023-6-01", NULL, NULL, NULL));
+    assert_false(text_parse_date("2023-06-01 ", NULL, NULL, NULL));
+    assert_false(text_parse_date("+023-06-01", NULL, NULL, NULL));
+    assert_false(text_parse_date("2023-0a-01", NULL, NULL, NULL));
+    assert_false(text_parse_date("", NULL, NULL, NULL));
     assert_false(text_parse_date(NULL, NULL, NULL, NULL));
     assert_true(text_date_valid(2024, 4, 30));
     assert_false(text_date_valid(2024, 4, 31));

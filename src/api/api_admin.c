@@ -1,5 +1,5 @@
 /* api_admin.c — organisations and users over the API (admins; supervisors may list
- * their organisation's users to choose case managers). */
+ * their organisation's users to choose case managers, and confirm accounts an admin made). */
 #include <string.h>
 
 #include "api/api_call.h"
@@ -67,14 +67,20 @@ void api_users_create(api_call *call)
         api_reply(call, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
-void api_users_disable(api_call *call)
+/* The account changes that take only the login from the path. */
+static void account_change(api_call *call,
+                           qg_code (*fn)(qg_app *, const qg_actor *, const char *, qg_error *))
 {
     qg_error err = {0};
-    if (user_disable(call->api->app, &call->who.actor, call->params[0], &err) != QG_OK)
+    if (fn(call->api->app, &call->who.actor, call->params[0], &err) != QG_OK)
         api_fail(call, &err, NULL);
     else
         api_reply(call, 204, NULL);
 }
+
+void api_users_disable(api_call *call) { account_change(call, user_disable); }
+
+void api_users_confirm(api_call *call) { account_change(call, user_confirm); }
 
 void api_users_password(api_call *call)
 {

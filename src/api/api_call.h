@@ -64,6 +64,7 @@ void api_orgs_create(api_call *call);
 void api_users_list(api_call *call);
 void api_users_create(api_call *call);
 void api_users_disable(api_call *call);
+void api_users_confirm(api_call *call);
 void api_users_password(api_call *call);
 void api_audit_list(api_call *call);
 void api_audit_verify(api_call *call);

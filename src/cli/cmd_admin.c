@@ -64,7 +64,8 @@ static qg_code print_list(json_t *list, const char *const *keys, qg_error *err)
             if (json_is_integer(v))
                 printf("%s%" JSON_INTEGER_FORMAT, k == keys ? "" : "\t", json_integer_value(v));
             else if (json_is_boolean(v))
-                printf("\t%s", json_is_true(v) ? "disabled" : "active");
+                printf("\t%s", !strcmp(*k, "pending") ? (json_is_true(v) ? "waiting-for-confirmation" : "confirmed")
+                                                        : (json_is_true(v) ? "disabled" : "active"));
             else
                 printf("\t%s", json_string_value(v) ? json_string_value(v) : "");
         }
@@ -126,7 +127,7 @@ static qg_code user_print(qg_app *app, const cli_args *a, qg_error *err)
 {
     (void)a;
     qg_actor sys = actor_system();
-    static const char *const keys[] = {"id", "org_id", "login", "role", "disabled", NULL};
+    static const char *const keys[] = {"id", "org_id", "login", "role", "disabled", "pending", NULL};
     return print_list(user_list(app, &sys, err), keys, err);
 }
 
@@ -146,6 +147,12 @@ static qg_code user_pw(qg_app *app, const cli_args *a, qg_error *err)
     c = user_set_password(app, &sys, cli_opt(a, "login"), password, err);
     crypto_wipe(password, sizeof password);
     return c;
+}
+
+static qg_code user_ok(qg_app *app, const cli_args *a, qg_error *err)
+{
+    qg_actor sys = actor_system();
+    return user_confirm(app, &sys, cli_opt(a, "login"), err);
 }
 
 static int user_sub(const char *name, int argc, char **argv, const char *const *opts,
@@ -177,7 +184,9 @@ int cmd_user(int argc, char **argv)
         return user_sub("user disable", argc - 1, argv + 1, login_opts, login_req, user_off);
     if (strcmp(sub, "passwd") == 0)
         return user_sub("user passwd", argc - 1, argv + 1, login_opts, login_req, user_pw);
+    if (strcmp(sub, "confirm") == 0)
+        return user_sub("user confirm", argc - 1, argv + 1, login_opts, login_req, user_ok);
     qg_error err = {0};
-    qg_fail(&err, QG_EINVAL, "subcommand", "must be add, list, disable or passwd");
+    qg_fail(&err, QG_EINVAL, "subcommand", "must be add, list, disable, passwd or confirm");
     return cli_report("user", &err);
 }

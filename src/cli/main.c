@@ -19,7 +19,8 @@ static const command commands[] = {
               "               X-Forwarded-For entry is then the client (64 connections per\n"
               "               address otherwise)"},
     {"org", cmd_org, "org add --name N --type T --region R | org list"},
-    {"user", cmd_user, "user add --org ID --login L --role R | user list | user disable --login L | user passwd --login L"},
+    {"user", cmd_user, "user add --org ID --login L --role R | user list | user disable --login L\n"
+             "               | user passwd --login L | user confirm --login L"},
     {"audit", cmd_audit, "audit verify | audit list [--after N] [--limit N]"},
     {"backup", cmd_backup, "backup FILE [--db PATH]    consistent copy while the server runs"},
 };

@@ -161,8 +161,8 @@ static qg_code insert_user(db *conn, void *arg, qg_error *err)
     char now[21];
     db_now_iso(now);
     db_stmt *st = db_prepare(conn,
-                             "INSERT INTO users (org_id, login, role, pw_hash, created_at, pw_changed_at)"
-                             " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                             "INSERT INTO users (org_id, login, role, pw_hash, created_at, pw_changed_at,"
+                             " pending) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                              err);
     if (!st)
         return err->code;
@@ -172,6 +172,8 @@ static qg_code insert_user(db *conn, void *arg, qg_error *err)
     db_bind_text(st, 4, j->pw_hash);
     db_bind_text(st, 5, now);
     db_bind_text(st, 6, now);
+    bool pending = policy_needs_confirmation(j->actor, role_from_code(j->role));
+    db_bind_int(st, 7, pending);
     int rc = db_step(st, err);
     if (rc == 1)
         j->id = db_col_int(st, 0);
@@ -181,7 +183,8 @@ static qg_code insert_user(db *conn, void *arg, qg_error *err)
                                          : err->code;
     char object[32];
     snprintf(object, sizeof object, "user:%lld", (long long)j->id);
-    json_t *detail = json_pack("{s:I, s:s}", "org_id", (json_int_t)j->org_id, "role", j->role);
+    json_t *detail = json_pack("{s:I, s:s, s:b}", "org_id", (json_int_t)j->org_id, "role", j->role,
+                               "pending", pending);
     c = audit_append(conn, j->app->keys, j->actor, "user.create", object, detail, err);
     json_decref(detail);
     return c;
@@ -213,10 +216,10 @@ qg_code user_create(qg_app *app, const qg_actor *actor, int64_t org_id, const ch
 
 static json_t *user_row(db_stmt *st)
 {
-    return json_pack("{s:I, s:I, s:s, s:s, s:b, s:s}", "id", (json_int_t)db_col_int(st, 0),
+    return json_pack("{s:I, s:I, s:s, s:s, s:b, s:s, s:b}", "id", (json_int_t)db_col_int(st, 0),
                      "org_id", (json_int_t)db_col_int(st, 1), "login", db_col_text(st, 2),
                      "role", db_col_text(st, 3), "disabled", (int)db_col_int(st, 4),
-                     "created_at", db_col_text(st, 5));
+                     "created_at", db_col_text(st, 5), "pending", (int)db_col_int(st, 6));
 }
 
 json_t *user_list(qg_app *app, const qg_actor *actor, qg_error *err)
@@ -225,52 +228,110 @@ json_t *user_list(qg_app *app, const qg_actor *actor, qg_error *err)
         return NULL;
     if (policy_user_scope(actor) == USERS_OWN_ORG)
         return select_array(app,
-                            "SELECT id, org_id, login, role, disabled, created_at FROM users"
+                            "SELECT id, org_id, login, role, disabled, created_at, pending FROM users"
                             " WHERE org_id = ? ORDER BY id",
                             actor->org_id, user_row, err);
     return select_array(app,
-                        "SELECT id, org_id, login, role, disabled, created_at FROM users"
+                        "SELECT id, org_id, login, role, disabled, created_at, pending FROM users"
                         " WHERE id > ? ORDER BY id",
                         0, user_row, err);
 }
+
+typedef enum { CHANGE_DISABLE, CHANGE_PASSWORD, CHANGE_CONFIRM } change_kind;
 
 typedef struct {
     qg_app *app;
     const qg_actor *actor;
     const char *login;
-    const char *pw_hash; /* NULL: disable instead */
+    change_kind kind;
+    const char *pw_hash; /* CHANGE_PASSWORD only */
 } change_job;
 
-static qg_code change_user(db *conn, void *arg, qg_error *err)
+typedef struct {
+    int64_t id, org_id;
+    qg_role role;
+    bool pending;
+} user_target;
+
+static qg_code find_target(db *conn, const char *login, user_target *t, qg_error *err)
 {
-    change_job *j = arg;
-    char now[21];
-    db_now_iso(now);
-    db_stmt *st = j->pw_hash
-        ? db_prepare(conn, "UPDATE users SET pw_hash = ?, pw_changed_at = ? WHERE login = ? RETURNING id", err)
-        : db_prepare(conn, "UPDATE users SET disabled = 1 WHERE login = ? RETURNING id", err);
+    db_stmt *st = db_prepare(conn, "SELECT id, org_id, role, pending FROM users WHERE login = ?", err);
     if (!st)
         return err->code;
-    int i = 1;
-    if (j->pw_hash) {
-        db_bind_text(st, i++, j->pw_hash);
-        db_bind_text(st, i++, now);
-    }
-    db_bind_text(st, i, j->login);
+    db_bind_text(st, 1, login);
     int rc = db_step(st, err);
-    int64_t id = rc == 1 ? db_col_int(st, 0) : 0;
+    if (rc == 1)
+        *t = (user_target){.id = db_col_int(st, 0), .org_id = db_col_int(st, 1),
+                           .role = role_from_code(db_col_text(st, 2)), .pending = db_col_int(st, 3) != 0};
     db_done(st);
     if (rc < 0)
         return err->code;
-    if (rc == 0)
+    return rc == 1 ? QG_OK : qg_fail(err, QG_ENOTFOUND, "login", "no such user");
+}
+
+/* The UPDATE for one kind of change; binds its parameters. NULL with err on failure. */
+static db_stmt *change_statement(db *conn, const change_job *j, const user_target *t, qg_error *err)
+{
+    char now[21];
+    db_now_iso(now);
+    db_stmt *st;
+    switch (j->kind) {
+    case CHANGE_PASSWORD:
+        st = db_prepare(conn, "UPDATE users SET pw_hash = ?, pw_changed_at = ?, pending = ? WHERE id = ?", err);
+        if (st) {
+            db_bind_text(st, 1, j->pw_hash);
+            db_bind_text(st, 2, now);
+            db_bind_int(st, 3, t->pending || policy_needs_confirmation(j->actor, t->role));
+            db_bind_int(st, 4, t->id);
+        }
+        return st;
+    case CHANGE_CONFIRM:
+        st = db_prepare(conn, "UPDATE users SET pending = 0 WHERE id = ?", err);
+        break;
+    default:
+        st = db_prepare(conn, "UPDATE users SET disabled = 1 WHERE id = ?", err);
+        break;
+    }
+    if (st)
+        db_bind_int(st, 1, t->id);
+    return st;
+}
+
+/* Confirming needs a supervisor of the account's organisation and a waiting account. */
+static qg_code check_confirm(const change_job *j, const user_target *t, qg_error *err)
+{
+    policy_verdict v = policy_confirm(j->actor, t->org_id);
+    if (v == POLICY_HIDE)
         return qg_fail(err, QG_ENOTFOUND, "login", "no such user");
-    qg_code c = session_drop_user(conn, id, err);
+    if (v != POLICY_ALLOW)
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+    if (!t->pending)
+        return qg_fail(err, QG_ECONFLICT, "login", "is not waiting for confirmation");
+    return QG_OK;
+}
+
+static qg_code change_user(db *conn, void *arg, qg_error *err)
+{
+    static const char *const actions[] = {[CHANGE_DISABLE] = "user.disable",
+                                          [CHANGE_PASSWORD] = "user.passwd",
+                                          [CHANGE_CONFIRM] = "user.confirm"};
+    change_job *j = arg;
+    user_target t = {0};
+    qg_code c = find_target(conn, j->login, &t, err);
+    if (c == QG_OK && j->kind == CHANGE_CONFIRM)
+        c = check_confirm(j, &t, err);
     if (c != QG_OK)
         return c;
+    db_stmt *st = change_statement(conn, j, &t, err);
+    if (!st)
+        return err->code;
+    if ((c = db_run(st, err)) != QG_OK)
+        return c;
+    if (j->kind != CHANGE_CONFIRM && (c = session_drop_user(conn, t.id, err)) != QG_OK)
+        return c;
     char object[32];
-    snprintf(object, sizeof object, "user:%lld", (long long)id);
-    return audit_append(conn, j->app->keys, j->actor, j->pw_hash ? "user.passwd" : "user.disable",
-                        object, NULL, err);
+    snprintf(object, sizeof object, "user:%lld", (long long)t.id);
+    return audit_append(conn, j->app->keys, j->actor, actions[j->kind], object, NULL, err);
 }
 
 qg_code user_disable(qg_app *app, const qg_actor *actor, const char *login, qg_error *err)
@@ -280,7 +341,7 @@ qg_code user_disable(qg_app *app, const qg_actor *actor, const char *login, qg_e
         c = account_check_login(login, "login", err);
     if (c != QG_OK)
         return c;
-    change_job j = {.app = app, .actor = actor, .login = login};
+    change_job j = {.app = app, .actor = actor, .login = login, .kind = CHANGE_DISABLE};
     return writer_run(app->writer, change_user, &j, err);
 }
 
@@ -295,6 +356,18 @@ qg_code user_set_password(qg_app *app, const qg_actor *actor, const char *login,
     char hash[QG_PWHASH_MAX];
     if ((c = crypto_password_hash(password, hash, err)) != QG_OK)
         return c;
-    change_job j = {.app = app, .actor = actor, .login = login, .pw_hash = hash};
+    change_job j = {.app = app, .actor = actor, .login = login, .kind = CHANGE_PASSWORD,
+                    .pw_hash = hash};
+    return writer_run(app->writer, change_user, &j, err);
+}
+
+qg_code user_confirm(qg_app *app, const qg_actor *actor, const char *login, qg_error *err)
+{
+    if (policy_confirm(actor, 0) == POLICY_FORBID) /* before any lookup */
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+    qg_code c = account_check_login(login, "login", err);
+    if (c != QG_OK)
+        return c;
+    change_job j = {.app = app, .actor = actor, .login = login, .kind = CHANGE_CONFIRM};
     return writer_run(app->writer, change_user, &j, err);
 }

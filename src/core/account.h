@@ -24,7 +24,8 @@ json_t *org_list(qg_app *app, const qg_actor *actor, qg_error *err);
 
 /* Creates a user in organisation org_id with role and password (checked for length
  * and hashed with argon2id). *id is the new id. Login: 3–64 characters of a-z, 0-9,
- * '.', '_', '-'. */
+ * '.', '_', '-'. A case-role account made by an admin waits for a supervisor's
+ * confirmation before it can log in. */
 qg_code user_create(qg_app *app, const qg_actor *actor, int64_t org_id, const char *login,
                     const char *role, const char *password, int64_t *id, qg_error *err);
 
@@ -35,7 +36,13 @@ json_t *user_list(qg_app *app, const qg_actor *actor, qg_error *err);
 /* Disables the user with this login and ends their sessions. */
 qg_code user_disable(qg_app *app, const qg_actor *actor, const char *login, qg_error *err);
 
-/* Sets a new password for the user with this login and ends their sessions. */
+/* Confirms a waiting account (see policy_needs_confirmation): a supervisor of its
+ * organisation, or the system, lets it log in. QG_ENOTFOUND for an account of another
+ * organisation, QG_ECONFLICT when it is not waiting. Audited as "user.confirm". */
+qg_code user_confirm(qg_app *app, const qg_actor *actor, const char *login, qg_error *err);
+
+/* Sets a new password for the user with this login and ends their sessions. When an
+ * admin resets a case-role account, it waits for confirmation again. */
 qg_code user_set_password(qg_app *app, const qg_actor *actor, const char *login,
                           const char *password, qg_error *err);
 

@@ -116,3 +116,20 @@ bool policy_chooses_case_org(const qg_actor *actor)
 {
     return actor && actor->role == ROLE_SYSTEM;
 }
+
+static bool is_case_role(qg_role role)
+{
+    return role == ROLE_SUPERVISOR || role == ROLE_CASE_MANAGER || role == ROLE_FIRST_RESPONDER;
+}
+
+bool policy_needs_confirmation(const qg_actor *actor, qg_role new_role)
+{
+    return actor && actor->role == ROLE_ADMIN && is_case_role(new_role);
+}
+
+policy_verdict policy_confirm(const qg_actor *actor, int64_t org_id)
+{
+    if (!actor || (actor->role != ROLE_SUPERVISOR && actor->role != ROLE_SYSTEM))
+        return POLICY_FORBID;
+    return actor->role == ROLE_SYSTEM || actor->org_id == org_id ? POLICY_ALLOW : POLICY_HIDE;
+}

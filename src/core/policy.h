@@ -77,6 +77,17 @@ bool policy_assigns_opener(const qg_actor *actor);
  * system only; everyone else opens cases for their own organisation). */
 bool policy_chooses_case_org(const qg_actor *actor);
 
+/* Returns true when an account with role new_role made (or given a new password) by
+ * actor must wait for confirmation before it can log in: an admin manages accounts but
+ * never reaches case content, so a case-role account of the admin's making needs a
+ * supervisor of its organisation to confirm it. */
+bool policy_needs_confirmation(const qg_actor *actor, qg_role new_role);
+
+/* Returns the verdict for actor confirming a waiting account of organisation org_id:
+ * ALLOW for a supervisor of that organisation or the system, HIDE for a supervisor of
+ * another one (the account is answered as absent), FORBID for every other role. */
+policy_verdict policy_confirm(const qg_actor *actor, int64_t org_id);
+
 /* Returns the action's stable name (e.g. "case.read") for tests and errors. */
 const char *policy_action_name(qg_action action);
 

@@ -15,7 +15,7 @@
 typedef struct {
     int64_t id, org_id;
     qg_role role;
-    bool disabled;
+    bool disabled; /* disabled, or waiting for a supervisor's confirmation */
     char login[QG_LOGIN_MAX + 1];
     char pw_hash[QG_PWHASH_MAX];
 } user_row;
@@ -25,7 +25,8 @@ static qg_code load_user(qg_app *app, const char *login, user_row *u, qg_error *
 {
     db *conn = db_pool_acquire(app->readers);
     db_stmt *st = db_prepare(conn,
-                             "SELECT id, org_id, role, disabled, login, pw_hash FROM users"
+                             "SELECT id, org_id, role, CASE WHEN disabled = 1 OR pending = 1 THEN 1 ELSE 0 END,"
+                             " login, pw_hash FROM users"
                              " WHERE login = ?",
                              err);
     qg_code c = st ? QG_OK : err->code;
@@ -157,7 +158,7 @@ static qg_code refuse_login(qg_app *app, int64_t user_id, bool throttled, qg_err
         return qg_fail(err, audit_err.code, NULL, "%s", audit_err.message);
     if (throttled)
         return qg_fail(err, QG_ETHROTTLED, "login", "too many failed logins; try again later");
-    return qg_fail(err, QG_EUNAUTH, "login", "login or password is wrong, or the account is disabled");
+    return qg_fail(err, QG_EUNAUTH, "login", "login or password is wrong, or the account is disabled or not yet confirmed");
 }
 
 /* Verifies the password; for an unknown login verifies against a dummy hash so the
@@ -238,7 +239,7 @@ static int read_session(qg_app *app, const char *hash, session_info *who, int64_
     db_stmt *st = db_prepare(conn,
                              "SELECT s.created_at, s.last_seen, s.csrf, u.id, u.org_id, u.role,"
                              " u.login FROM sessions s JOIN users u ON u.id = s.user_id"
-                             " WHERE s.token_hash = ? AND u.disabled = 0",
+                             " WHERE s.token_hash = ? AND u.disabled = 0 AND u.pending = 0",
                              err);
     int rc = -1;
     if (st) {

@@ -92,8 +92,11 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;",
     /* 2: a case once handed over to a case manager stays out of its opener's sight,
      * even if every case manager is later unassigned (L1979: few people near the child) */
-    "ALTER TABLE cases ADD COLUMN handed_over INTEGER NOT NULL DEFAULT 0;"
-    "UPDATE cases SET handed_over = 1 WHERE id IN (SELECT case_id FROM case_assignments);",
+    ("ALTER TABLE cases ADD COLUMN handed_over INTEGER NOT NULL DEFAULT 0;"
+     "UPDATE cases SET handed_over = 1 WHERE id IN (SELECT case_id FROM case_assignments);"),
+    /* 3: a case-role account made or reset by an admin waits for a supervisor of its
+     * organisation to confirm it (four eyes: an admin never reaches case content) */
+    "ALTER TABLE users ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;",
 };
 
 static const char *const pg_migrations[] = {
@@ -170,8 +173,11 @@ static const char *const pg_migrations[] = {
     "  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();",
     /* 2: a case once handed over to a case manager stays out of its opener's sight,
      * even if every case manager is later unassigned (L1979: few people near the child) */
-    "ALTER TABLE cases ADD COLUMN handed_over INTEGER NOT NULL DEFAULT 0;"
-    "UPDATE cases SET handed_over = 1 WHERE id IN (SELECT case_id FROM case_assignments);",
+    ("ALTER TABLE cases ADD COLUMN handed_over INTEGER NOT NULL DEFAULT 0;"
+     "UPDATE cases SET handed_over = 1 WHERE id IN (SELECT case_id FROM case_assignments);"),
+    /* 3: a case-role account made or reset by an admin waits for a supervisor of its
+     * organisation to confirm it (four eyes: an admin never reaches case content) */
+    "ALTER TABLE users ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

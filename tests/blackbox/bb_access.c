@@ -182,6 +182,9 @@ static const route_expectation route_matrix[] = {
     {"POST",   "/api/v1/users",                          BODY_USER,     {201,  403,  403,  403,  403,  403,  403,  403,  403,  403,  403,  401}},
     {"POST",   "/api/v1/users/" DISABLE_TARGET "/disable", BODY_NONE,   {204,  403,  403,  403,  403,  403,  403,  403,  403,  403,  403,  401}},
     {"PUT",    "/api/v1/users/" PASSWORD_TARGET "/password", BODY_PASSWORD, {204, 403, 403, 403, 403, 403,  403,  403,  403,  403,  403,  401}},
+    /* confirming an account that is not waiting (made on the server): 409 for its own
+     * supervisor, hidden from the other organisation's */
+    {"POST",   "/api/v1/users/" PASSWORD_TARGET "/confirm", BODY_NONE,  {403,  409,  403,  403,  403,  403,  403,  403,  404,  403,  403,  401}},
     {"GET",    "/api/v1/audit",                          BODY_NONE,     {403,  403,  403,  403,  403,  403,  403,  200,  403,  403,  403,  401}},
     {"GET",    "/api/v1/audit/verify",                   BODY_NONE,     {403,  403,  403,  403,  403,  403,  403,  200,  403,  403,  403,  401}},
     {"GET",    "/api/v1/session",                        BODY_NONE,     {200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  401}},

@@ -546,6 +546,38 @@ static void test_disabled_user_is_locked_out(void **state)
     httpc_response_free(r);
 }
 
+/* Four eyes: a case-role account an admin makes cannot log in until a supervisor of
+ * its organisation confirms it, so an admin never reaches case content alone. */
+static void test_admin_made_case_worker_waits_for_supervisor(void **state)
+{
+    (void)state;
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"org_id\":%lld,\"login\":\"api.waiting\",\"role\":\"case_manager\","
+             "\"password\":\"waiting-password-1\"}",
+             (long long)fx.org[ORG_A]);
+    assert_int_equal(status_of(call(U_ADMIN, "POST", "/api/v1/users", body)), 201);
+    assert_int_equal(login_status("api.waiting", "waiting-password-1"), 401);
+    httpc_response *r = call(U_ADMIN, "POST", "/api/v1/users/api.waiting/confirm", NULL);
+    expect_error(r, 403, "forbidden", "");
+    httpc_response_free(r);
+    r = call(U_B_SUP, "POST", "/api/v1/users/api.waiting/confirm", NULL);
+    expect_error(r, 404, "not_found", "login"); /* another organisation's: as if absent */
+    httpc_response_free(r);
+    assert_int_equal(status_of(call(U_SUP, "POST", "/api/v1/users/api.waiting/confirm", NULL)), 204);
+    r = call(U_SUP, "POST", "/api/v1/users/api.waiting/confirm", NULL);
+    expect_error(r, 409, "conflict", "login");
+    httpc_response_free(r);
+    assert_int_equal(login_status("api.waiting", "waiting-password-1"), 201);
+    /* an analyst account needs no confirmation: it never sees case content */
+    snprintf(body, sizeof body,
+             "{\"org_id\":%lld,\"login\":\"api.counting\",\"role\":\"analyst\","
+             "\"password\":\"counting-password\"}",
+             (long long)fx.org[ORG_A]);
+    assert_int_equal(status_of(call(U_ADMIN, "POST", "/api/v1/users", body)), 201);
+    assert_int_equal(login_status("api.counting", "counting-password"), 201);
+}
+
 /* A password set by an admin ends the user's sessions; only the new one works. */
 static void test_password_change_ends_sessions(void **state)
 {
@@ -1772,6 +1804,7 @@ int main(void)
         cmocka_unit_test(test_login_failures_look_alike),
         cmocka_unit_test(test_disabled_user_is_locked_out),
         cmocka_unit_test(test_password_change_ends_sessions),
+        cmocka_unit_test(test_admin_made_case_worker_waits_for_supervisor),
         cmocka_unit_test(test_csrf_required),
         cmocka_unit_test(test_bad_session_tokens),
         cmocka_unit_test(test_sessions_expire),

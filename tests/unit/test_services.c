@@ -444,6 +444,9 @@ static void test_user_create_and_list(void **state)
     assert_int_equal(sql_int(f, "SELECT count(*) FROM users WHERE pw_hash LIKE '$argon2id$%'"
                                 " AND instr(pw_hash, ?) = 0", PASSWORD), 1);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM users WHERE login = ?", longest), 1);
+    /* a case-role account of an admin's making waits for a supervisor (four eyes) */
+    assert_int_equal(sql_int(f, "SELECT pending FROM users WHERE login = ?", longest), 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM users WHERE pending = 1", NULL), 1);
     /* a login in use (hashes once) */
     expect(user_create(f->app, &f->admin, f->org_a, "sup.alpha", "analyst", PASSWORD, &id, &err),
            &err, QG_ECONFLICT, "login");
@@ -469,8 +472,11 @@ static void test_user_create_and_list(void **state)
     assert_non_null(mine);
     size_t i;
     json_t *u;
-    json_array_foreach(mine, i, u)
+    json_array_foreach(mine, i, u) {
         assert_int_equal(json_integer_value(json_object_get(u, "org_id")), f->org_b);
+        const char *login_of = json_string_value(json_object_get(u, "login"));
+        assert_int_equal(json_is_true(json_object_get(u, "pending")), strcmp(login_of, longest) == 0);
+    }
     assert_int_equal(json_array_size(mine), 4); /* sup.beta, cm.beta, fr.beta, the new one */
     json_decref(mine);
     const qg_actor *no_list[] = {&f->cm1, &f->fr_a, &f->analyst, &f->auditor, &f->none};
@@ -527,6 +533,17 @@ static void test_user_disable_and_password(void **state)
     expect(session_lookup(f->app, tok.token, now + 2, &who, &err), &err, QG_EUNAUTH, NULL);
     expect(login(f, "dana.s", PASSWORD, ADDR, now + 3, &tok, &who, &retry, &err), &err, QG_EUNAUTH,
            NULL);
+    /* four eyes: a case worker's password reset by an admin waits for a supervisor of
+     * the worker's organisation before it opens anything */
+    expect(login(f, "dana.s", PASSWORD2, ADDR, now + 4, &tok, &who, &retry, &err), &err, QG_EUNAUTH,
+           NULL);
+    expect(user_confirm(f->app, &f->admin, "dana.s", &err), &err, QG_EFORBIDDEN, NULL);
+    expect(user_confirm(f->app, &f->cm1, "dana.s", &err), &err, QG_EFORBIDDEN, NULL);
+    expect(user_confirm(f->app, &f->sup_b, "dana.s", &err), &err, QG_ENOTFOUND, "login");
+    expect(user_confirm(f->app, &f->sup_a, "nobody.here", &err), &err, QG_ENOTFOUND, "login");
+    assert_int_equal(user_confirm(f->app, &f->sup_a, "dana.s", &err), QG_OK);
+    expect(user_confirm(f->app, &f->sup_a, "dana.s", &err), &err, QG_ECONFLICT, "login");
+    assert_int_equal(audit_count(f, "user.confirm"), 1);
     assert_int_equal(login(f, "dana.s", PASSWORD2, ADDR, now + 4, &tok, &who, &retry, &err), QG_OK);
     assert_int_equal(who.actor.user_id, u.user_id);
     assert_int_equal(audit_count(f, "user.passwd"), 1);

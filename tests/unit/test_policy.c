@@ -450,6 +450,35 @@ static void test_handover_is_final(void **state)
     assert_int_equal(policy_decide(&sup, ACT_CASE_READ, &released), POLICY_ALLOW);
 }
 
+/* Four eyes: which accounts wait, and who may confirm them. */
+static void test_account_confirmation(void **state)
+{
+    (void)state;
+    qg_actor admin = {.user_id = 1, .org_id = 3, .role = ROLE_ADMIN};
+    qg_actor sys = actor_system();
+    for (int r = ROLE_NONE; r <= ROLE_SYSTEM; r++) {
+        bool case_role = r == ROLE_SUPERVISOR || r == ROLE_CASE_MANAGER || r == ROLE_FIRST_RESPONDER;
+        assert_int_equal(policy_needs_confirmation(&admin, (qg_role)r), case_role);
+        assert_false(policy_needs_confirmation(&sys, (qg_role)r));
+    }
+    assert_false(policy_needs_confirmation(NULL, ROLE_SUPERVISOR));
+    for (int r = ROLE_NONE; r <= ROLE_SYSTEM; r++) {
+        qg_actor a = {.user_id = 2, .org_id = 3, .role = (qg_role)r};
+        policy_verdict own = policy_confirm(&a, 3), other = policy_confirm(&a, 4);
+        if (r == ROLE_SUPERVISOR) {
+            assert_int_equal(own, POLICY_ALLOW);
+            assert_int_equal(other, POLICY_HIDE);
+        } else if (r == ROLE_SYSTEM) {
+            assert_int_equal(own, POLICY_ALLOW);
+            assert_int_equal(other, POLICY_ALLOW);
+        } else {
+            assert_int_equal(own, POLICY_FORBID);
+            assert_int_equal(other, POLICY_FORBID);
+        }
+    }
+    assert_int_equal(policy_confirm(NULL, 3), POLICY_FORBID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -463,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_role_codes),
         cmocka_unit_test(test_user_scope_and_case_rules),
         cmocka_unit_test(test_handover_is_final),
+        cmocka_unit_test(test_account_confirmation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -396,6 +396,19 @@ static const vocab_entry case_statuses[] = {
     {"closed", NULL, "Closed", "Закрыто", "Жабық"},
 };
 
+/* ---- urgent needs a checklist can suggest (signs and needs, L3119-3126) ---------- */
+
+static const vocab_entry needs[] = {
+    {"medical_care", NULL, "Medical care", "Медицинская помощь", "Медициналық көмек"},
+    {"nutrition", NULL, "Nutrition", "Питание", "Тамақтану"},
+    {"addiction_treatment", NULL, "Addiction treatment", "Лечение зависимости",
+     "Нашақорлықты емдеу"},
+    {"medical_treatment", NULL, "Medical treatment", "Лечение", "Медициналық емделу"},
+    {"food", NULL, "Food", "Продукты питания", "Тамақ"},
+    {"interpreter", NULL, "Interpreting and translation", "Устный и письменный перевод",
+     "Жазбаша және ауызша аударма"},
+};
+
 const vocab_list VOCAB_ROLE = LIST("role", roles);
 const vocab_list VOCAB_ORG_TYPE = LIST("org_type", org_types);
 const vocab_list VOCAB_REGION = LIST("region", regions);
@@ -403,10 +416,11 @@ const vocab_list VOCAB_COUNTRY = LIST("country", countries);
 const vocab_list VOCAB_SEX = LIST("sex", sexes);
 const vocab_list VOCAB_STAGE = LIST("stage", stages);
 const vocab_list VOCAB_CASE_STATUS = LIST("case_status", case_statuses);
+const vocab_list VOCAB_NEED = LIST("need", needs);
 
 static const vocab_list *const all_lists[] = {
     &VOCAB_ROLE,    &VOCAB_ORG_TYPE, &VOCAB_REGION,      &VOCAB_COUNTRY,
-    &VOCAB_SEX,     &VOCAB_STAGE,    &VOCAB_CASE_STATUS, NULL,
+    &VOCAB_SEX,     &VOCAB_STAGE,    &VOCAB_CASE_STATUS, &VOCAB_NEED, NULL,
 };
 
 const vocab_entry *vocab_find(const vocab_list *list, const char *code)

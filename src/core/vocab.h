@@ -1,8 +1,8 @@
 /*
  * vocab.h — the closed code lists of Qorgau: roles, organisation types, regions of
  * Kazakhstan, countries (ISO 3166-1 alpha-2), sex (HTCDS prs_Gender), case stages
- * (the manual's ten, L2459–2501) and case statuses. Each list is data; validation and
- * the API's /vocab listing read the same tables.
+ * (the manual's ten, L2459–2501), case statuses and urgent needs (L3119–3126). Each
+ * list is data; validation and the API's /vocab listing read the same tables.
  */
 #ifndef QG_VOCAB_H
 #define QG_VOCAB_H
@@ -32,6 +32,7 @@ extern const vocab_list VOCAB_COUNTRY;
 extern const vocab_list VOCAB_SEX;
 extern const vocab_list VOCAB_STAGE;
 extern const vocab_list VOCAB_CASE_STATUS;
+extern const vocab_list VOCAB_NEED; /* urgent needs a checklist suggests */
 
 /* Returns the entry whose code equals code exactly, or NULL. */
 const vocab_entry *vocab_find(const vocab_list *list, const char *code);

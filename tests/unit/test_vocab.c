@@ -62,6 +62,7 @@ static void test_counts(void **state)
     assert_int_equal(VOCAB_SEX.count, 6);
     assert_int_equal(VOCAB_STAGE.count, 10);
     assert_int_equal(VOCAB_CASE_STATUS.count, 2);
+    assert_int_equal(VOCAB_NEED.count, 6); /* the five signs of L3119-3126 need six things */
 }
 
 static void test_all_lists(void **state)
@@ -69,7 +70,7 @@ static void test_all_lists(void **state)
     (void)state;
     const vocab_list *const *all = vocab_all();
     const char *names[] = {"role", "org_type", "region", "country",
-                           "sex",  "stage",    "case_status"};
+                           "sex",  "stage",    "case_status", "need"};
     size_t n = 0;
     while (all[n]) {
         assert_true(n < sizeof names / sizeof names[0]);

@@ -69,6 +69,15 @@ void api_users_password(api_call *call);
 void api_audit_list(api_call *call);
 void api_audit_verify(api_call *call);
 void api_vocab(api_call *call);
+void api_instruments_list(api_call *call);
+void api_instruments_show(api_call *call);
+void api_instruments_score(api_call *call);
+void api_screenings_create(api_call *call);
+void api_screenings_list(api_call *call);
+void api_screenings_show(api_call *call);
+void api_screenings_update(api_call *call);
+void api_case_needs(api_call *call);
+void api_qualify(api_call *call);
 void api_health(api_call *call);
 void api_root(api_call *call);
 

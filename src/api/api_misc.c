@@ -1,5 +1,6 @@
 /* api_misc.c — the audit trail for auditors, the code lists, and the health check. */
 #include "api/api_call.h"
+#include "core/qualify.h"
 #include "core/audit.h"
 #include "core/policy.h"
 #include "core/vocab.h"
@@ -71,6 +72,8 @@ void api_vocab(api_call *call)
 {
     json_t *all = json_object();
     for (const vocab_list *const *l = vocab_all(); *l; l++)
+        json_object_set_new(all, (*l)->name, list_json(*l));
+    for (const vocab_list *const *l = qualify_lists(); *l; l++)
         json_object_set_new(all, (*l)->name, list_json(*l));
     api_reply(call, 200, all);
 }

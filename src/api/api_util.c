@@ -17,7 +17,7 @@ void api_reply(api_call *call, int status, json_t *body)
     call->resp->body_len = 0;
     if (!body)
         return;
-    call->resp->body = json_dumps(body, JSON_COMPACT);
+    call->resp->body = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
     call->resp->body_len = call->resp->body ? strlen(call->resp->body) : 0;
     json_decref(body);
 }

@@ -155,3 +155,37 @@ qg_code cli_int(const char *text, const char *field, long long lo, long long hi,
     *out = v;
     return QG_OK;
 }
+
+qg_code cli_read_json(const char *path, size_t limit, json_t **out, qg_error *err)
+{
+    *out = NULL;
+    bool from_stdin = !path || strcmp(path, "-") == 0;
+    FILE *f = from_stdin ? stdin : fopen(path, "rb");
+    if (!f)
+        return qg_fail(err, QG_EIO, "input", "cannot be read");
+    char *buf = malloc(limit + 1);
+    size_t n = buf ? fread(buf, 1, limit + 1, f) : 0;
+    bool failed = ferror(f) != 0;
+    if (!from_stdin)
+        fclose(f);
+    qg_code c = QG_OK;
+    if (!buf)
+        c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    else if (failed)
+        c = qg_fail(err, QG_EIO, "input", "cannot be read");
+    else if (n > limit)
+        c = qg_fail(err, QG_ETOOLARGE, "input", "is larger than %zu bytes", limit);
+    else if (!(*out = json_loadb(buf, n, JSON_REJECT_DUPLICATES, NULL)))
+        c = qg_fail(err, QG_EINVAL, "input", "is not valid JSON");
+    free(buf);
+    return c;
+}
+
+void cli_print_json(json_t *value)
+{
+    char *text = value ? json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) : NULL;
+    if (text)
+        puts(text);
+    free(text);
+    json_decref(value);
+}

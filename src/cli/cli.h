@@ -7,6 +7,9 @@
 #define QG_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
 
 #include "core/app.h"
 #include "core/err.h"
@@ -53,6 +56,14 @@ int cli_report(const char *command, const qg_error *err);
 qg_code cli_int(const char *text, const char *field, long long lo, long long hi, long long *out,
                 qg_error *err);
 
+/* Reads a JSON document from path, or from standard input when path is NULL or "-",
+ * at most limit bytes. *out is caller-owned. QG_EINVAL (field "input") when it is not
+ * valid JSON, QG_ETOOLARGE when larger, QG_EIO when unreadable. */
+qg_code cli_read_json(const char *path, size_t limit, json_t **out, qg_error *err);
+
+/* Prints value as indented JSON on standard output and frees it. */
+void cli_print_json(json_t *value);
+
 /* The subcommands. Each returns the process exit status. */
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
@@ -60,5 +71,7 @@ int cmd_org(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_screen(int argc, char **argv);
+int cmd_qualify(int argc, char **argv);
 
 #endif

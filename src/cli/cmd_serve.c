@@ -15,6 +15,7 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "core/instrument.h"
 #include "http/http.h"
 
 #define MAX_BODY (256 * 1024)
@@ -77,7 +78,7 @@ static void wait_for_signal(void)
 int cmd_serve(int argc, char **argv)
 {
     static const char *const opts[] = {"db",           "bind",        "port",          "threads",
-                                       "session-idle", "session-max", "trusted-proxy", NULL};
+                                       "session-idle", "session-max", "trusted-proxy", "instruments", NULL};
     static const char *const flags[] = {"secure-cookies", NULL};
     cli_args a;
     http_config cfg;
@@ -92,11 +93,20 @@ int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     char db_path[QG_PATH_MAX], key_path[QG_PATH_MAX];
+    char bad_file[256] = "";
     qg_app *app = NULL;
+    instrument_set *instruments = NULL;
     http_server *srv = NULL;
-    qg_code c = app_resolve_paths(cli_opt(&a, "db"), db_path, key_path, &err);
+    qg_code c = instrument_set_load(instrument_dir(cli_opt(&a, "instruments")), &instruments, bad_file,
+                                    sizeof bad_file, &err);
+    if (c != QG_OK && bad_file[0])
+        fprintf(stderr, "qorgau: in instrument file %s:\n", bad_file);
+    if (c == QG_OK)
+        c = app_resolve_paths(cli_opt(&a, "db"), db_path, key_path, &err);
     if (c == QG_OK)
         c = app_open(db_path, key_path, (int)cfg.threads, true, &app, &err);
+    if (c == QG_OK)
+        app->instruments = instruments;
     if (c == QG_OK)
         c = session_settings(&a, &app->settings, &err);
     api_ctx ctx = {.app = app, .secure_cookies = cli_opt(&a, "secure-cookies") != NULL};
@@ -104,6 +114,7 @@ int cmd_serve(int argc, char **argv)
         c = http_server_start(&cfg, api_handle, &ctx, &srv, &err);
     if (c != QG_OK) {
         app_close(app);
+        instrument_set_free(instruments);
         return cli_report("serve", &err);
     }
     fprintf(stderr, "qorgau: serving http://%s:%u/ (%u threads)%s%s\n", cfg.bind_addr,
@@ -115,5 +126,6 @@ int cmd_serve(int argc, char **argv)
     fprintf(stderr, "qorgau: stopping\n");
     http_server_stop(srv);
     app_close(app);
+    instrument_set_free(instruments);
     return 0;
 }

@@ -15,6 +15,7 @@ static const command commands[] = {
     {"init", cmd_init, "init [--db PATH]            create a database and its key file"},
     {"serve", cmd_serve, "serve [--db PATH] [--bind ADDR] [--port N] [--threads N] [--secure-cookies]\n"
               "               [--trusted-proxy ADDR] [--session-idle SECONDS] [--session-max SECONDS]\n"
+              "               [--instruments DIR]\n"
               "               --trusted-proxy: the reverse proxy's numeric address; the last\n"
               "               X-Forwarded-For entry is then the client (64 connections per\n"
               "               address otherwise)"},
@@ -23,6 +24,13 @@ static const command commands[] = {
              "               | user passwd --login L | user confirm --login L"},
     {"audit", cmd_audit, "audit verify | audit list [--after N] [--limit N]"},
     {"backup", cmd_backup, "backup FILE [--db PATH]    consistent copy while the server runs"},
+    {"screen", cmd_screen, "screen list | screen show ID [--version N] | screen check FILE\n"
+               "               | screen score ID [FILE|-] [--version N]\n"
+               "               score reads {\"answers\": {...}} and prints the result as JSON;\n"
+               "               instruments come from --instruments DIR, $QORGAU_INSTRUMENTS or\n"
+               "               the instruments/ directory of the source tree"},
+    {"qualify", cmd_qualify, "qualify [FILE|-]           check facts {\"acts\", \"means\", \"purposes\",\n"
+                "               \"age\", \"prostitution\"} against the definition of trafficking"},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

@@ -23,12 +23,15 @@ typedef struct {
     throttle_rule login_per_address;
 } qg_settings;
 
+struct instrument_set;
+
 typedef struct {
     db_pool *readers;
     writer *writer;
     qg_keys *keys;
     throttle *throttle;
     qg_settings settings;
+    const struct instrument_set *instruments; /* set by the server; not owned */
 } qg_app;
 
 /* Resolves the database path (explicit, else $QORGAU_DB, else ./qorgau.db) and the key

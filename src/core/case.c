@@ -89,8 +89,7 @@ static qg_code load_case(db *conn, const char *code, const qg_actor *actor, case
 
 static qg_code not_visible(qg_error *err) { return qg_fail(err, QG_ENOTFOUND, "code", "no such case"); }
 
-/* Role check before any lookup (403), then the code's form (400). */
-static qg_code precheck(const qg_actor *actor, qg_action action, const char *code_in,
+qg_code case_precheck(const qg_actor *actor, qg_action action, const char *code_in,
                         char code[QG_CODE_SIZE], qg_error *err)
 {
     if (policy_decide(actor, action, NULL) != POLICY_ALLOW)
@@ -112,6 +111,16 @@ static qg_code load_visible(db *conn, const qg_actor *actor, qg_action action, c
     r->fields = NULL;
     return v == POLICY_HIDE ? not_visible(err)
                             : qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+}
+
+qg_code case_find_for(db *conn, const qg_actor *actor, qg_action action, const char *code,
+                      int64_t *case_id, qg_error *err)
+{
+    case_row r = {0};
+    qg_code c = load_visible(conn, actor, action, code, &r, err);
+    *case_id = c == QG_OK ? r.id : 0;
+    row_free(&r);
+    return c;
 }
 
 /* The case managers of a case as a new array, or NULL with err filled (a failed step
@@ -628,7 +637,7 @@ qg_code case_get(qg_app *app, const qg_actor *actor, const char *code_in, json_t
 {
     char code[QG_CODE_SIZE];
     *out = NULL;
-    qg_code c = precheck(actor, ACT_CASE_READ, code_in, code, err);
+    qg_code c = case_precheck(actor, ACT_CASE_READ, code_in, code, err);
     if (c != QG_OK)
         return c;
     db *conn = db_pool_acquire(app->readers);
@@ -769,7 +778,7 @@ qg_code case_update(qg_app *app, const qg_actor *actor, const char *code_in, jso
 {
     char code[QG_CODE_SIZE];
     *out = NULL;
-    qg_code c = precheck(actor, ACT_CASE_UPDATE, code_in, code, err);
+    qg_code c = case_precheck(actor, ACT_CASE_UPDATE, code_in, code, err);
     if (c == QG_OK)
         c = case_input_check_fields(patch, update_extra, err);
     if (c != QG_OK)
@@ -801,7 +810,7 @@ qg_code case_personal_get(qg_app *app, const qg_actor *actor, const char *code_i
 {
     char code[QG_CODE_SIZE];
     *out = NULL;
-    qg_code c = precheck(actor, ACT_PERSONAL_READ, code_in, code, err);
+    qg_code c = case_precheck(actor, ACT_PERSONAL_READ, code_in, code, err);
     if (c != QG_OK)
         return c;
     /* A write job: the audit entry and the read happen together or not at all. */
@@ -869,7 +878,7 @@ qg_code case_personal_put(qg_app *app, const qg_actor *actor, const char *code_i
                           int64_t version, qg_error *err)
 {
     char code[QG_CODE_SIZE];
-    qg_code c = precheck(actor, ACT_PERSONAL_UPDATE, code_in, code, err);
+    qg_code c = case_precheck(actor, ACT_PERSONAL_UPDATE, code_in, code, err);
     if (c == QG_OK)
         c = case_input_check_personal(personal, err);
     if (c != QG_OK)
@@ -969,7 +978,7 @@ static qg_code run_assignment(qg_app *app, const qg_actor *actor, const char *co
                               int64_t user_id, write_fn fn, qg_error *err)
 {
     char code[QG_CODE_SIZE];
-    qg_code c = precheck(actor, ACT_CASE_ASSIGN, code_in, code, err);
+    qg_code c = case_precheck(actor, ACT_CASE_ASSIGN, code_in, code, err);
     if (c != QG_OK)
         return c;
     if (user_id <= 0)

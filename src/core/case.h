@@ -16,6 +16,8 @@
 
 #include "core/actor.h"
 #include "core/app.h"
+#include "core/child_code.h"
+#include "core/policy.h"
 
 #define CASE_MANAGERS_MAX 2 /* one, or at most two, case managers per child (L1979) */
 #define CASE_LIST_MAX 200
@@ -70,5 +72,16 @@ qg_code case_assign(qg_app *app, const qg_actor *actor, const char *code, int64_
 /* Removes user_id from the case's case managers (QG_ENOTFOUND when not assigned). */
 qg_code case_unassign(qg_app *app, const qg_actor *actor, const char *code, int64_t user_id,
                       qg_error *err);
+
+/* Role check before any lookup (QG_EFORBIDDEN), then the code's form (QG_EINVAL,
+ * field "code"); on success code holds the canonical case code. For services that
+ * hang their records on a case (screenings). */
+qg_code case_precheck(const qg_actor *actor, qg_action action, const char *code_in,
+                      char code[QG_CODE_SIZE], qg_error *err);
+
+/* Inside the caller's transaction on conn: finds the case with canonical code that
+ * actor may do action on and sets *case_id. QG_ENOTFOUND when absent or hidden. */
+qg_code case_find_for(db *conn, const qg_actor *actor, qg_action action, const char *code,
+                      int64_t *case_id, qg_error *err);
 
 #endif

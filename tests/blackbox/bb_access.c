@@ -111,13 +111,17 @@ typedef enum {
     R_PERSONAL_PUT, /* PUT    /cases/:code/personal   (the same personal data again) */
     R_ASSIGN,       /* POST   /cases/:code/assignments  {"user_id": spare} */
     R_UNASSIGN,     /* DELETE /cases/:code/assignments/:spare (spare assigned first) */
+    R_SCREEN_LIST,  /* GET    /cases/:code/screenings */
+    R_SCREEN_ADD,   /* POST   /cases/:code/screenings (an urgent-needs checklist) */
+    R_NEEDS,        /* GET    /cases/:code/needs */
     CASE_ROUTES
 } case_route;
 
 static const char *const route_names[CASE_ROUTES] = {
     "GET /cases/:code", "PATCH /cases/:code", "GET /cases/:code/personal",
     "PUT /cases/:code/personal", "POST /cases/:code/assignments",
-    "DELETE /cases/:code/assignments/:user"};
+    "DELETE /cases/:code/assignments/:user", "GET /cases/:code/screenings",
+    "POST /cases/:code/screenings", "GET /cases/:code/needs"};
 
 typedef struct {
     case_route route;
@@ -148,6 +152,24 @@ static const case_expectation case_matrix[] = {
     {R_PERSONAL_PUT, CASE_B1, {403,  404,  404,  404,  404,  404,  403,  403,  204,  404,  204,  401}},
     {R_PERSONAL_PUT, CASE_B2, {403,  404,  404,  404,  404,  404,  403,  403,  204,  204,  404,  401}},
 
+    /* Screenings follow the case: listing them like reading the case, recording one
+     * (its answers are personal data) like changing the personal part. They come
+     * before assignments, which hand A1 and B1 over for good. */
+    {R_SCREEN_LIST,  CASE_A1, {403,  200,  404,  404,  200,  404,  403,  403,  404,  404,  404,  401}},
+    {R_SCREEN_LIST,  CASE_A2, {403,  200,  200,  404,  404,  404,  403,  403,  404,  404,  404,  401}},
+    {R_SCREEN_LIST,  CASE_B1, {403,  404,  404,  404,  404,  404,  403,  403,  200,  404,  200,  401}},
+    {R_SCREEN_LIST,  CASE_B2, {403,  404,  404,  404,  404,  404,  403,  403,  200,  200,  404,  401}},
+
+    {R_SCREEN_ADD,   CASE_A1, {403,  201,  404,  404,  201,  404,  403,  403,  404,  404,  404,  401}},
+    {R_SCREEN_ADD,   CASE_A2, {403,  201,  201,  404,  404,  404,  403,  403,  404,  404,  404,  401}},
+    {R_SCREEN_ADD,   CASE_B1, {403,  404,  404,  404,  404,  404,  403,  403,  201,  404,  201,  401}},
+    {R_SCREEN_ADD,   CASE_B2, {403,  404,  404,  404,  404,  404,  403,  403,  201,  201,  404,  401}},
+
+    {R_NEEDS,        CASE_A1, {403,  200,  404,  404,  200,  404,  403,  403,  404,  404,  404,  401}},
+    {R_NEEDS,        CASE_A2, {403,  200,  200,  404,  404,  404,  403,  403,  404,  404,  404,  401}},
+    {R_NEEDS,        CASE_B1, {403,  404,  404,  404,  404,  404,  403,  403,  200,  404,  200,  401}},
+    {R_NEEDS,        CASE_B2, {403,  404,  404,  404,  404,  404,  403,  403,  200,  200,  404,  401}},
+
     /* Only supervisors assign: every other role is refused before the case is looked
      * up (403), a supervisor of another organisation does not see the case (404). */
     {R_ASSIGN,       CASE_A1, {403,  201,  403,  403,  403,  403,  403,  403,  404,  403,  403,  401}},
@@ -162,7 +184,7 @@ static const case_expectation case_matrix[] = {
 };
 /* clang-format on */
 
-typedef enum { BODY_NONE, BODY_CASE, BODY_ORG, BODY_USER, BODY_PASSWORD } body_kind;
+typedef enum { BODY_NONE, BODY_CASE, BODY_ORG, BODY_USER, BODY_PASSWORD, BODY_ANSWERS, BODY_FACTS } body_kind;
 
 typedef struct {
     const char *method;
@@ -189,6 +211,12 @@ static const route_expectation route_matrix[] = {
     {"GET",    "/api/v1/audit/verify",                   BODY_NONE,     {403,  403,  403,  403,  403,  403,  403,  200,  403,  403,  403,  401}},
     {"GET",    "/api/v1/session",                        BODY_NONE,     {200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  401}},
     {"GET",    "/api/v1/vocab",                          BODY_NONE,     {200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  401}},
+    /* Instruments and the qualification helper hold no case data: every role may use
+     * them (trainers practise with them). */
+    {"GET",    "/api/v1/instruments",                    BODY_NONE,     {200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  401}},
+    {"GET",    "/api/v1/instruments/greenbaum-12",       BODY_NONE,     {200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  401}},
+    {"POST",   "/api/v1/instruments/urgent-needs/score", BODY_ANSWERS,  {200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  401}},
+    {"POST",   "/api/v1/qualify",                        BODY_FACTS,    {200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  401}},
 };
 /* clang-format on */
 
@@ -614,6 +642,18 @@ static httpc_response *send_case_route(const case_expectation *x, int actor)
         snprintf(suffix, sizeof suffix, "/assignments/%lld", (long long)fx.spare_id[org]);
         case_path(x->kase, suffix, path, sizeof path);
         break;
+    case R_SCREEN_LIST:
+        case_path(x->kase, "/screenings", path, sizeof path);
+        break;
+    case R_SCREEN_ADD:
+        method = "POST";
+        case_path(x->kase, "/screenings", path, sizeof path);
+        payload = "{\"instrument\":\"urgent-needs\",\"mode\":\"interviewer\",\"language\":\"ru\","
+                  "\"answers\":{\"language\":\"yes\"}}";
+        break;
+    case R_NEEDS:
+        case_path(x->kase, "/needs", path, sizeof path);
+        break;
     case CASE_ROUTES:
         break;
     }
@@ -707,6 +747,12 @@ static void route_body(body_kind kind, char *out, size_t size)
         break;
     case BODY_PASSWORD:
         snprintf(out, size, "{\"password\":\"another-password-%d\"}", n);
+        break;
+    case BODY_ANSWERS:
+        snprintf(out, size, "{\"answers\":{\"pregnancy\":\"yes\"}}");
+        break;
+    case BODY_FACTS:
+        snprintf(out, size, "{\"acts\":[\"recruitment\"],\"purposes\":[\"forced_labour\"],\"age\":15}");
         break;
     }
 }

@@ -1,0 +1,152 @@
+/* api_screen.c — the instrument routes (list, definition, scoring without a case), a
+ * case's screenings and suggested needs, and the legal-qualification helper. Screening
+ * numbers and case codes are the only identifiers in paths; answers travel only in
+ * bodies. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_call.h"
+#include "core/instrument.h"
+#include "core/qualify.h"
+#include "core/screening.h"
+
+static void answer(api_call *call, qg_code c, const qg_error *err, int status, json_t *out)
+{
+    if (c == QG_OK)
+        api_reply(call, status, out);
+    else
+        api_fail(call, err, NULL);
+}
+
+/* Finds the instrument of the path, at ?version=N or the newest; answers 404 when
+ * there is none. */
+static const instrument *path_instrument(api_call *call)
+{
+    int64_t version;
+    if (!api_query_int(call, "version", 0, 1, 9999, &version))
+        return NULL;
+    const instrument *inst = instrument_find(call->api->app->instruments, call->params[0], (int)version);
+    if (!inst)
+        api_fail_new(call, QG_ENOTFOUND, "instrument", "no such instrument or version");
+    return inst;
+}
+
+void api_instruments_list(api_call *call)
+{
+    json_t *list = instrument_set_list(call->api->app->instruments);
+    if (list)
+        api_reply(call, 200, list);
+    else
+        api_fail_new(call, QG_ENOMEM, NULL, "out of memory");
+}
+
+void api_instruments_show(api_call *call)
+{
+    const instrument *inst = path_instrument(call);
+    if (inst)
+        api_reply(call, 200, instrument_definition(inst));
+}
+
+/* Scores {"answers": {...}} without storing anything: for training and for a quick
+ * check before a screening is recorded. */
+void api_instruments_score(api_call *call)
+{
+    const instrument *inst = path_instrument(call);
+    json_t *body = inst ? api_body(call) : NULL;
+    if (!body)
+        return;
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = QG_OK;
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v) {
+        if (strcmp(key, "answers") != 0)
+            c = qg_fail(&err, QG_EINVAL, "body", "has a key other than \"answers\"");
+    }
+    if (c == QG_OK && !json_object_get(body, "answers"))
+        c = qg_fail(&err, QG_EINVAL, "answers", "is required (an object of item ids to answers)");
+    if (c == QG_OK)
+        c = instrument_score(inst, json_object_get(body, "answers"), &out, &err);
+    json_decref(body);
+    answer(call, c, &err, 200, out);
+}
+
+/* Parses the ":n" segment (params[1]) as a screening number; 404 when it is not one. */
+static bool screening_number(api_call *call, int64_t *n)
+{
+    char *end = NULL;
+    long long v = strtoll(call->params[1], &end, 10);
+    if (!*call->params[1] || *end || v < 1 || v > 1000000) {
+        api_fail_new(call, QG_ENOTFOUND, "screening", "no such screening");
+        return false;
+    }
+    *n = v;
+    return true;
+}
+
+void api_screenings_create(api_call *call)
+{
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = screening_create(call->api->app, &call->who.actor, call->params[0], body, &out, &err);
+    json_decref(body);
+    answer(call, c, &err, 201, out);
+}
+
+void api_screenings_list(api_call *call)
+{
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = screening_list(call->api->app, &call->who.actor, call->params[0], &out, &err);
+    answer(call, c, &err, 200, out);
+}
+
+void api_screenings_show(api_call *call)
+{
+    int64_t n;
+    if (!screening_number(call, &n))
+        return;
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = screening_get(call->api->app, &call->who.actor, call->params[0], n, &out, &err);
+    answer(call, c, &err, 200, out);
+}
+
+void api_screenings_update(api_call *call)
+{
+    int64_t n;
+    if (!screening_number(call, &n))
+        return;
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = screening_update(call->api->app, &call->who.actor, call->params[0], n, body, &out, &err);
+    json_decref(body);
+    answer(call, c, &err, 200, out);
+}
+
+void api_case_needs(api_call *call)
+{
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = screening_needs(call->api->app, &call->who.actor, call->params[0], &out, &err);
+    answer(call, c, &err, 200, out);
+}
+
+void api_qualify(api_call *call)
+{
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = qualify_facts(body, &out, &err);
+    json_decref(body);
+    answer(call, c, &err, 200, out);
+}

@@ -43,7 +43,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRC))
 
 .SECONDARY:
-.PHONY: all deps build run check test lint clean bench
+.PHONY: all deps build run check test lint clean bench fuzz
 all: build
 
 deps:
@@ -95,6 +95,9 @@ $(REL)/bench/%: $(REL)/bench/%.o $(call rel_obj,$(LIB_SRC))
 
 lint:
 	@scripts/lint.sh
+
+# The libFuzzer targets (clang); `make check` runs each briefly (tests/fuzz/run.sh).
+fuzz: $(FUZZ_BIN)
 
 # Every test runs beside a throw-away PostgreSQL server (scripts/pg-test.sh sets
 # QORGAU_TEST_PG), so the PostgreSQL engine is tested in the same single run.

@@ -383,7 +383,7 @@ static qg_code check_limits(inst_item *it, json_t *item, const char *path, qg_er
         snprintf(p, sizeof p, "%s.max", path);
         return bad(err, p, "number items need min and max");
     }
-    long long len;
+    long long len = 2000;
     qg_code c = get_int(item, "min", 0, 1000000, 0, &it->min, path, err);
     if (c == QG_OK)
         c = get_int(item, "max", 0, 1000000, 3, &it->max, path, err);

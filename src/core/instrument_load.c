@@ -601,6 +601,28 @@ static qg_code check_section_max(const instrument *inst, qg_error *err)
     return QG_OK;
 }
 
+/* Every section's condition, also for a section without items: it may name only items
+ * before the section's first item (any item when it has none). */
+static qg_code check_section_conds(instrument *inst, qg_error *err)
+{
+    for (size_t s = 0; s < inst->nsections; s++) {
+        size_t upto = inst->nitems;
+        for (size_t i = 0; i < inst->nitems; i++) {
+            if (inst->items[i].section == (int)s) {
+                upto = i;
+                break;
+            }
+        }
+        cond_scope scope = {inst, upto, false};
+        char p[PATH_LEN];
+        snprintf(p, sizeof p, "sections[%zu].applies_when", s);
+        qg_code c = inst->sections[s].applies ? check_cond(&scope, inst->sections[s].applies, p, err, 0) : QG_OK;
+        if (c != QG_OK)
+            return c;
+    }
+    return QG_OK;
+}
+
 static qg_code parse_items(instrument *inst, qg_error *err)
 {
     json_t *items = json_object_get(inst->def, "items");
@@ -618,7 +640,8 @@ static qg_code parse_items(instrument *inst, qg_error *err)
         if (c != QG_OK)
             return c;
     }
-    return check_section_max(inst, err);
+    qg_code c = check_section_conds(inst, err);
+    return c == QG_OK ? check_section_max(inst, err) : c;
 }
 
 /* "results" / "suggest": arrays of {"value", "when"[, "label"]}. */
@@ -641,8 +664,8 @@ static qg_code check_rules(instrument *inst, const char *key, bool labelled, boo
         const char *const *keys = labelled ? with_label : plain;
         qg_code c = check_keys(r, keys, keys, path, err);
         const char *v = json_string_value(json_object_get(r, "value"));
-        if (c == QG_OK && (!v || !id_chars(v, "_", 40)))
-            c = bad(err, path, "value must be a code of a-z, 0-9 and _");
+        if (c == QG_OK && (!v || !id_chars(v, "_", 40) || !strcmp(v, "incomplete")))
+            c = bad(err, path, "value must be a code of a-z, 0-9 and _ other than \"incomplete\"");
         if (c == QG_OK && labelled)
             c = check_text(json_object_get(r, "label"), path, err);
         if (c == QG_OK)

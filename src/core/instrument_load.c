@@ -96,6 +96,22 @@ static qg_code check_text(json_t *v, const char *path, qg_error *err)
     return c;
 }
 
+/* obj's member key must be a text object; a fault is reported at "path.key...". */
+static qg_code member_text(json_t *obj, const char *key, const char *path, qg_error *err)
+{
+    char p[PATH_LEN];
+    snprintf(p, sizeof p, "%s.%s", path, key);
+    return check_text(json_object_get(obj, key), p, err);
+}
+
+/* obj's member key must be a non-empty string; a fault is reported at "path.key". */
+static qg_code member_string(json_t *obj, const char *key, const char *path, qg_error *err)
+{
+    char p[PATH_LEN];
+    snprintf(p, sizeof p, "%s.%s", path, key);
+    return check_string(json_object_get(obj, key), p, err);
+}
+
 static qg_code optional_text(json_t *obj, const char *key, const char *path, qg_error *err)
 {
     json_t *v = json_object_get(obj, key);
@@ -354,9 +370,9 @@ static qg_code check_options(inst_item *it, json_t *item, const char *path, qg_e
         snprintf(op, sizeof op, "%s[%zu]", p, i);
         qg_code c = check_keys(o, keys, keys, op, err);
         if (c == QG_OK)
-            c = check_string(json_object_get(o, "value"), op, err);
+            c = member_string(o, "value", op, err);
         if (c == QG_OK)
-            c = check_text(json_object_get(o, "label"), op, err);
+            c = member_text(o, "label", op, err);
         for (size_t j = 0; c == QG_OK && j < i; j++)
             if (json_equal(json_object_get(o, "value"), json_object_get(json_array_get(opts, j), "value")))
                 c = bad(err, op, "option values must be unique");
@@ -512,11 +528,11 @@ static qg_code parse_item(instrument *inst, size_t index, json_t *item, qg_error
     if (c == QG_OK)
         c = parse_type(json_object_get(item, "type"), &it->type, path, err);
     if (c == QG_OK)
-        c = check_text(json_object_get(item, "text"), path, err);
+        c = member_text(item, "text", path, err);
     if (c == QG_OK)
         c = optional_text(item, "note", path, err);
     if (c == QG_OK)
-        c = check_string(json_object_get(item, "source_lines"), path, err);
+        c = member_string(item, "source_lines", path, err);
     json_t *group = json_object_get(item, "group"), *role = json_object_get(item, "role");
     if (c == QG_OK && group && !json_is_string(group))
         c = bad(err, path, "group must be a string");
@@ -569,7 +585,7 @@ static qg_code parse_sections(instrument *inst, qg_error *err)
             if (strcmp(inst->sections[j].id, id) == 0)
                 c = bad(err, path, "id is not unique");
         if (c == QG_OK)
-            c = check_text(json_object_get(s, "title"), path, err);
+            c = member_text(s, "title", path, err);
         if (c == QG_OK)
             c = optional_text(s, "erratum", path, err);
         if (c == QG_OK)
@@ -667,7 +683,7 @@ static qg_code check_rules(instrument *inst, const char *key, bool labelled, boo
         if (c == QG_OK && (!v || !id_chars(v, "_", 40) || !strcmp(v, "incomplete")))
             c = bad(err, path, "value must be a code of a-z, 0-9 and _ other than \"incomplete\"");
         if (c == QG_OK && labelled)
-            c = check_text(json_object_get(r, "label"), path, err);
+            c = member_text(r, "label", path, err);
         if (c == QG_OK)
             c = check_cond(&s, json_object_get(r, "when"), path, err, 0);
         if (c != QG_OK)

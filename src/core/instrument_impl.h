@@ -53,6 +53,9 @@ struct instrument {
 /* Returns the index of item id in inst, or -1. */
 int inst_item_index(const instrument *inst, const char *id);
 
+/* Returns true when value is one of the options of a choice or multichoice item. */
+bool inst_has_option(const inst_item *it, const char *value);
+
 /* The answer types' names, in item_type order. */
 extern const char *const INST_TYPE_NAMES[];
 

@@ -145,7 +145,7 @@ int inst_item_index(const instrument *inst, const char *id)
     return -1;
 }
 
-static bool has_option(const inst_item *it, const char *value)
+bool inst_has_option(const inst_item *it, const char *value)
 {
     size_t i;
     json_t *o;
@@ -182,7 +182,7 @@ static qg_code check_operand(const inst_item *it, const char *op, json_t *v, con
         return QG_OK;
     }
     if (strcmp(op, "has") == 0) {
-        if (it->type != IT_MULTI || !json_is_string(v) || !has_option(it, json_string_value(v)))
+        if (it->type != IT_MULTI || !json_is_string(v) || !inst_has_option(it, json_string_value(v)))
             return bad(err, path, "\"has\" needs a multichoice item and one of its options");
         return QG_OK;
     }
@@ -193,7 +193,7 @@ static qg_code check_operand(const inst_item *it, const char *op, json_t *v, con
         return bad(err, path, "ordering needs a rating or number item");
     const char *s = json_string_value(v);
     bool ok = s && ((it->type == IT_YESNO && (!strcmp(s, "yes") || !strcmp(s, "no"))) ||
-                    (it->type == IT_CHOICE && has_option(it, s)) ||
+                    (it->type == IT_CHOICE && inst_has_option(it, s)) ||
                     (it->type == IT_COUNTRY && vocab_has(&VOCAB_COUNTRY, s)));
     return ok ? QG_OK : bad(err, path, "operand does not fit the item's answers");
 }
@@ -435,7 +435,7 @@ static qg_code check_points(inst_item *it, json_t *item, const char *path, qg_er
     const char *key;
     json_t *v;
     json_object_foreach(pts, key, v) {
-        bool known = it->type == IT_YESNO ? (!strcmp(key, "yes") || !strcmp(key, "no")) : has_option(it, key);
+        bool known = it->type == IT_YESNO ? (!strcmp(key, "yes") || !strcmp(key, "no")) : inst_has_option(it, key);
         if (!known || !json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1000)
             return bad(err, p, "points must map known answers to 0..1000");
         if (json_integer_value(v) > it->max_points)

@@ -54,17 +54,6 @@ static qg_code unknown_item(const char *key, qg_error *err)
     return qg_fail(err, QG_EINVAL, "answers", "names an item this instrument does not have");
 }
 
-static bool option_listed(const inst_item *it, const char *value)
-{
-    size_t i;
-    json_t *o;
-    json_array_foreach(it->options, i, o) {
-        if (strcmp(json_string_value(json_object_get(o, "value")), value) == 0)
-            return true;
-    }
-    return false;
-}
-
 static bool valid_multi(const inst_item *it, json_t *v)
 {
     if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > json_array_size(it->options))
@@ -72,7 +61,7 @@ static bool valid_multi(const inst_item *it, json_t *v)
     size_t i;
     json_t *e;
     json_array_foreach(v, i, e) {
-        if (!json_is_string(e) || !option_listed(it, json_string_value(e)))
+        if (!json_is_string(e) || !inst_has_option(it, json_string_value(e)))
             return false;
         for (size_t j = 0; j < i; j++)
             if (json_equal(e, json_array_get(v, j)))
@@ -98,7 +87,7 @@ static const char *answer_problem(const inst_item *it, json_t *v)
     case IT_NUMBER:
         return in_range(it, v) ? NULL : "must be a whole number within the item's range";
     case IT_CHOICE:
-        return s && option_listed(it, s) ? NULL : "must be one of the item's options";
+        return s && inst_has_option(it, s) ? NULL : "must be one of the item's options";
     case IT_MULTI:
         return valid_multi(it, v) ? NULL : "must be a non-empty array of distinct options";
     case IT_COUNTRY:

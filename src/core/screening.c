@@ -470,8 +470,12 @@ qg_code screening_update(qg_app *app, const qg_actor *actor, const char *code_in
 
 /* ---- reads --------------------------------------------------------------------------- */
 
-qg_code screening_list(qg_app *app, const qg_actor *actor, const char *code_in, json_t **out,
-                       qg_error *err)
+typedef json_t *(*case_rows_fn)(db *conn, const qg_app *app, int64_t case_id, qg_error *err);
+
+/* Reads one list hanging on a case the actor may read, on a reading connection:
+ * *out = {key: fetch(...)}. */
+static qg_code read_case_rows(qg_app *app, const qg_actor *actor, const char *code_in, const char *key,
+                              case_rows_fn fetch, json_t **out, qg_error *err)
 {
     char code[QG_CODE_SIZE];
     int64_t case_id;
@@ -481,13 +485,24 @@ qg_code screening_list(qg_app *app, const qg_actor *actor, const char *code_in, 
         return c;
     db *conn = db_pool_acquire(app->readers);
     c = case_find_for(conn, actor, ACT_CASE_READ, code, &case_id, err);
-    json_t *list = c == QG_OK ? select_screenings(conn, app, case_id, 0, err) : NULL;
+    json_t *list = c == QG_OK ? fetch(conn, app, case_id, err) : NULL;
     db_pool_release(app->readers, conn);
     if (c == QG_OK && !list)
         c = err->code;
     if (c == QG_OK)
-        *out = json_pack("{s:o}", "screenings", list);
+        *out = json_pack("{s:o}", key, list);
     return c;
+}
+
+static json_t *all_screenings(db *conn, const qg_app *app, int64_t case_id, qg_error *err)
+{
+    return select_screenings(conn, app, case_id, 0, err);
+}
+
+qg_code screening_list(qg_app *app, const qg_actor *actor, const char *code_in, json_t **out,
+                       qg_error *err)
+{
+    return read_case_rows(app, actor, code_in, "screenings", all_screenings, out, err);
 }
 
 static qg_code open_answers(db *conn, screen_job *j, int64_t case_id, qg_error *err)
@@ -554,31 +569,21 @@ static json_t *need_row(db_stmt *st)
                      (json_int_t)db_col_int(st, 1), "suggested_at", db_col_text(st, 2));
 }
 
+static json_t *select_needs(db *conn, const qg_app *app, int64_t case_id, qg_error *err)
+{
+    (void)app;
+    db_stmt *st = db_prepare(conn,
+                             "SELECT need, screening_n, suggested_at FROM case_needs"
+                             " WHERE case_id = ? ORDER BY suggested_at, need",
+                             err);
+    if (!st)
+        return NULL;
+    db_bind_int(st, 1, case_id);
+    return rows_collect(st, need_row, err);
+}
+
 qg_code screening_needs(qg_app *app, const qg_actor *actor, const char *code_in, json_t **out,
                         qg_error *err)
 {
-    char code[QG_CODE_SIZE];
-    int64_t case_id;
-    *out = NULL;
-    qg_code c = case_precheck(actor, ACT_CASE_READ, code_in, code, err);
-    if (c != QG_OK)
-        return c;
-    db *conn = db_pool_acquire(app->readers);
-    c = case_find_for(conn, actor, ACT_CASE_READ, code, &case_id, err);
-    db_stmt *st = c == QG_OK ? db_prepare(conn,
-                                          "SELECT need, screening_n, suggested_at FROM case_needs"
-                                          " WHERE case_id = ? ORDER BY suggested_at, need",
-                                          err)
-                             : NULL;
-    json_t *list = NULL;
-    if (st) {
-        db_bind_int(st, 1, case_id);
-        list = rows_collect(st, need_row, err);
-    }
-    db_pool_release(app->readers, conn);
-    if (c == QG_OK && !list)
-        c = err->code;
-    if (c == QG_OK)
-        *out = json_pack("{s:o}", "needs", list);
-    return c;
+    return read_case_rows(app, actor, code_in, "needs", select_needs, out, err);
 }

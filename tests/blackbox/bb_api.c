@@ -1057,7 +1057,7 @@ static void test_case_field_errors(void **state)
     snprintf(body_iin, sizeof body_iin, "{\"sex\":\"Feminine\",\"personal\":{\"iin\":\"%s\"}}", bad_iin);
     const field_error errors[] = {
         {"{\"sex\":\"Feminine\",\"colour\":\"bluegreenzz\"}", "body", "bluegreenzz"},
-        {"{\"Aigerimzz Testova\":1}", "body", "Aigerimzz"}, /* keys are never echoed */
+        {"{\"Testgulzz Testova\":1}", "body", "Testgulzz"}, /* keys are never echoed */
         {"{\"sex\":\"Hermaphroditezz\"}", "sex", "Hermaphroditezz"},
         {"{\"sex\":\"feminine\"}", "sex", "\"feminine\""},
         {"{\"region\":\"atlantiszz\"}", "region", "atlantiszz"},

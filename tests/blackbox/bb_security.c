@@ -392,7 +392,7 @@ static int64_t env_with_activity(qgt_env *e)
     char code[64], iin[13];
     for (int i = 0; i < 3; i++) {
         qgt_make_iin(2010, 1 + i, 10 + i, 'F', random_seed(), iin);
-        json_t *personal = json_pack("{s:s, s:s}", "given_name", "Aigerim Madeup", "iin", iin);
+        json_t *personal = json_pack("{s:s, s:s}", "given_name", "Testgul Madeup", "iin", iin);
         assert_int_equal(create_case(e, i % 2 ? &s2 : &s, personal, code), 201);
         json_decref(personal);
     }

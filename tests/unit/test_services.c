@@ -939,7 +939,7 @@ static void test_case_personal_sealed(void **state)
 {
     fx *f = *state;
     qg_error err = {0};
-    const char *name = "Aigerim", *family = "Nurlanovna-Testova", *street = "Abai avenue 10";
+    const char *name = "Testgul", *family = "Oydanova-Testova", *street = "Abai avenue 10";
     secret(f, name);
     secret(f, family);
     secret(f, street);
@@ -1234,10 +1234,10 @@ static void test_case_update(void **state)
         {"{\"status\": \"closed\"}", "status"},
         {"{\"region\": \"mars\"}", "region"},
         {"{\"code\": \"QG-0000-0000-0000-0\"}", "body"},
-        {"{\"Aigerim Nurlanovna\": null}", "body"}, /* never named back */
-        {"{\"personal\": {\"given_name\": \"Aigerim\"}}", "body"},
+        {"{\"Testgul Oydanova\": null}", "body"}, /* never named back */
+        {"{\"personal\": {\"given_name\": \"Testgul\"}}", "body"},
     };
-    secret(f, "Aigerim Nurlanovna");
+    secret(f, "Testgul Oydanova");
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         patch = J(bad[i].patch);
         out = NULL;

@@ -34,6 +34,31 @@ extern const vocab_list VOCAB_STAGE;
 extern const vocab_list VOCAB_CASE_STATUS;
 extern const vocab_list VOCAB_NEED; /* urgent needs a checklist suggests */
 
+/* Case work (vocab_case.c): the data the manual asks to collect (L2683-2699), coded in
+ * HTCDS v2.0 terms where HTCDS has a code (extra = the HTCDS value, NULL when none). */
+extern const vocab_list VOCAB_EXPLOITATION_FORM;   /* vic_TypeOfExploitation */
+extern const vocab_list VOCAB_RECRUITMENT_METHOD;  /* vic_MethodOfRecruitment */
+extern const vocab_list VOCAB_EXIT_METHOD;         /* how the child left or was rescued */
+extern const vocab_list VOCAB_RELATION;            /* vic_RelationshipToTrafficker */
+extern const vocab_list VOCAB_CJ_STAGE;            /* criminal-justice response */
+extern const vocab_list VOCAB_VICTIM_STATUS;       /* vic_TraffickingStatus */
+extern const vocab_list VOCAB_DECIDING_BODY;       /* vic_TraffickingStatusDecisionMakingOrg */
+extern const vocab_list VOCAB_ACCOMPANIMENT;       /* unaccompanied or separated child */
+extern const vocab_list VOCAB_AGE_BAND;            /* a trafficker's age band */
+extern const vocab_list VOCAB_TRAFFICKER_ROLE;     /* per_RoleInProcess */
+extern const vocab_list VOCAB_ROUTE_EVENT;         /* Historic Trafficking Events Type */
+extern const vocab_list VOCAB_SERVICE;             /* services needed and offered */
+extern const vocab_list VOCAB_CLOSE_REASON;        /* why a case was closed */
+extern const vocab_list VOCAB_ASSESSMENT_ELEMENT;  /* the manual's eight elements */
+extern const vocab_list VOCAB_ASSESSMENT_LEVEL;    /* how much an element needs action */
+extern const vocab_list VOCAB_HARM_CHANNEL;        /* in person, online, phone */
+extern const vocab_list VOCAB_SAFETY_SITUATION;    /* not yet out, escaped, rescued */
+extern const vocab_list VOCAB_CHANNEL;             /* how an interaction took place */
+extern const vocab_list VOCAB_PARTICIPANT;         /* who took part in an interaction */
+extern const vocab_list VOCAB_GOAL_TERM;           /* short or long term */
+extern const vocab_list VOCAB_GOAL_STATUS;         /* an action-plan goal's status */
+extern const vocab_list VOCAB_TASK_STATUS;         /* a task's status */
+
 /* Returns the entry whose code equals code exactly, or NULL. */
 const vocab_entry *vocab_find(const vocab_list *list, const char *code);
 

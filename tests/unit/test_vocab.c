@@ -70,7 +70,15 @@ static void test_all_lists(void **state)
     (void)state;
     const vocab_list *const *all = vocab_all();
     const char *names[] = {"role", "org_type", "region", "country",
-                           "sex",  "stage",    "case_status", "need"};
+                           "sex",  "stage",    "case_status", "need",
+                           /* case work (vocab_case.c) */
+                           "exploitation_form", "recruitment_method", "exit_method",
+                           "relation", "cj_stage", "victim_status", "deciding_body",
+                           "accompaniment", "age_band", "trafficker_role", "route_event",
+                           "service", "close_reason", "assessment_element",
+                           "assessment_level", "harm_channel", "safety_situation",
+                           "channel", "participant", "goal_term", "goal_status",
+                           "task_status"};
     size_t n = 0;
     while (all[n]) {
         assert_true(n < sizeof names / sizeof names[0]);
@@ -222,6 +230,201 @@ static void test_find_edge_cases(void **state)
     assert_true(vocab_has(&VOCAB_ROLE, "admin"));
 }
 
+/* ---- case work (vocab_case.c) --------------------------------------------------------
+ * The codes are fixed: other modules store and check them, so each list's codes are
+ * compared one by one, in order. */
+
+static const struct {
+    const vocab_list *list;
+    const char *name;
+    size_t count;
+    const char *codes; /* space-separated, in order */
+} case_lists[] = {
+    {&VOCAB_EXPLOITATION_FORM, "exploitation_form", 12,
+     "sexual_exploitation forced_labour forced_criminality forced_begging domestic_servitude "
+     "organ_removal slavery forced_marriage child_labour online_sexual_exploitation "
+     "illegal_adoption other"},
+    {&VOCAB_RECRUITMENT_METHOD, "recruitment_method", 12,
+     "place_of_business educational_institution at_work online_social_network online_ad "
+     "tv_ad newspaper_ad family friends abduction other unknown"},
+    {&VOCAB_EXIT_METHOD, "exit_method", 9,
+     "self_exit law_enforcement ngo_outreach hotline professional family_or_friends released "
+     "other unknown"},
+    {&VOCAB_RELATION, "relation", 6,
+     "family intimate_partner friend_or_acquaintance employer stranger unknown"},
+    {&VOCAB_CJ_STAGE, "cj_stage", 7,
+     "none suspect accused defendant convicted acquitted discontinued"},
+    {&VOCAB_VICTIM_STATUS, "victim_status", 4, "at_risk presumed identified not_a_victim"},
+    {&VOCAB_DECIDING_BODY, "deciding_body", 5,
+     "police ngo court_or_prosecution other_government other"},
+    {&VOCAB_ACCOMPANIMENT, "accompaniment", 4, "accompanied unaccompanied separated unknown"},
+    {&VOCAB_AGE_BAND, "age_band", 6, "under_18 18_29 30_44 45_59 60_plus unknown"},
+    {&VOCAB_TRAFFICKER_ROLE, "trafficker_role", 15,
+     "travelling_partner transporter recruiter broker transferred harboured sold bought "
+     "received controlled smuggler abuser kidnapper exploiter other"},
+    {&VOCAB_ROUTE_EVENT, "route_event", 3, "recruitment transit exploitation"},
+    {&VOCAB_SERVICE, "service", 16,
+     "shelter_day shelter_24h shelter_long_stay social_assistance rehabilitation "
+     "psychological legal medical psychiatric education vocational_training food_clothing "
+     "protection interpreter family_tracing case_management"},
+    {&VOCAB_CLOSE_REASON, "close_reason", 7,
+     "recovered transferred moved_or_lost not_trafficking turned_18 died other"},
+    {&VOCAB_ASSESSMENT_ELEMENT, "assessment_element", 8,
+     "safety trafficking_circumstances migration basic_needs housing strengths_resources "
+     "health risks"},
+    {&VOCAB_ASSESSMENT_LEVEL, "assessment_level", 4,
+     "no_action needs_attention urgent not_assessed"},
+    {&VOCAB_HARM_CHANNEL, "harm_channel", 3, "in_person online phone"},
+    {&VOCAB_SAFETY_SITUATION, "safety_situation", 3, "not_yet_out escaped rescued"},
+    {&VOCAB_CHANNEL, "channel", 3, "in_person phone online"},
+    {&VOCAB_PARTICIPANT, "participant", 16,
+     "child parent guardian family_member case_manager social_worker psychologist police "
+     "prosecutor lawyer doctor_or_nurse teacher labour_inspector interpreter ngo_worker "
+     "other"},
+    {&VOCAB_GOAL_TERM, "goal_term", 2, "short long"},
+    {&VOCAB_GOAL_STATUS, "goal_status", 4, "planned in_progress done dropped"},
+    {&VOCAB_TASK_STATUS, "task_status", 3, "open done cancelled"},
+};
+
+#define N_CASE_LISTS (sizeof case_lists / sizeof case_lists[0])
+
+/* True when s matches ^[a-z0-9_]+$. */
+static bool is_code(const char *s)
+{
+    if (!s || !*s)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+static void test_case_lists_codes(void **state)
+{
+    (void)state;
+    assert_int_equal(N_CASE_LISTS, 22);
+    for (size_t k = 0; k < N_CASE_LISTS; k++) {
+        const vocab_list *l = case_lists[k].list;
+        assert_string_equal(l->name, case_lists[k].name);
+        assert_int_equal(l->count, case_lists[k].count);
+        /* the codes, in order */
+        const char *p = case_lists[k].codes;
+        for (size_t i = 0; i < l->count; i++) {
+            size_t n = strcspn(p, " ");
+            assert_int_equal(strlen(l->entries[i].code), n);
+            assert_memory_equal(l->entries[i].code, p, n);
+            p += n;
+            if (*p == ' ')
+                p++;
+        }
+        assert_string_equal(p, ""); /* no code expected beyond count */
+        for (size_t i = 0; i < l->count; i++) {
+            const char *c = l->entries[i].code;
+            assert_true(is_code(c));
+            for (size_t j = i + 1; j < l->count; j++)
+                assert_string_not_equal(c, l->entries[j].code);
+            assert_ptr_equal(vocab_find(l, c), &l->entries[i]);
+        }
+    }
+}
+
+static void test_case_lists_labels(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < N_CASE_LISTS; k++) {
+        const vocab_list *l = case_lists[k].list;
+        for (size_t i = 0; i < l->count; i++) {
+            const vocab_entry *e = &l->entries[i];
+            assert_labels(e, true); /* en, ru and kk all required */
+            assert_true(e->extra == NULL || e->extra[0] != '\0');
+        }
+    }
+    /* the manual's Kazakh wording */
+    assert_string_equal(vocab_find(&VOCAB_CJ_STAGE, "suspect")->kk, "Күдікті");
+    assert_string_equal(vocab_find(&VOCAB_CJ_STAGE, "accused")->kk, "Айыпталушы");
+    assert_string_equal(vocab_find(&VOCAB_CJ_STAGE, "defendant")->kk, "Сотталушы");
+    assert_string_equal(vocab_find(&VOCAB_EXPLOITATION_FORM, "sexual_exploitation")->kk,
+                        "Жыныстық қанау");
+    assert_string_equal(vocab_find(&VOCAB_ASSESSMENT_ELEMENT, "migration")->kk,
+                        "Көші-қон мәселелері");
+    assert_string_equal(vocab_find(&VOCAB_ACCOMPANIMENT, "unaccompanied")->kk,
+                        "Жетелеушісі жоқ");
+}
+
+static void test_case_lists_in_all(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < N_CASE_LISTS; k++) {
+        size_t found = 0;
+        for (const vocab_list *const *l = vocab_all(); *l; l++)
+            if (*l == case_lists[k].list)
+                found++;
+        assert_int_equal(found, 1);
+    }
+}
+
+static void test_case_lists_htcds(void **state)
+{
+    (void)state;
+    /* HTCDS has no code for forced criminal activity: Other (htcds/README.md) */
+    assert_string_equal(vocab_find(&VOCAB_EXPLOITATION_FORM, "forced_criminality")->extra,
+                        "Other");
+    assert_string_equal(vocab_find(&VOCAB_EXPLOITATION_FORM, "illegal_adoption")->extra,
+                        "ForcedAdoption");
+    assert_string_equal(
+        vocab_find(&VOCAB_EXPLOITATION_FORM, "online_sexual_exploitation")->extra,
+        "SexualExploitation");
+    /* HTCDS's own spelling */
+    assert_string_equal(vocab_find(&VOCAB_RELATION, "stranger")->extra, "Unaquainted");
+    assert_string_equal(vocab_find(&VOCAB_RELATION, "family")->extra, "Familial");
+    assert_null(vocab_find(&VOCAB_RELATION, "unknown")->extra);
+    assert_string_equal(vocab_find(&VOCAB_VICTIM_STATUS, "identified")->extra,
+                        "ActualVictimOfTrafficking");
+    assert_string_equal(vocab_find(&VOCAB_VICTIM_STATUS, "presumed")->extra,
+                        "PossibleVictimOfTrafficking");
+    assert_null(vocab_find(&VOCAB_VICTIM_STATUS, "at_risk")->extra);
+    assert_string_equal(vocab_find(&VOCAB_DECIDING_BODY, "other_government")->extra,
+                        "NonPoliceGovernmentalOrganization");
+    assert_string_equal(vocab_find(&VOCAB_RECRUITMENT_METHOD, "online_ad")->extra,
+                        "ThroughAnOnlineAdvertisement");
+    assert_null(vocab_find(&VOCAB_RECRUITMENT_METHOD, "abduction")->extra);
+    assert_string_equal(vocab_find(&VOCAB_TRAFFICKER_ROLE, "recruiter")->extra,
+                        "RecruiterOrIntermediary");
+    assert_string_equal(vocab_find(&VOCAB_TRAFFICKER_ROLE, "sold")->extra, "SoldIndividual");
+    assert_string_equal(vocab_find(&VOCAB_ROUTE_EVENT, "transit")->extra, "Transit");
+    /* services: HTCDS Support Plan Type values only */
+    static const char *spl[] = {"Education",
+                                "Financial",
+                                "Health",
+                                "LabourExploitationRehabilitation",
+                                "Legal",
+                                "Livelihood",
+                                "RightsBasedTraining",
+                                "SexualExploitationRehabilitation",
+                                "SocialCare"};
+    for (size_t i = 0; i < VOCAB_SERVICE.count; i++) {
+        const char *x = VOCAB_SERVICE.entries[i].extra;
+        if (!x)
+            continue;
+        bool known = false;
+        for (size_t j = 0; j < sizeof spl / sizeof spl[0]; j++)
+            known = known || strcmp(x, spl[j]) == 0;
+        assert_true(known);
+    }
+    assert_string_equal(vocab_find(&VOCAB_SERVICE, "legal")->extra, "Legal");
+    /* lists without an HTCDS field carry no extra */
+    const vocab_list *none[] = {&VOCAB_EXIT_METHOD,        &VOCAB_CJ_STAGE,
+                                &VOCAB_ACCOMPANIMENT,      &VOCAB_AGE_BAND,
+                                &VOCAB_CLOSE_REASON,       &VOCAB_ASSESSMENT_ELEMENT,
+                                &VOCAB_ASSESSMENT_LEVEL,   &VOCAB_HARM_CHANNEL,
+                                &VOCAB_SAFETY_SITUATION,   &VOCAB_CHANNEL,
+                                &VOCAB_PARTICIPANT,        &VOCAB_GOAL_TERM,
+                                &VOCAB_GOAL_STATUS,        &VOCAB_TASK_STATUS};
+    for (size_t k = 0; k < sizeof none / sizeof none[0]; k++)
+        for (size_t i = 0; i < none[k]->count; i++)
+            assert_null(none[k]->entries[i].extra);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +437,10 @@ int main(void)
         cmocka_unit_test(test_countries),
         cmocka_unit_test(test_sex_and_stages),
         cmocka_unit_test(test_find_edge_cases),
+        cmocka_unit_test(test_case_lists_codes),
+        cmocka_unit_test(test_case_lists_labels),
+        cmocka_unit_test(test_case_lists_in_all),
+        cmocka_unit_test(test_case_lists_htcds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,21 +7,40 @@
 
 #include "core/audit.h"
 #include "core/case_input.h"
+#include "core/case_profile.h"
+#include "core/stage.h"
 #include "core/text.h"
 #include "core/child_code.h"
 #include "core/iin.h"
 #include "core/policy.h"
+#include "core/vocab.h"
 
 #define CODE_TRIES 5
 
-/* The text columns of a case, in the order of CASE_COLUMNS. */
-static const char *const text_fields[] = {"sex", "citizenship", "region", "identified_on",
-                                          "stage", "status"};
-#define TEXT_FIELDS 6
+/* The text columns of a case, in the order of CASE_COLUMNS: the first six are the
+ * case's own, the rest its profile (case_profile.h) and how it was closed. */
+static const char *const text_fields[] = {
+    "sex", "citizenship", "region", "identified_on", "stage", "status",
+    "external_ref", "exploitation_place", "recruitment_method", "exit_method",
+    "relation_to_trafficker", "cj_stage", "victim_status", "status_decided_by",
+    "accompaniment", "interpreter_language", "close_reason", "closed_on"};
+#define TEXT_FIELDS 18
+/* The number columns, after the text ones: two integers, then two flags. */
+static const char *const int_fields[] = {"age_at_identification", "birth_year"};
+static const char *const flag_fields[] = {"interpreter_needed", "non_punishment"};
+#define INT_FIELDS 2
+#define FLAG_FIELDS 2
+#define FIELD_COUNT (TEXT_FIELDS + INT_FIELDS + FLAG_FIELDS)
+_Static_assert(sizeof text_fields / sizeof *text_fields == TEXT_FIELDS, "text_fields");
 
-#define CASE_COLUMNS                                                                          \
-    "c.id, c.code, c.org_id, c.created_by, c.sex, c.citizenship, c.region, c.identified_on,"  \
-    " c.stage, c.status, c.age_at_identification, c.birth_year, c.created_at, c.updated_at," \
+#define CASE_FIELD_COLUMNS                                                                        \
+    "c.sex, c.citizenship, c.region, c.identified_on, c.stage, c.status, c.external_ref,"         \
+    " c.exploitation_place, c.recruitment_method, c.exit_method, c.relation_to_trafficker,"       \
+    " c.cj_stage, c.victim_status, c.status_decided_by, c.accompaniment, c.interpreter_language," \
+    " c.close_reason, c.closed_on, c.age_at_identification, c.birth_year, c.interpreter_needed,"  \
+    " c.non_punishment"
+#define CASE_COLUMNS                                                                         \
+    "c.id, c.code, c.org_id, c.created_by, " CASE_FIELD_COLUMNS ", c.created_at, c.updated_at," \
     " c.version, EXISTS (SELECT 1 FROM case_personal p WHERE p.case_id = c.id),"             \
     " (SELECT count(*) FROM case_assignments a WHERE a.case_id = c.id),"                     \
     " EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ?),"  \
@@ -48,6 +67,11 @@ static json_t *nullable_text(db_stmt *st, int i)
     return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i));
 }
 
+static json_t *nullable_flag(db_stmt *st, int i)
+{
+    return db_col_null(st, i) ? json_null() : json_boolean(db_col_int(st, i) != 0);
+}
+
 static void read_row(db_stmt *st, case_row *r)
 {
     r->id = db_col_int(st, 0);
@@ -55,18 +79,21 @@ static void read_row(db_stmt *st, case_row *r)
     r->org_id = db_col_int(st, 2);
     r->created_by = db_col_int(st, 3);
     r->fields = json_object();
+    int col = 4;
     for (int i = 0; i < TEXT_FIELDS; i++)
-        json_object_set_new(r->fields, text_fields[i], nullable_text(st, 4 + i));
-    json_object_set_new(r->fields, "age_at_identification", nullable_int(st, 10));
-    json_object_set_new(r->fields, "birth_year", nullable_int(st, 11));
-    snprintf(r->created_at, sizeof r->created_at, "%s", db_col_text(st, 12));
-    snprintf(r->updated_at, sizeof r->updated_at, "%s", db_col_text(st, 13));
-    r->version = db_col_int(st, 14);
-    r->has_personal = db_col_int(st, 15) != 0;
+        json_object_set_new(r->fields, text_fields[i], nullable_text(st, col++));
+    for (int i = 0; i < INT_FIELDS; i++)
+        json_object_set_new(r->fields, int_fields[i], nullable_int(st, col++));
+    for (int i = 0; i < FLAG_FIELDS; i++)
+        json_object_set_new(r->fields, flag_fields[i], nullable_flag(st, col++));
+    snprintf(r->created_at, sizeof r->created_at, "%s", db_col_text(st, col++));
+    snprintf(r->updated_at, sizeof r->updated_at, "%s", db_col_text(st, col++));
+    r->version = db_col_int(st, col++);
+    r->has_personal = db_col_int(st, col++) != 0;
     r->facts = (case_facts){.org_id = r->org_id, .created_by = r->created_by,
-                            .assigned_count = (int)db_col_int(st, 16),
-                            .actor_assigned = db_col_int(st, 17) != 0,
-                            .handed_over = db_col_int(st, 18) != 0};
+                            .assigned_count = (int)db_col_int(st, col),
+                            .actor_assigned = db_col_int(st, col + 1) != 0,
+                            .handed_over = db_col_int(st, col + 2) != 0};
 }
 
 /* Loads the case with canonical code; QG_ENOTFOUND when there is none. */
@@ -113,13 +140,39 @@ static qg_code load_visible(db *conn, const qg_actor *actor, qg_action action, c
                             : qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
 }
 
+qg_code case_state_for(db *conn, const qg_actor *actor, qg_action action, const char *code,
+                       case_state *out, qg_error *err)
+{
+    case_row r = {0};
+    memset(out, 0, sizeof *out);
+    qg_code c = load_visible(conn, actor, action, code, &r, err);
+    if (c == QG_OK) {
+        out->id = r.id;
+        out->org_id = r.org_id;
+        snprintf(out->stage, sizeof out->stage, "%s", json_string_value(json_object_get(r.fields, "stage")));
+        out->closed = strcmp(json_string_value(json_object_get(r.fields, "status")), "closed") == 0;
+    }
+    row_free(&r);
+    return c;
+}
+
 qg_code case_find_for(db *conn, const qg_actor *actor, qg_action action, const char *code,
                       int64_t *case_id, qg_error *err)
 {
-    case_row r = {0};
-    qg_code c = load_visible(conn, actor, action, code, &r, err);
-    *case_id = c == QG_OK ? r.id : 0;
-    row_free(&r);
+    case_state state;
+    qg_code c = case_state_for(conn, actor, action, code, &state, err);
+    *case_id = state.id;
+    return c;
+}
+
+qg_code case_find_open(db *conn, const qg_actor *actor, qg_action action, const char *code,
+                       int64_t *case_id, qg_error *err)
+{
+    case_state state;
+    qg_code c = case_state_for(conn, actor, action, code, &state, err);
+    *case_id = state.id;
+    if (c == QG_OK && state.closed)
+        c = qg_fail(err, QG_ECONFLICT, "status", "the case is closed; reopen it first");
     return c;
 }
 
@@ -178,6 +231,10 @@ static json_t *full_json(db *conn, const case_row *r, qg_error *err)
             json_decref(managers); /* on failure json_object_set_new has taken it */
         json_decref(o);
         qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return NULL;
+    }
+    if (profile_read_lists(conn, r->id, o, err) != QG_OK) {
+        json_decref(o);
         return NULL;
     }
     return o;
@@ -329,16 +386,26 @@ static qg_code refuse_duplicate(db *conn, const qg_keys *keys, const qg_actor *a
     return c;
 }
 
+/* Binds the FIELD_COUNT field columns, in CASE_FIELD_COLUMNS order, from first on. */
 static void bind_fields(db_stmt *st, json_t *fields, int first)
 {
+    int col = first;
     for (int i = 0; i < TEXT_FIELDS; i++)
-        db_bind_text(st, first + i, json_string_value(json_object_get(fields, text_fields[i])));
-    json_t *age = json_object_get(fields, "age_at_identification");
-    json_t *year = json_object_get(fields, "birth_year");
-    if (json_is_integer(age))
-        db_bind_int(st, first + TEXT_FIELDS, json_integer_value(age));
-    if (json_is_integer(year))
-        db_bind_int(st, first + TEXT_FIELDS + 1, json_integer_value(year));
+        db_bind_text(st, col++, json_string_value(json_object_get(fields, text_fields[i])));
+    for (int i = 0; i < INT_FIELDS; i++, col++) {
+        json_t *v = json_object_get(fields, int_fields[i]);
+        if (json_is_integer(v))
+            db_bind_int(st, col, json_integer_value(v));
+        else
+            db_bind_null(st, col);
+    }
+    for (int i = 0; i < FLAG_FIELDS; i++, col++) {
+        json_t *v = json_object_get(fields, flag_fields[i]);
+        if (json_is_boolean(v))
+            db_bind_int(st, col, json_is_true(v));
+        else
+            db_bind_null(st, col);
+    }
 }
 
 static qg_code code_taken(db *conn, const char *code, bool *taken, qg_error *err)
@@ -420,21 +487,24 @@ static qg_code insert_case_row(db *conn, create_job *j, const char *code, int64_
     db_now_iso(now);
     db_stmt *st = db_prepare(conn,
                              "INSERT INTO cases (sex, citizenship, region, identified_on, stage, status,"
-                             " age_at_identification, birth_year, code, org_id, created_by,"
-                             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                             " RETURNING id",
+                             " external_ref, exploitation_place, recruitment_method, exit_method,"
+                             " relation_to_trafficker, cj_stage, victim_status, status_decided_by,"
+                             " accompaniment, interpreter_language, close_reason, closed_on,"
+                             " age_at_identification, birth_year, interpreter_needed, non_punishment,"
+                             " code, org_id, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?,"
+                             " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                              err);
     if (!st)
         return err->code;
     bind_fields(st, j->fields, 1);
-    db_bind_text(st, 9, code);
-    db_bind_int(st, 10, j->org_id);
+    db_bind_text(st, FIELD_COUNT + 1, code);
+    db_bind_int(st, FIELD_COUNT + 2, j->org_id);
     if (j->actor->user_id)
-        db_bind_int(st, 11, j->actor->user_id);
+        db_bind_int(st, FIELD_COUNT + 3, j->actor->user_id);
     else
-        db_bind_null(st, 11);
-    db_bind_text(st, 12, now);
-    db_bind_text(st, 13, now);
+        db_bind_null(st, FIELD_COUNT + 3);
+    db_bind_text(st, FIELD_COUNT + 4, now);
+    db_bind_text(st, FIELD_COUNT + 5, now);
     int rc = db_step(st, err);
     if (rc == 1)
         *id = db_col_int(st, 0);
@@ -452,6 +522,10 @@ static qg_code create_case_rows(db *conn, create_job *j, const char *iin_hash, q
         c = insert_case_row(conn, j, code, &id, err);
     if (c == QG_OK && iin_hash)
         c = set_iin_hash(conn, id, iin_hash, err);
+    if (c == QG_OK)
+        c = profile_write_lists(conn, id, j->fields, err);
+    if (c == QG_OK)
+        c = stage_record_open(conn, id, json_string_value(json_object_get(j->fields, "stage")), j->actor, err);
     if (c == QG_OK && j->personal)
         c = store_personal(conn, j->app->keys, id, j->personal, err);
     if (c == QG_OK && policy_assigns_opener(j->actor))
@@ -510,7 +584,11 @@ static qg_code prepare_create(const qg_actor *actor, json_t *body, create_job *j
         json_object_set_new(j->fields, "identified_on", json_string(today));
     if (!json_is_string(json_object_get(j->fields, "stage")))
         json_object_set_new(j->fields, "stage", json_string("identification"));
+    if (strcmp(json_string_value(json_object_get(j->fields, "stage")), "closure") == 0)
+        return qg_fail(err, QG_EINVAL, "stage", "a case opens at any stage but closure");
     json_object_set_new(j->fields, "status", json_string("open"));
+    if ((c = profile_check_merged(j->fields, err)) != QG_OK)
+        return c;
     return j->personal ? case_input_reconcile(j->fields, j->personal, err) : QG_OK;
 }
 
@@ -582,14 +660,11 @@ static qg_code check_query(case_query *q, char before[QG_CODE_SIZE], qg_error *e
             return err->code;
         q->before = before;
     }
-    json_t *probe = json_object();
-    if (q->stage)
-        json_object_set_new(probe, "stage", json_string(q->stage));
-    qg_code c = case_input_check_fields(probe, NULL, err);
-    json_decref(probe);
-    if (c == QG_OK && q->status && strcmp(q->status, "open") != 0 && strcmp(q->status, "closed") != 0)
-        c = qg_fail(err, QG_EINVAL, "status", "must be open or closed");
-    return c;
+    if (q->stage && !vocab_has(&VOCAB_STAGE, q->stage))
+        return qg_fail(err, QG_EINVAL, "stage", "is not a known stage code");
+    if (q->status && !vocab_has(&VOCAB_CASE_STATUS, q->status))
+        return qg_fail(err, QG_EINVAL, "status", "must be open or closed");
+    return QG_OK;
 }
 
 qg_code case_list(qg_app *app, const qg_actor *actor, const case_query *query, json_t **out,
@@ -668,14 +743,18 @@ static qg_code write_fields(db *conn, int64_t id, json_t *fields, qg_error *err)
     db_now_iso(now);
     db_stmt *st = db_prepare(conn,
                              "UPDATE cases SET sex = ?, citizenship = ?, region = ?, identified_on = ?,"
-                             " stage = ?, status = ?, age_at_identification = ?, birth_year = ?,"
-                             " updated_at = ?, version = version + 1 WHERE id = ?",
+                             " stage = ?, status = ?, external_ref = ?, exploitation_place = ?,"
+                             " recruitment_method = ?, exit_method = ?, relation_to_trafficker = ?,"
+                             " cj_stage = ?, victim_status = ?, status_decided_by = ?, accompaniment = ?,"
+                             " interpreter_language = ?, close_reason = ?, closed_on = ?,"
+                             " age_at_identification = ?, birth_year = ?, interpreter_needed = ?,"
+                             " non_punishment = ?, updated_at = ?, version = version + 1 WHERE id = ?",
                              err);
     if (!st)
         return err->code;
     bind_fields(st, fields, 1);
-    db_bind_text(st, 9, now);
-    db_bind_int(st, 10, id);
+    db_bind_text(st, FIELD_COUNT + 1, now);
+    db_bind_int(st, FIELD_COUNT + 2, id);
     return db_run(st, err);
 }
 
@@ -758,7 +837,11 @@ static qg_code update_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK)
         c = merged_fields(conn, j, &r, &merged, err);
     if (c == QG_OK)
+        c = profile_check_merged(merged, err);
+    if (c == QG_OK)
         c = write_fields(conn, r.id, merged, err);
+    if (c == QG_OK)
+        c = profile_write_lists(conn, r.id, j->input, err);
     if (c == QG_OK)
         c = audit_case(conn, j, "case.update",
                        json_pack("{s:o, s:b}", "fields", changed_names(j->input, "version"),
@@ -779,6 +862,9 @@ qg_code case_update(qg_app *app, const qg_actor *actor, const char *code_in, jso
     char code[QG_CODE_SIZE];
     *out = NULL;
     qg_code c = case_precheck(actor, ACT_CASE_UPDATE, code_in, code, err);
+    if (c == QG_OK && json_object_get(patch, "stage"))
+        c = qg_fail(err, QG_EINVAL, "stage",
+                    "changes only through the case's stage history (POST /api/v1/cases/{code}/stage)");
     if (c == QG_OK)
         c = case_input_check_fields(patch, update_extra, err);
     if (c != QG_OK)

@@ -12,6 +12,7 @@
 #define QG_CASE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/actor.h"
@@ -83,5 +84,21 @@ qg_code case_precheck(const qg_actor *actor, qg_action action, const char *code_
  * actor may do action on and sets *case_id. QG_ENOTFOUND when absent or hidden. */
 qg_code case_find_for(db *conn, const qg_actor *actor, qg_action action, const char *code,
                       int64_t *case_id, qg_error *err);
+
+/* As case_find_for, for records that only an open case takes (forms, tasks, stage
+ * moves): a closed case is QG_ECONFLICT naming "status". */
+qg_code case_find_open(db *conn, const qg_actor *actor, qg_action action, const char *code,
+                       int64_t *case_id, qg_error *err);
+
+/* Where a case stands: its id, organisation, current stage, and whether it is closed. */
+typedef struct {
+    int64_t id, org_id;
+    char stage[32];
+    bool closed;
+} case_state;
+
+/* As case_find_for, filling *out with the case's state. */
+qg_code case_state_for(db *conn, const qg_actor *actor, qg_action action, const char *code,
+                       case_state *out, qg_error *err);
 
 #endif

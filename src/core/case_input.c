@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/account.h"
+#include "core/case_profile.h"
 #include "core/text.h"
 #include "core/iin.h"
 #include "core/vocab.h"
@@ -17,6 +18,7 @@
 #define PHONE_MAX 32
 #define LIST_MAX 20
 #define LANGUAGES_MAX 10
+#define CASE_NUMBER_MAX 64
 
 static int this_year(void)
 {
@@ -95,8 +97,10 @@ static qg_code check_field(const char *key, json_t *v, qg_error *err)
         return check_int(v, CASE_BIRTH_YEAR_MIN, this_year(), key, err);
     if (strcmp(key, "identified_on") == 0)
         return check_date(v, CASE_DATE_MIN, key, err);
-    if (strcmp(key, "status") == 0)
+    if (strcmp(key, "status") == 0 || strcmp(key, "close_reason") == 0 || strcmp(key, "closed_on") == 0)
         return qg_fail(err, QG_EINVAL, key, "changes only by closing or reopening the case");
+    if (profile_is_field(key))
+        return profile_check(key, v, err);
     return unknown_member(key, "holds a field that is not a case field", err);
 }
 
@@ -123,8 +127,7 @@ qg_code case_input_check_fields(json_t *obj, const char *const *also_allowed, qg
 }
 
 
-/* Free text: UTF-8, no control characters except newline and tab in long texts. */
-static qg_code check_text(json_t *v, size_t max, bool multiline, const char *field, qg_error *err)
+qg_code case_input_text(json_t *v, size_t max, bool multiline, const char *field, qg_error *err)
 {
     const char *s = json_string_value(v);
     if (!s)
@@ -186,9 +189,9 @@ static qg_code check_object_list(json_t *v, size_t max, member_check fn, const c
 static qg_code contact_member(const char *key, json_t *v, const char *field, qg_error *err)
 {
     if (strcmp(key, "name") == 0)
-        return check_text(v, NAME_MAX_BYTES, false, field, err);
+        return case_input_text(v, NAME_MAX_BYTES, false, field, err);
     if (strcmp(key, "relation") == 0)
-        return check_text(v, RELATION_MAX, false, field, err);
+        return case_input_text(v, RELATION_MAX, false, field, err);
     if (strcmp(key, "phone") == 0)
         return check_phone(v, field, err);
     return unknown_member(field, "holds a field that is not a contact field", err);
@@ -197,11 +200,11 @@ static qg_code contact_member(const char *key, json_t *v, const char *field, qg_
 static qg_code relative_member(const char *key, json_t *v, const char *field, qg_error *err)
 {
     if (strcmp(key, "name") == 0)
-        return check_text(v, NAME_MAX_BYTES, false, field, err);
+        return case_input_text(v, NAME_MAX_BYTES, false, field, err);
     if (strcmp(key, "relation") == 0)
-        return check_text(v, RELATION_MAX, false, field, err);
+        return case_input_text(v, RELATION_MAX, false, field, err);
     if (strcmp(key, "notes") == 0)
-        return check_text(v, ADDRESS_MAX, true, field, err);
+        return case_input_text(v, ADDRESS_MAX, true, field, err);
     return unknown_member(field, "holds a field that is not a relative field", err);
 }
 
@@ -226,14 +229,14 @@ static qg_code check_languages(json_t *v, const char *field, qg_error *err)
 static qg_code personal_member(const char *key, json_t *v, const char *field, qg_error *err)
 {
     if (!strcmp(key, "given_name") || !strcmp(key, "family_name") || !strcmp(key, "patronymic"))
-        return check_text(v, NAME_MAX_BYTES, false, field, err);
+        return case_input_text(v, NAME_MAX_BYTES, false, field, err);
     if (strcmp(key, "birth_date") == 0)
         return check_date(v, NULL, field, err);
     if (strcmp(key, "iin") == 0)
         return json_is_string(v) ? iin_validate(json_string_value(v), field, NULL, err)
                                  : qg_fail(err, QG_EINVAL, field, "must be text of 12 digits");
     if (strcmp(key, "address") == 0)
-        return check_text(v, ADDRESS_MAX, true, field, err);
+        return case_input_text(v, ADDRESS_MAX, true, field, err);
     if (strcmp(key, "phone") == 0)
         return check_phone(v, field, err);
     if (strcmp(key, "contacts") == 0)
@@ -243,7 +246,9 @@ static qg_code personal_member(const char *key, json_t *v, const char *field, qg
     if (strcmp(key, "languages") == 0)
         return check_languages(v, field, err);
     if (strcmp(key, "notes") == 0)
-        return check_text(v, NOTES_MAX, true, field, err);
+        return case_input_text(v, NOTES_MAX, true, field, err);
+    if (strcmp(key, "criminal_case_number") == 0) /* sealed with the rest (issue 4 §3) */
+        return case_input_text(v, CASE_NUMBER_MAX, false, field, err);
     return unknown_member(field, "holds a field that is not a personal-data field", err);
 }
 

@@ -14,8 +14,8 @@
 
 #include "core/err.h"
 
-#define CASE_AGE_MAX 30
-#define CASE_BIRTH_YEAR_MIN 1980
+#define CASE_AGE_MAX 120 /* adults are identified too (issue 6 counts men and women) */
+#define CASE_BIRTH_YEAR_MIN 1900
 #define CASE_DATE_MIN "2000-01-01"
 
 /* Checks the non-identifying fields of obj (a create body or a PATCH): every value
@@ -24,6 +24,11 @@
  * "personal", "version") naming the object that holds them, never the key itself.
  * Returns QG_OK or QG_EINVAL naming the field. */
 qg_code case_input_check_fields(json_t *obj, const char *const *also_allowed, qg_error *err);
+
+/* Checks one free text (personal data wherever it appears): a non-empty UTF-8
+ * string of at most max bytes without control characters (newline and tab allowed
+ * when multiline). Returns QG_OK or QG_EINVAL naming field, never echoing the text. */
+qg_code case_input_text(json_t *v, size_t max, bool multiline, const char *field, qg_error *err);
 
 /* Checks a personal-data object: known fields only, lengths, dates, the IIN. Returns
  * QG_OK or QG_EINVAL naming "personal.<field>". */

@@ -10,7 +10,8 @@ static const char *const action_names[ACT_COUNT] = {
     [ACT_CASE_ASSIGN] = "case.assign",         [ACT_ORG_LIST] = "org.list",
     [ACT_ORG_MANAGE] = "org.manage",           [ACT_USER_LIST] = "user.list",
     [ACT_USER_MANAGE] = "user.manage",         [ACT_AUDIT_READ] = "audit.read",
-    [ACT_REPORT_READ] = "report.read",
+    [ACT_REPORT_READ] = "report.read",         [ACT_CASE_CLOSE] = "case.close",
+    [ACT_CHILD_RECORD] = "case.child_record",  [ACT_TASK_LIST] = "task.list",
 };
 
 const char *policy_action_name(qg_action action)
@@ -50,6 +51,11 @@ static bool role_may(qg_role role, qg_action action)
         return role == ROLE_AUDITOR || role == ROLE_SYSTEM;
     case ACT_REPORT_READ:
         return role == ROLE_ANALYST || role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
+    case ACT_CASE_CLOSE: /* a decision about the child's case, not a first contact's */
+    case ACT_CHILD_RECORD:
+        return role == ROLE_SUPERVISOR || role == ROLE_CASE_MANAGER || role == ROLE_SYSTEM;
+    case ACT_TASK_LIST:
+        return works_on_cases(role);
     case ACT_COUNT:
         break;
     }
@@ -105,6 +111,15 @@ user_scope policy_user_scope(const qg_actor *actor)
     if (!actor || !role_may(actor->role, ACT_USER_LIST))
         return USERS_NONE;
     return actor->role == ROLE_SUPERVISOR ? USERS_OWN_ORG : USERS_ALL;
+}
+
+task_scope policy_task_scope(const qg_actor *actor)
+{
+    if (!actor || !role_may(actor->role, ACT_TASK_LIST))
+        return TASKS_NONE;
+    if (actor->role == ROLE_SYSTEM)
+        return TASKS_ALL;
+    return actor->role == ROLE_SUPERVISOR ? TASKS_ORG : TASKS_OWN;
 }
 
 bool policy_assigns_opener(const qg_actor *actor)

@@ -30,6 +30,9 @@ typedef enum {
     ACT_USER_MANAGE,
     ACT_AUDIT_READ,
     ACT_REPORT_READ,
+    ACT_CASE_CLOSE,   /* close or reopen a case */
+    ACT_CHILD_RECORD, /* export the child's own record for the child (L2442-2444) */
+    ACT_TASK_LIST,    /* list tasks across cases */
     ACT_COUNT
 } qg_action;
 
@@ -68,6 +71,14 @@ typedef enum { USERS_NONE, USERS_ALL, USERS_OWN_ORG } user_scope;
 /* Returns the user-list scope of an actor: all users for an admin or the system, the
  * actor's organisation for a supervisor (to choose case managers), none otherwise. */
 user_scope policy_user_scope(const qg_actor *actor);
+
+/* Whose tasks an actor sees in the task list across cases. */
+typedef enum { TASKS_NONE, TASKS_ALL, TASKS_ORG, TASKS_OWN } task_scope;
+
+/* Returns the task-list scope: the organisation's tasks for a supervisor (on cases
+ * of the organisation), every task for the system, the tasks assigned to the actor
+ * for a case manager or a first responder (on cases they still see), none otherwise. */
+task_scope policy_task_scope(const qg_actor *actor);
 
 /* Returns true when a case the actor opens is assigned to the actor at once (a case
  * manager who opens a case manages it). */

@@ -1068,7 +1068,7 @@ static void test_case_field_errors(void **state)
         {"{\"identified_on\":\"1999-12-31\"}", "identified_on", "1999-12-31"},
         {"{\"stage\":\"teleportationzz\"}", "stage", "teleportationzz"},
         {"{\"age_at_identification\":987}", "age_at_identification", "987"},
-        {"{\"birth_year\":1912}", "birth_year", "1912"},
+        {"{\"birth_year\":1899}", "birth_year", "1899"},
         {"{\"status\":\"closed\"}", "status", NULL},
         {"{\"org_id\":4242}", "org_id", "4242"},
         {body_iin, "personal.iin", bad_iin},
@@ -1275,21 +1275,21 @@ static void test_case_patch_and_version(void **state)
     const char *code = code_of(c);
     json_int_t v = json_integer_value(json_object_get(c, "version"));
     char body[128];
-    snprintf(body, sizeof body, "{\"version\":%lld,\"stage\":\"assessment\"}", (long long)v);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"region\":\"almaty\"}", (long long)v);
     httpc_response *r = patch_case(U_SUP, code, body);
     assert_int_equal(r->status, 200);
     json_t *o = json_of(r);
     httpc_response_free(r);
-    assert_string_equal(json_string_value(json_object_get(o, "stage")), "assessment");
+    assert_string_equal(json_string_value(json_object_get(o, "region")), "almaty");
     assert_int_equal(json_integer_value(json_object_get(o, "version")), v + 1);
     json_decref(o);
     /* The same version again is stale. */
-    snprintf(body, sizeof body, "{\"version\":%lld,\"stage\":\"referral\"}", (long long)v);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"region\":\"almaty_region\"}", (long long)v);
     r = patch_case(U_SUP, code, body);
     expect_error(r, 409, "conflict", "version");
     httpc_response_free(r);
     o = read_case(U_SUP, code);
-    assert_string_equal(json_string_value(json_object_get(o, "stage")), "assessment");
+    assert_string_equal(json_string_value(json_object_get(o, "region")), "almaty");
     assert_int_equal(json_integer_value(json_object_get(o, "version")), v + 1);
     json_decref(o);
     /* Status, bad versions, clearing required fields, unknown fields. */
@@ -1300,6 +1300,7 @@ static void test_case_patch_and_version(void **state)
                {"{\"version\":\"2\"}", "version"},
                {"{\"identified_on\":null}", "identified_on"},
                {"{\"stage\":null}", "stage"},
+               {"{\"stage\":\"assessment\"}", "stage"}, /* only through the stage history */
                {"{\"code\":\"QG-0000-0000-0000-0\"}", "body"},
                {"{\"org_id\":1}", "body"},
                {"{\"created_by\":1}", "body"}};

@@ -47,6 +47,26 @@ json_t *api_body(api_call *call);
 bool api_query_int(api_call *call, const char *name, int64_t def, int64_t lo, int64_t hi,
                    int64_t *out);
 
+/* Answers status with out (stolen) when c is QG_OK, else the error in err (out is
+ * then released). */
+void api_answer(api_call *call, qg_code c, const qg_error *err, int status, json_t *out);
+
+/* A service call on the case of the path (params[0]) with the request body. */
+typedef qg_code (*case_body_fn)(qg_app *app, const qg_actor *actor, const char *code, json_t *body,
+                                json_t **out, qg_error *err);
+
+/* A service call on the case of the path (params[0]) without a body. */
+typedef qg_code (*case_read_fn)(qg_app *app, const qg_actor *actor, const char *code, json_t **out,
+                                qg_error *err);
+
+/* Parses the body (answering 400 when it is not a JSON object), calls fn for the
+ * path's case as the logged-in user, and answers status with its result or its
+ * error. */
+void api_with_case_body(api_call *call, case_body_fn fn, int status);
+
+/* Calls fn for the path's case as the logged-in user and answers 200 or the error. */
+void api_with_case(api_call *call, case_read_fn fn);
+
 /* Route handlers, one family per file. */
 void api_session_create(api_call *call);
 void api_session_show(api_call *call);
@@ -78,6 +98,10 @@ void api_screenings_show(api_call *call);
 void api_screenings_update(api_call *call);
 void api_case_needs(api_call *call);
 void api_qualify(api_call *call);
+void api_stages_show(api_call *call);
+void api_stages_move(api_call *call);
+void api_cases_close(api_call *call);
+void api_cases_reopen(api_call *call);
 void api_health(api_call *call);
 void api_root(api_call *call);
 

@@ -101,3 +101,33 @@ bool api_query_int(api_call *call, const char *name, int64_t def, int64_t lo, in
     *out = v;
     return true;
 }
+
+void api_answer(api_call *call, qg_code c, const qg_error *err, int status, json_t *out)
+{
+    if (c == QG_OK) {
+        api_reply(call, status, out);
+        return;
+    }
+    json_decref(out);
+    api_fail(call, err, NULL);
+}
+
+void api_with_case_body(api_call *call, case_body_fn fn, int status)
+{
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = fn(call->api->app, &call->who.actor, call->params[0], body, &out, &err);
+    json_decref(body);
+    api_answer(call, c, &err, status, out);
+}
+
+void api_with_case(api_call *call, case_read_fn fn)
+{
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = fn(call->api->app, &call->who.actor, call->params[0], &out, &err);
+    api_answer(call, c, &err, 200, out);
+}

@@ -114,6 +114,8 @@ typedef enum {
     R_SCREEN_LIST,  /* GET    /cases/:code/screenings */
     R_SCREEN_ADD,   /* POST   /cases/:code/screenings (an urgent-needs checklist) */
     R_NEEDS,        /* GET    /cases/:code/needs */
+    R_STAGES,       /* GET    /cases/:code/stages */
+    R_CLOSE,        /* POST   /cases/:code/close {"reason": "recovered"} (reopened after) */
     CASE_ROUTES
 } case_route;
 
@@ -121,7 +123,8 @@ static const char *const route_names[CASE_ROUTES] = {
     "GET /cases/:code", "PATCH /cases/:code", "GET /cases/:code/personal",
     "PUT /cases/:code/personal", "POST /cases/:code/assignments",
     "DELETE /cases/:code/assignments/:user", "GET /cases/:code/screenings",
-    "POST /cases/:code/screenings", "GET /cases/:code/needs"};
+    "POST /cases/:code/screenings", "GET /cases/:code/needs", "GET /cases/:code/stages",
+    "POST /cases/:code/close"};
 
 typedef struct {
     case_route route;
@@ -169,6 +172,18 @@ static const case_expectation case_matrix[] = {
     {R_NEEDS,        CASE_A2, {403,  200,  200,  404,  404,  404,  403,  403,  404,  404,  404,  401}},
     {R_NEEDS,        CASE_B1, {403,  404,  404,  404,  404,  404,  403,  403,  200,  404,  200,  401}},
     {R_NEEDS,        CASE_B2, {403,  404,  404,  404,  404,  404,  403,  403,  200,  200,  404,  401}},
+
+    /* The stage history reads like the case. Closing is for supervisors and the case's
+     * own case managers; a first responder never closes a case (403). */
+    {R_STAGES,       CASE_A1, {403,  200,  404,  404,  200,  404,  403,  403,  404,  404,  404,  401}},
+    {R_STAGES,       CASE_A2, {403,  200,  200,  404,  404,  404,  403,  403,  404,  404,  404,  401}},
+    {R_STAGES,       CASE_B1, {403,  404,  404,  404,  404,  404,  403,  403,  200,  404,  200,  401}},
+    {R_STAGES,       CASE_B2, {403,  404,  404,  404,  404,  404,  403,  403,  200,  200,  404,  401}},
+
+    {R_CLOSE,        CASE_A1, {403,  200,  404,  404,  403,  403,  403,  403,  404,  404,  403,  401}},
+    {R_CLOSE,        CASE_A2, {403,  200,  200,  404,  403,  403,  403,  403,  404,  404,  403,  401}},
+    {R_CLOSE,        CASE_B1, {403,  404,  404,  404,  403,  403,  403,  403,  200,  404,  403,  401}},
+    {R_CLOSE,        CASE_B2, {403,  404,  404,  404,  403,  403,  403,  403,  200,  200,  403,  401}},
 
     /* Only supervisors assign: every other role is refused before the case is looked
      * up (403), a supervisor of another organisation does not see the case (404). */
@@ -654,10 +669,30 @@ static httpc_response *send_case_route(const case_expectation *x, int actor)
     case R_NEEDS:
         case_path(x->kase, "/needs", path, sizeof path);
         break;
+    case R_STAGES:
+        case_path(x->kase, "/stages", path, sizeof path);
+        break;
+    case R_CLOSE:
+        method = "POST";
+        case_path(x->kase, "/close", path, sizeof path);
+        payload = "{\"reason\":\"recovered\"}";
+        break;
     case CASE_ROUTES:
         break;
     }
     return qgt_call(&fx.env, session_of(actor), method, path, payload);
+}
+
+/* Reopens case k as its organisation's supervisor; returns the HTTP status. */
+static int reopen_case(int k)
+{
+    char path[CASE_PATH_MAX];
+    case_path(k, "/reopen", path, sizeof path);
+    httpc_response *r = qgt_call(&fx.env, &fx.s[supervisor_of(case_org[k])], "POST", path,
+                                 "{\"note\":\"matrix row undone\"}");
+    int status = r ? r->status : -1;
+    httpc_response_free(r);
+    return status;
 }
 
 /* Runs one cell of the case matrix; returns the number of problems found. */
@@ -681,10 +716,18 @@ static int run_case_cell(const case_expectation *x, int actor)
     if (r)
         problems += check_answer(x, actor, r);
     httpc_response_free(r);
-    /* Did exactly what was allowed change? PATCH and PUT bump the version. */
+    /* A closed case is reopened by its supervisor, so later rows find it open. */
+    if (x->route == R_CLOSE && allowed && reopen_case(x->kase) != 200) {
+        print_error("%s on %s as %s: could not reopen\n", route_names[x->route], case_names[x->kase],
+                    actor_name(actor));
+        problems++;
+    }
+    /* Did exactly what was allowed change? PATCH and PUT bump the version, closing
+     * and reopening bump it twice. */
     bool writes = x->route == R_PATCH || x->route == R_PERSONAL_PUT;
+    int64_t grew = !allowed ? 0 : writes ? 1 : x->route == R_CLOSE ? 2 : 0;
     int64_t after = case_version(x->kase);
-    if (after != before + (writes && allowed ? 1 : 0)) {
+    if (after != before + grew) {
         print_error("%s on %s as %s: version went from %lld to %lld\n", route_names[x->route],
                     case_names[x->kase], actor_name(actor), (long long)before, (long long)after);
         problems++;

@@ -9,6 +9,7 @@
 #include "core/case.h"
 #include "core/instrument.h"
 #include "core/rows.h"
+#include "core/sealed.h"
 #include "core/text.h"
 
 #define SCREENING_COLUMNS                                                                   \
@@ -117,25 +118,6 @@ static qg_code score_answers(screen_job *j, json_t *body, qg_error *err)
 
 /* ---- storage ------------------------------------------------------------------------ */
 
-static void answers_ad(int64_t case_id, int64_t n, char *out, size_t size)
-{
-    snprintf(out, size, "qorgau:case:%lld:screening:%lld", (long long)case_id, (long long)n);
-}
-
-static qg_code seal_answers(const qg_keys *keys, int64_t case_id, int64_t n, json_t *answers,
-                            unsigned char **sealed, size_t *len, qg_error *err)
-{
-    char ad[96];
-    answers_ad(case_id, n, ad, sizeof ad);
-    char *plain = json_dumps(answers, JSON_COMPACT);
-    if (!plain)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
-    size_t plain_len = strlen(plain);
-    qg_code c = crypto_seal(keys, ad, plain, plain_len, sealed, len, err);
-    crypto_free_plain(plain, plain_len);
-    return c;
-}
-
 /* The score as stored: without the texts the instrument file already holds. */
 static char *stored_score(json_t *score)
 {
@@ -170,7 +152,7 @@ static qg_code insert_screening(db *conn, screen_job *j, int64_t case_id, qg_err
     unsigned char *sealed = NULL;
     size_t len = 0;
     char now[21], *score = stored_score(j->score);
-    qg_code c = score ? seal_answers(j->app->keys, case_id, j->n, j->answers, &sealed, &len, err)
+    qg_code c = score ? sealed_put(j->app->keys, case_id, "screening", j->n, j->answers, &sealed, &len, err)
                       : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     db_stmt *st = c == QG_OK ? db_prepare(conn,
                                           "INSERT INTO screenings (case_id, n, instrument, version, mode,"
@@ -397,7 +379,7 @@ static qg_code rewrite(db *conn, screen_job *j, int64_t case_id, qg_error *err)
     unsigned char *sealed = NULL;
     size_t len = 0;
     char now[21], *score = stored_score(j->score);
-    qg_code c = score ? seal_answers(j->app->keys, case_id, j->n, j->answers, &sealed, &len, err)
+    qg_code c = score ? sealed_put(j->app->keys, case_id, "screening", j->n, j->answers, &sealed, &len, err)
                       : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     db_stmt *st = c == QG_OK ? db_prepare(conn,
                                           "UPDATE screenings SET result = ?, score = ?, sealed = ?,"
@@ -515,19 +497,12 @@ static qg_code open_answers(db *conn, screen_job *j, int64_t case_id, qg_error *
     int rc = db_step(st, err);
     qg_code c = rc < 0 ? err->code : (rc == 0 ? qg_fail(err, QG_ENOTFOUND, "screening", "no such screening") : QG_OK);
     if (rc == 1) {
-        char ad[96], *plain = NULL;
-        size_t len = 0, plain_len = 0;
+        size_t len = 0;
         const void *sealed = db_col_blob(st, 0, &len);
-        answers_ad(case_id, j->n, ad, sizeof ad);
-        c = crypto_open(j->app->keys, ad, sealed, len, &plain, &plain_len, err);
-        if (c == QG_OK) {
-            json_t *answers = json_loads(plain, JSON_REJECT_DUPLICATES, NULL);
-            crypto_free_plain(plain, plain_len);
-            if (answers)
-                json_object_set_new(j->result, "answers", answers);
-            else
-                c = qg_fail(err, QG_ECRYPTO, "answers", "stored answers are damaged");
-        }
+        json_t *answers = NULL;
+        c = sealed_get(j->app->keys, case_id, "screening", j->n, sealed, len, &answers, err);
+        if (c == QG_OK)
+            json_object_set_new(j->result, "answers", answers);
     }
     db_done(st);
     return c;

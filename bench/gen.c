@@ -8,7 +8,8 @@
  * system actor with "org_id", so every case passes the same validation, IIN check,
  * de-duplication, encryption of the personal part and audit entry as one opened over
  * the API. Cases past the first stage are assigned to their organisation's case manager
- * with case_assign.
+ * with case_assign; the few drawn as closed are opened at recovery and closed with
+ * stage_close (a case never opens closed).
  *
  * Speed: the app is opened with the server's group-commit writer, and T threads
  * (default 64) call case_create at once, so the writer commits up to T cases (at most
@@ -22,7 +23,10 @@
  * early. About half the cases carry personal data: names built from small syllable
  * tables (never real people), birth dates, and for most Kazakh citizens a made-up IIN
  * with a valid check digit (iin_check_digit). A made-up IIN that collides with one
- * already stored is redrawn.
+ * already stored is redrawn. Every case carries a coded profile: one or two forms of
+ * exploitation, the place of exploitation (abroad for about a quarter), recruitment,
+ * relation to the trafficker, victim status, and a route from recruitment to
+ * exploitation.
  *
  * Determinism: case i is drawn from its own generator seeded by (seed, i), so the same
  * seed gives the same cases whatever the thread count. With more than one thread the
@@ -45,6 +49,7 @@
 #include "core/actor.h"
 #include "core/app.h"
 #include "core/case.h"
+#include "core/stage.h"
 #include "core/iin.h"
 #include "core/vocab.h"
 #include "crypto/crypto.h"
@@ -224,6 +229,35 @@ static const weighted stages[] = {
     {"identification", 30}, {"exit_assistance", 12}, {"assessment", 18},
     {"safety_planning", 10}, {"referral", 10},       {"action_plan", 7},
     {"coordination", 5},    {"monitoring", 4},       {"recovery", 3}, {"closure", 1},
+};
+
+/* Forms of exploitation (a case may have a second one), recruitment, relation to the
+ * trafficker and the victim status: rough shapes of the manual's own examples (labour
+ * and sexual exploitation first, forced criminality and begging next; L2741-2832). */
+static const weighted forms[] = {
+    {"forced_labour", 30},     {"sexual_exploitation", 28}, {"forced_criminality", 10},
+    {"forced_begging", 8},     {"domestic_servitude", 6},  {"online_sexual_exploitation", 6},
+    {"child_labour", 5},       {"forced_marriage", 3},     {"illegal_adoption", 2},
+    {"other", 2},
+};
+
+static const weighted recruitments[] = {
+    {"online_social_network", 30}, {"friends", 22}, {"family", 16}, {"at_work", 8},
+    {"online_ad", 8},              {"abduction", 4}, {"unknown", 12},
+};
+
+static const weighted trafficker_relations[] = {
+    {"friend_or_acquaintance", 34}, {"family", 18}, {"employer", 14}, {"intimate_partner", 8},
+    {"stranger", 16},              {"unknown", 10},
+};
+
+static const weighted victim_statuses[] = {
+    {"presumed", 45}, {"identified", 40}, {"at_risk", 15},
+};
+
+/* Exploitation abroad: the neighbours and the Gulf (as a share of the cases abroad). */
+static const weighted abroad[] = {
+    {"RU", 40}, {"AE", 15}, {"TR", 15}, {"KR", 10}, {"UZ", 8}, {"KG", 7}, {"CN", 5},
 };
 
 /* Identifications per year, rising as services learned to recognise trafficking. */
@@ -456,7 +490,36 @@ typedef struct {
     json_t *body;
     const gen_org *org;
     bool assign;
+    bool close; /* close it after it is opened */
 } case_plan;
+
+/* The coded profile (issue 4): forms, place of exploitation, recruitment, relation,
+ * victim status and a route from the region of recruitment to the place of
+ * exploitation, which is abroad for about one case in four. */
+static void add_profile(rng *r, json_t *body, const char *region, int year)
+{
+    const char *first = pick(r, forms, COUNT(forms)), *second = pick(r, forms, COUNT(forms));
+    json_t *list = json_pack("[s]", first);
+    if (rng_chance(r, 15) && strcmp(first, second) != 0)
+        json_array_append_new(list, json_string(second));
+    const char *place = rng_chance(r, 25) ? pick(r, abroad, COUNT(abroad))
+                        : rng_chance(r, 60) ? region
+                                            : pick(r, regions, COUNT(regions));
+    if (year < 2022)
+        for (size_t k = 0; k < COUNT(new_regions); k++)
+            if (!strcmp(place, new_regions[k][0]))
+                place = new_regions[k][1];
+    char on[5];
+    snprintf(on, sizeof on, "%04d", year);
+    json_object_set_new(body, "exploitation_forms", list);
+    json_object_set_new(body, "exploitation_place", json_string(place));
+    json_object_set_new(body, "recruitment_method", json_string(pick(r, recruitments, COUNT(recruitments))));
+    json_object_set_new(body, "relation_to_trafficker", json_string(pick(r, trafficker_relations, COUNT(trafficker_relations))));
+    json_object_set_new(body, "victim_status", json_string(pick(r, victim_statuses, COUNT(victim_statuses))));
+    json_object_set_new(body, "route", json_pack("[{s:s, s:s, s:s}, {s:s, s:s, s:s}]", "event", "recruitment",
+                                                 "place", region, "on", on, "event", "exploitation",
+                                                 "place", place, "on", on));
+}
 
 /* Draws case i. attempt > 0 redraws the personal part (after an IIN collision). */
 static case_plan draw_case(uint64_t seed, long long i, int attempt)
@@ -482,8 +545,11 @@ static case_plan draw_case(uint64_t seed, long long i, int attempt)
         age = age_on(birth, on);
     char date[11];
     date_text(on, date);
+    /* A closed case is opened at recovery and closed after (cases never open closed). */
+    bool closed = !strcmp(stage, "closure");
     json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "sex", sex, "citizenship", citizenship,
-                             "region", region, "identified_on", date, "stage", stage);
+                             "region", region, "identified_on", date, "stage", closed ? "recovery" : stage);
+    add_profile(&r, body, region, year);
     const gen_org *org = org_for(&r, region);
     json_object_set_new(body, "org_id", json_integer(org->id));
     bool personal = rng_chance(&r, 50);
@@ -501,7 +567,7 @@ static case_plan draw_case(uint64_t seed, long long i, int attempt)
         if (rng_chance(&r, 70))
             json_object_set_new(body, "birth_year", json_integer(birth.y));
     }
-    return (case_plan){.body = body, .org = org, .assign = strcmp(stage, "identification") != 0};
+    return (case_plan){.body = body, .org = org, .assign = strcmp(stage, "identification") != 0, .close = closed};
 }
 
 /* ---- organisations and users ----------------------------------------------------------- */
@@ -580,6 +646,15 @@ typedef struct {
     qg_error first_err;
 } gen_state;
 
+static qg_code close_case(qg_app *app, const qg_actor *sys, const char *code, qg_error *err)
+{
+    json_t *body = json_pack("{s:s}", "reason", "recovered"), *out = NULL;
+    qg_code c = stage_close(app, sys, code, body, &out, err);
+    json_decref(body);
+    json_decref(out);
+    return c;
+}
+
 static qg_code create_one(gen_state *g, long long i)
 {
     qg_actor sys = actor_system();
@@ -600,6 +675,8 @@ static qg_code create_one(gen_state *g, long long i)
             if (c == QG_OK)
                 atomic_fetch_add(&g->assigned, 1);
         }
+        if (c == QG_OK && plan.close)
+            c = close_case(g->app, &sys, json_string_value(json_object_get(out, "code")), &err);
         json_decref(out);
         if (c != QG_OK)
             break;

@@ -102,6 +102,11 @@ void api_stages_show(api_call *call);
 void api_stages_move(api_call *call);
 void api_cases_close(api_call *call);
 void api_cases_reopen(api_call *call);
+/* The case forms (api_record.c): one handler per verb for all four kinds. */
+void api_records_list(api_call *call);
+void api_records_create(api_call *call);
+void api_records_show(api_call *call);
+void api_records_update(api_call *call);
 void api_health(api_call *call);
 void api_root(api_call *call);
 

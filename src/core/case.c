@@ -320,6 +320,12 @@ static qg_code load_personal(db *conn, const qg_keys *keys, int64_t case_id, jso
     return c;
 }
 
+qg_code case_personal_load(db *conn, const qg_keys *keys, int64_t case_id, json_t **out,
+                           qg_error *err)
+{
+    return load_personal(conn, keys, case_id, out, err);
+}
+
 static void iin_hash_of(const qg_keys *keys, json_t *personal, char out[QG_HASH_HEX], bool *has)
 {
     const char *iin = json_string_value(json_object_get(personal, "iin"));

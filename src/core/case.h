@@ -58,6 +58,12 @@ qg_code case_update(qg_app *app, const qg_actor *actor, const char *code, json_t
 qg_code case_personal_get(qg_app *app, const qg_actor *actor, const char *code, json_t **out,
                           qg_error *err);
 
+/* Inside the caller's transaction on conn: decrypts the personal part of case_id into
+ * *out ({} when none is stored). No policy check and no audit entry: the caller has
+ * made both (the child's own record). *out caller-owned; personal data: never log it. */
+qg_code case_personal_load(db *conn, const qg_keys *keys, int64_t case_id, json_t **out,
+                           qg_error *err);
+
 /* Replaces the personal part with personal (validated, reconciled with the case's
  * fields, IIN de-duplicated), audited as "personal.update" with the field names. A
  * version other than 0 must equal the case's version (else QG_ECONFLICT, field

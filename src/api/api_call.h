@@ -107,6 +107,11 @@ void api_records_list(api_call *call);
 void api_records_create(api_call *call);
 void api_records_show(api_call *call);
 void api_records_update(api_call *call);
+void api_tasks_create(api_call *call);     /* api_task.c: tasks and the child's record */
+void api_tasks_case_list(api_call *call);
+void api_tasks_update(api_call *call);
+void api_tasks_due(api_call *call);
+void api_child_record(api_call *call);
 void api_health(api_call *call);
 void api_root(api_call *call);
 

@@ -1,0 +1,79 @@
+/* api_task.c — the task routes (a case's tasks, the due list across cases) and the
+ * child's own record as a text download. Titles and the record travel only in bodies
+ * and answers; paths carry case codes and task numbers only. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_call.h"
+#include "core/child_code.h"
+#include "core/child_record.h"
+#include "core/task.h"
+
+void api_tasks_create(api_call *call) { api_with_case_body(call, task_create, 201); }
+
+void api_tasks_case_list(api_call *call) { api_with_case(call, task_list_case); }
+
+/* Parses the ":n" segment (params[1]) as a task number; 404 when it is not one. */
+static bool task_number(api_call *call, int64_t *n)
+{
+    char *end = NULL;
+    long long v = strtoll(call->params[1], &end, 10);
+    if (!*call->params[1] || *end || v < 1 || v > 1000000) {
+        api_fail_new(call, QG_ENOTFOUND, "task", "no such task");
+        return false;
+    }
+    *n = v;
+    return true;
+}
+
+void api_tasks_update(api_call *call)
+{
+    int64_t n;
+    if (!task_number(call, &n))
+        return;
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = task_update(call->api->app, &call->who.actor, call->params[0], n, body, &out, &err);
+    json_decref(body);
+    api_answer(call, c, &err, 200, out);
+}
+
+/* GET /tasks[?overdue=1][&due_before=YYYY-MM-DD] */
+void api_tasks_due(api_call *call)
+{
+    int64_t overdue;
+    if (!api_query_int(call, "overdue", 0, 0, 1, &overdue))
+        return;
+    task_query q = {.overdue = overdue == 1, .due_before = http_query(call->req, "due_before")};
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = task_list_due(call->api->app, &call->who.actor, &q, &out, &err);
+    api_answer(call, c, &err, 200, out);
+}
+
+/* GET /cases/{code}/child-record?lang=kk|ru|en: a text file to give to the child. */
+void api_child_record(api_call *call)
+{
+    char *text = NULL, code[QG_CODE_SIZE], disposition[96];
+    size_t len = 0;
+    qg_error err = {0};
+    qg_code c = child_record_export(call->api->app, &call->who.actor, call->params[0],
+                                    http_query(call->req, "lang"), &text, &len, &err);
+    if (c != QG_OK) {
+        api_fail(call, &err, NULL);
+        return;
+    }
+    free(call->resp->body);
+    call->resp->status = 200;
+    call->resp->content_type = "text/plain; charset=utf-8";
+    call->resp->body = text;
+    call->resp->body_len = len;
+    if (child_code_parse(call->params[0], "code", code, &err) == QG_OK) {
+        snprintf(disposition, sizeof disposition, "attachment; filename=\"child-record-%s.txt\"", code);
+        http_add_header(call->resp, "Content-Disposition", disposition);
+    }
+}

@@ -478,12 +478,13 @@ static qg_code form_from_row(render *r, db_stmt *st, const char *kind, form *f, 
     return sealed_get(r->keys, r->case_id, kind, f->n, blob, len, &f->text, err);
 }
 
-/* The newest record of kind that is not withheld; *found says whether there is one. */
+/* The newest record of kind (latest date, then number) that is not withheld; *found
+ * says whether there is one. */
 static qg_code newest_form(render *r, const char *kind, form *f, bool *found, qg_error *err)
 {
     db_stmt *st = db_prepare(r->conn,
                              "SELECT " FORM_COLUMNS " FROM case_records WHERE case_id = ? AND kind = ?"
-                             " AND withheld = 0 ORDER BY n DESC LIMIT 1",
+                             " AND withheld = 0 ORDER BY on_date DESC, n DESC LIMIT 1",
                              err);
     if (!st)
         return err->code;

@@ -652,15 +652,17 @@ static void bind_review_scope(db_stmt *st, const due_job *j)
     db_bind_text(st, 8, j->cutoff[0] ? j->cutoff : NULL);
 }
 
-/* The newest safety plan of each open case in scope whose review date is due. */
+/* The newest safety plan (latest date, then number, as the forms list marks it) of
+ * each open case in scope, when its review date is due. */
 static qg_code read_due_reviews(db *conn, due_job *j, json_t *list, qg_error *err)
 {
     db_stmt *st = db_prepare(conn,
                              "SELECT c.code, r.n, r.due_on," DUE_FACTS
                              " FROM case_records r JOIN cases c ON c.id = r.case_id"
                              " WHERE r.kind = 'safety_plan' AND c.status = 'open' AND r.due_on IS NOT NULL"
-                             " AND r.n = (SELECT MAX(m.n) FROM case_records m WHERE m.case_id = r.case_id"
-                             " AND m.kind = 'safety_plan')"
+                             " AND NOT EXISTS (SELECT 1 FROM case_records m WHERE m.case_id = r.case_id"
+                             " AND m.kind = 'safety_plan' AND (m.on_date > r.on_date"
+                             " OR (m.on_date = r.on_date AND m.n > r.n)))"
                              " AND (? = 0 OR c.org_id = ?)"
                              " AND (? = 0 OR c.created_by = ? OR EXISTS (SELECT 1 FROM case_assignments b"
                              " WHERE b.case_id = c.id AND b.user_id = ?))"

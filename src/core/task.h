@@ -52,8 +52,8 @@ typedef struct {
 
 /* The open tasks of open cases in the actor's task scope (policy_task_scope: own
  * tasks on cases the actor still sees, the organisation's, or all), ordered by due
- * date, plus the safety-plan reviews due on those cases (the newest plan of each
- * case the actor may read). *out is {"tasks": [{"case", "n", "stage", "title",
+ * date, plus the safety-plan reviews due on those cases (the newest plan, by date
+ * then number, of each case the actor may read). *out is {"tasks": [{"case", "n", "stage", "title",
  * "due_on", "overdue", "assignee", "status"}], "reviews": [{"case", "plan",
  * "review_on", "overdue"}], "truncated": bool} (caller owns; titles are personal
  * data). QG_EFORBIDDEN for a role without a task list, QG_EINVAL naming

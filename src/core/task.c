@@ -9,11 +9,11 @@
 #include "core/case.h"
 #include "core/case_input.h"
 #include "core/sealed.h"
+#include "core/session.h"
 #include "core/text.h"
 #include "core/vocab.h"
 
 #define TASK_PLACE "task" /* sealed place of a title: "qorgau:case:<id>:task:<n>" */
-#define LOGIN_MAX 64
 
 typedef struct {
     qg_app *app;
@@ -73,7 +73,7 @@ static qg_code check_stage(json_t *v, qg_error *err)
 static qg_code check_assignee_form(json_t *v, qg_error *err)
 {
     const char *s = json_string_value(v);
-    if (!s || !*s || strlen(s) > LOGIN_MAX)
+    if (!s || !*s || strlen(s) > QG_LOGIN_MAX)
         return qg_fail(err, QG_EINVAL, "assignee", "must be a user's login");
     return QG_OK;
 }

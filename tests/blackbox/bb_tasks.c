@@ -5,10 +5,12 @@
  * refusing tasks; the due list across cases for each role (own tasks for a case
  * manager, the organisation's for a supervisor, 403 for analysts and auditors), a
  * case manager unassigned from a case no longer seeing its tasks; the safety-plan
- * reviews that are due (plans written into the database file with the sqlite3 tool
- * while the server is stopped, since the forms API is not on this branch); the child's
- * record as a text download with its policy; and the title and contact canaries absent
- * from the database files, the server log and the audit trail.
+ * reviews that are due (through the forms API, and for the finer cases of which plan
+ * is the newest, plans written into the database file with the sqlite3 tool while the
+ * server is stopped); the child's record as a text download with its policy, and with
+ * real forms: withheld records, the workers' parts of a plan and goal owners left out;
+ * and the title and contact canaries absent from the database files, the server log and
+ * the audit trail.
  *
  * All names and texts are made up.
  */
@@ -451,11 +453,76 @@ static void test_child_record(void **state)
     expect_error(&fx.cm1, "GET", path, NULL, 404, "code", NULL);
 }
 
+/* ---- the forms, through their own API, in the due list and the child's record ---------- */
+
+static void add_form(const char *code, const char *kind, const char *body)
+{
+    char path[PATH_LEN], suffix[64];
+    snprintf(suffix, sizeof suffix, "/%s", kind);
+    case_path(code, suffix, path);
+    int status = send(&fx.cm1, "POST", path, body, NULL);
+    if (status != 201)
+        fail_msg("POST %s: %d", kind, status);
+}
+
+static void test_forms_end_to_end(void **state)
+{
+    (void)state;
+    char c4[32];
+    open_case(&fx.sup,
+              "{\"sex\":\"Feminine\",\"region\":\"almaty\",\"personal\":{\"given_name\":\"" GIVEN_NAME "\","
+              "\"relatives\":[{\"name\":\"Tuystykkanareyka\",\"relation\":\"brother\"}]}}",
+              c4);
+    assign(c4, fx.cm1_id);
+    add_form(c4, "assessments",
+             "{\"assessed_on\":\"2020-01-01\",\"elements\":{\"safety\":{\"level\":\"urgent\","
+             "\"notes\":\"Oydantap korinetin bagalau\"},\"trafficking_circumstances\":{\"level\":\"not_assessed\"},"
+             "\"migration\":{\"level\":\"no_action\"},\"basic_needs\":{\"level\":\"no_action\"},"
+             "\"housing\":{\"level\":\"needs_attention\"},\"strengths_resources\":{\"level\":\"no_action\"},"
+             "\"health\":{\"level\":\"no_action\"},\"risks\":{\"level\":\"no_action\"}},"
+             "\"summary\":\"Oydantap qysqasha\"}");
+    add_form(c4, "safety-plans",
+             "{\"made_on\":\"2020-01-01\",\"review_on\":\"2020-06-01\",\"current_risks\":\"Qauipkanareyka\","
+             "\"prevention\":\"Qauipkanareyka\",\"if_threatened\":\"Oydantap qongyrau\","
+             "\"child_view\":\"Menin oyym Oydantap\",\"triggers\":\"Triggerkanareyka\","
+             "\"options\":{\"escaped\":\"Oydantap qashu\"},\"harm_channels\":{\"online\":\"Qauipkanareyka\"}}");
+    add_form(c4, "action-plans",
+             "{\"made_on\":\"2020-01-02\",\"goals\":[{\"term\":\"short\",\"goal\":\"Oydantap maqsat\","
+             "\"owner\":\"tk.cm1\",\"owner_note\":\"Iesikanareyka\",\"due_on\":\"2020-12-01\"}]}");
+    add_form(c4, "interactions",
+             "{\"on\":\"2020-01-03\",\"channel\":\"phone\",\"participants\":[\"child\"],"
+             "\"summary\":\"Oydantap korinetin angime\"}");
+    add_form(c4, "interactions",
+             "{\"on\":\"2020-01-04\",\"channel\":\"online\",\"participants\":[\"child\"],"
+             "\"summary\":\"Zhasyrylgankanareyka\",\"withheld_from_child\":true}");
+
+    json_t *o = due_list(&fx.cm1, "?overdue=1");
+    assert_true(holds(json_object_get(o, "reviews"), c4, "plan", 1));
+    json_decref(o);
+
+    httpc_response *r = child_record(&fx.cm1, c4, "?lang=en");
+    assert_non_null(r);
+    assert_int_equal(r->status, 200);
+    const char *shown[] = {GIVEN_NAME, "Oydantap korinetin bagalau", "Oydantap qysqasha", "Menin oyym Oydantap",
+                           "Oydantap qongyrau", "Oydantap qashu", "01.06.2020", "Oydantap maqsat", "01.12.2020",
+                           "03.01.2020, Phone: Oydantap korinetin angime", "Some records are not included here."};
+    const char *never[] = {"Tuystykkanareyka", "Qauipkanareyka", "Triggerkanareyka", "Iesikanareyka",
+                           "Zhasyrylgankanareyka", "tk.", "04.01.2020"};
+    for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
+        if (!strstr(r->body, shown[i]))
+            fail_msg("the child's record lacks expected part %zu", i);
+    for (size_t i = 0; i < sizeof never / sizeof *never; i++)
+        if (strstr(r->body, never[i]))
+            fail_msg("the child's record holds forbidden part %zu", i);
+    httpc_response_free(r);
+}
+
 /* ---- safety-plan reviews ------------------------------------------------------------------- */
 
 /* Writes a safety plan row of case code straight into the database file (the server
- * must be stopped). The forms API that writes real plans is not on this branch; the
- * row is marked withheld so nothing tries to open its placeholder sealed text. */
+ * must be stopped), with dates the forms API would refuse (a review long past, several
+ * plans on one day). The row is marked withheld so nothing tries to open its
+ * placeholder sealed text. */
 static void add_plan(const char *code, int n, const char *review_on)
 {
     char cmd[1024];
@@ -551,6 +618,7 @@ int main(void)
         cmocka_unit_test(test_closed_case),
         cmocka_unit_test(test_due_lists),
         cmocka_unit_test(test_child_record),
+        cmocka_unit_test(test_forms_end_to_end),
         cmocka_unit_test(test_reviews),
         cmocka_unit_test(test_privacy_and_audit),
     };

@@ -116,6 +116,10 @@ typedef enum {
     R_NEEDS,        /* GET    /cases/:code/needs */
     R_STAGES,       /* GET    /cases/:code/stages */
     R_CLOSE,        /* POST   /cases/:code/close {"reason": "recovered"} (reopened after) */
+    R_FORMS,        /* GET    /cases/:code/assessments */
+    R_FORM_ADD,     /* POST   /cases/:code/interactions */
+    R_TASK_ADD,     /* POST   /cases/:code/tasks (assigned to whoever adds it) */
+    R_CHILD_RECORD, /* GET    /cases/:code/child-record */
     CASE_ROUTES
 } case_route;
 
@@ -124,7 +128,8 @@ static const char *const route_names[CASE_ROUTES] = {
     "PUT /cases/:code/personal", "POST /cases/:code/assignments",
     "DELETE /cases/:code/assignments/:user", "GET /cases/:code/screenings",
     "POST /cases/:code/screenings", "GET /cases/:code/needs", "GET /cases/:code/stages",
-    "POST /cases/:code/close"};
+    "POST /cases/:code/close", "GET /cases/:code/assessments", "POST /cases/:code/interactions",
+    "POST /cases/:code/tasks", "GET /cases/:code/child-record"};
 
 typedef struct {
     case_route route;
@@ -184,6 +189,29 @@ static const case_expectation case_matrix[] = {
     {R_CLOSE,        CASE_A2, {403,  200,  200,  404,  403,  403,  403,  403,  404,  404,  403,  401}},
     {R_CLOSE,        CASE_B1, {403,  404,  404,  404,  403,  403,  403,  403,  200,  404,  403,  401}},
     {R_CLOSE,        CASE_B2, {403,  404,  404,  404,  403,  403,  403,  403,  200,  200,  403,  401}},
+
+    /* Forms and tasks: listing reads like the case; adding one (its text is personal
+     * data) like changing the personal part. The child's own record is handed over by
+     * a supervisor or the child's case manager, never a first responder. */
+    {R_FORMS,        CASE_A1, {403,  200,  404,  404,  200,  404,  403,  403,  404,  404,  404,  401}},
+    {R_FORMS,        CASE_A2, {403,  200,  200,  404,  404,  404,  403,  403,  404,  404,  404,  401}},
+    {R_FORMS,        CASE_B1, {403,  404,  404,  404,  404,  404,  403,  403,  200,  404,  200,  401}},
+    {R_FORMS,        CASE_B2, {403,  404,  404,  404,  404,  404,  403,  403,  200,  200,  404,  401}},
+
+    {R_FORM_ADD,     CASE_A1, {403,  201,  404,  404,  201,  404,  403,  403,  404,  404,  404,  401}},
+    {R_FORM_ADD,     CASE_A2, {403,  201,  201,  404,  404,  404,  403,  403,  404,  404,  404,  401}},
+    {R_FORM_ADD,     CASE_B1, {403,  404,  404,  404,  404,  404,  403,  403,  201,  404,  201,  401}},
+    {R_FORM_ADD,     CASE_B2, {403,  404,  404,  404,  404,  404,  403,  403,  201,  201,  404,  401}},
+
+    {R_TASK_ADD,     CASE_A1, {403,  201,  404,  404,  201,  404,  403,  403,  404,  404,  404,  401}},
+    {R_TASK_ADD,     CASE_A2, {403,  201,  201,  404,  404,  404,  403,  403,  404,  404,  404,  401}},
+    {R_TASK_ADD,     CASE_B1, {403,  404,  404,  404,  404,  404,  403,  403,  201,  404,  201,  401}},
+    {R_TASK_ADD,     CASE_B2, {403,  404,  404,  404,  404,  404,  403,  403,  201,  201,  404,  401}},
+
+    {R_CHILD_RECORD, CASE_A1, {403,  200,  404,  404,  403,  403,  403,  403,  404,  404,  403,  401}},
+    {R_CHILD_RECORD, CASE_A2, {403,  200,  200,  404,  403,  403,  403,  403,  404,  404,  403,  401}},
+    {R_CHILD_RECORD, CASE_B1, {403,  404,  404,  404,  403,  403,  403,  403,  200,  404,  403,  401}},
+    {R_CHILD_RECORD, CASE_B2, {403,  404,  404,  404,  403,  403,  403,  403,  200,  200,  403,  401}},
 
     /* Only supervisors assign: every other role is refused before the case is looked
      * up (403), a supervisor of another organisation does not see the case (404). */
@@ -608,7 +636,18 @@ static int check_answer(const case_expectation *x, int actor, const httpc_respon
                     actor_name(actor));
         problems++;
     }
-    if (x->route != R_PERSONAL_GET && body_has_personal_data(r)) {
+    if (x->route == R_CHILD_RECORD && r->status == 200) {
+        /* the child's own name is in it; the IIN (only the child's, but never needed
+         * there) and the other children's names are not */
+        bool others = false;
+        for (int c = 0; c < CASES; c++)
+            others |= c != x->kase && strstr(r->body, given_names[c]) != NULL;
+        if (!strstr(r->body, given_names[x->kase]) || strstr(r->body, fx.iin[x->kase]) || others) {
+            print_error("child record of %s as %s: wrong personal data\n", case_names[x->kase],
+                        actor_name(actor));
+            problems++;
+        }
+    } else if (x->route != R_PERSONAL_GET && body_has_personal_data(r)) {
         print_error("%s on %s as %s: personal data in the answer\n", route_names[x->route],
                     case_names[x->kase], actor_name(actor));
         problems++;
@@ -676,6 +715,22 @@ static httpc_response *send_case_route(const case_expectation *x, int actor)
         method = "POST";
         case_path(x->kase, "/close", path, sizeof path);
         payload = "{\"reason\":\"recovered\"}";
+        break;
+    case R_FORMS:
+        case_path(x->kase, "/assessments", path, sizeof path);
+        break;
+    case R_FORM_ADD:
+        method = "POST";
+        case_path(x->kase, "/interactions", path, sizeof path);
+        payload = "{\"channel\":\"online\",\"participants\":[\"child\"],\"summary\":\"matrix call\"}";
+        break;
+    case R_TASK_ADD:
+        method = "POST";
+        case_path(x->kase, "/tasks", path, sizeof path);
+        payload = "{\"title\":\"matrix task\",\"due_on\":\"2030-01-01\"}";
+        break;
+    case R_CHILD_RECORD:
+        case_path(x->kase, "/child-record?lang=ru", path, sizeof path);
         break;
     case CASE_ROUTES:
         break;

@@ -67,6 +67,13 @@ void api_with_case_body(api_call *call, case_body_fn fn, int status);
 /* Calls fn for the path's case as the logged-in user and answers 200 or the error. */
 void api_with_case(api_call *call, case_read_fn fn);
 
+#define API_NUMBER_MAX 1000000 /* the largest record number in a path */
+
+/* Parses the path's second segment (params[1]) as a record number 1..API_NUMBER_MAX
+ * (digits only) into *n. Returns false after answering 404 naming field with message
+ * when it is not one: a malformed number is a record that does not exist. */
+bool api_path_number(api_call *call, const char *field, const char *message, int64_t *n);
+
 /* Route handlers, one family per file. */
 void api_session_create(api_call *call);
 void api_session_show(api_call *call);

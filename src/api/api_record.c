@@ -3,9 +3,7 @@
  * serves all four kinds: the kind is the path segment after the case code. Record
  * numbers and case codes are the only identifiers in paths; text travels only in
  * bodies and answers. */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "api/api_call.h"
@@ -33,22 +31,6 @@ static const char *path_kind(api_call *call)
     if (!kind)
         api_fail_new(call, QG_ENOTFOUND, "path", "no such resource");
     return kind;
-}
-
-/* Parses the ":n" segment (params[1]) as a record number; answers 404 naming "n" when
- * it is not one. */
-static bool path_number(api_call *call, int64_t *n)
-{
-    const char *s = call->params[1];
-    char *end = NULL;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || *s < '0' || *s > '9' || *end || v < 1 || v > RECORD_NUMBER_MAX) {
-        api_fail_new(call, QG_ENOTFOUND, "n", "no such record");
-        return false;
-    }
-    *n = v;
-    return true;
 }
 
 void api_records_create(api_call *call)
@@ -79,7 +61,7 @@ void api_records_show(api_call *call)
 {
     int64_t n;
     const char *kind = path_kind(call);
-    if (!kind || !path_number(call, &n))
+    if (!kind || !api_path_number(call, "n", "no such record", &n))
         return;
     json_t *out = NULL;
     qg_error err = {0};
@@ -91,7 +73,7 @@ void api_records_update(api_call *call)
 {
     int64_t n;
     const char *kind = path_kind(call);
-    if (!kind || !path_number(call, &n))
+    if (!kind || !api_path_number(call, "n", "no such record", &n))
         return;
     json_t *body = api_body(call);
     if (!body)

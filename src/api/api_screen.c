@@ -2,7 +2,6 @@
  * case's screenings and suggested needs, and the legal-qualification helper. Screening
  * numbers and case codes are the only identifiers in paths; answers travel only in
  * bodies. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "api/api_call.h"
@@ -72,19 +71,6 @@ void api_instruments_score(api_call *call)
     answer(call, c, &err, 200, out);
 }
 
-/* Parses the ":n" segment (params[1]) as a screening number; 404 when it is not one. */
-static bool screening_number(api_call *call, int64_t *n)
-{
-    char *end = NULL;
-    long long v = strtoll(call->params[1], &end, 10);
-    if (!*call->params[1] || *end || v < 1 || v > 1000000) {
-        api_fail_new(call, QG_ENOTFOUND, "screening", "no such screening");
-        return false;
-    }
-    *n = v;
-    return true;
-}
-
 void api_screenings_create(api_call *call)
 {
     json_t *body = api_body(call);
@@ -108,7 +94,7 @@ void api_screenings_list(api_call *call)
 void api_screenings_show(api_call *call)
 {
     int64_t n;
-    if (!screening_number(call, &n))
+    if (!api_path_number(call, "screening", "no such screening", &n))
         return;
     json_t *out = NULL;
     qg_error err = {0};
@@ -119,7 +105,7 @@ void api_screenings_show(api_call *call)
 void api_screenings_update(api_call *call)
 {
     int64_t n;
-    if (!screening_number(call, &n))
+    if (!api_path_number(call, "screening", "no such screening", &n))
         return;
     json_t *body = api_body(call);
     if (!body)

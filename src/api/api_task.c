@@ -14,23 +14,10 @@ void api_tasks_create(api_call *call) { api_with_case_body(call, task_create, 20
 
 void api_tasks_case_list(api_call *call) { api_with_case(call, task_list_case); }
 
-/* Parses the ":n" segment (params[1]) as a task number; 404 when it is not one. */
-static bool task_number(api_call *call, int64_t *n)
-{
-    char *end = NULL;
-    long long v = strtoll(call->params[1], &end, 10);
-    if (!*call->params[1] || *end || v < 1 || v > 1000000) {
-        api_fail_new(call, QG_ENOTFOUND, "task", "no such task");
-        return false;
-    }
-    *n = v;
-    return true;
-}
-
 void api_tasks_update(api_call *call)
 {
     int64_t n;
-    if (!task_number(call, &n))
+    if (!api_path_number(call, "task", "no such task", &n))
         return;
     json_t *body = api_body(call);
     if (!body)

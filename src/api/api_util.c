@@ -131,3 +131,17 @@ void api_with_case(api_call *call, case_read_fn fn)
     qg_code c = fn(call->api->app, &call->who.actor, call->params[0], &out, &err);
     api_answer(call, c, &err, 200, out);
 }
+
+bool api_path_number(api_call *call, const char *field, const char *message, int64_t *n)
+{
+    const char *s = call->params[1];
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *s < '0' || *s > '9' || *end || v < 1 || v > API_NUMBER_MAX) {
+        api_fail_new(call, QG_ENOTFOUND, field, message);
+        return false;
+    }
+    *n = v;
+    return true;
+}

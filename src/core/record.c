@@ -168,19 +168,6 @@ static void bind_user(db_stmt *st, int i, const qg_actor *actor)
         db_bind_null(st, i);
 }
 
-static qg_code next_number(db *conn, record_job *j, int64_t case_id, qg_error *err)
-{
-    db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM case_records WHERE case_id = ? AND kind = ?",
-                             err);
-    if (!st)
-        return err->code;
-    db_bind_int(st, 1, case_id);
-    db_bind_text(st, 2, j->form->kind);
-    int rc = db_step(st, err);
-    j->n = rc == 1 ? db_col_int(st, 0) : 0;
-    db_done(st);
-    return rc == 1 ? QG_OK : rc < 0 ? err->code : qg_fail(err, QG_EDB, NULL, "no row");
-}
 
 /* Binds the content columns 1-7 and the place 8-10 shared by INSERT_SQL and UPDATE_SQL. */
 static void bind_content(db_stmt *st, const record_job *j, int64_t case_id, const char *meta,
@@ -270,7 +257,8 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK)
         c = check_stored(conn, j, case_id, err);
     if (c == QG_OK)
-        c = next_number(conn, j, case_id, err);
+        c = rows_next_number(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM case_records WHERE case_id = ? AND kind = ?",
+                             case_id, j->form->kind, &j->n, err);
     if (c == QG_OK)
         c = write_record(conn, j, case_id, INSERT_SQL, err);
     if (c == QG_OK)

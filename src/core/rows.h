@@ -6,6 +6,7 @@
 #define QG_ROWS_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "core/err.h"
 #include "store/db.h"
@@ -14,5 +15,12 @@
  * caller owns, or NULL with err filled (QG_EDB when a row could not be encoded or a step
  * failed). Gives the statement back (db_done) either way. */
 json_t *rows_collect(db_stmt *st, json_t *(*row_fn)(db_stmt *), qg_error *err);
+
+/* Runs sql, a literal query of one number such as "SELECT COALESCE(MAX(n), 0) + 1 FROM
+ * tasks WHERE case_id = ?" (statements are cached by pointer), binding case_id first
+ * and kind second when kind is not NULL, and sets *n: the next number of a record
+ * numbered within its case. */
+qg_code rows_next_number(db *conn, const char *sql, int64_t case_id, const char *kind, int64_t *n,
+                         qg_error *err);
 
 #endif

@@ -135,17 +135,6 @@ static bool is_final(json_t *score)
     return !f || json_is_true(f);
 }
 
-static qg_code next_number(db *conn, int64_t case_id, int64_t *n, qg_error *err)
-{
-    db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM screenings WHERE case_id = ?", err);
-    if (!st)
-        return err->code;
-    db_bind_int(st, 1, case_id);
-    int rc = db_step(st, err);
-    *n = rc == 1 ? db_col_int(st, 0) : 0;
-    db_done(st);
-    return rc == 1 ? QG_OK : (rc < 0 ? err->code : qg_fail(err, QG_EDB, NULL, "no row"));
-}
 
 static qg_code insert_screening(db *conn, screen_job *j, int64_t case_id, qg_error *err)
 {
@@ -296,7 +285,8 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
     int64_t case_id;
     qg_code c = case_find_for(conn, j->actor, ACT_PERSONAL_UPDATE, j->code, &case_id, err);
     if (c == QG_OK)
-        c = next_number(conn, case_id, &j->n, err);
+        c = rows_next_number(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM screenings WHERE case_id = ?", case_id,
+                             NULL, &j->n, err);
     if (c == QG_OK)
         c = insert_screening(conn, j, case_id, err);
     if (c == QG_OK)

@@ -8,6 +8,7 @@
 #include "core/audit.h"
 #include "core/case.h"
 #include "core/case_input.h"
+#include "core/rows.h"
 #include "core/sealed.h"
 #include "core/text.h"
 #include "core/vocab.h"
@@ -61,17 +62,6 @@ typedef struct {
     json_t *result;
 } stage_job;
 
-static qg_code next_entry(db *conn, int64_t case_id, int64_t *n, qg_error *err)
-{
-    db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM case_stages WHERE case_id = ?", err);
-    if (!st)
-        return err->code;
-    db_bind_int(st, 1, case_id);
-    int rc = db_step(st, err);
-    *n = rc == 1 ? db_col_int(st, 0) : 0;
-    db_done(st);
-    return rc == 1 ? QG_OK : rc < 0 ? err->code : qg_fail(err, QG_EDB, NULL, "no row");
-}
 
 /* Appends a history entry; the note, when there is one, is sealed to its place. */
 static qg_code append_entry(db *conn, const qg_keys *keys, int64_t case_id, const char *event,
@@ -82,7 +72,8 @@ static qg_code append_entry(db *conn, const qg_keys *keys, int64_t case_id, cons
     unsigned char *sealed = NULL;
     size_t len = 0;
     char now[21];
-    qg_code c = next_entry(conn, case_id, &n, err);
+    qg_code c = rows_next_number(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM case_stages WHERE case_id = ?", case_id,
+                                 NULL, &n, err);
     if (c == QG_OK && note)
         c = sealed_put(keys, case_id, "stage", n, note, &sealed, &len, err);
     db_stmt *st = c == QG_OK ? db_prepare(conn,

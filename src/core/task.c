@@ -8,6 +8,7 @@
 #include "core/audit.h"
 #include "core/case.h"
 #include "core/case_input.h"
+#include "core/rows.h"
 #include "core/sealed.h"
 #include "core/session.h"
 #include "core/text.h"
@@ -178,17 +179,6 @@ static void bind_user(db_stmt *st, int i, int64_t user_id)
         db_bind_null(st, i);
 }
 
-static qg_code next_number(db *conn, int64_t case_id, int64_t *n, qg_error *err)
-{
-    db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM tasks WHERE case_id = ?", err);
-    if (!st)
-        return err->code;
-    db_bind_int(st, 1, case_id);
-    int rc = db_step(st, err);
-    *n = rc == 1 ? db_col_int(st, 0) : 0;
-    db_done(st);
-    return rc == 1 ? QG_OK : rc < 0 ? err->code : qg_fail(err, QG_EDB, NULL, "no row");
-}
 
 static qg_code seal_title(task_job *j, unsigned char **sealed, size_t *len, qg_error *err)
 {
@@ -201,7 +191,8 @@ static qg_code insert_task(db *conn, task_job *j, const char *stage, qg_error *e
     unsigned char *sealed = NULL;
     size_t len = 0;
     char now[21];
-    qg_code c = next_number(conn, j->state.id, &j->n, err);
+    qg_code c = rows_next_number(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM tasks WHERE case_id = ?", j->state.id,
+                                 NULL, &j->n, err);
     if (c == QG_OK)
         c = seal_title(j, &sealed, &len, err);
     db_stmt *st = c == QG_OK ? db_prepare(conn,

@@ -265,9 +265,10 @@ qg_code profile_check_merged(json_t *fields, qg_error *err)
 
 /* ---- storage --------------------------------------------------------------------- */
 
+/* Every SQL text is a literal: db_prepare caches statements by the text's address. */
 typedef struct {
     const char *key;
-    const char *table;
+    const char *clear;  /* binds case_id */
     const char *insert; /* binds case_id, n, then the entry's columns */
     const char *select; /* binds case_id */
     const char *const *columns; /* the entry's members, in column order; NULL = a code */
@@ -277,26 +278,24 @@ static const char *const trafficker_cols[] = {"sex", "age_band", "relation", "ro
 static const char *const route_cols[] = {"event", "place", "on", NULL};
 
 static const list_store stores[] = {
-    {"exploitation_forms", "case_exploitation",
+    {"exploitation_forms", "DELETE FROM case_exploitation WHERE case_id = ?",
      "INSERT INTO case_exploitation (case_id, form) VALUES (?, ?)",
      "SELECT form FROM case_exploitation WHERE case_id = ? ORDER BY form", NULL},
-    {"services_needed", "case_services_needed",
+    {"services_needed", "DELETE FROM case_services_needed WHERE case_id = ?",
      "INSERT INTO case_services_needed (case_id, service) VALUES (?, ?)",
      "SELECT service FROM case_services_needed WHERE case_id = ? ORDER BY service", NULL},
-    {"traffickers", "case_traffickers",
+    {"traffickers", "DELETE FROM case_traffickers WHERE case_id = ?",
      "INSERT INTO case_traffickers (case_id, n, sex, age_band, relation, role) VALUES (?, ?, ?, ?, ?, ?)",
      "SELECT sex, age_band, relation, role FROM case_traffickers WHERE case_id = ? ORDER BY n",
      trafficker_cols},
-    {"route", "case_route",
+    {"route", "DELETE FROM case_route WHERE case_id = ?",
      "INSERT INTO case_route (case_id, n, event, place, on_date) VALUES (?, ?, ?, ?, ?)",
      "SELECT event, place, on_date FROM case_route WHERE case_id = ? ORDER BY n", route_cols},
 };
 
 static qg_code clear_list(db *conn, const list_store *s, int64_t case_id, qg_error *err)
 {
-    char sql[96];
-    snprintf(sql, sizeof sql, "DELETE FROM %s WHERE case_id = ?", s->table);
-    db_stmt *st = db_prepare(conn, sql, err);
+    db_stmt *st = db_prepare(conn, s->clear, err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, case_id);

@@ -78,11 +78,11 @@ static qg_code append_entry(db *conn, const qg_keys *keys, int64_t case_id, cons
                             const char *from, const char *to, const char *reason, json_t *note,
                             const qg_actor *actor, qg_error *err)
 {
-    int64_t n;
+    int64_t n = 1; /* "open" is only ever the first entry of a new case (stage_record_open) */
     unsigned char *sealed = NULL;
     size_t len = 0;
     char now[21];
-    qg_code c = next_entry(conn, case_id, &n, err);
+    qg_code c = strcmp(event, "open") == 0 ? QG_OK : next_entry(conn, case_id, &n, err);
     if (c == QG_OK && note)
         c = sealed_put(keys, case_id, "stage", n, note, &sealed, &len, err);
     db_stmt *st = c == QG_OK ? db_prepare(conn,

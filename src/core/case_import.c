@@ -27,10 +27,10 @@ typedef struct {
     unsigned char checked[QG_HASH_BYTES]; /* digest of the records pass 1 checked */
 } import_job;
 
-static void tell(const import_job *j, bool storing, size_t done)
+static void tell(const import_job *j, bool storing, size_t done, size_t total)
 {
     if (j->progress)
-        j->progress(j->ctx, storing, done, storing ? j->result->rows : 0);
+        j->progress(j->ctx, storing, done, total);
 }
 
 /* ---- what is stored already ------------------------------------------------------- */
@@ -158,7 +158,7 @@ static qg_code check_rows(import_job *j, csv_reader *r, qg_digest *d, qg_error *
             continue;
         c = check_row(j, &h, &row, err);
         if (++j->result->rows % PROGRESS_EVERY == 0)
-            tell(j, false, j->result->rows);
+            tell(j, false, j->result->rows, 0);
     }
     if (c == QG_OK && rc < 0)
         c = reader_failed(&e, p, err);
@@ -235,7 +235,7 @@ static qg_code store_rows(db *conn, import_job *j, csv_reader *r, qg_digest *d, 
             continue;
         c = store_row(conn, j, &h, &row, err);
         if (c == QG_OK && ++*stored % PROGRESS_EVERY == 0)
-            tell(j, true, *stored);
+            tell(j, true, *stored, j->result->rows);
     }
     if (c == QG_OK && rc < 0)
         c = e.code == QG_EIO ? qg_fail(err, QG_EIO, "file", "cannot be read") : file_changed(err);
@@ -261,7 +261,7 @@ static qg_code store_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK)
         c = audit_import(conn, j, stored, err);
     if (c == QG_OK)
-        tell(j, true, stored);
+        tell(j, true, stored, stored);
     return c;
 }
 
@@ -306,7 +306,7 @@ qg_code case_import_csv(qg_app *app, const qg_actor *actor, FILE *f, int64_t org
     if (c == QG_OK && result->problems.total)
         c = qg_fail(err, QG_EINVAL, NULL, "the file has problems; nothing was imported");
     if (c == QG_OK)
-        tell(&j, false, result->rows);
+        tell(&j, false, result->rows, result->rows);
     if (c == QG_OK && result->rows)
         c = rewind_file(f, err);
     if (c == QG_OK && result->rows)

@@ -23,7 +23,8 @@
 #include "core/case_csv.h"
 
 /* Told how far the import is, every few thousand rows: storing is false while the
- * file is checked (total 0), true while the cases are stored (total = all rows). */
+ * file is checked (total 0 until the last call, where total = done), true while the
+ * cases are stored (total = all rows). */
 typedef void (*import_progress_fn)(void *ctx, bool storing, size_t done, size_t total);
 
 typedef struct {

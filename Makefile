@@ -43,7 +43,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRC))
 
 .SECONDARY:
-.PHONY: all deps build run check test lint clean bench fuzz
+.PHONY: all deps build run check test lint clean bench fuzz bench-import
 all: build
 
 deps:
@@ -114,6 +114,11 @@ run: deps
 bench: deps
 	@$(MAKE) --no-print-directory $(REL)/qorgau $(BENCH_BIN)
 	@bench/run.sh
+
+# Case import: 1,000,000 CSV rows through `qorgau import cases` beside sqlite3 .import.
+bench-import: deps
+	@$(MAKE) --no-print-directory $(REL)/qorgau $(BENCH_BIN)
+	@bench/import.sh
 
 clean:
 	rm -rf build

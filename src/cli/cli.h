@@ -73,5 +73,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_qualify(int argc, char **argv);
+int cmd_import(int argc, char **argv); /* cmd_import.c: cases from CSV */
+int cmd_export(int argc, char **argv); /* cmd_import.c: cases to CSV */
 
 #endif

@@ -31,6 +31,11 @@ static const command commands[] = {
                "               the instruments/ directory of the source tree"},
     {"qualify", cmd_qualify, "qualify [FILE|-]           check facts {\"acts\", \"means\", \"purposes\",\n"
                 "               \"age\", \"prostitution\"} against the definition of trafficking"},
+    {"import", cmd_import, "import cases FILE.csv --org ID [--db PATH]\n"
+               "               all or nothing: every bad row is listed as FILE:LINE: column C: reason\n"
+               "               (exit 2) and nothing is stored; columns in docs/import.md"},
+    {"export", cmd_export, "export cases [--org ID] [--out FILE] [--db PATH]\n"
+               "               the same CSV format (stdout by default; --out never overwrites)"},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

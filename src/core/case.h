@@ -96,6 +96,17 @@ qg_code case_find_for(db *conn, const qg_actor *actor, qg_action action, const c
 qg_code case_find_open(db *conn, const qg_actor *actor, qg_action action, const char *code,
                        int64_t *case_id, qg_error *err);
 
+/* For `qorgau import cases`, inside the caller's write transaction on conn: stores one
+ * new case of org_id from fields, which the caller has already validated exactly as
+ * case_create does (case_input_check_fields, profile_check_merged); nothing is checked
+ * here. Writes the case row under a fresh random code, its lists and the first entry
+ * of its stage history, and sets "stage" (identification) and "status" (open) in
+ * fields (the caller still owns it). No audit entry: the import writes one for the
+ * whole file. Returns QG_OK, QG_ECONFLICT when a UNIQUE rule is broken (an
+ * external_ref the organisation already uses), or a storage error. */
+qg_code case_insert_imported(db *conn, const qg_actor *actor, int64_t org_id, json_t *fields,
+                             qg_error *err);
+
 /* Where a case stands: its id, organisation, current stage, and whether it is closed. */
 typedef struct {
     int64_t id, org_id;

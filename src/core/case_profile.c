@@ -265,9 +265,10 @@ qg_code profile_check_merged(json_t *fields, qg_error *err)
 
 /* ---- storage --------------------------------------------------------------------- */
 
+/* Every SQL text is a literal: db_prepare caches statements by the text's address. */
 typedef struct {
     const char *key;
-    const char *clear;  /* binds case_id; a literal, since statements are cached by pointer */
+    const char *clear;  /* binds case_id */
     const char *insert; /* binds case_id, n, then the entry's columns */
     const char *select; /* binds case_id */
     const char *const *columns; /* the entry's members, in column order; NULL = a code */
@@ -318,9 +319,11 @@ static qg_code insert_entry(db *conn, const list_store *s, int64_t case_id, size
     return db_run(st, err);
 }
 
-static qg_code write_list(db *conn, const list_store *s, int64_t case_id, json_t *list, qg_error *err)
+/* Writes list as the stored list of case_id; a new case (fresh) has none to clear. */
+static qg_code write_list(db *conn, const list_store *s, int64_t case_id, json_t *list, bool fresh,
+                          qg_error *err)
 {
-    qg_code c = clear_list(conn, s, case_id, err);
+    qg_code c = fresh ? QG_OK : clear_list(conn, s, case_id, err);
     size_t i;
     json_t *entry;
     json_array_foreach(list, i, entry) {
@@ -330,17 +333,27 @@ static qg_code write_list(db *conn, const list_store *s, int64_t case_id, json_t
     return c;
 }
 
-qg_code profile_write_lists(db *conn, int64_t case_id, json_t *fields, qg_error *err)
+static qg_code write_lists(db *conn, int64_t case_id, json_t *fields, bool fresh, qg_error *err)
 {
     for (size_t i = 0; i < sizeof stores / sizeof stores[0]; i++) {
         json_t *list = json_object_get(fields, stores[i].key);
         if (!list)
             continue;
-        qg_code c = write_list(conn, &stores[i], case_id, list, err);
+        qg_code c = write_list(conn, &stores[i], case_id, list, fresh, err);
         if (c != QG_OK)
             return c;
     }
     return QG_OK;
+}
+
+qg_code profile_write_lists(db *conn, int64_t case_id, json_t *fields, qg_error *err)
+{
+    return write_lists(conn, case_id, fields, false, err);
+}
+
+qg_code profile_write_new_lists(db *conn, int64_t case_id, json_t *fields, qg_error *err)
+{
+    return write_lists(conn, case_id, fields, true, err);
 }
 
 static json_t *code_row(db_stmt *st) { return json_string(db_col_text(st, 0)); }

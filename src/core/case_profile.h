@@ -49,6 +49,10 @@ bool profile_is_place(const char *s);
  * the stored list of case_id with the given one (null or [] empties it). */
 qg_code profile_write_lists(db *conn, int64_t case_id, json_t *fields, qg_error *err);
 
+/* As profile_write_lists for a case inserted in the caller's transaction, which has no
+ * stored lists yet (nothing to clear: one statement less per list). */
+qg_code profile_write_new_lists(db *conn, int64_t case_id, json_t *fields, qg_error *err);
+
 /* Adds the four list fields of case_id to obj (empty arrays when none). */
 qg_code profile_read_lists(db *conn, int64_t case_id, json_t *obj, qg_error *err);
 

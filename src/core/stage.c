@@ -62,18 +62,19 @@ typedef struct {
     json_t *result;
 } stage_job;
 
-
 /* Appends a history entry; the note, when there is one, is sealed to its place. */
 static qg_code append_entry(db *conn, const qg_keys *keys, int64_t case_id, const char *event,
                             const char *from, const char *to, const char *reason, json_t *note,
                             const qg_actor *actor, qg_error *err)
 {
-    int64_t n;
+    int64_t n = 1; /* "open" is only ever the first entry of a new case (stage_record_open) */
     unsigned char *sealed = NULL;
     size_t len = 0;
     char now[21];
-    qg_code c = rows_next_number(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM case_stages WHERE case_id = ?", case_id,
-                                 NULL, &n, err);
+    qg_code c = strcmp(event, "open") == 0
+                    ? QG_OK
+                    : rows_next_number(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM case_stages WHERE case_id = ?",
+                                       case_id, NULL, &n, err);
     if (c == QG_OK && note)
         c = sealed_put(keys, case_id, "stage", n, note, &sealed, &len, err);
     db_stmt *st = c == QG_OK ? db_prepare(conn,

@@ -1,7 +1,7 @@
 /*
  * crypto.c — Qorgau's cryptography on top of libsodium (see crypto.h): the master key
  * file, derived subkeys in guarded memory, AEAD for personal data, keyed lookup
- * hashes, argon2id passwords, random tokens and plain BLAKE2b hashes.
+ * hashes, argon2id passwords, random tokens, plain BLAKE2b hashes and running digests.
  */
 #include "crypto/crypto.h"
 
@@ -487,3 +487,30 @@ bool crypto_equal(const void *a, const void *b, size_t len)
         return true;
     return sodium_memcmp(a, b, len) == 0;
 }
+
+/* ---- running digests ----------------------------------------------------------------- */
+
+struct qg_digest {
+    crypto_generichash_state st;
+};
+
+qg_digest *crypto_digest_new(void)
+{
+    ensure_init();
+    qg_digest *d = sodium_malloc(sizeof *d); /* aligned as the state needs */
+    if (d)
+        crypto_generichash_init(&d->st, NULL, 0, QG_HASH_BYTES);
+    return d;
+}
+
+void crypto_digest_update(qg_digest *d, const void *p, size_t len)
+{
+    crypto_generichash_update(&d->st, p, len);
+}
+
+void crypto_digest_final(qg_digest *d, unsigned char out[QG_HASH_BYTES])
+{
+    crypto_generichash_final(&d->st, out, QG_HASH_BYTES);
+}
+
+void crypto_digest_free(qg_digest *d) { sodium_free(d); }

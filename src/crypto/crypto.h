@@ -100,4 +100,20 @@ void crypto_random_bytes(void *buf, size_t len);
 /* Returns true when a and b (both len bytes) are equal, in constant time. */
 bool crypto_equal(const void *a, const void *b, size_t len);
 
+/* A running unkeyed BLAKE2b-256 digest of a byte stream, e.g. to show that a file
+ * read twice gave the same bytes both times. */
+typedef struct qg_digest qg_digest;
+
+/* Returns a new digest (free with crypto_digest_free), or NULL when out of memory. */
+qg_digest *crypto_digest_new(void);
+
+/* Adds len bytes at p to the digest. */
+void crypto_digest_update(qg_digest *d, const void *p, size_t len);
+
+/* Writes the digest of every byte added into out; d takes no more bytes after. */
+void crypto_digest_final(qg_digest *d, unsigned char out[QG_HASH_BYTES]);
+
+/* Frees d (NULL is fine). */
+void crypto_digest_free(qg_digest *d);
+
 #endif

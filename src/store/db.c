@@ -96,6 +96,16 @@ qg_code db_commit(db *conn, qg_error *err) { return conn->ops->commit(conn, err)
 
 void db_rollback(db *conn) { conn->ops->rollback(conn); }
 
+#define DB_BULK_CACHE_KIB "262144" /* 256 MiB of page cache: the rows of a long transaction
+                                     stay in memory until the commit writes them once */
+
+qg_code db_bulk_writes(db *conn, qg_error *err)
+{
+    return conn->ops == &db_sqlite_ops
+               ? db_exec(conn, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-" DB_BULK_CACHE_KIB, err)
+               : QG_OK;
+}
+
 qg_code db_savepoint(db *conn, qg_error *err) { return conn->ops->savepoint(conn, err); }
 
 void db_savepoint_release(db *conn) { conn->ops->savepoint_release(conn); }

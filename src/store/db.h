@@ -102,6 +102,14 @@ qg_code db_begin_read(db *conn, qg_error *err);
 qg_code db_commit(db *conn, qg_error *err);
 void db_rollback(db *conn);
 
+/* Readies conn, for the rest of its life, for write transactions of very many rows
+ * (`qorgau import cases`). SQLite: the journal each statement needs inside a long
+ * transaction is kept in memory instead of a temporary file (temp_store=MEMORY, which
+ * otherwise costs several file writes per row), and the page cache grows to 256 MiB
+ * so changed pages are not written to the WAL early, then again. Nothing to do on
+ * PostgreSQL. */
+qg_code db_bulk_writes(db *conn, qg_error *err);
+
 /* Savepoints, so one failed job in a shared transaction undoes only itself. */
 qg_code db_savepoint(db *conn, qg_error *err);
 void db_savepoint_release(db *conn);

@@ -385,6 +385,26 @@ static void test_action_names(void **state)
     assert_string_equal(policy_action_name((qg_action)-1), "unknown");
 }
 
+/* Whose tasks the task list shows: the organisation's for a supervisor, the actor's own
+ * for a case manager or first responder, all for the system, none for the rest. */
+static void test_task_scope(void **state)
+{
+    (void)state;
+    const task_scope want[ROLES] = {
+        [ROLE_NONE] = TASKS_NONE,         [ROLE_ADMIN] = TASKS_NONE,
+        [ROLE_SUPERVISOR] = TASKS_ORG,    [ROLE_CASE_MANAGER] = TASKS_OWN,
+        [ROLE_FIRST_RESPONDER] = TASKS_OWN, [ROLE_ANALYST] = TASKS_NONE,
+        [ROLE_AUDITOR] = TASKS_NONE,      [ROLE_SYSTEM] = TASKS_ALL,
+    };
+    for (int r = ROLE_NONE; r < ROLE_SYSTEM; r++) {
+        qg_actor a = actor_for((qg_role)r);
+        assert_int_equal(policy_task_scope(&a), want[r]);
+    }
+    qg_actor sys = actor_system();
+    assert_int_equal(policy_task_scope(&sys), TASKS_ALL);
+    assert_int_equal(policy_task_scope(NULL), TASKS_NONE);
+}
+
 static void test_role_codes(void **state)
 {
     (void)state;
@@ -491,6 +511,7 @@ int main(void)
         cmocka_unit_test(test_scope_per_role),
         cmocka_unit_test(test_scope_agrees_with_read),
         cmocka_unit_test(test_action_names),
+        cmocka_unit_test(test_task_scope),
         cmocka_unit_test(test_role_codes),
         cmocka_unit_test(test_user_scope_and_case_rules),
         cmocka_unit_test(test_handover_is_final),

@@ -12,6 +12,10 @@ static const char *const action_names[ACT_COUNT] = {
     [ACT_USER_MANAGE] = "user.manage",         [ACT_AUDIT_READ] = "audit.read",
     [ACT_REPORT_READ] = "report.read",         [ACT_CASE_CLOSE] = "case.close",
     [ACT_CHILD_RECORD] = "case.child_record",  [ACT_TASK_LIST] = "task.list",
+    [ACT_DIRECTORY_MANAGE] = "directory.manage", [ACT_AGREEMENT_MANAGE] = "agreement.manage",
+    [ACT_REFERRAL_SEND] = "referral.send",     [ACT_REFERRAL_RECEIVE] = "referral.receive",
+    [ACT_REFERRAL_OVERRIDE] = "referral.override", [ACT_BREAK_GLASS] = "case.break_glass",
+    [ACT_GRANT_REPORT] = "grant.report",
 };
 
 const char *policy_action_name(qg_action action)
@@ -55,7 +59,17 @@ static bool role_may(qg_role role, qg_action action)
     case ACT_CHILD_RECORD:
         return role == ROLE_SUPERVISOR || role == ROLE_CASE_MANAGER || role == ROLE_SYSTEM;
     case ACT_TASK_LIST:
+    case ACT_REFERRAL_SEND:
+    case ACT_REFERRAL_RECEIVE:
         return works_on_cases(role);
+    case ACT_DIRECTORY_MANAGE:
+    case ACT_AGREEMENT_MANAGE:
+        return role == ROLE_ADMIN || role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
+    case ACT_REFERRAL_OVERRIDE:
+    case ACT_BREAK_GLASS:
+        return role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
+    case ACT_GRANT_REPORT:
+        return role == ROLE_AUDITOR || role == ROLE_SYSTEM;
     case ACT_COUNT:
         break;
     }
@@ -68,8 +82,8 @@ static bool sees_case(const qg_actor *a, const case_facts *f)
     switch (a->role) {
     case ROLE_SYSTEM:
         return true;
-    case ROLE_SUPERVISOR:
-        return f->org_id == a->org_id;
+    case ROLE_SUPERVISOR: /* or with a break-the-glass grant, until it expires */
+        return f->org_id == a->org_id || f->granted;
     case ROLE_CASE_MANAGER:
         return f->actor_assigned;
     case ROLE_FIRST_RESPONDER: /* until the case is handed over, and never again after */

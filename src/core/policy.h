@@ -33,6 +33,13 @@ typedef enum {
     ACT_CASE_CLOSE,   /* close or reopen a case */
     ACT_CHILD_RECORD, /* export the child's own record for the child (L2442-2444) */
     ACT_TASK_LIST,    /* list tasks across cases */
+    ACT_DIRECTORY_MANAGE,   /* list an organisation's services (a supervisor: their own) */
+    ACT_AGREEMENT_MANAGE,   /* record an agreement (a supervisor: one their org is party to) */
+    ACT_REFERRAL_SEND,      /* refer a child the actor may read to another organisation */
+    ACT_REFERRAL_RECEIVE,   /* see and answer referrals sent to the actor's organisation */
+    ACT_REFERRAL_OVERRIDE,  /* refer without a valid agreement in an emergency (audited) */
+    ACT_BREAK_GLASS,        /* take temporary access to a case outside one's scope */
+    ACT_GRANT_REPORT,       /* read the report of break-the-glass access */
     ACT_COUNT
 } qg_action;
 
@@ -45,6 +52,7 @@ typedef struct {
     bool actor_assigned; /* the acting user is one of its case managers */
     int assigned_count;  /* how many case managers it has */
     bool handed_over;    /* it has had a case manager at some time */
+    bool granted;        /* the acting user holds an unexpired break-the-glass grant */
 } case_facts;
 
 /* Which cases a role sees in lists; the store turns this into a WHERE clause. */

@@ -59,6 +59,14 @@ extern const vocab_list VOCAB_GOAL_TERM;           /* short or long term */
 extern const vocab_list VOCAB_GOAL_STATUS;         /* an action-plan goal's status */
 extern const vocab_list VOCAB_TASK_STATUS;         /* a task's status */
 
+/* Referrals between agencies (vocab_referral.c). */
+extern const vocab_list VOCAB_SHARE_PART;          /* what a referral may carry */
+extern const vocab_list VOCAB_AGREEMENT_KIND;      /* cooperation or data sharing */
+extern const vocab_list VOCAB_CONSENT_PURPOSE;     /* services, sharing, statistics */
+extern const vocab_list VOCAB_CONSENT_GIVER;       /* the child, a parent, a guardian, another */
+extern const vocab_list VOCAB_REFERRAL_STATUS;     /* sent ... completed */
+extern const vocab_list VOCAB_REFERRAL_REASON;     /* why declined or not completed */
+
 /* Returns the entry whose code equals code exactly, or NULL. */
 const vocab_entry *vocab_find(const vocab_list *list, const char *code);
 

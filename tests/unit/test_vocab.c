@@ -78,7 +78,10 @@ static void test_all_lists(void **state)
                            "service", "close_reason", "assessment_element",
                            "assessment_level", "harm_channel", "safety_situation",
                            "channel", "participant", "goal_term", "goal_status",
-                           "task_status"};
+                           "task_status",
+                           /* referrals (vocab_referral.c) */
+                           "share_part", "agreement_kind", "consent_purpose", "consent_giver",
+                           "referral_status", "referral_reason"};
     size_t n = 0;
     while (all[n]) {
         assert_true(n < sizeof names / sizeof names[0]);
@@ -284,6 +287,14 @@ static const struct {
     {&VOCAB_GOAL_TERM, "goal_term", 2, "short long"},
     {&VOCAB_GOAL_STATUS, "goal_status", 4, "planned in_progress done dropped"},
     {&VOCAB_TASK_STATUS, "task_status", 3, "open done cancelled"},
+    {&VOCAB_SHARE_PART, "share_part", 7, "profile needs languages identity contact assessment safety_plan"},
+    {&VOCAB_AGREEMENT_KIND, "agreement_kind", 2, "cooperation data_sharing"},
+    {&VOCAB_CONSENT_PURPOSE, "consent_purpose", 3, "services sharing statistics"},
+    {&VOCAB_CONSENT_GIVER, "consent_giver", 4, "child parent guardian other"},
+    {&VOCAB_REFERRAL_STATUS, "referral_status", 7,
+     "sent accepted declined in_service completed not_completed cancelled"},
+    {&VOCAB_REFERRAL_REASON, "referral_reason", 7,
+     "no_capacity not_eligible service_not_offered child_refused contact_lost moved other"},
 };
 
 #define N_CASE_LISTS (sizeof case_lists / sizeof case_lists[0])
@@ -302,7 +313,7 @@ static bool is_code(const char *s)
 static void test_case_lists_codes(void **state)
 {
     (void)state;
-    assert_int_equal(N_CASE_LISTS, 22);
+    assert_int_equal(N_CASE_LISTS, 22 + 6); /* case work, then referrals */
     for (size_t k = 0; k < N_CASE_LISTS; k++) {
         const vocab_list *l = case_lists[k].list;
         assert_string_equal(l->name, case_lists[k].name);

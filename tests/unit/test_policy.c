@@ -407,6 +407,25 @@ static void test_task_scope(void **state)
     assert_int_equal(policy_task_scope(NULL), TASKS_NONE);
 }
 
+/* A break-the-glass grant opens a case of another organisation to a supervisor, and to
+ * nobody else (the grant is only ever recorded for a supervisor, but the policy holds
+ * even if a row said otherwise). */
+static void test_break_glass_grant(void **state)
+{
+    (void)state;
+    case_facts other = facts_for(SIT_OTHER_ORG);
+    other.granted = true;
+    qg_actor sup = actor_for(ROLE_SUPERVISOR), cm = actor_for(ROLE_CASE_MANAGER);
+    qg_actor fr = actor_for(ROLE_FIRST_RESPONDER), analyst = actor_for(ROLE_ANALYST);
+    assert_int_equal(policy_decide(&sup, ACT_PERSONAL_READ, &other), POLICY_ALLOW);
+    assert_int_equal(policy_decide(&sup, ACT_CASE_READ, &other), POLICY_ALLOW);
+    assert_int_equal(policy_decide(&cm, ACT_CASE_READ, &other), POLICY_HIDE);
+    assert_int_equal(policy_decide(&fr, ACT_CASE_READ, &other), POLICY_HIDE);
+    assert_int_equal(policy_decide(&analyst, ACT_CASE_READ, &other), POLICY_FORBID);
+    other.granted = false;
+    assert_int_equal(policy_decide(&sup, ACT_CASE_READ, &other), POLICY_HIDE);
+}
+
 static void test_role_codes(void **state)
 {
     (void)state;
@@ -514,6 +533,7 @@ int main(void)
         cmocka_unit_test(test_scope_agrees_with_read),
         cmocka_unit_test(test_action_names),
         cmocka_unit_test(test_task_scope),
+        cmocka_unit_test(test_break_glass_grant),
         cmocka_unit_test(test_role_codes),
         cmocka_unit_test(test_user_scope_and_case_rules),
         cmocka_unit_test(test_handover_is_final),

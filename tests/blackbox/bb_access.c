@@ -252,6 +252,7 @@ static const route_expectation route_matrix[] = {
     {"POST",   "/api/v1/users/" PASSWORD_TARGET "/confirm", BODY_NONE,  {403,  409,  403,  403,  403,  403,  403,  403,  404,  403,  403,  401}},
     {"GET",    "/api/v1/audit",                          BODY_NONE,     {403,  403,  403,  403,  403,  403,  403,  200,  403,  403,  403,  401}},
     {"GET",    "/api/v1/audit/verify",                   BODY_NONE,     {403,  403,  403,  403,  403,  403,  403,  200,  403,  403,  403,  401}},
+    {"GET",    "/api/v1/access-grants",                  BODY_NONE,     {403,  403,  403,  403,  403,  403,  403,  200,  403,  403,  403,  401}},
     {"GET",    "/api/v1/session",                        BODY_NONE,     {200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  401}},
     {"GET",    "/api/v1/vocab",                          BODY_NONE,     {200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  401}},
     /* Instruments and the qualification helper hold no case data: every role may use

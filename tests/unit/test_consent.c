@@ -10,7 +10,9 @@
  * refused without a consent (opt-out) and consented to again
  * (consent_case_in_statistics), a closed case still taking consent, the policy (403 for
  * analysts, auditors and admins, 404 for another organisation), the note sealed, and an
- * audit chain that verifies and holds neither the note nor its canary.
+ * audit chain that verifies and holds neither the note nor its canary. The database tests
+ * run on SQLite, and again on PostgreSQL when $QORGAU_TEST_PG names one (scripts/pg-test.sh;
+ * skipped visibly otherwise), each on an emptied database.
  *
  * All names and texts are made up.
  */
@@ -250,12 +252,30 @@ static void open_case(fx *f)
     db_pool_release(f->app->readers, conn);
 }
 
-static int setup(void **state)
+/* Empties the PostgreSQL test database at url: its public schema is dropped and made again. */
+static void reset_pg(const char *url)
+{
+    db *conn = NULL;
+    qg_error err = {0};
+    if (db_open(url, true, &conn, &err) == QG_ECONFLICT)
+        assert_int_equal(db_open(url, false, &conn, &err), QG_OK);
+    assert_non_null(conn);
+    assert_int_equal(db_exec(conn, "DROP SCHEMA public CASCADE; CREATE SCHEMA public", &err), QG_OK);
+    db_close(conn);
+}
+
+/* Opens a fresh app on url (a PostgreSQL URI) or, when NULL, on a new SQLite file. */
+static int setup_on(void **state, const char *url)
 {
     fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
     assert_true(qgt_tmpdir_make("consent", f->dir, sizeof f->dir));
-    assert_true(qgt_tmpdir_path(f->dir, "qorgau.db", f->db_path, sizeof f->db_path));
+    if (url) {
+        reset_pg(url);
+        snprintf(f->db_path, sizeof f->db_path, "%s", url);
+    } else {
+        assert_true(qgt_tmpdir_path(f->dir, "qorgau.db", f->db_path, sizeof f->db_path));
+    }
     assert_true(qgt_tmpdir_path(f->dir, "qorgau.db.key", f->key_path, sizeof f->key_path));
     qg_error err = {0};
     assert_int_equal(app_init_files(f->db_path, f->key_path, &err), QG_OK);
@@ -279,10 +299,32 @@ static int setup(void **state)
     return 0;
 }
 
+static int setup(void **state) { return setup_on(state, NULL); }
+
+/* As setup on the PostgreSQL of $QORGAU_TEST_PG; without one *state is NULL (skipped). */
+static int setup_pg(void **state)
+{
+    const char *url = getenv("QORGAU_TEST_PG");
+    if (url && *url && strlen(url) < QGT_TMPDIR_MAX)
+        return setup_on(state, url);
+    *state = NULL;
+    return 0;
+}
+
+/* The fixture, or a skipped test when there is none (no PostgreSQL). */
+static fx *F(void **state)
+{
+    if (!*state)
+        skip();
+    return *state;
+}
+
 /* Every test leaves a verifiable audit chain without the note canary. */
 static int teardown(void **state)
 {
     fx *f = *state;
+    if (!f)
+        return 0;
     db *conn = db_pool_acquire(f->app->readers);
     audit_report r;
     qg_error err = {0};
@@ -374,7 +416,7 @@ static int64_t audit_count(fx *f, const char *action)
 
 static void test_active_semantics(void **state)
 {
-    fx *f = *state;
+    fx *f = F(state);
     assert_false(active(f, "services", 0));
     assert_false(active(f, "sharing", f->org_b));
     assert_false(active(f, "statistics", 0));
@@ -412,7 +454,7 @@ static void test_active_semantics(void **state)
 
 static void test_create_rules(void **state)
 {
-    fx *f = *state;
+    fx *f = F(state);
     qg_error err = {0};
     json_t *b = J("{\"purpose\":\"sharing\",\"org_id\":999999,\"given_by\":\"guardian\"}"), *out = NULL;
     expect(consent_create(f->app, &f->cm, f->code, b, &out, &err), &err, QG_EINVAL, "org_id", "999999");
@@ -458,7 +500,7 @@ static void test_create_rules(void **state)
 
 static void test_statistics(void **state)
 {
-    fx *f = *state;
+    fx *f = F(state);
     qg_error err = {0};
     json_t *out = NULL;
     assert_true(in_statistics(f)); /* included until the child refuses */
@@ -496,7 +538,7 @@ static void test_statistics(void **state)
 /* A child who refuses statistics without having consented first. */
 static void test_opt_out_without_consent(void **state)
 {
-    fx *f = *state;
+    fx *f = F(state);
     qg_error err = {0};
     json_t *out = NULL, *empty = json_object();
     assert_int_equal(consent_statistics_opt_out(f->app, &f->cm, f->code, empty, &out, &err), QG_OK);
@@ -512,7 +554,7 @@ static void test_opt_out_without_consent(void **state)
 
 static void test_closed_case_and_policy(void **state)
 {
-    fx *f = *state;
+    fx *f = F(state);
     qg_error err = {0};
     json_t *out = NULL, *close = J("{\"reason\":\"recovered\"}");
     assert_int_equal(stage_close(f->app, &f->sup, f->code, close, &out, &err), QG_OK);
@@ -543,7 +585,7 @@ static void test_closed_case_and_policy(void **state)
 /* The note is sealed in the row, never shown by a view, and opens only at its place. */
 static void test_note_sealed(void **state)
 {
-    fx *f = *state;
+    fx *f = F(state);
     qg_error err = {0};
     int64_t n = record(f, &f->cm, "{\"purpose\":\"services\",\"given_by\":\"other\",\"note\":\"" NOTE_CANARY "\"}");
     json_t *out = NULL;
@@ -575,7 +617,8 @@ static void test_note_sealed(void **state)
     db_pool_release(f->app->readers, conn);
 }
 
-#define APP(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define APP(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown), \
+                {#fn " (postgresql)", fn, setup_pg, teardown, NULL}
 
 int main(void)
 {

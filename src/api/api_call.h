@@ -122,6 +122,10 @@ void api_tasks_case_list(api_call *call);
 void api_tasks_update(api_call *call);
 void api_tasks_due(api_call *call);
 void api_child_record(api_call *call);
+void api_consents_create(api_call *call);   /* api_consent.c: consents and statistics */
+void api_consents_list(api_call *call);
+void api_consents_withdraw(api_call *call);
+void api_statistics_opt_out(api_call *call);
 void api_health(api_call *call);
 void api_root(api_call *call);
 

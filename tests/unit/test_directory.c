@@ -5,8 +5,9 @@
  * unknown keys never repeated), the search filters, the agreement body (every field),
  * and, on a real database in a temporary directory, agreement_find_valid (validity
  * dates inclusive, ended agreements, coverage of the shared parts, either party order,
- * the newest of several) with agreement_create and agreement_end. Every name is made
- * up.
+ * the newest of several) with agreement_create and agreement_end; and the policy of
+ * both (who manages which organisation's entries, who sees which agreements). Every
+ * name is made up.
  */
 #include <jansson.h>
 #include <setjmp.h>
@@ -24,6 +25,7 @@
 #include "core/agreement.h"
 #include "core/app.h"
 #include "core/directory.h"
+#include "core/policy.h"
 #include "core/text.h"
 #include "support/tmpdir.h"
 
@@ -334,6 +336,38 @@ static void test_agreement_body(void **state)
     agreement_fails(CANARY, "\"x\"", "body", CANARY);
 }
 
+/* ---- the policy of both ------------------------------------------------------------------ */
+
+static void test_policy(void **state)
+{
+    (void)state;
+    qg_actor sup = {.user_id = 5, .org_id = 7, .role = ROLE_SUPERVISOR};
+    qg_actor admin = {.user_id = 6, .org_id = 1, .role = ROLE_ADMIN}, sys = actor_system();
+    for (int a = 0; a < 2; a++) {
+        qg_action act = a ? ACT_AGREEMENT_MANAGE : ACT_DIRECTORY_MANAGE;
+        assert_int_equal(policy_org_manage(&sup, act, 7), POLICY_ALLOW);
+        assert_int_equal(policy_org_manage(&sup, act, 8), POLICY_HIDE);
+        assert_int_equal(policy_org_manage(&admin, act, 8), POLICY_ALLOW);
+        assert_int_equal(policy_org_manage(&sys, act, 8), POLICY_ALLOW);
+        for (qg_role r = ROLE_CASE_MANAGER; r <= ROLE_AUDITOR; r++) {
+            qg_actor other = {.user_id = 9, .org_id = 7, .role = r};
+            assert_int_equal(policy_org_manage(&other, act, 7), POLICY_FORBID);
+        }
+        assert_int_equal(policy_org_manage(NULL, act, 7), POLICY_FORBID);
+    }
+    static const agreement_scope want[] = {
+        [ROLE_NONE] = AGREEMENTS_NONE,          [ROLE_ADMIN] = AGREEMENTS_ALL,
+        [ROLE_SUPERVISOR] = AGREEMENTS_ORG,     [ROLE_CASE_MANAGER] = AGREEMENTS_ORG,
+        [ROLE_FIRST_RESPONDER] = AGREEMENTS_ORG, [ROLE_ANALYST] = AGREEMENTS_NONE,
+        [ROLE_AUDITOR] = AGREEMENTS_ALL,        [ROLE_SYSTEM] = AGREEMENTS_ALL,
+    };
+    for (qg_role r = ROLE_NONE; r <= ROLE_SYSTEM; r++) {
+        qg_actor a = {.user_id = 1, .org_id = 1, .role = r};
+        assert_int_equal(policy_agreement_scope(&a), want[r]);
+    }
+    assert_int_equal(policy_agreement_scope(NULL), AGREEMENTS_NONE);
+}
+
 /* ---- agreement_find_valid on a real database ---------------------------------------------- */
 
 typedef struct {
@@ -489,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_entry_unknown_keys),
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_agreement_body),
+        cmocka_unit_test(test_policy),
         cmocka_unit_test_setup_teardown(test_find_valid, db_setup, db_teardown),
         cmocka_unit_test_setup_teardown(test_register_round_trip, db_setup, db_teardown),
     };

@@ -126,6 +126,15 @@ void api_consents_create(api_call *call);   /* api_consent.c: consents and stati
 void api_consents_list(api_call *call);
 void api_consents_withdraw(api_call *call);
 void api_statistics_opt_out(api_call *call);
+/* The service directory and the agreements register (api_directory.c). */
+void api_directory_put(api_call *call);
+void api_directory_remove(api_call *call);
+void api_directory_org(api_call *call);
+void api_directory_search(api_call *call);
+void api_agreements_create(api_call *call);
+void api_agreements_list(api_call *call);
+void api_agreements_show(api_call *call);
+void api_agreements_end(api_call *call);
 void api_health(api_call *call);
 void api_root(api_call *call);
 

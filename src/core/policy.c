@@ -162,3 +162,30 @@ policy_verdict policy_confirm(const qg_actor *actor, int64_t org_id)
         return POLICY_FORBID;
     return actor->role == ROLE_SYSTEM || actor->org_id == org_id ? POLICY_ALLOW : POLICY_HIDE;
 }
+
+policy_verdict policy_org_manage(const qg_actor *actor, qg_action action, int64_t org_id)
+{
+    if (!actor || !role_may(actor->role, action))
+        return POLICY_FORBID;
+    if (actor->role != ROLE_SUPERVISOR)
+        return POLICY_ALLOW;
+    return actor->org_id == org_id ? POLICY_ALLOW : POLICY_HIDE;
+}
+
+agreement_scope policy_agreement_scope(const qg_actor *actor)
+{
+    if (!actor)
+        return AGREEMENTS_NONE;
+    switch (actor->role) {
+    case ROLE_ADMIN:
+    case ROLE_AUDITOR:
+    case ROLE_SYSTEM:
+        return AGREEMENTS_ALL;
+    case ROLE_SUPERVISOR:
+    case ROLE_CASE_MANAGER:
+    case ROLE_FIRST_RESPONDER:
+        return AGREEMENTS_ORG;
+    default:
+        return AGREEMENTS_NONE;
+    }
+}

@@ -107,6 +107,20 @@ bool policy_needs_confirmation(const qg_actor *actor, qg_role new_role);
  * another one (the account is answered as absent), FORBID for every other role. */
 policy_verdict policy_confirm(const qg_actor *actor, int64_t org_id);
 
+/* Returns the verdict for actor managing what belongs to organisation org_id: its
+ * entries in the service directory (ACT_DIRECTORY_MANAGE) or an agreement it is a party
+ * to (ACT_AGREEMENT_MANAGE). ALLOW for an admin or the system (any organisation) and for
+ * a supervisor of org_id; HIDE for a supervisor of another organisation; FORBID for a
+ * role that may never do the action. */
+policy_verdict policy_org_manage(const qg_actor *actor, qg_action action, int64_t org_id);
+
+/* Which agreements an actor sees in the register. */
+typedef enum { AGREEMENTS_NONE, AGREEMENTS_ALL, AGREEMENTS_ORG } agreement_scope;
+
+/* Returns the agreement scope: all for an admin, an auditor or the system; those the
+ * actor's organisation is a party to for the case roles; none for an analyst. */
+agreement_scope policy_agreement_scope(const qg_actor *actor);
+
 /* Returns the action's stable name (e.g. "case.read") for tests and errors. */
 const char *policy_action_name(qg_action action);
 

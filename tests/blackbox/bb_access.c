@@ -120,6 +120,7 @@ typedef enum {
     R_FORM_ADD,     /* POST   /cases/:code/interactions */
     R_TASK_ADD,     /* POST   /cases/:code/tasks (assigned to whoever adds it) */
     R_CHILD_RECORD, /* GET    /cases/:code/child-record */
+    R_CONSENTS,     /* GET    /cases/:code/consents */
     CASE_ROUTES
 } case_route;
 
@@ -129,7 +130,7 @@ static const char *const route_names[CASE_ROUTES] = {
     "DELETE /cases/:code/assignments/:user", "GET /cases/:code/screenings",
     "POST /cases/:code/screenings", "GET /cases/:code/needs", "GET /cases/:code/stages",
     "POST /cases/:code/close", "GET /cases/:code/assessments", "POST /cases/:code/interactions",
-    "POST /cases/:code/tasks", "GET /cases/:code/child-record"};
+    "POST /cases/:code/tasks", "GET /cases/:code/child-record", "GET /cases/:code/consents"};
 
 typedef struct {
     case_route route;
@@ -213,6 +214,11 @@ static const case_expectation case_matrix[] = {
     {R_CHILD_RECORD, CASE_B1, {403,  404,  404,  404,  403,  403,  403,  403,  200,  404,  403,  401}},
     {R_CHILD_RECORD, CASE_B2, {403,  404,  404,  404,  403,  403,  403,  403,  200,  200,  403,  401}},
 
+    {R_CONSENTS,     CASE_A1, {403,  200,  404,  404,  200,  404,  403,  403,  404,  404,  404,  401}},
+    {R_CONSENTS,     CASE_A2, {403,  200,  200,  404,  404,  404,  403,  403,  404,  404,  404,  401}},
+    {R_CONSENTS,     CASE_B1, {403,  404,  404,  404,  404,  404,  403,  403,  200,  404,  200,  401}},
+    {R_CONSENTS,     CASE_B2, {403,  404,  404,  404,  404,  404,  403,  403,  200,  200,  404,  401}},
+
     /* Only supervisors assign: every other role is refused before the case is looked
      * up (403), a supervisor of another organisation does not see the case (404). */
     {R_ASSIGN,       CASE_A1, {403,  201,  403,  403,  403,  403,  403,  403,  404,  403,  403,  401}},
@@ -253,6 +259,10 @@ static const route_expectation route_matrix[] = {
     {"GET",    "/api/v1/audit",                          BODY_NONE,     {403,  403,  403,  403,  403,  403,  403,  200,  403,  403,  403,  401}},
     {"GET",    "/api/v1/audit/verify",                   BODY_NONE,     {403,  403,  403,  403,  403,  403,  403,  200,  403,  403,  403,  401}},
     {"GET",    "/api/v1/access-grants",                  BODY_NONE,     {403,  403,  403,  403,  403,  403,  403,  200,  403,  403,  403,  401}},
+    /* The service directory is for everyone to search; agreements are seen by the
+     * parties' case roles, admins and auditors, never by analysts. */
+    {"GET",    "/api/v1/services",                       BODY_NONE,     {200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  401}},
+    {"GET",    "/api/v1/agreements",                     BODY_NONE,     {200,  200,  200,  200,  200,  200,  403,  200,  200,  200,  200,  401}},
     {"GET",    "/api/v1/session",                        BODY_NONE,     {200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  401}},
     {"GET",    "/api/v1/vocab",                          BODY_NONE,     {200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  401}},
     /* Instruments and the qualification helper hold no case data: every role may use
@@ -732,6 +742,9 @@ static httpc_response *send_case_route(const case_expectation *x, int actor)
         break;
     case R_CHILD_RECORD:
         case_path(x->kase, "/child-record?lang=ru", path, sizeof path);
+        break;
+    case R_CONSENTS:
+        case_path(x->kase, "/consents", path, sizeof path);
         break;
     case CASE_ROUTES:
         break;

@@ -245,10 +245,11 @@ static void random_groups(const char *prefix, int symbols, char *out, size_t siz
     unsigned char raw[32];
     size_t pos = (size_t)snprintf(out, size, "%s", prefix);
     crypto_random_bytes(raw, (size_t)symbols);
-    for (int i = 0; i < symbols && pos + 2 < size; i++) {
-        if (i > 0 && i % 4 == 0)
+    for (int i = 0; i < symbols; i++) {
+        if (i > 0 && i % 4 == 0 && pos + 1 < size)
             out[pos++] = '-';
-        out[pos++] = ALPHABET[raw[i] & 31]; /* 256 is a multiple of 32: uniform */
+        if (pos + 1 < size)
+            out[pos++] = ALPHABET[raw[i] & 31]; /* 256 is a multiple of 32: uniform */
     }
     out[pos] = '\0';
     crypto_wipe(raw, sizeof raw);
@@ -289,10 +290,11 @@ static int symbols_of(const char *in, char *sym, int max)
 static void format_groups(const char *prefix, const char *sym, int n, char *out, size_t size)
 {
     size_t pos = (size_t)snprintf(out, size, "%s", prefix);
-    for (int i = 0; i < n && pos + 2 < size; i++) {
-        if (i > 0 && i % 4 == 0)
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && i % 4 == 0 && pos + 1 < size)
             out[pos++] = '-';
-        out[pos++] = sym[i];
+        if (pos + 1 < size)
+            out[pos++] = sym[i];
     }
     out[pos] = '\0';
 }

@@ -135,6 +135,20 @@ void api_agreements_create(api_call *call);
 void api_agreements_list(api_call *call);
 void api_agreements_show(api_call *call);
 void api_agreements_end(api_call *call);
+/* Referrals (api_referral.c) and the public reply page (api_reply_page.c). */
+void api_referrals_create(api_call *call);
+void api_referrals_case_list(api_call *call);
+void api_referrals_list(api_call *call);
+void api_referrals_show(api_call *call);
+void api_referrals_act(api_call *call);
+void api_referrals_sheet(api_call *call);
+void api_reply_json(api_call *call);
+void api_reply_page(api_call *call);
+void api_reply_form(api_call *call);
+
+/* Adds a Retry-After header of seconds (at least 1) to the answer. */
+void api_retry_after(api_call *call, int seconds);
+
 void api_health(api_call *call);
 void api_root(api_call *call);
 

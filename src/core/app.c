@@ -19,6 +19,7 @@ static qg_settings app_default_settings(void)
         .session_absolute_s = 12 * 60 * 60,
         .login_per_account = {.max_failures = 5, .window_s = 15 * 60, .block_s = 15 * 60},
         .login_per_address = {.max_failures = 20, .window_s = 15 * 60, .block_s = 15 * 60},
+        .reply_per_address = {.max_failures = 10, .window_s = 15 * 60, .block_s = 15 * 60},
     };
 }
 

@@ -21,6 +21,7 @@ typedef struct {
     int session_absolute_s; /* a session ends this long after login, used or not */
     throttle_rule login_per_account;
     throttle_rule login_per_address;
+    throttle_rule reply_per_address; /* wrong reply codes (referral sheets) per client */
 } qg_settings;
 
 struct instrument_set;

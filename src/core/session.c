@@ -1,8 +1,6 @@
 /* session.c — login, session lookup and logout (see session.h). */
 #include "core/session.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -119,30 +117,6 @@ static void key_for(char *out, size_t size, const char *kind, const char *value)
     snprintf(out, size, "%s:%s", kind, value);
 }
 
-/* The per-address throttle key of a numeric client address: the whole address for
- * IPv4 (also when written IPv4-mapped, ::ffff:a.b.c.d), the /64 prefix for IPv6,
- * since one client usually holds a whole /64 and could fail from a new address every
- * time. Anything else (no address known) is used as it is. */
-static void addr_key_for(char *out, size_t size, const char *client_addr)
-{
-    struct in6_addr a6;
-    char text[INET6_ADDRSTRLEN];
-    if (inet_pton(AF_INET6, client_addr, &a6) != 1) {
-        key_for(out, size, "addr", client_addr);
-        return;
-    }
-    if (IN6_IS_ADDR_V4MAPPED(&a6) && inet_ntop(AF_INET, &a6.s6_addr[12], text, sizeof text)) {
-        key_for(out, size, "addr", text);
-        return;
-    }
-    memset(&a6.s6_addr[8], 0, 8);
-    if (!inet_ntop(AF_INET6, &a6, text, sizeof text)) {
-        key_for(out, size, "addr", client_addr);
-        return;
-    }
-    snprintf(out, size, "addr:%s/64", text);
-}
-
 static int login_blocked(qg_app *app, const char *acct_key, const char *addr_key, int64_t now)
 {
     int a = throttle_blocked(app->throttle, acct_key, now);
@@ -184,7 +158,7 @@ qg_code session_login(qg_app *app, const char *login, const char *password,
 {
     char acct_key[QG_LOGIN_MAX + 8], addr_key[80];
     key_for(acct_key, sizeof acct_key, "login", login);
-    addr_key_for(addr_key, sizeof addr_key, client_addr ? client_addr : "");
+    throttle_addr_key("addr", client_addr ? client_addr : "", addr_key, sizeof addr_key);
     user_row u = {0};
     qg_code found = load_user(app, login, &u, err);
     if (found != QG_OK && found != QG_ENOTFOUND)

@@ -10,6 +10,7 @@
 #ifndef QG_THROTTLE_H
 #define QG_THROTTLE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct throttle throttle;
@@ -39,5 +40,11 @@ int throttle_fail(throttle *t, const char *key, int64_t now, const throttle_rule
 
 /* Forgets key's failures (after a success). */
 void throttle_reset(throttle *t, const char *key);
+
+/* Writes the throttle key of a numeric client address for counter kind ("addr" for
+ * logins, "reply" for reply codes) into out: "kind:address" for IPv4 (also when written
+ * IPv4-mapped), "kind:prefix/64" for IPv6, so one client cannot fail from a new
+ * address of its /64 every time. */
+void throttle_addr_key(const char *kind, const char *client_addr, char *out, size_t size);
 
 #endif

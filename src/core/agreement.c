@@ -9,6 +9,7 @@
 
 #include "core/audit.h"
 #include "core/case_input.h"
+#include "core/input.h"
 #include "core/org_shared.h"
 #include "core/policy.h"
 #include "core/rows.h"
@@ -94,7 +95,7 @@ qg_code agreement_check_body(json_t *body, qg_error *err)
     static const char *const keys[] = {"parties",     "kind",       "purpose",    "data_shared", "protections",
                                        "permitted_users", "complaints", "valid_from", "valid_to",    NULL};
     static const char *const texts[] = {"purpose", "protections", "permitted_users", "complaints", NULL};
-    qg_code c = org_check_keys(body, keys, err);
+    qg_code c = input_check_keys(body, keys, err);
     if (c == QG_OK)
         c = check_parties(json_object_get(body, "parties"), err);
     if (c == QG_OK && !vocab_has(&VOCAB_AGREEMENT_KIND, json_string_value(json_object_get(body, "kind"))))
@@ -398,7 +399,7 @@ qg_code agreement_end(qg_app *app, const qg_actor *actor, int64_t id, json_t *bo
     if (c == QG_OK && id <= 0)
         c = no_agreement(err);
     if (c == QG_OK)
-        c = org_check_keys(body, keys, err);
+        c = input_check_keys(body, keys, err);
     json_t *ended = json_object_get(body, "ended_on");
     if (c == QG_OK && ended)
         c = org_check_date(ended, "ended_on", err);

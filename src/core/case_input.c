@@ -7,6 +7,7 @@
 
 #include "core/account.h"
 #include "core/case_profile.h"
+#include "core/input.h"
 #include "core/text.h"
 #include "core/iin.h"
 #include "core/vocab.h"
@@ -73,14 +74,6 @@ static qg_code check_code(json_t *v, const vocab_list *list, const char *field, 
     return QG_OK;
 }
 
-static bool listed(const char *key, const char *const *names)
-{
-    for (; names && *names; names++)
-        if (strcmp(key, *names) == 0)
-            return true;
-    return false;
-}
-
 static qg_code check_field(const char *key, json_t *v, qg_error *err)
 {
     if (strcmp(key, "sex") == 0)
@@ -115,9 +108,9 @@ qg_code case_input_check_fields(json_t *obj, const char *const *also_allowed, qg
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
-        if (listed(key, also_allowed))
+        if (input_listed(key, also_allowed))
             continue;
-        if (json_is_null(v) && listed(key, clearable))
+        if (json_is_null(v) && input_listed(key, clearable))
             continue; /* clearing an optional field */
         qg_code c = check_field(key, v, err);
         if (c != QG_OK)

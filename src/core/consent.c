@@ -8,6 +8,7 @@
 #include "core/audit.h"
 #include "core/case.h"
 #include "core/case_input.h"
+#include "core/input.h"
 #include "core/sealed.h"
 #include "core/rows.h"
 #include "core/text.h"
@@ -54,28 +55,6 @@ qg_code consent_case_in_statistics(db *conn, int64_t case_id, bool *yes, qg_erro
 
 /* ---- input ------------------------------------------------------------------------ */
 
-static bool listed(const char *key, const char *const *names)
-{
-    for (; *names; names++)
-        if (strcmp(key, *names) == 0)
-            return true;
-    return false;
-}
-
-/* Refuses keys outside allowed, naming "body": a key could be anything typed. */
-static qg_code check_keys(json_t *body, const char *const *allowed, qg_error *err)
-{
-    const char *key;
-    json_t *v;
-    if (!json_is_object(body))
-        return qg_fail(err, QG_EINVAL, "body", "must be a JSON object");
-    json_object_foreach(body, key, v) {
-        if (!listed(key, allowed))
-            return qg_fail(err, QG_EINVAL, "body", "has a key that is not part of a consent");
-    }
-    return QG_OK;
-}
-
 /* A past or present date YYYY-MM-DD, not before CASE_DATE_MIN. */
 static qg_code check_date(json_t *v, const char *field, qg_error *err)
 {
@@ -107,7 +86,7 @@ static qg_code check_org(json_t *body, const char *purpose, qg_error *err)
 qg_code consent_check_create(json_t *body, qg_error *err)
 {
     static const char *const keys[] = {"purpose", "org_id", "given_by", "given_on", "note", NULL};
-    qg_code c = check_keys(body, keys, err);
+    qg_code c = input_check_keys(body, keys, err);
     const char *purpose = json_string_value(json_object_get(body, "purpose"));
     json_t *v;
     if (c == QG_OK && !vocab_has(&VOCAB_CONSENT_PURPOSE, purpose))
@@ -126,7 +105,7 @@ qg_code consent_check_create(json_t *body, qg_error *err)
 qg_code consent_check_withdraw(json_t *body, qg_error *err)
 {
     static const char *const keys[] = {"withdrawn_on", NULL};
-    qg_code c = check_keys(body, keys, err);
+    qg_code c = input_check_keys(body, keys, err);
     json_t *v = json_object_get(body, "withdrawn_on");
     return c == QG_OK && v ? check_date(v, "withdrawn_on", err) : c;
 }
@@ -530,7 +509,7 @@ qg_code consent_statistics_opt_out(qg_app *app, const qg_actor *actor, const cha
     *out = NULL;
     qg_code c = case_precheck(actor, ACT_PERSONAL_UPDATE, code, j.code, err);
     if (c == QG_OK)
-        c = check_keys(body, keys, err);
+        c = input_check_keys(body, keys, err);
     if (c == QG_OK) {
         text_today(j.day);
         c = writer_run(app->writer, opt_out_in_tx, &j, err);

@@ -8,6 +8,7 @@
 
 #include "core/audit.h"
 #include "core/case_input.h"
+#include "core/input.h"
 #include "core/org_shared.h"
 #include "core/policy.h"
 #include "core/rows.h"
@@ -145,7 +146,7 @@ qg_code directory_check_entry(json_t *body, qg_error *err)
 {
     static const char *const keys[] = {"regions", "age_min", "age_max",   "sexes",   "languages", "capacity",
                                        "available", "procedure", "contact", "version", NULL};
-    qg_code c = org_check_keys(body, keys, err);
+    qg_code c = input_check_keys(body, keys, err);
     if (c == QG_OK)
         c = org_check_codes(json_object_get(body, "regions"), &VOCAB_REGION, "regions", err);
     if (c == QG_OK)

@@ -6,22 +6,6 @@
 
 #include "core/text.h"
 
-qg_code org_check_keys(json_t *body, const char *const *allowed, qg_error *err)
-{
-    if (!json_is_object(body))
-        return qg_fail(err, QG_EINVAL, "body", "must be a JSON object");
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v) {
-        bool ok = false;
-        for (const char *const *a = allowed; *a && !ok; a++)
-            ok = strcmp(*a, key) == 0;
-        if (!ok)
-            return qg_fail(err, QG_EINVAL, "body", "has a field that does not belong there");
-    }
-    return QG_OK;
-}
-
 /* Does the list hold item before position end? */
 static bool seen_before(json_t *list, size_t end, json_t *item)
 {

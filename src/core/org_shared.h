@@ -14,10 +14,6 @@
 #include "core/vocab.h"
 #include "store/db.h"
 
-/* Returns QG_OK when body is an object whose keys are all in allowed (NULL-terminated),
- * else QG_EINVAL naming "body" (a key could be a name, so it is never repeated). */
-qg_code org_check_keys(json_t *body, const char *const *allowed, qg_error *err);
-
 /* Checks that v is a list of at least one distinct code of list. Returns QG_OK or
  * QG_EINVAL naming field. */
 qg_code org_check_codes(json_t *v, const vocab_list *list, const char *field, qg_error *err);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/case_input.h"
+#include "core/input.h"
 #include "core/referral.h"
 #include "core/text.h"
 #include "core/vocab.h"
@@ -68,18 +69,10 @@ bool referral_status_open(const char *status)
 
 /* ---- parts and services --------------------------------------------------------------- */
 
-static bool listed(const char *s, const char *const *names)
-{
-    for (; s && *names; names++)
-        if (strcmp(s, *names) == 0)
-            return true;
-    return false;
-}
-
 bool referral_part_personal(const char *part)
 {
     static const char *const personal[] = {"identity", "contact", "assessment", "safety_plan", NULL};
-    return listed(part, personal);
+    return input_listed(part, personal);
 }
 
 /* identity and contact go only where the service cannot be given without them */
@@ -94,24 +87,10 @@ bool referral_service_takes_identity(const char *service)
         "shelter_day", "shelter_24h", "shelter_long_stay", "medical",        "psychiatric",
         "legal",       "education",   "vocational_training", "family_tracing", "case_management",
         "protection",  "interpreter", NULL};
-    return listed(service, services);
+    return input_listed(service, services);
 }
 
 /* ---- bodies ------------------------------------------------------------------------------ */
-
-/* Refuses keys outside allowed, naming "body": a key could be anything typed. */
-static qg_code check_keys(json_t *body, const char *const *allowed, qg_error *err)
-{
-    const char *key;
-    json_t *v;
-    if (!json_is_object(body))
-        return qg_fail(err, QG_EINVAL, "body", "must be a JSON object");
-    json_object_foreach(body, key, v) {
-        if (!listed(key, allowed))
-            return qg_fail(err, QG_EINVAL, "body", "has a key that is not part of a referral");
-    }
-    return QG_OK;
-}
 
 static qg_code check_recipient(json_t *body, qg_error *err)
 {
@@ -184,7 +163,7 @@ qg_code referral_check_create(json_t *body, const char *today, char respond_by[1
     static const char *const keys[] = {"service", "to_org", "to_name", "parts", "respond_by", "note",
                                        "emergency_reason", NULL};
     json_t *v;
-    qg_code c = check_keys(body, keys, err);
+    qg_code c = input_check_keys(body, keys, err);
     if (c == QG_OK && !vocab_has(&VOCAB_SERVICE, json_string_value(json_object_get(body, "service"))))
         c = qg_fail(err, QG_EINVAL, "service", "is required: a service code");
     if (c == QG_OK)
@@ -204,7 +183,7 @@ qg_code referral_check_transition(json_t *body, referral_action a, qg_error *err
 {
     static const char *const keys[] = {"reason", "note", "version", NULL};
     json_t *reason, *v;
-    qg_code c = check_keys(body, keys, err);
+    qg_code c = input_check_keys(body, keys, err);
     if (c != QG_OK)
         return c;
     reason = json_object_get(body, "reason");

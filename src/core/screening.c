@@ -3,10 +3,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "core/audit.h"
 #include "core/case.h"
+#include "core/input.h"
 #include "core/instrument.h"
 #include "core/rows.h"
 #include "core/sealed.h"
@@ -37,27 +37,6 @@ static void job_free(screen_job *j)
 }
 
 /* ---- input -------------------------------------------------------------------------- */
-
-static bool one_of(const char *s, const char *const *names)
-{
-    for (size_t i = 0; s && names[i]; i++)
-        if (strcmp(s, names[i]) == 0)
-            return true;
-    return false;
-}
-
-static qg_code check_keys(json_t *body, const char *const *allowed, qg_error *err)
-{
-    if (!json_is_object(body))
-        return qg_fail(err, QG_EINVAL, "body", "must be a JSON object");
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v) {
-        if (!one_of(key, allowed))
-            return qg_fail(err, QG_EINVAL, "body", "has a key that is not part of a screening");
-    }
-    return QG_OK;
-}
 
 static qg_code find_instrument(qg_app *app, json_t *body, screen_job *j, qg_error *err)
 {
@@ -93,14 +72,14 @@ static qg_code read_create_body(qg_app *app, json_t *body, screen_job *j, qg_err
                                        "language", "administered_on", NULL};
     static const char *const modes[] = {"interviewer", "self", NULL};
     static const char *const langs[] = {"kk", "ru", "en", NULL};
-    qg_code c = check_keys(body, keys, err);
+    qg_code c = input_check_keys(body, keys, err);
     if (c == QG_OK)
         c = find_instrument(app, body, j, err);
     j->mode = json_string_value(json_object_get(body, "mode"));
     j->language = json_string_value(json_object_get(body, "language"));
-    if (c == QG_OK && !one_of(j->mode, modes))
+    if (c == QG_OK && !input_listed(j->mode, modes))
         c = qg_fail(err, QG_EINVAL, "mode", "must be \"interviewer\" or \"self\"");
-    if (c == QG_OK && !one_of(j->language, langs))
+    if (c == QG_OK && !input_listed(j->language, langs))
         c = qg_fail(err, QG_EINVAL, "language", "must be kk, ru or en");
     if (c == QG_OK)
         c = check_date(json_object_get(body, "administered_on"), j->on, err);
@@ -434,7 +413,7 @@ qg_code screening_update(qg_app *app, const qg_actor *actor, const char *code_in
     if (c == QG_OK)
         c = need_instruments(app, err);
     if (c == QG_OK)
-        c = check_keys(body, keys, err);
+        c = input_check_keys(body, keys, err);
     if (c == QG_OK)
         c = writer_run(app->writer, update_in_tx, &u, err);
     return finish(c, &j, out);

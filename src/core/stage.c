@@ -8,6 +8,7 @@
 #include "core/audit.h"
 #include "core/case.h"
 #include "core/case_input.h"
+#include "core/input.h"
 #include "core/rows.h"
 #include "core/sealed.h"
 #include "core/text.h"
@@ -207,22 +208,6 @@ static qg_code load_view(db *conn, stage_job *j, qg_error *err)
 
 /* ---- input ---------------------------------------------------------------------- */
 
-static qg_code check_keys(json_t *body, const char *const *allowed, qg_error *err)
-{
-    if (!json_is_object(body))
-        return qg_fail(err, QG_EINVAL, "body", "must be a JSON object");
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v) {
-        bool ok = false;
-        for (const char *const *a = allowed; *a && !ok; a++)
-            ok = strcmp(*a, key) == 0;
-        if (!ok)
-            return qg_fail(err, QG_EINVAL, "body", "has a field that does not belong there");
-    }
-    return QG_OK;
-}
-
 static qg_code read_note(json_t *body, bool required, stage_job *j, qg_error *err)
 {
     j->note = json_object_get(body, "note");
@@ -307,7 +292,7 @@ qg_code stage_move(qg_app *app, const qg_actor *actor, const char *code, json_t 
     *out = NULL;
     qg_code c = case_precheck(actor, ACT_CASE_UPDATE, code, j.code, err);
     if (c == QG_OK)
-        c = check_keys(body, keys, err);
+        c = input_check_keys(body, keys, err);
     j.to = json_string_value(json_object_get(body, "stage"));
     if (c == QG_OK && !stage_number(j.to))
         c = qg_fail(err, QG_EINVAL, "stage", "is required: a stage code");
@@ -324,7 +309,7 @@ qg_code stage_close(qg_app *app, const qg_actor *actor, const char *code, json_t
     *out = NULL;
     qg_code c = case_precheck(actor, ACT_CASE_CLOSE, code, j.code, err);
     if (c == QG_OK)
-        c = check_keys(body, keys, err);
+        c = input_check_keys(body, keys, err);
     j.reason = json_string_value(json_object_get(body, "reason"));
     if (c == QG_OK && !vocab_has(&VOCAB_CLOSE_REASON, j.reason))
         c = qg_fail(err, QG_EINVAL, "reason", "is required: a close_reason code");
@@ -341,7 +326,7 @@ qg_code stage_reopen(qg_app *app, const qg_actor *actor, const char *code, json_
     *out = NULL;
     qg_code c = case_precheck(actor, ACT_CASE_CLOSE, code, j.code, err);
     if (c == QG_OK)
-        c = check_keys(body, keys, err);
+        c = input_check_keys(body, keys, err);
     json_t *stage = json_object_get(body, "stage");
     if (c == QG_OK && stage) {
         j.to = json_string_value(stage);

@@ -8,6 +8,7 @@
 #include "core/audit.h"
 #include "core/case.h"
 #include "core/case_input.h"
+#include "core/input.h"
 #include "core/rows.h"
 #include "core/sealed.h"
 #include "core/session.h"
@@ -28,28 +29,6 @@ typedef struct {
 } task_job;
 
 /* ---- input -------------------------------------------------------------------------- */
-
-static bool listed(const char *key, const char *const *names)
-{
-    for (; *names; names++)
-        if (strcmp(key, *names) == 0)
-            return true;
-    return false;
-}
-
-/* Refuses keys outside allowed, naming "body": a key could be anything typed. */
-static qg_code check_keys(json_t *body, const char *const *allowed, qg_error *err)
-{
-    const char *key;
-    json_t *v;
-    if (!json_is_object(body))
-        return qg_fail(err, QG_EINVAL, "body", "must be a JSON object");
-    json_object_foreach(body, key, v) {
-        if (!listed(key, allowed))
-            return qg_fail(err, QG_EINVAL, "body", "has a key that is not part of a task");
-    }
-    return QG_OK;
-}
 
 static qg_code check_due(json_t *v, qg_error *err)
 {
@@ -110,7 +89,7 @@ static qg_code check_fields(json_t *body, qg_error *err)
 static qg_code read_create_body(json_t *body, qg_error *err)
 {
     static const char *const keys[] = {"title", "due_on", "assignee", "stage", NULL};
-    qg_code c = check_keys(body, keys, err);
+    qg_code c = input_check_keys(body, keys, err);
     if (c == QG_OK && !json_object_get(body, "title"))
         c = qg_fail(err, QG_EINVAL, "title", "is required: say what is to be done");
     if (c == QG_OK && !json_object_get(body, "due_on"))
@@ -121,7 +100,7 @@ static qg_code read_create_body(json_t *body, qg_error *err)
 static qg_code read_update_body(json_t *body, qg_error *err)
 {
     static const char *const keys[] = {"title", "due_on", "assignee", "stage", "status", "version", NULL};
-    qg_code c = check_keys(body, keys, err);
+    qg_code c = input_check_keys(body, keys, err);
     size_t changes = json_object_size(body) - (json_object_get(body, "version") ? 1 : 0);
     if (c == QG_OK && changes == 0)
         c = qg_fail(err, QG_EINVAL, "body", "names nothing to change");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/audit.h"
+#include "core/org_shared.h"
 #include "core/policy.h"
 #include "core/rows.h"
 #include "core/session.h"
@@ -139,23 +140,10 @@ typedef struct {
     int64_t id;
 } user_job;
 
-static qg_code org_exists(db *conn, int64_t org_id, qg_error *err)
-{
-    db_stmt *st = db_prepare(conn, "SELECT 1 FROM orgs WHERE id = ?", err);
-    if (!st)
-        return err->code;
-    db_bind_int(st, 1, org_id);
-    int rc = db_step(st, err);
-    db_done(st);
-    if (rc < 0)
-        return err->code;
-    return rc == 1 ? QG_OK : qg_fail(err, QG_EINVAL, "org", "no such organisation");
-}
-
 static qg_code insert_user(db *conn, void *arg, qg_error *err)
 {
     user_job *j = arg;
-    qg_code c = org_exists(conn, j->org_id, err);
+    qg_code c = org_require(conn, j->org_id, "org", err);
     if (c != QG_OK)
         return c;
     char now[21];

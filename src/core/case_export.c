@@ -6,6 +6,7 @@
 
 #include "core/audit.h"
 #include "core/case_import.h"
+#include "core/org_shared.h"
 #include "core/policy.h"
 
 #define LIST_TEXT_MAX 2048 /* a list's codes joined with ';' (at most a few dozen codes) */
@@ -141,19 +142,6 @@ static qg_code write_rows(db *conn, export_job *j, list_cursor *forms, list_curs
     return c != QG_OK ? c : rc < 0 ? err->code : QG_OK;
 }
 
-static qg_code org_known(db *conn, int64_t org_id, qg_error *err)
-{
-    db_stmt *st = db_prepare(conn, "SELECT 1 FROM orgs WHERE id = ?", err);
-    if (!st)
-        return err->code;
-    db_bind_int(st, 1, org_id);
-    int rc = db_step(st, err);
-    db_done(st);
-    if (rc < 0)
-        return err->code;
-    return rc == 1 ? QG_OK : qg_fail(err, QG_EINVAL, "org", "no such organisation");
-}
-
 /* Reads every case in one snapshot and writes it out. */
 static qg_code export_snapshot(db *conn, export_job *j, qg_error *err)
 {
@@ -162,7 +150,7 @@ static qg_code export_snapshot(db *conn, export_job *j, qg_error *err)
     if (c != QG_OK)
         return c;
     if (j->org_id)
-        c = org_known(conn, j->org_id, err);
+        c = org_require(conn, j->org_id, "org", err);
     if (c == QG_OK)
         c = cursor_open(conn, &forms, forms_sql, j->org_id, err);
     if (c == QG_OK)

@@ -8,6 +8,7 @@
 
 #include "core/audit.h"
 #include "core/case.h"
+#include "core/org_shared.h"
 #include "core/policy.h"
 #include "core/refset.h"
 #include "crypto/crypto.h"
@@ -34,19 +35,6 @@ static void tell(const import_job *j, bool storing, size_t done, size_t total)
 }
 
 /* ---- what is stored already ------------------------------------------------------- */
-
-static qg_code org_exists(db *conn, int64_t org_id, qg_error *err)
-{
-    db_stmt *st = db_prepare(conn, "SELECT 1 FROM orgs WHERE id = ?", err);
-    if (!st)
-        return err->code;
-    db_bind_int(st, 1, org_id);
-    int rc = db_step(st, err);
-    db_done(st);
-    if (rc < 0)
-        return err->code;
-    return rc == 1 ? QG_OK : qg_fail(err, QG_EINVAL, "org", "no such organisation");
-}
 
 /* Puts the external references the organisation already uses into the set (line 0). */
 static qg_code load_stored_refs(db *conn, int64_t org_id, refset *refs, qg_error *err)
@@ -279,7 +267,7 @@ static qg_code rewind_file(FILE *f, qg_error *err)
 static qg_code prepare_refs(import_job *j, qg_error *err)
 {
     db *conn = db_pool_acquire(j->app->readers);
-    qg_code c = org_exists(conn, j->org_id, err);
+    qg_code c = org_require(conn, j->org_id, "org", err);
     if (c == QG_OK)
         c = load_stored_refs(conn, j->org_id, j->refs, err);
     db_pool_release(j->app->readers, conn);

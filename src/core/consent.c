@@ -9,6 +9,7 @@
 #include "core/case.h"
 #include "core/case_input.h"
 #include "core/input.h"
+#include "core/org_shared.h"
 #include "core/sealed.h"
 #include "core/rows.h"
 #include "core/text.h"
@@ -218,19 +219,6 @@ static qg_code load_one(db *conn, consent_job *j, qg_error *err)
 
 /* ---- create ----------------------------------------------------------------------------- */
 
-static qg_code check_org_exists(db *conn, int64_t org_id, qg_error *err)
-{
-    db_stmt *st = db_prepare(conn, "SELECT 1 FROM orgs WHERE id = ?", err);
-    if (!st)
-        return err->code;
-    db_bind_int(st, 1, org_id);
-    int rc = db_step(st, err);
-    db_done(st);
-    if (rc < 0)
-        return err->code;
-    return rc == 1 ? QG_OK : qg_fail(err, QG_EINVAL, "org_id", "is not a known organisation");
-}
-
 static qg_code check_not_duplicate(db *conn, consent_job *j, const char *purpose, int64_t org_id, qg_error *err)
 {
     bool active = false;
@@ -317,7 +305,7 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
     bool included = false;
     qg_code c = case_find_for(conn, j->actor, ACT_PERSONAL_UPDATE, j->code, &j->case_id, err);
     if (c == QG_OK && org_id)
-        c = check_org_exists(conn, org_id, err);
+        c = org_require(conn, org_id, "org_id", err);
     if (c == QG_OK)
         c = check_not_duplicate(conn, j, purpose, org_id, err);
     if (c == QG_OK)

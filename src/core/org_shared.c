@@ -73,3 +73,12 @@ qg_code org_find(db *conn, int64_t id, bool *found, qg_error *err)
     *found = rc == 1;
     return rc < 0 ? err->code : QG_OK;
 }
+
+qg_code org_require(db *conn, int64_t id, const char *field, qg_error *err)
+{
+    bool found = false;
+    qg_code c = org_find(conn, id, &found, err);
+    if (c == QG_OK && !found)
+        c = qg_fail(err, QG_EINVAL, field, "no such organisation");
+    return c;
+}

@@ -122,6 +122,7 @@ void api_tasks_case_list(api_call *call);
 void api_tasks_update(api_call *call);
 void api_tasks_due(api_call *call);
 void api_child_record(api_call *call);
+void api_reports_show(api_call *call); /* api_report.c: aggregate reports */
 void api_health(api_call *call);
 void api_root(api_call *call);
 

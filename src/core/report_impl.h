@@ -53,6 +53,7 @@ struct table_spec {
     bool with_unknown; /* always show "unknown" in the vocabulary dimension */
     const char *sql;   /* (row key, column key, count) rows; NULL when fill is set */
     qg_code (*fill)(db *conn, const run_ctx *ctx, builder *b, qg_error *err);
+    bool per_row;      /* sql gives one (row key, column key) row per thing counted */
 };
 
 /* Adds one count (NULL keys are "unknown"). QG_ENOMEM on failure. */

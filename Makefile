@@ -43,7 +43,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRC))
 
 .SECONDARY:
-.PHONY: all deps build run check test lint clean bench fuzz bench-import
+.PHONY: all deps build run check test lint clean bench fuzz bench-import bench-report
 all: build
 
 deps:
@@ -119,6 +119,11 @@ bench: deps
 bench-import: deps
 	@$(MAKE) --no-print-directory $(REL)/qorgau $(BENCH_BIN)
 	@bench/import.sh
+
+# Reports: victims and exploitation on 10k, 100k and 1M imported cases beside sqlite3.
+bench-report: deps
+	@$(MAKE) --no-print-directory $(REL)/qorgau $(BENCH_BIN)
+	@bench/report.sh
 
 clean:
 	rm -rf build

@@ -149,6 +149,7 @@ void api_reply_form(api_call *call);
 /* Adds a Retry-After header of seconds (at least 1) to the answer. */
 void api_retry_after(api_call *call, int seconds);
 
+void api_reports_show(api_call *call); /* api_report.c: aggregate reports */
 void api_health(api_call *call);
 void api_root(api_call *call);
 

@@ -36,6 +36,11 @@ static const command commands[] = {
                "               (exit 2) and nothing is stored; columns in docs/import.md"},
     {"export", cmd_export, "export cases [--org ID] [--out FILE] [--db PATH]\n"
                "               the same CSV format (stdout by default; --out never overwrites)"},
+    {"report", cmd_report, "report NAME [--from YEAR] [--to YEAR] [--region R] [--format json|csv|xlsx]\n"
+               "               [--out FILE] [--shared] [--k N] [--db PATH]\n"
+               "               NAME: victims exploitation regions age-bands flows process;\n"
+               "               --shared suppresses counts below k (default 5) and enough others\n"
+               "               that none can be worked out from the totals"},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

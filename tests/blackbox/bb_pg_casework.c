@@ -4,7 +4,8 @@
  * lists, stage moves, closing and reopening, forms with an overdue review, tasks and
  * the due list, the child's own record, consent and its withdrawal, the service
  * directory, an agreement, a referral from sending to completion, an off-platform
- * sheet answered with its reply code, break-the-glass access and its report — and ends
+ * sheet answered with its reply code, break-the-glass access and its report, every
+ * aggregate report — and ends
  * with an intact audit chain. The SQLite suites test the rules in depth; this one
  * checks that the PostgreSQL engine runs the same statements. Skipped without
  * $QORGAU_TEST_PG (failed instead when $QORGAU_TEST_PG_REQUIRED is set).
@@ -27,7 +28,7 @@
 
 typedef struct {
     qgt_env env;
-    qgt_session sup_a, cm_b, sup_b, admin, auditor;
+    qgt_session sup_a, cm_b, sup_b, admin, auditor, analyst;
     int64_t org_a, org_b;
     char code[32];
 } fixture;
@@ -99,12 +100,14 @@ static void start(const char *url, char key[QGT_PATH])
     assert_true(qgt_user(&fx.env, fx.org_b, "pgw.cm.b", "case_manager", PASSWORD) > 0);
     assert_true(qgt_user(&fx.env, fx.org_a, "pgw.admin", "admin", PASSWORD) > 0);
     assert_true(qgt_user(&fx.env, fx.org_a, "pgw.auditor", "auditor", PASSWORD) > 0);
+    assert_true(qgt_user(&fx.env, fx.org_a, "pgw.analyst", "analyst", PASSWORD) > 0);
     assert_true(qgt_server_start(&fx.env, NULL));
     assert_int_equal(qgt_login(&fx.env, "pgw.sup.a", PASSWORD, &fx.sup_a), 201);
     assert_int_equal(qgt_login(&fx.env, "pgw.sup.b", PASSWORD, &fx.sup_b), 201);
     assert_int_equal(qgt_login(&fx.env, "pgw.cm.b", PASSWORD, &fx.cm_b), 201);
     assert_int_equal(qgt_login(&fx.env, "pgw.admin", PASSWORD, &fx.admin), 201);
     assert_int_equal(qgt_login(&fx.env, "pgw.auditor", PASSWORD, &fx.auditor), 201);
+    assert_int_equal(qgt_login(&fx.env, "pgw.analyst", PASSWORD, &fx.analyst), 201);
 }
 
 /* The case, its profile, its stages, forms, tasks and the child's record. */
@@ -262,6 +265,21 @@ static void break_glass(void)
     ok(&fx.sup_b, "DELETE", path, NULL, 204);
 }
 
+/* Every report runs; the one case left statistics, so the analyst's victims are zero. */
+static void reports(void)
+{
+    const char *names[] = {"victims", "exploitation", "regions", "age-bands", "flows", "process"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[PATH_LEN];
+        snprintf(path, sizeof path, "/api/v1/reports/%s", names[i]);
+        json_t *o = expect(&fx.analyst, "GET", path, NULL, 200);
+        assert_true(json_is_true(json_object_get(o, "protected")));
+        json_decref(o);
+        snprintf(path, sizeof path, "/api/v1/reports/%s?format=csv", names[i]);
+        ok(&fx.sup_a, "GET", path, NULL, 200);
+    }
+}
+
 static void test_casework_on_postgres(void **state)
 {
     (void)state;
@@ -273,6 +291,7 @@ static void test_casework_on_postgres(void **state)
     referral_work();
     sheet_and_reply();
     break_glass();
+    reports();
     assert_int_equal(qgt_server_stop(&fx.env), 0);
     char out[QGT_OUT];
     const char *verify[] = {"audit", "verify", NULL};

@@ -37,7 +37,8 @@ static const command commands[] = {
     {"export", cmd_export, "export cases [--org ID] [--out FILE] [--db PATH]\n"
                "               the same CSV format (stdout by default; --out never overwrites)"},
     {"report", cmd_report, "report NAME [--from YEAR] [--to YEAR] [--region R] [--format json|csv|xlsx]\n"
-               "               [--out FILE] [--shared] [--k N] [--db PATH]\n"
+               "               [--out FILE] [--lang kk|ru|en] [--shared] [--k N] [--db PATH]\n"
+               "               xlsx needs --out (a new file; labels in --lang, default kk);\n"
                "               NAME: victims exploitation regions age-bands flows process;\n"
                "               --shared suppresses counts below k (default 5) and enough others\n"
                "               that none can be worked out from the totals"},

@@ -123,6 +123,7 @@ void api_tasks_update(api_call *call);
 void api_tasks_due(api_call *call);
 void api_child_record(api_call *call);
 void api_reports_show(api_call *call); /* api_report.c: aggregate reports */
+void api_datasets_anonymised(api_call *call); /* api_dataset.c: anonymised dataset */
 void api_health(api_call *call);
 void api_root(api_call *call);
 

@@ -43,6 +43,7 @@
 #define SHEET_NAME_BYTES 128
 #define LINE_MAX_BYTES 512
 #define CHART_SERIES_MAX 255 /* Excel's limit per chart */
+#define LONG_TABLE_ROWS 12   /* longer tables print their chart on the next page */
 #define GREY 0x808080
 #define HEADER_FILL 0xDDEBF7
 
@@ -488,6 +489,10 @@ static void style_chart(xw *x, lxw_chart *chart, uint8_t type)
     chart_axis_set_name(val, tr(x->lang, "dim.count", "Number"));
     chart_axis_set_num_format(val, "#,##0");
     chart_axis_set_min(val, 0);
+    if (bar) { /* rows top to bottom as in the table, the value axis below */
+        chart_axis_set_reverse(cat);
+        chart_axis_set_crossing_max(cat);
+    }
     if (type == LXW_CHART_COLUMN_STACKED || type == LXW_CHART_BAR_STACKED)
         chart_set_series_overlap(chart, 100);
 }
@@ -511,10 +516,15 @@ static void write_chart(xw *x)
         add_series(x, chart, 0);
     style_chart(x, chart, type);
     double tall = type == LXW_CHART_BAR || type == LXW_CHART_BAR_STACKED
-                      ? 1.2 + 0.06 * (double)t->rows.n
+                      ? 1.2 + 0.04 * (double)t->rows.n
                       : 1.4;
+    tall = tall > 1.8 ? 1.8 : tall; /* one landscape page */
     lxw_chart_options opt = {.x_offset = 4, .y_offset = 4, .x_scale = 1.6, .y_scale = tall};
     keep(x, worksheet_insert_chart_opt(x->ws, x->next_row, 0, chart, &opt));
+    if (t->rows.n > LONG_TABLE_ROWS) { /* print the chart on a page of its own */
+        lxw_row_t breaks[] = {x->next_row, 0};
+        keep(x, worksheet_set_h_pagebreaks(x->ws, breaks));
+    }
 }
 
 /* ---- one sheet per table ---- */

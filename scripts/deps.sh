@@ -6,7 +6,7 @@
 set -euo pipefail
 
 base=(gcc make pkgconf libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev
-      libxlsxwriter-dev libpq-dev libcmocka-dev sqlite3 curl clang libclang-rt-14-dev)
+      libxlsxwriter-dev libpq-dev libcmocka-dev sqlite3 curl clang libclang-rt-14-dev unzip)
 bench=(wrk nginx-light)
 pg=(postgresql)
 wanted=("${base[@]}")

@@ -150,6 +150,7 @@ void api_reply_form(api_call *call);
 void api_retry_after(api_call *call, int seconds);
 
 void api_reports_show(api_call *call); /* api_report.c: aggregate reports */
+void api_datasets_anonymised(api_call *call); /* api_dataset.c: anonymised dataset */
 void api_health(api_call *call);
 void api_root(api_call *call);
 

@@ -1,18 +1,23 @@
 /*
- * api_report.c — GET /api/v1/reports/:name?from=&to=&region=&shared=&k=&format=json|csv:
- * an aggregate report (core/report.h) as JSON, or as a CSV download. Analysts always get
- * protected figures; a supervisor sees their own organisation's cases.
+ * api_report.c — GET /api/v1/reports/:name?from=&to=&region=&shared=&k=
+ * &format=json|csv|xlsx&lang=kk|ru|en: an aggregate report (core/report.h) as JSON, or
+ * as a CSV or XLSX download. Analysts always get protected figures; a supervisor sees
+ * their own organisation's cases.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/api_call.h"
 #include "core/policy.h"
 #include "core/report.h"
+#include "core/report_xlsx.h"
+
+typedef enum { AS_JSON, AS_CSV, AS_XLSX } reply_format;
 
 /* Reads the query into q; false after answering 400 naming the parameter. */
-static bool read_query(api_call *call, report_query *q, bool *csv)
+static bool read_query(api_call *call, report_query *q, reply_format *as)
 {
     int64_t from, to, shared, k;
     if (!api_query_int(call, "from", 0, 1900, 2100, &from) ||
@@ -21,11 +26,19 @@ static bool read_query(api_call *call, report_query *q, bool *csv)
         !api_query_int(call, "k", 0, REPORT_K_MIN, REPORT_K_MAX, &k))
         return false;
     const char *format = http_query(call->req, "format");
-    if (format && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0) {
-        api_fail_new(call, QG_EINVAL, "format", "must be json or csv");
+    const char *lang = http_query(call->req, "lang");
+    *as = !format || strcmp(format, "json") == 0 ? AS_JSON
+          : strcmp(format, "csv") == 0           ? AS_CSV
+          : strcmp(format, "xlsx") == 0          ? AS_XLSX
+                                                 : (reply_format)-1;
+    if (*as == (reply_format)-1) {
+        api_fail_new(call, QG_EINVAL, "format", "must be json, csv or xlsx");
         return false;
     }
-    *csv = format && strcmp(format, "csv") == 0;
+    if (lang && !report_lang_known(lang)) {
+        api_fail_new(call, QG_EINVAL, "lang", "must be kk, ru or en");
+        return false;
+    }
     q->name = call->params[0];
     q->from_year = (int)from;
     q->to_year = (int)to;
@@ -58,26 +71,82 @@ static void reply_csv(api_call *call, const report *r)
     http_add_header(call->resp, "Content-Disposition", disposition);
 }
 
+/* Reads the whole file at path into *buf (caller frees) and *len. */
+static bool read_all(const char *path, char **buf, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    bool ok = f && fseek(f, 0, SEEK_END) == 0;
+    long n = ok ? ftell(f) : -1;
+    ok = ok && n > 0 && fseek(f, 0, SEEK_SET) == 0 && (*buf = malloc((size_t)n)) != NULL &&
+         fread(*buf, 1, (size_t)n, f) == (size_t)n;
+    if (f)
+        fclose(f);
+    if (ok)
+        *len = (size_t)n;
+    return ok;
+}
+
+/* Writes r as XLSX into a new private directory under $TMPDIR (else /tmp) and reads
+ * it back into *buf (caller frees); the file and the directory are removed. */
+static qg_code xlsx_bytes(const report *r, const char *lang, char **buf, size_t *len,
+                          qg_error *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    char dir[512], path[600];
+    snprintf(dir, sizeof dir, "%s/qorgau-xlsx-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return qg_fail(err, QG_EIO, NULL, "cannot make a temporary directory");
+    snprintf(path, sizeof path, "%s/report.xlsx", dir);
+    qg_code c = report_write_xlsx(r, path, lang, err);
+    if (c == QG_OK && !read_all(path, buf, len))
+        c = qg_fail(err, QG_EIO, NULL, "cannot read the workbook back");
+    unlink(path);
+    rmdir(dir);
+    return c;
+}
+
+/* Answers r as an XLSX attachment. */
+static void reply_xlsx(api_call *call, const report *r)
+{
+    char *buf = NULL, disposition[96];
+    size_t len = 0;
+    qg_error err = {0};
+    if (xlsx_bytes(r, http_query(call->req, "lang"), &buf, &len, &err) != QG_OK) {
+        free(buf);
+        api_fail(call, &err, NULL);
+        return;
+    }
+    free(call->resp->body);
+    call->resp->status = 200;
+    call->resp->content_type = REPORT_XLSX_MIME;
+    call->resp->body = buf;
+    call->resp->body_len = len;
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"report-%s.xlsx\"", r->name);
+    http_add_header(call->resp, "Content-Disposition", disposition);
+}
+
 void api_reports_show(api_call *call)
 {
     report_query q = {0};
-    bool csv = false;
+    reply_format as = AS_JSON;
     report *r = NULL;
     qg_error err = {0};
     if (policy_decide(&call->who.actor, ACT_REPORT_READ, NULL) != POLICY_ALLOW) {
         api_fail_new(call, QG_EFORBIDDEN, NULL, "your role may not read reports");
         return;
     }
-    if (!read_query(call, &q, &csv))
+    if (!read_query(call, &q, &as))
         return;
     qg_code c = report_run(call->api->app, &call->who.actor, &q, &r, &err);
     if (c != QG_OK) {
         api_fail(call, &err, NULL);
         return;
     }
-    json_t *body = csv ? NULL : report_to_json(r);
-    if (csv)
+    json_t *body = as != AS_JSON ? NULL : report_to_json(r);
+    if (as == AS_CSV)
         reply_csv(call, r);
+    else if (as == AS_XLSX)
+        reply_xlsx(call, r);
     else if (!body)
         api_fail_new(call, QG_ENOMEM, NULL, "out of memory");
     else

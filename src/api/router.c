@@ -46,6 +46,7 @@ static const route routes[] = {
     {"DELETE", "/api/v1/cases/:code/break-glass", SESSION, api_grants_end},
     {"GET", "/api/v1/access-grants", SESSION, api_grants_report},
     {"GET", "/api/v1/reports/:name", SESSION, api_reports_show},
+    {"GET", "/api/v1/datasets/anonymised", SESSION, api_datasets_anonymised},
     {"GET", "/api/v1/cases/:code/assessments", SESSION, api_records_list},
     {"POST", "/api/v1/cases/:code/assessments", SESSION, api_records_create},
     {"GET", "/api/v1/cases/:code/assessments/:n", SESSION, api_records_show},

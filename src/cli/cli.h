@@ -75,6 +75,7 @@ int cmd_screen(int argc, char **argv);
 int cmd_qualify(int argc, char **argv);
 int cmd_import(int argc, char **argv); /* cmd_import.c: cases from CSV */
 int cmd_export(int argc, char **argv); /* cmd_import.c: cases to CSV */
+int cmd_export_dataset(int argc, char **argv); /* cmd_dataset.c: anonymised dataset */
 int cmd_report(int argc, char **argv); /* cmd_report.c: aggregate reports */
 
 #endif

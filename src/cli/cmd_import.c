@@ -79,12 +79,14 @@ static qg_code parse_org(const cli_args *a, bool required, int64_t *org_id, qg_e
     return c;
 }
 
-/* Parses "SUBCOMMAND [ARGS] --options"; the only subcommand is "cases". */
+/* Parses "SUBCOMMAND [ARGS] --options"; the subcommand is "cases" ("export dataset"
+ * is dispatched before, to cmd_dataset.c). */
 static qg_code parse_cases(const char *command, int argc, char **argv, const char *const *opts,
                            cli_args *a, qg_error *err)
 {
     if (argc < 1 || strcmp(argv[0], "cases") != 0)
-        return qg_fail(err, QG_EINVAL, "subcommand", "must be cases (qorgau %s cases ...)", command);
+        return qg_fail(err, QG_EINVAL, "subcommand", "must be cases%s (qorgau %s cases ...)",
+                       strcmp(command, "export") == 0 ? " or dataset" : "", command);
     return cli_parse_with_args(argc - 1, argv + 1, opts, NULL, a, err);
 }
 
@@ -182,6 +184,8 @@ int cmd_export(int argc, char **argv)
     cli_args a;
     qg_error err = {0};
     int64_t org_id = 0;
+    if (argc >= 1 && strcmp(argv[0], "dataset") == 0)
+        return cmd_export_dataset(argc - 1, argv + 1);
     if (parse_cases("export", argc, argv, opts, &a, &err) != QG_OK)
         return cli_report("export", &err);
     if (a.npos != 0)

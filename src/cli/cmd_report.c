@@ -1,16 +1,19 @@
 /* cmd_report.c — `qorgau report NAME [--from YEAR] [--to YEAR] [--region R]
- * [--format json|csv|xlsx] [--out FILE] [--shared] [--k N]`: an aggregate report as the
- * system actor (every organisation), small numbers suppressed with --shared. --out
- * writes a new file (mode 0600, never overwriting one). */
+ * [--format json|csv|xlsx] [--out FILE] [--lang kk|ru|en] [--shared] [--k N]`: an
+ * aggregate report as the system actor (every organisation), small numbers suppressed
+ * with --shared. --out writes a new file (mode 0600, never overwriting one); xlsx needs
+ * it, with labels in --lang (default kk). */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/report.h"
+#include "core/report_xlsx.h"
 
 typedef enum { FORMAT_JSON, FORMAT_CSV, FORMAT_XLSX } out_format;
 
@@ -70,9 +73,10 @@ static qg_code parse_query(const cli_args *a, report_query *q, out_format *f, qg
     q->k = (int)k;
     q->region = cli_opt(a, "region");
     q->shared = cli_opt(a, "shared") != NULL;
-    if (c == QG_OK && *f == FORMAT_XLSX)
-        /* Hook: when report_write_xlsx (report.h) exists, write with it here. */
-        c = qg_fail(err, QG_EINVAL, "format", "xlsx is not yet available in this build");
+    if (c == QG_OK && *f == FORMAT_XLSX && !cli_opt(a, "out"))
+        c = qg_fail(err, QG_EINVAL, "out", "xlsx is written to a file: give --out FILE.xlsx");
+    if (c == QG_OK && cli_opt(a, "lang") && !report_lang_known(cli_opt(a, "lang")))
+        c = qg_fail(err, QG_EINVAL, "lang", "must be kk, ru or en");
     if (c == QG_OK) {
         qg_actor system = actor_system();
         c = report_check(&system, q, err);
@@ -115,8 +119,31 @@ static qg_code write_report(const report *r, out_format f, FILE *out, qg_error *
     return QG_OK;
 }
 
+/* Runs the report into a new XLSX file (--out), refusing an existing one first. */
+static int run_xlsx(const cli_args *a, const report_query *q)
+{
+    qg_error err = {0};
+    qg_app *app = NULL;
+    report *r = NULL;
+    const char *path = cli_opt(a, "out");
+    struct stat st;
+    qg_code c = lstat(path, &st) == 0 ? qg_fail(&err, QG_ECONFLICT, "out",
+                                                "already exists; it is never overwritten")
+                                      : cli_open(a, &app, &err);
+    qg_actor system = actor_system();
+    if (c == QG_OK)
+        c = report_run(app, &system, q, &r, &err);
+    if (c == QG_OK)
+        c = report_write_xlsx(r, path, cli_opt(a, "lang"), &err);
+    report_free(r);
+    app_close(app);
+    return c == QG_OK ? 0 : cli_report("report", &err);
+}
+
 static int run_report(const cli_args *a, const report_query *q, out_format f)
 {
+    if (f == FORMAT_XLSX)
+        return run_xlsx(a, q);
     qg_error err = {0};
     qg_app *app = NULL;
     report *r = NULL;
@@ -141,7 +168,8 @@ static int run_report(const cli_args *a, const report_query *q, out_format f)
 
 int cmd_report(int argc, char **argv)
 {
-    static const char *const opts[] = {"db", "from", "to", "region", "format", "out", "k", NULL};
+    static const char *const opts[] = {"db",  "from", "to", "region", "format",
+                                       "out", "k",    "lang", NULL};
     static const char *const flags[] = {"shared", NULL};
     cli_args a;
     qg_error err = {0};

@@ -35,9 +35,14 @@ static const command commands[] = {
                "               all or nothing: every bad row is listed as FILE:LINE: column C: reason\n"
                "               (exit 2) and nothing is stored; columns in docs/import.md"},
     {"export", cmd_export, "export cases [--org ID] [--out FILE] [--db PATH]\n"
-               "               the same CSV format (stdout by default; --out never overwrites)"},
+               "               the same CSV format (stdout by default; --out never overwrites)\n"
+               "  qorgau export dataset [--k N] [--format csv|json] [--out FILE] [--from YEAR]\n"
+               "               [--to YEAR] [--db PATH]\n"
+               "               the anonymised case-level dataset (HTCDS names, k-anonymous,\n"
+               "               k = 11 by default); what was removed is printed on stderr"},
     {"report", cmd_report, "report NAME [--from YEAR] [--to YEAR] [--region R] [--format json|csv|xlsx]\n"
-               "               [--out FILE] [--shared] [--k N] [--db PATH]\n"
+               "               [--out FILE] [--lang kk|ru|en] [--shared] [--k N] [--db PATH]\n"
+               "               xlsx needs --out (a new file; labels in --lang, default kk);\n"
                "               NAME: victims exploitation regions age-bands flows process;\n"
                "               --shared suppresses counts below k (default 5) and enough others\n"
                "               that none can be worked out from the totals"},

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,4 +189,19 @@ void cli_print_json(json_t *value)
         puts(text);
     free(text);
     json_decref(value);
+}
+
+FILE *cli_create_out(const char *path, qg_error *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f && fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+    if (!f && errno == EEXIST)
+        qg_fail(err, QG_ECONFLICT, "out", "already exists; it is never overwritten");
+    else if (!f)
+        qg_fail(err, QG_EIO, "out", "cannot be created: %s", strerror(errno));
+    return f;
 }

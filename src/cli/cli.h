@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -65,6 +66,11 @@ qg_code cli_read_json(const char *path, size_t limit, json_t **out, qg_error *er
 void cli_print_json(json_t *value);
 
 /* The subcommands. Each returns the process exit status. */
+/* Creates path for writing (mode 0600: it may hold case data) and never overwrites an
+ * existing file (QG_ECONFLICT naming "out"). Returns the open stream (caller closes) or
+ * NULL with err filled. */
+FILE *cli_create_out(const char *path, qg_error *err);
+
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_org(int argc, char **argv);

@@ -45,22 +45,6 @@ static qg_code parse_options(const cli_args *a, dataset_query *q, bool *json, qg
     return c;
 }
 
-/* Opens a new file (never overwriting one; mode 0600). */
-static FILE *create_out(const char *path, qg_error *err)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!f && fd >= 0) {
-        close(fd);
-        unlink(path);
-    }
-    if (!f && errno == EEXIST)
-        qg_fail(err, QG_ECONFLICT, "out", "already exists; it is never overwritten");
-    else if (!f)
-        qg_fail(err, QG_EIO, "out", "cannot be created: %s", strerror(errno));
-    return f;
-}
-
 static qg_code write_dataset(const dataset *d, bool json, FILE *out, qg_error *err)
 {
     int rc;
@@ -98,7 +82,7 @@ static int run(const cli_args *a, const dataset_query *q, bool json)
     dataset *d = NULL;
     const char *path = cli_opt(a, "out");
     qg_code c = cli_open(a, &app, &err);
-    FILE *out = c != QG_OK ? NULL : path ? create_out(path, &err) : stdout;
+    FILE *out = c != QG_OK ? NULL : path ? cli_create_out(path, &err) : stdout;
     if (c == QG_OK && !out)
         c = err.code;
     qg_actor system = actor_system();

@@ -137,30 +137,13 @@ int cmd_import(int argc, char **argv)
     return run_import(a.pos[0], org_id, &a);
 }
 
-/* Opens a new file for the export (never overwriting one: mode 0600, as it holds case
- * data). */
-static FILE *create_out(const char *path, qg_error *err)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!f && fd >= 0) {
-        close(fd);
-        unlink(path);
-    }
-    if (!f && errno == EEXIST)
-        qg_fail(err, QG_ECONFLICT, "out", "already exists; it is never overwritten");
-    else if (!f)
-        qg_fail(err, QG_EIO, "out", "cannot be created: %s", strerror(errno));
-    return f;
-}
-
 static int run_export(int64_t org_id, const char *path, const cli_args *a)
 {
     qg_error err = {0};
     qg_app *app = NULL;
     size_t count = 0;
     qg_code c = cli_open(a, &app, &err);
-    FILE *out = c != QG_OK ? NULL : path ? create_out(path, &err) : stdout;
+    FILE *out = c != QG_OK ? NULL : path ? cli_create_out(path, &err) : stdout;
     if (c == QG_OK && !out)
         c = err.code;
     qg_actor system = actor_system();

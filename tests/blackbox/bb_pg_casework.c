@@ -5,7 +5,7 @@
  * the due list, the child's own record, consent and its withdrawal, the service
  * directory, an agreement, a referral from sending to completion, an off-platform
  * sheet answered with its reply code, break-the-glass access and its report, every
- * aggregate report — and ends
+ * aggregate report (JSON, CSV, XLSX) and the anonymised dataset — and ends
  * with an intact audit chain. The SQLite suites test the rules in depth; this one
  * checks that the PostgreSQL engine runs the same statements. Skipped without
  * $QORGAU_TEST_PG (failed instead when $QORGAU_TEST_PG_REQUIRED is set).
@@ -278,6 +278,10 @@ static void reports(void)
         snprintf(path, sizeof path, "/api/v1/reports/%s?format=csv", names[i]);
         ok(&fx.sup_a, "GET", path, NULL, 200);
     }
+    ok(&fx.analyst, "GET", "/api/v1/reports/exploitation?format=xlsx&lang=ru", NULL, 200);
+    json_t *o = expect(&fx.analyst, "GET", "/api/v1/datasets/anonymised?format=json", NULL, 200);
+    assert_non_null(json_object_get(o, "summary"));
+    json_decref(o);
 }
 
 static void test_casework_on_postgres(void **state)

@@ -1,26 +1,10 @@
 // w2util.js — small helpers shared by the screening, referral, directory, report, admin
 // and audit pages: a tolerant element builder over core.js's h(), the code lists from
 // GET /api/v1/vocab (cached), and the text of a {kk, ru, en} object in the current language.
-import { api, h, lang, showErrors } from './core.js';
+import { h, lang, showErrors, showMessage, vocab as coreVocab } from './core.js';
 
-const PROPS = ['checked', 'required', 'hidden', 'disabled', 'selected', 'multiple', 'open'];
-
-// el('tag', {attrs}, children...): arrays are flattened, null/false children skipped;
-// boolean attributes are set as properties after h() builds the element.
-export function el(tag, attrs, ...children) {
-  const plain = {};
-  const props = {};
-  Object.entries(attrs || {}).forEach(([k, v]) => {
-    if (v === null || v === undefined || v === false) return;
-    if (PROPS.includes(k)) props[k] = v;
-    else plain[k] = typeof v === 'number' ? String(v) : v;
-  });
-  const kids = children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false)
-    .map((c) => (typeof c === 'number' ? String(c) : c));
-  const node = h(tag, plain, ...kids);
-  Object.entries(props).forEach(([k, v]) => { node[k] = !!v; });
-  return node;
-}
+// el(): core.js's h() (arrays flattened, null/false skipped, boolean properties set).
+export const el = h;
 
 // The text of a {kk, ru, en} object (instrument texts, report labels) in the current language.
 export function tx(obj) {
@@ -29,14 +13,7 @@ export function tx(obj) {
   return obj[lang()] || obj.kk || obj.ru || obj.en || '';
 }
 
-let vocabPromise = null;
-export function vocab() {
-  if (!vocabPromise) {
-    vocabPromise = api('GET', '/api/v1/vocab').then((r) => (r.status === 200 ? r.data : {}));
-    vocabPromise.then((v) => { if (!v || !Object.keys(v).length) vocabPromise = null; });
-  }
-  return vocabPromise;
-}
+export const vocab = coreVocab;
 
 // The label of code in a vocab list (as returned by vocab()), in the current language.
 export function vl(voc, list, code) {
@@ -73,18 +50,29 @@ export function apiError(res) {
   return (res && res.data && res.data.error) || { code: 'error', message: String(res && res.status), field: null };
 }
 
-// Shows an API error on a form; fields such as "parts[1]" or "answers.q5" are mapped
-// to the input name the form uses (parts, q5).
-export function formError(form, res, map) {
-  const err = Object.assign({}, apiError(res));
+// Shows an API error on a form (core.js finds the input: "answers.q5" → q5, "parts[1]"
+// → parts) and marks the screening item or fieldset that holds it.
+export function formError(form, res) {
+  showErrors(form, res);
+  const err = apiError(res);
   if (err.field) {
     let f = err.field.replace(/\[\d+\]$/, '');
     if (f.startsWith('answers.')) f = f.slice(8);
-    if (map && map[f]) f = map[f];
-    err.field = f;
+    const box = form.querySelector(`[data-item="${f}"]`) || form.querySelector(`fieldset[name="${f}"]`);
+    if (box) box.classList.add('invalid');
   }
-  showErrors(form, err);
   return err;
+}
+
+// A message about the form as a whole, with the field it is about marked.
+export function formMessage(form, text, field) {
+  showMessage(form, text);
+  const box = field && (form.querySelector(`[data-item="${field}"]`) || form.querySelector(`[data-field="${field}"]`));
+  if (box) {
+    box.classList.add('invalid');
+    const input = box.querySelector('input, select, textarea');
+    if (input) { input.setAttribute('aria-invalid', 'true'); input.focus(); }
+  }
 }
 
 export function clear(node) {

@@ -4,9 +4,9 @@
 // three-valued rules as the server), the score and suggestion update as the worker
 // answers, the published accuracy is shown, and the worker's own judgement is required
 // before the screening is saved.
-import { api, t, lang, fmtDate, route, go, formField, watchUnsaved, session, messages } from '../core.js';
+import { api, t, lang, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages } from '../core.js';
 import { settle, T } from '../instrument.js';
-import { el, tx, vocab, formError, clear, apiError } from '../w2util.js';
+import { el, tx, vocab, formError, formMessage, clear, apiError } from '../w2util.js';
 
 const M = 'screenings';
 messages(M);
@@ -244,8 +244,6 @@ async function screeningPage(container, params) {
     form.appendChild(el('div', { class: 'field check own-judgement' }, confirm,
       el('label', { for: 'f-own_judgement' }, t('scr.own_judgement'))));
   }
-  const summary = el('div', { class: 'form-errors', role: 'alert' });
-  form.appendChild(summary);
   form.appendChild(el('button', { type: 'submit', 'data-action': 'save-screening' }, t('scr.save')));
 
   // Branching: show the items that apply, drop the answers of the others.
@@ -291,18 +289,15 @@ async function screeningPage(container, params) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     refresh();
-    clear(summary);
     if (confirm && !confirm.checked) {
-      formError(form, { data: { error: { field: 'own_judgement', message: t('scr.own_judgement_needed') } } });
+      formMessage(form, t('scr.own_judgement_needed'), 'own_judgement');
       return;
     }
     if (judgementRequired) {
       await score();
       if (!last || last.final !== true) {
         const missing = (last && last.awaiting) || def.final_requires;
-        formError(form, { data: { error: { field: missing[0], message: t('scr.judgement_needed') } } });
-        const box = form.querySelector(`[data-item="${missing[0]}"]`);
-        if (box) box.classList.add('invalid');
+        formMessage(form, t('scr.judgement_needed'), missing[0]);
         return;
       }
     }
@@ -313,14 +308,12 @@ async function screeningPage(container, params) {
     };
     const r = await api('POST', `/api/v1/cases/${encodeURIComponent(code)}/screenings`, body);
     if (r.status === 201) {
-      form.dataset.saved = '1';
-      form.reset();
+      markSaved(form);
+      notify(t('scr.saved'));
       go(`#/case/${code}`);
       return;
     }
-    const err = formError(form, r);
-    const box = err.field && form.querySelector(`[data-item="${err.field}"]`);
-    if (box) box.classList.add('invalid');
+    formError(form, r);
   });
 
   container.appendChild(el('p', { class: 'back' }, el('a', { href: `#/case/${code}` }, t('scr.back'))));
@@ -332,7 +325,6 @@ async function screeningPage(container, params) {
   refresh();
   score();
   watchUnsaved(form);
-  if (session() === null) go('#/login');
 }
 
 route('#/case/:code/screening/:id', screeningPage);

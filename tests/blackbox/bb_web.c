@@ -259,12 +259,51 @@ static void test_catalogues_and_scripts(void **state)
     json_decref(keys);
 }
 
+/* Every page module (one that registers a route) is imported by main.js (one line each), and every catalogue a
+ * script loads with messages('x') exists as web/i18n/x.json. */
+static void check_wiring(const char *path, void *ctx)
+{
+    const char *main_js = ctx;
+    size_t len = 0;
+    char *text = qgt_read_file(path, &len);
+    assert_non_null(text);
+    const char *base = strrchr(path, '/') + 1;
+    if (strstr(path, "/pages/") && strstr(text, "route('")) { /* a page, not a helper */
+        char want[PATH_MAX_];
+        snprintf(want, sizeof want, "import './pages/%s';", base);
+        if (!strstr(main_js, want))
+            fail_msg("main.js does not import pages/%s", base);
+    }
+    for (const char *p = text; (p = strstr(p, "messages('")); p += 10) {
+        const char *start = p + 10, *end = strchr(start, '\'');
+        if (!end || end == start || end - start > 60)
+            continue;
+        char cat[PATH_MAX_];
+        snprintf(cat, sizeof cat, "%s/i18n/%.*s.json", QG_WEB_DIR, (int)(end - start), start);
+        struct stat st;
+        if (stat(cat, &st) != 0)
+            fail_msg("%s loads messages from %s, which does not exist", path, cat);
+    }
+    free(text);
+}
+
+static void test_pages_wired(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *main_js = qgt_read_file(QG_WEB_DIR "/js/main.js", &len);
+    assert_non_null(main_js);
+    each_file(QG_WEB_DIR "/js", ".js", check_wiring, main_js);
+    free(main_js);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_static_files),
         cmocka_unit_test(test_web_option),
         cmocka_unit_test(test_catalogues_and_scripts),
+        cmocka_unit_test(test_pages_wired),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

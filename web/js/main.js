@@ -1,0 +1,18 @@
+// main.js — the entry point: imports the core and every page module (one per line,
+// so branches that add pages merge without conflicts), then starts the interface.
+import { start } from './core.js';
+import './pages/login.js';
+import './pages/cases.js';
+import './pages/tasks.js';
+import './pages/new-case.js';
+import './pages/case.js';
+import './pages/home.js';
+import './pages/screenings.js';
+import './pages/referrals.js';
+import './pages/qualify.js';
+import './pages/services.js';
+import './pages/reports.js';
+import './pages/admin.js';
+import './pages/audit.js';
+
+start();

@@ -379,7 +379,7 @@ function clearErrors(form) {
 }
 
 // The input of form whose name is field, or the nearest one: "personal.iin" → "iin",
-// "elements.safety.level" → "elements.safety.level" or "safety.level" or "safety".
+// "goals[0].owner" → "goals.0.owner", "harm_channels" → "harm_channels.in_person".
 function findInput(form, field) {
   if (!field) return null;
   const parts = field.replace(/\[(\d+)\]/g, '.$1').split('.');
@@ -388,6 +388,8 @@ function findInput(form, field) {
     const el = form.querySelector('[name="' + CSS.escape(name) + '"]');
     if (el) return el;
   }
+  const inside = form.querySelector('[name^="' + CSS.escape(parts.join('.') + '.') + '"]');
+  if (inside) return inside; // "harm_channels" → the first of harm_channels.<code>
   for (let j = parts.length - 1; j > 0; j--) {
     const el = form.querySelector('[name="' + CSS.escape(parts.slice(0, j).join('.')) + '"]');
     if (el) return el;
@@ -499,9 +501,11 @@ export function navItem(hash, labelKey, roles) {
 // Roles that work with cases.
 export const CASE_ROLES = ['supervisor', 'case_manager', 'first_responder'];
 
+let started = false;
+
 function renderNav() {
   const nav = document.getElementById('nav');
-  if (!nav) return;
+  if (!nav || !started) return;
   clear(nav);
   const list = h('ul', { class: 'nav' });
   if (user) {
@@ -592,6 +596,7 @@ export function pageTitle(key, vars) {
 export async function start() {
   document.documentElement.lang = current;
   await messages('core');
+  started = true;
   await Promise.all(loadedModules.values());
   await restoreSession();
   const skip = document.querySelector('.skip');

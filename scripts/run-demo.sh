@@ -38,7 +38,9 @@ cat <<TXT
 
 Qorgau demo — http://127.0.0.1:$port/   (database: $db, key file: $db.key)
 
-Log in with POST /api/v1/session, e.g.
+Open http://127.0.0.1:$port/ in a browser and log in with one of the users below
+(the interface is in Kazakh; Русский and English are at the top of every page).
+The same server answers the JSON API, e.g.
   curl -c /tmp/qg.jar -H 'Content-Type: application/json' \\
        -d '{"login":"gen.sup1","password":"$password"}' http://127.0.0.1:$port/api/v1/session
   curl -b /tmp/qg.jar http://127.0.0.1:$port/api/v1/cases

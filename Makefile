@@ -9,7 +9,8 @@ PKGS    := libmicrohttpd jansson libsodium sqlite3 xlsxwriter libpq
 TESTPKG := cmocka
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
            -Wmissing-prototypes -Wvla -Wno-missing-field-initializers -Wno-format-truncation
-DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DQG_INSTRUMENTS_DIR='"$(CURDIR)/instruments"'
+DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DQG_INSTRUMENTS_DIR='"$(CURDIR)/instruments"' \
+           -DQG_WEB_DIR='"$(CURDIR)/web"'
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 TEST_LIBS  = $(shell pkg-config --libs $(TESTPKG) 2>/dev/null)

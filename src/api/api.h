@@ -21,7 +21,12 @@
 typedef struct {
     qg_app *app;
     bool secure_cookies; /* set the Secure flag (the server sits behind TLS) */
+    const char *web_dir; /* the web interface's folder; NULL: api_web_dir(NULL) */
 } api_ctx;
+
+/* The web interface's folder: explicit_dir when given, else $QORGAU_WEB, else the
+ * web/ folder of the source tree (QG_WEB_DIR). */
+const char *api_web_dir(const char *explicit_dir);
 
 /* The HTTP handler: ctx is an api_ctx. Fills resp for every request. */
 void api_handle(void *ctx, const http_request *req, http_response *resp);

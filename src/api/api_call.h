@@ -74,6 +74,10 @@ void api_with_case(api_call *call, case_read_fn fn);
  * when it is not one: a malformed number is a record that does not exist. */
 bool api_path_number(api_call *call, const char *field, const char *message, int64_t *n);
 
+/* Answers a GET or HEAD of one of the web interface's files (api_static.c) and
+ * returns true; false (nothing answered) when the path is not one. */
+bool api_static(api_call *call);
+
 /* Route handlers, one family per file. */
 void api_session_create(api_call *call);
 void api_session_show(api_call *call);
@@ -151,6 +155,5 @@ void api_retry_after(api_call *call, int seconds);
 
 void api_reports_show(api_call *call); /* api_report.c: aggregate reports */
 void api_health(api_call *call);
-void api_root(api_call *call);
 
 #endif

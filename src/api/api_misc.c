@@ -79,10 +79,3 @@ void api_vocab(api_call *call)
 }
 
 void api_health(api_call *call) { api_reply(call, 200, json_pack("{s:s}", "status", "ok")); }
-
-/* What someone who opens the server's address sees until the web interface exists. */
-void api_root(api_call *call)
-{
-    api_reply(call, 200, json_pack("{s:s, s:s, s:s}", "name", "qorgau", "api", "/api/v1",
-                                   "login", "POST /api/v1/session {\"login\", \"password\"}"));
-}

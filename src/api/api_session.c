@@ -4,12 +4,15 @@
 
 #include "api/api_call.h"
 
-static json_t *session_json(const session_info *who)
+/* The user, the CSRF token, when the session ends if unused, and the idle limit (the
+ * web interface warns before it). */
+static json_t *session_json(const api_call *call, const session_info *who)
 {
-    return json_pack("{s:{s:I, s:s, s:s, s:I}, s:s, s:I}", "user", "id",
+    return json_pack("{s:{s:I, s:s, s:s, s:I}, s:s, s:I, s:i}", "user", "id",
                      (json_int_t)who->actor.user_id, "login", who->login, "role",
                      role_code(who->actor.role), "org_id", (json_int_t)who->actor.org_id, "csrf",
-                     who->csrf, "expires_at", (json_int_t)who->expires_at);
+                     who->csrf, "expires_at", (json_int_t)who->expires_at, "idle_seconds",
+                     call->api->app->settings.session_idle_s);
 }
 
 static void set_cookie(api_call *call, const char *token, int max_age)
@@ -52,13 +55,13 @@ void api_session_create(api_call *call)
             retry_after(call, wait);
         return;
     }
-    api_reply(call, 201, session_json(&who));
+    api_reply(call, 201, session_json(call, &who));
     /* the browser keeps the cookie as long as the session can live at most (the
      * server ends it earlier when it lies unused) */
     set_cookie(call, tokens.token, call->api->app->settings.session_absolute_s);
 }
 
-void api_session_show(api_call *call) { api_reply(call, 200, session_json(&call->who)); }
+void api_session_show(api_call *call) { api_reply(call, 200, session_json(call, &call->who)); }
 
 void api_session_delete(api_call *call)
 {

@@ -1,6 +1,7 @@
 /*
  * router.c — the route table of /api/v1 and api_handle: match method and path, check
- * the session and the CSRF header where the route needs them, call the route.
+ * the session and the CSRF header where the route needs them, call the route. A path
+ * no route knows may be one of the web interface's files (api_static.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +20,6 @@ typedef struct {
 } route;
 
 static const route routes[] = {
-    {"GET", "/", OPEN, api_root},
     {"GET", "/api/v1/health", OPEN, api_health},
     {"POST", "/api/v1/session", OPEN, api_session_create},
     {"GET", "/api/v1/session", SESSION, api_session_show},
@@ -170,6 +170,8 @@ void api_handle(void *ctx, const http_request *req, http_response *resp)
         routes[i].fn(&call);
         return;
     }
+    if (!allow[0] && api_static(&call))
+        return;
     if (allow[0]) {
         api_fail_new(&call, QG_EINVAL, "method", "method not allowed on this resource");
         resp->status = 405;

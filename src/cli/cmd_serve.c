@@ -1,5 +1,6 @@
 /* cmd_serve.c — `qorgau serve`: opens the database with its key, starts the HTTP
- * server on the JSON API and runs until SIGINT or SIGTERM. Logs only start, stop and
+ * server on the JSON API and the web interface (--web DIR, else $QORGAU_WEB, else
+ * the source tree's web/) and runs until SIGINT or SIGTERM. Logs only start, stop and
  * failures: never requests, paths, bodies or anything personal.
  *
  * --trusted-proxy ADDR names the one reverse proxy (e.g. the TLS terminator of a
@@ -78,7 +79,8 @@ static void wait_for_signal(void)
 int cmd_serve(int argc, char **argv)
 {
     static const char *const opts[] = {"db",           "bind",        "port",          "threads",
-                                       "session-idle", "session-max", "trusted-proxy", "instruments", NULL};
+                                       "session-idle", "session-max", "trusted-proxy", "instruments", "web",
+                                       NULL};
     static const char *const flags[] = {"secure-cookies", NULL};
     cli_args a;
     http_config cfg;
@@ -109,7 +111,8 @@ int cmd_serve(int argc, char **argv)
         app->instruments = instruments;
     if (c == QG_OK)
         c = session_settings(&a, &app->settings, &err);
-    api_ctx ctx = {.app = app, .secure_cookies = cli_opt(&a, "secure-cookies") != NULL};
+    api_ctx ctx = {.app = app, .secure_cookies = cli_opt(&a, "secure-cookies") != NULL,
+                   .web_dir = api_web_dir(cli_opt(&a, "web"))};
     if (c == QG_OK)
         c = http_server_start(&cfg, api_handle, &ctx, &srv, &err);
     if (c != QG_OK) {

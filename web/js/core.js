@@ -1,0 +1,593 @@
+// core.js — the web interface's small core: the JSON API client (CSRF header, 401 →
+// log in), message catalogues and languages, dates, code-list labels, a DOM builder
+// (text nodes only, never HTML strings), the hash router, the navigation, form fields
+// with error display and the unsaved-changes warning, the session and the idle logout.
+// No framework and no build step: every page module imports what it needs from here.
+
+const LANGS = ['kk', 'ru', 'en'];
+const LANG_KEY = 'qorgau.lang';
+
+let current = LANGS.includes(localStorage.getItem(LANG_KEY)) ? localStorage.getItem(LANG_KEY) : 'kk';
+const catalogue = { kk: {}, ru: {}, en: {} };
+const loadedModules = new Map();
+let csrf = null;
+let user = null;
+let idleSeconds = 1800;
+let vocabCache = null;
+const routes = [];
+const navItems = [];
+const dirtyForms = new Set();
+let lastHash = '';
+let restoringHash = false;
+
+// ---- messages -----------------------------------------------------------------
+
+// Loads web/i18n/<module>.json once ({"kk":{...},"ru":{...},"en":{...}}).
+export function messages(module) {
+  if (!loadedModules.has(module)) {
+    const p = fetch('/i18n/' + encodeURIComponent(module) + '.json', { credentials: 'same-origin' })
+      .then((r) => (r.ok ? r.json() : {}))
+      .then((all) => {
+        for (const l of LANGS) Object.assign(catalogue[l], all[l] || {});
+      })
+      .catch(() => {});
+    loadedModules.set(module, p);
+  }
+  return loadedModules.get(module);
+}
+
+// The message for key in the current language, with {name} replaced from vars; a
+// missing key answers the key itself (and warns on the console).
+export function t(key, vars) {
+  let s = catalogue[current][key];
+  if (s === undefined) {
+    console.warn('qorgau: no message', key, current);
+    s = catalogue.en[key] !== undefined ? catalogue.en[key] : key;
+  }
+  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] !== undefined ? String(vars[k]) : m));
+  return s;
+}
+
+export function lang() {
+  return current;
+}
+
+// Switches the language (kept in localStorage) and draws the page again.
+export function setLang(l) {
+  if (!LANGS.includes(l)) return;
+  current = l;
+  localStorage.setItem(LANG_KEY, l);
+  document.documentElement.lang = l;
+  renderNav();
+  render();
+}
+
+// ---- dates --------------------------------------------------------------------
+
+function pad(n) {
+  return String(n).padStart(2, '0');
+}
+
+// 'YYYY-MM-DD', an ISO time or unix seconds → 'dd.mm.yyyy' ('' for nothing).
+export function fmtDate(v) {
+  if (v === null || v === undefined || v === '') return '';
+  if (typeof v === 'number') {
+    const d = new Date(v * 1000);
+    return pad(d.getDate()) + '.' + pad(d.getMonth() + 1) + '.' + d.getFullYear();
+  }
+  const m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(String(v));
+  if (!m) return String(v);
+  if (!m[2]) return m[1];
+  if (!m[3]) return m[2] + '.' + m[1];
+  return m[3] + '.' + m[2] + '.' + m[1];
+}
+
+// 'dd.mm.yyyy' (or 'YYYY-MM-DD') → 'YYYY-MM-DD'; null when it is not a date.
+export function parseDate(s) {
+  s = String(s || '').trim();
+  let m = /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/.exec(s);
+  let y, mo, d;
+  if (m) [y, mo, d] = [+m[3], +m[2], +m[1]];
+  else if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s))) [y, mo, d] = [+m[1], +m[2], +m[3]];
+  else return null;
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
+  return y + '-' + pad(mo) + '-' + pad(d);
+}
+
+// Today as 'YYYY-MM-DD' (local time).
+export function today() {
+  const d = new Date();
+  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate());
+}
+
+// ---- DOM ----------------------------------------------------------------------
+
+const PROPS = new Set(['value', 'checked', 'selected', 'disabled', 'required', 'hidden', 'multiple', 'readOnly']);
+
+// Builds an element: attrs {class, id, name, type, for, value, 'data-x', 'aria-x', on:
+// {click: fn}, ...}; children are nodes or text (text nodes: never parsed as HTML);
+// null, undefined and false children are skipped, arrays are flattened.
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'on') for (const [ev, fn] of Object.entries(v)) el.addEventListener(ev, fn);
+    else if (k === 'class') el.className = Array.isArray(v) ? v.filter(Boolean).join(' ') : v;
+    else if (k === 'for') el.htmlFor = v;
+    else if (PROPS.has(k)) el[k] = v;
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  const add = (c) => {
+    if (c === null || c === undefined || c === false) return;
+    if (Array.isArray(c)) c.forEach(add);
+    else el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  };
+  children.forEach(add);
+  return el;
+}
+
+// Removes every child of el.
+export function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+}
+
+// A status message for screen readers and sighted users (role=status), cleared later.
+export function notify(text) {
+  const s = document.getElementById('status');
+  if (!s) return;
+  clear(s).append(h('p', { class: 'notice' }, text));
+  setTimeout(() => clear(s), 6000);
+}
+
+// ---- API ----------------------------------------------------------------------
+
+// Calls the JSON API: path is '/api/v1/...' or short ('/cases' → '/api/v1/cases').
+// Only codes, numbers and references ever go into a path or query; personal data
+// goes in the body. Answers {status, data}: data is the parsed JSON, a Blob for
+// other content (downloads), or null. A 401 (except for logging in) ends the
+// session in the browser and shows the login page.
+export async function api(method, path, body) {
+  const url = path.startsWith('/api/') ? path : '/api/v1' + path;
+  const headers = { Accept: 'application/json' };
+  const opts = { method, credentials: 'same-origin', headers, cache: 'no-store' };
+  if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    opts.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(url, opts);
+  } catch (e) {
+    return { status: 0, data: { error: { code: 'network', field: '' } } };
+  }
+  const type = res.headers.get('Content-Type') || '';
+  let data = null;
+  if (res.status !== 204) {
+    if (type.startsWith('application/json')) data = await res.json().catch(() => null);
+    else data = await res.blob();
+  }
+  if (res.ok) pinged = Date.now();
+  if (res.status === 401 && !(method === 'POST' && url === '/api/v1/session')) {
+    forget();
+    go('#/login');
+  }
+  return { status: res.status, data };
+}
+
+// ---- session and idle logout ---------------------------------------------------
+
+let lastInput = Date.now();
+let pinged = Date.now();
+let idleTimer = null;
+let warning = null;
+
+// The logged-in user {id, login, role, org_id}, or null.
+export function session() {
+  return user;
+}
+
+// Keeps what the login (or GET /session) answered: the user, the CSRF token, the
+// idle limit; starts the idle watch.
+export function setSession(answer) {
+  user = answer.user;
+  csrf = answer.csrf;
+  if (answer.idle_seconds) idleSeconds = answer.idle_seconds;
+  lastInput = Date.now();
+  pinged = Date.now();
+  if (!idleTimer) idleTimer = setInterval(checkIdle, 5000);
+  renderNav();
+}
+
+function forget() {
+  user = null;
+  csrf = null;
+  vocabCache = null;
+  dirtyForms.clear();
+  if (idleTimer) clearInterval(idleTimer);
+  idleTimer = null;
+  closeWarning();
+  renderNav();
+}
+
+// Logs out (DELETE /session) and shows the login page.
+export async function logout(reason) {
+  if (csrf) await api('DELETE', '/session');
+  forget();
+  go('#/login');
+  if (reason) notify(t(reason));
+}
+
+// Asks the server who is logged in (on start); true when someone is.
+export async function restoreSession() {
+  const r = await fetch('/api/v1/session', { credentials: 'same-origin', headers: { Accept: 'application/json' } }).catch(() => null);
+  if (r && r.ok) {
+    setSession(await r.json());
+    return true;
+  }
+  return false;
+}
+
+function onInput() {
+  lastInput = Date.now();
+  if (!user || warning) return;
+  // Input in the browser keeps the server's session alive too (at most once a minute).
+  const every = Math.min(60, idleSeconds / 4) * 1000;
+  if (Date.now() - pinged > every) {
+    pinged = Date.now();
+    api('GET', '/session');
+  }
+}
+
+function closeWarning() {
+  if (warning) warning.remove();
+  warning = null;
+}
+
+function checkIdle() {
+  if (!user) return;
+  const idle = (Date.now() - lastInput) / 1000;
+  if (idle >= idleSeconds - 5) {
+    dirtyForms.clear();
+    logout('core.idle_ended');
+    return;
+  }
+  const warnAt = Math.max(idleSeconds - 120, idleSeconds * 0.75);
+  if (idle >= warnAt && !warning) showWarning();
+}
+
+function showWarning() {
+  const stay = h('button', { type: 'button', class: 'primary', 'data-action': 'stay', on: { click: () => {
+    closeWarning();
+    lastInput = Date.now();
+    pinged = Date.now();
+    api('GET', '/session');
+  } } }, t('core.idle_stay'));
+  warning = h('div', { class: 'dialog', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'idle-title', 'aria-describedby': 'idle-text' },
+    h('div', { class: 'dialog-box' },
+      h('h2', { id: 'idle-title' }, t('core.idle_title')),
+      h('p', { id: 'idle-text' }, t('core.idle_text', { minutes: Math.max(1, Math.round((idleSeconds - (Date.now() - lastInput) / 1000) / 60)) })),
+      h('div', { class: 'actions' }, stay,
+        h('button', { type: 'button', 'data-action': 'logout', on: { click: () => logout() } }, t('core.logout')))));
+  document.getElementById('dialogs').append(warning);
+  stay.focus();
+}
+
+for (const ev of ['keydown', 'mousedown', 'touchstart', 'wheel']) {
+  document.addEventListener(ev, () => {
+    if (!warning) onInput();
+  }, { passive: true, capture: true });
+}
+
+// ---- code lists ----------------------------------------------------------------
+
+// GET /api/v1/vocab once per session: {list: [{code, en, ru?, kk?, extra?}]}.
+export async function vocab() {
+  if (!vocabCache) {
+    const r = await api('GET', '/vocab');
+    vocabCache = r.status === 200 ? r.data : {};
+  }
+  return vocabCache;
+}
+
+// The label of code in list, in the current language (vocab() must have been loaded).
+export function label(list, code) {
+  if (code === null || code === undefined || code === '') return '';
+  const e = ((vocabCache || {})[list] || []).find((x) => x.code === code);
+  if (!e) return String(code);
+  return e[current] || e.en || String(code);
+}
+
+// A <select> of a code list: opts {empty: true (a "choose" first option), value, required}.
+export function select(list, opts = {}) {
+  const s = h('select', { required: opts.required });
+  if (opts.empty !== false) s.append(h('option', { value: '' }, t('core.choose')));
+  for (const e of (vocabCache || {})[list] || []) {
+    s.append(h('option', { value: e.code, selected: e.code === opts.value }, e[current] || e.en));
+  }
+  return s;
+}
+
+// ---- forms ---------------------------------------------------------------------
+
+// A labelled field: <div class="field"><label for="f-name">…</label>input<p class="msg"></div>.
+// The input gets id 'f-' + name and name = name (the API's field name).
+export function formField(name, labelKey, input, hintKey) {
+  input.id = input.id || 'f-' + name.replace(/[^\w-]/g, '-');
+  if (input.name === undefined || !input.getAttribute('name')) input.setAttribute('name', name);
+  const msg = h('p', { class: 'msg', id: input.id + '-msg' });
+  const parts = [h('label', { for: input.id }, t(labelKey)), input];
+  if (hintKey) {
+    const hint = h('p', { class: 'hint', id: input.id + '-hint' }, t(hintKey));
+    input.setAttribute('aria-describedby', hint.id);
+    parts.splice(1, 0, hint);
+  }
+  parts.push(msg);
+  return h('div', { class: 'field', 'data-field': name }, parts);
+}
+
+// A text input for a date shown as dd.mm.yyyy (read back with parseDate).
+export function dateInput(value) {
+  return h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'off', class: 'date', 'data-type': 'date', placeholder: t('core.date_placeholder'), value: value ? fmtDate(value) : '' });
+}
+
+// A checkbox with its label after it.
+export function checkField(name, labelKey, checked) {
+  const box = h('input', { type: 'checkbox', id: 'f-' + name.replace(/[^\w-]/g, '-'), name, checked: !!checked });
+  return h('div', { class: 'field check', 'data-field': name }, box, h('label', { for: box.id }, t(labelKey)), h('p', { class: 'msg' }));
+}
+
+// Reads the named inputs of a form into an object: dates (data-type=date) converted
+// to YYYY-MM-DD (an unreadable date stays as typed, so the server names the field),
+// checkboxes as booleans, numbers (type=number) as numbers, empty values left out.
+export function formValues(form) {
+  const out = {};
+  for (const el of form.elements) {
+    if (!el.name || el.disabled || el.type === 'submit' || el.type === 'button') continue;
+    if (el.type === 'checkbox') {
+      out[el.name] = el.checked;
+      continue;
+    }
+    let v = el.value.trim();
+    if (v === '') continue;
+    if (el.dataset.type === 'date') v = parseDate(v) || v;
+    else if (el.type === 'number') v = Number(v);
+    out[el.name] = v;
+  }
+  return out;
+}
+
+function clearErrors(form) {
+  for (const el of form.querySelectorAll('.invalid')) el.classList.remove('invalid');
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  for (const el of form.querySelectorAll('.field .msg')) clear(el);
+  const s = form.querySelector('.errors');
+  if (s) s.remove();
+}
+
+// The input of form whose name is field, or the nearest one: "personal.iin" → "iin",
+// "elements.safety.level" → "elements.safety.level" or "safety.level" or "safety".
+function findInput(form, field) {
+  if (!field) return null;
+  const parts = field.replace(/\[(\d+)\]/g, '.$1').split('.');
+  for (let i = 0; i < parts.length; i++) {
+    const name = parts.slice(i).join('.');
+    const el = form.querySelector('[name="' + CSS.escape(name) + '"]');
+    if (el) return el;
+  }
+  for (let j = parts.length - 1; j > 0; j--) {
+    const el = form.querySelector('[name="' + CSS.escape(parts.slice(0, j).join('.')) + '"]');
+    if (el) return el;
+  }
+  return null;
+}
+
+// The text of an API error for people: by status and code, naming the field's label.
+export function errorText(err, fieldLabel) {
+  const e = (err && err.error) || err || {};
+  const code = e.code || 'internal';
+  const key = 'core.err.' + code;
+  const base = catalogue[current][key] !== undefined ? t(key) : t('core.err.internal');
+  return fieldLabel ? t('core.err.field', { field: fieldLabel, reason: base }) : base;
+}
+
+// Shows an API error on form: the field named by error.field gets class 'invalid',
+// aria-invalid and the message under it, and takes the focus; a summary (role=alert)
+// goes at the top of the form. apiError is {error: {...}} or an api() answer.
+export function showErrors(form, apiError) {
+  clearErrors(form);
+  const data = apiError && apiError.data !== undefined ? apiError.data : apiError;
+  const e = (data && data.error) || {};
+  const input = findInput(form, e.field);
+  let fieldLabel = '';
+  if (input) {
+    const lab = form.querySelector('label[for="' + CSS.escape(input.id) + '"]');
+    fieldLabel = lab ? lab.textContent : '';
+    input.classList.add('invalid');
+    input.setAttribute('aria-invalid', 'true');
+    const box = input.closest('.field');
+    if (box) {
+      box.classList.add('invalid');
+      const msg = box.querySelector('.msg');
+      if (msg) {
+        msg.textContent = errorText(e);
+        input.setAttribute('aria-errormessage', msg.id || '');
+      }
+    }
+  }
+  const summary = h('div', { class: 'errors', role: 'alert' }, h('p', {}, errorText(e, fieldLabel)));
+  form.prepend(summary);
+  if (input) input.focus();
+  else {
+    summary.tabIndex = -1;
+    summary.focus();
+  }
+}
+
+// Shows a message that is not about one field in a form's summary (role=alert).
+export function showMessage(form, text) {
+  clearErrors(form);
+  const summary = h('div', { class: 'errors', role: 'alert', tabindex: '-1' }, h('p', {}, text));
+  form.prepend(summary);
+  summary.focus();
+}
+
+// Warns before leaving the page (another page, reload, closing) while form holds
+// changes that were not saved. Call markSaved(form) after a successful save.
+export function watchUnsaved(form) {
+  form.addEventListener('input', () => dirtyForms.add(form));
+  form.addEventListener('change', () => dirtyForms.add(form));
+  return form;
+}
+
+// The form's changes are saved: leaving it no longer warns.
+export function markSaved(form) {
+  dirtyForms.delete(form);
+  clearErrors(form);
+}
+
+function hasUnsaved() {
+  for (const f of dirtyForms) if (!f.isConnected) dirtyForms.delete(f);
+  return dirtyForms.size > 0;
+}
+
+window.addEventListener('beforeunload', (ev) => {
+  if (hasUnsaved()) {
+    ev.preventDefault();
+    ev.returnValue = '';
+  }
+});
+
+// ---- router and navigation ----------------------------------------------------------
+
+// Registers a page: pattern like '#/case/:code'; render(container, params) may be async.
+export function route(pattern, renderFn, opts = {}) {
+  const names = [];
+  const re = new RegExp('^' + pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (m, n) => {
+    names.push(n);
+    return '([^/]+)';
+  }) + '$');
+  routes.push({ re, names, render: renderFn, open: !!opts.open });
+}
+
+// Goes to a page.
+export function go(hash) {
+  if (location.hash === hash) render();
+  else location.hash = hash;
+}
+
+// Adds a navigation entry for the given roles (all logged-in users when roles is
+// empty or missing); labelKey is a message key.
+export function navItem(hash, labelKey, roles) {
+  navItems.push({ hash, labelKey, roles: roles || [] });
+  renderNav();
+}
+
+// Roles that work with cases.
+export const CASE_ROLES = ['supervisor', 'case_manager', 'first_responder'];
+
+function renderNav() {
+  const nav = document.getElementById('nav');
+  if (!nav) return;
+  clear(nav);
+  const list = h('ul', { class: 'nav' });
+  if (user) {
+    for (const it of navItems) {
+      if (it.roles.length && !it.roles.includes(user.role)) continue;
+      const here = location.hash.startsWith(it.hash);
+      list.append(h('li', {}, h('a', { href: it.hash, 'aria-current': here ? 'page' : null }, t(it.labelKey))));
+    }
+  }
+  const langs = h('li', { class: 'langs', role: 'group', 'aria-label': t('core.language') },
+    LANGS.map((l) => h('button', { type: 'button', class: 'lang', lang: l, 'data-action': 'set-lang-' + l, 'aria-pressed': l === current ? 'true' : 'false', on: { click: () => setLang(l) } }, t('core.lang.' + l))));
+  list.append(langs);
+  if (user) {
+    list.append(h('li', { class: 'who' }, h('span', {}, user.login + ' · ' + t('core.role.' + user.role)),
+      h('button', { type: 'button', 'data-action': 'logout', on: { click: () => logout() } }, t('core.logout'))));
+  }
+  nav.append(list);
+  const skip = document.querySelector('.skip');
+  if (skip) skip.textContent = t('core.skip');
+}
+
+// The first page of a user: the cases for case roles, else the first nav entry.
+export function homeFor(u) {
+  if (!u) return '#/login';
+  if (CASE_ROLES.includes(u.role)) return '#/cases';
+  const it = navItems.find((x) => !x.roles.length || x.roles.includes(u.role));
+  return it ? it.hash : '#/home';
+}
+
+let renderCount = 0;
+
+async function render() {
+  const hash = location.hash || '#/';
+  const app = document.getElementById('app');
+  const mine = ++renderCount;
+  let match = null;
+  for (const r of routes) {
+    const m = r.re.exec(hash);
+    if (m) {
+      const params = {};
+      r.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1])));
+      match = { r, params };
+      break;
+    }
+  }
+  if (!user && (!match || !match.r.open)) {
+    if (hash !== '#/login') return go('#/login');
+  }
+  if (!match) return go(homeFor(user));
+  if (user) await vocab();
+  if (mine !== renderCount) return;
+  const container = h('div', { class: 'page' });
+  clear(app).append(container);
+  renderNav();
+  try {
+    await match.r.render(container, match.params);
+  } catch (e) {
+    console.error(e);
+    container.append(h('p', { class: 'errors', role: 'alert' }, t('core.err.internal')));
+  }
+  const title = container.querySelector('#page-title');
+  document.title = (title ? title.textContent + ' — ' : '') + 'Qorgau';
+  app.focus({ preventScroll: true });
+}
+
+window.addEventListener('hashchange', () => {
+  if (restoringHash) {
+    restoringHash = false;
+    return;
+  }
+  if (hasUnsaved() && !window.confirm(t('core.unsaved'))) {
+    restoringHash = true;
+    location.hash = lastHash;
+    return;
+  }
+  dirtyForms.clear();
+  lastHash = location.hash;
+  render();
+});
+
+// A page's heading: <h1 id="page-title">.
+export function pageTitle(key, vars) {
+  return h('h1', { id: 'page-title' }, t(key, vars));
+}
+
+// Starts the interface: catalogues, the session, the first page.
+export async function start() {
+  document.documentElement.lang = current;
+  await messages('core');
+  await Promise.all(loadedModules.values());
+  await restoreSession();
+  const skip = document.querySelector('.skip');
+  if (skip) skip.addEventListener('click', (ev) => {
+    ev.preventDefault();
+    document.getElementById('app').focus();
+  });
+  lastHash = location.hash;
+  renderNav();
+  render();
+}

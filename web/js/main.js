@@ -1,0 +1,11 @@
+// main.js — the entry point: imports the core and every page module (one per line,
+// so branches that add pages merge without conflicts), then starts the interface.
+import { start } from './core.js';
+import './pages/login.js';
+import './pages/cases.js';
+import './pages/tasks.js';
+import './pages/new-case.js';
+import './pages/case.js';
+import './pages/home.js';
+
+start();

@@ -233,6 +233,12 @@ export class Session {
             if (/Content Security Policy|Refused to (execute|apply|load|evaluate)/i.test(text)) this.cspErrors.push(text);
         });
         this.page.on('pageerror', (err) => this.pageErrors.push(String(err && err.message)));
+        // static files the page asked for and did not get (a page module missing from web/)
+        this.missingFiles = [];
+        this.page.on('response', (r) => {
+            const u = new URL(r.url());
+            if (r.status() >= 400 && !u.pathname.startsWith('/api/')) this.missingFiles.push(`${u.pathname} (${r.status()})`);
+        });
         return this.page;
     }
 
@@ -243,7 +249,10 @@ export class Session {
     // Saves a full-page screenshot build/browser/screenshots/<journey>-<NN>-<step>.png and,
     // on a narrow screen, checks the page does not scroll sideways.
     async shot(step) {
-        await this.page.waitForLoadState('networkidle').catch(() => {});
+        // settled: no "loading" placeholder left, then a moment for the last paint
+        await this.page.waitForFunction(() => !document.querySelector('.loading, [aria-busy="true"]'), null,
+                                        { timeout: 5000 }).catch(() => {});
+        await this.page.waitForTimeout(150);
         this.shots += 1;
         const file = path.join(SHOTS, `${this.journey}-${String(this.shots).padStart(2, '0')}-${step}.png`);
         await this.page.screenshot({ path: file, fullPage: true });
@@ -261,13 +270,20 @@ export class Session {
     // Logs in through the login page and waits to leave it.
     async login(login) {
         await this.go('#/login');
-        await this.page.locator('[name="login"]').waitFor();
+        await this.page.locator('[name="login"]').waitFor().catch((err) => {
+            throw new Error(this.startProblem() || `the login page shows no field named login (${err.message.split('\n')[0]})`);
+        });
         await this.shot('login');
         await this.page.fill('[name="login"]', login);
         await this.page.fill('[name="password"]', PASSWORD);
         await this.page.click('[data-action="login"]');
         await this.page.waitForFunction(() => !location.hash.startsWith('#/login'), null, { timeout: 10000 });
         await this.page.locator('#page-title').waitFor();
+    }
+
+    // Why the interface may not have started: the static files it did not get.
+    startProblem() {
+        return this.missingFiles.length ? `the interface did not load: ${this.missingFiles.slice(0, 3).join(', ')}` : '';
     }
 
     // The browser-side checks every journey ends with.
@@ -285,6 +301,11 @@ export async function setField(scope, name, value) {
     const n = await controls.count();
     if (n === 0) throw new Error(`no control named ${name}`);
     const first = controls.first();
+    // a field inside a closed disclosure (<details>) is opened as a person would
+    if (!(await first.isVisible())) {
+        const summary = first.locator('xpath=ancestor::details[not(@open)][1]/summary');
+        if (await summary.count()) await summary.first().click();
+    }
     const tag = await first.evaluate((el) => el.tagName.toLowerCase());
     const type = await first.evaluate((el) => (el.getAttribute('type') || '').toLowerCase());
     if (tag === 'select') {
@@ -305,7 +326,12 @@ export async function setField(scope, name, value) {
             }
         }
     } else {
-        await first.fill(String(value));
+        let v = String(value);
+        // the interface's date fields take dd.mm.yyyy, as people write dates here
+        const isDate = await first.evaluate((el) => el.dataset.type === 'date');
+        const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+        if (isDate && m) v = `${m[3]}.${m[2]}.${m[1]}`;
+        await first.fill(v);
     }
 }
 

@@ -313,12 +313,23 @@ export function select(list, opts = {}) {
 // ---- forms ---------------------------------------------------------------------
 
 // A labelled field: <div class="field"><label for="f-name">…</label>input<p class="msg"></div>.
-// The input gets id 'f-' + name and name = name (the API's field name).
+// The input gets id 'f-' + name and name = name (the API's field name). labelKey is a
+// message key, or {text} for a label that is already translated (a code list's label).
+const usedIds = new Set();
+
+function uniqueId(base) {
+  let id = base;
+  for (let i = 2; usedIds.has(id) || document.getElementById(id); i++) id = base + '-' + i;
+  usedIds.add(id);
+  return id;
+}
+
 export function formField(name, labelKey, input, hintKey) {
-  input.id = input.id || 'f-' + name.replace(/[^\w-]/g, '-');
+  input.id = input.id || uniqueId('f-' + name.replace(/[^\w-]/g, '-'));
   if (input.name === undefined || !input.getAttribute('name')) input.setAttribute('name', name);
   const msg = h('p', { class: 'msg', id: input.id + '-msg' });
-  const parts = [h('label', { for: input.id }, t(labelKey)), input];
+  const text = typeof labelKey === 'object' ? labelKey.text : t(labelKey);
+  const parts = [h('label', { for: input.id }, text), input];
   if (hintKey) {
     const hint = h('p', { class: 'hint', id: input.id + '-hint' }, t(hintKey));
     input.setAttribute('aria-describedby', hint.id);
@@ -335,7 +346,7 @@ export function dateInput(value) {
 
 // A checkbox with its label after it.
 export function checkField(name, labelKey, checked) {
-  const box = h('input', { type: 'checkbox', id: 'f-' + name.replace(/[^\w-]/g, '-'), name, checked: !!checked });
+  const box = h('input', { type: 'checkbox', id: uniqueId('f-' + name.replace(/[^\w-]/g, '-')), name, checked: !!checked });
   return h('div', { class: 'field check', 'data-field': name }, box, h('label', { for: box.id }, t(labelKey)), h('p', { class: 'msg' }));
 }
 
@@ -368,7 +379,7 @@ function clearErrors(form) {
 }
 
 // The input of form whose name is field, or the nearest one: "personal.iin" → "iin",
-// "elements.safety.level" → "elements.safety.level" or "safety.level" or "safety".
+// "goals[0].owner" → "goals.0.owner", "harm_channels" → "harm_channels.in_person".
 function findInput(form, field) {
   if (!field) return null;
   const parts = field.replace(/\[(\d+)\]/g, '.$1').split('.');
@@ -377,6 +388,8 @@ function findInput(form, field) {
     const el = form.querySelector('[name="' + CSS.escape(name) + '"]');
     if (el) return el;
   }
+  const inside = form.querySelector('[name^="' + CSS.escape(parts.join('.') + '.') + '"]');
+  if (inside) return inside; // "harm_channels" → the first of harm_channels.<code>
   for (let j = parts.length - 1; j > 0; j--) {
     const el = form.querySelector('[name="' + CSS.escape(parts.slice(0, j).join('.')) + '"]');
     if (el) return el;
@@ -488,9 +501,11 @@ export function navItem(hash, labelKey, roles) {
 // Roles that work with cases.
 export const CASE_ROLES = ['supervisor', 'case_manager', 'first_responder'];
 
+let started = false;
+
 function renderNav() {
   const nav = document.getElementById('nav');
-  if (!nav) return;
+  if (!nav || !started) return;
   clear(nav);
   const list = h('ul', { class: 'nav' });
   if (user) {
@@ -542,6 +557,7 @@ async function render() {
   if (!match) return go(homeFor(user));
   if (user) await vocab();
   if (mine !== renderCount) return;
+  usedIds.clear();
   const container = h('div', { class: 'page' });
   clear(app).append(container);
   renderNav();
@@ -580,6 +596,7 @@ export function pageTitle(key, vars) {
 export async function start() {
   document.documentElement.lang = current;
   await messages('core');
+  started = true;
   await Promise.all(loadedModules.values());
   await restoreSession();
   const skip = document.querySelector('.skip');

@@ -7,5 +7,12 @@ import './pages/tasks.js';
 import './pages/new-case.js';
 import './pages/case.js';
 import './pages/home.js';
+import './pages/screenings.js';
+import './pages/referrals.js';
+import './pages/qualify.js';
+import './pages/services.js';
+import './pages/reports.js';
+import './pages/admin.js';
+import './pages/audit.js';
 
 start();

@@ -38,7 +38,7 @@ function row(c) {
     h('td', { 'data-label': t('cases.col.stage') }, label('stage', c.stage)),
     h('td', { 'data-label': t('cases.col.status') }, label('case_status', c.status)),
     h('td', { 'data-label': t('cases.col.sex') }, label('sex', c.sex)),
-    h('td', { 'data-label': t('cases.col.age') }, c.age_at_identification !== undefined ? String(c.age_at_identification) : ''),
+    h('td', { 'data-label': t('cases.col.age') }, c.age_at_identification != null ? String(c.age_at_identification) : ''),
     h('td', { 'data-label': t('cases.col.region') }, label('region', c.region)),
     h('td', { 'data-label': t('cases.col.identified') }, fmtDate(c.identified_on)),
     h('td', { 'data-label': t('cases.col.updated') }, fmtDate(c.updated_at)));

@@ -1,8 +1,215 @@
-// referrals.js — placeholder: the case page's referrals section. The web2 branch
-// replaces this file with the real one (same export).
+// referrals.js — referrals: the case's referrals and the "send a referral" form
+// (mountReferrals, mounted by the case page), the in and out lists '#/referrals' and one
+// referral '#/referral/:ref' with the actions its state allows. The recipient sees only
+// what the referral carries (the server decides; this page shows what it is given).
+import { api, t, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages, session, navItem, label, select, dateInput, parseDate, CASE_ROLES } from '../core.js';
+import { el, vocab, formError, formMessage, checks, checkedValues, apiError, clear } from '../w2util.js';
 
-// Draws the referrals of case code into container (here: nothing).
-export function mountReferrals(container, code) {
-  void container;
-  void code;
+const M = 'referrals';
+messages(M);
+navItem('#/referrals', 'ref.nav', CASE_ROLES);
+
+function statusCell(r) {
+  return el('td', { class: r.overdue ? 'overdue' : null },
+    label('referral_status', r.status),
+    r.overdue ? el('strong', { class: 'flag' }, ` ${t('ref.overdue')}`) : null);
 }
+
+function listTable(rows, withCase) {
+  if (!rows.length) return el('p', {}, t('ref.none'));
+  const cols = ['ref.col_ref', withCase ? 'ref.col_case' : 'ref.col_from', 'ref.col_service', 'ref.col_status', 'ref.col_respond_by'];
+  return el('table', { class: 'list' },
+    el('thead', {}, el('tr', {}, cols.map((k) => el('th', { scope: 'col' }, t(k))))),
+    el('tbody', {}, rows.map((r) => el('tr', { 'data-ref': r.ref, 'data-code': r.case || null, class: r.overdue ? 'overdue' : null },
+      el('td', {}, el('a', { href: `#/referral/${r.ref}` }, r.ref)),
+      el('td', {}, withCase ? (r.case || '') + (r.to_name ? ` → ${r.to_name}` : '') : (r.from_org || '')),
+      el('td', {}, label('service', r.service)),
+      statusCell(r),
+      el('td', {}, fmtDate(r.respond_by))))));
+}
+
+// ---- the case's referrals and the form to send one ----------------------------------------
+
+export async function mountReferrals(container, code) {
+  await messages(M);
+  const [r, orgs] = await Promise.all([api('GET', `/api/v1/cases/${encodeURIComponent(code)}/referrals`), api('GET', '/api/v1/orgs'), vocab()]);
+  const me = session() || {};
+  const box = el('section', { class: 'referrals', 'aria-labelledby': 'referrals-title' }, el('h2', { id: 'referrals-title' }, t('ref.case_title')));
+  box.appendChild(r.status === 200 ? listTable(r.data.referrals || [], true) : el('p', { class: 'errors', role: 'alert' }, apiError(r).message || ''));
+
+  const voc = await vocab();
+  const toOrg = el('select', {}, el('option', { value: '' }, t('ref.off_platform')),
+    ((orgs.status === 200 && orgs.data.orgs) || []).filter((o) => o.id !== me.org_id).map((o) => el('option', { value: String(o.id) }, o.name)));
+  const toName = el('input', { type: 'text', maxlength: 200, autocomplete: 'off' });
+  const nameField = formField('to_name', 'ref.to_name', toName, 'ref.to_name_hint');
+  const form = el('form', { class: 'send-referral', novalidate: true },
+    el('h3', {}, t('ref.send_title')),
+    formField('service', 'ref.service', select('service', { required: true })),
+    formField('to_org', 'ref.to_org', toOrg),
+    nameField,
+    checks(voc, 'share_part', 'parts', t('ref.parts'), ['profile']),
+    el('p', { class: 'hint' }, t('ref.parts_hint')),
+    formField('respond_by', 'ref.respond_by', dateInput(''), 'ref.respond_by_hint'),
+    formField('note', 'ref.note', el('textarea', { maxlength: 2000, rows: 3 }), 'ref.note_hint'),
+    me.role === 'supervisor' ? formField('emergency_reason', 'ref.emergency_reason', el('textarea', { maxlength: 1000, rows: 2 }), 'ref.emergency_hint') : null,
+    el('button', { type: 'submit', 'data-action': 'send-referral' }, t('ref.send')));
+  const syncName = () => { nameField.hidden = toOrg.value !== ''; };
+  toOrg.addEventListener('change', syncName);
+  syncName();
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = (n) => form.querySelector(`[name="${n}"]`);
+    const body = { service: f('service').value, parts: checkedValues(form, 'parts') };
+    if (toOrg.value) body.to_org = Number(toOrg.value);
+    else body.to_name = toName.value.trim();
+    const rb = f('respond_by').value.trim();
+    if (rb) body.respond_by = parseDate(rb) || rb;
+    if (f('note').value.trim()) body.note = f('note').value;
+    if (f('emergency_reason') && f('emergency_reason').value.trim()) body.emergency_reason = f('emergency_reason').value;
+    const res = await api('POST', `/api/v1/cases/${encodeURIComponent(code)}/referrals`, body);
+    if (res.status === 201) {
+      markSaved(form);
+      notify(t('ref.sent', { ref: res.data.ref }));
+      const fresh = el('div');
+      box.replaceWith(fresh);
+      mountReferrals(fresh, code);
+      return;
+    }
+    const err = apiError(res);
+    if (res.status === 409 && err.field === 'agreement') {
+      formMessage(form, t(me.role === 'supervisor' ? 'ref.need_agreement_sup' : 'ref.need_agreement'), 'to_org');
+    } else if (res.status === 409 && /^parts/.test(err.field || '')) {
+      formMessage(form, t('ref.need_consent'), null);
+      const fs = form.querySelector('fieldset[name="parts"]');
+      if (fs) fs.classList.add('invalid');
+    } else {
+      formError(form, res);
+    }
+  });
+  watchUnsaved(form);
+  box.appendChild(form);
+  container.appendChild(box);
+  return box;
+}
+
+// ---- the in and out lists ----------------------------------------------------------------
+
+async function listPage(container) {
+  await messages(M);
+  const overdueOnly = el('input', { type: 'checkbox', id: 'f-overdue', name: 'overdue' });
+  const lists = el('div');
+  const load = async () => {
+    const q = overdueOnly.checked ? '&overdue=1' : '';
+    const [inn, out] = await Promise.all([api('GET', `/api/v1/referrals?direction=in${q}`), api('GET', `/api/v1/referrals?direction=out${q}`)]);
+    clear(lists);
+    lists.append(
+      el('section', { 'aria-labelledby': 'ref-in' }, el('h2', { id: 'ref-in' }, t('ref.in')),
+        inn.status === 200 ? listTable(inn.data.referrals || [], false) : el('p', { class: 'errors' }, t('ref.load_failed'))),
+      el('section', { 'aria-labelledby': 'ref-out' }, el('h2', { id: 'ref-out' }, t('ref.out')),
+        out.status === 200 ? listTable(out.data.referrals || [], true) : el('p', { class: 'errors' }, t('ref.load_failed'))));
+  };
+  overdueOnly.addEventListener('change', load);
+  container.append(el('h1', { id: 'page-title' }, t('ref.title')),
+    el('p', {}, el('a', { href: '#/services' }, t('ref.to_directory'))),
+    el('div', { class: 'field check' }, overdueOnly, el('label', { for: 'f-overdue' }, t('ref.overdue_only'))),
+    lists);
+  await load();
+}
+
+// ---- one referral --------------------------------------------------------------------------
+
+const FIELD_LISTS = { sex: 'sex', region: 'region', citizenship: 'country', accompaniment: 'accompaniment', exploitation_forms: 'exploitation_form', services_needed: 'service', urgent_needs: 'need' };
+
+function showValue(key, v) {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'boolean') return v ? t('ref.yes') : t('ref.no');
+  if (Array.isArray(v)) return v.length ? v.map((x) => (FIELD_LISTS[key] ? label(FIELD_LISTS[key], x) : (typeof x === 'object' ? JSON.stringify(x) : String(x)))).join(', ') : '—';
+  if (typeof v === 'object') return Object.entries(v).map(([k, x]) => `${label('assessment_element', k)}: ${label('assessment_level', typeof x === 'object' && x ? x.level : x)}`).join('; ');
+  if (FIELD_LISTS[key]) return label(FIELD_LISTS[key], v);
+  if (/_on$|birth_date/.test(key)) return fmtDate(v);
+  return String(v);
+}
+
+function contentsView(contents) {
+  if (!contents) return el('p', {}, t('ref.no_contents'));
+  if (contents.withdrawn) return el('p', { class: 'notice' }, t('ref.withdrawn'));
+  return Object.entries(contents).map(([part, obj]) => el('section', { class: 'part' },
+    el('h3', {}, label('share_part', part)),
+    el('dl', {}, Object.entries(obj || {}).map(([k, v]) => [el('dt', {}, t(`ref.f.${k}`)), el('dd', {}, showValue(k, v))]))));
+}
+
+const RECEIVER = { sent: ['accept', 'decline'], accepted: ['start'], in_service: ['complete', 'not-complete'] };
+const NEEDS_REASON = ['decline', 'not-complete'];
+
+async function referralPage(container, params) {
+  await messages(M);
+  await vocab();
+  const r = await api('GET', `/api/v1/referrals/${encodeURIComponent(params.ref)}`);
+  container.append(el('p', { class: 'back' }, el('a', { href: '#/referrals' }, t('ref.back'))));
+  if (r.status !== 200) {
+    container.append(el('h1', { id: 'page-title' }, t('ref.not_found')));
+    return;
+  }
+  const x = r.data;
+  const sender = x.case !== undefined;
+  container.append(el('h1', { id: 'page-title' }, t('ref.one_title', { ref: x.ref })),
+    el('dl', { class: 'summary' },
+      el('dt', {}, t('ref.service')), el('dd', {}, label('service', x.service)),
+      el('dt', {}, t('ref.col_status')), el('dd', { class: x.overdue ? 'overdue' : null }, label('referral_status', x.status), x.overdue ? ` — ${t('ref.overdue')}` : ''),
+      el('dt', {}, t('ref.col_respond_by')), el('dd', {}, fmtDate(x.respond_by)),
+      sender ? [el('dt', {}, t('ref.col_case')), el('dd', {}, el('a', { href: `#/case/${x.case}` }, x.case)),
+        el('dt', {}, t('ref.to')), el('dd', {}, x.to_name || ''),
+        x.emergency ? [el('dt', {}, t('ref.emergency')), el('dd', {}, t('ref.yes'))] : null]
+        : [el('dt', {}, t('ref.col_from')), el('dd', {}, x.from_org || '')],
+      x.parts ? [el('dt', {}, t('ref.parts')), el('dd', {}, x.parts.map((p) => label('share_part', p)).join(', '))] : null));
+  if (!sender) container.append(el('p', { class: 'hint' }, t('ref.recipient_sees')));
+  if (x.note) container.append(el('h2', {}, t('ref.note')), el('p', { class: 'note' }, x.note));
+  if (x.contents !== undefined) container.append(el('h2', {}, t('ref.contents')), contentsView(x.contents));
+  if (sender && x.on_qorgau === false && ['sent', 'accepted', 'in_service'].includes(x.status)) {
+    container.append(el('p', {}, el('a', { href: `/api/v1/referrals/${encodeURIComponent(x.ref)}/sheet`, target: '_blank', rel: 'noopener', 'data-action': 'print-sheet' }, t('ref.sheet'))),
+      el('p', { class: 'hint' }, t('ref.sheet_hint')));
+  }
+  const actions = sender ? (['sent', 'accepted', 'in_service'].includes(x.status) ? ['cancel'] : []) : (RECEIVER[x.status] || []);
+  if (actions.length) {
+    const reason = select('referral_reason');
+    const form = el('form', { class: 'referral-actions', novalidate: true },
+      el('h2', {}, t('ref.actions')),
+      formField('reason', 'ref.reason', reason, 'ref.reason_hint'),
+      formField('note', 'ref.action_note', el('textarea', { maxlength: 2000, rows: 2 })),
+      el('div', { class: 'actions' }, actions.map((a) => el('button', { type: 'button', 'data-action': `${a}-referral`, 'data-verb': a }, t(`ref.do.${a}`)))));
+    form.addEventListener('click', async (e) => {
+      const b = e.target.closest('button[data-verb]');
+      if (!b) return;
+      const verb = b.dataset.verb;
+      if (NEEDS_REASON.includes(verb) && !reason.value) {
+        formMessage(form, t('ref.reason_needed'), 'reason');
+        return;
+      }
+      if (verb === 'cancel' && !window.confirm(t('ref.confirm_cancel'))) return;
+      const body = { version: x.version };
+      if (reason.value && (NEEDS_REASON.includes(verb) || verb === 'cancel')) body.reason = reason.value;
+      const note = form.querySelector('[name="note"]').value;
+      if (note.trim()) body.note = note;
+      const res = await api('POST', `/api/v1/referrals/${encodeURIComponent(x.ref)}/${verb}`, body);
+      if (res.status === 200) {
+        markSaved(form);
+        notify(t('ref.done'));
+        go(`#/referral/${x.ref}`);
+      } else if (res.status === 409 && apiError(res).field === 'version') {
+        formMessage(form, t('ref.changed'), null);
+      } else formError(form, res);
+    });
+    container.append(form);
+  }
+  if (sender && x.events) {
+    container.append(el('h2', {}, t('ref.history')), el('table', { class: 'list' },
+      el('thead', {}, el('tr', {}, ['ref.h_at', 'ref.h_to', 'ref.reason', 'ref.h_by', 'ref.note'].map((k) => el('th', { scope: 'col' }, t(k))))),
+      el('tbody', {}, x.events.map((ev) => el('tr', {},
+        el('td', {}, fmtDate(ev.at)), el('td', {}, label('referral_status', ev.to)),
+        el('td', {}, ev.reason ? label('referral_reason', ev.reason) : ''),
+        el('td', {}, ev.via_code ? t('ref.via_code') : (ev.by || '')), el('td', {}, ev.note || ''))))));
+  }
+}
+
+route('#/referrals', listPage);
+route('#/referral/:ref', referralPage);

@@ -1,0 +1,354 @@
+// case.js — one case (#/case/:code): the coded summary, the personal data only after
+// the "show" button (GET /personal, audited), the stage with its history and the
+// move / close / reopen forms, tasks, screenings (screenings.js), the four forms
+// (case-forms.js), consent, and referrals (referrals.js). Sections other than the
+// summary and the stage load when opened, so a slow connection fetches only what is
+// asked for, and nothing audited is read unless the worker opens it.
+import { api, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, session, showErrors, t, watchUnsaved } from '../core.js';
+import { mountRecords } from './case-forms.js';
+import { mountReferrals } from './referrals.js';
+import { mountScreenings } from './screenings.js';
+
+const ready = messages('case');
+
+const PERSONAL_FIELDS = ['given_name', 'family_name', 'patronymic', 'birth_date', 'iin', 'address', 'phone', 'languages', 'notes', 'criminal_case_number'];
+
+function path(code, rest) {
+  return '/cases/' + encodeURIComponent(code) + (rest || '');
+}
+
+function errLine(r) {
+  const code = (r.data && r.data.error && r.data.error.code) || 'internal';
+  return h('p', { class: 'errors', role: 'alert' }, t('core.err.' + code));
+}
+
+// A section that loads its content the first time it is opened.
+function lazySection(id, titleKey, load) {
+  const body = h('div', { class: 'section-body' });
+  const d = h('details', { id: 'sec-' + id, class: 'case-section' },
+    h('summary', { 'data-action': 'open-' + id }, h('h2', { class: 'in-summary' }, t(titleKey))), body);
+  let loaded = false;
+  d.addEventListener('toggle', () => {
+    if (d.open && !loaded) {
+      loaded = true;
+      body.append(h('p', { class: 'loading' }, t('core.loading')));
+      Promise.resolve(load(body)).catch((e) => console.error(e));
+    }
+  });
+  return d;
+}
+
+function dlRow(key, value) {
+  if (value === undefined || value === null || value === '' || (Array.isArray(value) && !value.length)) return null;
+  return [h('dt', {}, t(key)), h('dd', {}, value)];
+}
+
+function labels(list, codes) {
+  return (codes || []).map((c) => label(list, c)).join(', ');
+}
+
+function yesNo(v) {
+  return v === undefined || v === null ? '' : t(v ? 'core.yes' : 'core.no');
+}
+
+function summary(c) {
+  const route_ = (c.route || []).map((r) => [label('route_event', r.event), r.place ? (label('region', r.place) !== r.place ? label('region', r.place) : label('country', r.place)) : '', fmtDate(r.on)].filter(Boolean).join(' — '));
+  const traffickers = (c.traffickers || []).map((x) => [label('sex', x.sex), label('age_band', x.age_band), label('relation', x.relation), label('trafficker_role', x.role)].filter(Boolean).join(', '));
+  const place = c.exploitation_place ? (label('region', c.exploitation_place) !== c.exploitation_place ? label('region', c.exploitation_place) : label('country', c.exploitation_place)) : '';
+  return h('dl', { class: 'summary', id: 'case-summary' },
+    dlRow('case.f.stage', label('stage', c.stage)),
+    dlRow('case.f.status', label('case_status', c.status)),
+    dlRow('case.f.sex', label('sex', c.sex)),
+    dlRow('case.f.age', c.age_at_identification != null ? String(c.age_at_identification) : ''),
+    dlRow('case.f.birth_year', c.birth_year != null ? String(c.birth_year) : ''),
+    dlRow('case.f.region', label('region', c.region)),
+    dlRow('case.f.citizenship', label('country', c.citizenship)),
+    dlRow('case.f.identified_on', fmtDate(c.identified_on)),
+    dlRow('case.f.victim_status', label('victim_status', c.victim_status)),
+    dlRow('case.f.status_decided_by', label('deciding_body', c.status_decided_by)),
+    dlRow('case.f.exploitation_forms', labels('exploitation_form', c.exploitation_forms)),
+    dlRow('case.f.exploitation_place', place),
+    dlRow('case.f.recruitment_method', label('recruitment_method', c.recruitment_method)),
+    dlRow('case.f.exit_method', label('exit_method', c.exit_method)),
+    dlRow('case.f.relation_to_trafficker', label('relation', c.relation_to_trafficker)),
+    dlRow('case.f.cj_stage', label('cj_stage', c.cj_stage)),
+    dlRow('case.f.accompaniment', label('accompaniment', c.accompaniment)),
+    dlRow('case.f.interpreter_needed', yesNo(c.interpreter_needed)),
+    dlRow('case.f.non_punishment', yesNo(c.non_punishment)),
+    dlRow('case.f.services_needed', labels('service', c.services_needed)),
+    dlRow('case.f.traffickers', traffickers.length ? h('ul', {}, traffickers.map((x) => h('li', {}, x))) : null),
+    dlRow('case.f.route', route_.length ? h('ul', {}, route_.map((x) => h('li', {}, x))) : null),
+    dlRow('case.f.case_managers', (c.case_managers || []).map((m) => m.login).join(', ') || t('core.none')),
+    dlRow('case.f.has_personal', yesNo(c.has_personal)),
+    dlRow('case.f.updated_at', fmtDate(c.updated_at)));
+}
+
+// ---- personal data ------------------------------------------------------------------
+
+function personalSection(code) {
+  const box = h('div', { id: 'personal-data', 'aria-live': 'polite' });
+  const show = h('button', { type: 'button', class: 'primary', 'data-action': 'show-personal' }, t('case.show_personal'));
+  const hide = h('button', { type: 'button', class: 'hidden', 'data-action': 'hide-personal' }, t('case.hide_personal'));
+  show.addEventListener('click', async () => {
+    const r = await api('GET', path(code, '/personal'));
+    clear(box);
+    if (r.status !== 200) return box.append(errLine(r));
+    const p = r.data.personal || {};
+    const rows = [];
+    for (const k of PERSONAL_FIELDS) {
+      let v = p[k];
+      if (v === undefined || v === null || v === '') continue;
+      if (k === 'birth_date') v = fmtDate(v);
+      if (Array.isArray(v)) v = v.join(', ');
+      rows.push(h('dt', {}, t('case.p.' + k)), h('dd', {}, String(v)));
+    }
+    for (const [k, list] of [['contacts', p.contacts], ['relatives', p.relatives]]) {
+      if (!list || !list.length) continue;
+      rows.push(h('dt', {}, t('case.p.' + k)), h('dd', {}, h('ul', {}, list.map((x) => h('li', {}, [x.name, x.relation, x.phone, x.notes].filter(Boolean).join(' — '))))));
+    }
+    box.append(rows.length ? h('dl', { class: 'summary personal' }, rows) : h('p', { class: 'muted' }, t('case.no_personal')));
+    show.classList.add('hidden');
+    hide.classList.remove('hidden');
+    hide.focus();
+  });
+  hide.addEventListener('click', () => {
+    clear(box);
+    hide.classList.add('hidden');
+    show.classList.remove('hidden');
+    show.focus();
+  });
+  return h('section', { id: 'sec-personal' }, h('h2', {}, t('case.personal')), h('p', { class: 'hint' }, t('case.personal_audited')),
+    h('div', { class: 'actions' }, show, hide), box);
+}
+
+// ---- stage --------------------------------------------------------------------------
+
+const MANAGERS = ['supervisor', 'case_manager'];
+
+function stageForms(code, st, reload) {
+  const out = [];
+  const role = (session() || {}).role;
+  if (st.status !== 'closed') {
+    const stageSel = select('stage', { required: true });
+    for (const o of [...stageSel.options]) if (o.value === st.stage || o.value === 'closure' || o.value === 'identification') o.remove();
+    const move = watchUnsaved(h('form', { id: 'form-move', novalidate: true },
+      h('h3', {}, t('case.move_title')),
+      formField('stage', 'case.move_to', stageSel),
+      formField('note', 'case.note', h('textarea', { rows: '3' }), 'case.move_note_hint'),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-action': 'move-stage' }, t('case.move')))));
+    move.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const r = await api('POST', path(code, '/stage'), formValues(move));
+      if (r.status !== 200 && r.status !== 201) return showErrors(move, r.data);
+      markSaved(move);
+      notify(t('case.moved'));
+      reload();
+    });
+    out.push(move);
+    if (MANAGERS.includes(role)) {
+      const close = watchUnsaved(h('form', { id: 'form-close', novalidate: true },
+        h('h3', {}, t('case.close_title')),
+        formField('reason', 'case.close_reason', select('close_reason', { required: true })),
+        formField('note', 'case.note', h('textarea', { rows: '3', id: 'f-close-note' }), 'case.close_note_hint'),
+        h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'danger', 'data-action': 'close-case' }, t('case.close')))));
+      close.addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        if (!window.confirm(t('case.close_confirm'))) return;
+        const r = await api('POST', path(code, '/close'), formValues(close));
+        if (r.status !== 200) return showErrors(close, r.data);
+        markSaved(close);
+        notify(t('case.closed'));
+        reload();
+      });
+      out.push(close);
+    }
+  } else if (MANAGERS.includes(role)) {
+    const stageSel = select('stage');
+    for (const o of [...stageSel.options]) if (['identification', 'exit_assistance', 'closure'].includes(o.value)) o.remove();
+    stageSel.options[0].textContent = t('case.reopen_default');
+    const reopen = watchUnsaved(h('form', { id: 'form-reopen', novalidate: true },
+      h('h3', {}, t('case.reopen_title')),
+      formField('note', 'case.reopen_note', h('textarea', { rows: '3', required: true })),
+      formField('stage', 'case.reopen_stage', stageSel),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-action': 'reopen-case' }, t('case.reopen')))));
+    reopen.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const r = await api('POST', path(code, '/reopen'), formValues(reopen));
+      if (r.status !== 200) return showErrors(reopen, r.data);
+      markSaved(reopen);
+      notify(t('case.reopened'));
+      reload();
+    });
+    out.push(reopen);
+  }
+  return out;
+}
+
+async function stageSection(box, code, onChange) {
+  const r = await api('GET', path(code, '/stages'));
+  clear(box);
+  if (r.status !== 200) return box.append(errLine(r));
+  const st = r.data;
+  box.append(h('p', { id: 'current-stage' }, t('case.now'), ' ', h('strong', {}, label('stage', st.stage)), ' — ', label('case_status', st.status),
+    st.close_reason ? ' (' + label('close_reason', st.close_reason) + (st.closed_on ? ', ' + fmtDate(st.closed_on) : '') + ')' : ''));
+  const hist = st.history || [];
+  box.append(h('h3', {}, t('case.history')), h('table', { class: 'list', id: 'stage-history' },
+    h('thead', {}, h('tr', {}, ['at', 'event', 'from', 'to', 'reason', 'by', 'note'].map((k) => h('th', { scope: 'col' }, t('case.h.' + k))))),
+    h('tbody', {}, hist.map((e) => h('tr', {},
+      h('td', { 'data-label': t('case.h.at') }, fmtDate(e.at)),
+      h('td', { 'data-label': t('case.h.event') }, t('case.event.' + e.event)),
+      h('td', { 'data-label': t('case.h.from') }, label('stage', e.from)),
+      h('td', { 'data-label': t('case.h.to') }, label('stage', e.to)),
+      h('td', { 'data-label': t('case.h.reason') }, e.reason ? label('close_reason', e.reason) : ''),
+      h('td', { 'data-label': t('case.h.by') }, e.by || ''),
+      h('td', { 'data-label': t('case.h.note') }, e.has_note ? t('case.has_note') : ''))))));
+  box.append(...stageForms(code, st, onChange));
+}
+
+// ---- tasks --------------------------------------------------------------------------
+
+async function tasksSection(box, code) {
+  const r = await api('GET', path(code, '/tasks'));
+  clear(box);
+  if (r.status !== 200) return box.append(errLine(r));
+  const tasks = r.data.tasks || [];
+  const reload = () => tasksSection(box, code);
+  if (!tasks.length) box.append(h('p', { class: 'muted' }, t('case.no_tasks')));
+  else {
+    box.append(h('table', { class: 'list', id: 'task-list' },
+      h('thead', {}, h('tr', {}, ['title', 'due', 'stage', 'status', 'assignee', 'act'].map((k) => h('th', { scope: 'col' }, t('case.t.' + k))))),
+      h('tbody', {}, tasks.map((x) => h('tr', { 'data-task': String(x.n), class: x.overdue && x.status === 'open' ? 'overdue' : null },
+        h('td', { 'data-label': t('case.t.title') }, x.title || ''),
+        h('td', { 'data-label': t('case.t.due') }, fmtDate(x.due_on), x.overdue && x.status === 'open' ? ' — ' + t('case.overdue') : ''),
+        h('td', { 'data-label': t('case.t.stage') }, label('stage', x.stage)),
+        h('td', { 'data-label': t('case.t.status') }, label('task_status', x.status)),
+        h('td', { 'data-label': t('case.t.assignee') }, x.assignee || ''),
+        h('td', {}, x.status === 'open' ? h('button', { type: 'button', 'data-action': 'task-done', on: { click: async () => {
+          const u = await api('PATCH', path(code, '/tasks/' + x.n), { status: 'done', version: x.version });
+          if (u.status === 200) {
+            notify(t('case.task_done'));
+            reload();
+          } else notify(t('core.err.' + ((u.data && u.data.error && u.data.error.code) || 'internal')));
+        } } }, t('case.mark_done')) : ''))))));
+  }
+  const form = watchUnsaved(h('form', { id: 'form-task', novalidate: true },
+    h('h3', {}, t('case.add_task')),
+    formField('title', 'case.t.title', h('input', { type: 'text', maxlength: '500', required: true })),
+    formField('due_on', 'case.t.due', dateInput(''), 'case.date_hint'),
+    formField('assignee', 'case.t.assignee', h('input', { type: 'text', autocomplete: 'off', autocapitalize: 'none' }), 'case.assignee_hint'),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-action': 'add-task' }, t('case.add_task')))));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const u = await api('POST', path(code, '/tasks'), formValues(form));
+    if (u.status !== 201) return showErrors(form, u.data);
+    markSaved(form);
+    notify(t('core.saved'));
+    reload();
+  });
+  box.append(form);
+}
+
+// ---- consent -------------------------------------------------------------------------
+
+let orgsCache = null;
+
+async function orgs() {
+  if (!orgsCache) {
+    const r = await api('GET', '/orgs');
+    orgsCache = r.status === 200 ? r.data.orgs || [] : [];
+  }
+  return orgsCache;
+}
+
+async function consentSection(box, code) {
+  const [r, list] = await Promise.all([api('GET', path(code, '/consents')), orgs()]);
+  clear(box);
+  if (r.status !== 200) return box.append(errLine(r));
+  const reload = () => consentSection(box, code);
+  box.append(h('p', { id: 'statistics-state' }, t(r.data.statistics === 'excluded' ? 'case.stats_excluded' : 'case.stats_included')));
+  const cs = r.data.consents || [];
+  if (!cs.length) box.append(h('p', { class: 'muted' }, t('case.no_consents')));
+  else {
+    box.append(h('table', { class: 'list', id: 'consent-list' },
+      h('thead', {}, h('tr', {}, ['purpose', 'org', 'given_by', 'given_on', 'state', 'act'].map((k) => h('th', { scope: 'col' }, t('case.c.' + k))))),
+      h('tbody', {}, cs.map((x) => h('tr', { 'data-consent': String(x.n) },
+        h('td', { 'data-label': t('case.c.purpose') }, label('consent_purpose', x.purpose)),
+        h('td', { 'data-label': t('case.c.org') }, x.org_name || ''),
+        h('td', { 'data-label': t('case.c.given_by') }, label('consent_giver', x.given_by)),
+        h('td', { 'data-label': t('case.c.given_on') }, fmtDate(x.given_on)),
+        h('td', { 'data-label': t('case.c.state') }, x.active ? t('case.c.active') : t('case.c.withdrawn', { date: fmtDate(x.withdrawn_on) })),
+        h('td', {}, x.active ? h('button', { type: 'button', class: 'danger', 'data-action': 'withdraw-consent', on: { click: async () => {
+          if (!window.confirm(t('case.withdraw_confirm'))) return;
+          const u = await api('POST', path(code, '/consents/' + x.n + '/withdraw'), {});
+          if (u.status === 200) {
+            notify(t('case.withdrawn_ok'));
+            reload();
+          } else notify(t('core.err.' + ((u.data && u.data.error && u.data.error.code) || 'internal')));
+        } } }, t('case.withdraw')) : ''))))));
+  }
+  const orgSel = h('select', {}, h('option', { value: '' }, t('core.choose')), list.map((o) => h('option', { value: String(o.id) }, o.name)));
+  const orgField = formField('org_id', 'case.c.org', orgSel);
+  orgField.classList.add('hidden');
+  const purpose = select('consent_purpose', { required: true });
+  purpose.addEventListener('change', () => orgField.classList.toggle('hidden', purpose.value !== 'sharing'));
+  const form = watchUnsaved(h('form', { id: 'form-consent', novalidate: true },
+    h('h3', {}, t('case.record_consent')),
+    formField('purpose', 'case.c.purpose', purpose),
+    orgField,
+    formField('given_by', 'case.c.given_by', select('consent_giver', { required: true })),
+    formField('given_on', 'case.c.given_on', dateInput(''), 'case.date_hint'),
+    formField('note', 'case.c.note', h('textarea', { rows: '2', maxlength: '1000' }), 'case.c.note_hint'),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-action': 'record-consent' }, t('case.record_consent')))));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const v = formValues(form);
+    if (v.purpose !== 'sharing') delete v.org_id;
+    else if (v.org_id) v.org_id = Number(v.org_id);
+    const u = await api('POST', path(code, '/consents'), v);
+    if (u.status !== 201) {
+      if (u.data && u.data.error && u.data.error.field === 'org_id') orgField.classList.remove('hidden');
+      return showErrors(form, u.data);
+    }
+    markSaved(form);
+    notify(t('core.saved'));
+    reload();
+  });
+  box.append(form);
+}
+
+// ---- the page -----------------------------------------------------------------------
+
+route('#/case/:code', async (el, params) => {
+  await ready;
+  const code = params.code;
+  el.append(pageTitle('case.title', { code }));
+  const r = await api('GET', path(code));
+  if (r.status !== 200) {
+    el.append(errLine(r), h('p', {}, h('a', { href: '#/cases' }, t('case.back'))));
+    return;
+  }
+  const c = r.data;
+  const sumBox = h('section', { id: 'sec-summary' }, h('h2', {}, t('case.summary')), summary(c));
+  const stageBox = h('div');
+  const stageSec = h('section', { id: 'sec-stage' }, h('h2', {}, t('case.stage')), stageBox);
+  const refreshSummary = async () => {
+    const u = await api('GET', path(code));
+    if (u.status === 200) sumBox.replaceChild(summary(u.data), sumBox.querySelector('#case-summary'));
+    stageSection(stageBox, code, refreshSummary);
+  };
+  const screenBox = h('div');
+  const refBox = h('div');
+  el.append(h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), sumBox, personalSection(code), stageSec,
+    lazySection('tasks', 'case.tasks', (b) => tasksSection(b, code)),
+    lazySection('screenings', 'case.screenings', (b) => {
+      clear(b).append(screenBox);
+      return mountScreenings(screenBox, code);
+    }),
+    ...mountRecords(code, lazySection),
+    lazySection('consent', 'case.consent', (b) => consentSection(b, code)),
+    lazySection('referrals', 'case.referrals', (b) => {
+      clear(b).append(refBox);
+      return mountReferrals(refBox, code);
+    }));
+  await stageSection(stageBox, code, refreshSummary);
+});

@@ -420,7 +420,13 @@ const analystReport = {
         const chart = await page.locator('svg').count();
         assert(chart > 0, 'the report has no SVG chart');
         const [download] = await Promise.all([
-            page.waitForEvent('download', { timeout: 10000 }),
+            page.waitForEvent('download', { timeout: 10000 }).catch(async () => {
+                // say why: does the server give the report as XLSX at all?
+                const api = await b.server.api('analyst.test');
+                const r = await api.call('GET', '/api/v1/reports/exploitation?format=xlsx');
+                const field = r.data && r.data.error ? `, field ${r.data.error.field}` : '';
+                throw new Error(`"download XLSX" started no download (GET /api/v1/reports/exploitation?format=xlsx answers ${r.status}${field})`);
+            }),
             page.click('[data-action="download-xlsx"]'),
         ]);
         const file = await download.path();

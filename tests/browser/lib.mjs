@@ -297,7 +297,8 @@ export class Session {
 // the value), checkboxes (a list of values, or true/false for a single one), a <select>,
 // or a text/number input.
 export async function setField(scope, name, value) {
-    const controls = scope.locator(`[name="${name}"]`);
+    // form controls only (a <fieldset> may carry the name of the group it holds)
+    const controls = scope.locator(`:is(input, select, textarea)[name="${name}"]`);
     const n = await controls.count();
     if (n === 0) throw new Error(`no control named ${name}`);
     const first = controls.first();
@@ -339,7 +340,7 @@ export async function setField(scope, name, value) {
 // required (a missing one throws, naming it).
 export async function fillForm(scope, values, required = Object.keys(values)) {
     for (const [name, value] of Object.entries(values)) {
-        const n = await scope.locator(`[name="${name}"]`).count();
+        const n = await scope.locator(`:is(input, select, textarea)[name="${name}"]`).count();
         if (n === 0) {
             if (required.includes(name)) throw new Error(`the form has no field named ${name}`);
             continue;

@@ -263,8 +263,13 @@ export class Session {
         return file;
     }
 
+    // Loads the interface at a hash route; the page must come with the strict CSP.
     async go(hash) {
-        await this.page.goto(`${this.server.base}/${hash}`);
+        const resp = await this.page.goto(`${this.server.base}/${hash}`);
+        const csp = resp ? (await resp.allHeaders())['content-security-policy'] || '' : '';
+        if (!/script-src 'self'/.test(csp) || /unsafe-inline|unsafe-eval/.test(csp)) {
+            throw new Error(`the page is served without the strict Content-Security-Policy ("${csp.slice(0, 120)}")`);
+        }
     }
 
     // Logs in through the login page and waits to leave it.

@@ -266,7 +266,9 @@ export class Session {
     // Loads the interface at a hash route; the page must come with the strict CSP.
     async go(hash) {
         const resp = await this.page.goto(`${this.server.base}/${hash}`);
-        const csp = resp ? (await resp.allHeaders())['content-security-policy'] || '' : '';
+        if (!resp) return; // only the hash changed: the same document
+        const csp = (await resp.allHeaders())['content-security-policy'] || '';
+        this.cspChecked = true;
         if (!/script-src 'self'/.test(csp) || /unsafe-inline|unsafe-eval/.test(csp)) {
             throw new Error(`the page is served without the strict Content-Security-Policy ("${csp.slice(0, 120)}")`);
         }
@@ -293,6 +295,7 @@ export class Session {
 
     // The browser-side checks every journey ends with.
     checkConsole() {
+        if (!this.cspChecked) throw new Error('no page load was checked for its Content-Security-Policy header');
         if (this.cspErrors.length) throw new Error(`Content-Security-Policy violation: ${this.cspErrors[0].slice(0, 160)}`);
         if (this.pageErrors.length) throw new Error(`uncaught script error: ${this.pageErrors[0].slice(0, 160)}`);
     }

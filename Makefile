@@ -44,11 +44,25 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRC))
 
 .SECONDARY:
-.PHONY: all deps build run check test lint clean bench fuzz bench-import bench-report
+.PHONY: all deps build run check test lint clean bench fuzz bench-import bench-report browser-deps test-browser
 all: build
 
 deps:
 	@scripts/deps.sh
+
+# The browser tests (tests/browser): Debian's Chromium (and Node/npm when missing) from
+# apt, playwright-core from npm at the version package-lock.json pins. Playwright never
+# downloads a browser: the tests drive /usr/bin/chromium.
+NODE_STAMP := node_modules/.package-lock.json
+
+browser-deps:
+	@scripts/deps.sh browser
+	@$(MAKE) --no-print-directory $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	@echo "  NPM     ci"
+	@PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 build: $(REL)/qorgau $(ASAN)/qorgau $(BENCH_BIN)
 
@@ -101,9 +115,14 @@ lint:
 fuzz: $(FUZZ_BIN)
 
 # Every test runs beside a throw-away PostgreSQL server (scripts/pg-test.sh sets
-# QORGAU_TEST_PG), so the PostgreSQL engine is tested in the same single run.
-test: $(ASAN)/qorgau $(UNIT_BIN) $(BB_BIN) $(FUZZ_BIN)
-	@scripts/pg-test.sh scripts/run-tests.sh $(ASAN) $(UNIT_BIN) $(BB_BIN) $(patsubst $(FUZZ)/%,tests/fuzz/run.sh:$(FUZZ)/%,$(FUZZ_BIN))
+# QORGAU_TEST_PG), so the PostgreSQL engine is tested in the same single run. The browser
+# journeys (tests/browser/run.mjs, screenshots in build/browser/screenshots/) come last.
+test: $(ASAN)/qorgau $(UNIT_BIN) $(BB_BIN) $(FUZZ_BIN) browser-deps
+	@scripts/pg-test.sh scripts/run-tests.sh $(ASAN) $(UNIT_BIN) $(BB_BIN) $(patsubst $(FUZZ)/%,tests/fuzz/run.sh:$(FUZZ)/%,$(FUZZ_BIN)) node:tests/browser/run.mjs
+
+# Only the browser journeys, against the ASan build.
+test-browser: $(ASAN)/qorgau browser-deps
+	@scripts/run-tests.sh $(ASAN) node:tests/browser/run.mjs
 
 check: deps
 	@$(MAKE) --no-print-directory lint build test

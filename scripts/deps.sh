@@ -9,11 +9,18 @@ base=(gcc make pkgconf libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3
       libxlsxwriter-dev libpq-dev libcmocka-dev sqlite3 curl clang libclang-rt-14-dev unzip)
 bench=(wrk nginx-light)
 pg=(postgresql)
+# The browser tests (tests/browser): Debian's Chromium, driven by playwright-core from npm
+# (never a browser that Playwright downloads). Node and npm come from Debian only when the
+# machine has no `node` / `npm` yet (Node 18 from Debian 12 or a newer one both work).
+browser=(chromium)
+command -v node >/dev/null || browser+=(nodejs)
+command -v npm >/dev/null || browser+=(npm)
 wanted=("${base[@]}")
 for group in "$@"; do
     case "$group" in
         bench) wanted+=("${bench[@]}") ;;
         pg) wanted+=("${pg[@]}") ;;
+        browser) wanted+=("${browser[@]}") ;;
         *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
     esac
 done

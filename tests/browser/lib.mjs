@@ -1,0 +1,376 @@
+// lib.mjs — the browser tests' harness: a fresh Qorgau server per journey (a new database
+// made with the real CLI, `qorgau serve --port 0`), a small JSON API client to seed data
+// and to check real outcomes, and page helpers (log in, answer screening items, full-page
+// screenshots, watch the console for Content-Security-Policy violations).
+//
+// Nothing here prints personal data: failure reasons go through redact(), which removes
+// every made-up personal value a journey registered.
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, mkdir, copyFile, access } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = process.env.QORGAU_BIN || path.join(ROOT, 'build/asan/qorgau');
+export const WEB = process.env.QORGAU_WEB || path.join(ROOT, 'web');
+export const OUT = path.join(ROOT, 'build/browser');
+export const SHOTS = path.join(OUT, 'screenshots');
+export const LOGS = path.join(OUT, 'logs');
+export const CHROMIUM = process.env.QORGAU_CHROMIUM || '/usr/bin/chromium';
+export const PASSWORD = 'made-up-Passw0rd-for-browser-tests';
+
+// ---- personal data never in the output ---------------------------------------------
+
+const secrets = new Set();
+export function personal(value) {
+    secrets.add(String(value));
+    return value;
+}
+export function redact(text) {
+    let s = String(text);
+    for (const v of secrets) if (v.length >= 3) s = s.split(v).join('[personal]');
+    return s;
+}
+
+export async function exists(file) {
+    try {
+        await access(file);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+// ---- the qorgau binary --------------------------------------------------------------
+
+function run(args, input, env) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(BIN, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('error', reject);
+        child.on('close', (code, signal) => resolve({ code: signal ? -1 : code, stdout, stderr }));
+        child.stdin.end(input ?? '');
+    });
+}
+
+export class Server {
+    constructor(name) {
+        this.name = name;
+        this.proc = null;
+        this.port = 0;
+        this.exit = null;
+    }
+
+    static async create(name) {
+        const s = new Server(name);
+        s.dir = await mkdtemp(path.join(tmpdir(), 'qorgau-browser-'));
+        s.db = path.join(s.dir, 'qorgau.db');
+        s.log = path.join(s.dir, 'server.log');
+        await s.cli(['init']);
+        return s;
+    }
+
+    // Runs `qorgau ARGS --db DB`; throws (naming only the subcommand) when it fails.
+    async cli(args, input) {
+        const r = await run([...args, '--db', this.db], input);
+        if (r.code !== 0) throw new Error(`qorgau ${args.slice(0, 2).join(' ')} exited ${r.code}`);
+        return r.stdout;
+    }
+
+    async org(name, type = 'ngo', region = 'almaty') {
+        const out = await this.cli(['org', 'add', '--name', name, '--type', type, '--region', region]);
+        return parseInt(out, 10);
+    }
+
+    async user(org, login, role) {
+        const out = await this.cli(['user', 'add', '--org', String(org), '--login', login, '--role', role],
+                                   PASSWORD + '\n');
+        return parseInt(out, 10);
+    }
+
+    // Starts `qorgau serve --port 0` and reads the port it prints on stderr.
+    async start() {
+        const logStream = createWriteStream(this.log);
+        this.proc = spawn(BIN, ['serve', '--port', '0', '--db', this.db],
+                          { env: { ...process.env, QORGAU_WEB: WEB }, stdio: ['ignore', 'pipe', 'pipe'] });
+        this.exited = new Promise((resolve) => this.proc.on('close', (code, signal) => {
+            this.exit = signal ? `signal ${signal}` : code;
+            resolve(this.exit);
+        }));
+        this.proc.stdout.pipe(logStream);
+        let seen = '';
+        this.port = await new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error('the server did not print its port in 20 s')), 20000);
+            this.proc.stderr.on('data', (d) => {
+                logStream.write(d);
+                if (this.port) return;
+                seen += d;
+                const m = /serving http:\/\/[^:]+:(\d+)\//.exec(seen);
+                if (m) {
+                    clearTimeout(timer);
+                    resolve(parseInt(m[1], 10));
+                }
+            });
+            this.exited.then((code) => {
+                clearTimeout(timer);
+                reject(new Error(`the server exited (${code}) before it served`));
+            });
+        });
+        this.base = `http://127.0.0.1:${this.port}`;
+        return this.base;
+    }
+
+    // Stops the server with SIGTERM; returns its exit status (0 when it ended cleanly,
+    // which for the ASan build also means no leak and no sanitizer report).
+    async stop() {
+        if (this.proc && this.exit === null) {
+            this.proc.kill('SIGTERM');
+            const timer = setTimeout(() => this.proc.kill('SIGKILL'), 15000);
+            await this.exited;
+            clearTimeout(timer);
+        }
+        return this.exit;
+    }
+
+    // Keeps the server's log under build/browser/logs and removes the temporary directory.
+    async cleanup() {
+        await mkdir(LOGS, { recursive: true });
+        await copyFile(this.log, path.join(LOGS, `${this.name}-server.log`)).catch(() => {});
+        await rm(this.dir, { recursive: true, force: true });
+    }
+
+    async api(login) {
+        const a = new Api(this.base);
+        await a.login(login);
+        return a;
+    }
+}
+
+// ---- the JSON API --------------------------------------------------------------------
+
+export class Api {
+    constructor(base) {
+        this.base = base;
+        this.cookie = '';
+        this.csrf = '';
+    }
+
+    async login(login, password = PASSWORD) {
+        const r = await fetch(`${this.base}/api/v1/session`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ login, password }),
+        });
+        if (r.status !== 201) throw new Error(`API login answered ${r.status}`);
+        const set = typeof r.headers.getSetCookie === 'function' ? r.headers.getSetCookie() : [r.headers.get('set-cookie')];
+        this.cookie = set.filter(Boolean).map((c) => c.split(';')[0]).join('; ');
+        this.csrf = (await r.json()).csrf;
+    }
+
+    // Returns {status, data, bytes}; data is the parsed JSON (or null).
+    async call(method, p, body) {
+        const headers = { Cookie: this.cookie, 'X-CSRF-Token': this.csrf };
+        if (body !== undefined) headers['Content-Type'] = 'application/json';
+        const r = await fetch(`${this.base}${p}`, {
+            method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const bytes = Buffer.from(await r.arrayBuffer());
+        let data = null;
+        try {
+            data = JSON.parse(bytes.toString('utf8'));
+        } catch {
+            /* not JSON */
+        }
+        return { status: r.status, data, bytes };
+    }
+
+    // Like call, but throws unless the status is the expected one (the message names the
+    // request path without any body and the API error's field).
+    async must(method, p, body, expect) {
+        const r = await this.call(method, p, body);
+        const ok = expect ? r.status === expect : r.status >= 200 && r.status < 300;
+        if (!ok) {
+            const field = r.data && r.data.error ? ` (field ${r.data.error.field ?? r.data.field ?? '?'})` : '';
+            throw new Error(`${method} ${p} answered ${r.status}${field}`);
+        }
+        return r.data;
+    }
+}
+
+// ---- the browser ---------------------------------------------------------------------
+
+export const DESKTOP = { width: 1024, height: 768 };
+export const PHONE = { width: 360, height: 740 };
+
+// One journey's browser context: a new context (no cookies, no storage), one page, a
+// console watch and the screenshots.
+export class Session {
+    constructor(browser, server, journey, viewport) {
+        this.browser = browser;
+        this.server = server;
+        this.journey = journey;
+        this.viewport = viewport;
+        this.cspErrors = [];
+        this.pageErrors = [];
+        this.shots = 0;
+        this.narrow = viewport.width < 600;
+    }
+
+    async open() {
+        this.context = await this.browser.newContext({ viewport: this.viewport, acceptDownloads: true,
+                                                        locale: 'en-US' });
+        this.page = await this.context.newPage();
+        this.page.setDefaultTimeout(8000);
+        this.page.setDefaultNavigationTimeout(15000);
+        this.page.on('console', (msg) => {
+            const text = msg.text();
+            if (/Content Security Policy|Refused to (execute|apply|load|evaluate)/i.test(text)) this.cspErrors.push(text);
+        });
+        this.page.on('pageerror', (err) => this.pageErrors.push(String(err && err.message)));
+        // static files the page asked for and did not get (a page module missing from web/)
+        this.missingFiles = [];
+        this.page.on('response', (r) => {
+            const u = new URL(r.url());
+            if (r.status() >= 400 && !u.pathname.startsWith('/api/')) this.missingFiles.push(`${u.pathname} (${r.status()})`);
+        });
+        return this.page;
+    }
+
+    async close() {
+        await this.context?.close().catch(() => {});
+    }
+
+    // Saves a full-page screenshot build/browser/screenshots/<journey>-<NN>-<step>.png and,
+    // on a narrow screen, checks the page does not scroll sideways.
+    async shot(step) {
+        // settled: no "loading" placeholder left, then a moment for the last paint
+        await this.page.waitForFunction(() => !document.querySelector('.loading, [aria-busy="true"]'), null,
+                                        { timeout: 5000 }).catch(() => {});
+        await this.page.waitForTimeout(150);
+        this.shots += 1;
+        const file = path.join(SHOTS, `${this.journey}-${String(this.shots).padStart(2, '0')}-${step}.png`);
+        await this.page.screenshot({ path: file, fullPage: true });
+        if (this.narrow) {
+            const wide = await this.page.evaluate(() => document.documentElement.scrollWidth);
+            if (wide > this.viewport.width + 1) throw new Error(`${step}: the page scrolls sideways at ${this.viewport.width} px (${wide} px wide)`);
+        }
+        return file;
+    }
+
+    // Loads the interface at a hash route; the page must come with the strict CSP.
+    async go(hash) {
+        const resp = await this.page.goto(`${this.server.base}/${hash}`);
+        if (!resp) return; // only the hash changed: the same document
+        const csp = (await resp.allHeaders())['content-security-policy'] || '';
+        this.cspChecked = true;
+        if (!/script-src 'self'/.test(csp) || /unsafe-inline|unsafe-eval/.test(csp)) {
+            throw new Error(`the page is served without the strict Content-Security-Policy ("${csp.slice(0, 120)}")`);
+        }
+    }
+
+    // Logs in through the login page and waits to leave it.
+    async login(login) {
+        await this.go('#/login');
+        await this.page.locator('[name="login"]').waitFor().catch((err) => {
+            throw new Error(this.startProblem() || `the login page shows no field named login (${err.message.split('\n')[0]})`);
+        });
+        await this.shot('login');
+        await this.page.fill('[name="login"]', login);
+        await this.page.fill('[name="password"]', PASSWORD);
+        await this.page.click('[data-action="login"]');
+        await this.page.waitForFunction(() => !location.hash.startsWith('#/login'), null, { timeout: 10000 });
+        await this.page.locator('#page-title').waitFor();
+    }
+
+    // Why the interface may not have started: the static files it did not get.
+    startProblem() {
+        return this.missingFiles.length ? `the interface did not load: ${this.missingFiles.slice(0, 3).join(', ')}` : '';
+    }
+
+    // The browser-side checks every journey ends with.
+    checkConsole() {
+        if (!this.cspChecked) throw new Error('no page load was checked for its Content-Security-Policy header');
+        if (this.cspErrors.length) throw new Error(`Content-Security-Policy violation: ${this.cspErrors[0].slice(0, 160)}`);
+        if (this.pageErrors.length) throw new Error(`uncaught script error: ${this.pageErrors[0].slice(0, 160)}`);
+    }
+}
+
+// Sets a form control whatever kind the page made it: radio buttons (checks the one with
+// the value), checkboxes (a list of values, or true/false for a single one), a <select>,
+// or a text/number input.
+export async function setField(scope, name, value) {
+    // form controls only (a <fieldset> may carry the name of the group it holds)
+    const controls = scope.locator(`:is(input, select, textarea)[name="${name}"]`);
+    const n = await controls.count();
+    if (n === 0) throw new Error(`no control named ${name}`);
+    const first = controls.first();
+    // a field inside a closed disclosure (<details>) is opened as a person would
+    if (!(await first.isVisible())) {
+        const summary = first.locator('xpath=ancestor::details[not(@open)][1]/summary');
+        if (await summary.count()) await summary.first().click();
+    }
+    const tag = await first.evaluate((el) => el.tagName.toLowerCase());
+    const type = await first.evaluate((el) => (el.getAttribute('type') || '').toLowerCase());
+    if (tag === 'select') {
+        const values = Array.isArray(value) ? value.map(String) : String(value);
+        await first.selectOption(values);
+    } else if (type === 'radio') {
+        await scope.locator(`[name="${name}"][value="${value}"]`).check();
+    } else if (type === 'checkbox') {
+        if (typeof value === 'boolean') {
+            if (value) await first.check();
+            else await first.uncheck();
+        } else {
+            const wanted = (Array.isArray(value) ? value : [value]).map(String);
+            for (let i = 0; i < n; i++) {
+                const c = controls.nth(i);
+                const v = await c.getAttribute('value');
+                if (wanted.includes(v)) await c.check();
+            }
+        }
+    } else {
+        let v = String(value);
+        // the interface's date fields take dd.mm.yyyy, as people write dates here
+        const isDate = await first.evaluate((el) => el.dataset.type === 'date');
+        const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+        if (isDate && m) v = `${m[3]}.${m[2]}.${m[1]}`;
+        await first.fill(v);
+    }
+}
+
+// Fills the named fields that the form has; the names every form must have are listed in
+// required (a missing one throws, naming it).
+export async function fillForm(scope, values, required = Object.keys(values)) {
+    for (const [name, value] of Object.entries(values)) {
+        const n = await scope.locator(`:is(input, select, textarea)[name="${name}"]`).count();
+        if (n === 0) {
+            if (required.includes(name)) throw new Error(`the form has no field named ${name}`);
+            continue;
+        }
+        await setField(scope, name, value);
+    }
+}
+
+// Answers screening items: each item's container is [data-item=ID] and its control is
+// named ID (contract). An item hidden by the branching is an error: the journey answers
+// only items that must be visible.
+export async function answerItems(page, answers) {
+    for (const [item, value] of Object.entries(answers)) {
+        const box = page.locator(`[data-item="${item}"]`);
+        await box.first().waitFor({ state: 'visible' }).catch(() => {
+            throw new Error(`screening item ${item} is not shown`);
+        });
+        await setField(box.first(), item, value);
+    }
+}
+
+export function today(offsetDays = 0) {
+    const d = new Date(Date.now() + offsetDays * 86400000);
+    return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,123 @@
+// run.mjs — runs the browser journeys (journeys.mjs) with playwright-core driving Debian's
+// Chromium (/usr/bin/chromium; Playwright never downloads a browser), each against a
+// fresh server, and prints TAP for scripts/run-tests.sh: "1..N", then "ok K - journey" or
+// "not ok K - journey: reason" (never personal data). A journey whose page module
+// (web/js/pages/<name>.js) does not exist yet is "not ok K # SKIP", which run-tests.sh
+// counts as skipped; a page that exists but misbehaves is a failure.
+// Screenshots: build/browser/screenshots/<journey>-<NN>-<step>.png; server logs:
+// build/browser/logs/. Usage: node tests/browser/run.mjs [JOURNEY-ID...]
+// Exit status: 0 when every journey passed or was skipped, 1 otherwise.
+
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { BIN, CHROMIUM, SHOTS, WEB, Server, Session, exists, redact } from './lib.mjs';
+import { journeys } from './journeys.mjs';
+
+const JOURNEY_MS = 120000;
+
+function withTimeout(promise, ms, what) {
+    let timer;
+    return Promise.race([
+        promise.finally(() => clearTimeout(timer)),
+        new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+        }),
+    ]);
+}
+
+// The first line of an error, without personal data, call logs or ANSI colours.
+function reason(err) {
+    const text = String(err && err.message ? err.message : err).replace(/\x1b\[[0-9;]*m/g, '');
+    return redact(text.split('\n')[0]).slice(0, 300);
+}
+
+async function missingPages(j) {
+    const missing = [];
+    for (const f of ['index.html', 'js/core.js', 'js/main.js']) {
+        if (!(await exists(path.join(WEB, f)))) missing.push(f);
+    }
+    for (const p of j.pages) {
+        if (!(await exists(path.join(WEB, 'js/pages', `${p}.js`)))) missing.push(`js/pages/${p}.js`);
+    }
+    return missing;
+}
+
+async function runOne(browser, j) {
+    const server = await Server.create(j.id);
+    let b = null;
+    let failure = null;
+    const t0 = Date.now();
+    try {
+        const ctx = (await j.setup(server)) ?? {};
+        await server.start();
+        if (j.seed) await j.seed(server, ctx);
+        b = new Session(browser, server, j.id, j.viewport);
+        await b.open();
+        await withTimeout(j.run(b, ctx), JOURNEY_MS, 'the journey');
+        b.checkConsole();
+    } catch (err) {
+        failure = err;
+        if (b && b.page) await b.shot('failure').catch(() => {});
+    } finally {
+        if (b) await b.close();
+        const code = await server.stop();
+        if (!failure && code !== 0) failure = new Error(`the server exited with ${code} (see build/browser/logs/${j.id}-server.log)`);
+        await server.cleanup();
+    }
+    return { failure, ms: Date.now() - t0 };
+}
+
+async function main() {
+    const only = process.argv.slice(2);
+    const list = only.length ? journeys.filter((j) => only.includes(j.id)) : journeys;
+    console.log(`1..${list.length}`);
+    await rm(SHOTS, { recursive: true, force: true });
+    await mkdir(SHOTS, { recursive: true });
+
+    let browser = null;
+    let launchError = null;
+    if (!(await exists(BIN))) launchError = new Error(`no qorgau binary at ${BIN}`);
+    else {
+        try {
+            browser = await chromium.launch({
+                executablePath: CHROMIUM,
+                headless: true,
+                // root in a container has no user namespaces for Chromium's sandbox
+                args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+            });
+        } catch (err) {
+            launchError = new Error(`Chromium did not start: ${reason(err)}`);
+        }
+    }
+
+    let failed = 0;
+    for (const [i, j] of list.entries()) {
+        const k = i + 1;
+        const missing = await missingPages(j);
+        if (missing.length) {
+            console.log(`not ok ${k} # SKIP ${j.title}: page missing (${missing.join(', ')})`);
+            continue;
+        }
+        if (launchError) {
+            failed += 1;
+            console.log(`not ok ${k} - ${j.title}: ${reason(launchError)}`);
+            continue;
+        }
+        const { failure, ms } = await runOne(browser, j);
+        if (failure) {
+            failed += 1;
+            console.log(`not ok ${k} - ${j.title}: ${reason(failure)}`);
+        } else {
+            console.log(`ok ${k} - ${j.title} (${(ms / 1000).toFixed(1)} s)`);
+        }
+    }
+    if (browser) await browser.close();
+    console.log(`# screenshots in ${path.relative(process.cwd(), SHOTS) || SHOTS}`);
+    process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((err) => {
+    console.log(`# the browser test runner failed: ${reason(err)}`);
+    process.exitCode = 1;
+});

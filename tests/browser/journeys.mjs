@@ -419,6 +419,16 @@ const analystReport = {
         await b.shot('exploitation');
         const chart = await page.locator('svg').count();
         assert(chart > 0, 'the report has no SVG chart');
+        // wide tables scroll inside their own box and the chart fits: the page itself
+        // never scrolls sideways, at 1024 px nor at 360 px
+        for (const width of [DESKTOP.width, PHONE.width]) {
+            await page.setViewportSize({ width, height: DESKTOP.height });
+            await page.waitForTimeout(150);
+            const [wide, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+            assert(wide <= inner, `the report page scrolls sideways at ${width} px (${wide} px wide)`);
+        }
+        await b.shot('exploitation-360');
+        await page.setViewportSize(DESKTOP);
         const [download] = await Promise.all([
             page.waitForEvent('download', { timeout: 10000 }).catch(async () => {
                 // say why: does the server give the report as XLSX at all?

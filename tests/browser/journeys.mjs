@@ -499,11 +499,71 @@ const languageRu = {
     },
 };
 
+// ---- 6. a supervisor assigns a case manager and changes the coded fields ------------------
+
+const supervisorCase = {
+    id: 'supervisor-case',
+    title: 'supervisor assigns a case manager and changes the coded fields (a stale version is refused)',
+    viewport: DESKTOP,
+    pages: ['login', 'cases', 'case'],
+    async setup(s) {
+        const org = await s.org('Made-up Child Protection Unit', 'ngo', 'almaty');
+        const cm = await s.user(org, 'cm.assign', 'case_manager');
+        await s.user(org, 'sup.assign', 'supervisor');
+        return { cm };
+    },
+    async seed(s, ctx) {
+        ctx.code = await seedCase(await s.api('sup.assign'));
+    },
+    async run(b, ctx) {
+        const page = b.page;
+        const code = ctx.code;
+        const url = `/api/v1/cases/${encodeURIComponent(code)}`;
+        await b.login('sup.assign');
+        await openCaseFromList(b, code);
+        const api = await b.server.api('sup.assign');
+        await setField(page, 'user_id', String(ctx.cm));
+        await page.click('[data-action="assign"]');
+        await eventually(async () => ((await api.call('GET', url)).data.case_managers || []).some((m) => m.user_id === ctx.cm),
+                         'the case manager is not assigned after "assign"');
+        await page.locator('[data-action="unassign"]').first().waitFor();
+        await b.shot('assigned');
+
+        await openSection(page, 'edit');
+        await page.locator('#form-edit-case').waitFor();
+        await setField(page, 'region', 'astana');
+        await setField(page, 'exploitation_forms', ['forced_labour']);
+        await page.click('[data-action="save-case"]');
+        await eventually(async () => {
+            const c = (await api.call('GET', url)).data;
+            return c.region === 'astana' && (c.exploitation_forms || []).includes('forced_labour');
+        }, 'the coded fields are not changed after "save"');
+        await b.shot('edited');
+
+        // someone else changes the case meanwhile: saving the stale form says to reload
+        await openSection(page, 'edit');
+        await page.locator('#form-edit-case').waitFor();
+        await api.must('PATCH', url, { age_at_identification: 14 }, 200);
+        await setField(page, 'region', 'almaty');
+        await page.click('[data-action="save-case"]');
+        await page.locator('#form-edit-case [role="alert"]').waitFor().catch(() => {
+            throw new Error('a stale save shows no message');
+        });
+        assert((await api.call('GET', url)).data.region === 'astana', 'a stale save changed the case');
+        await b.shot('conflict');
+        page.once('dialog', (d) => d.accept());
+        await page.click('[data-action="unassign"]');
+        await eventually(async () => !((await api.call('GET', url)).data.case_managers || []).length,
+                         'the case manager is still assigned after "unassign"');
+    },
+};
+
 export const journeys = [
     firstResponder('first-responder', 'first responder identifies a child and screens them with greenbaum-12', DESKTOP),
     caseManager,
     ngoAccepts,
     analystReport,
     languageRu,
+    supervisorCase,
     firstResponder('first-responder-360', 'first responder journey at 360x740 (no sideways scroll)', PHONE),
 ];

@@ -5,6 +5,7 @@
 // summary and the stage load when opened, so a slow connection fetches only what is
 // asked for, and nothing audited is read unless the worker opens it.
 import { api, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, session, showErrors, t, watchUnsaved } from '../core.js';
+import { canAssign, editForm, mountAssignments } from './case-edit.js';
 import { mountRecords } from './case-forms.js';
 import { mountReferrals } from './referrals.js';
 import { mountScreenings } from './screenings.js';
@@ -28,6 +29,10 @@ function lazySection(id, titleKey, load) {
   const d = h('details', { id: 'sec-' + id, class: 'case-section' },
     h('summary', { 'data-action': 'open-' + id }, h('h2', { class: 'in-summary' }, t(titleKey))), body);
   let loaded = false;
+  d.addEventListener('reset-section', () => {
+    loaded = false;
+    clear(body);
+  });
   d.addEventListener('toggle', () => {
     if (d.open && !loaded) {
       loaded = true;
@@ -331,14 +336,30 @@ route('#/case/:code', async (el, params) => {
   const sumBox = h('section', { id: 'sec-summary' }, h('h2', {}, t('case.summary')), summary(c));
   const stageBox = h('div');
   const stageSec = h('section', { id: 'sec-stage' }, h('h2', {}, t('case.stage')), stageBox);
+  const assignBox = h('div');
+  const assignSec = canAssign() ? h('section', { id: 'sec-managers' }, h('h2', {}, t('case.managers')), assignBox) : null;
   const refreshSummary = async () => {
     const u = await api('GET', path(code));
-    if (u.status === 200) sumBox.replaceChild(summary(u.data), sumBox.querySelector('#case-summary'));
+    if (u.status === 200) {
+      sumBox.replaceChild(summary(u.data), sumBox.querySelector('#case-summary'));
+      if (assignSec) mountAssignments(assignBox, u.data, refreshSummary);
+    }
     stageSection(stageBox, code, refreshSummary);
   };
+  // the coded fields' form reads the case afresh when opened (its version guards the change)
+  const editSec = lazySection('edit', 'case.edit', async (b) => {
+    const u = await api('GET', path(code));
+    clear(b);
+    if (u.status !== 200) return b.append(errLine(u));
+    b.append(await editForm(u.data, () => {
+      refreshSummary();
+      editSec.open = false;
+      editSec.dispatchEvent(new Event('reset-section'));
+    }));
+  });
   const screenBox = h('div');
   const refBox = h('div');
-  el.append(h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), sumBox, personalSection(code), stageSec,
+  el.append(h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), sumBox, assignSec, editSec, personalSection(code), stageSec,
     lazySection('tasks', 'case.tasks', (b) => tasksSection(b, code)),
     lazySection('screenings', 'case.screenings', (b) => {
       clear(b).append(screenBox);
@@ -350,5 +371,6 @@ route('#/case/:code', async (el, params) => {
       clear(b).append(refBox);
       return mountReferrals(refBox, code);
     }));
+  if (assignSec) mountAssignments(assignBox, c, refreshSummary);
   await stageSection(stageBox, code, refreshSummary);
 });

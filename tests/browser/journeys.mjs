@@ -558,6 +558,56 @@ const supervisorCase = {
     },
 };
 
+// ---- 7. a supervisor breaks the glass on another organisation's case; the auditor sees it --
+
+const breakGlass = {
+    id: 'break-glass',
+    title: "supervisor takes temporary access to another organisation's case, ends it; the auditor lists the grant",
+    viewport: DESKTOP,
+    pages: ['login', 'cases', 'case', 'access-grants'],
+    async setup(s) {
+        const orgA = await s.org('Made-up Northern Shelter', 'ngo', 'almaty');
+        const orgB = await s.org('Made-up Southern Shelter', 'ngo', 'almaty');
+        await s.user(orgA, 'sup.north', 'supervisor');
+        await s.user(orgB, 'sup.south', 'supervisor');
+        await s.user(orgA, 'auditor.test', 'auditor');
+        return {};
+    },
+    async seed(s, ctx) {
+        ctx.code = await seedCase(await s.api('sup.south'));
+    },
+    async run(b, ctx) {
+        const page = b.page;
+        const code = ctx.code;
+        await b.login('sup.north');
+        await page.locator('[data-action="find-case"]').waitFor();
+        await setField(page, 'code', code);
+        await page.click('[data-action="find-case"]');
+        await page.locator('#form-break-glass').waitFor().catch(() => {
+            throw new Error('a case outside the scope offers no break-the-glass form');
+        });
+        await setField(page, 'reason', 'Made-up emergency: the child was found at the railway station tonight');
+        await setField(page, 'hours', '2');
+        await page.click('[data-action="break-glass"]');
+        await page.waitForFunction((c) => location.hash.startsWith(`#/case/${c}`), code);
+        await page.locator('#case-summary').waitFor();
+        await b.shot('case-under-grant');
+        await page.click('[data-action="end-access"]');
+        await page.waitForFunction(() => location.hash.startsWith('#/cases'));
+        const api = await b.server.api('sup.north');
+        const r = await api.call('GET', `/api/v1/cases/${encodeURIComponent(code)}`);
+        assert(r.status === 404 || r.status === 403, `the case is still visible after "end access" (${r.status})`);
+        await page.click('[data-action="logout"]');
+        await b.login('auditor.test');
+        const nav = page.locator('#nav a[href^="#/access-grants"]');
+        await nav.first().click();
+        await page.locator(`#grant-list [data-code="${code}"]`).waitFor().catch(() => {
+            throw new Error('the access-grants page does not list the grant');
+        });
+        await b.shot('grants');
+    },
+};
+
 export const journeys = [
     firstResponder('first-responder', 'first responder identifies a child and screens them with greenbaum-12', DESKTOP),
     caseManager,
@@ -565,5 +615,6 @@ export const journeys = [
     analystReport,
     languageRu,
     supervisorCase,
+    breakGlass,
     firstResponder('first-responder-360', 'first responder journey at 360x740 (no sideways scroll)', PHONE),
 ];

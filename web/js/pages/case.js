@@ -359,7 +359,19 @@ route('#/case/:code', async (el, params) => {
   });
   const screenBox = h('div');
   const refBox = h('div');
-  el.append(h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), sumBox, assignSec, editSec, personalSection(code), stageSec,
+  // a supervisor looking at another organisation's case does so under a break-the-glass grant
+  const me = session() || {};
+  const glass = me.role === 'supervisor' && c.org_id !== me.org_id
+    ? h('div', { class: 'warning', id: 'glass-access' }, h('p', {}, t('case.glass_active')),
+      h('button', { type: 'button', class: 'danger', 'data-action': 'end-access', on: { click: async () => {
+        const u = await api('DELETE', path(code, '/break-glass'));
+        if (u.status === 204 || u.status === 200) {
+          notify(t('case.glass_ended'));
+          window.location.hash = '#/cases';
+        } else notify(t('core.err.' + ((u.data && u.data.error && u.data.error.code) || 'internal')));
+      } } }, t('case.glass_end')))
+    : null;
+  el.append(h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), glass, sumBox, assignSec, editSec, personalSection(code), stageSec,
     lazySection('tasks', 'case.tasks', (b) => tasksSection(b, code)),
     lazySection('screenings', 'case.screenings', (b) => {
       clear(b).append(screenBox);

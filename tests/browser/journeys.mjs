@@ -419,6 +419,16 @@ const analystReport = {
         await b.shot('exploitation');
         const chart = await page.locator('svg').count();
         assert(chart > 0, 'the report has no SVG chart');
+        // wide tables scroll inside their own box and the chart fits: the page itself
+        // never scrolls sideways, at 1024 px nor at 360 px
+        for (const width of [DESKTOP.width, PHONE.width]) {
+            await page.setViewportSize({ width, height: DESKTOP.height });
+            await page.waitForTimeout(150);
+            const [wide, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+            assert(wide <= inner, `the report page scrolls sideways at ${width} px (${wide} px wide)`);
+        }
+        await b.shot('exploitation-360');
+        await page.setViewportSize(DESKTOP);
         const [download] = await Promise.all([
             page.waitForEvent('download', { timeout: 10000 }).catch(async () => {
                 // say why: does the server give the report as XLSX at all?
@@ -489,11 +499,122 @@ const languageRu = {
     },
 };
 
+// ---- 6. a supervisor assigns a case manager and changes the coded fields ------------------
+
+const supervisorCase = {
+    id: 'supervisor-case',
+    title: 'supervisor assigns a case manager and changes the coded fields (a stale version is refused)',
+    viewport: DESKTOP,
+    pages: ['login', 'cases', 'case'],
+    async setup(s) {
+        const org = await s.org('Made-up Child Protection Unit', 'ngo', 'almaty');
+        const cm = await s.user(org, 'cm.assign', 'case_manager');
+        await s.user(org, 'sup.assign', 'supervisor');
+        return { cm };
+    },
+    async seed(s, ctx) {
+        ctx.code = await seedCase(await s.api('sup.assign'));
+    },
+    async run(b, ctx) {
+        const page = b.page;
+        const code = ctx.code;
+        const url = `/api/v1/cases/${encodeURIComponent(code)}`;
+        await b.login('sup.assign');
+        await openCaseFromList(b, code);
+        const api = await b.server.api('sup.assign');
+        await setField(page, 'user_id', String(ctx.cm));
+        await page.click('[data-action="assign"]');
+        await eventually(async () => ((await api.call('GET', url)).data.case_managers || []).some((m) => m.user_id === ctx.cm),
+                         'the case manager is not assigned after "assign"');
+        await page.locator('[data-action="unassign"]').first().waitFor();
+        await b.shot('assigned');
+
+        await openSection(page, 'edit');
+        await page.locator('#form-edit-case').waitFor();
+        await setField(page, 'region', 'astana');
+        await setField(page, 'exploitation_forms', ['forced_labour']);
+        await page.click('[data-action="save-case"]');
+        await eventually(async () => {
+            const c = (await api.call('GET', url)).data;
+            return c.region === 'astana' && (c.exploitation_forms || []).includes('forced_labour');
+        }, 'the coded fields are not changed after "save"');
+        await b.shot('edited');
+
+        // someone else changes the case meanwhile: saving the stale form says to reload
+        await openSection(page, 'edit');
+        await page.locator('#form-edit-case').waitFor();
+        await api.must('PATCH', url, { age_at_identification: 14 }, 200);
+        await setField(page, 'region', 'almaty');
+        await page.click('[data-action="save-case"]');
+        await page.locator('#form-edit-case [role="alert"]').waitFor().catch(() => {
+            throw new Error('a stale save shows no message');
+        });
+        assert((await api.call('GET', url)).data.region === 'astana', 'a stale save changed the case');
+        await b.shot('conflict');
+        page.once('dialog', (d) => d.accept());
+        await page.click('[data-action="unassign"]');
+        await eventually(async () => !((await api.call('GET', url)).data.case_managers || []).length,
+                         'the case manager is still assigned after "unassign"');
+    },
+};
+
+// ---- 7. a supervisor breaks the glass on another organisation's case; the auditor sees it --
+
+const breakGlass = {
+    id: 'break-glass',
+    title: "supervisor takes temporary access to another organisation's case, ends it; the auditor lists the grant",
+    viewport: DESKTOP,
+    pages: ['login', 'cases', 'case', 'access-grants'],
+    async setup(s) {
+        const orgA = await s.org('Made-up Northern Shelter', 'ngo', 'almaty');
+        const orgB = await s.org('Made-up Southern Shelter', 'ngo', 'almaty');
+        await s.user(orgA, 'sup.north', 'supervisor');
+        await s.user(orgB, 'sup.south', 'supervisor');
+        await s.user(orgA, 'auditor.test', 'auditor');
+        return {};
+    },
+    async seed(s, ctx) {
+        ctx.code = await seedCase(await s.api('sup.south'));
+    },
+    async run(b, ctx) {
+        const page = b.page;
+        const code = ctx.code;
+        await b.login('sup.north');
+        await page.locator('[data-action="find-case"]').waitFor();
+        await setField(page, 'code', code);
+        await page.click('[data-action="find-case"]');
+        await page.locator('#form-break-glass').waitFor().catch(() => {
+            throw new Error('a case outside the scope offers no break-the-glass form');
+        });
+        await setField(page, 'reason', 'Made-up emergency: the child was found at the railway station tonight');
+        await setField(page, 'hours', '2');
+        await page.click('[data-action="break-glass"]');
+        await page.waitForFunction((c) => location.hash.startsWith(`#/case/${c}`), code);
+        await page.locator('#case-summary').waitFor();
+        await b.shot('case-under-grant');
+        await page.click('[data-action="end-access"]');
+        await page.waitForFunction(() => location.hash.startsWith('#/cases'));
+        const api = await b.server.api('sup.north');
+        const r = await api.call('GET', `/api/v1/cases/${encodeURIComponent(code)}`);
+        assert(r.status === 404 || r.status === 403, `the case is still visible after "end access" (${r.status})`);
+        await page.click('[data-action="logout"]');
+        await b.login('auditor.test');
+        const nav = page.locator('#nav a[href^="#/access-grants"]');
+        await nav.first().click();
+        await page.locator(`#grant-list [data-code="${code}"]`).waitFor().catch(() => {
+            throw new Error('the access-grants page does not list the grant');
+        });
+        await b.shot('grants');
+    },
+};
+
 export const journeys = [
     firstResponder('first-responder', 'first responder identifies a child and screens them with greenbaum-12', DESKTOP),
     caseManager,
     ngoAccepts,
     analystReport,
     languageRu,
+    supervisorCase,
+    breakGlass,
     firstResponder('first-responder-360', 'first responder journey at 360x740 (no sideways scroll)', PHONE),
 ];

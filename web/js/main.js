@@ -14,5 +14,6 @@ import './pages/services.js';
 import './pages/reports.js';
 import './pages/admin.js';
 import './pages/audit.js';
+import './pages/access-grants.js';
 
 start();

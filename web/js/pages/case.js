@@ -5,6 +5,7 @@
 // summary and the stage load when opened, so a slow connection fetches only what is
 // asked for, and nothing audited is read unless the worker opens it.
 import { api, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, session, showErrors, t, watchUnsaved } from '../core.js';
+import { canAssign, editForm, mountAssignments } from './case-edit.js';
 import { mountRecords } from './case-forms.js';
 import { mountReferrals } from './referrals.js';
 import { mountScreenings } from './screenings.js';
@@ -28,6 +29,10 @@ function lazySection(id, titleKey, load) {
   const d = h('details', { id: 'sec-' + id, class: 'case-section' },
     h('summary', { 'data-action': 'open-' + id }, h('h2', { class: 'in-summary' }, t(titleKey))), body);
   let loaded = false;
+  d.addEventListener('reset-section', () => {
+    loaded = false;
+    clear(body);
+  });
   d.addEventListener('toggle', () => {
     if (d.open && !loaded) {
       loaded = true;
@@ -331,14 +336,42 @@ route('#/case/:code', async (el, params) => {
   const sumBox = h('section', { id: 'sec-summary' }, h('h2', {}, t('case.summary')), summary(c));
   const stageBox = h('div');
   const stageSec = h('section', { id: 'sec-stage' }, h('h2', {}, t('case.stage')), stageBox);
+  const assignBox = h('div');
+  const assignSec = canAssign() ? h('section', { id: 'sec-managers' }, h('h2', {}, t('case.managers')), assignBox) : null;
   const refreshSummary = async () => {
     const u = await api('GET', path(code));
-    if (u.status === 200) sumBox.replaceChild(summary(u.data), sumBox.querySelector('#case-summary'));
+    if (u.status === 200) {
+      sumBox.replaceChild(summary(u.data), sumBox.querySelector('#case-summary'));
+      if (assignSec) mountAssignments(assignBox, u.data, refreshSummary);
+    }
     stageSection(stageBox, code, refreshSummary);
   };
+  // the coded fields' form reads the case afresh when opened (its version guards the change)
+  const editSec = lazySection('edit', 'case.edit', async (b) => {
+    const u = await api('GET', path(code));
+    clear(b);
+    if (u.status !== 200) return b.append(errLine(u));
+    b.append(await editForm(u.data, () => {
+      refreshSummary();
+      editSec.open = false;
+      editSec.dispatchEvent(new Event('reset-section'));
+    }));
+  });
   const screenBox = h('div');
   const refBox = h('div');
-  el.append(h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), sumBox, personalSection(code), stageSec,
+  // a supervisor looking at another organisation's case does so under a break-the-glass grant
+  const me = session() || {};
+  const glass = me.role === 'supervisor' && c.org_id !== me.org_id
+    ? h('div', { class: 'warning', id: 'glass-access' }, h('p', {}, t('case.glass_active')),
+      h('button', { type: 'button', class: 'danger', 'data-action': 'end-access', on: { click: async () => {
+        const u = await api('DELETE', path(code, '/break-glass'));
+        if (u.status === 204 || u.status === 200) {
+          notify(t('case.glass_ended'));
+          window.location.hash = '#/cases';
+        } else notify(t('core.err.' + ((u.data && u.data.error && u.data.error.code) || 'internal')));
+      } } }, t('case.glass_end')))
+    : null;
+  el.append(h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), glass, sumBox, assignSec, editSec, personalSection(code), stageSec,
     lazySection('tasks', 'case.tasks', (b) => tasksSection(b, code)),
     lazySection('screenings', 'case.screenings', (b) => {
       clear(b).append(screenBox);
@@ -350,5 +383,6 @@ route('#/case/:code', async (el, params) => {
       clear(b).append(refBox);
       return mountReferrals(refBox, code);
     }));
+  if (assignSec) mountAssignments(assignBox, c, refreshSummary);
   await stageSection(stageBox, code, refreshSummary);
 });

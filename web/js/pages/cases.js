@@ -1,7 +1,7 @@
 // cases.js — the case list (#/cases): the cases the user may see, newest first, with
 // coded fields only (never personal data), filters by stage and status, paging with
 // next_before, and "find by code" that opens the case.
-import { api, CASE_ROLES, clear, fmtDate, formField, go, h, label, messages, navItem, pageTitle, route, select, session, showErrors, t } from '../core.js';
+import { api, CASE_ROLES, clear, fmtDate, formField, formValues, go, h, label, markSaved, messages, navItem, pageTitle, route, select, session, showErrors, t, watchUnsaved } from '../core.js';
 
 const ready = messages('cases');
 navItem('#/cases', 'cases.nav', CASE_ROLES);
@@ -27,9 +27,31 @@ function findForm() {
     if (!c) return showErrors(form, { error: { code: 'invalid', field: 'code' } });
     const r = await api('GET', '/cases/' + encodeURIComponent(c));
     if (r.status === 200) go('#/case/' + encodeURIComponent(r.data.code));
-    else showErrors(form, { error: { code: r.status === 400 ? 'invalid' : ((r.data && r.data.error && r.data.error.code) || 'not_found'), field: 'code' } });
+    else {
+      showErrors(form, { error: { code: r.status === 400 ? 'invalid' : ((r.data && r.data.error && r.data.error.code) || 'not_found'), field: 'code' } });
+      if ((r.status === 404 || r.status === 403) && (session() || {}).role === 'supervisor') showBreakGlass(c);
+    }
   });
-  return form;
+  // A supervisor may take temporary access to a case outside their scope (break the glass).
+  const glass = h('div', { id: 'break-glass' });
+  function showBreakGlass(c) {
+    clear(glass);
+    const gf = watchUnsaved(h('form', { id: 'form-break-glass', novalidate: true },
+      h('h2', {}, t('cases.glass_title', { code: c })),
+      h('p', { class: 'warning' }, t('cases.glass_warning')),
+      formField('reason', 'cases.glass_reason', h('textarea', { rows: '3', maxlength: '1000', required: true }), 'cases.glass_reason_hint'),
+      formField('hours', 'cases.glass_hours', h('input', { type: 'number', min: '1', max: '24', step: '1', inputmode: 'numeric', class: 'short', value: '4' }), 'cases.glass_hours_hint'),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'danger', 'data-action': 'break-glass' }, t('cases.glass_take')))));
+    gf.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const u = await api('POST', '/cases/' + encodeURIComponent(c) + '/break-glass', formValues(gf));
+      if (u.status !== 201) return showErrors(gf, u.data);
+      markSaved(gf);
+      go('#/case/' + encodeURIComponent(c));
+    });
+    glass.append(gf);
+  }
+  return [form, glass];
 }
 
 function row(c) {
@@ -49,7 +71,7 @@ route('#/cases', async (el) => {
   const u = session();
   el.append(pageTitle(u && u.role === 'supervisor' ? 'cases.title_org' : 'cases.title_mine'));
   el.append(h('div', { class: 'actions' }, h('a', { href: '#/new-case', class: 'button primary', 'data-action': 'new-case' }, t('cases.new'))));
-  el.append(findForm());
+  el.append(...findForm());
   const stage = select('stage', { value: filter.stage });
   stage.options[0].textContent = t('cases.any_stage');
   const status = select('case_status', { value: filter.status });

@@ -45,17 +45,17 @@ function tableView(tb, labels, k, caption) {
   const dims = tb.dimensions;
   if (dims.length === 1) {
     const d = dims[0];
-    return el('table', { class: 'report' }, el('caption', {}, caption),
+    return el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption }, el('table', { class: 'report' }, el('caption', {}, caption),
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t(`rep.dim.${d}`)), el('th', { scope: 'col', class: 'num' }, t('rep.count')))),
       el('tbody', {}, tb.rows.map((r) => el('tr', {}, el('th', { scope: 'row' }, keyLabel(labels, d, r[d])), cell(r, k)))),
-      el('tfoot', {}, el('tr', {}, el('th', { scope: 'row' }, t('rep.total')), cell(tb.totals && tb.totals.grand, k))));
+      el('tfoot', {}, el('tr', {}, el('th', { scope: 'row' }, t('rep.total')), cell(tb.totals && tb.totals.grand, k)))));
   }
   const [rd, cd] = dims;
   const rk = keysOf(tb.rows, rd), ck = keysOf(tb.rows, cd);
   const at = (a, b) => tb.rows.find((r) => r[rd] === a && r[cd] === b);
   const rowTot = (a) => ((tb.totals && tb.totals.rows) || []).find((r) => r[rd] === a);
   const colTot = (b) => ((tb.totals && tb.totals.columns) || []).find((r) => r[cd] === b);
-  return el('div', { class: 'table-scroll' }, el('table', { class: 'report' }, el('caption', {}, caption),
+  return el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption }, el('table', { class: 'report' }, el('caption', {}, caption),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, `${t(`rep.dim.${rd}`)} \\ ${t(`rep.dim.${cd}`)}`),
       ck.map((b) => el('th', { scope: 'col', class: 'num' }, keyLabel(labels, cd, b))), el('th', { scope: 'col', class: 'num' }, t('rep.total')))),
     el('tbody', {}, rk.map((a) => el('tr', {}, el('th', { scope: 'row' }, keyLabel(labels, rd, a)), ck.map((b) => cell(at(a, b), k)), cell(rowTot(a), k)))),
@@ -73,7 +73,7 @@ function chart(tb, labels, k, caption) {
   const barW = 14, gap = 10, left = 36, top = 10, h = 160;
   const groupW = ck.length * barW + gap;
   const width = left + rk.length * groupW + 10;
-  const s = svg('svg', { viewBox: `0 0 ${width} ${h + 60}`, class: 'chart', role: 'img', 'aria-label': caption, preserveAspectRatio: 'xMinYMin meet' });
+  const s = svg('svg', { viewBox: `0 0 ${width} ${h + 60}`, class: 'chart', width: '100%', role: 'img', 'aria-label': caption, preserveAspectRatio: 'xMinYMin meet' });
   s.append(svg('title', {}, caption));
   s.append(svg('line', { x1: left, y1: top + h, x2: width, y2: top + h, stroke: '#333' }));
   s.append(svg('text', { x: left - 4, y: top + 4, 'text-anchor': 'end', 'font-size': 10 }, String(max)));

@@ -1,0 +1,45 @@
+// access-grants.js — the auditor's report of break-the-glass grants '#/access-grants'
+// (GET /api/v1/access-grants: reading it is audited, the reasons are shown).
+import { api, clear, fmtDate, h, messages, navItem, pageTitle, route, t } from '../core.js';
+
+const ready = messages('cases');
+navItem('#/access-grants', 'grants.nav', ['auditor']);
+
+function when(iso) {
+  if (!iso) return '';
+  return fmtDate(iso) + ' ' + String(iso).slice(11, 16);
+}
+
+route('#/access-grants', async (el) => {
+  await ready;
+  el.append(pageTitle('grants.title'), h('p', { class: 'hint' }, t('grants.audited')));
+  const only = h('input', { type: 'checkbox', id: 'f-active', name: 'active' });
+  const box = h('div');
+  const form = h('form', { class: 'filters', novalidate: true },
+    h('div', { class: 'field check' }, only, h('label', { for: only.id }, t('grants.active_only'))),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-action': 'filter' }, t('grants.show'))));
+  const load = async () => {
+    const r = await api('GET', '/access-grants?limit=500' + (only.checked ? '&active=1' : ''));
+    clear(box);
+    if (r.status !== 200) return box.append(h('p', { class: 'errors', role: 'alert' }, t('core.err.' + ((r.data && r.data.error && r.data.error.code) || 'internal'))));
+    const gs = r.data.grants || [];
+    if (!gs.length) return box.append(h('p', { class: 'muted' }, t('grants.none')));
+    const cols = ['case', 'user', 'orgs', 'granted', 'until', 'state', 'reason'];
+    box.append(h('table', { class: 'list', id: 'grant-list' },
+      h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col' }, t('grants.col.' + k))))),
+      h('tbody', {}, gs.map((g) => h('tr', { 'data-code': g.case, 'data-grant': String(g.id) },
+        h('td', { 'data-label': t('grants.col.case') }, h('span', { class: 'code' }, g.case)),
+        h('td', { 'data-label': t('grants.col.user') }, g.user),
+        h('td', { 'data-label': t('grants.col.orgs') }, t('grants.orgs', { user: g.user_org_id, case: g.case_org_id })),
+        h('td', { 'data-label': t('grants.col.granted') }, when(g.granted_at)),
+        h('td', { 'data-label': t('grants.col.until') }, g.ended_at ? t('grants.ended', { at: when(g.ended_at) }) : when(g.expires_at)),
+        h('td', { 'data-label': t('grants.col.state') }, t(g.active ? 'grants.active' : 'grants.inactive')),
+        h('td', { 'data-label': t('grants.col.reason') }, typeof g.reason === 'string' ? g.reason : ''))))));
+  };
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    load();
+  });
+  el.append(form, box);
+  await load();
+});

@@ -1,0 +1,152 @@
+// case-edit.js — two parts of the case page: the supervisor's case managers (assign one
+// of the organisation's case managers, unassign) and the form that changes the coded
+// fields (PATCH /cases/:code with the version read: only the fields that changed go).
+import { api, clear, dateInput, formField, formValues, h, label, markSaved, messages, notify, select, session, showErrors, showMessage, t, vocab, watchUnsaved } from '../core.js';
+
+const ready = messages('case');
+
+function path(code, rest) {
+  return '/cases/' + encodeURIComponent(code) + (rest || '');
+}
+
+function errText(r) {
+  return t('core.err.' + ((r.data && r.data.error && r.data.error.code) || 'internal'));
+}
+
+// ---- case managers ----------------------------------------------------------------------
+
+// The case managers of the case with unassign buttons and, for a supervisor, a form to
+// assign one of the organisation's users. onChange() is called after a change.
+export async function mountAssignments(box, c, onChange) {
+  await ready;
+  clear(box);
+  const managers = c.case_managers || [];
+  box.append(managers.length
+    ? h('ul', { id: 'case-managers', class: 'plain' }, managers.map((m) => h('li', { 'data-user': String(m.user_id) },
+      h('span', {}, m.login), ' ',
+      h('button', { type: 'button', class: 'danger', 'data-action': 'unassign', on: { click: async () => {
+        if (!window.confirm(t('case.unassign_confirm', { login: m.login }))) return;
+        const r = await api('DELETE', path(c.code, '/assignments/' + encodeURIComponent(m.user_id)));
+        if (r.status === 200 || r.status === 204) {
+          notify(t('case.unassigned', { login: m.login }));
+          onChange();
+        } else notify(errText(r));
+      } } }, t('case.unassign')))))
+    : h('p', { class: 'muted', id: 'case-managers' }, t('case.no_managers')));
+  const u = await api('GET', '/users');
+  if (u.status !== 200) return;
+  const have = new Set(managers.map((m) => m.user_id));
+  const users = (u.data.users || []).filter((x) => !x.disabled && !x.pending && x.org_id === c.org_id &&
+    x.role === 'case_manager' && !have.has(x.id));
+  if (!users.length) return box.append(h('p', { class: 'muted' }, t('case.no_assignable')));
+  const sel = h('select', { required: true }, h('option', { value: '' }, t('core.choose')),
+    users.map((x) => h('option', { value: String(x.id) }, x.login)));
+  const form = h('form', { id: 'form-assign', class: 'inline', novalidate: true },
+    formField('user_id', 'case.assign_who', sel),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-action': 'assign' }, t('case.assign'))));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!sel.value) return showErrors(form, { error: { code: 'required', field: 'user_id' } });
+    const r = await api('POST', path(c.code, '/assignments'), { user_id: Number(sel.value) });
+    if (r.status !== 200 && r.status !== 201) return showErrors(form, r.data);
+    notify(t('case.assigned'));
+    onChange();
+  });
+  box.append(form);
+}
+
+// ---- the coded fields -------------------------------------------------------------------
+
+const CODES = [
+  ['victim_status', 'victim_status'], ['status_decided_by', 'deciding_body'], ['recruitment_method', 'recruitment_method'],
+  ['exit_method', 'exit_method'], ['relation_to_trafficker', 'relation'], ['cj_stage', 'cj_stage'], ['accompaniment', 'accompaniment'],
+];
+const CLEARABLE = ['sex', 'citizenship', 'region', 'age_at_identification'];
+
+function checkList(name, list, legendKey, chosen) {
+  const have = chosen || [];
+  const voc = vocabNow[list] || [];
+  return h('fieldset', { class: 'checks', 'data-field': name }, h('legend', {}, t(legendKey)),
+    voc.map((e) => {
+      const id = 'f-' + name + '-' + e.code;
+      return h('div', { class: 'field check' }, h('input', { type: 'checkbox', id, name, 'data-list': name, value: e.code, checked: have.includes(e.code) }),
+        h('label', { for: id }, label(list, e.code)));
+    }), h('p', { class: 'msg' }));
+}
+
+let vocabNow = {};
+
+function placeSelect(value) {
+  const s = h('select', {}, h('option', { value: '' }, t('core.choose')));
+  s.append(h('optgroup', { label: t('case.place_regions') }, (vocabNow.region || []).map((e) => h('option', { value: e.code, selected: e.code === value }, label('region', e.code)))));
+  s.append(h('optgroup', { label: t('case.place_countries') }, (vocabNow.country || []).map((e) => h('option', { value: e.code, selected: e.code === value }, label('country', e.code)))));
+  return s;
+}
+
+function same(a, b) {
+  if (Array.isArray(a) || Array.isArray(b)) return [...(a || [])].sort().join(',') === [...(b || [])].sort().join(',');
+  return (a === undefined || a === null ? '' : a) === (b === undefined || b === null ? '' : b);
+}
+
+// The form for the coded fields of c; onSaved() after a change is stored.
+export async function editForm(c, onSaved) {
+  await ready;
+  vocabNow = await vocab();
+  const age = h('input', { type: 'number', min: '0', max: '25', step: '1', inputmode: 'numeric', class: 'short', value: c.age_at_identification != null ? String(c.age_at_identification) : '' });
+  const interp = h('input', { type: 'checkbox', id: 'f-interpreter_needed', name: 'interpreter_needed', checked: !!c.interpreter_needed });
+  const langField = formField('interpreter_language', 'case.f.interpreter_language', h('input', { type: 'text', class: 'short', maxlength: '3', autocomplete: 'off', value: c.interpreter_language || '' }), 'case.language_hint');
+  langField.classList.toggle('hidden', !c.interpreter_needed);
+  interp.addEventListener('change', () => langField.classList.toggle('hidden', !interp.checked));
+  const form = watchUnsaved(h('form', { id: 'form-edit-case', novalidate: true },
+    formField('sex', 'case.f.sex', select('sex', { value: c.sex })),
+    formField('age_at_identification', 'case.f.age', age),
+    formField('region', 'case.f.region', select('region', { value: c.region })),
+    formField('citizenship', 'case.f.citizenship', select('country', { value: c.citizenship })),
+    formField('identified_on', 'case.f.identified_on', dateInput(c.identified_on), 'case.date_hint'),
+    checkList('exploitation_forms', 'exploitation_form', 'case.f.exploitation_forms', c.exploitation_forms),
+    formField('exploitation_place', 'case.f.exploitation_place', placeSelect(c.exploitation_place)),
+    CODES.map(([name, list]) => formField(name, 'case.f.' + name, select(list, { value: c[name] }))),
+    h('div', { class: 'field check', 'data-field': 'interpreter_needed' }, interp, h('label', { for: interp.id }, t('case.f.interpreter_needed')), h('p', { class: 'msg' })),
+    langField,
+    h('div', { class: 'field check', 'data-field': 'non_punishment' },
+      h('input', { type: 'checkbox', id: 'f-non_punishment', name: 'non_punishment', checked: !!c.non_punishment }),
+      h('label', { for: 'f-non_punishment' }, t('case.f.non_punishment')), h('p', { class: 'msg' })),
+    checkList('services_needed', 'service', 'case.f.services_needed', c.services_needed),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-action': 'save-case' }, t('case.save_changes')))));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const v = formValues(form);
+    for (const list of ['exploitation_forms', 'services_needed']) {
+      v[list] = [...form.querySelectorAll('input[data-list="' + list + '"]')].filter((x) => x.checked).map((x) => x.value);
+    }
+    if (!v.interpreter_needed) delete v.interpreter_language;
+    const patch = {};
+    const names = ['sex', 'age_at_identification', 'region', 'citizenship', 'identified_on', 'exploitation_forms', 'exploitation_place',
+      ...CODES.map((x) => x[0]), 'interpreter_needed', 'interpreter_language', 'non_punishment', 'services_needed'];
+    for (const n of names) {
+      if (same(v[n], c[n])) continue;
+      if (v[n] === undefined) {
+        if (CLEARABLE.includes(n)) patch[n] = null;
+        continue;
+      }
+      if (typeof c[n] !== 'boolean' && v[n] === false && c[n] === undefined) continue;
+      patch[n] = v[n];
+    }
+    if (!Object.keys(patch).length) {
+      markSaved(form);
+      return notify(t('case.nothing_changed'));
+    }
+    patch.version = c.version;
+    const r = await api('PATCH', path(c.code), patch);
+    if (r.status === 409 && r.data && r.data.error && r.data.error.field === 'version') return showMessage(form, t('case.version_conflict'));
+    if (r.status !== 200) return showErrors(form, r.data);
+    markSaved(form);
+    notify(t('core.saved'));
+    onSaved();
+  });
+  return form;
+}
+
+export function canAssign() {
+  return (session() || {}).role === 'supervisor';
+}

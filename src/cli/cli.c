@@ -205,3 +205,20 @@ FILE *cli_create_out(const char *path, qg_error *err)
         qg_fail(err, QG_EIO, "out", "cannot be created: %s", strerror(errno));
     return f;
 }
+
+qg_code cli_out_open(const char *path, FILE **out, qg_error *err)
+{
+    *out = path ? cli_create_out(path, err) : stdout;
+    return *out ? QG_OK : err->code;
+}
+
+qg_code cli_out_close(const char *path, FILE *out, qg_code c, qg_error *err)
+{
+    if (!path || !out)
+        return c;
+    if (fclose(out) != 0 && c == QG_OK)
+        c = qg_fail(err, QG_EIO, "out", "cannot be written");
+    if (c != QG_OK)
+        unlink(path); /* no half-written file is left behind */
+    return c;
+}

@@ -71,6 +71,15 @@ void cli_print_json(json_t *value);
  * NULL with err filled. */
 FILE *cli_create_out(const char *path, qg_error *err);
 
+/* Opens where a command writes its output: a new file at path (cli_create_out), or
+ * stdout when path is NULL. */
+qg_code cli_out_open(const char *path, FILE **out, qg_error *err);
+
+/* Finishes what cli_out_open opened: closes a file (a failed close is QG_EIO naming
+ * "out") and removes it when c, the outcome of the writing, is not QG_OK, so no
+ * half-written file is left behind. Returns the final outcome. */
+qg_code cli_out_close(const char *path, FILE *out, qg_code c, qg_error *err);
+
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_org(int argc, char **argv);

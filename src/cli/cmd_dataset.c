@@ -3,12 +3,9 @@
  * every organisation, as the system actor. CSV stays a clean table: the summary of what
  * was generalised and removed goes to stderr as one line of JSON (JSON output carries
  * it as "summary" too). --out writes a new file (mode 0600, never overwriting one). */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/dataset.h"
@@ -82,18 +79,15 @@ static int run(const cli_args *a, const dataset_query *q, bool json)
     dataset *d = NULL;
     const char *path = cli_opt(a, "out");
     qg_code c = cli_open(a, &app, &err);
-    FILE *out = c != QG_OK ? NULL : path ? cli_create_out(path, &err) : stdout;
-    if (c == QG_OK && !out)
-        c = err.code;
+    FILE *out = NULL;
+    if (c == QG_OK)
+        c = cli_out_open(path, &out, &err);
     qg_actor system = actor_system();
     if (c == QG_OK)
         c = dataset_run(app, &system, q, &d, &err);
     if (c == QG_OK)
         c = write_dataset(d, json, out, &err);
-    if (path && out && fclose(out) != 0 && c == QG_OK)
-        c = qg_fail(&err, QG_EIO, "out", "cannot be written");
-    if (path && out && c != QG_OK)
-        unlink(path); /* no half-written dataset is left behind */
+    c = cli_out_close(path, out, c, &err);
     if (c == QG_OK)
         print_summary(d);
     dataset_free(d);

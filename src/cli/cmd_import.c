@@ -2,7 +2,6 @@
  * [--org ID] [--out FILE]`: cases in and out as CSV (format in core/case_csv.h), with
  * every problem of a refused file listed as FILE:LINE: column COLUMN: reason. */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -143,16 +142,13 @@ static int run_export(int64_t org_id, const char *path, const cli_args *a)
     qg_app *app = NULL;
     size_t count = 0;
     qg_code c = cli_open(a, &app, &err);
-    FILE *out = c != QG_OK ? NULL : path ? cli_create_out(path, &err) : stdout;
-    if (c == QG_OK && !out)
-        c = err.code;
+    FILE *out = NULL;
+    if (c == QG_OK)
+        c = cli_out_open(path, &out, &err);
     qg_actor system = actor_system();
     if (c == QG_OK)
         c = case_export_csv(app, &system, org_id, out, &count, &err);
-    if (path && out && fclose(out) != 0 && c == QG_OK)
-        c = qg_fail(&err, QG_EIO, "out", "cannot be written");
-    if (path && out && c != QG_OK)
-        unlink(path); /* no half-written export is left behind */
+    c = cli_out_close(path, out, c, &err);
     app_close(app);
     if (c != QG_OK)
         return cli_report("export cases", &err);

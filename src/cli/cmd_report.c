@@ -4,12 +4,9 @@
  * with --shared. --out writes a new file (mode 0600, never overwriting one); xlsx needs
  * it, with labels in --lang (default kk). */
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/report.h"
@@ -133,18 +130,15 @@ static int run_report(const cli_args *a, const report_query *q, out_format f)
     report *r = NULL;
     const char *path = cli_opt(a, "out");
     qg_code c = cli_open(a, &app, &err);
-    FILE *out = c != QG_OK ? NULL : path ? cli_create_out(path, &err) : stdout;
-    if (c == QG_OK && !out)
-        c = err.code;
+    FILE *out = NULL;
+    if (c == QG_OK)
+        c = cli_out_open(path, &out, &err);
     qg_actor system = actor_system();
     if (c == QG_OK)
         c = report_run(app, &system, q, &r, &err);
     if (c == QG_OK)
         c = write_report(r, f, out, &err);
-    if (path && out && fclose(out) != 0 && c == QG_OK)
-        c = qg_fail(&err, QG_EIO, "out", "cannot be written");
-    if (path && out && c != QG_OK)
-        unlink(path); /* no half-written report is left behind */
+    c = cli_out_close(path, out, c, &err);
     report_free(r);
     app_close(app);
     return c == QG_OK ? 0 : cli_report("report", &err);

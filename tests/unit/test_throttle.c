@@ -27,18 +27,18 @@ static void test_blocks_after_max_failures(void **state)
     (void)state;
     throttle *t = throttle_new(16);
     assert_non_null(t);
-    assert_int_equal(throttle_blocked(t, "login:aigul", T0), 0);
-    assert_int_equal(throttle_fail(t, "login:aigul", T0, &RULE), 0);
-    assert_int_equal(throttle_blocked(t, "login:aigul", T0), 0);
-    assert_int_equal(throttle_fail(t, "login:aigul", T0 + 1, &RULE), 0);
-    assert_int_equal(throttle_blocked(t, "login:aigul", T0 + 1), 0);
+    assert_int_equal(throttle_blocked(t, "login:oydantap", T0), 0);
+    assert_int_equal(throttle_fail(t, "login:oydantap", T0, &RULE), 0);
+    assert_int_equal(throttle_blocked(t, "login:oydantap", T0), 0);
+    assert_int_equal(throttle_fail(t, "login:oydantap", T0 + 1, &RULE), 0);
+    assert_int_equal(throttle_blocked(t, "login:oydantap", T0 + 1), 0);
     /* the third failure within the window blocks for block_s */
-    assert_int_equal(throttle_fail(t, "login:aigul", T0 + 2, &RULE), 300);
-    assert_int_equal(throttle_blocked(t, "login:aigul", T0 + 2), 300);
-    assert_int_equal(throttle_blocked(t, "login:aigul", T0 + 102), 200);
+    assert_int_equal(throttle_fail(t, "login:oydantap", T0 + 2, &RULE), 300);
+    assert_int_equal(throttle_blocked(t, "login:oydantap", T0 + 2), 300);
+    assert_int_equal(throttle_blocked(t, "login:oydantap", T0 + 102), 200);
     /* more failures while blocked keep it blocked, counted from the latest */
-    assert_int_equal(throttle_fail(t, "login:aigul", T0 + 10, &RULE), 300);
-    assert_int_equal(throttle_blocked(t, "login:aigul", T0 + 10), 300);
+    assert_int_equal(throttle_fail(t, "login:oydantap", T0 + 10, &RULE), 300);
+    assert_int_equal(throttle_blocked(t, "login:oydantap", T0 + 10), 300);
     throttle_free(t);
 }
 
@@ -101,17 +101,17 @@ static void test_keys_independent(void **state)
     (void)state;
     throttle *t = throttle_new(16);
     for (int i = 0; i < 3; i++)
-        throttle_fail(t, "login:aigul", T0, &RULE);
-    assert_int_equal(throttle_blocked(t, "login:aigul", T0), 300);
+        throttle_fail(t, "login:oydantap", T0, &RULE);
+    assert_int_equal(throttle_blocked(t, "login:oydantap", T0), 300);
     assert_int_equal(throttle_blocked(t, "login:aigu", T0), 0);   /* a prefix */
-    assert_int_equal(throttle_blocked(t, "login:aigul2", T0), 0); /* a longer key */
-    assert_int_equal(throttle_blocked(t, "addr:aigul", T0), 0);
+    assert_int_equal(throttle_blocked(t, "login:oydantap2", T0), 0); /* a longer key */
+    assert_int_equal(throttle_blocked(t, "addr:oydantap", T0), 0);
     assert_int_equal(throttle_blocked(t, "", T0), 0);
     /* another key's failures count on their own */
     assert_int_equal(throttle_fail(t, "login:marat", T0, &RULE), 0);
     assert_int_equal(throttle_fail(t, "login:marat", T0, &RULE), 0);
     throttle_reset(t, "login:marat");
-    assert_int_equal(throttle_blocked(t, "login:aigul", T0), 300);
+    assert_int_equal(throttle_blocked(t, "login:oydantap", T0), 300);
     /* different rules per key */
     const throttle_rule strict = {.max_failures = 1, .window_s = 60, .block_s = 7};
     assert_int_equal(throttle_fail(t, "addr:192.0.2.1", T0, &strict), 7);
@@ -168,15 +168,15 @@ static void test_flood_of_new_keys_keeps_block(void **state)
     enum { SLOTS = 8, FLOOD = 5000 };
     throttle *t = throttle_new(SLOTS);
     for (int i = 0; i < 3; i++)
-        throttle_fail(t, "login:aigul", T0, &RULE);
-    assert_int_equal(throttle_blocked(t, "login:aigul", T0), 300);
+        throttle_fail(t, "login:oydantap", T0, &RULE);
+    assert_int_equal(throttle_blocked(t, "login:oydantap", T0), 300);
     char key[32];
     for (int i = 0; i < FLOOD; i++) {
         snprintf(key, sizeof key, "login:flood%d", i);
         assert_int_equal(throttle_fail(t, key, T0 + 1 + i / 100, &RULE), 0);
     }
     int64_t after = T0 + 1 + FLOOD / 100;
-    assert_int_equal(throttle_blocked(t, "login:aigul", after), 300 - (after - T0));
+    assert_int_equal(throttle_blocked(t, "login:oydantap", after), 300 - (after - T0));
     /* the newest flood keys are the ones remembered: a second and third failure of the
      * newest blocks it */
     snprintf(key, sizeof key, "login:flood%d", FLOOD - 1);

@@ -166,8 +166,8 @@ async function page(container) {
     }
     const d = r.data;
     const tables = d.tables || [{ table: d.report, dimensions: d.dimensions, rows: d.rows, totals: d.totals, suppressed_cells: d.suppressed_cells }];
-    out.append(el('p', {}, t(d.protected ? 'rep.protected' : 'rep.unprotected', { k: d.k })));
-    if (d.suppressed_cells > 0) out.append(el('p', { class: 'notice' }, t('rep.suppressed_explain', { k: d.k, n: d.suppressed_cells })));
+    out.append(el('p', {}, t(d.protected ? 'rep.protected' : 'rep.unprotected', { k: d.k, kmax: d.k - 1 })));
+    if (d.suppressed_cells > 0) out.append(el('p', { class: 'notice' }, t('rep.suppressed_explain', { k: d.k, kmax: d.k - 1, n: d.suppressed_cells })));
     tables.forEach((tb) => {
       const caption = d.tables ? t(`rep.table.${tb.table}`) : t(`rep.name.${d.report}`);
       out.append(el('section', { class: 'report-table' }, el('h2', {}, caption), tableView(tb, d.labels, d.k, caption), chart(tb, d.labels, d.k, caption)));

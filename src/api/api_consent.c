@@ -12,17 +12,7 @@ void api_consents_list(api_call *call) { api_with_case(call, consent_list); }
 /* POST /cases/{code}/consents/{n}/withdraw {"withdrawn_on"?} */
 void api_consents_withdraw(api_call *call)
 {
-    int64_t n;
-    if (!api_path_number(call, "consent", "no such consent", &n))
-        return;
-    json_t *body = api_body(call);
-    if (!body)
-        return;
-    json_t *out = NULL;
-    qg_error err = {0};
-    qg_code c = consent_withdraw(call->api->app, &call->who.actor, call->params[0], n, body, &out, &err);
-    json_decref(body);
-    api_answer(call, c, &err, 200, out);
+    api_with_case_record_body(call, "consent", "no such consent", consent_withdraw);
 }
 
 void api_statistics_opt_out(api_call *call) { api_with_case_body(call, consent_statistics_opt_out, 200); }

@@ -104,17 +104,7 @@ void api_screenings_show(api_call *call)
 
 void api_screenings_update(api_call *call)
 {
-    int64_t n;
-    if (!api_path_number(call, "screening", "no such screening", &n))
-        return;
-    json_t *body = api_body(call);
-    if (!body)
-        return;
-    json_t *out = NULL;
-    qg_error err = {0};
-    qg_code c = screening_update(call->api->app, &call->who.actor, call->params[0], n, body, &out, &err);
-    json_decref(body);
-    answer(call, c, &err, 200, out);
+    api_with_case_record_body(call, "screening", "no such screening", screening_update);
 }
 
 void api_case_needs(api_call *call)

@@ -16,17 +16,7 @@ void api_tasks_case_list(api_call *call) { api_with_case(call, task_list_case); 
 
 void api_tasks_update(api_call *call)
 {
-    int64_t n;
-    if (!api_path_number(call, "task", "no such task", &n))
-        return;
-    json_t *body = api_body(call);
-    if (!body)
-        return;
-    json_t *out = NULL;
-    qg_error err = {0};
-    qg_code c = task_update(call->api->app, &call->who.actor, call->params[0], n, body, &out, &err);
-    json_decref(body);
-    api_answer(call, c, &err, 200, out);
+    api_with_case_record_body(call, "task", "no such task", task_update);
 }
 
 /* GET /tasks[?overdue=1][&due_before=YYYY-MM-DD] */

@@ -145,3 +145,19 @@ bool api_path_number(api_call *call, const char *field, const char *message, int
     *n = v;
     return true;
 }
+
+void api_with_case_record_body(api_call *call, const char *field, const char *message,
+                               case_record_body_fn fn)
+{
+    int64_t n;
+    if (!api_path_number(call, field, message, &n))
+        return;
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = fn(call->api->app, &call->who.actor, call->params[0], n, body, &out, &err);
+    json_decref(body);
+    api_answer(call, c, &err, 200, out);
+}

@@ -150,3 +150,66 @@ export async function editForm(c, onSaved) {
 export function canAssign() {
   return (session() || {}).role === 'supervisor';
 }
+
+// ---- the personal data ------------------------------------------------------------------
+
+const PERSONAL_TEXT = ['given_name', 'family_name', 'patronymic', 'birth_date', 'iin', 'phone', 'address', 'languages', 'notes', 'criminal_case_number'];
+
+// The form that replaces the personal data p of case code (PUT /personal with the case's
+// version read before p). Contacts and relatives are sent back as they were read; an
+// empty input is left out (the API refuses empty strings). onSaved() after the change,
+// onCancel() when the worker gives up.
+export async function personalForm(code, p, version, onSaved, onCancel) {
+  await ready;
+  const text = (k, attrs) => h('input', { type: 'text', autocomplete: 'off', value: p[k] != null ? String(p[k]) : '', ...attrs });
+  const field = (k, input, hint) => formField('personal.' + k, 'case.p.' + k, input, hint);
+  const cancel = h('button', { type: 'button', 'data-action': 'cancel-personal' }, t('core.cancel'));
+  const form = watchUnsaved(h('form', { id: 'form-personal', novalidate: true },
+    h('h3', {}, t('case.edit_personal_title')),
+    field('given_name', text('given_name')),
+    field('family_name', text('family_name')),
+    field('patronymic', text('patronymic')),
+    field('birth_date', dateInput(p.birth_date), 'case.date_hint'),
+    field('iin', text('iin', { inputmode: 'numeric', maxlength: '12', class: 'short' })),
+    field('phone', text('phone', { type: 'tel' })),
+    field('address', h('textarea', { rows: '2' }, p.address || '')),
+    field('languages', h('input', { type: 'text', autocomplete: 'off', value: (p.languages || []).join(', ') }), 'case.languages_hint'),
+    field('notes', h('textarea', { rows: '3' }, p.notes || '')),
+    field('criminal_case_number', text('criminal_case_number')),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-action': 'save-personal' }, t('case.save_changes')), cancel)));
+  cancel.addEventListener('click', () => {
+    markSaved(form);
+    onCancel();
+  });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const v = formValues(form);
+    const out = {};
+    for (const k of PERSONAL_TEXT) {
+      const x = v['personal.' + k];
+      if (x === undefined) continue;
+      out[k] = k === 'languages' ? x.split(/[\s,;]+/).map((s) => s.trim().toLowerCase()).filter(Boolean) : x;
+    }
+    if (out.languages && !out.languages.length) delete out.languages;
+    for (const k of ['contacts', 'relatives']) if (Array.isArray(p[k])) out[k] = p[k];
+    const body = { personal: out };
+    if (version) body.version = version;
+    const r = await api('PUT', path(code, '/personal'), body);
+    const e = (r.data && r.data.error) || {};
+    if (r.status === 409 && e.field === 'version') return showMessage(form, t('case.version_conflict'));
+    if (r.status !== 200 && r.status !== 204) {
+      showErrors(form, r.data);
+      if (r.status === 409 && e.field === 'personal.iin') {
+        const s = form.querySelector('.errors p');
+        if (s) s.textContent = t('case.iin_registered');
+        const m = form.querySelector('[data-field="personal.iin"] .msg');
+        if (m) m.textContent = t('case.iin_registered');
+      }
+      return;
+    }
+    markSaved(form);
+    notify(t('core.saved'));
+    onSaved();
+  });
+  return form;
+}

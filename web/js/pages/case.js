@@ -5,7 +5,7 @@
 // summary and the stage load when opened, so a slow connection fetches only what is
 // asked for, and nothing audited is read unless the worker opens it.
 import { api, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, session, showErrors, t, watchUnsaved } from '../core.js';
-import { canAssign, editForm, mountAssignments } from './case-edit.js';
+import { canAssign, editForm, mountAssignments, personalForm } from './case-edit.js';
 import { mountRecords } from './case-forms.js';
 import { mountReferrals } from './referrals.js';
 import { mountScreenings } from './screenings.js';
@@ -90,15 +90,17 @@ function summary(c) {
 
 // ---- personal data ------------------------------------------------------------------
 
-function personalSection(code) {
+// The personal data, read only when "show" is pressed (audited); "edit" then opens the
+// form that replaces it, guarded by the case's version read before the data.
+function personalSection(code, onChange) {
   const box = h('div', { id: 'personal-data', 'aria-live': 'polite' });
   const show = h('button', { type: 'button', class: 'primary', 'data-action': 'show-personal' }, t('case.show_personal'));
+  const edit = h('button', { type: 'button', class: 'hidden', 'data-action': 'edit-personal' }, t('case.edit_personal'));
   const hide = h('button', { type: 'button', class: 'hidden', 'data-action': 'hide-personal' }, t('case.hide_personal'));
-  show.addEventListener('click', async () => {
-    const r = await api('GET', path(code, '/personal'));
+  let p = {};
+  let version = 0;
+  const render = () => {
     clear(box);
-    if (r.status !== 200) return box.append(errLine(r));
-    const p = r.data.personal || {};
     const rows = [];
     for (const k of PERSONAL_FIELDS) {
       let v = p[k];
@@ -112,18 +114,54 @@ function personalSection(code) {
       rows.push(h('dt', {}, t('case.p.' + k)), h('dd', {}, h('ul', {}, list.map((x) => h('li', {}, [x.name, x.relation, x.phone, x.notes].filter(Boolean).join(' — '))))));
     }
     box.append(rows.length ? h('dl', { class: 'summary personal' }, rows) : h('p', { class: 'muted' }, t('case.no_personal')));
+  };
+  const load = async () => {
+    const c = await api('GET', path(code));
+    const r = await api('GET', path(code, '/personal'));
+    clear(box);
+    if (r.status !== 200) {
+      box.append(errLine(r));
+      return false;
+    }
+    version = c.status === 200 ? c.data.version : 0;
+    p = r.data.personal || {};
+    render();
+    return true;
+  };
+  show.addEventListener('click', async () => {
+    if (!(await load())) return;
     show.classList.add('hidden');
+    edit.classList.remove('hidden');
     hide.classList.remove('hidden');
     hide.focus();
   });
+  edit.addEventListener('click', async () => {
+    edit.classList.add('hidden');
+    const form = await personalForm(code, p, version, async () => {
+      await load();
+      edit.classList.remove('hidden');
+      edit.focus();
+      if (onChange) onChange();
+    }, () => {
+      render();
+      edit.classList.remove('hidden');
+      edit.focus();
+    });
+    clear(box);
+    box.append(form);
+    const first = form.querySelector('input');
+    if (first) first.focus();
+  });
   hide.addEventListener('click', () => {
     clear(box);
+    p = {};
     hide.classList.add('hidden');
+    edit.classList.add('hidden');
     show.classList.remove('hidden');
     show.focus();
   });
   return h('section', { id: 'sec-personal' }, h('h2', {}, t('case.personal')), h('p', { class: 'hint' }, t('case.personal_audited')),
-    h('div', { class: 'actions' }, show, hide), box);
+    h('div', { class: 'actions' }, show, edit, hide), box);
 }
 
 // ---- stage --------------------------------------------------------------------------
@@ -371,7 +409,7 @@ route('#/case/:code', async (el, params) => {
         } else notify(t('core.err.' + ((u.data && u.data.error && u.data.error.code) || 'internal')));
       } } }, t('case.glass_end')))
     : null;
-  el.append(h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), glass, sumBox, assignSec, editSec, personalSection(code), stageSec,
+  el.append(h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), glass, sumBox, assignSec, editSec, personalSection(code, refreshSummary), stageSec,
     lazySection('tasks', 'case.tasks', (b) => tasksSection(b, code)),
     lazySection('screenings', 'case.screenings', (b) => {
       clear(b).append(screenBox);

@@ -234,17 +234,37 @@ async function stageSection(box, code, onChange) {
   const st = r.data;
   box.append(h('p', { id: 'current-stage' }, t('case.now'), ' ', h('strong', {}, label('stage', st.stage)), ' — ', label('case_status', st.status),
     st.close_reason ? ' (' + label('close_reason', st.close_reason) + (st.closed_on ? ', ' + fmtDate(st.closed_on) : '') + ')' : ''));
-  const hist = st.history || [];
-  box.append(h('h3', {}, t('case.history')), h('table', { class: 'list', id: 'stage-history' },
-    h('thead', {}, h('tr', {}, ['at', 'event', 'from', 'to', 'reason', 'by', 'note'].map((k) => h('th', { scope: 'col' }, t('case.h.' + k))))),
-    h('tbody', {}, hist.map((e) => h('tr', {},
-      h('td', { 'data-label': t('case.h.at') }, fmtDate(e.at)),
-      h('td', { 'data-label': t('case.h.event') }, t('case.event.' + e.event)),
-      h('td', { 'data-label': t('case.h.from') }, label('stage', e.from)),
-      h('td', { 'data-label': t('case.h.to') }, label('stage', e.to)),
-      h('td', { 'data-label': t('case.h.reason') }, e.reason ? label('close_reason', e.reason) : ''),
-      h('td', { 'data-label': t('case.h.by') }, e.by || ''),
-      h('td', { 'data-label': t('case.h.note') }, e.has_note ? t('case.has_note') : ''))))));
+  const table = h('table', { class: 'list', id: 'stage-history' });
+  const fill = (hist, withNotes) => {
+    clear(table);
+    table.append(h('thead', {}, h('tr', {}, ['at', 'event', 'from', 'to', 'reason', 'by', 'note'].map((k) => h('th', { scope: 'col' }, t('case.h.' + k))))),
+      h('tbody', {}, hist.map((e) => {
+        const row = h('tr', {},
+          h('td', { 'data-label': t('case.h.at') }, fmtDate(e.at)),
+          h('td', { 'data-label': t('case.h.event') }, t('case.event.' + e.event)),
+          h('td', { 'data-label': t('case.h.from') }, label('stage', e.from)),
+          h('td', { 'data-label': t('case.h.to') }, label('stage', e.to)),
+          h('td', { 'data-label': t('case.h.reason') }, e.reason ? label('close_reason', e.reason) : ''),
+          h('td', { 'data-label': t('case.h.by') }, e.by || ''),
+          h('td', { 'data-label': t('case.h.note') }, e.has_note ? t(withNotes ? 'case.note_below' : 'case.has_note') : ''));
+        if (!withNotes || e.note === undefined || e.note === null) return row;
+        return [row, h('tr', { class: 'stage-note' }, h('td', { colspan: '7', 'data-label': t('case.h.note') }, String(e.note)))];
+      })));
+  };
+  fill(st.history || [], false);
+  box.append(h('h3', {}, t('case.history')), table);
+  if ((st.history || []).some((e) => e.has_note)) {
+    const show = h('button', { type: 'button', 'data-action': 'show-notes' }, t('case.show_notes'));
+    show.addEventListener('click', async () => {
+      const n = await api('GET', path(code, '/stages?notes=1'));
+      if (n.status !== 200) return show.after(errLine(n));
+      fill(n.data.history || [], true);
+      show.remove();
+      table.focus();
+    });
+    table.tabIndex = -1;
+    box.append(h('p', { class: 'hint' }, t('case.notes_audited')), h('div', { class: 'actions' }, show));
+  }
   box.append(...stageForms(code, st, onChange));
 }
 

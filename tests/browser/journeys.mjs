@@ -503,7 +503,7 @@ const languageRu = {
 
 const supervisorCase = {
     id: 'supervisor-case',
-    title: 'supervisor assigns a case manager and changes the coded fields (a stale version is refused)',
+    title: 'supervisor assigns a case manager, changes the coded fields (a stale version is refused) and the personal data, reads the stage notes',
     viewport: DESKTOP,
     pages: ['login', 'cases', 'case'],
     async setup(s) {
@@ -513,7 +513,11 @@ const supervisorCase = {
         return { cm };
     },
     async seed(s, ctx) {
-        ctx.code = await seedCase(await s.api('sup.assign'));
+        const api = await s.api('sup.assign');
+        ctx.code = await seedCase(api);
+        ctx.note = personal('Made-up note: the family asked to wait for the hearing');
+        const moved = await api.call('POST', `/api/v1/cases/${encodeURIComponent(ctx.code)}/stage`, { stage: 'recovery', note: ctx.note });
+        assert(moved.status === 200 || moved.status === 201, `moving the stage with a note answered ${moved.status}`);
     },
     async run(b, ctx) {
         const page = b.page;
@@ -551,6 +555,27 @@ const supervisorCase = {
         });
         assert((await api.call('GET', url)).data.region === 'astana', 'a stale save changed the case');
         await b.shot('conflict');
+
+        // the personal data: shown (audited), edited, saved, read back through the API
+        await page.click('[data-action="show-personal"]');
+        await page.locator('#personal-data dl').waitFor();
+        await page.click('[data-action="edit-personal"]');
+        await page.locator('#form-personal').waitFor();
+        const newName = personal('Qyzgaldaq');
+        await setField(page, 'personal.given_name', newName);
+        await page.click('[data-action="save-personal"]');
+        await eventually(async () => ((await api.call('GET', `${url}/personal`)).data.personal || {}).given_name === newName,
+                         'the given name is not changed after saving the personal data');
+        const after = (await api.call('GET', `${url}/personal`)).data.personal;
+        assert(after.family_name === 'Oilanbaeva', 'saving the personal data lost the family name');
+        await page.locator('#personal-data dl').waitFor();
+        await b.shot('personal-edited');
+
+        // the stage notes: shown on request (audited) under their entries
+        await page.click('[data-action="show-notes"]');
+        await page.locator('#stage-history .stage-note').first().waitFor();
+        assert((await page.locator('#stage-history').textContent()).includes(ctx.note), 'the stage note is not shown after "show notes"');
+        await b.shot('notes');
         page.once('dialog', (d) => d.accept());
         await page.click('[data-action="unassign"]');
         await eventually(async () => !((await api.call('GET', url)).data.case_managers || []).length,

@@ -429,7 +429,8 @@ route('#/case/:code', async (el, params) => {
         } else notify(t('core.err.' + ((u.data && u.data.error && u.data.error.code) || 'internal')));
       } } }, t('case.glass_end')))
     : null;
-  el.append(h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), glass, sumBox, assignSec, editSec, personalSection(code, refreshSummary), stageSec,
+  // (the glass warning and the managers' section are null when they do not apply)
+  el.append(...[h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), glass, sumBox, assignSec, editSec, personalSection(code, refreshSummary), stageSec,
     lazySection('tasks', 'case.tasks', (b) => tasksSection(b, code)),
     lazySection('screenings', 'case.screenings', (b) => {
       clear(b).append(screenBox);
@@ -440,7 +441,7 @@ route('#/case/:code', async (el, params) => {
     lazySection('referrals', 'case.referrals', (b) => {
       clear(b).append(refBox);
       return mountReferrals(refBox, code);
-    }));
+    })].filter(Boolean));
   if (assignSec) mountAssignments(assignBox, c, refreshSummary);
   await stageSection(stageBox, code, refreshSummary);
 });

@@ -30,6 +30,12 @@ typedef void (*route_fn)(api_call *call);
 /* Answers status with body (stolen; NULL sends no body). */
 void api_reply(api_call *call, int status, json_t *body);
 
+/* Answers status with body (len bytes, stolen: the adapter wipes and frees it) of
+ * content type type (a static string); a filename makes it a download
+ * (Content-Disposition: attachment). */
+void api_reply_bytes(api_call *call, int status, const char *type, char *body, size_t len,
+                     const char *filename);
+
 /* Answers the error in err with its HTTP status; extra (stolen, may be NULL) is merged
  * into the "error" object, e.g. {"existing": {...}} for a duplicate child. */
 void api_fail(api_call *call, const qg_error *err, json_t *extra);

@@ -36,7 +36,7 @@ static bool read_query(api_call *call, dataset_query *q, bool *csv)
 /* Answers d as a CSV attachment with the summary in a header. */
 static void reply_csv(api_call *call, const dataset *d)
 {
-    char *buf = NULL, disposition[96];
+    char *buf = NULL, name[64];
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     int rc = f ? dataset_write_csv(d, f) : -1;
@@ -53,14 +53,8 @@ static void reply_csv(api_call *call, const dataset *d)
         api_fail_new(call, QG_ENOMEM, NULL, "out of memory");
         return;
     }
-    free(call->resp->body);
-    call->resp->status = 200;
-    call->resp->content_type = "text/csv; charset=utf-8";
-    call->resp->body = buf;
-    call->resp->body_len = len;
-    snprintf(disposition, sizeof disposition,
-             "attachment; filename=\"qorgau-dataset-k%d.csv\"", d->summary.k);
-    http_add_header(call->resp, "Content-Disposition", disposition);
+    snprintf(name, sizeof name, "qorgau-dataset-k%d.csv", d->summary.k);
+    api_reply_bytes(call, 200, "text/csv; charset=utf-8", buf, len, name);
 }
 
 void api_datasets_anonymised(api_call *call)

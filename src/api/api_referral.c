@@ -3,7 +3,6 @@
  * for an organisation not on Qorgau, and the public JSON reply with a one-time code.
  * Paths carry case codes and referral references only. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "api/api_call.h"
@@ -80,11 +79,7 @@ void api_referrals_sheet(api_call *call)
         api_fail(call, &err, NULL);
         return;
     }
-    free(call->resp->body);
-    call->resp->status = 200;
-    call->resp->content_type = "text/html; charset=utf-8";
-    call->resp->body = html; /* the adapter wipes response bodies when it frees them */
-    call->resp->body_len = len;
+    api_reply_bytes(call, 200, "text/html; charset=utf-8", html, len, NULL);
 }
 
 void api_retry_after(api_call *call, int seconds)

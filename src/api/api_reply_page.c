@@ -3,7 +3,6 @@
  * plain form (no script), POST /reply takes the form and shows the result. No session;
  * the page shows nothing of the case, only the referral's reference and status. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -33,11 +32,7 @@ static void send_page(api_call *call, int status, html_out *o)
         api_fail_new(call, QG_ENOMEM, NULL, "out of memory");
         return;
     }
-    free(call->resp->body);
-    call->resp->status = status;
-    call->resp->content_type = "text/html; charset=utf-8";
-    call->resp->body = html;
-    call->resp->body_len = len;
+    api_reply_bytes(call, status, "text/html; charset=utf-8", html, len, NULL);
 }
 
 static void options(html_out *o, const vocab_list *list)

@@ -51,7 +51,7 @@ static bool read_query(api_call *call, report_query *q, reply_format *as)
 /* Answers r as a CSV attachment. */
 static void reply_csv(api_call *call, const report *r)
 {
-    char *buf = NULL, disposition[96];
+    char *buf = NULL, name[64];
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     int rc = f ? report_write_csv(r, f) : -1;
@@ -62,13 +62,8 @@ static void reply_csv(api_call *call, const report *r)
         api_fail_new(call, QG_ENOMEM, NULL, "out of memory");
         return;
     }
-    free(call->resp->body);
-    call->resp->status = 200;
-    call->resp->content_type = "text/csv; charset=utf-8";
-    call->resp->body = buf;
-    call->resp->body_len = len;
-    snprintf(disposition, sizeof disposition, "attachment; filename=\"report-%s.csv\"", r->name);
-    http_add_header(call->resp, "Content-Disposition", disposition);
+    snprintf(name, sizeof name, "report-%s.csv", r->name);
+    api_reply_bytes(call, 200, "text/csv; charset=utf-8", buf, len, name);
 }
 
 /* Reads the whole file at path into *buf (caller frees) and *len. */
@@ -108,7 +103,7 @@ static qg_code xlsx_bytes(const report *r, const char *lang, char **buf, size_t 
 /* Answers r as an XLSX attachment. */
 static void reply_xlsx(api_call *call, const report *r)
 {
-    char *buf = NULL, disposition[96];
+    char *buf = NULL, name[64];
     size_t len = 0;
     qg_error err = {0};
     if (xlsx_bytes(r, http_query(call->req, "lang"), &buf, &len, &err) != QG_OK) {
@@ -116,13 +111,8 @@ static void reply_xlsx(api_call *call, const report *r)
         api_fail(call, &err, NULL);
         return;
     }
-    free(call->resp->body);
-    call->resp->status = 200;
-    call->resp->content_type = REPORT_XLSX_MIME;
-    call->resp->body = buf;
-    call->resp->body_len = len;
-    snprintf(disposition, sizeof disposition, "attachment; filename=\"report-%s.xlsx\"", r->name);
-    http_add_header(call->resp, "Content-Disposition", disposition);
+    snprintf(name, sizeof name, "report-%s.xlsx", r->name);
+    api_reply_bytes(call, 200, REPORT_XLSX_MIME, buf, len, name);
 }
 
 void api_reports_show(api_call *call)

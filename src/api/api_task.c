@@ -35,7 +35,7 @@ void api_tasks_due(api_call *call)
 /* GET /cases/{code}/child-record?lang=kk|ru|en: a text file to give to the child. */
 void api_child_record(api_call *call)
 {
-    char *text = NULL, code[QG_CODE_SIZE], disposition[96];
+    char *text = NULL, code[QG_CODE_SIZE] = "", name[64];
     size_t len = 0;
     qg_error err = {0};
     qg_code c = child_record_export(call->api->app, &call->who.actor, call->params[0],
@@ -44,13 +44,7 @@ void api_child_record(api_call *call)
         api_fail(call, &err, NULL);
         return;
     }
-    free(call->resp->body);
-    call->resp->status = 200;
-    call->resp->content_type = "text/plain; charset=utf-8";
-    call->resp->body = text;
-    call->resp->body_len = len;
-    if (child_code_parse(call->params[0], "code", code, &err) == QG_OK) {
-        snprintf(disposition, sizeof disposition, "attachment; filename=\"child-record-%s.txt\"", code);
-        http_add_header(call->resp, "Content-Disposition", disposition);
-    }
+    bool named = child_code_parse(call->params[0], "code", code, &err) == QG_OK;
+    snprintf(name, sizeof name, "child-record-%s.txt", code);
+    api_reply_bytes(call, 200, "text/plain; charset=utf-8", text, len, named ? name : NULL);
 }

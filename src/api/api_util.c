@@ -161,3 +161,18 @@ void api_with_case_record_body(api_call *call, const char *field, const char *me
     json_decref(body);
     api_answer(call, c, &err, 200, out);
 }
+
+void api_reply_bytes(api_call *call, int status, const char *type, char *body, size_t len,
+                     const char *filename)
+{
+    free(call->resp->body);
+    call->resp->status = status;
+    call->resp->content_type = type;
+    call->resp->body = body;
+    call->resp->body_len = len;
+    if (!filename)
+        return;
+    char disposition[160];
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
+    http_add_header(call->resp, "Content-Disposition", disposition);
+}

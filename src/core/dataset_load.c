@@ -14,6 +14,7 @@
 
 #include "core/audit.h"
 #include "core/policy.h"
+#include "core/report.h"
 #include "core/vocab.h"
 #include "store/db.h"
 
@@ -35,28 +36,17 @@ static qg_code oom(qg_error *err)
 
 /* ---- checks ---- */
 
-static qg_code check_years(const dataset_query *q, qg_error *err)
-{
-    if (q->from_year && (q->from_year < 1900 || q->from_year > 2100))
-        return qg_fail(err, QG_EINVAL, "from", "must be a year from 1900 to 2100");
-    if (q->to_year && (q->to_year < 1900 || q->to_year > 2100))
-        return qg_fail(err, QG_EINVAL, "to", "must be a year from 1900 to 2100");
-    if (q->from_year && q->to_year && q->from_year > q->to_year)
-        return qg_fail(err, QG_EINVAL, "to", "must not be before from");
-    return QG_OK;
-}
-
 qg_code dataset_check(const qg_actor *actor, const dataset_query *q, qg_error *err)
 {
     if (policy_decide(actor, ACT_REPORT_READ, NULL) != POLICY_ALLOW)
         return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not export datasets");
-    int min = actor->role == ROLE_SYSTEM ? 1 : DATASET_K_MIN;
+    int min = policy_dataset_any_k(actor) ? 1 : DATASET_K_MIN;
     if (q->k && (q->k < min || q->k > DATASET_K_MAX))
         return qg_fail(err, QG_EINVAL, "k", "must be from %d to %d", min, DATASET_K_MAX);
-    if (q->k && q->k < DATASET_K_DEFAULT && actor->role == ROLE_ANALYST)
+    if (q->k && q->k < DATASET_K_DEFAULT && policy_report_always_protected(actor))
         return qg_fail(err, QG_EINVAL, "k", "must be at least %d for an analyst",
                        DATASET_K_DEFAULT);
-    return check_years(q, err);
+    return report_check_years(q->from_year, q->to_year, err);
 }
 
 /* ---- codes to released values ---- */
@@ -259,7 +249,7 @@ qg_code dataset_run(qg_app *app, const qg_actor *actor, const dataset_query *q,
     dataset *d = calloc(1, sizeof *d);
     if (!d)
         return oom(err);
-    int64_t org_id = actor->role == ROLE_SUPERVISOR ? actor->org_id : 0;
+    int64_t org_id = policy_report_org(actor);
     c = load(app, org_id, q, d, err);
     if (c == QG_OK) {
         dataset_anonymise(d, q->k ? q->k : DATASET_K_DEFAULT);

@@ -136,6 +136,21 @@ task_scope policy_task_scope(const qg_actor *actor)
     return actor->role == ROLE_SUPERVISOR ? TASKS_ORG : TASKS_OWN;
 }
 
+int64_t policy_report_org(const qg_actor *actor)
+{
+    return actor && actor->role == ROLE_SUPERVISOR ? actor->org_id : 0;
+}
+
+bool policy_report_always_protected(const qg_actor *actor)
+{
+    return actor && actor->role == ROLE_ANALYST;
+}
+
+bool policy_dataset_any_k(const qg_actor *actor)
+{
+    return actor && actor->role == ROLE_SYSTEM;
+}
+
 bool policy_assigns_opener(const qg_actor *actor)
 {
     return actor && actor->role == ROLE_CASE_MANAGER;

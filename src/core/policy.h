@@ -88,6 +88,19 @@ typedef enum { TASKS_NONE, TASKS_ALL, TASKS_ORG, TASKS_OWN } task_scope;
  * for a case manager or a first responder (on cases they still see), none otherwise. */
 task_scope policy_task_scope(const qg_actor *actor);
 
+/* Aggregates (reports, the anonymised dataset): the organisation whose cases the actor's
+ * figures count, or 0 for every organisation — a supervisor's own, everyone else's
+ * (analyst, system) all. */
+int64_t policy_report_org(const qg_actor *actor);
+
+/* Returns true when the actor's aggregates are always protected (small numbers
+ * withheld, k never below the default), whatever they ask: the analyst role. */
+bool policy_report_always_protected(const qg_actor *actor);
+
+/* Returns true when the actor may export the anonymised dataset with any k, even 1 (the
+ * system: the operator's own checks and tests). */
+bool policy_dataset_any_k(const qg_actor *actor);
+
 /* Returns true when a case the actor opens is assigned to the actor at once (a case
  * manager who opens a case manages it). */
 bool policy_assigns_opener(const qg_actor *actor);

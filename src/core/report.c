@@ -171,13 +171,13 @@ bool report_known(const char *name)
 
 /* ---- checks and scope ---- */
 
-static qg_code check_years(const report_query *q, qg_error *err)
+qg_code report_check_years(int from_year, int to_year, qg_error *err)
 {
-    if (q->from_year && (q->from_year < 1900 || q->from_year > 2100))
+    if (from_year && (from_year < 1900 || from_year > 2100))
         return qg_fail(err, QG_EINVAL, "from", "must be a year from 1900 to 2100");
-    if (q->to_year && (q->to_year < 1900 || q->to_year > 2100))
+    if (to_year && (to_year < 1900 || to_year > 2100))
         return qg_fail(err, QG_EINVAL, "to", "must be a year from 1900 to 2100");
-    if (q->from_year && q->to_year && q->from_year > q->to_year)
+    if (from_year && to_year && from_year > to_year)
         return qg_fail(err, QG_EINVAL, "to", "must not be before from");
     return QG_OK;
 }
@@ -189,14 +189,14 @@ qg_code report_check(const qg_actor *actor, const report_query *q, qg_error *err
     if (!report_known(q->name))
         return qg_fail(err, QG_EINVAL, "name",
                        "must be victims, exploitation, regions, age-bands, flows or process");
-    qg_code c = check_years(q, err);
+    qg_code c = report_check_years(q->from_year, q->to_year, err);
     if (c != QG_OK)
         return c;
     if (q->region && strcmp(q->region, "unknown") != 0 && !vocab_has(&VOCAB_REGION, q->region))
         return qg_fail(err, QG_EINVAL, "region", "must be a region code or unknown");
     if (q->k && (q->k < REPORT_K_MIN || q->k > REPORT_K_MAX))
         return qg_fail(err, QG_EINVAL, "k", "must be from 2 to 100");
-    if (q->k && q->k < REPORT_K_DEFAULT && actor->role == ROLE_ANALYST)
+    if (q->k && q->k < REPORT_K_DEFAULT && policy_report_always_protected(actor))
         return qg_fail(err, QG_EINVAL, "k", "must be at least 5 for an analyst");
     return QG_OK;
 }
@@ -597,7 +597,7 @@ static qg_code protect_table(report_table *t, int k, qg_error *err)
 static void make_ctx(const qg_actor *actor, const report_query *q, run_ctx *ctx)
 {
     memset(ctx, 0, sizeof *ctx);
-    ctx->org_id = actor->role == ROLE_SUPERVISOR ? actor->org_id : 0;
+    ctx->org_id = policy_report_org(actor);
     snprintf(ctx->from, sizeof ctx->from, "%04d", q->from_year ? q->from_year : 0);
     snprintf(ctx->to, sizeof ctx->to, "%04d", q->to_year ? q->to_year + 1 : 9999);
     ctx->region = q->region;
@@ -661,7 +661,7 @@ static report *report_new(const report_def *def, const qg_actor *actor, const re
         report_free(r);
         return NULL;
     }
-    r->protected_ = q->shared || actor->role == ROLE_ANALYST;
+    r->protected_ = q->shared || policy_report_always_protected(actor);
     r->k = q->k ? q->k : REPORT_K_DEFAULT;
     r->from_year = q->from_year;
     r->to_year = q->to_year;

@@ -98,6 +98,10 @@ bool report_known(const char *name);
  * ACT_REPORT_READ allows it). */
 qg_code report_check(const qg_actor *actor, const report_query *q, qg_error *err);
 
+/* Checks a year filter: each 0 (open) or 1900..2100, from <= to. Returns QG_OK or
+ * QG_EINVAL naming "from" or "to". Shared with the anonymised dataset. */
+qg_code report_check_years(int from_year, int to_year, qg_error *err);
+
 /* Runs report q as actor and returns it in *out (caller-owned, report_free). Scope:
  * the system sees every organisation, a supervisor their own, an analyst every
  * organisation. Protection (small numbers suppressed with k): when q->shared, and

@@ -426,6 +426,24 @@ static void test_break_glass_grant(void **state)
     assert_int_equal(policy_decide(&sup, ACT_CASE_READ, &other), POLICY_HIDE);
 }
 
+/* Aggregates: a supervisor counts their own organisation, the analyst every one and
+ * always protected, only the system may export a dataset with any k. */
+static void test_report_scope(void **state)
+{
+    (void)state;
+    for (int r = ROLE_NONE; r < ROLE_SYSTEM; r++) {
+        qg_actor a = actor_for((qg_role)r);
+        assert_int_equal(policy_report_org(&a), r == ROLE_SUPERVISOR ? MY_ORG : 0);
+        assert_int_equal(policy_report_always_protected(&a), r == ROLE_ANALYST);
+        assert_false(policy_dataset_any_k(&a));
+    }
+    qg_actor sys = actor_system();
+    assert_int_equal(policy_report_org(&sys), 0);
+    assert_false(policy_report_always_protected(&sys));
+    assert_true(policy_dataset_any_k(&sys));
+    assert_false(policy_dataset_any_k(NULL));
+}
+
 static void test_role_codes(void **state)
 {
     (void)state;
@@ -534,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_action_names),
         cmocka_unit_test(test_task_scope),
         cmocka_unit_test(test_break_glass_grant),
+        cmocka_unit_test(test_report_scope),
         cmocka_unit_test(test_role_codes),
         cmocka_unit_test(test_user_scope_and_case_rules),
         cmocka_unit_test(test_handover_is_final),

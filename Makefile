@@ -19,8 +19,8 @@ REL_FLAGS  := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=undefined
 
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/crypto/*.c src/store/*.c src/http/*.c \
-                              src/api/*.c))
+LIB_SRC  := $(sort $(wildcard src/base/*.c src/core/*/*.c src/crypto/*.c src/store/*.c \
+                              src/http/*.c src/api/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 SUP_SRC  := $(sort $(wildcard tests/support/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

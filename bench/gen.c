@@ -45,13 +45,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/account.h"
-#include "core/actor.h"
-#include "core/app.h"
-#include "core/case.h"
-#include "core/stage.h"
-#include "core/iin.h"
-#include "core/vocab.h"
+#include "core/account/account.h"
+#include "core/account/actor.h"
+#include "core/common/app.h"
+#include "core/case/case.h"
+#include "core/case/stage.h"
+#include "core/case/iin.h"
+#include "core/vocab/vocab.h"
 #include "crypto/crypto.h"
 
 #define CASES_MAX 100000000LL

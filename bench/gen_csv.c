@@ -21,8 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/case_csv.h"
-#include "core/vocab.h"
+#include "core/case/case_csv.h"
+#include "core/vocab/vocab.h"
 
 #define ROWS_MAX 100000000LL
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

@@ -8,7 +8,7 @@
 #      audit entry), best of BENCH_ROUNDS (3);
 #   3. times the same aggregate as one SQL query (GROUP BY) run by the sqlite3
 #      command-line tool on the same database, best of 3 — the reference. The program
-#      reads the same rows with the same filters (src/core/report.c) but counts in C;
+#      reads the same rows with the same filters (src/core/report/report.c) but counts in C;
 #      the SQL below has its open filters written in: every organisation, year and
 #      region. Before timing, the script checks that both give the same counts;
 #   4. prints the times, the ratios, PASS/FAIL against 1 s and 1.5x, and the growth

@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "core/app.h"
+#include "core/common/app.h"
 #include "http/http.h"
 
 #define API_COOKIE "qg_session"

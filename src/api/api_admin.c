@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "api/api_call.h"
-#include "core/account.h"
+#include "core/account/account.h"
 
 static void answer_list(api_call *call, json_t *list, const qg_error *err, const char *key)
 {

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "api/api.h"
-#include "core/session.h"
+#include "core/account/session.h"
 
 #define API_PARAMS_MAX 3
 #define API_SEGMENT_MAX 128

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "api/api_call.h"
-#include "core/case.h"
+#include "core/case/case.h"
 
 #define LIST_DEFAULT 50
 

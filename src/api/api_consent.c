@@ -3,7 +3,7 @@
  * statistics without a consent on record (core/consent.h has the rules). Notes travel
  * only in request bodies; answers say only whether a consent has one. */
 #include "api/api_call.h"
-#include "core/consent.h"
+#include "core/referral/consent.h"
 
 void api_consents_create(api_call *call) { api_with_case_body(call, consent_create, 201); }
 

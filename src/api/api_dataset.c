@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "api/api_call.h"
-#include "core/dataset.h"
-#include "core/policy.h"
+#include "core/report/dataset.h"
+#include "core/account/policy.h"
 
 /* Reads the query into q; false after answering 400 naming the parameter. */
 static bool read_query(api_call *call, dataset_query *q, bool *csv)

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 
 #include "api/api_call.h"
-#include "core/agreement.h"
-#include "core/directory.h"
+#include "core/referral/agreement.h"
+#include "core/referral/directory.h"
 
 /* Parses path parameter i as an id (digits only, from 1). Returns false after answering
  * 404 naming field: a malformed id is one that does not exist. */

@@ -2,7 +2,7 @@
  * a case outside their scope; the auditor reads the report of every grant with its
  * reason (core/grant.h). */
 #include "api/api_call.h"
-#include "core/grant.h"
+#include "core/case/grant.h"
 
 void api_grants_take(api_call *call) { api_with_case_body(call, grant_take, 201); }
 

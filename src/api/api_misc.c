@@ -1,9 +1,9 @@
 /* api_misc.c — the audit trail for auditors, the code lists, and the health check. */
 #include "api/api_call.h"
-#include "core/qualify.h"
-#include "core/audit.h"
-#include "core/policy.h"
-#include "core/vocab.h"
+#include "core/instrument/qualify.h"
+#include "core/account/audit.h"
+#include "core/account/policy.h"
+#include "core/vocab/vocab.h"
 
 #define AUDIT_PAGE_DEFAULT 100
 #define AUDIT_PAGE_MAX 500

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "api/api_call.h"
-#include "core/record.h"
+#include "core/case/record.h"
 
 #define CASES_PREFIX "/api/v1/cases/"
 #define SEGMENT_MAX 32

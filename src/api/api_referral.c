@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "api/api_call.h"
-#include "core/referral.h"
+#include "core/referral/referral.h"
 
 void api_referrals_create(api_call *call) { api_with_case_body(call, referral_create, 201); }
 

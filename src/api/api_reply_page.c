@@ -7,9 +7,9 @@
 #include <strings.h>
 
 #include "api/api_call.h"
-#include "core/html.h"
-#include "core/referral.h"
-#include "core/vocab.h"
+#include "core/common/html.h"
+#include "core/referral/referral.h"
+#include "core/vocab/vocab.h"
 #include "http/urlform.h"
 
 #define FIELD_MAX 64 /* a code, an action or a reason code: longer is none of them */

@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "api/api_call.h"
-#include "core/policy.h"
-#include "core/report.h"
-#include "core/report_xlsx.h"
+#include "core/account/policy.h"
+#include "core/report/report.h"
+#include "core/report/report_xlsx.h"
 
 typedef enum { AS_JSON, AS_CSV, AS_XLSX } reply_format;
 

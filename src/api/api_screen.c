@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "api/api_call.h"
-#include "core/instrument.h"
-#include "core/qualify.h"
-#include "core/screening.h"
+#include "core/instrument/instrument.h"
+#include "core/instrument/qualify.h"
+#include "core/instrument/screening.h"
 
 static void answer(api_call *call, qg_code c, const qg_error *err, int status, json_t *out)
 {

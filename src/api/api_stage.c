@@ -2,7 +2,7 @@
  * stages, closing with a reason and reopening (core/stage.h has the rules). Notes
  * travel only in bodies and answers, never in paths. */
 #include "api/api_call.h"
-#include "core/stage.h"
+#include "core/case/stage.h"
 
 /* GET /cases/{code}/stages[?notes=1]: with notes=1 the notes are decrypted (personal
  * data, audited). */

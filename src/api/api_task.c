@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "api/api_call.h"
-#include "core/child_code.h"
-#include "core/child_record.h"
-#include "core/task.h"
+#include "core/case/child_code.h"
+#include "core/case/child_record.h"
+#include "core/case/task.h"
 
 void api_tasks_create(api_call *call) { api_with_case_body(call, task_create, 201); }
 

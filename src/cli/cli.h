@@ -12,8 +12,8 @@
 
 #include <jansson.h>
 
-#include "core/app.h"
-#include "core/err.h"
+#include "core/common/app.h"
+#include "base/err.h"
 
 #define CLI_OPTS_MAX 12
 #define CLI_POS_MAX 4

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/account.h"
+#include "core/account/account.h"
 #include "crypto/crypto.h"
 
 static const char *const db_only[] = {"db", NULL};

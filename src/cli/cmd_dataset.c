@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/dataset.h"
+#include "core/report/dataset.h"
 
 static qg_code parse_year(const cli_args *a, const char *name, int *out, qg_error *err)
 {

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/case_import.h"
+#include "core/case/case_import.h"
 
 #define PROGRESS_INTERVAL 0.25 /* seconds between two progress lines on a terminal */
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/audit.h"
+#include "core/account/audit.h"
 
 static int audit_verify_cmd(const cli_args *a)
 {

@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "core/report.h"
-#include "core/report_xlsx.h"
+#include "core/report/report.h"
+#include "core/report/report_xlsx.h"
 
 typedef enum { FORMAT_JSON, FORMAT_CSV, FORMAT_XLSX } out_format;
 

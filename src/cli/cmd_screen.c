@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/instrument.h"
-#include "core/qualify.h"
+#include "core/instrument/instrument.h"
+#include "core/instrument/qualify.h"
 
 #define INPUT_MAX (256 * 1024)
 

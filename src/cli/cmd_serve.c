@@ -16,7 +16,7 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
-#include "core/instrument.h"
+#include "core/instrument/instrument.h"
 #include "http/http.h"
 
 #define MAX_BODY (256 * 1024)

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/err.h"
+#include "base/err.h"
 
 #define QG_KEY_BYTES 32
 #define QG_HASH_BYTES 32                    /* keyed lookup hash and token hash size */

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/err.h"
+#include "base/err.h"
 
 #define HTTP_ADDR_MAX 64
 #define HTTP_EXTRA_HEADERS 6

@@ -16,7 +16,7 @@
 
 #include <stdbool.h>
 
-#include "core/err.h"
+#include "base/err.h"
 #include "store/db.h"
 
 typedef qg_code (*write_fn)(db *conn, void *arg, qg_error *err);

@@ -33,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/child_code.h"
+#include "core/case/child_code.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "access-matrix-password"

@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "api-test-password"

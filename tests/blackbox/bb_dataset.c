@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/csv.h"
+#include "base/csv.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "dataset-test-password"

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "forms-test-password"

@@ -35,7 +35,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/csv.h"
+#include "base/csv.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "reports-test-password"

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/instrument.h"
+#include "core/instrument/instrument.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

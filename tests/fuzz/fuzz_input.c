@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/case_input.h"
-#include "core/child_code.h"
-#include "core/iin.h"
+#include "core/case/case_input.h"
+#include "core/case/child_code.h"
+#include "core/case/iin.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/iin.h"
+#include "core/case/iin.h"
 
 #define ARGV_MAX 32
 #define START_TIMEOUT_MS 15000

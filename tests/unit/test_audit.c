@@ -1,5 +1,5 @@
 /*
- * test_audit.c — unit tests of src/core/audit.c on a bare database with a key file:
+ * test_audit.c — unit tests of src/core/account/audit.c on a bare database with a key file:
  * appending, the hash chain and its recorded head, verification of an intact trail,
  * detection of every kind of tampering (done on a connection with the protecting
  * triggers dropped), the triggers themselves, paging, and that an entry holds nothing
@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "core/audit.h"
+#include "core/account/audit.h"
 #include "support/tmpdir.h"
 
 #define ENTRIES 5

@@ -12,8 +12,8 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
-#include "core/account.h"
-#include "core/audit.h"
+#include "core/account/account.h"
+#include "core/account/audit.h"
 #include "support/tmpdir.h"
 
 #define APPENDS 150

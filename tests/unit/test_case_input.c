@@ -1,5 +1,5 @@
 /*
- * test_case_input.c — unit tests of src/core/case_input.c: every rule for the
+ * test_case_input.c — unit tests of src/core/case/case_input.c: every rule for the
  * non-identifying case fields, for each member of the personal part (including the
  * nested contacts and relatives, whose errors name the full path), the length limits
  * at and just over the maximum, control characters and invalid UTF-8, and the
@@ -19,10 +19,10 @@
 
 #include <cmocka.h>
 
-#include "core/case_input.h"
-#include "core/text.h"
-#include "core/iin.h"
-#include "core/vocab.h"
+#include "core/case/case_input.h"
+#include "base/text.h"
+#include "core/case/iin.h"
+#include "core/vocab/vocab.h"
 
 /* ---- helpers ----------------------------------------------------------------------- */
 

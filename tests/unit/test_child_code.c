@@ -1,4 +1,4 @@
-/* test_child_code.c — unit tests of src/core/child_code.c: format, parsing as people
+/* test_child_code.c — unit tests of src/core/case/child_code.c: format, parsing as people
  * type codes, and typo detection by the mod-29 check symbol. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "core/child_code.h"
+#include "core/case/child_code.h"
 
 #define N_CODES 1000
 

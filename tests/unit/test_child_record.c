@@ -23,14 +23,14 @@
 
 #include <cmocka.h>
 
-#include "core/account.h"
-#include "core/app.h"
-#include "core/case.h"
-#include "core/child_record.h"
-#include "core/iin.h"
-#include "core/sealed.h"
-#include "core/stage.h"
-#include "core/text.h"
+#include "core/account/account.h"
+#include "core/common/app.h"
+#include "core/case/case.h"
+#include "core/case/child_record.h"
+#include "core/case/iin.h"
+#include "core/common/sealed.h"
+#include "core/case/stage.h"
+#include "base/text.h"
 #include "support/tmpdir.h"
 
 #define WORKER "oydantap.worker"

@@ -28,14 +28,14 @@
 
 #include <cmocka.h>
 
-#include "core/account.h"
-#include "core/app.h"
-#include "core/audit.h"
-#include "core/case.h"
-#include "core/consent.h"
-#include "core/sealed.h"
-#include "core/stage.h"
-#include "core/text.h"
+#include "core/account/account.h"
+#include "core/common/app.h"
+#include "core/account/audit.h"
+#include "core/case/case.h"
+#include "core/referral/consent.h"
+#include "core/common/sealed.h"
+#include "core/case/stage.h"
+#include "base/text.h"
 #include "support/tmpdir.h"
 
 #define NOTE_CANARY "Kelisimkanareyka Oydantap"

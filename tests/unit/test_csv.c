@@ -1,4 +1,4 @@
-/* test_csv.c — the RFC 4180 CSV reader and writer (src/core/csv.c): records, quoting,
+/* test_csv.c — the RFC 4180 CSV reader and writer (src/base/csv.c): records, quoting,
  * line numbers, limits and syntax errors, block boundaries, the formula guard and a
  * write-then-read round trip. */
 #include <setjmp.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/csv.h"
+#include "base/csv.h"
 
 #define NO_LIMIT 1000000 /* max_field / max_fields when a test is not about limits */
 #define QORGAU_KK "\xd2\x9b\xd0\xbe\xd1\x80\xd2\x93\xd0\xb0\xd1\x83" /* қорғау */

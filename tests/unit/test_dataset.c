@@ -1,5 +1,5 @@
 /*
- * test_dataset.c — the anonymised case-level dataset (src/core/dataset.c and
+ * test_dataset.c — the anonymised case-level dataset (src/core/report/dataset.c and
  * dataset_load.c).
  *
  * In memory: the k-anonymity property on random records for several k (every
@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/app.h"
-#include "core/account.h"
-#include "core/dataset.h"
+#include "core/common/app.h"
+#include "core/account/account.h"
+#include "core/report/dataset.h"
 #include "store/db.h"
 #include "store/writer.h"
 #include "support/tmpdir.h"

@@ -21,12 +21,12 @@
 
 #include <cmocka.h>
 
-#include "core/account.h"
-#include "core/agreement.h"
-#include "core/app.h"
-#include "core/directory.h"
-#include "core/policy.h"
-#include "core/text.h"
+#include "core/account/account.h"
+#include "core/referral/agreement.h"
+#include "core/common/app.h"
+#include "core/referral/directory.h"
+#include "core/account/policy.h"
+#include "base/text.h"
 #include "support/tmpdir.h"
 
 #define CANARY "Zhanargul Canarykey"

@@ -1,4 +1,4 @@
-/* test_disclosure.c — protection of small numbers (src/core/disclosure.c): primary
+/* test_disclosure.c — protection of small numbers (src/core/report/disclosure.c): primary
  * suppression and its k edges, published zeros, the line rule on rows, columns and
  * margins, one-cell, one-row, one-column and all-zero tables, the Exercise 4 victims
  * table, and a brute-force proof on thousands of random small tables that no withheld
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/disclosure.h"
+#include "core/report/disclosure.h"
 
 #define MAXR 4
 #define MAXC 6

@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "core/err.h"
+#include "base/err.h"
 
 static void test_fail_fills_and_returns_code(void **state)
 {

@@ -1,4 +1,4 @@
-/* test_iin.c — unit tests of src/core/iin.c with made-up IINs built by the tests
+/* test_iin.c — unit tests of src/core/case/iin.c with made-up IINs built by the tests
  * themselves (never a real person's number). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "core/iin.h"
-#include "core/text.h"
+#include "core/case/iin.h"
+#include "base/text.h"
 
 static const int W1[11] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
 static const int W2[11] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2};

@@ -23,12 +23,12 @@
 
 #include <cmocka.h>
 
-#include "core/account.h"
-#include "core/app.h"
-#include "core/case.h"
-#include "core/case_csv.h"
-#include "core/case_import.h"
-#include "core/refset.h"
+#include "core/account/account.h"
+#include "core/common/app.h"
+#include "core/case/case.h"
+#include "core/case/case_csv.h"
+#include "core/case/case_import.h"
+#include "base/refset.h"
 #include "support/tmpdir.h"
 
 #define HEADER                                                                                      \

@@ -1,5 +1,5 @@
 /*
- * test_instrument.c — unit tests of the instrument engine (src/core/instrument_load.c,
+ * test_instrument.c — unit tests of the instrument engine (src/core/instrument/instrument_load.c,
  * instrument_score.c) against the shipped files under instruments/ and small files
  * written by the tests themselves:
  *
@@ -28,7 +28,7 @@
 
 #include <cmocka.h>
 
-#include "core/instrument.h"
+#include "core/instrument/instrument.h"
 #include "support/tmpdir.h"
 
 /* The shipped set, loaded once for the group. */

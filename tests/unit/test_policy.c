@@ -1,5 +1,5 @@
 /*
- * test_policy.c — unit tests of src/core/policy.c: the whole decision table (every
+ * test_policy.c — unit tests of src/core/account/policy.c: the whole decision table (every
  * role × every action × every relation to a case), and a property test that the list
  * scope of each role selects exactly the cases policy_decide lets it read.
  *
@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "core/policy.h"
+#include "core/account/policy.h"
 
 #define ROLES (ROLE_SYSTEM + 1)
 

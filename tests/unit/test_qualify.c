@@ -1,4 +1,4 @@
-/* test_qualify.c — unit tests of src/core/qualify.c: the code tables, every refusal,
+/* test_qualify.c — unit tests of src/core/instrument/qualify.c: the code tables, every refusal,
  * every branch of the weighing (child, adult, unknown age; each missing element;
  * articles 125, 128, 134, 135, 308; consent and non-punishment reasons), allocation
  * failure, and the manual's own cases (Exercise 1, L804-845; Discussion 1, L933-1150)
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "core/qualify.h"
+#include "core/instrument/qualify.h"
 
 /* ---- helpers ------------------------------------------------------------------------ */
 

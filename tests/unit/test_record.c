@@ -1,5 +1,5 @@
 /*
- * test_record.c — unit tests of the case forms' validation (src/core/record_forms.c,
+ * test_record.c — unit tests of the case forms' validation (src/core/case/record_forms.c,
  * through record_check): for each kind every required field missing, each wrong type,
  * each bad code, the dates (future, before the plan, more than 366 days, before 2000),
  * the length limits at and just over the maximum, unknown keys (never repeated in the
@@ -21,10 +21,10 @@
 
 #include <cmocka.h>
 
-#include "core/record.h"
-#include "core/record_forms.h"
-#include "core/text.h"
-#include "core/vocab.h"
+#include "core/case/record.h"
+#include "core/case/record_forms.h"
+#include "base/text.h"
+#include "core/vocab/vocab.h"
 
 #define CANARY "Oydantap"
 

@@ -22,14 +22,14 @@
 
 #include <cmocka.h>
 
-#include "core/account.h"
-#include "core/app.h"
-#include "core/case.h"
-#include "core/html.h"
-#include "core/iin.h"
-#include "core/referral.h"
-#include "core/sealed.h"
-#include "core/vocab.h"
+#include "core/account/account.h"
+#include "core/common/app.h"
+#include "core/case/case.h"
+#include "core/common/html.h"
+#include "core/case/iin.h"
+#include "core/referral/referral.h"
+#include "core/common/sealed.h"
+#include "core/vocab/vocab.h"
 #include "http/urlform.h"
 #include "support/tmpdir.h"
 

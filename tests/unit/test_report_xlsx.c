@@ -1,5 +1,5 @@
 /*
- * test_report_xlsx.c — the XLSX writer of reports (src/core/report_xlsx.c) on reports
+ * test_report_xlsx.c — the XLSX writer of reports (src/core/report/report_xlsx.c) on reports
  * built by hand: Exercise 4's victims table (protected, k = 5, nine withheld cells) and
  * a process-like report of two tables (one 1-D). The file must be a zip holding one
  * sheet per table and one chart per sheet; with unzip installed, the sheet XML must hold
@@ -18,8 +18,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/report.h"
-#include "core/report_xlsx.h"
+#include "core/report/report.h"
+#include "core/report/report_xlsx.h"
 #include "support/tmpdir.h"
 
 static char dir[QGT_TMPDIR_MAX];

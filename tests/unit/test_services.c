@@ -32,15 +32,15 @@
 
 #include <cmocka.h>
 
-#include "core/account.h"
-#include "core/app.h"
-#include "core/audit.h"
-#include "core/case.h"
-#include "core/case_input.h"
-#include "core/text.h"
-#include "core/child_code.h"
-#include "core/iin.h"
-#include "core/session.h"
+#include "core/account/account.h"
+#include "core/common/app.h"
+#include "core/account/audit.h"
+#include "core/case/case.h"
+#include "core/case/case_input.h"
+#include "base/text.h"
+#include "core/case/child_code.h"
+#include "core/case/iin.h"
+#include "core/account/session.h"
 #include "support/qgtest.h"
 #include "support/tmpdir.h"
 

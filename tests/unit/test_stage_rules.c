@@ -17,10 +17,10 @@
 
 #include <cmocka.h>
 
-#include "core/case_input.h"
-#include "core/case_profile.h"
-#include "core/stage.h"
-#include "core/vocab.h"
+#include "core/case/case_input.h"
+#include "core/case/case_profile.h"
+#include "core/case/stage.h"
+#include "core/vocab/vocab.h"
 
 /* ---- stages ---------------------------------------------------------------------- */
 

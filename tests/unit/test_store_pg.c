@@ -22,10 +22,10 @@
 
 #include <cmocka.h>
 
-#include "core/account.h"
-#include "core/app.h"
-#include "core/audit.h"
-#include "core/case.h"
+#include "core/account/account.h"
+#include "core/common/app.h"
+#include "core/account/audit.h"
+#include "core/case/case.h"
 #include "store/db.h"
 #include "store/writer.h"
 #include "support/qgtest.h"

@@ -1,5 +1,5 @@
 /* test_text.c — strict UTF-8, cutting at character boundaries, calendar dates and
- * Kazakhstan's "today" (src/core/text.c). */
+ * Kazakhstan's "today" (src/base/text.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/text.h"
+#include "base/text.h"
 
 static void test_utf8_accepts_real_text(void **state)
 {

@@ -1,4 +1,4 @@
-/* test_vocab.c — unit tests of src/core/vocab.c: list sizes, lookups, codes and labels. */
+/* test_vocab.c — unit tests of src/core/vocab/vocab.c: list sizes, lookups, codes and labels. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "core/vocab.h"
+#include "core/vocab/vocab.h"
 
 /* True when s is valid UTF-8 and has at least one Cyrillic letter (U+0400..U+04FF). */
 static bool has_cyrillic(const char *s)

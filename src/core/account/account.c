@@ -1,0 +1,361 @@
+/* account.c — organisations and users (see account.h). */
+#include "core/account/account.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/account/audit.h"
+#include "core/common/org_shared.h"
+#include "core/account/policy.h"
+#include "core/common/rows.h"
+#include "core/account/session.h"
+#include "base/text.h"
+#include "core/vocab/vocab.h"
+
+static qg_code require(const qg_actor *actor, qg_action action, qg_error *err)
+{
+    if (policy_decide(actor, action, NULL) != POLICY_ALLOW)
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+    return QG_OK;
+}
+
+static qg_code account_check_text(const char *text, size_t max, const char *field, qg_error *err)
+{
+    if (!text || !*text)
+        return qg_fail(err, QG_EINVAL, field, "is required");
+    if (strlen(text) > max)
+        return qg_fail(err, QG_EINVAL, field, "is longer than %zu bytes", max);
+    if (!text_utf8_valid(text, false))
+        return qg_fail(err, QG_EINVAL, field, "must be UTF-8 text without control characters");
+    return QG_OK;
+}
+
+static qg_code account_check_login(const char *login, const char *field, qg_error *err)
+{
+    size_t n = login ? strlen(login) : 0;
+    if (n < 3 || n > QG_LOGIN_MAX)
+        return qg_fail(err, QG_EINVAL, field, "must be 3 to %d characters", QG_LOGIN_MAX);
+    for (size_t i = 0; i < n; i++) {
+        char ch = login[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-'))
+            return qg_fail(err, QG_EINVAL, field, "may hold only a-z, 0-9, '.', '_' and '-'");
+    }
+    return QG_OK;
+}
+
+typedef struct {
+    qg_app *app;
+    const qg_actor *actor;
+    const char *name, *type, *region;
+    int64_t id;
+} org_job;
+
+static qg_code insert_org(db *conn, void *arg, qg_error *err)
+{
+    org_job *j = arg;
+    char now[21];
+    db_now_iso(now);
+    db_stmt *st = db_prepare(conn,
+                             "INSERT INTO orgs (name, type, region, created_at) VALUES (?, ?, ?, ?)"
+                             " RETURNING id",
+                             err);
+    if (!st)
+        return err->code;
+    db_bind_text(st, 1, j->name);
+    db_bind_text(st, 2, j->type);
+    db_bind_text(st, 3, j->region);
+    db_bind_text(st, 4, now);
+    int rc = db_step(st, err);
+    if (rc == 1)
+        j->id = db_col_int(st, 0);
+    db_done(st);
+    if (rc < 0)
+        return err->code == QG_ECONFLICT
+                   ? qg_fail(err, QG_ECONFLICT, "name", "an organisation with this name exists")
+                   : err->code;
+    char object[32];
+    snprintf(object, sizeof object, "org:%lld", (long long)j->id);
+    json_t *detail = json_pack("{s:s, s:s}", "type", j->type, "region", j->region);
+    qg_code c = audit_append(conn, j->app->keys, j->actor, "org.create", object, detail, err);
+    json_decref(detail);
+    return c;
+}
+
+qg_code org_create(qg_app *app, const qg_actor *actor, const char *name, const char *type,
+                   const char *region, int64_t *id, qg_error *err)
+{
+    qg_code c = require(actor, ACT_ORG_MANAGE, err);
+    if (c == QG_OK)
+        c = account_check_text(name, QG_ORG_NAME_MAX, "name", err);
+    if (c != QG_OK)
+        return c;
+    if (!type || !vocab_has(&VOCAB_ORG_TYPE, type))
+        return qg_fail(err, QG_EINVAL, "type", "is not a known organisation type");
+    if (!region || !vocab_has(&VOCAB_REGION, region))
+        return qg_fail(err, QG_EINVAL, "region", "is not a known region");
+    org_job j = {.app = app, .actor = actor, .name = name, .type = type, .region = region};
+    c = writer_run(app->writer, insert_org, &j, err);
+    if (c == QG_OK)
+        *id = j.id;
+    return c;
+}
+
+/* Runs a SELECT whose rows become objects built by row_fn; returns a new array. */
+static json_t *select_array(qg_app *app, const char *sql, int64_t param,
+                            json_t *(*row_fn)(db_stmt *), qg_error *err)
+{
+    db *conn = db_pool_acquire(app->readers);
+    json_t *list = NULL;
+    db_stmt *st = db_prepare(conn, sql, err);
+    if (st) {
+        db_bind_int(st, 1, param);
+        list = rows_collect(st, row_fn, err);
+    }
+    db_pool_release(app->readers, conn);
+    return list;
+}
+
+static json_t *org_row(db_stmt *st)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0), "name",
+                     db_col_text(st, 1), "type", db_col_text(st, 2), "region",
+                     db_col_text(st, 3), "created_at", db_col_text(st, 4));
+}
+
+json_t *org_list(qg_app *app, const qg_actor *actor, qg_error *err)
+{
+    if (require(actor, ACT_ORG_LIST, err) != QG_OK)
+        return NULL;
+    return select_array(app,
+                        "SELECT id, name, type, region, created_at FROM orgs WHERE id > ? ORDER BY id",
+                        0, org_row, err);
+}
+
+typedef struct {
+    qg_app *app;
+    const qg_actor *actor;
+    int64_t org_id;
+    const char *login, *role;
+    const char *pw_hash;
+    int64_t id;
+} user_job;
+
+static qg_code insert_user(db *conn, void *arg, qg_error *err)
+{
+    user_job *j = arg;
+    qg_code c = org_require(conn, j->org_id, "org", err);
+    if (c != QG_OK)
+        return c;
+    char now[21];
+    db_now_iso(now);
+    db_stmt *st = db_prepare(conn,
+                             "INSERT INTO users (org_id, login, role, pw_hash, created_at, pw_changed_at,"
+                             " pending) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                             err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, j->org_id);
+    db_bind_text(st, 2, j->login);
+    db_bind_text(st, 3, j->role);
+    db_bind_text(st, 4, j->pw_hash);
+    db_bind_text(st, 5, now);
+    db_bind_text(st, 6, now);
+    bool pending = policy_needs_confirmation(j->actor, role_from_code(j->role));
+    db_bind_int(st, 7, pending);
+    int rc = db_step(st, err);
+    if (rc == 1)
+        j->id = db_col_int(st, 0);
+    db_done(st);
+    if (rc < 0)
+        return err->code == QG_ECONFLICT ? qg_fail(err, QG_ECONFLICT, "login", "this login is taken")
+                                         : err->code;
+    char object[32];
+    snprintf(object, sizeof object, "user:%lld", (long long)j->id);
+    json_t *detail = json_pack("{s:I, s:s, s:b}", "org_id", (json_int_t)j->org_id, "role", j->role,
+                               "pending", pending);
+    c = audit_append(conn, j->app->keys, j->actor, "user.create", object, detail, err);
+    json_decref(detail);
+    return c;
+}
+
+qg_code user_create(qg_app *app, const qg_actor *actor, int64_t org_id, const char *login,
+                    const char *role, const char *password, int64_t *id, qg_error *err)
+{
+    qg_code c = require(actor, ACT_USER_MANAGE, err);
+    if (c == QG_OK)
+        c = account_check_login(login, "login", err);
+    if (c != QG_OK)
+        return c;
+    if (role_from_code(role) == ROLE_NONE)
+        return qg_fail(err, QG_EINVAL, "role", "is not a known role");
+    if (org_id <= 0)
+        return qg_fail(err, QG_EINVAL, "org", "must be an organisation id");
+    char hash[QG_PWHASH_MAX];
+    c = crypto_password_hash(password, hash, err);
+    if (c != QG_OK)
+        return c;
+    user_job j = {.app = app, .actor = actor, .org_id = org_id, .login = login, .role = role,
+                  .pw_hash = hash};
+    c = writer_run(app->writer, insert_user, &j, err);
+    if (c == QG_OK)
+        *id = j.id;
+    return c;
+}
+
+static json_t *user_row(db_stmt *st)
+{
+    return json_pack("{s:I, s:I, s:s, s:s, s:b, s:s, s:b}", "id", (json_int_t)db_col_int(st, 0),
+                     "org_id", (json_int_t)db_col_int(st, 1), "login", db_col_text(st, 2),
+                     "role", db_col_text(st, 3), "disabled", (int)db_col_int(st, 4),
+                     "created_at", db_col_text(st, 5), "pending", (int)db_col_int(st, 6));
+}
+
+json_t *user_list(qg_app *app, const qg_actor *actor, qg_error *err)
+{
+    if (require(actor, ACT_USER_LIST, err) != QG_OK)
+        return NULL;
+    if (policy_user_scope(actor) == USERS_OWN_ORG)
+        return select_array(app,
+                            "SELECT id, org_id, login, role, disabled, created_at, pending FROM users"
+                            " WHERE org_id = ? ORDER BY id",
+                            actor->org_id, user_row, err);
+    return select_array(app,
+                        "SELECT id, org_id, login, role, disabled, created_at, pending FROM users"
+                        " WHERE id > ? ORDER BY id",
+                        0, user_row, err);
+}
+
+typedef enum { CHANGE_DISABLE, CHANGE_PASSWORD, CHANGE_CONFIRM } change_kind;
+
+typedef struct {
+    qg_app *app;
+    const qg_actor *actor;
+    const char *login;
+    change_kind kind;
+    const char *pw_hash; /* CHANGE_PASSWORD only */
+} change_job;
+
+typedef struct {
+    int64_t id, org_id;
+    qg_role role;
+    bool pending;
+} user_target;
+
+static qg_code find_target(db *conn, const char *login, user_target *t, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "SELECT id, org_id, role, pending FROM users WHERE login = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_text(st, 1, login);
+    int rc = db_step(st, err);
+    if (rc == 1)
+        *t = (user_target){.id = db_col_int(st, 0), .org_id = db_col_int(st, 1),
+                           .role = role_from_code(db_col_text(st, 2)), .pending = db_col_int(st, 3) != 0};
+    db_done(st);
+    if (rc < 0)
+        return err->code;
+    return rc == 1 ? QG_OK : qg_fail(err, QG_ENOTFOUND, "login", "no such user");
+}
+
+/* The UPDATE for one kind of change; binds its parameters. NULL with err on failure. */
+static db_stmt *change_statement(db *conn, const change_job *j, const user_target *t, qg_error *err)
+{
+    char now[21];
+    db_now_iso(now);
+    db_stmt *st;
+    switch (j->kind) {
+    case CHANGE_PASSWORD:
+        st = db_prepare(conn, "UPDATE users SET pw_hash = ?, pw_changed_at = ?, pending = ? WHERE id = ?", err);
+        if (st) {
+            db_bind_text(st, 1, j->pw_hash);
+            db_bind_text(st, 2, now);
+            db_bind_int(st, 3, t->pending || policy_needs_confirmation(j->actor, t->role));
+            db_bind_int(st, 4, t->id);
+        }
+        return st;
+    case CHANGE_CONFIRM:
+        st = db_prepare(conn, "UPDATE users SET pending = 0 WHERE id = ?", err);
+        break;
+    default:
+        st = db_prepare(conn, "UPDATE users SET disabled = 1 WHERE id = ?", err);
+        break;
+    }
+    if (st)
+        db_bind_int(st, 1, t->id);
+    return st;
+}
+
+/* Confirming needs a supervisor of the account's organisation and a waiting account. */
+static qg_code check_confirm(const change_job *j, const user_target *t, qg_error *err)
+{
+    policy_verdict v = policy_confirm(j->actor, t->org_id);
+    if (v == POLICY_HIDE)
+        return qg_fail(err, QG_ENOTFOUND, "login", "no such user");
+    if (v != POLICY_ALLOW)
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+    if (!t->pending)
+        return qg_fail(err, QG_ECONFLICT, "login", "is not waiting for confirmation");
+    return QG_OK;
+}
+
+static qg_code change_user(db *conn, void *arg, qg_error *err)
+{
+    static const char *const actions[] = {[CHANGE_DISABLE] = "user.disable",
+                                          [CHANGE_PASSWORD] = "user.passwd",
+                                          [CHANGE_CONFIRM] = "user.confirm"};
+    change_job *j = arg;
+    user_target t = {0};
+    qg_code c = find_target(conn, j->login, &t, err);
+    if (c == QG_OK && j->kind == CHANGE_CONFIRM)
+        c = check_confirm(j, &t, err);
+    if (c != QG_OK)
+        return c;
+    db_stmt *st = change_statement(conn, j, &t, err);
+    if (!st)
+        return err->code;
+    if ((c = db_run(st, err)) != QG_OK)
+        return c;
+    if (j->kind != CHANGE_CONFIRM && (c = session_drop_user(conn, t.id, err)) != QG_OK)
+        return c;
+    char object[32];
+    snprintf(object, sizeof object, "user:%lld", (long long)t.id);
+    return audit_append(conn, j->app->keys, j->actor, actions[j->kind], object, NULL, err);
+}
+
+qg_code user_disable(qg_app *app, const qg_actor *actor, const char *login, qg_error *err)
+{
+    qg_code c = require(actor, ACT_USER_MANAGE, err);
+    if (c == QG_OK)
+        c = account_check_login(login, "login", err);
+    if (c != QG_OK)
+        return c;
+    change_job j = {.app = app, .actor = actor, .login = login, .kind = CHANGE_DISABLE};
+    return writer_run(app->writer, change_user, &j, err);
+}
+
+qg_code user_set_password(qg_app *app, const qg_actor *actor, const char *login,
+                          const char *password, qg_error *err)
+{
+    qg_code c = require(actor, ACT_USER_MANAGE, err);
+    if (c == QG_OK)
+        c = account_check_login(login, "login", err);
+    if (c != QG_OK)
+        return c;
+    char hash[QG_PWHASH_MAX];
+    if ((c = crypto_password_hash(password, hash, err)) != QG_OK)
+        return c;
+    change_job j = {.app = app, .actor = actor, .login = login, .kind = CHANGE_PASSWORD,
+                    .pw_hash = hash};
+    return writer_run(app->writer, change_user, &j, err);
+}
+
+qg_code user_confirm(qg_app *app, const qg_actor *actor, const char *login, qg_error *err)
+{
+    if (policy_confirm(actor, 0) == POLICY_FORBID) /* before any lookup */
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+    qg_code c = account_check_login(login, "login", err);
+    if (c != QG_OK)
+        return c;
+    change_job j = {.app = app, .actor = actor, .login = login, .kind = CHANGE_CONFIRM};
+    return writer_run(app->writer, change_user, &j, err);
+}

@@ -1,0 +1,235 @@
+/* audit.c — appending to and verifying the hash-chained audit trail (see audit.h). */
+#include "core/account/audit.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/common/rows.h"
+
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+#define DUMP_FLAGS (JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII)
+
+typedef struct {
+    int64_t seq;
+    const char *at;
+    int64_t actor; /* 0 = system */
+    const char *action;
+    const char *object; /* may be NULL */
+    const char *detail; /* canonical JSON text */
+    const char *prev;
+} entry_view;
+
+/* The canonical text that is hashed: every field of the entry and the previous hash. */
+static char *canonical(const entry_view *e)
+{
+    json_t *detail = json_loads(e->detail, JSON_REJECT_DUPLICATES, NULL);
+    if (!detail)
+        return NULL;
+    json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:s}", "seq", (json_int_t)e->seq, "at",
+                          e->at, "actor", e->actor ? json_integer(e->actor) : json_null(),
+                          "action", e->action, "object",
+                          e->object ? json_string(e->object) : json_null(), "detail", detail,
+                          "prev", e->prev);
+    if (!o)
+        return NULL;
+    char *text = json_dumps(o, DUMP_FLAGS);
+    json_decref(o);
+    return text;
+}
+
+static qg_code entry_hash(const qg_keys *keys, const entry_view *e, char out[QG_HASH_HEX],
+                          qg_error *err)
+{
+    char *text = canonical(e);
+    if (!text)
+        return qg_fail(err, QG_EDB, "audit", "audit entry %" PRId64 " cannot be encoded", e->seq);
+    crypto_lookup_hash(keys, "audit", text, out);
+    free(text);
+    return QG_OK;
+}
+
+static qg_code read_head(db *conn, int64_t *seq, char prev[QG_HASH_HEX], qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", err);
+    if (!st)
+        return err->code;
+    int rc = db_step(st, err);
+    *seq = 0;
+    snprintf(prev, QG_HASH_HEX, "%s", GENESIS);
+    if (rc == 1) {
+        *seq = db_col_int(st, 0);
+        snprintf(prev, QG_HASH_HEX, "%s", db_col_text(st, 1));
+    }
+    db_done(st);
+    return rc < 0 ? err->code : QG_OK;
+}
+
+static qg_code insert_entry(db *conn, const entry_view *e, const char *hash, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn,
+                             "INSERT INTO audit (seq, at, actor, action, object, detail, prev, hash)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, e->seq);
+    db_bind_text(st, 2, e->at);
+    if (e->actor)
+        db_bind_int(st, 3, e->actor);
+    else
+        db_bind_null(st, 3);
+    db_bind_text(st, 4, e->action);
+    db_bind_text(st, 5, e->object);
+    db_bind_text(st, 6, e->detail);
+    db_bind_text(st, 7, e->prev);
+    db_bind_text(st, 8, hash);
+    return db_run(st, err);
+}
+
+#define HEAD_MAX (QG_HASH_HEX + 32)
+
+/* The head of the trail is kept in meta twice: "audit_head" = "SEQ:HASH" and
+ * "audit_head_mac" = a keyed MAC of that text, so whoever lacks the key cannot move the
+ * head back after deleting the newest entries. */
+static void head_text(const qg_keys *keys, int64_t seq, const char *hash, char out[HEAD_MAX],
+                      char mac[QG_HASH_HEX])
+{
+    snprintf(out, HEAD_MAX, "%" PRId64 ":%s", seq, hash);
+    crypto_lookup_hash(keys, "audit-head", out, mac);
+}
+
+static qg_code record_head(db *conn, const qg_keys *keys, int64_t seq, const char *hash,
+                           qg_error *err)
+{
+    char head[HEAD_MAX], mac[QG_HASH_HEX];
+    head_text(keys, seq, hash, head, mac);
+    qg_code c = db_meta_set(conn, "audit_head", head, err);
+    return c == QG_OK ? db_meta_set(conn, "audit_head_mac", mac, err) : c;
+}
+
+qg_code audit_append(db *conn, const qg_keys *keys, const qg_actor *actor, const char *action,
+                     const char *object, json_t *detail, qg_error *err)
+{
+    char prev[QG_HASH_HEX], at[21], hash[QG_HASH_HEX];
+    int64_t last;
+    qg_code c = read_head(conn, &last, prev, err);
+    if (c != QG_OK)
+        return c;
+    char *detail_text = detail ? json_dumps(detail, DUMP_FLAGS) : strdup("{}");
+    if (!detail_text)
+        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    db_now_iso(at);
+    entry_view e = {.seq = last + 1, .at = at, .actor = actor->user_id, .action = action,
+                    .object = object, .detail = detail_text, .prev = prev};
+    c = entry_hash(keys, &e, hash, err);
+    if (c == QG_OK)
+        c = insert_entry(conn, &e, hash, err);
+    if (c == QG_OK)
+        c = record_head(conn, keys, e.seq, hash, err);
+    free(detail_text);
+    return c;
+}
+
+static void mark_bad(audit_report *r, int64_t seq, const char *why)
+{
+    if (r->first_bad)
+        return;
+    r->first_bad = seq > 0 ? seq : 1; /* a seq of 0 or less sorts first; 0 would read "intact" */
+    snprintf(r->reason, sizeof r->reason, "%s", why);
+}
+
+static void check_row(db_stmt *st, const qg_keys *keys, audit_report *r, char prev[QG_HASH_HEX],
+                      qg_error *err)
+{
+    entry_view e = {.seq = db_col_int(st, 0), .at = db_col_text(st, 1),
+                    .actor = db_col_int(st, 2), .action = db_col_text(st, 3),
+                    .object = db_col_text(st, 4), .detail = db_col_text(st, 5),
+                    .prev = db_col_text(st, 6)};
+    const char *stored = db_col_text(st, 7);
+    char hash[QG_HASH_HEX];
+    r->entries++;
+    if (e.seq != r->entries) { /* name the missing entry, or the one out of place */
+        mark_bad(r, e.seq > r->entries ? r->entries : e.seq,
+                 "sequence gap: an entry was deleted or inserted");
+    } else if (!e.at || !e.action || !e.detail || !e.prev || !stored) {
+        mark_bad(r, e.seq, "entry has missing fields");
+    } else if (strcmp(e.prev, prev) != 0) {
+        mark_bad(r, e.seq, "link to the previous entry is broken");
+    } else if (entry_hash(keys, &e, hash, err) != QG_OK || strcmp(hash, stored) != 0) {
+        mark_bad(r, e.seq, "entry content does not match its hash");
+    }
+    snprintf(prev, QG_HASH_HEX, "%s", stored ? stored : "");
+}
+
+static void check_head(db *conn, const qg_keys *keys, audit_report *r, const char *last_hash)
+{
+    char head[HEAD_MAX], expect[HEAD_MAX], mac[QG_HASH_HEX + 8], expect_mac[QG_HASH_HEX];
+    qg_error ignored = {0};
+    if (db_meta_get(conn, "audit_head", head, sizeof head, &ignored) != QG_OK) {
+        /* Every database starts its trail at init, so there is always a head. */
+        mark_bad(r, r->entries > 0 ? r->entries : 1, "recorded head of the trail is missing");
+        return;
+    }
+    head_text(keys, r->entries, last_hash, expect, expect_mac);
+    if (strcmp(head, expect) != 0 ||
+        db_meta_get(conn, "audit_head_mac", mac, sizeof mac, &ignored) != QG_OK ||
+        strcmp(mac, expect_mac) != 0)
+        mark_bad(r, r->entries + 1, "newest entries were deleted or the head was altered");
+}
+
+qg_code audit_verify(db *conn, const qg_keys *keys, audit_report *report, qg_error *err)
+{
+    memset(report, 0, sizeof *report);
+    db_stmt *st = db_prepare(conn,
+                             "SELECT seq, at, actor, action, object, detail, prev, hash"
+                             " FROM audit ORDER BY seq",
+                             err);
+    if (!st)
+        return err->code;
+    char prev[QG_HASH_HEX] = GENESIS;
+    int rc;
+    while ((rc = db_step(st, err)) == 1)
+        check_row(st, keys, report, prev, err);
+    db_done(st);
+    if (rc < 0)
+        return err->code;
+    check_head(conn, keys, report, prev);
+    return QG_OK;
+}
+
+qg_code audit_verify_snapshot(db *conn, const qg_keys *keys, audit_report *report, qg_error *err)
+{
+    memset(report, 0, sizeof *report);
+    qg_code c = db_begin_read(conn, err);
+    if (c != QG_OK)
+        return c;
+    c = audit_verify(conn, keys, report, err);
+    db_rollback(conn);
+    return c;
+}
+
+static json_t *row_json(db_stmt *st)
+{
+    json_t *detail = json_loads(db_col_text(st, 5), 0, NULL);
+    return json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:s}", "seq", (json_int_t)db_col_int(st, 0),
+                     "at", db_col_text(st, 1),
+                     "actor", db_col_null(st, 2) ? json_null() : json_integer(db_col_int(st, 2)),
+                     "action", db_col_text(st, 3), "object",
+                     db_col_null(st, 4) ? json_null() : json_string(db_col_text(st, 4)), "detail",
+                     detail ? detail : json_object(), "hash", db_col_text(st, 7));
+}
+
+json_t *audit_list(db *conn, int64_t after, int limit, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn,
+                             "SELECT seq, at, actor, action, object, detail, prev, hash"
+                             " FROM audit WHERE seq > ? ORDER BY seq LIMIT ?",
+                             err);
+    if (!st)
+        return NULL;
+    db_bind_int(st, 1, after);
+    db_bind_int(st, 2, limit);
+    return rows_collect(st, row_json, err);
+}

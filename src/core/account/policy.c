@@ -1,0 +1,206 @@
+/* policy.c — the access rules of Qorgau (see policy.h for the contract). */
+#include "core/account/policy.h"
+
+#include <stddef.h>
+
+static const char *const action_names[ACT_COUNT] = {
+    [ACT_CASE_CREATE] = "case.create",         [ACT_CASE_LIST] = "case.list",
+    [ACT_CASE_READ] = "case.read",             [ACT_CASE_UPDATE] = "case.update",
+    [ACT_PERSONAL_READ] = "personal.read",     [ACT_PERSONAL_UPDATE] = "personal.update",
+    [ACT_CASE_ASSIGN] = "case.assign",         [ACT_ORG_LIST] = "org.list",
+    [ACT_ORG_MANAGE] = "org.manage",           [ACT_USER_LIST] = "user.list",
+    [ACT_USER_MANAGE] = "user.manage",         [ACT_AUDIT_READ] = "audit.read",
+    [ACT_REPORT_READ] = "report.read",         [ACT_CASE_CLOSE] = "case.close",
+    [ACT_CHILD_RECORD] = "case.child_record",  [ACT_TASK_LIST] = "task.list",
+    [ACT_DIRECTORY_MANAGE] = "directory.manage", [ACT_AGREEMENT_MANAGE] = "agreement.manage",
+    [ACT_REFERRAL_SEND] = "referral.send",     [ACT_REFERRAL_RECEIVE] = "referral.receive",
+    [ACT_REFERRAL_OVERRIDE] = "referral.override", [ACT_BREAK_GLASS] = "case.break_glass",
+    [ACT_GRANT_REPORT] = "grant.report",
+};
+
+const char *policy_action_name(qg_action action)
+{
+    if (action < 0 || action >= ACT_COUNT)
+        return "unknown";
+    return action_names[action];
+}
+
+static bool works_on_cases(qg_role role)
+{
+    return role == ROLE_SUPERVISOR || role == ROLE_CASE_MANAGER || role == ROLE_FIRST_RESPONDER ||
+           role == ROLE_SYSTEM;
+}
+
+/* May the role ever do the action, whatever the case? */
+static bool role_may(qg_role role, qg_action action)
+{
+    switch (action) {
+    case ACT_CASE_CREATE:
+    case ACT_CASE_LIST:
+    case ACT_CASE_READ:
+    case ACT_CASE_UPDATE:
+    case ACT_PERSONAL_READ:
+    case ACT_PERSONAL_UPDATE:
+        return works_on_cases(role);
+    case ACT_CASE_ASSIGN:
+        return role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
+    case ACT_ORG_LIST: /* every real role; never ROLE_NONE or a value outside the enum */
+        return role > ROLE_NONE && role <= ROLE_SYSTEM;
+    case ACT_ORG_MANAGE:
+    case ACT_USER_MANAGE:
+        return role == ROLE_ADMIN || role == ROLE_SYSTEM;
+    case ACT_USER_LIST:
+        return role == ROLE_ADMIN || role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
+    case ACT_AUDIT_READ:
+        return role == ROLE_AUDITOR || role == ROLE_SYSTEM;
+    case ACT_REPORT_READ:
+        return role == ROLE_ANALYST || role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
+    case ACT_CASE_CLOSE: /* a decision about the child's case, not a first contact's */
+    case ACT_CHILD_RECORD:
+        return role == ROLE_SUPERVISOR || role == ROLE_CASE_MANAGER || role == ROLE_SYSTEM;
+    case ACT_TASK_LIST:
+    case ACT_REFERRAL_SEND:
+    case ACT_REFERRAL_RECEIVE:
+        return works_on_cases(role);
+    case ACT_DIRECTORY_MANAGE:
+    case ACT_AGREEMENT_MANAGE:
+        return role == ROLE_ADMIN || role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
+    case ACT_REFERRAL_OVERRIDE:
+    case ACT_BREAK_GLASS:
+        return role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
+    case ACT_GRANT_REPORT:
+        return role == ROLE_AUDITOR || role == ROLE_SYSTEM;
+    case ACT_COUNT:
+        break;
+    }
+    return false;
+}
+
+/* Does the actor stand in a relation to this case that lets them see it? */
+static bool sees_case(const qg_actor *a, const case_facts *f)
+{
+    switch (a->role) {
+    case ROLE_SYSTEM:
+        return true;
+    case ROLE_SUPERVISOR: /* or with a break-the-glass grant, until it expires */
+        return f->org_id == a->org_id || f->granted;
+    case ROLE_CASE_MANAGER:
+        return f->actor_assigned;
+    case ROLE_FIRST_RESPONDER: /* until the case is handed over, and never again after */
+        return f->created_by == a->user_id && f->assigned_count == 0 && !f->handed_over;
+    default:
+        return false;
+    }
+}
+
+policy_verdict policy_decide(const qg_actor *actor, qg_action action, const case_facts *facts)
+{
+    if (!actor || !role_may(actor->role, action))
+        return POLICY_FORBID;
+    if (!facts)
+        return POLICY_ALLOW;
+    return sees_case(actor, facts) ? POLICY_ALLOW : POLICY_HIDE;
+}
+
+case_scope policy_case_scope(const qg_actor *actor)
+{
+    if (!actor || !role_may(actor->role, ACT_CASE_LIST))
+        return SCOPE_NONE;
+    switch (actor->role) {
+    case ROLE_SYSTEM:
+        return SCOPE_ALL;
+    case ROLE_SUPERVISOR:
+        return SCOPE_ORG;
+    case ROLE_CASE_MANAGER:
+        return SCOPE_ASSIGNED;
+    case ROLE_FIRST_RESPONDER:
+        return SCOPE_OPENED_UNASSIGNED;
+    default:
+        return SCOPE_NONE;
+    }
+}
+
+user_scope policy_user_scope(const qg_actor *actor)
+{
+    if (!actor || !role_may(actor->role, ACT_USER_LIST))
+        return USERS_NONE;
+    return actor->role == ROLE_SUPERVISOR ? USERS_OWN_ORG : USERS_ALL;
+}
+
+task_scope policy_task_scope(const qg_actor *actor)
+{
+    if (!actor || !role_may(actor->role, ACT_TASK_LIST))
+        return TASKS_NONE;
+    if (actor->role == ROLE_SYSTEM)
+        return TASKS_ALL;
+    return actor->role == ROLE_SUPERVISOR ? TASKS_ORG : TASKS_OWN;
+}
+
+int64_t policy_report_org(const qg_actor *actor)
+{
+    return actor && actor->role == ROLE_SUPERVISOR ? actor->org_id : 0;
+}
+
+bool policy_report_always_protected(const qg_actor *actor)
+{
+    return actor && actor->role == ROLE_ANALYST;
+}
+
+bool policy_dataset_any_k(const qg_actor *actor)
+{
+    return actor && actor->role == ROLE_SYSTEM;
+}
+
+bool policy_assigns_opener(const qg_actor *actor)
+{
+    return actor && actor->role == ROLE_CASE_MANAGER;
+}
+
+bool policy_chooses_case_org(const qg_actor *actor)
+{
+    return actor && actor->role == ROLE_SYSTEM;
+}
+
+static bool is_case_role(qg_role role)
+{
+    return role == ROLE_SUPERVISOR || role == ROLE_CASE_MANAGER || role == ROLE_FIRST_RESPONDER;
+}
+
+bool policy_needs_confirmation(const qg_actor *actor, qg_role new_role)
+{
+    return actor && actor->role == ROLE_ADMIN && is_case_role(new_role);
+}
+
+policy_verdict policy_confirm(const qg_actor *actor, int64_t org_id)
+{
+    if (!actor || (actor->role != ROLE_SUPERVISOR && actor->role != ROLE_SYSTEM))
+        return POLICY_FORBID;
+    return actor->role == ROLE_SYSTEM || actor->org_id == org_id ? POLICY_ALLOW : POLICY_HIDE;
+}
+
+policy_verdict policy_org_manage(const qg_actor *actor, qg_action action, int64_t org_id)
+{
+    if (!actor || !role_may(actor->role, action))
+        return POLICY_FORBID;
+    if (actor->role != ROLE_SUPERVISOR)
+        return POLICY_ALLOW;
+    return actor->org_id == org_id ? POLICY_ALLOW : POLICY_HIDE;
+}
+
+agreement_scope policy_agreement_scope(const qg_actor *actor)
+{
+    if (!actor)
+        return AGREEMENTS_NONE;
+    switch (actor->role) {
+    case ROLE_ADMIN:
+    case ROLE_AUDITOR:
+    case ROLE_SYSTEM:
+        return AGREEMENTS_ALL;
+    case ROLE_SUPERVISOR:
+    case ROLE_CASE_MANAGER:
+    case ROLE_FIRST_RESPONDER:
+        return AGREEMENTS_ORG;
+    default:
+        return AGREEMENTS_NONE;
+    }
+}

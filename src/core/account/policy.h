@@ -1,0 +1,140 @@
+/*
+ * policy.h — the one place that decides who may do what: role × organisation ×
+ * relation to the case (opened it, assigned to it). Every service asks here before
+ * it acts; nothing else in the program compares roles.
+ *
+ * A refusal is one of two kinds. FORBID (403) when the role may never do the thing,
+ * decided before any case is looked up. HIDE (404) when the role could, but not for
+ * this case: the case is answered as if it did not exist, so its existence never
+ * leaks across organisations.
+ */
+#ifndef QG_POLICY_H
+#define QG_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/account/actor.h"
+
+typedef enum {
+    ACT_CASE_CREATE,
+    ACT_CASE_LIST,
+    ACT_CASE_READ,
+    ACT_CASE_UPDATE,
+    ACT_PERSONAL_READ,
+    ACT_PERSONAL_UPDATE,
+    ACT_CASE_ASSIGN, /* assign or unassign a case manager */
+    ACT_ORG_LIST,
+    ACT_ORG_MANAGE,
+    ACT_USER_LIST,
+    ACT_USER_MANAGE,
+    ACT_AUDIT_READ,
+    ACT_REPORT_READ,
+    ACT_CASE_CLOSE,   /* close or reopen a case */
+    ACT_CHILD_RECORD, /* export the child's own record for the child (L2442-2444) */
+    ACT_TASK_LIST,    /* list tasks across cases */
+    ACT_DIRECTORY_MANAGE,   /* list an organisation's services (a supervisor: their own) */
+    ACT_AGREEMENT_MANAGE,   /* record an agreement (a supervisor: one their org is party to) */
+    ACT_REFERRAL_SEND,      /* refer a child the actor may read to another organisation */
+    ACT_REFERRAL_RECEIVE,   /* see and answer referrals sent to the actor's organisation */
+    ACT_REFERRAL_OVERRIDE,  /* refer without a valid agreement in an emergency (audited) */
+    ACT_BREAK_GLASS,        /* take temporary access to a case outside one's scope */
+    ACT_GRANT_REPORT,       /* read the report of break-the-glass access */
+    ACT_COUNT
+} qg_action;
+
+typedef enum { POLICY_ALLOW = 0, POLICY_FORBID, POLICY_HIDE } policy_verdict;
+
+/* What the policy needs to know about one case. */
+typedef struct {
+    int64_t org_id;
+    int64_t created_by;
+    bool actor_assigned; /* the acting user is one of its case managers */
+    int assigned_count;  /* how many case managers it has */
+    bool handed_over;    /* it has had a case manager at some time */
+    bool granted;        /* the acting user holds an unexpired break-the-glass grant */
+} case_facts;
+
+/* Which cases a role sees in lists; the store turns this into a WHERE clause. */
+typedef enum {
+    SCOPE_NONE,             /* lists nothing */
+    SCOPE_ALL,              /* the system actor */
+    SCOPE_ORG,              /* cases of the actor's organisation */
+    SCOPE_ASSIGNED,         /* cases the actor is assigned to */
+    SCOPE_OPENED_UNASSIGNED /* cases the actor opened that were never handed over */
+} case_scope;
+
+/* Returns the verdict for actor doing action. For case actions (READ, UPDATE,
+ * PERSONAL_*, ASSIGN) pass the case's facts; pass NULL to ask whether the role may
+ * do the action at all (the answer is then ALLOW or FORBID). */
+policy_verdict policy_decide(const qg_actor *actor, qg_action action, const case_facts *facts);
+
+/* Returns the list scope of an actor; it agrees with policy_decide(ACT_CASE_READ)
+ * for every case (a test checks this). */
+case_scope policy_case_scope(const qg_actor *actor);
+
+/* Which users an actor sees in the user list. */
+typedef enum { USERS_NONE, USERS_ALL, USERS_OWN_ORG } user_scope;
+
+/* Returns the user-list scope of an actor: all users for an admin or the system, the
+ * actor's organisation for a supervisor (to choose case managers), none otherwise. */
+user_scope policy_user_scope(const qg_actor *actor);
+
+/* Whose tasks an actor sees in the task list across cases. */
+typedef enum { TASKS_NONE, TASKS_ALL, TASKS_ORG, TASKS_OWN } task_scope;
+
+/* Returns the task-list scope: the organisation's tasks for a supervisor (on cases
+ * of the organisation), every task for the system, the tasks assigned to the actor
+ * for a case manager or a first responder (on cases they still see), none otherwise. */
+task_scope policy_task_scope(const qg_actor *actor);
+
+/* Aggregates (reports, the anonymised dataset): the organisation whose cases the actor's
+ * figures count, or 0 for every organisation — a supervisor's own, everyone else's
+ * (analyst, system) all. */
+int64_t policy_report_org(const qg_actor *actor);
+
+/* Returns true when the actor's aggregates are always protected (small numbers
+ * withheld, k never below the default), whatever they ask: the analyst role. */
+bool policy_report_always_protected(const qg_actor *actor);
+
+/* Returns true when the actor may export the anonymised dataset with any k, even 1 (the
+ * system: the operator's own checks and tests). */
+bool policy_dataset_any_k(const qg_actor *actor);
+
+/* Returns true when a case the actor opens is assigned to the actor at once (a case
+ * manager who opens a case manages it). */
+bool policy_assigns_opener(const qg_actor *actor);
+
+/* Returns true when the actor may say which organisation a new case belongs to (the
+ * system only; everyone else opens cases for their own organisation). */
+bool policy_chooses_case_org(const qg_actor *actor);
+
+/* Returns true when an account with role new_role made (or given a new password) by
+ * actor must wait for confirmation before it can log in: an admin manages accounts but
+ * never reaches case content, so a case-role account of the admin's making needs a
+ * supervisor of its organisation to confirm it. */
+bool policy_needs_confirmation(const qg_actor *actor, qg_role new_role);
+
+/* Returns the verdict for actor confirming a waiting account of organisation org_id:
+ * ALLOW for a supervisor of that organisation or the system, HIDE for a supervisor of
+ * another one (the account is answered as absent), FORBID for every other role. */
+policy_verdict policy_confirm(const qg_actor *actor, int64_t org_id);
+
+/* Returns the verdict for actor managing what belongs to organisation org_id: its
+ * entries in the service directory (ACT_DIRECTORY_MANAGE) or an agreement it is a party
+ * to (ACT_AGREEMENT_MANAGE). ALLOW for an admin or the system (any organisation) and for
+ * a supervisor of org_id; HIDE for a supervisor of another organisation; FORBID for a
+ * role that may never do the action. */
+policy_verdict policy_org_manage(const qg_actor *actor, qg_action action, int64_t org_id);
+
+/* Which agreements an actor sees in the register. */
+typedef enum { AGREEMENTS_NONE, AGREEMENTS_ALL, AGREEMENTS_ORG } agreement_scope;
+
+/* Returns the agreement scope: all for an admin, an auditor or the system; those the
+ * actor's organisation is a party to for the case roles; none for an analyst. */
+agreement_scope policy_agreement_scope(const qg_actor *actor);
+
+/* Returns the action's stable name (e.g. "case.read") for tests and errors. */
+const char *policy_action_name(qg_action action);
+
+#endif

@@ -1,0 +1,304 @@
+/* session.c — login, session lookup and logout (see session.h). */
+#include "core/account/session.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/account/audit.h"
+
+#define TOUCH_EVERY_S 60
+
+typedef struct {
+    int64_t id, org_id;
+    qg_role role;
+    bool disabled; /* disabled, or waiting for a supervisor's confirmation */
+    char login[QG_LOGIN_MAX + 1];
+    char pw_hash[QG_PWHASH_MAX];
+} user_row;
+
+/* Loads a user by login; QG_ENOTFOUND when there is none. */
+static qg_code load_user(qg_app *app, const char *login, user_row *u, qg_error *err)
+{
+    db *conn = db_pool_acquire(app->readers);
+    db_stmt *st = db_prepare(conn,
+                             "SELECT id, org_id, role, CASE WHEN disabled = 1 OR pending = 1 THEN 1 ELSE 0 END,"
+                             " login, pw_hash FROM users"
+                             " WHERE login = ?",
+                             err);
+    qg_code c = st ? QG_OK : err->code;
+    if (st) {
+        db_bind_text(st, 1, login);
+        int rc = db_step(st, err);
+        if (rc == 1) {
+            u->id = db_col_int(st, 0);
+            u->org_id = db_col_int(st, 1);
+            u->role = role_from_code(db_col_text(st, 2));
+            u->disabled = db_col_int(st, 3) != 0;
+            snprintf(u->login, sizeof u->login, "%s", db_col_text(st, 4));
+            snprintf(u->pw_hash, sizeof u->pw_hash, "%s", db_col_text(st, 5));
+        }
+        c = rc == 1 ? QG_OK : rc == 0 ? QG_ENOTFOUND : err->code;
+        db_done(st);
+    }
+    db_pool_release(app->readers, conn);
+    return c;
+}
+
+typedef struct {
+    qg_app *app;
+    const user_row *user;
+    const session_tokens *tokens;
+    int64_t now;
+} login_job;
+
+/* Deletes the sessions whose idle or absolute limit has passed at j->now (the same
+ * test as session_lookup), so ended sessions do not pile up in the table. */
+static qg_code delete_expired(db *conn, const login_job *j, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "DELETE FROM sessions WHERE last_seen <= ? OR created_at <= ?",
+                             err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, j->now - j->app->settings.session_idle_s);
+    db_bind_int(st, 2, j->now - j->app->settings.session_absolute_s);
+    return db_run(st, err);
+}
+
+static qg_code store_session(db *conn, void *arg, qg_error *err)
+{
+    login_job *j = arg;
+    qg_code c = delete_expired(conn, j, err);
+    if (c != QG_OK)
+        return c;
+    char hash[QG_HASH_HEX];
+    crypto_token_hash(j->tokens->token, hash);
+    db_stmt *st = db_prepare(conn,
+                             "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen)"
+                             " VALUES (?, ?, ?, ?, ?)",
+                             err);
+    if (!st)
+        return err->code;
+    db_bind_text(st, 1, hash);
+    db_bind_int(st, 2, j->user->id);
+    db_bind_text(st, 3, j->tokens->csrf);
+    db_bind_int(st, 4, j->now);
+    db_bind_int(st, 5, j->now);
+    c = db_run(st, err);
+    if (c != QG_OK)
+        return c;
+    qg_actor actor = {.user_id = j->user->id, .org_id = j->user->org_id, .role = j->user->role};
+    return audit_append(conn, j->app->keys, &actor, "login", NULL, NULL, err);
+}
+
+typedef struct {
+    qg_app *app;
+    int64_t user_id; /* 0 when the login is unknown */
+    bool throttled;
+} failure_job;
+
+static qg_code store_failure(db *conn, void *arg, qg_error *err)
+{
+    failure_job *j = arg;
+    qg_actor nobody = {0};
+    json_t *detail = json_pack("{s:b}", "throttled", j->throttled);
+    if (j->user_id)
+        json_object_set_new(detail, "user_id", json_integer(j->user_id));
+    else
+        json_object_set_new(detail, "unknown_login", json_true());
+    qg_code c = audit_append(conn, j->app->keys, &nobody, "login_failed", NULL, detail, err);
+    json_decref(detail);
+    return c;
+}
+
+static void key_for(char *out, size_t size, const char *kind, const char *value)
+{
+    snprintf(out, size, "%s:%s", kind, value);
+}
+
+static int login_blocked(qg_app *app, const char *acct_key, const char *addr_key, int64_t now)
+{
+    int a = throttle_blocked(app->throttle, acct_key, now);
+    int b = throttle_blocked(app->throttle, addr_key, now);
+    return a > b ? a : b;
+}
+
+static qg_code refuse_login(qg_app *app, int64_t user_id, bool throttled, qg_error *err)
+{
+    failure_job fj = {.app = app, .user_id = user_id, .throttled = throttled};
+    qg_error audit_err = {0};
+    if (writer_run(app->writer, store_failure, &fj, &audit_err) != QG_OK)
+        return qg_fail(err, audit_err.code, NULL, "%s", audit_err.message);
+    if (throttled)
+        return qg_fail(err, QG_ETHROTTLED, "login", "too many failed logins; try again later");
+    return qg_fail(err, QG_EUNAUTH, "login", "login or password is wrong, or the account is disabled or not yet confirmed");
+}
+
+/* Verifies the password; for an unknown login verifies against a dummy hash so the
+ * answer takes as long either way and does not reveal which logins exist. */
+static char dummy_hash[QG_PWHASH_MAX];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy_hash(void) { crypto_password_hash("qorgau-dummy-password", dummy_hash, NULL); }
+
+static bool password_ok(const user_row *u, bool found, const char *password)
+{
+    if (!found) {
+        pthread_once(&dummy_once, make_dummy_hash);
+        crypto_password_verify(dummy_hash, password);
+        return false;
+    }
+    return crypto_password_verify(u->pw_hash, password) && !u->disabled && u->role != ROLE_NONE;
+}
+
+qg_code session_login(qg_app *app, const char *login, const char *password,
+                      const char *client_addr, int64_t now, session_tokens *out,
+                      session_info *who, int *retry_after, qg_error *err)
+{
+    char acct_key[QG_LOGIN_MAX + 8], addr_key[80];
+    key_for(acct_key, sizeof acct_key, "login", login);
+    throttle_addr_key("addr", client_addr ? client_addr : "", addr_key, sizeof addr_key);
+    user_row u = {0};
+    qg_code found = load_user(app, login, &u, err);
+    if (found != QG_OK && found != QG_ENOTFOUND)
+        return found;
+    *retry_after = login_blocked(app, acct_key, addr_key, now);
+    if (*retry_after > 0)
+        return refuse_login(app, u.id, true, err);
+    if (!password_ok(&u, found == QG_OK, password)) {
+        int a = throttle_fail(app->throttle, acct_key, now, &app->settings.login_per_account);
+        int b = throttle_fail(app->throttle, addr_key, now, &app->settings.login_per_address);
+        *retry_after = a > b ? a : b;
+        return refuse_login(app, u.id, false, err);
+    }
+    throttle_reset(app->throttle, acct_key);
+    crypto_random_token(out->token);
+    crypto_random_token(out->csrf);
+    login_job j = {.app = app, .user = &u, .tokens = out, .now = now};
+    qg_code c = writer_run(app->writer, store_session, &j, err);
+    if (c != QG_OK)
+        return c;
+    who->actor = (qg_actor){.user_id = u.id, .org_id = u.org_id, .role = u.role};
+    snprintf(who->login, sizeof who->login, "%s", u.login);
+    snprintf(who->csrf, sizeof who->csrf, "%s", out->csrf);
+    int64_t idle = app->settings.session_idle_s, hard = app->settings.session_absolute_s;
+    who->expires_at = now + (idle < hard ? idle : hard);
+    return QG_OK;
+}
+
+typedef struct {
+    const char *hash;
+    int64_t now;
+} touch_job;
+
+static qg_code touch_session(db *conn, void *arg, qg_error *err)
+{
+    touch_job *j = arg;
+    db_stmt *st = db_prepare(conn, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, j->now);
+    db_bind_text(st, 2, j->hash);
+    return db_run(st, err);
+}
+
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+/* Reads the session row; returns 1 found, 0 not found, -1 error. */
+static int read_session(qg_app *app, const char *hash, session_info *who, int64_t *created,
+                        int64_t *last_seen, qg_error *err)
+{
+    db *conn = db_pool_acquire(app->readers);
+    db_stmt *st = db_prepare(conn,
+                             "SELECT s.created_at, s.last_seen, s.csrf, u.id, u.org_id, u.role,"
+                             " u.login FROM sessions s JOIN users u ON u.id = s.user_id"
+                             " WHERE s.token_hash = ? AND u.disabled = 0 AND u.pending = 0",
+                             err);
+    int rc = -1;
+    if (st) {
+        db_bind_text(st, 1, hash);
+        rc = db_step(st, err);
+        if (rc == 1) {
+            *created = db_col_int(st, 0);
+            *last_seen = db_col_int(st, 1);
+            snprintf(who->csrf, sizeof who->csrf, "%s", db_col_text(st, 2));
+            who->actor.user_id = db_col_int(st, 3);
+            who->actor.org_id = db_col_int(st, 4);
+            who->actor.role = role_from_code(db_col_text(st, 5));
+            snprintf(who->login, sizeof who->login, "%s", db_col_text(st, 6));
+        }
+        db_done(st);
+    }
+    db_pool_release(app->readers, conn);
+    return rc;
+}
+
+qg_code session_lookup(qg_app *app, const char *token, int64_t now, session_info *who,
+                       qg_error *err)
+{
+    if (!token || strlen(token) != QG_TOKEN_HEX - 1)
+        return qg_fail(err, QG_EUNAUTH, "session", "not logged in");
+    char hash[QG_HASH_HEX];
+    crypto_token_hash(token, hash);
+    int64_t created = 0, last_seen = 0;
+    int rc = read_session(app, hash, who, &created, &last_seen, err);
+    if (rc < 0)
+        return err->code;
+    int64_t idle_end = last_seen + app->settings.session_idle_s;
+    int64_t hard_end = created + app->settings.session_absolute_s;
+    if (rc == 0 || now >= idle_end || now >= hard_end || who->actor.role == ROLE_NONE)
+        return qg_fail(err, QG_EUNAUTH, "session", "not logged in, or the session has expired");
+    /* last_seen is written back at most once a minute, or once per quarter of the idle
+     * limit when that is shorter: a session ends at most that long before it has been
+     * unused for the whole idle limit, however short the limit is. */
+    bool touch = now - last_seen >= min64(TOUCH_EVERY_S, app->settings.session_idle_s / 4);
+    who->expires_at = min64((touch ? now : last_seen) + app->settings.session_idle_s, hard_end);
+    if (touch) {
+        touch_job j = {.hash = hash, .now = now};
+        return writer_run(app->writer, touch_session, &j, err);
+    }
+    return QG_OK;
+}
+
+typedef struct {
+    qg_app *app;
+    const char *hash;
+    qg_actor actor;
+} logout_job;
+
+static qg_code delete_session(db *conn, void *arg, qg_error *err)
+{
+    logout_job *j = arg;
+    db_stmt *st = db_prepare(conn, "DELETE FROM sessions WHERE token_hash = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_text(st, 1, j->hash);
+    qg_code c = db_run(st, err);
+    if (c != QG_OK)
+        return c;
+    if (db_changes(conn) == 0)
+        return qg_fail(err, QG_EUNAUTH, "session", "not logged in");
+    return audit_append(conn, j->app->keys, &j->actor, "logout", NULL, NULL, err);
+}
+
+qg_code session_logout(qg_app *app, const char *token, qg_error *err)
+{
+    session_info who;
+    qg_code c = session_lookup(app, token, (int64_t)time(NULL), &who, err);
+    if (c != QG_OK)
+        return c;
+    char hash[QG_HASH_HEX];
+    crypto_token_hash(token, hash);
+    logout_job j = {.app = app, .hash = hash, .actor = who.actor};
+    return writer_run(app->writer, delete_session, &j, err);
+}
+
+qg_code session_drop_user(db *conn, int64_t user_id, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "DELETE FROM sessions WHERE user_id = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, user_id);
+    return db_run(st, err);
+}

@@ -1,0 +1,62 @@
+/*
+ * app.h — one running Qorgau: its database (a pool of reading connections and the
+ * single writer), its keys, its throttles and its settings. The server and the
+ * command line both open one and pass it to every service.
+ */
+#ifndef QG_APP_H
+#define QG_APP_H
+
+#include <stdbool.h>
+
+#include "base/err.h"
+#include "core/account/throttle.h"
+#include "crypto/crypto.h"
+#include "store/db.h"
+#include "store/writer.h"
+
+#define QG_PATH_MAX 4096
+
+typedef struct {
+    int session_idle_s;     /* a session unused this long ends */
+    int session_absolute_s; /* a session ends this long after login, used or not */
+    throttle_rule login_per_account;
+    throttle_rule login_per_address;
+    throttle_rule reply_per_address; /* wrong reply codes (referral sheets) per client */
+} qg_settings;
+
+struct instrument_set;
+
+typedef struct {
+    db_pool *readers;
+    writer *writer;
+    qg_keys *keys;
+    throttle *throttle;
+    qg_settings settings;
+    const struct instrument_set *instruments; /* set by the server; not owned */
+} qg_app;
+
+/* Resolves the database path (explicit, else $QORGAU_DB, else ./qorgau.db) and the key
+ * path ($QORGAU_KEY_FILE, else the database path + ".key") into caller buffers of
+ * QG_PATH_MAX bytes. A PostgreSQL URI has nothing beside it, so with one
+ * $QORGAU_KEY_FILE is required. Returns QG_EINVAL (field "db" or "key") when a path
+ * is too long, or field "key" when a URI comes without $QORGAU_KEY_FILE. */
+qg_code app_resolve_paths(const char *explicit_db, char db_path[QG_PATH_MAX],
+                          char key_path[QG_PATH_MAX], qg_error *err);
+
+/* Creates a new database and key file (neither may exist), applies the schema and
+ * records the key check value. On failure nothing new is left behind, except that on
+ * PostgreSQL (db_path a URI: an existing, empty database) a schema that was applied
+ * before the key check value failed to be stored stays. */
+qg_code app_init_files(const char *db_path, const char *key_path, qg_error *err);
+
+/* Opens an existing database with its key. Refuses (QG_EKEY, saying why) when the key
+ * file is missing, unsafe or not this database's. readers is the number of reading
+ * connections; threaded selects the group-commit writer thread (the server) or direct
+ * writes (the command line). *out is closed with app_close. */
+qg_code app_open(const char *db_path, const char *key_path, int readers, bool threaded,
+                 qg_app **out, qg_error *err);
+
+/* Closes everything an app holds and wipes its keys. NULL is allowed. */
+void app_close(qg_app *app);
+
+#endif

@@ -158,6 +158,14 @@ qg_code app_open(const char *db_path, const char *key_path, int readers, bool th
     return QG_OK;
 }
 
+qg_code app_read(qg_app *app, app_read_fn fn, void *arg, qg_error *err)
+{
+    db *conn = db_pool_acquire(app->readers);
+    qg_code c = fn(conn, arg, err);
+    db_pool_release(app->readers, conn);
+    return c;
+}
+
 void app_close(qg_app *app)
 {
     if (!app)

@@ -56,6 +56,15 @@ qg_code app_init_files(const char *db_path, const char *key_path, qg_error *err)
 qg_code app_open(const char *db_path, const char *key_path, int readers, bool threaded,
                  qg_app **out, qg_error *err);
 
+/* A read of the database: runs on a reading connection, returns a qg_code. */
+typedef qg_code (*app_read_fn)(db *conn, void *arg, qg_error *err);
+
+/* The one gate for reads, twin of writer_run: takes a reading connection from the pool,
+ * runs fn(conn, arg, err) on it and gives the connection back whatever fn returns.
+ * Returns fn's result. fn must not keep conn or any statement of it after it returns.
+ * Every service read goes through here; every write through writer_run. */
+qg_code app_read(qg_app *app, app_read_fn fn, void *arg, qg_error *err);
+
 /* Closes everything an app holds and wipes its keys. NULL is allowed. */
 void app_close(qg_app *app);
 

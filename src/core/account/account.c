@@ -100,19 +100,32 @@ qg_code org_create(qg_app *app, const qg_actor *actor, const char *name, const c
     return c;
 }
 
+typedef struct {
+    const char *sql;
+    int64_t param;
+    json_t *(*row_fn)(db_stmt *);
+    json_t *list;
+} array_read;
+
+/* The read of select_array on a reading connection. */
+static qg_code read_array(db *conn, void *arg, qg_error *err)
+{
+    array_read *r = arg;
+    db_stmt *st = db_prepare(conn, r->sql, err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, r->param);
+    r->list = rows_collect(st, r->row_fn, err);
+    return r->list ? QG_OK : err->code;
+}
+
 /* Runs a SELECT whose rows become objects built by row_fn; returns a new array. */
 static json_t *select_array(qg_app *app, const char *sql, int64_t param,
                             json_t *(*row_fn)(db_stmt *), qg_error *err)
 {
-    db *conn = db_pool_acquire(app->readers);
-    json_t *list = NULL;
-    db_stmt *st = db_prepare(conn, sql, err);
-    if (st) {
-        db_bind_int(st, 1, param);
-        list = rows_collect(st, row_fn, err);
-    }
-    db_pool_release(app->readers, conn);
-    return list;
+    array_read r = {.sql = sql, .param = param, .row_fn = row_fn};
+    app_read(app, read_array, &r, err);
+    return r.list;
 }
 
 static json_t *org_row(db_stmt *st)

@@ -18,32 +18,42 @@ typedef struct {
     char pw_hash[QG_PWHASH_MAX];
 } user_row;
 
-/* Loads a user by login; QG_ENOTFOUND when there is none. */
-static qg_code load_user(qg_app *app, const char *login, user_row *u, qg_error *err)
+typedef struct {
+    const char *login;
+    user_row *user;
+} user_read;
+
+/* The read of load_user on a reading connection. */
+static qg_code read_user(db *conn, void *arg, qg_error *err)
 {
-    db *conn = db_pool_acquire(app->readers);
+    user_read *r = arg;
+    user_row *u = r->user;
     db_stmt *st = db_prepare(conn,
                              "SELECT id, org_id, role, CASE WHEN disabled = 1 OR pending = 1 THEN 1 ELSE 0 END,"
                              " login, pw_hash FROM users"
                              " WHERE login = ?",
                              err);
-    qg_code c = st ? QG_OK : err->code;
-    if (st) {
-        db_bind_text(st, 1, login);
-        int rc = db_step(st, err);
-        if (rc == 1) {
-            u->id = db_col_int(st, 0);
-            u->org_id = db_col_int(st, 1);
-            u->role = role_from_code(db_col_text(st, 2));
-            u->disabled = db_col_int(st, 3) != 0;
-            snprintf(u->login, sizeof u->login, "%s", db_col_text(st, 4));
-            snprintf(u->pw_hash, sizeof u->pw_hash, "%s", db_col_text(st, 5));
-        }
-        c = rc == 1 ? QG_OK : rc == 0 ? QG_ENOTFOUND : err->code;
-        db_done(st);
+    if (!st)
+        return err->code;
+    db_bind_text(st, 1, r->login);
+    int rc = db_step(st, err);
+    if (rc == 1) {
+        u->id = db_col_int(st, 0);
+        u->org_id = db_col_int(st, 1);
+        u->role = role_from_code(db_col_text(st, 2));
+        u->disabled = db_col_int(st, 3) != 0;
+        snprintf(u->login, sizeof u->login, "%s", db_col_text(st, 4));
+        snprintf(u->pw_hash, sizeof u->pw_hash, "%s", db_col_text(st, 5));
     }
-    db_pool_release(app->readers, conn);
-    return c;
+    db_done(st);
+    return rc == 1 ? QG_OK : rc == 0 ? QG_ENOTFOUND : err->code;
+}
+
+/* Loads a user by login; QG_ENOTFOUND (err untouched) when there is none. */
+static qg_code load_user(qg_app *app, const char *login, user_row *u, qg_error *err)
+{
+    user_read r = {.login = login, .user = u};
+    return app_read(app, read_user, &r, err);
 }
 
 typedef struct {
@@ -205,33 +215,38 @@ static qg_code touch_session(db *conn, void *arg, qg_error *err)
 
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
-/* Reads the session row; returns 1 found, 0 not found, -1 error. */
-static int read_session(qg_app *app, const char *hash, session_info *who, int64_t *created,
-                        int64_t *last_seen, qg_error *err)
+typedef struct {
+    const char *hash;
+    session_info *who;
+    int64_t created, last_seen;
+} session_read;
+
+/* Reads the session row: QG_OK found, QG_ENOTFOUND (err untouched) not found, else the
+ * storage error. */
+static qg_code read_session(db *conn, void *arg, qg_error *err)
 {
-    db *conn = db_pool_acquire(app->readers);
+    session_read *r = arg;
+    session_info *who = r->who;
     db_stmt *st = db_prepare(conn,
                              "SELECT s.created_at, s.last_seen, s.csrf, u.id, u.org_id, u.role,"
                              " u.login FROM sessions s JOIN users u ON u.id = s.user_id"
                              " WHERE s.token_hash = ? AND u.disabled = 0 AND u.pending = 0",
                              err);
-    int rc = -1;
-    if (st) {
-        db_bind_text(st, 1, hash);
-        rc = db_step(st, err);
-        if (rc == 1) {
-            *created = db_col_int(st, 0);
-            *last_seen = db_col_int(st, 1);
-            snprintf(who->csrf, sizeof who->csrf, "%s", db_col_text(st, 2));
-            who->actor.user_id = db_col_int(st, 3);
-            who->actor.org_id = db_col_int(st, 4);
-            who->actor.role = role_from_code(db_col_text(st, 5));
-            snprintf(who->login, sizeof who->login, "%s", db_col_text(st, 6));
-        }
-        db_done(st);
+    if (!st)
+        return err->code;
+    db_bind_text(st, 1, r->hash);
+    int rc = db_step(st, err);
+    if (rc == 1) {
+        r->created = db_col_int(st, 0);
+        r->last_seen = db_col_int(st, 1);
+        snprintf(who->csrf, sizeof who->csrf, "%s", db_col_text(st, 2));
+        who->actor.user_id = db_col_int(st, 3);
+        who->actor.org_id = db_col_int(st, 4);
+        who->actor.role = role_from_code(db_col_text(st, 5));
+        snprintf(who->login, sizeof who->login, "%s", db_col_text(st, 6));
     }
-    db_pool_release(app->readers, conn);
-    return rc;
+    db_done(st);
+    return rc == 1 ? QG_OK : rc == 0 ? QG_ENOTFOUND : err->code;
 }
 
 qg_code session_lookup(qg_app *app, const char *token, int64_t now, session_info *who,
@@ -241,13 +256,14 @@ qg_code session_lookup(qg_app *app, const char *token, int64_t now, session_info
         return qg_fail(err, QG_EUNAUTH, "session", "not logged in");
     char hash[QG_HASH_HEX];
     crypto_token_hash(token, hash);
-    int64_t created = 0, last_seen = 0;
-    int rc = read_session(app, hash, who, &created, &last_seen, err);
-    if (rc < 0)
-        return err->code;
+    session_read r = {.hash = hash, .who = who};
+    qg_code found = app_read(app, read_session, &r, err);
+    if (found != QG_OK && found != QG_ENOTFOUND)
+        return found;
+    int64_t last_seen = r.last_seen;
     int64_t idle_end = last_seen + app->settings.session_idle_s;
-    int64_t hard_end = created + app->settings.session_absolute_s;
-    if (rc == 0 || now >= idle_end || now >= hard_end || who->actor.role == ROLE_NONE)
+    int64_t hard_end = r.created + app->settings.session_absolute_s;
+    if (found == QG_ENOTFOUND || now >= idle_end || now >= hard_end || who->actor.role == ROLE_NONE)
         return qg_fail(err, QG_EUNAUTH, "session", "not logged in, or the session has expired");
     /* last_seen is written back at most once a minute, or once per quarter of the idle
      * limit when that is shorter: a session ends at most that long before it has been

@@ -142,9 +142,10 @@ static qg_code write_rows(db *conn, export_job *j, list_cursor *forms, list_curs
     return c != QG_OK ? c : rc < 0 ? err->code : QG_OK;
 }
 
-/* Reads every case in one snapshot and writes it out. */
-static qg_code export_snapshot(db *conn, export_job *j, qg_error *err)
+/* Reads every case in one snapshot and writes it out (an app_read_fn; arg: the job). */
+static qg_code export_snapshot(db *conn, void *arg, qg_error *err)
 {
+    export_job *j = arg;
     list_cursor forms = {0}, services = {0};
     qg_code c = db_begin_read(conn, err);
     if (c != QG_OK)
@@ -185,9 +186,7 @@ qg_code case_export_csv(qg_app *app, const qg_actor *actor, int64_t org_id, FILE
     if (policy_case_scope(actor) != SCOPE_ALL)
         return qg_fail(err, QG_EFORBIDDEN, NULL, "only the command line on the server may export cases");
     export_job j = {.app = app, .actor = actor, .out = out, .org_id = org_id};
-    db *conn = db_pool_acquire(app->readers);
-    qg_code c = export_snapshot(conn, &j, err);
-    db_pool_release(app->readers, conn);
+    qg_code c = app_read(app, export_snapshot, &j, err);
     if (c == QG_OK && fflush(out) != 0)
         c = qg_fail(err, QG_EIO, "out", "cannot be written");
     if (c == QG_OK) /* what left the database goes into the trail */

@@ -263,14 +263,14 @@ static qg_code rewind_file(FILE *f, qg_error *err)
     return QG_OK;
 }
 
-/* Checks the organisation and loads its references, on a reading connection. */
-static qg_code prepare_refs(import_job *j, qg_error *err)
+/* Checks the organisation and loads its references, on a reading connection (an
+ * app_read_fn; arg: the import job). */
+static qg_code prepare_refs(db *conn, void *arg, qg_error *err)
 {
-    db *conn = db_pool_acquire(j->app->readers);
+    import_job *j = arg;
     qg_code c = org_require(conn, j->org_id, "org", err);
     if (c == QG_OK)
         c = load_stored_refs(conn, j->org_id, j->refs, err);
-    db_pool_release(j->app->readers, conn);
     return c;
 }
 
@@ -287,7 +287,7 @@ qg_code case_import_csv(qg_app *app, const qg_actor *actor, FILE *f, int64_t org
         return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     qg_code c = rewind_file(f, err);
     if (c == QG_OK)
-        c = prepare_refs(&j, err);
+        c = app_read(app, prepare_refs, &j, err);
     if (c == QG_OK)
         c = check_pass(&j, err);
     refset_free(j.refs);

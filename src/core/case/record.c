@@ -381,24 +381,35 @@ static json_t *select_list(db *conn, const record_job *j, int64_t case_id, qg_er
     return rows_collect(st, list_row, err);
 }
 
+typedef struct {
+    const record_job *job;
+    case_state state;
+    json_t *list; /* owned until handed to the caller */
+} list_read;
+
+/* Finds the case the actor may read and selects its records (an app_read_fn). */
+static qg_code read_list(db *conn, void *arg, qg_error *err)
+{
+    list_read *r = arg;
+    qg_code c = case_state_for(conn, r->job->actor, ACT_CASE_READ, r->job->code, &r->state, err);
+    if (c == QG_OK && !(r->list = select_list(conn, r->job, r->state.id, err)))
+        c = err->code;
+    return c;
+}
+
 qg_code record_list(qg_app *app, const qg_actor *actor, const char *kind, const char *code, json_t **out,
                     qg_error *err)
 {
     record_job j;
-    case_state state;
     *out = NULL;
     qg_code c = prepare(&j, app, actor, kind, code, ACT_CASE_READ, err);
     if (c != QG_OK)
         return c;
-    db *conn = db_pool_acquire(app->readers);
-    c = case_state_for(conn, actor, ACT_CASE_READ, j.code, &state, err);
-    json_t *list = c == QG_OK ? select_list(conn, &j, state.id, err) : NULL;
-    db_pool_release(app->readers, conn);
-    if (c == QG_OK && !list)
-        c = err->code;
+    list_read r = {.job = &j};
+    c = app_read(app, read_list, &r, err);
     if (c == QG_OK) {
-        decorate_list(list, j.form, state.closed);
-        *out = json_pack("{s:o}", j.form->plural, list);
+        decorate_list(r.list, j.form, r.state.closed);
+        *out = json_pack("{s:o}", j.form->plural, r.list);
         if (!*out)
             c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     }

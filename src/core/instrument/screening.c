@@ -423,25 +423,37 @@ qg_code screening_update(qg_app *app, const qg_actor *actor, const char *code_in
 
 typedef json_t *(*case_rows_fn)(db *conn, const qg_app *app, int64_t case_id, qg_error *err);
 
+typedef struct {
+    const qg_app *app;
+    const qg_actor *actor;
+    char code[QG_CODE_SIZE];
+    case_rows_fn fetch;
+    json_t *list; /* owned until handed to the caller */
+} case_rows_read;
+
+/* Finds the case the actor may read and fetches its list (an app_read_fn). */
+static qg_code fetch_case_rows(db *conn, void *arg, qg_error *err)
+{
+    case_rows_read *r = arg;
+    int64_t case_id;
+    qg_code c = case_find_for(conn, r->actor, ACT_CASE_READ, r->code, &case_id, err);
+    if (c == QG_OK && !(r->list = r->fetch(conn, r->app, case_id, err)))
+        c = err->code;
+    return c;
+}
+
 /* Reads one list hanging on a case the actor may read, on a reading connection:
  * *out = {key: fetch(...)}. */
 static qg_code read_case_rows(qg_app *app, const qg_actor *actor, const char *code_in, const char *key,
                               case_rows_fn fetch, json_t **out, qg_error *err)
 {
-    char code[QG_CODE_SIZE];
-    int64_t case_id;
+    case_rows_read r = {.app = app, .actor = actor, .fetch = fetch};
     *out = NULL;
-    qg_code c = case_precheck(actor, ACT_CASE_READ, code_in, code, err);
-    if (c != QG_OK)
-        return c;
-    db *conn = db_pool_acquire(app->readers);
-    c = case_find_for(conn, actor, ACT_CASE_READ, code, &case_id, err);
-    json_t *list = c == QG_OK ? fetch(conn, app, case_id, err) : NULL;
-    db_pool_release(app->readers, conn);
-    if (c == QG_OK && !list)
-        c = err->code;
+    qg_code c = case_precheck(actor, ACT_CASE_READ, code_in, r.code, err);
     if (c == QG_OK)
-        *out = json_pack("{s:o}", key, list);
+        c = app_read(app, fetch_case_rows, &r, err);
+    if (c == QG_OK)
+        *out = json_pack("{s:o}", key, r.list);
     return c;
 }
 

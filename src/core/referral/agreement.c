@@ -173,16 +173,55 @@ static qg_code may_list(const qg_actor *actor, qg_error *err)
     return QG_OK;
 }
 
+typedef struct {
+    const qg_actor *actor;
+    int64_t id;        /* get: the agreement */
+    int64_t org_id;    /* list: a party, or 0 for any */
+    const char *valid_on; /* list: in force on this day, or NULL */
+    json_t *result;    /* owned until handed to the caller */
+} agreement_read;
+
+/* Loads agreement r->id as r->actor sees it (an app_read_fn). */
+static qg_code read_one(db *conn, void *arg, qg_error *err)
+{
+    agreement_read *r = arg;
+    return load_agreement(conn, r->actor, r->id, &r->result, err);
+}
+
 qg_code agreement_get(qg_app *app, const qg_actor *actor, int64_t id, json_t **out, qg_error *err)
 {
     *out = NULL;
     qg_code c = may_list(actor, err);
     if (c != QG_OK)
         return c;
-    db *conn = db_pool_acquire(app->readers);
-    c = load_agreement(conn, actor, id, out, err);
-    db_pool_release(app->readers, conn);
+    agreement_read r = {.actor = actor, .id = id};
+    c = app_read(app, read_one, &r, err);
+    *out = r.result;
     return c;
+}
+
+/* Selects the agreements r->actor sees, filtered by party and day (an app_read_fn). */
+static qg_code read_list(db *conn, void *arg, qg_error *err)
+{
+    agreement_read *r = arg;
+    int64_t scope_org = policy_agreement_scope(r->actor) == AGREEMENTS_ORG ? r->actor->org_id : 0;
+    db_stmt *st = db_prepare(conn,
+                             "SELECT " AGREEMENT_COLUMNS AGREEMENT_FROM
+                             " WHERE (CAST(? AS BIGINT) = 0 OR a.org_a = ? OR a.org_b = ?)"
+                             " AND (CAST(? AS BIGINT) = 0 OR a.org_a = ? OR a.org_b = ?)"
+                             " AND (CAST(? AS TEXT) IS NULL OR (a.valid_from <= ? AND a.valid_to >= ?"
+                             " AND (a.ended_on IS NULL OR a.ended_on > ?))) ORDER BY a.id DESC",
+                             err);
+    if (!st)
+        return err->code;
+    for (int k = 0; k < 3; k++) {
+        db_bind_int(st, 1 + k, scope_org);
+        db_bind_int(st, 4 + k, r->org_id > 0 ? r->org_id : 0);
+    }
+    for (int k = 7; k <= 10; k++)
+        db_bind_text(st, k, r->valid_on);
+    r->result = rows_collect(st, agreement_row, err);
+    return r->result ? QG_OK : err->code;
 }
 
 qg_code agreement_list(qg_app *app, const qg_actor *actor, int64_t org_id, const char *valid_on, json_t **out,
@@ -196,29 +235,11 @@ qg_code agreement_list(qg_app *app, const qg_actor *actor, int64_t org_id, const
         valid_on = NULL;
     if (valid_on && !text_parse_date(valid_on, NULL, NULL, NULL))
         return qg_fail(err, QG_EINVAL, "valid_on", "must be a date YYYY-MM-DD");
-    int64_t scope_org = policy_agreement_scope(actor) == AGREEMENTS_ORG ? actor->org_id : 0;
-    db *conn = db_pool_acquire(app->readers);
-    db_stmt *st = db_prepare(conn,
-                             "SELECT " AGREEMENT_COLUMNS AGREEMENT_FROM
-                             " WHERE (CAST(? AS BIGINT) = 0 OR a.org_a = ? OR a.org_b = ?)"
-                             " AND (CAST(? AS BIGINT) = 0 OR a.org_a = ? OR a.org_b = ?)"
-                             " AND (CAST(? AS TEXT) IS NULL OR (a.valid_from <= ? AND a.valid_to >= ?"
-                             " AND (a.ended_on IS NULL OR a.ended_on > ?))) ORDER BY a.id DESC",
-                             err);
-    json_t *list = NULL;
-    if (st) {
-        for (int k = 0; k < 3; k++) {
-            db_bind_int(st, 1 + k, scope_org);
-            db_bind_int(st, 4 + k, org_id > 0 ? org_id : 0);
-        }
-        for (int k = 7; k <= 10; k++)
-            db_bind_text(st, k, valid_on);
-        list = rows_collect(st, agreement_row, err);
-    }
-    db_pool_release(app->readers, conn);
-    *out = list ? json_pack("{s:o}", "agreements", list) : NULL;
-    if (!list)
-        return err->code;
+    agreement_read r = {.actor = actor, .org_id = org_id, .valid_on = valid_on};
+    c = app_read(app, read_list, &r, err);
+    if (c != QG_OK)
+        return c;
+    *out = json_pack("{s:o}", "agreements", r.result);
     return *out ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
 }
 

@@ -347,6 +347,16 @@ static qg_code list_view(db *conn, consent_job *j, qg_error *err)
     return c;
 }
 
+/* Finds the case the actor may read and builds its list (an app_read_fn; arg: the job). */
+static qg_code list_in_read(db *conn, void *arg, qg_error *err)
+{
+    consent_job *j = arg;
+    qg_code c = case_find_for(conn, j->actor, ACT_CASE_READ, j->code, &j->case_id, err);
+    if (c == QG_OK)
+        c = list_view(conn, j, err);
+    return c;
+}
+
 qg_code consent_list(qg_app *app, const qg_actor *actor, const char *code, json_t **out,
                      qg_error *err)
 {
@@ -355,11 +365,7 @@ qg_code consent_list(qg_app *app, const qg_actor *actor, const char *code, json_
     qg_code c = case_precheck(actor, ACT_CASE_READ, code, j.code, err);
     if (c != QG_OK)
         return c;
-    db *conn = db_pool_acquire(app->readers);
-    c = case_find_for(conn, actor, ACT_CASE_READ, j.code, &j.case_id, err);
-    if (c == QG_OK)
-        c = list_view(conn, &j, err);
-    db_pool_release(app->readers, conn);
+    c = app_read(app, list_in_read, &j, err);
     return finish(c, &j, out);
 }
 

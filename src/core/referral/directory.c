@@ -458,6 +458,51 @@ static qg_code wrap(json_t *list, json_t **out, qg_error *err)
     return *out ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
 }
 
+typedef struct {
+    const directory_filter *filter;
+    int64_t org_id;
+    json_t *list; /* NULL (err filled) on failure; owned until handed on */
+} search_read;
+
+/* Selects the entries offering the filter's service at its age (an app_read_fn). */
+static qg_code search_entries(db *conn, void *arg, qg_error *err)
+{
+    search_read *r = arg;
+    const directory_filter *f = r->filter;
+    const char *service = f->service && *f->service ? f->service : NULL;
+    bool by_age = f->age && *f->age;
+    int64_t age = by_age ? strtol(f->age, NULL, 10) : 0;
+    db_stmt *st = db_prepare(conn,
+                             "SELECT " ENTRY_COLUMNS ENTRY_FROM
+                             " WHERE (CAST(? AS TEXT) IS NULL OR s.service = ?) AND s.age_min <= ? AND s.age_max >= ?"
+                             " ORDER BY s.available IS NULL, s.available DESC, o.name, s.id",
+                             err);
+    if (!st)
+        return err->code;
+    db_bind_text(st, 1, service);
+    db_bind_text(st, 2, service);
+    db_bind_int(st, 3, by_age ? age : DIRECTORY_AGE_MAX);
+    db_bind_int(st, 4, by_age ? age : 0);
+    r->list = rows_collect(st, entry_row, err);
+    return r->list ? QG_OK : err->code;
+}
+
+/* Selects the entries of organisation r->org_id, which must exist (an app_read_fn). */
+static qg_code org_entries(db *conn, void *arg, qg_error *err)
+{
+    search_read *r = arg;
+    qg_code c = r->org_id > 0 ? need_org(conn, r->org_id, err) : no_org(err);
+    if (c != QG_OK)
+        return c;
+    db_stmt *st = db_prepare(conn, "SELECT " ENTRY_COLUMNS ENTRY_FROM " WHERE s.org_id = ? ORDER BY s.service",
+                             err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, r->org_id);
+    r->list = rows_collect(st, entry_row, err);
+    return r->list ? QG_OK : err->code;
+}
+
 qg_code directory_search(qg_app *app, const qg_actor *actor, const directory_filter *f, json_t **out,
                          qg_error *err)
 {
@@ -467,27 +512,11 @@ qg_code directory_search(qg_app *app, const qg_actor *actor, const directory_fil
         c = directory_check_filter(f, err);
     if (c != QG_OK)
         return c;
-    const char *service = f->service && *f->service ? f->service : NULL;
-    bool by_age = f->age && *f->age;
-    int64_t age = by_age ? strtol(f->age, NULL, 10) : 0;
-    db *conn = db_pool_acquire(app->readers);
-    db_stmt *st = db_prepare(conn,
-                             "SELECT " ENTRY_COLUMNS ENTRY_FROM
-                             " WHERE (CAST(? AS TEXT) IS NULL OR s.service = ?) AND s.age_min <= ? AND s.age_max >= ?"
-                             " ORDER BY s.available IS NULL, s.available DESC, o.name, s.id",
-                             err);
-    json_t *list = NULL;
-    if (st) {
-        db_bind_text(st, 1, service);
-        db_bind_text(st, 2, service);
-        db_bind_int(st, 3, by_age ? age : DIRECTORY_AGE_MAX);
-        db_bind_int(st, 4, by_age ? age : 0);
-        list = rows_collect(st, entry_row, err);
-    }
-    db_pool_release(app->readers, conn);
-    if (list)
-        keep_matching(list, f);
-    return wrap(list, out, err);
+    search_read r = {.filter = f};
+    app_read(app, search_entries, &r, err);
+    if (r.list)
+        keep_matching(r.list, f);
+    return wrap(r.list, out, err);
 }
 
 qg_code directory_org_list(qg_app *app, const qg_actor *actor, int64_t org_id, json_t **out, qg_error *err)
@@ -496,18 +525,7 @@ qg_code directory_org_list(qg_app *app, const qg_actor *actor, int64_t org_id, j
     qg_code c = may_read(actor, err);
     if (c != QG_OK)
         return c;
-    db *conn = db_pool_acquire(app->readers);
-    c = org_id > 0 ? need_org(conn, org_id, err) : no_org(err);
-    db_stmt *st = c == QG_OK ? db_prepare(conn, "SELECT " ENTRY_COLUMNS ENTRY_FROM " WHERE s.org_id = ? ORDER BY s.service",
-                                          err)
-                             : NULL;
-    json_t *list = NULL;
-    if (st) {
-        db_bind_int(st, 1, org_id);
-        list = rows_collect(st, entry_row, err);
-    }
-    db_pool_release(app->readers, conn);
-    if (c != QG_OK)
-        return c;
-    return wrap(list, out, err);
+    search_read r = {.org_id = org_id};
+    c = app_read(app, org_entries, &r, err);
+    return c != QG_OK ? c : wrap(r.list, out, err);
 }

@@ -206,16 +206,28 @@ static qg_code read_cases(db *conn, int64_t org_id, const dataset_query *q, data
     return c;
 }
 
+typedef struct {
+    int64_t org_id;
+    const dataset_query *q;
+    dataset *d;
+} load_read;
+
+/* Reads the cases in one snapshot (an app_read_fn; arg: a load_read). */
+static qg_code read_snapshot(db *conn, void *arg, qg_error *err)
+{
+    load_read *r = arg;
+    qg_code c = db_begin_read(conn, err);
+    if (c == QG_OK)
+        c = read_cases(conn, r->org_id, r->q, r->d, err);
+    db_rollback(conn);
+    return c;
+}
+
 static qg_code load(qg_app *app, int64_t org_id, const dataset_query *q, dataset *d,
                     qg_error *err)
 {
-    db *conn = db_pool_acquire(app->readers);
-    qg_code c = db_begin_read(conn, err);
-    if (c == QG_OK)
-        c = read_cases(conn, org_id, q, d, err);
-    db_rollback(conn);
-    db_pool_release(app->readers, conn);
-    return c;
+    load_read r = {.org_id = org_id, .q = q, .d = d};
+    return app_read(app, read_snapshot, &r, err);
 }
 
 /* ---- audit and the whole run ---- */

@@ -6,15 +6,16 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/account/audit.h"
+#include "core/account/audit_trail.h"
+#include "core/common/backup.h"
 
 static int audit_verify_cmd(const cli_args *a)
 {
     qg_app *app = NULL;
     qg_error err = {0};
+    qg_actor sys = actor_system();
     audit_report r;
-    if (cli_open(a, &app, &err) != QG_OK ||
-        audit_verify_snapshot(writer_conn(app->writer), app->keys, &r, &err) != QG_OK) {
+    if (cli_open(a, &app, &err) != QG_OK || audit_trail_verify(app, &sys, &r, &err) != QG_OK) {
         app_close(app);
         return cli_report("audit verify", &err);
     }
@@ -33,13 +34,16 @@ static int audit_list_cmd(const cli_args *a)
     long long after = 0, limit = 100;
     qg_app *app = NULL;
     qg_error err = {0};
+    qg_actor sys = actor_system();
+    json_t *list = NULL;
     if ((cli_opt(a, "after") && cli_int(cli_opt(a, "after"), "after", 0, INT64_MAX, &after, &err) != QG_OK) ||
-        (cli_opt(a, "limit") && cli_int(cli_opt(a, "limit"), "limit", 1, 500, &limit, &err) != QG_OK) ||
+        (cli_opt(a, "limit") &&
+         cli_int(cli_opt(a, "limit"), "limit", 1, AUDIT_TRAIL_PAGE_MAX, &limit, &err) != QG_OK) ||
         cli_open(a, &app, &err) != QG_OK)
         return cli_report("audit list", &err);
-    json_t *list = audit_list(writer_conn(app->writer), after, (int)limit, &err);
+    qg_code c = audit_trail_list(app, &sys, after, (int)limit, &list, &err);
     app_close(app);
-    if (!list)
+    if (c != QG_OK)
         return cli_report("audit list", &err);
     size_t i;
     json_t *e;
@@ -70,13 +74,6 @@ int cmd_audit(int argc, char **argv)
     return verify ? audit_verify_cmd(&a) : audit_list_cmd(&a);
 }
 
-static qg_code audit_backup(db *conn, void *arg, qg_error *err)
-{
-    qg_app *app = arg;
-    qg_actor sys = actor_system();
-    return audit_append(conn, app->keys, &sys, "database.backup", NULL, NULL, err);
-}
-
 int cmd_backup(int argc, char **argv)
 {
     static const char *const db_only[] = {"db", NULL};
@@ -89,14 +86,10 @@ int cmd_backup(int argc, char **argv)
         qg_fail(&err, QG_EINVAL, "file", "give exactly one backup file path");
         return cli_report("backup", &err);
     }
+    qg_actor sys = actor_system();
     qg_code c = cli_open(&a, &app, &err);
-    if (c == QG_OK) {
-        db *conn = db_pool_acquire(app->readers);
-        c = db_backup(conn, a.pos[0], &err);
-        db_pool_release(app->readers, conn);
-    }
-    if (c == QG_OK) /* a copy of everything is an export: it goes into the trail */
-        c = writer_run(app->writer, audit_backup, app, &err);
+    if (c == QG_OK)
+        c = backup_write(app, &sys, a.pos[0], &err);
     app_close(app);
     if (c != QG_OK)
         return cli_report("backup", &err);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "api/api_call.h"
 #include "core/account/policy.h"
@@ -66,48 +65,13 @@ static void reply_csv(api_call *call, const report *r)
     api_reply_bytes(call, 200, "text/csv; charset=utf-8", buf, len, name);
 }
 
-/* Reads the whole file at path into *buf (caller frees) and *len. */
-static bool read_all(const char *path, char **buf, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    bool ok = f && fseek(f, 0, SEEK_END) == 0;
-    long n = ok ? ftell(f) : -1;
-    ok = ok && n > 0 && fseek(f, 0, SEEK_SET) == 0 && (*buf = malloc((size_t)n)) != NULL &&
-         fread(*buf, 1, (size_t)n, f) == (size_t)n;
-    if (f)
-        fclose(f);
-    if (ok)
-        *len = (size_t)n;
-    return ok;
-}
-
-/* Writes r as XLSX into a new private directory under $TMPDIR (else /tmp) and reads
- * it back into *buf (caller frees); the file and the directory are removed. */
-static qg_code xlsx_bytes(const report *r, const char *lang, char **buf, size_t *len,
-                          qg_error *err)
-{
-    const char *tmp = getenv("TMPDIR");
-    char dir[512], path[600];
-    snprintf(dir, sizeof dir, "%s/qorgau-xlsx-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
-        return qg_fail(err, QG_EIO, NULL, "cannot make a temporary directory");
-    snprintf(path, sizeof path, "%s/report.xlsx", dir);
-    qg_code c = report_write_xlsx(r, path, lang, err);
-    if (c == QG_OK && !read_all(path, buf, len))
-        c = qg_fail(err, QG_EIO, NULL, "cannot read the workbook back");
-    unlink(path);
-    rmdir(dir);
-    return c;
-}
-
 /* Answers r as an XLSX attachment. */
 static void reply_xlsx(api_call *call, const report *r)
 {
     char *buf = NULL, name[64];
     size_t len = 0;
     qg_error err = {0};
-    if (xlsx_bytes(r, http_query(call->req, "lang"), &buf, &len, &err) != QG_OK) {
-        free(buf);
+    if (report_xlsx_bytes(r, http_query(call->req, "lang"), &buf, &len, &err) != QG_OK) {
         api_fail(call, &err, NULL);
         return;
     }

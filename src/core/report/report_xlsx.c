@@ -617,11 +617,37 @@ static qg_code make_tmp(const char *path, char *tmp, size_t size, qg_error *err)
     return QG_OK;
 }
 
+/* Writes r as a workbook into the existing file file (libxlsxwriter opens it by name
+ * and truncates it). A failure is QG_EIO naming field; the file is then left for the
+ * caller to remove. */
+static qg_code write_file(const report *r, const char *file, const char *lang, const char *field,
+                          qg_error *err)
+{
+    xw x = {.r = r, .lang = lang, .wb = workbook_new(file)};
+    if (!x.wb)
+        return qg_fail(err, QG_EIO, field, "cannot be written");
+    write_workbook(&x);
+    lxw_error closed = workbook_close(x.wb); /* frees the workbook in every case */
+    keep(&x, closed);
+    if (x.rc != LXW_NO_ERROR)
+        return qg_fail(err, QG_EIO, field, "cannot be written: %s", lxw_strerror(x.rc));
+    return QG_OK;
+}
+
+/* The language to label with: lang, or the default when NULL. QG_EINVAL naming "lang"
+ * for an unknown one. */
+static qg_code pick_lang(const char **lang, qg_error *err)
+{
+    *lang = *lang ? *lang : REPORT_LANG_DEFAULT;
+    if (!report_lang_known(*lang))
+        return qg_fail(err, QG_EINVAL, "lang", "must be kk, ru or en");
+    return QG_OK;
+}
+
 qg_code report_write_xlsx(const report *r, const char *path, const char *lang, qg_error *err)
 {
-    lang = lang ? lang : REPORT_LANG_DEFAULT;
-    if (!report_lang_known(lang))
-        return qg_fail(err, QG_EINVAL, "lang", "must be kk, ru or en");
+    if (pick_lang(&lang, err) != QG_OK)
+        return err->code;
     if (!path || !*path)
         return qg_fail(err, QG_EINVAL, "out", "give the file to write");
     struct stat st;
@@ -631,17 +657,73 @@ qg_code report_write_xlsx(const report *r, const char *path, const char *lang, q
     qg_code c = make_tmp(path, tmp, sizeof tmp, err);
     if (c != QG_OK)
         return c;
-    xw x = {.r = r, .lang = lang, .wb = workbook_new(tmp)};
-    if (!x.wb) {
+    c = write_file(r, tmp, lang, "out", err);
+    if (c != QG_OK) {
         unlink(tmp);
-        return qg_fail(err, QG_EIO, "out", "cannot be written");
-    }
-    write_workbook(&x);
-    lxw_error closed = workbook_close(x.wb); /* frees the workbook in every case */
-    keep(&x, closed);
-    if (x.rc != LXW_NO_ERROR) {
-        unlink(tmp);
-        return qg_fail(err, QG_EIO, "out", "cannot be written: %s", lxw_strerror(x.rc));
+        return c;
     }
     return publish(tmp, path, err);
+}
+
+/* ---- the bytes ---- */
+
+/* Makes a private temporary file (mode 0600) in $TMPDIR, else /tmp, writing its name
+ * into tmp. Returns its open descriptor (the caller closes and unlinks it), or -1 with
+ * err filled (QG_EIO). */
+static int open_private_tmp(char *tmp, size_t size, qg_error *err)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    if ((size_t)snprintf(tmp, size, "%s/qorgau-xlsx-XXXXXX", dir) >= size) {
+        qg_fail(err, QG_EIO, NULL, "the temporary directory's name is too long");
+        return -1;
+    }
+    int fd = mkstemp(tmp); /* O_EXCL, mode 0600 */
+    if (fd < 0)
+        qg_fail(err, QG_EIO, NULL, "cannot make a temporary file: %s", strerror(errno));
+    return fd;
+}
+
+/* Reads the whole file open at fd into a new buffer: *buf (caller frees) and *len. */
+static qg_code read_back(int fd, char **buf, size_t *len, qg_error *err)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_size <= 0)
+        return qg_fail(err, QG_EIO, NULL, "cannot read the workbook back");
+    size_t n = (size_t)st.st_size, got = 0;
+    char *b = malloc(n);
+    if (!b)
+        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    while (got < n) {
+        ssize_t k = pread(fd, b + got, n - got, (off_t)got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            free(b);
+            return qg_fail(err, QG_EIO, NULL, "cannot read the workbook back");
+        }
+        got += (size_t)k;
+    }
+    *buf = b;
+    *len = n;
+    return QG_OK;
+}
+
+qg_code report_xlsx_bytes(const report *r, const char *lang, char **buf, size_t *len, qg_error *err)
+{
+    *buf = NULL;
+    *len = 0;
+    if (pick_lang(&lang, err) != QG_OK)
+        return err->code;
+    char tmp[PATH_MAX];
+    int fd = open_private_tmp(tmp, sizeof tmp, err);
+    if (fd < 0)
+        return err->code;
+    qg_code c = write_file(r, tmp, lang, NULL, err);
+    if (c == QG_OK)
+        c = read_back(fd, buf, len, err);
+    unlink(tmp);
+    close(fd);
+    return c;
 }

@@ -29,4 +29,12 @@ bool report_lang_known(const char *lang);
  * the caller's. */
 qg_code report_write_xlsx(const report *r, const char *path, const char *lang, qg_error *err);
 
+/* Returns r as the bytes of an XLSX workbook with labels in lang (kk, ru or en; NULL =
+ * kk): *buf (malloc'd, the caller frees) holding *len bytes. libxlsxwriter writes only to
+ * files, so the workbook goes through a private temporary file (mkstemp in $TMPDIR, else
+ * /tmp, mode 0600) that is removed whatever happens. Returns QG_OK; QG_EINVAL naming
+ * "lang"; QG_EIO when the temporary file cannot be made, written or read back;
+ * QG_ENOMEM. On failure *buf is NULL and *len 0. r stays the caller's. */
+qg_code report_xlsx_bytes(const report *r, const char *lang, char **buf, size_t *len, qg_error *err);
+
 #endif

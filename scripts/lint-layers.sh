@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# lint-layers.sh — fails when a source file reaches across the layers.
+#
+# The layers, from the top: cli → api → core → store, crypto, http → base.
+#   1. src/api and src/cli never touch storage: they include nothing from store/, call no
+#      db_* or writer_* function (db_is_url, a test of a name, excepted), and use neither
+#      the pool (app->readers) nor the writer (app->writer). Reads go through core's
+#      services, which use app_read; writes through core's writer jobs.
+#   2. src/base includes only src/base (and the system's headers).
+#   3. src/store, src/crypto and src/http include nothing from core/, api/ or cli/.
+# Each violation is printed as FILE:LINE: TEXT with the rule it breaks.
+#
+# Usage: scripts/lint-layers.sh              prove the rules work (a quiet self-test), then
+#                                           check this checkout's src/
+#        scripts/lint-layers.sh ROOT         check ROOT/src/ only (any directory)
+#        scripts/lint-layers.sh --self-test  prove each rule catches what it should: one
+#                                           tree per violation must fail, a clean one pass
+set -euo pipefail
+
+# Storage functions the upper layers may still call: they touch no connection.
+ALLOWED_DB_CALLS='db_is_url'
+
+status=0
+SEP=$'\001' # sed's delimiter: a byte no pattern holds
+
+# Prints the lines of the files under dir (recursively, *.c and *.h) that match the
+# extended regex pattern once what matches except is taken out of them, leaving out
+# comment lines; returns 1 when there are none.
+matches() {
+    local dir=$1 pattern=$2 except=$3
+    [ -d "$dir" ] || return 1
+    find "$dir" -type f \( -name '*.c' -o -name '*.h' \) -print0 | sort -z |
+        xargs -0 -r grep -nHE "$pattern" |
+        grep -vE '^[^:]+:[0-9]+:\s*(/\*|\*|//)' |
+        sed -E "s${SEP}${except}${SEP} ${SEP}g" | grep -E "$pattern" || return 1
+}
+
+# Reports every line under dir matching pattern (once except, when given, is taken out)
+# as breaking rule.
+forbid() {
+    local dir=$1 pattern=$2 rule=$3 except=${4:-'^\b$'} found
+    if found=$(matches "$dir" "$pattern" "$except"); then
+        printf '%s\n' "$found" >&2
+        echo "lint-layers: $rule" >&2
+        status=1
+    fi
+}
+
+check_tree() {
+    local src=$1/src
+    for top in api cli; do
+        forbid "$src/$top" '#\s*include\s*"store/' \
+            "src/$top includes store/: call a core service instead"
+        forbid "$src/$top" '\b(db_[A-Za-z0-9_]+|writer_[A-Za-z0-9_]+)\s*\(|\b(db_pool_[A-Za-z0-9_]*|db_prepare|writer_run|writer_conn)\b' \
+            "src/$top calls the database or the writer: call a core service instead" \
+            "\b($ALLOWED_DB_CALLS)\s*\("
+        forbid "$src/$top" '(->|\.)(readers|writer)\b' \
+            "src/$top uses the app's pool or writer: call a core service instead"
+    done
+    forbid "$src/base" '#\s*include\s*"' \
+        "src/base includes a header outside base" '#\s*include\s*"base/[^"/]+"'
+    for low in store crypto http; do
+        forbid "$src/$low" '#\s*include\s*"(core|api|cli)/' \
+            "src/$low includes core/, api/ or cli/: it sits below them"
+    done
+}
+
+# Builds a tree holding one violation per rule and a clean file, and checks that the
+# lint fails on each violation alone and passes on the clean tree.
+self_test() {
+    tmp=$(mktemp -d) # global: the EXIT trap removes it
+    trap 'rm -rf "$tmp"' EXIT
+    local -a cases=(
+        'api/a.c|#include "store/db.h"'
+        'cli/a.c|    db *conn = db_pool_acquire(app->readers);'
+        'api/a.c|    st = db_prepare(conn, "SELECT 1", err);'
+        'cli/a.c|    c = writer_run(w, fn, arg, err);'
+        'cli/a.c|    conn = writer_conn(w);'
+        'api/a.c|    if (db_is_url(p) && db_backup(c, p, err)) return;'
+        'base/a.h|#include "base/text.h" /* then */ #include "http/http.h"'
+        'api/a.c|    run(app->writer);'
+        'base/a.c|#include "core/common/app.h"'
+        'base/a.h|#include "store/db.h"'
+        'store/a.c|#include "core/account/audit.h"'
+        'crypto/a.c|#include "api/api.h"'
+        'http/a.c|#include "cli/cli.h"'
+    )
+    local failures=0 entry file line
+    for entry in "${cases[@]}"; do
+        file=${entry%%|*}
+        line=${entry#*|}
+        rm -rf "$tmp/src"
+        mkdir -p "$tmp/src/$(dirname "$file")"
+        printf '/* a.c — a test file. */\n%s\n' "$line" >"$tmp/src/$file"
+        if "$0" "$tmp" 2>/dev/null; then
+            echo "lint-layers self-test: not caught: src/$file: $line" >&2
+            failures=$((failures + 1))
+        fi
+    done
+    rm -rf "$tmp/src"
+    mkdir -p "$tmp/src/api" "$tmp/src/cli" "$tmp/src/base" "$tmp/src/store"
+    printf '/* ok. */\n#include "core/common/app.h"\n/* writer_run(x) in a comment */\n' >"$tmp/src/api/ok.c"
+    printf '/* ok. */\nif (db_is_url(db_path)) return;\nchar db_path[8];\n' >"$tmp/src/cli/ok.c"
+    printf '/* ok. */\n#include "base/err.h"\n#include <stdio.h>\n' >"$tmp/src/base/ok.c"
+    printf '/* ok. */\n#include "base/err.h"\n#include "store/db.h"\n' >"$tmp/src/store/ok.c"
+    if ! "$0" "$tmp"; then
+        echo "lint-layers self-test: a clean tree fails" >&2
+        failures=$((failures + 1))
+    fi
+    if [ "$failures" -ne 0 ]; then
+        echo "lint-layers self-test: $failures failure(s)" >&2
+        return 1
+    fi
+    echo "lint-layers self-test: ${#cases[@]} violations caught, clean tree passes"
+}
+
+case "${1:-}" in
+--self-test)
+    self_test
+    exit $?
+    ;;
+"")
+    self_test >/dev/null || exit 1 # a rule that no longer catches anything fails too
+    check_tree "$(cd "$(dirname "$0")/.." && pwd)"
+    ;;
+*)
+    check_tree "$1"
+    ;;
+esac
+exit $status

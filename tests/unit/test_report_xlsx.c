@@ -6,7 +6,9 @@
  * the counts and totals, the shared strings the withheld mark and the labels, the sheet
  * frozen panes and landscape printing, and the chart its references to the sheet's
  * cells. Also: an existing path is refused and left alone, a bad language is refused,
- * an unwritable directory fails with no file left behind.
+ * an unwritable directory fails with no file left behind. report_xlsx_bytes gives the
+ * same workbook as bytes through a private temporary file in $TMPDIR that never stays
+ * behind, whether it succeeds or fails.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/report/report.h"
 #include "core/report/report_xlsx.h"
@@ -309,6 +312,92 @@ static void test_empty_table(void **state)
     expect_zip(path);
 }
 
+/* Sets $TMPDIR to value (NULL unsets it). */
+static void set_tmpdir(const char *value)
+{
+    if (value)
+        assert_int_equal(setenv("TMPDIR", value, 1), 0);
+    else
+        assert_int_equal(unsetenv("TMPDIR"), 0);
+}
+
+/* Runs report_xlsx_bytes with $TMPDIR set to tmp, putting it back afterwards. */
+static qg_code bytes_in(const char *tmp, const report *r, const char *lang, char **buf, size_t *len,
+                        qg_error *err)
+{
+    const char *old = getenv("TMPDIR");
+    char *saved = old ? dup_str(old) : NULL;
+    set_tmpdir(tmp);
+    qg_code c = report_xlsx_bytes(r, lang, buf, len, err);
+    set_tmpdir(saved);
+    free(saved);
+    return c;
+}
+
+static void test_bytes_leave_no_file(void **state)
+{
+    (void)state;
+    char tmp[QGT_TMPDIR_MAX + 32], path[QGT_TMPDIR_MAX + 32];
+    path_in("tmp", tmp, sizeof tmp);
+    assert_int_equal(mkdir(tmp, 0700), 0);
+    report *r = exercise4();
+    char *buf = NULL;
+    size_t len = 0;
+    qg_error err = {0};
+    assert_int_equal(bytes_in(tmp, r, "en", &buf, &len, &err), QG_OK);
+    assert_true(len > 4);
+    assert_memory_equal(buf, "PK\x03\x04", 4);
+    assert_int_equal(entries(tmp), 0); /* the temporary file is gone */
+    path_in("bytes.xlsx", path, sizeof path);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(buf, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    free(buf);
+    report_free(r);
+    if (!have_unzip()) {
+        skip();
+        return;
+    }
+    expect_in(path, "xl/worksheets/sheet1.xml", "<v>62</v>"); /* the whole workbook */
+    expect_in(path, "xl/sharedStrings.xml", "Small numbers protected (k = 5)");
+    expect_in(path, "xl/charts/chart1.xml", "Victims!$B$6:$B$8");
+}
+
+static void test_bytes_refusals(void **state)
+{
+    (void)state;
+    char tmp[QGT_TMPDIR_MAX + 32], missing[QGT_TMPDIR_MAX + 32];
+    path_in("tmp", tmp, sizeof tmp);
+    assert_int_equal(mkdir(tmp, 0700), 0);
+    path_in("missing", missing, sizeof missing);
+    static char long_dir[5000];
+    memset(long_dir, 'd', sizeof long_dir - 1);
+    long_dir[0] = '/';
+    report *r = exercise4();
+    char *buf = (char *)1;
+    size_t len = 7;
+    qg_error err = {0};
+    assert_int_equal(bytes_in(tmp, r, "de", &buf, &len, &err), QG_EINVAL);
+    assert_string_equal(err.field, "lang");
+    assert_null(buf);
+    assert_int_equal(len, 0);
+    buf = (char *)1;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(bytes_in(missing, r, "en", &buf, &len, &err), QG_EIO);
+    assert_null(buf);
+    assert_false(access(missing, F_OK) == 0);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(bytes_in(long_dir, r, "en", &buf, &len, &err), QG_EIO);
+    assert_null(buf);
+    assert_int_equal(entries(tmp), 0);
+    /* Without $TMPDIR the file goes to /tmp, and comes back all the same. */
+    assert_int_equal(bytes_in(NULL, r, NULL, &buf, &len, &err), QG_OK);
+    assert_memory_equal(buf, "PK\x03\x04", 4);
+    free(buf);
+    report_free(r);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -329,6 +418,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kazakh_labels_and_sheet_per_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bytes_leave_no_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bytes_refusals, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,8 @@ set -euo pipefail
 
 # Storage functions the upper layers may still call: they touch no connection.
 ALLOWED_DB_CALLS='db_is_url'
+# A call of any db_ or writer_ function, or a mention of the pool or the writer's calls.
+CALLS_STORAGE='\b(db|writer)_[A-Za-z0-9_]+\s*\(|\b(db_pool_[A-Za-z0-9_]*|db_prepare|writer_run|writer_conn)\b'
 
 status=0
 SEP=$'\001' # sed's delimiter: a byte no pattern holds
@@ -51,7 +53,7 @@ check_tree() {
     for top in api cli; do
         forbid "$src/$top" '#\s*include\s*"store/' \
             "src/$top includes store/: call a core service instead"
-        forbid "$src/$top" '\b(db_[A-Za-z0-9_]+|writer_[A-Za-z0-9_]+)\s*\(|\b(db_pool_[A-Za-z0-9_]*|db_prepare|writer_run|writer_conn)\b' \
+        forbid "$src/$top" "$CALLS_STORAGE" \
             "src/$top calls the database or the writer: call a core service instead" \
             "\b($ALLOWED_DB_CALLS)\s*\("
         forbid "$src/$top" '(->|\.)(readers|writer)\b' \
@@ -99,7 +101,8 @@ self_test() {
     done
     rm -rf "$tmp/src"
     mkdir -p "$tmp/src/api" "$tmp/src/cli" "$tmp/src/base" "$tmp/src/store"
-    printf '/* ok. */\n#include "core/common/app.h"\n/* writer_run(x) in a comment */\n' >"$tmp/src/api/ok.c"
+    printf '/* ok. */\n#include "core/common/app.h"\n/* writer_run(x) in a comment */\n' \
+        >"$tmp/src/api/ok.c"
     printf '/* ok. */\nif (db_is_url(db_path)) return;\nchar db_path[8];\n' >"$tmp/src/cli/ok.c"
     printf '/* ok. */\n#include "base/err.h"\n#include <stdio.h>\n' >"$tmp/src/base/ok.c"
     printf '/* ok. */\n#include "base/err.h"\n#include "store/db.h"\n' >"$tmp/src/store/ok.c"

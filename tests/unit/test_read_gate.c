@@ -175,7 +175,8 @@ static void test_audit_trail_list_pages(void **state)
     fixture *f = *state;
     qg_error err = {0};
     json_t *list = NULL;
-    assert_int_equal(audit_trail_list(f->app, &AUDITOR, 0, AUDIT_TRAIL_PAGE_MAX, &list, &err), QG_OK);
+    int max = AUDIT_TRAIL_PAGE_MAX;
+    assert_int_equal(audit_trail_list(f->app, &AUDITOR, 0, max, &list, &err), QG_OK);
     assert_int_equal(json_array_size(list), 2);
     assert_string_equal(action_of(list, 0), "database.init");
     assert_string_equal(action_of(list, 1), "org.create");
@@ -201,12 +202,17 @@ static void test_audit_trail_list_bounds(void **state)
         int64_t after;
         int limit;
         const char *field;
-    } bad[] = {{-1, 10, "after"}, {0, 0, "limit"}, {0, AUDIT_TRAIL_PAGE_MAX + 1, "limit"}, {0, -5, "limit"}};
+    } bad[] = {
+        {-1, 10, "after"},
+        {0, 0, "limit"},
+        {0, AUDIT_TRAIL_PAGE_MAX + 1, "limit"},
+        {0, -5, "limit"},
+    };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         qg_error err = {0};
         json_t *list = (json_t *)1;
-        assert_int_equal(audit_trail_list(f->app, &AUDITOR, bad[i].after, bad[i].limit, &list, &err),
-                         QG_EINVAL);
+        qg_code c = audit_trail_list(f->app, &AUDITOR, bad[i].after, bad[i].limit, &list, &err);
+        assert_int_equal(c, QG_EINVAL);
         assert_null(list);
         assert_string_equal(err.field, bad[i].field);
     }
@@ -221,7 +227,8 @@ static void test_audit_trail_verify(void **state)
     assert_int_equal(r.first_bad, 0);
     assert_int_equal(r.entries, 2);
     /* Someone alters the recorded head: the service must see it. */
-    assert_int_equal(db_meta_set(writer_conn(f->app->writer), "audit_head", "1:forged", &err), QG_OK);
+    db *conn = writer_conn(f->app->writer);
+    assert_int_equal(db_meta_set(conn, "audit_head", "1:forged", &err), QG_OK);
     assert_int_equal(audit_trail_verify(f->app, &AUDITOR, &r, &err), QG_OK);
     assert_int_equal(r.entries, 2);
     assert_int_equal(r.first_bad, 3);
@@ -242,7 +249,8 @@ static size_t count_action(fixture *f, const char *action)
     qg_error err = {0};
     json_t *list = NULL;
     qg_actor sys = actor_system();
-    assert_int_equal(audit_trail_list(f->app, &sys, 0, AUDIT_TRAIL_PAGE_MAX, &list, &err), QG_OK);
+    int max = AUDIT_TRAIL_PAGE_MAX;
+    assert_int_equal(audit_trail_list(f->app, &sys, 0, max, &list, &err), QG_OK);
     size_t n = 0;
     for (size_t i = 0; i < json_array_size(list); i++)
         n += strcmp(action_of(list, i), action) == 0;
@@ -291,14 +299,15 @@ static void test_backup_only_for_the_system(void **state)
 
 int main(void)
 {
+#define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_app_read_gives_the_connection_back_on_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_audit_trail_asks_the_policy, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_audit_trail_list_pages, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_audit_trail_list_bounds, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_audit_trail_verify, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_backup_is_copied_and_audited, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_backup_only_for_the_system, setup, teardown),
+        TEST(test_app_read_gives_the_connection_back_on_error),
+        TEST(test_audit_trail_asks_the_policy),
+        TEST(test_audit_trail_list_pages),
+        TEST(test_audit_trail_list_bounds),
+        TEST(test_audit_trail_verify),
+        TEST(test_backup_is_copied_and_audited),
+        TEST(test_backup_only_for_the_system),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,7 +36,8 @@ qg_code audit_trail_list(qg_app *app, const qg_actor *actor, int64_t after, int 
     if (after < 0)
         return qg_fail(err, QG_EINVAL, "after", "must be a whole number from 0");
     if (limit < 1 || limit > AUDIT_TRAIL_PAGE_MAX)
-        return qg_fail(err, QG_EINVAL, "limit", "must be a whole number from 1 to %d", AUDIT_TRAIL_PAGE_MAX);
+        return qg_fail(err, QG_EINVAL, "limit", "must be a whole number from 1 to %d",
+                       AUDIT_TRAIL_PAGE_MAX);
     list_read r = {.after = after, .limit = limit};
     c = app_read(app, read_page, &r, err);
     if (c == QG_OK)

@@ -27,7 +27,8 @@ static qg_code audit_backup(db *conn, void *arg, qg_error *err)
 qg_code backup_write(qg_app *app, const qg_actor *actor, const char *path, qg_error *err)
 {
     if (policy_case_scope(actor) != SCOPE_ALL)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "only the command line on the server may back up the database");
+        return qg_fail(err, QG_EFORBIDDEN, NULL,
+                       "only the command line on the server may back up the database");
     backup_job j = {.app = app, .actor = actor, .path = path};
     qg_code c = app_read(app, copy_database, &j, err);
     if (c == QG_OK) /* a copy of everything is an export: it goes into the trail */

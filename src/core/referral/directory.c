@@ -494,7 +494,9 @@ static qg_code org_entries(db *conn, void *arg, qg_error *err)
     qg_code c = r->org_id > 0 ? need_org(conn, r->org_id, err) : no_org(err);
     if (c != QG_OK)
         return c;
-    db_stmt *st = db_prepare(conn, "SELECT " ENTRY_COLUMNS ENTRY_FROM " WHERE s.org_id = ? ORDER BY s.service",
+    db_stmt *st = db_prepare(conn,
+                             "SELECT " ENTRY_COLUMNS ENTRY_FROM
+                             " WHERE s.org_id = ? ORDER BY s.service",
                              err);
     if (!st)
         return err->code;

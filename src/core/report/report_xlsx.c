@@ -710,7 +710,8 @@ static qg_code read_back(int fd, char **buf, size_t *len, qg_error *err)
     return QG_OK;
 }
 
-qg_code report_xlsx_bytes(const report *r, const char *lang, char **buf, size_t *len, qg_error *err)
+qg_code report_xlsx_bytes(const report *r, const char *lang, char **buf, size_t *len,
+                          qg_error *err)
 {
     *buf = NULL;
     *len = 0;

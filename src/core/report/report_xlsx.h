@@ -35,6 +35,7 @@ qg_code report_write_xlsx(const report *r, const char *path, const char *lang, q
  * /tmp, mode 0600) that is removed whatever happens. Returns QG_OK; QG_EINVAL naming
  * "lang"; QG_EIO when the temporary file cannot be made, written or read back;
  * QG_ENOMEM. On failure *buf is NULL and *len 0. r stays the caller's. */
-qg_code report_xlsx_bytes(const report *r, const char *lang, char **buf, size_t *len, qg_error *err);
+qg_code report_xlsx_bytes(const report *r, const char *lang, char **buf, size_t *len,
+                          qg_error *err);
 
 #endif

@@ -175,10 +175,10 @@ static qg_code may_list(const qg_actor *actor, qg_error *err)
 
 typedef struct {
     const qg_actor *actor;
-    int64_t id;        /* get: the agreement */
-    int64_t org_id;    /* list: a party, or 0 for any */
+    int64_t id;           /* get: the agreement */
+    int64_t org_id;       /* list: a party, or 0 for any */
     const char *valid_on; /* list: in force on this day, or NULL */
-    json_t *result;    /* owned until handed to the caller */
+    json_t *result;       /* owned until handed to the caller */
 } agreement_read;
 
 /* Loads agreement r->id as r->actor sees it (an app_read_fn). */

@@ -135,6 +135,13 @@ async function liveResult(page) {
     return ((await page.locator('#score-result').textContent().catch(() => '')) || '').trim();
 }
 
+// Waits until screening item id is shown (or hidden): the server decides which items
+// apply (the score answer's "applies"), so the page changes a moment after an answer.
+async function itemShown(page, id, shown, why) {
+    await eventually(async () => (await page.locator(`[data-item="${id}"]`).first().isVisible()) === shown,
+                     `screening item ${id} is ${shown ? 'not shown' : 'still shown'} ${why}`);
+}
+
 async function screeningsOf(api, code) {
     const r = await api.must('GET', `/api/v1/cases/${encodeURIComponent(code)}/screenings`);
     return r.screenings ?? [];
@@ -187,6 +194,13 @@ function firstResponder(id, title, viewport) {
             assert(/84/.test(acc), 'the published accuracy (sensitivity 84 %) is not shown in #accuracy');
             await page.waitForTimeout(500);
             const before = await liveResult(page);
+            // the follow-up text of Q7 shows only while Q7 is "yes"
+            await itemShown(page, 'q7_details', false, 'before Q7 is answered');
+            await answerItems(page, { q7: 'yes' });
+            await itemShown(page, 'q7_details', true, 'after Q7 is "yes"');
+            await answerItems(page, { q7_details: 'made-up follow-up text' });
+            await answerItems(page, { q7: 'no' });
+            await itemShown(page, 'q7_details', false, 'after Q7 turned to "no"');
             // two risk answers on Q1-Q6, no disclosure: positive
             await answerItems(page, { q1: 'yes', q2: 'yes', q3: 'no', q4: 'no', q5: '0', q6: 'no' });
             await answerItems(page, { q7: 'no', q8: 'no', q9: 'no', q10: 'no', q11: 'no', q12: 'no' });
@@ -240,7 +254,16 @@ const caseManager = {
         await b.shot('htiam-form');
         await page.waitForTimeout(500);
         const before = await liveResult(page);
+        // section B (citizenship) shows for a child who is not a citizen; E3 after E1 "yes"
+        await itemShown(page, 'B1', false, 'before citizenship (A5) is answered');
+        await itemShown(page, 'E3', false, 'before E1 is answered');
+        await answerItems(page, { A5: 'UZ' });
+        await itemShown(page, 'B1', true, 'for a child who is not a citizen (A5 = UZ)');
+        await answerItems(page, { A5: 'KZ' });
+        await itemShown(page, 'B1', false, 'for a citizen (A5 = KZ)');
+        await answerItems(page, { A5: '' });
         await answerItems(page, { A1: '15', A2: 'female', E1: 'yes', E3: '14' });
+        await itemShown(page, 'E2', false, 'for a child under 18');
         await eventually(async () => { const now = await liveResult(page); return now && now !== before; },
                          'the live result (#score-result) does not change as the items are answered');
         await answerItems(page, { interviewer_rating: '3', trafficking_types: ['sexual_child_no_force'] });

@@ -6,9 +6,9 @@
 // API (after), drives Chromium, and checks the real outcome through the API.
 // Every name here is made up.
 
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DESKTOP, PHONE, personal, fillForm, answerItems, setField, today } from './lib.mjs';
+import { DESKTOP, PHONE, WEB, personal, fillForm, answerItems, setField, today } from './lib.mjs';
 
 // ---- shared steps ---------------------------------------------------------------------
 
@@ -142,6 +142,33 @@ async function itemShown(page, id, shown, why) {
                      `screening item ${id} is ${shown ? 'not shown' : 'still shown'} ${why}`);
 }
 
+// The text of a message in the page's current language, up to its first {placeholder}.
+async function messageStart(page, catalogue, key) {
+    const all = JSON.parse(await readFile(path.join(WEB, 'i18n', `${catalogue}.json`), 'utf8'));
+    const lang = await page.evaluate(() => document.documentElement.lang);
+    return all[lang][key].split('{')[0].trim();
+}
+
+// While the score route fails, a change keeps every answer and the items shown, and the
+// page says so in its language; trying again once the server answers clears the alert.
+async function scoringFailureKeepsAnswers(page, item, value) {
+    const route = '**/api/v1/instruments/*/score*';
+    const alert = page.locator('#score-result [role="alert"]');
+    const said = await messageStart(page, 'screenings', 'scr.score_failed');
+    const shown = await page.locator('[data-item]:visible').count();
+    await page.route(route, (r) => r.abort());
+    await answerItems(page, { [item]: value });
+    await eventually(async () => ((await alert.textContent().catch(() => '')) || '').includes(said),
+                     'a failed scoring is not reported in the page\'s language (#score-result role=alert)');
+    assert(await page.locator(`[name="${item}"][value="${value}"]`).isChecked(),
+           `the answer to ${item} was lost when the scoring failed`);
+    assert((await page.locator('[data-item]:visible').count()) === shown,
+           'the items shown changed although the scoring failed');
+    await page.unroute(route);
+    await page.click('[data-action="retry-score"]');
+    await eventually(async () => (await alert.count()) === 0, 'trying the scoring again does not clear the alert');
+}
+
 async function screeningsOf(api, code) {
     const r = await api.must('GET', `/api/v1/cases/${encodeURIComponent(code)}/screenings`);
     return r.screenings ?? [];
@@ -201,6 +228,7 @@ function firstResponder(id, title, viewport) {
             await answerItems(page, { q7_details: 'made-up follow-up text' });
             await answerItems(page, { q7: 'no' });
             await itemShown(page, 'q7_details', false, 'after Q7 turned to "no"');
+            await scoringFailureKeepsAnswers(page, 'q1', 'yes');
             // two risk answers on Q1-Q6, no disclosure: positive
             await answerItems(page, { q1: 'yes', q2: 'yes', q3: 'no', q4: 'no', q5: '0', q6: 'no' });
             await answerItems(page, { q7: 'no', q8: 'no', q9: 'no', q10: 'no', q11: 'no', q12: 'no' });

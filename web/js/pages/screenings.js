@@ -329,7 +329,9 @@ async function screeningPage(container, params) {
     }
     const last = await score();
     if (!last) {
-      if (failed) formMessage(form, t('scr.not_saved_score', { reason: errorText({ error: apiError(failed) }) }), null);
+      // a wrong answer is named on its item, as the save would; any other failure is said
+      if (failed && failed.status === 400) formError(form, failed);
+      else if (failed) formMessage(form, t('scr.not_saved_score', { reason: errorText({ error: apiError(failed) }) }), null);
       return;
     }
     if (judgementRequired && last.final !== true) {

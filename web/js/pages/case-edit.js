@@ -16,7 +16,8 @@ function errText(r) {
 // ---- case managers ----------------------------------------------------------------------
 
 // The case managers of the case with unassign buttons and a form to assign one of the
-// organisation's users who may be assigned (for those who may assign: canAssign). onChange() is called after a change.
+// organisation's users who may be assigned (shown to those who may assign: canAssign).
+// onChange() is called after a change.
 export async function mountAssignments(box, c, onChange) {
   await ready;
   clear(box);

@@ -63,7 +63,8 @@ void api_instruments_score(api_call *call)
     json_t *v;
     json_object_foreach(body, key, v) {
         if (strcmp(key, "answers") != 0 && strcmp(key, "drop_inapplicable") != 0)
-            c = qg_fail(&err, QG_EINVAL, "body", "has a key other than \"answers\" and \"drop_inapplicable\"");
+            c = qg_fail(&err, QG_EINVAL, "body",
+                        "has a key other than \"answers\" and \"drop_inapplicable\"");
     }
     if (c == QG_OK && drop && !json_is_boolean(drop))
         c = qg_fail(&err, QG_EINVAL, "drop_inapplicable", "must be true or false");

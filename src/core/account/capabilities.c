@@ -42,10 +42,11 @@ static json_t *assignable_roles(void)
 int capabilities_add(json_t *obj, const qg_actor *actor)
 {
     json_t *may = capabilities_may(actor), *roles = assignable_roles();
+    const char *cases = policy_case_scope_name(policy_case_scope(actor));
     int failed = json_object_set_new(obj, "may", may) != 0;
-    failed |= json_object_set_new(obj, "case_scope",
-                                  json_string(policy_case_scope_name(policy_case_scope(actor)))) != 0;
-    failed |= json_object_set_new(obj, "directory_scope", json_string(policy_directory_scope_name(actor))) != 0;
+    failed |= json_object_set_new(obj, "case_scope", json_string(cases)) != 0;
+    failed |= json_object_set_new(obj, "directory_scope",
+                                  json_string(policy_directory_scope_name(actor))) != 0;
     failed |= json_object_set_new(obj, "report_always_protected",
                                   json_boolean(policy_report_always_protected(actor))) != 0;
     failed |= json_object_set_new(obj, "assignable_roles", roles) != 0;

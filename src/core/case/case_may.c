@@ -14,12 +14,14 @@ typedef struct {
     json_t *may;
 } may_job;
 
-static qg_code load_facts(db *conn, const may_job *j, int64_t *case_id, case_facts *f, qg_error *err)
+static qg_code load_facts(db *conn, const may_job *j, int64_t *case_id, case_facts *f,
+                          qg_error *err)
 {
     db_stmt *st = db_prepare(conn,
                              "SELECT c.id, c.org_id, c.created_by, c.handed_over,"
                              " (SELECT count(*) FROM case_assignments a WHERE a.case_id = c.id),"
-                             " EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ?)"
+                             " EXISTS (SELECT 1 FROM case_assignments a"
+                             "  WHERE a.case_id = c.id AND a.user_id = ?)"
                              " FROM cases c WHERE c.code = ?",
                              err);
     if (!st)
@@ -29,8 +31,10 @@ static qg_code load_facts(db *conn, const may_job *j, int64_t *case_id, case_fac
     int rc = db_step(st, err);
     if (rc == 1) {
         *case_id = db_col_int(st, 0);
-        *f = (case_facts){.org_id = db_col_int(st, 1), .created_by = db_col_int(st, 2),
-                          .handed_over = db_col_int(st, 3) != 0, .assigned_count = (int)db_col_int(st, 4),
+        *f = (case_facts){.org_id = db_col_int(st, 1),
+                          .created_by = db_col_int(st, 2),
+                          .handed_over = db_col_int(st, 3) != 0,
+                          .assigned_count = (int)db_col_int(st, 4),
                           .actor_assigned = db_col_int(st, 5) != 0};
     }
     db_done(st);

@@ -491,10 +491,17 @@ static qg_code score_with(const instrument *inst, json_t *answers, bool drop, js
                           qg_error *err)
 {
     *out = NULL;
-    score_ctx c = {inst, calloc(inst->nitems, sizeof(json_t *)), calloc(inst->nitems, sizeof(tri)),
-                   calloc(inst->nitems, sizeof(tri)), T_FALSE, drop, calloc(inst->nitems, sizeof(bool))};
-    qg_code code = (c.value && c.applies && c.indic && c.dropped) ? QG_OK
-                                                                  : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    size_t n = inst->nitems;
+    score_ctx c = {.inst = inst,
+                   .value = calloc(n, sizeof(json_t *)),
+                   .applies = calloc(n, sizeof(tri)),
+                   .indic = calloc(n, sizeof(tri)),
+                   .suggested = T_FALSE,
+                   .drop = drop,
+                   .dropped = calloc(n, sizeof(bool))};
+    qg_code code = QG_OK;
+    if (!c.value || !c.applies || !c.indic || !c.dropped)
+        code = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     if (code == QG_OK)
         code = read_answers(&c, answers, err);
     if (code == QG_OK)
@@ -513,7 +520,8 @@ qg_code instrument_score(const instrument *inst, json_t *answers, json_t **out, 
     return score_with(inst, answers, false, out, err);
 }
 
-qg_code instrument_score_dropping(const instrument *inst, json_t *answers, json_t **out, qg_error *err)
+qg_code instrument_score_dropping(const instrument *inst, json_t *answers, json_t **out,
+                                  qg_error *err)
 {
     return score_with(inst, answers, true, out, err);
 }

@@ -46,26 +46,33 @@ void api_instruments_show(api_call *call)
         api_reply(call, 200, instrument_definition(inst));
 }
 
-/* Scores {"answers": {...}} without storing anything: for training and for a quick
- * check before a screening is recorded. */
+/* Scores {"answers": {...}} without storing anything: for training, for a quick check
+ * before a screening is recorded, and for the web form, which adds
+ * "drop_inapplicable": true to have answers to items that do not apply dropped (and
+ * listed in "dropped") instead of refused. */
 void api_instruments_score(api_call *call)
 {
     const instrument *inst = path_instrument(call);
     json_t *body = inst ? api_body(call) : NULL;
     if (!body)
         return;
-    json_t *out = NULL;
+    json_t *out = NULL, *drop = json_object_get(body, "drop_inapplicable");
     qg_error err = {0};
     qg_code c = QG_OK;
     const char *key;
     json_t *v;
     json_object_foreach(body, key, v) {
-        if (strcmp(key, "answers") != 0)
-            c = qg_fail(&err, QG_EINVAL, "body", "has a key other than \"answers\"");
+        if (strcmp(key, "answers") != 0 && strcmp(key, "drop_inapplicable") != 0)
+            c = qg_fail(&err, QG_EINVAL, "body",
+                        "has a key other than \"answers\" and \"drop_inapplicable\"");
     }
+    if (c == QG_OK && drop && !json_is_boolean(drop))
+        c = qg_fail(&err, QG_EINVAL, "drop_inapplicable", "must be true or false");
     if (c == QG_OK && !json_object_get(body, "answers"))
         c = qg_fail(&err, QG_EINVAL, "answers", "is required (an object of item ids to answers)");
-    if (c == QG_OK)
+    if (c == QG_OK && json_is_true(drop))
+        c = instrument_score_dropping(inst, json_object_get(body, "answers"), &out, &err);
+    else if (c == QG_OK)
         c = instrument_score(inst, json_object_get(body, "answers"), &out, &err);
     json_decref(body);
     answer(call, c, &err, 200, out);

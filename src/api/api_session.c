@@ -1,18 +1,26 @@
-/* api_session.c — log in (POST /session), who am I (GET), log out (DELETE). */
+/* api_session.c — log in (POST /session), who am I (GET), log out (DELETE). The login
+ * and who-am-I answers also carry what the policy lets the user do ("may" and the scopes
+ * of capabilities.h), so that the web pages never compare roles. */
 #include <stdio.h>
 #include <string.h>
 
 #include "api/api_call.h"
+#include "core/account/capabilities.h"
 
-/* The user, the CSRF token, when the session ends if unused, and the idle limit (the
- * web interface warns before it). */
+/* The user, the CSRF token, when the session ends if unused, the idle limit (the web
+ * interface warns before it) and the user's capabilities; NULL when out of memory. */
 static json_t *session_json(const api_call *call, const session_info *who)
 {
-    return json_pack("{s:{s:I, s:s, s:s, s:I}, s:s, s:I, s:i}", "user", "id",
-                     (json_int_t)who->actor.user_id, "login", who->login, "role",
-                     role_code(who->actor.role), "org_id", (json_int_t)who->actor.org_id, "csrf",
-                     who->csrf, "expires_at", (json_int_t)who->expires_at, "idle_seconds",
-                     call->api->app->settings.session_idle_s);
+    json_t *o = json_pack("{s:{s:I, s:s, s:s, s:I}, s:s, s:I, s:i}", "user", "id",
+                          (json_int_t)who->actor.user_id, "login", who->login, "role",
+                          role_code(who->actor.role), "org_id", (json_int_t)who->actor.org_id,
+                          "csrf", who->csrf, "expires_at", (json_int_t)who->expires_at,
+                          "idle_seconds", call->api->app->settings.session_idle_s);
+    if (o && capabilities_add(o, &who->actor) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
+    return o;
 }
 
 static void set_cookie(api_call *call, const char *token, int max_age)

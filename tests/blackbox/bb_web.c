@@ -2,11 +2,13 @@
  * serves web/ (index.html at /, scripts, styles, catalogues) with the strict CSP and
  * nothing outside it; `serve --web DIR` picks another folder; the session answer
  * carries the idle limit; every message catalogue has every key in kk, ru and en;
- * every key the scripts ask for with t('...') exists; and no script or page uses
- * innerHTML, eval, inline styles or inline event handlers. */
+ * every key the scripts ask for with t('...') exists; no script or page uses
+ * innerHTML, eval, inline styles or inline event handlers; and no script decides by a
+ * role name (pages ask the session's and the case's "may" lists instead). */
 #include <dirent.h>
 #include <jansson.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
@@ -297,6 +299,86 @@ static void test_pages_wired(void **state)
     free(main_js);
 }
 
+/* ---- no role names in the scripts ---------------------------------------------- */
+
+static const char *const role_codes[] = {"admin", "supervisor", "case_manager", "first_responder",
+                                         "analyst", "auditor"};
+
+/* A literal may name a role only as something else: the admin page's message catalogue. */
+static bool role_literal_allowed(const char *text, const char *quote)
+{
+    static const char *const before[] = {"M = ", "messages("};
+    for (size_t i = 0; i < sizeof before / sizeof before[0]; i++) {
+        size_t n = strlen(before[i]);
+        if ((size_t)(quote - text) >= n && strncmp(quote - n, before[i], n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Returns where text decides by a role: a quoted role code ('supervisor', "analyst",
+ * `auditor`...) or a comparison of the user's role; NULL when it does not. */
+static const char *role_decision(const char *text)
+{
+    static const char *const banned[] = {"CASE_ROLES", "me.role", "user.role =", "user.role !",
+                                         "}).role", "roles.includes"};
+    for (size_t i = 0; i < sizeof banned / sizeof banned[0]; i++)
+        if (strstr(text, banned[i]))
+            return strstr(text, banned[i]);
+    for (size_t i = 0; i < sizeof role_codes / sizeof role_codes[0]; i++) {
+        for (const char *q = "'\"`"; *q; q++) {
+            char lit[40];
+            snprintf(lit, sizeof lit, "%c%s%c", *q, role_codes[i], *q);
+            for (const char *p = text; (p = strstr(p, lit)); p++)
+                if (!role_literal_allowed(text, p))
+                    return p;
+        }
+    }
+    return NULL;
+}
+
+static void check_no_roles(const char *path, void *ctx)
+{
+    int *files = ctx;
+    size_t len = 0;
+    char *text = qgt_read_file(path, &len);
+    assert_non_null(text);
+    const char *at = role_decision(text);
+    if (at) {
+        int line = 1;
+        for (const char *p = text; p < at; p++)
+            line += *p == '\n';
+        fail_msg("%s:%d decides by a role name; ask may() or caseMay() instead", path, line);
+    }
+    (*files)++;
+    free(text);
+}
+
+static void test_no_role_decisions(void **state)
+{
+    (void)state;
+    /* the check itself finds what it must and lets the rest be */
+    static const char *const found[] = {"if (me.role === 'supervisor') x();",
+                                        "const a = u && u.role === \"analyst\";",
+                                        "navItem('#/x', 'k', ['auditor']);",
+                                        "CASE_ROLES.includes(r)", "((session() || {}).role)",
+                                        "x.role === `case_manager`", "[\"first_responder\"]",
+                                        "q === 'admin'"};
+    for (size_t i = 0; i < sizeof found / sizeof found[0]; i++)
+        if (!role_decision(found[i]))
+            fail_msg("the role check misses: %s", found[i]);
+    static const char *const fine[] = {"const M = 'admin';", "messages('admin');",
+                                       "label('role', u.role)", "t('core.role.' + user.role)",
+                                       "// a supervisor edits", "it.role === 'judgement'",
+                                       "policy('assignable_roles').includes(x.role)"};
+    for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++)
+        if (role_decision(fine[i]))
+            fail_msg("the role check refuses: %s", fine[i]);
+    int files = 0;
+    each_file(QG_WEB_DIR "/js", ".js", check_no_roles, &files);
+    assert_true(files >= 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_web_option),
         cmocka_unit_test(test_catalogues_and_scripts),
         cmocka_unit_test(test_pages_wired),
+        cmocka_unit_test(test_no_role_decisions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

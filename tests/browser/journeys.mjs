@@ -6,9 +6,9 @@
 // API (after), drives Chromium, and checks the real outcome through the API.
 // Every name here is made up.
 
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DESKTOP, PHONE, personal, fillForm, answerItems, setField, today } from './lib.mjs';
+import { DESKTOP, PHONE, WEB, personal, fillForm, answerItems, setField, today } from './lib.mjs';
 
 // ---- shared steps ---------------------------------------------------------------------
 
@@ -135,6 +135,40 @@ async function liveResult(page) {
     return ((await page.locator('#score-result').textContent().catch(() => '')) || '').trim();
 }
 
+// Waits until screening item id is shown (or hidden): the server decides which items
+// apply (the score answer's "applies"), so the page changes a moment after an answer.
+async function itemShown(page, id, shown, why) {
+    await eventually(async () => (await page.locator(`[data-item="${id}"]`).first().isVisible()) === shown,
+                     `screening item ${id} is ${shown ? 'not shown' : 'still shown'} ${why}`);
+}
+
+// The text of a message in the page's current language, up to its first {placeholder}.
+async function messageStart(page, catalogue, key) {
+    const all = JSON.parse(await readFile(path.join(WEB, 'i18n', `${catalogue}.json`), 'utf8'));
+    const lang = await page.evaluate(() => document.documentElement.lang);
+    return all[lang][key].split('{')[0].trim();
+}
+
+// While the score route fails, a change keeps every answer and the items shown, and the
+// page says so in its language; trying again once the server answers clears the alert.
+async function scoringFailureKeepsAnswers(page, item, value) {
+    const route = '**/api/v1/instruments/*/score*';
+    const alert = page.locator('#score-result [role="alert"]');
+    const said = await messageStart(page, 'screenings', 'scr.score_failed');
+    const shown = await page.locator('[data-item]:visible').count();
+    await page.route(route, (r) => r.abort());
+    await answerItems(page, { [item]: value });
+    await eventually(async () => ((await alert.textContent().catch(() => '')) || '').includes(said),
+                     'a failed scoring is not reported in the page\'s language (#score-result role=alert)');
+    assert(await page.locator(`[name="${item}"][value="${value}"]`).isChecked(),
+           `the answer to ${item} was lost when the scoring failed`);
+    assert((await page.locator('[data-item]:visible').count()) === shown,
+           'the items shown changed although the scoring failed');
+    await page.unroute(route);
+    await page.click('[data-action="retry-score"]');
+    await eventually(async () => (await alert.count()) === 0, 'trying the scoring again does not clear the alert');
+}
+
 async function screeningsOf(api, code) {
     const r = await api.must('GET', `/api/v1/cases/${encodeURIComponent(code)}/screenings`);
     return r.screenings ?? [];
@@ -187,6 +221,14 @@ function firstResponder(id, title, viewport) {
             assert(/84/.test(acc), 'the published accuracy (sensitivity 84 %) is not shown in #accuracy');
             await page.waitForTimeout(500);
             const before = await liveResult(page);
+            // the follow-up text of Q7 shows only while Q7 is "yes"
+            await itemShown(page, 'q7_details', false, 'before Q7 is answered');
+            await answerItems(page, { q7: 'yes' });
+            await itemShown(page, 'q7_details', true, 'after Q7 is "yes"');
+            await answerItems(page, { q7_details: 'made-up follow-up text' });
+            await answerItems(page, { q7: 'no' });
+            await itemShown(page, 'q7_details', false, 'after Q7 turned to "no"');
+            await scoringFailureKeepsAnswers(page, 'q1', 'yes');
             // two risk answers on Q1-Q6, no disclosure: positive
             await answerItems(page, { q1: 'yes', q2: 'yes', q3: 'no', q4: 'no', q5: '0', q6: 'no' });
             await answerItems(page, { q7: 'no', q8: 'no', q9: 'no', q10: 'no', q11: 'no', q12: 'no' });
@@ -240,7 +282,16 @@ const caseManager = {
         await b.shot('htiam-form');
         await page.waitForTimeout(500);
         const before = await liveResult(page);
+        // section B (citizenship) shows for a child who is not a citizen; E3 after E1 "yes"
+        await itemShown(page, 'B1', false, 'before citizenship (A5) is answered');
+        await itemShown(page, 'E3', false, 'before E1 is answered');
+        await answerItems(page, { A5: 'UZ' });
+        await itemShown(page, 'B1', true, 'for a child who is not a citizen (A5 = UZ)');
+        await answerItems(page, { A5: 'KZ' });
+        await itemShown(page, 'B1', false, 'for a citizen (A5 = KZ)');
+        await answerItems(page, { A5: '' });
         await answerItems(page, { A1: '15', A2: 'female', E1: 'yes', E3: '14' });
+        await itemShown(page, 'E2', false, 'for a child under 18');
         await eventually(async () => { const now = await liveResult(page); return now && now !== before; },
                          'the live result (#score-result) does not change as the items are answered');
         await answerItems(page, { interviewer_rating: '3', trafficking_types: ['sexual_child_no_force'] });

@@ -1,7 +1,9 @@
 // core.js — the web interface's small core: the JSON API client (CSRF header, 401 →
 // log in), message catalogues and languages, dates, code-list labels, a DOM builder
 // (text nodes only, never HTML strings), the hash router, the navigation, form fields
-// with error display and the unsaved-changes warning, the session and the idle logout.
+// with error display and the unsaved-changes warning, the session and the idle logout,
+// and what the session and each case say the user may do (may(), caseMay()): pages show
+// or hide actions from these lists and never name roles.
 // No framework and no build step: every page module imports what it needs from here.
 
 const LANGS = ['kk', 'ru', 'en'];
@@ -12,6 +14,7 @@ const catalogue = { kk: {}, ru: {}, en: {} };
 const loadedModules = new Map();
 let csrf = null;
 let user = null;
+let caps = { may: new Set() };
 let idleSeconds = 1800;
 let vocabCache = null;
 const routes = [];
@@ -189,11 +192,36 @@ export function session() {
   return user;
 }
 
+// True when the policy lets the logged-in user take action at all ("case.create",
+// "report.read", ...: the "may" list of the session answer).
+export function may(action) {
+  return caps.may.has(action);
+}
+
+// True when the case answer c lists action among those the user may take on it.
+export function caseMay(c, action) {
+  return !!(c && Array.isArray(c.may) && c.may.includes(action));
+}
+
+// The policy's other answers about the user, from the session answer: 'case_scope'
+// ("org", "assigned", ...), 'directory_scope' ("own", "any", "none"),
+// 'report_always_protected' (true/false), 'assignable_roles' (role codes).
+export function policy(name) {
+  return caps[name];
+}
+
 // Keeps what the login (or GET /session) answered: the user, the CSRF token, the
-// idle limit; starts the idle watch.
+// idle limit, the capabilities; starts the idle watch.
 export function setSession(answer) {
   user = answer.user;
   csrf = answer.csrf;
+  caps = {
+    may: new Set(answer.may || []),
+    case_scope: answer.case_scope || 'none',
+    directory_scope: answer.directory_scope || 'none',
+    report_always_protected: answer.report_always_protected === true,
+    assignable_roles: answer.assignable_roles || [],
+  };
   if (answer.idle_seconds) idleSeconds = answer.idle_seconds;
   lastInput = Date.now();
   pinged = Date.now();
@@ -204,6 +232,7 @@ export function setSession(answer) {
 function forget() {
   user = null;
   csrf = null;
+  caps = { may: new Set() };
   vocabCache = null;
   dirtyForms.clear();
   if (idleTimer) clearInterval(idleTimer);
@@ -308,6 +337,33 @@ export function select(list, opts = {}) {
     s.append(h('option', { value: e.code, selected: e.code === opts.value }, e[current] || e.en));
   }
   return s;
+}
+
+// The text of a {kk, ru, en} object (instrument texts, report labels) in the current
+// language; a plain string is answered as it is.
+export function tx(obj) {
+  if (!obj) return '';
+  if (typeof obj === 'string') return obj;
+  return obj[current] || obj.kk || obj.ru || obj.en || '';
+}
+
+// Checkboxes of a code list (name = name, one per code) in a fieldset with a legend;
+// voc is vocab()'s answer, chosen the codes checked at first.
+export function checks(voc, list, name, legend, chosen) {
+  const have = chosen || [];
+  return h('fieldset', { class: 'checks', name },
+    h('legend', {}, legend),
+    ((voc && voc[list]) || []).map((e) => {
+      const id = `f-${name}-${e.code}`;
+      return h('div', { class: 'check' },
+        h('input', { type: 'checkbox', id, name, value: e.code, checked: have.includes(e.code) }),
+        h('label', { for: id }, e[current] || e.en));
+    }));
+}
+
+// The values of the checked boxes named name in form.
+export function checkedValues(form, name) {
+  return Array.from(form.querySelectorAll(`input[name="${name}"]:checked`)).map((i) => i.value);
 }
 
 // ---- forms ---------------------------------------------------------------------
@@ -447,6 +503,40 @@ export function showMessage(form, text) {
   summary.focus();
 }
 
+// The error object of an api() answer ({code, message, field}); one of its own for a
+// failure without one (the network).
+export function apiError(res) {
+  return (res && res.data && res.data.error) || { code: 'error', message: String(res && res.status), field: null };
+}
+
+// Shows an API error on form (showErrors finds the input: "answers.q5" → q5, "parts[1]"
+// → parts) and marks the screening item or fieldset that holds it. Returns the error.
+export function formError(form, res) {
+  showErrors(form, res);
+  const err = apiError(res);
+  if (err.field) {
+    let f = err.field.replace(/\[\d+\]$/, '');
+    if (f.startsWith('answers.')) f = f.slice(8);
+    const box = form.querySelector(`[data-item="${f}"]`) || form.querySelector(`fieldset[name="${f}"]`);
+    if (box) box.classList.add('invalid');
+  }
+  return err;
+}
+
+// A message about the form as a whole, with the item or field it is about marked.
+export function formMessage(form, text, field) {
+  showMessage(form, text);
+  const box = field && (form.querySelector(`[data-item="${field}"]`) || form.querySelector(`[data-field="${field}"]`));
+  if (box) {
+    box.classList.add('invalid');
+    const input = box.querySelector('input, select, textarea');
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    }
+  }
+}
+
 // Warns before leaving the page (another page, reload, closing) while form holds
 // changes that were not saved. Call markSaved(form) after a successful save.
 export function watchUnsaved(form) {
@@ -491,15 +581,16 @@ export function go(hash) {
   else location.hash = hash;
 }
 
-// Adds a navigation entry for the given roles (all logged-in users when roles is
-// empty or missing); labelKey is a message key.
-export function navItem(hash, labelKey, roles) {
-  navItems.push({ hash, labelKey, roles: roles || [] });
+// Adds a navigation entry for the users the policy lets take action (a "may" name such
+// as 'case.list'; all logged-in users when it is missing); labelKey is a message key.
+export function navItem(hash, labelKey, action) {
+  navItems.push({ hash, labelKey, action: action || '' });
   renderNav();
 }
 
-// Roles that work with cases.
-export const CASE_ROLES = ['supervisor', 'case_manager', 'first_responder'];
+function navShown(it) {
+  return !it.action || may(it.action);
+}
 
 let started = false;
 
@@ -510,7 +601,7 @@ function renderNav() {
   const list = h('ul', { class: 'nav' });
   if (user) {
     for (const it of navItems) {
-      if (it.roles.length && !it.roles.includes(user.role)) continue;
+      if (!navShown(it)) continue;
       const here = location.hash.startsWith(it.hash);
       list.append(h('li', {}, h('a', { href: it.hash, 'aria-current': here ? 'page' : null }, t(it.labelKey))));
     }
@@ -527,11 +618,12 @@ function renderNav() {
   if (skip) skip.textContent = t('core.skip');
 }
 
-// The first page of a user: the cases for case roles, else the first nav entry.
+// The first page of a user: the cases for those who work with cases, else the first
+// nav entry they have.
 export function homeFor(u) {
   if (!u) return '#/login';
-  if (CASE_ROLES.includes(u.role)) return '#/cases';
-  const it = navItems.find((x) => !x.roles.length || x.roles.includes(u.role));
+  if (may('case.list')) return '#/cases';
+  const it = navItems.find(navShown);
   return it ? it.hash : '#/home';
 }
 

@@ -204,3 +204,38 @@ agreement_scope policy_agreement_scope(const qg_actor *actor)
         return AGREEMENTS_NONE;
     }
 }
+
+bool policy_via_grant(const qg_actor *actor, const case_facts *facts)
+{
+    if (!actor || !facts || !facts->granted)
+        return false;
+    case_facts without = *facts;
+    without.granted = false;
+    return sees_case(actor, facts) && !sees_case(actor, &without);
+}
+
+bool policy_assignable_role(qg_role role) { return role == ROLE_CASE_MANAGER; }
+
+const char *policy_case_scope_name(case_scope scope)
+{
+    switch (scope) {
+    case SCOPE_ALL:
+        return "all";
+    case SCOPE_ORG:
+        return "org";
+    case SCOPE_ASSIGNED:
+        return "assigned";
+    case SCOPE_OPENED_UNASSIGNED:
+        return "opened_unassigned";
+    case SCOPE_NONE:
+        break;
+    }
+    return "none";
+}
+
+const char *policy_directory_scope_name(const qg_actor *actor)
+{
+    if (!actor || !role_may(actor->role, ACT_DIRECTORY_MANAGE))
+        return "none";
+    return actor->role == ROLE_SUPERVISOR ? "own" : "any";
+}

@@ -137,4 +137,21 @@ agreement_scope policy_agreement_scope(const qg_actor *actor);
 /* Returns the action's stable name (e.g. "case.read") for tests and errors. */
 const char *policy_action_name(qg_action action);
 
+/* ---- what the interface is told (GET /session, each case answer) ---------------------- */
+
+/* Returns true when the actor sees the case of facts only through a break-the-glass grant
+ * (a supervisor on another organisation's case): the access is temporary and can be ended. */
+bool policy_via_grant(const qg_actor *actor, const case_facts *facts);
+
+/* Returns true when a user of role may be assigned to a case as its case manager. */
+bool policy_assignable_role(qg_role role);
+
+/* Returns the stable name of a list scope: "none", "all", "org", "assigned",
+ * "opened_unassigned". */
+const char *policy_case_scope_name(case_scope scope);
+
+/* Returns how far the actor manages the service directory: "any" organisation (admin,
+ * system), their "own" (a supervisor), or "none". */
+const char *policy_directory_scope_name(const qg_actor *actor);
+
 #endif

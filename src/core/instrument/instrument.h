@@ -62,4 +62,13 @@ json_t *instrument_definition(const instrument *inst);
  * wrong type or range, or an answer to an item that does not apply. */
 qg_code instrument_score(const instrument *inst, json_t *answers, json_t **out, qg_error *err);
 
+/* As instrument_score, but an answer to an item that does not apply (or may not yet:
+ * it depends on an unanswered item) is dropped instead of refused, exactly as if it had
+ * not been given, and the result lists the dropped ids in "dropped". For the web form:
+ * it sends every answer on the page and shows the items the result's "applies" lists, so
+ * which items apply is decided by this one engine only. Unknown items and answers of the
+ * wrong type or range are still refused. */
+qg_code instrument_score_dropping(const instrument *inst, json_t *answers, json_t **out,
+                                  qg_error *err);
+
 #endif

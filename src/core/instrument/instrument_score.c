@@ -5,7 +5,9 @@
  * instruments/README.md (an unanswered item that applies is "unknown", so a result
  * that unanswered items could still change is "incomplete", never a false negative).
  * An answer is accepted only for an item known to apply: a follow-up without its
- * question, or section B without the citizenship it depends on, is refused.
+ * question, or section B without the citizenship it depends on, is refused (or, for the
+ * web form, dropped and listed). Every result lists the items that apply ("applies"), so
+ * the web page shows the items this one engine chose and has no evaluator of its own.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,8 @@ typedef struct {
     tri *applies;   /* per item */
     tri *indic;     /* per item: is it an indicator */
     tri suggested;  /* some "suggest" entry holds */
+    bool drop;      /* drop answers to items that do not apply instead of refusing them */
+    bool *dropped;  /* per item: its answer was dropped */
 } score_ctx;
 
 static tri tri_of(bool b) { return b ? T_TRUE : T_FALSE; }
@@ -273,13 +277,18 @@ static tri and3(tri a, tri b)
 }
 
 /* Works out, in item order, which items apply and which answers are indicators. An
- * answer to an item that cannot apply is an error naming it. */
+ * answer to an item that does not surely apply is an error naming it, or in drop mode
+ * is dropped (and marked). */
 static qg_code settle_items(score_ctx *c, qg_error *err)
 {
     for (size_t i = 0; i < c->inst->nitems; i++) {
         const inst_item *it = &c->inst->items[i];
         tri sec = it->section >= 0 ? eval_optional(c, c->inst->sections[it->section].applies) : T_TRUE;
         c->applies[i] = and3(sec, eval_optional(c, it->applies));
+        if (c->applies[i] != T_TRUE && c->value[i] && c->drop) {
+            c->value[i] = NULL; /* as if not given: later conditions see it unanswered */
+            c->dropped[i] = true;
+        }
         if (c->applies[i] == T_FALSE && c->value[i])
             return fail_item(err, it->id, "does not apply given the other answers");
         if (c->applies[i] == T_UNKNOWN && c->value[i])
@@ -389,6 +398,22 @@ static json_t *ids_where(const score_ctx *c, const char *group, bool unanswered)
     return list;
 }
 
+/* The ids of the items that apply (true, not unknown), in item order: the items a form
+ * shows. With drop, also the ids of the answers that were dropped. */
+static void add_applies(const score_ctx *c, json_t *out)
+{
+    json_t *applies = json_array(), *dropped = c->drop ? json_array() : NULL;
+    for (size_t i = 0; i < c->inst->nitems; i++) {
+        if (c->applies[i] == T_TRUE)
+            json_array_append_new(applies, json_string(c->inst->items[i].id));
+        if (dropped && c->dropped[i])
+            json_array_append_new(dropped, json_string(c->inst->items[i].id));
+    }
+    json_object_set_new(out, "applies", applies);
+    if (dropped)
+        json_object_set_new(out, "dropped", dropped);
+}
+
 static json_t *needs_of(const score_ctx *c)
 {
     json_t *list = json_array();
@@ -456,17 +481,27 @@ static json_t *build_result(score_ctx *c)
     if (json_object_get(def, "accuracy"))
         json_object_set(out, "accuracy", json_object_get(def, "accuracy"));
     add_sections(c, out);
+    add_applies(c, out);
     add_outputs(c, out);
     add_final(c, out);
     return out;
 }
 
-qg_code instrument_score(const instrument *inst, json_t *answers, json_t **out, qg_error *err)
+static qg_code score_with(const instrument *inst, json_t *answers, bool drop, json_t **out,
+                          qg_error *err)
 {
     *out = NULL;
-    score_ctx c = {inst, calloc(inst->nitems, sizeof(json_t *)), calloc(inst->nitems, sizeof(tri)),
-                   calloc(inst->nitems, sizeof(tri)), T_FALSE};
-    qg_code code = (c.value && c.applies && c.indic) ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    size_t n = inst->nitems;
+    score_ctx c = {.inst = inst,
+                   .value = calloc(n, sizeof(json_t *)),
+                   .applies = calloc(n, sizeof(tri)),
+                   .indic = calloc(n, sizeof(tri)),
+                   .suggested = T_FALSE,
+                   .drop = drop,
+                   .dropped = calloc(n, sizeof(bool))};
+    qg_code code = QG_OK;
+    if (!c.value || !c.applies || !c.indic || !c.dropped)
+        code = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     if (code == QG_OK)
         code = read_answers(&c, answers, err);
     if (code == QG_OK)
@@ -476,5 +511,17 @@ qg_code instrument_score(const instrument *inst, json_t *answers, json_t **out, 
     free(c.value);
     free(c.applies);
     free(c.indic);
+    free(c.dropped);
     return code;
+}
+
+qg_code instrument_score(const instrument *inst, json_t *answers, json_t **out, qg_error *err)
+{
+    return score_with(inst, answers, false, out, err);
+}
+
+qg_code instrument_score_dropping(const instrument *inst, json_t *answers, json_t **out,
+                                  qg_error *err)
+{
+    return score_with(inst, answers, true, out, err);
 }

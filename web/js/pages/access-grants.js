@@ -3,7 +3,7 @@
 import { api, clear, fmtDate, h, messages, navItem, pageTitle, route, t } from '../core.js';
 
 const ready = messages('cases');
-navItem('#/access-grants', 'grants.nav', ['auditor']);
+navItem('#/access-grants', 'grants.nav', 'grant.report');
 
 function when(iso) {
   if (!iso) return '';

@@ -1,7 +1,7 @@
 // case-edit.js — two parts of the case page: the supervisor's case managers (assign one
 // of the organisation's case managers, unassign) and the form that changes the coded
 // fields (PATCH /cases/:code with the version read: only the fields that changed go).
-import { api, clear, dateInput, formField, formValues, h, label, markSaved, messages, notify, select, session, showErrors, showMessage, t, vocab, watchUnsaved } from '../core.js';
+import { api, caseMay, clear, dateInput, formField, formValues, h, label, markSaved, messages, notify, policy, select, showErrors, showMessage, t, vocab, watchUnsaved } from '../core.js';
 
 const ready = messages('case');
 
@@ -15,8 +15,9 @@ function errText(r) {
 
 // ---- case managers ----------------------------------------------------------------------
 
-// The case managers of the case with unassign buttons and, for a supervisor, a form to
-// assign one of the organisation's users. onChange() is called after a change.
+// The case managers of the case with unassign buttons and a form to assign one of the
+// organisation's users who may be assigned (shown to those who may assign: canAssign).
+// onChange() is called after a change.
 export async function mountAssignments(box, c, onChange) {
   await ready;
   clear(box);
@@ -37,7 +38,7 @@ export async function mountAssignments(box, c, onChange) {
   if (u.status !== 200) return;
   const have = new Set(managers.map((m) => m.user_id));
   const users = (u.data.users || []).filter((x) => !x.disabled && !x.pending && x.org_id === c.org_id &&
-    x.role === 'case_manager' && !have.has(x.id));
+    policy('assignable_roles').includes(x.role) && !have.has(x.id));
   if (!users.length) return box.append(h('p', { class: 'muted' }, t('case.no_assignable')));
   const sel = h('select', { required: true }, h('option', { value: '' }, t('core.choose')),
     users.map((x) => h('option', { value: String(x.id) }, x.login)));
@@ -147,8 +148,9 @@ export async function editForm(c, onSaved) {
   return form;
 }
 
-export function canAssign() {
-  return (session() || {}).role === 'supervisor';
+// True when the user may assign and unassign the case managers of case c.
+export function canAssign(c) {
+  return caseMay(c, 'case.assign');
 }
 
 // ---- the personal data ------------------------------------------------------------------

@@ -4,7 +4,7 @@
 // (case-forms.js), consent, and referrals (referrals.js). Sections other than the
 // summary and the stage load when opened, so a slow connection fetches only what is
 // asked for, and nothing audited is read unless the worker opens it.
-import { api, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, session, showErrors, t, watchUnsaved } from '../core.js';
+import { api, caseMay, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, watchUnsaved } from '../core.js';
 import { canAssign, editForm, mountAssignments, personalForm } from './case-edit.js';
 import { mountRecords } from './case-forms.js';
 import { mountReferrals } from './referrals.js';
@@ -166,11 +166,9 @@ function personalSection(code, onChange) {
 
 // ---- stage --------------------------------------------------------------------------
 
-const MANAGERS = ['supervisor', 'case_manager'];
-
-function stageForms(code, st, reload) {
+// mayClose: the case answer lists "case.close" (close and reopen) for the user.
+function stageForms(code, st, reload, mayClose) {
   const out = [];
-  const role = (session() || {}).role;
   if (st.status !== 'closed') {
     const stageSel = select('stage', { required: true });
     for (const o of [...stageSel.options]) if (o.value === st.stage || o.value === 'closure' || o.value === 'identification') o.remove();
@@ -188,7 +186,7 @@ function stageForms(code, st, reload) {
       reload();
     });
     out.push(move);
-    if (MANAGERS.includes(role)) {
+    if (mayClose) {
       const close = watchUnsaved(h('form', { id: 'form-close', novalidate: true },
         h('h3', {}, t('case.close_title')),
         formField('reason', 'case.close_reason', select('close_reason', { required: true })),
@@ -205,7 +203,7 @@ function stageForms(code, st, reload) {
       });
       out.push(close);
     }
-  } else if (MANAGERS.includes(role)) {
+  } else if (mayClose) {
     const stageSel = select('stage');
     for (const o of [...stageSel.options]) if (['identification', 'exit_assistance', 'closure'].includes(o.value)) o.remove();
     stageSel.options[0].textContent = t('case.reopen_default');
@@ -227,7 +225,7 @@ function stageForms(code, st, reload) {
   return out;
 }
 
-async function stageSection(box, code, onChange) {
+async function stageSection(box, code, onChange, mayClose) {
   const r = await api('GET', path(code, '/stages'));
   clear(box);
   if (r.status !== 200) return box.append(errLine(r));
@@ -265,7 +263,7 @@ async function stageSection(box, code, onChange) {
     table.tabIndex = -1;
     box.append(h('p', { class: 'hint' }, t('case.notes_audited')), h('div', { class: 'actions' }, show));
   }
-  box.append(...stageForms(code, st, onChange));
+  box.append(...stageForms(code, st, onChange, mayClose));
 }
 
 // ---- tasks --------------------------------------------------------------------------
@@ -395,14 +393,16 @@ route('#/case/:code', async (el, params) => {
   const stageBox = h('div');
   const stageSec = h('section', { id: 'sec-stage' }, h('h2', {}, t('case.stage')), stageBox);
   const assignBox = h('div');
-  const assignSec = canAssign() ? h('section', { id: 'sec-managers' }, h('h2', {}, t('case.managers')), assignBox) : null;
+  let mayClose = caseMay(c, 'case.close');
+  const assignSec = canAssign(c) ? h('section', { id: 'sec-managers' }, h('h2', {}, t('case.managers')), assignBox) : null;
   const refreshSummary = async () => {
     const u = await api('GET', path(code));
     if (u.status === 200) {
       sumBox.replaceChild(summary(u.data), sumBox.querySelector('#case-summary'));
       if (assignSec) mountAssignments(assignBox, u.data, refreshSummary);
+      mayClose = caseMay(u.data, 'case.close');
     }
-    stageSection(stageBox, code, refreshSummary);
+    stageSection(stageBox, code, refreshSummary, mayClose);
   };
   // the coded fields' form reads the case afresh when opened (its version guards the change)
   const editSec = lazySection('edit', 'case.edit', async (b) => {
@@ -417,9 +417,8 @@ route('#/case/:code', async (el, params) => {
   });
   const screenBox = h('div');
   const refBox = h('div');
-  // a supervisor looking at another organisation's case does so under a break-the-glass grant
-  const me = session() || {};
-  const glass = me.role === 'supervisor' && c.org_id !== me.org_id
+  // a user who sees the case only through a break-the-glass grant may end that access
+  const glass = caseMay(c, 'case.break_glass_end')
     ? h('div', { class: 'warning', id: 'glass-access' }, h('p', {}, t('case.glass_active')),
       h('button', { type: 'button', class: 'danger', 'data-action': 'end-access', on: { click: async () => {
         const u = await api('DELETE', path(code, '/break-glass'));
@@ -443,5 +442,5 @@ route('#/case/:code', async (el, params) => {
       return mountReferrals(refBox, code);
     })].filter(Boolean));
   if (assignSec) mountAssignments(assignBox, c, refreshSummary);
-  await stageSection(stageBox, code, refreshSummary);
+  await stageSection(stageBox, code, refreshSummary, mayClose);
 });

@@ -1,10 +1,10 @@
 // cases.js — the case list (#/cases): the cases the user may see, newest first, with
 // coded fields only (never personal data), filters by stage and status, paging with
 // next_before, and "find by code" that opens the case.
-import { api, CASE_ROLES, clear, fmtDate, formField, formValues, go, h, label, markSaved, messages, navItem, pageTitle, route, select, session, showErrors, t, watchUnsaved } from '../core.js';
+import { api, clear, fmtDate, formField, formValues, go, h, label, markSaved, may, messages, navItem, pageTitle, policy, route, select, showErrors, t, watchUnsaved } from '../core.js';
 
 const ready = messages('cases');
-navItem('#/cases', 'cases.nav', CASE_ROLES);
+navItem('#/cases', 'cases.nav', 'case.list');
 
 const filter = { stage: '', status: 'open' };
 
@@ -29,7 +29,7 @@ function findForm() {
     if (r.status === 200) go('#/case/' + encodeURIComponent(r.data.code));
     else {
       showErrors(form, { error: { code: r.status === 400 ? 'invalid' : ((r.data && r.data.error && r.data.error.code) || 'not_found'), field: 'code' } });
-      if ((r.status === 404 || r.status === 403) && (session() || {}).role === 'supervisor') showBreakGlass(c);
+      if ((r.status === 404 || r.status === 403) && may('case.break_glass')) showBreakGlass(c);
     }
   });
   // A supervisor may take temporary access to a case outside their scope (break the glass).
@@ -68,8 +68,7 @@ function row(c) {
 
 route('#/cases', async (el) => {
   await ready;
-  const u = session();
-  el.append(pageTitle(u && u.role === 'supervisor' ? 'cases.title_org' : 'cases.title_mine'));
+  el.append(pageTitle(policy('case_scope') === 'org' ? 'cases.title_org' : 'cases.title_mine'));
   el.append(h('div', { class: 'actions' }, h('a', { href: '#/new-case', class: 'button primary', 'data-action': 'new-case' }, t('cases.new'))));
   el.append(...findForm());
   const stage = select('stage', { value: filter.stage });

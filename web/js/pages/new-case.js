@@ -2,10 +2,10 @@
 // optional personal part behind a disclosure. When the IIN shows the child may be
 // registered already (409 with "existing"), a warning names the case (when the user
 // may see it) or says another organisation holds it; no second case is made.
-import { api, CASE_ROLES, dateInput, formField, formValues, go, h, markSaved, messages, navItem, pageTitle, route, select, showErrors, t, today, watchUnsaved } from '../core.js';
+import { api, dateInput, formField, formValues, go, h, markSaved, messages, navItem, pageTitle, route, select, showErrors, t, today, watchUnsaved } from '../core.js';
 
 const ready = messages('newcase');
-navItem('#/new-case', 'newcase.nav', CASE_ROLES);
+navItem('#/new-case', 'newcase.nav', 'case.create');
 
 const PERSONAL = ['given_name', 'family_name', 'birth_date', 'iin', 'phone'];
 

@@ -2,25 +2,24 @@
 // helper's code lists from GET /api/v1/vocab), age and prostitution go to POST
 // /api/v1/qualify; the answer (whether the facts meet the definition, the articles to
 // consider and the reasons) is shown as a suggestion for the professional.
-import { api, t, route, navItem, messages, formField } from '../core.js';
-import { el, tx, vocab, checks, checkedValues, formError, clear } from '../w2util.js';
+import { api, t, route, navItem, messages, formField, h, tx, vocab, checks, checkedValues, formError, clear } from '../core.js';
 
 const M = 'qualify';
 messages(M);
-navItem('#/qualify', 'qual.nav', []);
+navItem('#/qualify', 'qual.nav');
 
 async function page(container) {
   await messages(M);
   const voc = await vocab();
-  const out = el('section', { class: 'qualify-result', 'aria-live': 'polite' });
-  const form = el('form', { class: 'qualify', novalidate: true },
+  const out = h('section', { class: 'qualify-result', 'aria-live': 'polite' });
+  const form = h('form', { class: 'qualify', novalidate: true },
     checks(voc, 'act', 'acts', t('qual.acts')),
     checks(voc, 'means', 'means', t('qual.means')),
     checks(voc, 'purpose', 'purposes', t('qual.purposes')),
-    formField('age', 'qual.age', el('input', { type: 'number', min: 0, max: 120, step: 1, inputmode: 'numeric' }), 'qual.age_hint'),
-    el('div', { class: 'field check' }, el('input', { type: 'checkbox', id: 'f-prostitution', name: 'prostitution' }),
-      el('label', { for: 'f-prostitution' }, t('qual.prostitution'))),
-    el('button', { type: 'submit', 'data-action': 'qualify' }, t('qual.check')));
+    formField('age', 'qual.age', h('input', { type: 'number', min: 0, max: 120, step: 1, inputmode: 'numeric' }), 'qual.age_hint'),
+    h('div', { class: 'field check' }, h('input', { type: 'checkbox', id: 'f-prostitution', name: 'prostitution' }),
+      h('label', { for: 'f-prostitution' }, t('qual.prostitution'))),
+    h('button', { type: 'submit', 'data-action': 'qualify' }, t('qual.check')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const age = form.querySelector('[name="age"]').value.trim();
@@ -33,20 +32,20 @@ async function page(container) {
       return;
     }
     const d = r.data;
-    out.append(el('h2', {}, t('qual.result')),
-      el('p', { class: d.meets_definition ? 'result result-yes' : 'result result-no' }, el('strong', {}, t(d.meets_definition ? 'qual.meets' : 'qual.not_meets'))),
-      d.child === true ? el('p', {}, t('qual.child')) : null,
-      d.missing && d.missing.length ? el('p', {}, t('qual.missing'), ' ', d.missing.map((m) => t(`qual.el.${m}`)).join(', ')) : null,
-      el('ul', { class: 'reasons' }, (d.reasons || []).map((x) => el('li', {}, tx(x)))),
-      el('h2', {}, t('qual.articles')),
-      (d.articles || []).length ? el('ul', { class: 'articles' }, d.articles.map((a) => el('li', {},
-        el('strong', {}, t('qual.article', { n: a.article }), ' ', tx(a.title)),
-        el('p', {}, tx(a.reason), a.source_lines ? ` (${a.source_lines})` : '')))) : el('p', {}, t('qual.no_articles')),
-      el('p', { class: 'note' }, t('qual.suggestion_only')));
+    out.append(h('h2', {}, t('qual.result')),
+      h('p', { class: d.meets_definition ? 'result result-yes' : 'result result-no' }, h('strong', {}, t(d.meets_definition ? 'qual.meets' : 'qual.not_meets'))),
+      d.child === true ? h('p', {}, t('qual.child')) : null,
+      d.missing && d.missing.length ? h('p', {}, t('qual.missing'), ' ', d.missing.map((m) => t(`qual.el.${m}`)).join(', ')) : null,
+      h('ul', { class: 'reasons' }, (d.reasons || []).map((x) => h('li', {}, tx(x)))),
+      h('h2', {}, t('qual.articles')),
+      (d.articles || []).length ? h('ul', { class: 'articles' }, d.articles.map((a) => h('li', {},
+        h('strong', {}, t('qual.article', { n: a.article }), ' ', tx(a.title)),
+        h('p', {}, tx(a.reason), a.source_lines ? ` (${a.source_lines})` : '')))) : h('p', {}, t('qual.no_articles')),
+      h('p', { class: 'note' }, t('qual.suggestion_only')));
     out.focus();
   });
   out.tabIndex = -1;
-  container.append(el('h1', { id: 'page-title' }, t('qual.title')), el('p', { class: 'intro' }, t('qual.intro')), form, out);
+  container.append(h('h1', { id: 'page-title' }, t('qual.title')), h('p', { class: 'intro' }, t('qual.intro')), form, out);
 }
 
 route('#/qualify', page);

@@ -2,30 +2,29 @@
 // (mountReferrals, mounted by the case page), the in and out lists '#/referrals' and one
 // referral '#/referral/:ref' with the actions its state allows. The recipient sees only
 // what the referral carries (the server decides; this page shows what it is given).
-import { api, t, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages, session, navItem, label, select, dateInput, parseDate, CASE_ROLES } from '../core.js';
-import { el, vocab, formError, formMessage, checks, checkedValues, apiError, clear } from '../w2util.js';
+import { api, t, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages, session, navItem, label, select, dateInput, parseDate, may, h, vocab, formError, formMessage, checks, checkedValues, apiError, clear } from '../core.js';
 
 const M = 'referrals';
 messages(M);
-navItem('#/referrals', 'ref.nav', CASE_ROLES);
+navItem('#/referrals', 'ref.nav', 'referral.receive');
 
 function statusCell(r) {
-  return el('td', { class: r.overdue ? 'overdue' : null },
+  return h('td', { class: r.overdue ? 'overdue' : null },
     label('referral_status', r.status),
-    r.overdue ? el('strong', { class: 'flag' }, ` ${t('ref.overdue')}`) : null);
+    r.overdue ? h('strong', { class: 'flag' }, ` ${t('ref.overdue')}`) : null);
 }
 
 function listTable(rows, withCase) {
-  if (!rows.length) return el('p', {}, t('ref.none'));
+  if (!rows.length) return h('p', {}, t('ref.none'));
   const cols = ['ref.col_ref', withCase ? 'ref.col_case' : 'ref.col_from', 'ref.col_service', 'ref.col_status', 'ref.col_respond_by'];
-  return el('table', { class: 'list' },
-    el('thead', {}, el('tr', {}, cols.map((k) => el('th', { scope: 'col' }, t(k))))),
-    el('tbody', {}, rows.map((r) => el('tr', { 'data-ref': r.ref, 'data-code': r.case || null, class: r.overdue ? 'overdue' : null },
-      el('td', {}, el('a', { href: `#/referral/${r.ref}` }, r.ref)),
-      el('td', {}, withCase ? (r.case || '') + (r.to_name ? ` → ${r.to_name}` : '') : (r.from_org || '')),
-      el('td', {}, label('service', r.service)),
+  return h('table', { class: 'list' },
+    h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col' }, t(k))))),
+    h('tbody', {}, rows.map((r) => h('tr', { 'data-ref': r.ref, 'data-code': r.case || null, class: r.overdue ? 'overdue' : null },
+      h('td', {}, h('a', { href: `#/referral/${r.ref}` }, r.ref)),
+      h('td', {}, withCase ? (r.case || '') + (r.to_name ? ` → ${r.to_name}` : '') : (r.from_org || '')),
+      h('td', {}, label('service', r.service)),
       statusCell(r),
-      el('td', {}, fmtDate(r.respond_by))))));
+      h('td', {}, fmtDate(r.respond_by))))));
 }
 
 // ---- the case's referrals and the form to send one ----------------------------------------
@@ -34,25 +33,25 @@ export async function mountReferrals(container, code) {
   await messages(M);
   const [r, orgs] = await Promise.all([api('GET', `/api/v1/cases/${encodeURIComponent(code)}/referrals`), api('GET', '/api/v1/orgs'), vocab()]);
   const me = session() || {};
-  const box = el('section', { class: 'referrals', 'aria-labelledby': 'referrals-title' }, el('h2', { id: 'referrals-title' }, t('ref.case_title')));
-  box.appendChild(r.status === 200 ? listTable(r.data.referrals || [], true) : el('p', { class: 'errors', role: 'alert' }, apiError(r).message || ''));
+  const box = h('section', { class: 'referrals', 'aria-labelledby': 'referrals-title' }, h('h2', { id: 'referrals-title' }, t('ref.case_title')));
+  box.appendChild(r.status === 200 ? listTable(r.data.referrals || [], true) : h('p', { class: 'errors', role: 'alert' }, apiError(r).message || ''));
 
   const voc = await vocab();
-  const toOrg = el('select', {}, el('option', { value: '' }, t('ref.off_platform')),
-    ((orgs.status === 200 && orgs.data.orgs) || []).filter((o) => o.id !== me.org_id).map((o) => el('option', { value: String(o.id) }, o.name)));
-  const toName = el('input', { type: 'text', maxlength: 200, autocomplete: 'off' });
+  const toOrg = h('select', {}, h('option', { value: '' }, t('ref.off_platform')),
+    ((orgs.status === 200 && orgs.data.orgs) || []).filter((o) => o.id !== me.org_id).map((o) => h('option', { value: String(o.id) }, o.name)));
+  const toName = h('input', { type: 'text', maxlength: 200, autocomplete: 'off' });
   const nameField = formField('to_name', 'ref.to_name', toName, 'ref.to_name_hint');
-  const form = el('form', { class: 'send-referral', novalidate: true },
-    el('h3', {}, t('ref.send_title')),
+  const form = h('form', { class: 'send-referral', novalidate: true },
+    h('h3', {}, t('ref.send_title')),
     formField('service', 'ref.service', select('service', { required: true })),
     formField('to_org', 'ref.to_org', toOrg),
     nameField,
     checks(voc, 'share_part', 'parts', t('ref.parts'), ['profile']),
-    el('p', { class: 'hint' }, t('ref.parts_hint')),
+    h('p', { class: 'hint' }, t('ref.parts_hint')),
     formField('respond_by', 'ref.respond_by', dateInput(''), 'ref.respond_by_hint'),
-    formField('note', 'ref.note', el('textarea', { maxlength: 2000, rows: 3 }), 'ref.note_hint'),
-    me.role === 'supervisor' ? formField('emergency_reason', 'ref.emergency_reason', el('textarea', { maxlength: 1000, rows: 2 }), 'ref.emergency_hint') : null,
-    el('button', { type: 'submit', 'data-action': 'send-referral' }, t('ref.send')));
+    formField('note', 'ref.note', h('textarea', { maxlength: 2000, rows: 3 }), 'ref.note_hint'),
+    may('referral.override') ? formField('emergency_reason', 'ref.emergency_reason', h('textarea', { maxlength: 1000, rows: 2 }), 'ref.emergency_hint') : null,
+    h('button', { type: 'submit', 'data-action': 'send-referral' }, t('ref.send')));
   const syncName = () => { nameField.hidden = toOrg.value !== ''; };
   toOrg.addEventListener('change', syncName);
   syncName();
@@ -70,14 +69,14 @@ export async function mountReferrals(container, code) {
     if (res.status === 201) {
       markSaved(form);
       notify(t('ref.sent', { ref: res.data.ref }));
-      const fresh = el('div');
+      const fresh = h('div');
       box.replaceWith(fresh);
       mountReferrals(fresh, code);
       return;
     }
     const err = apiError(res);
     if (res.status === 409 && err.field === 'agreement') {
-      formMessage(form, t(me.role === 'supervisor' ? 'ref.need_agreement_sup' : 'ref.need_agreement'), 'to_org');
+      formMessage(form, t(may('referral.override') ? 'ref.need_agreement_sup' : 'ref.need_agreement'), 'to_org');
     } else if (res.status === 409 && /^parts/.test(err.field || '')) {
       formMessage(form, t('ref.need_consent'), null);
       const fs = form.querySelector('fieldset[name="parts"]');
@@ -96,22 +95,22 @@ export async function mountReferrals(container, code) {
 
 async function listPage(container) {
   await messages(M);
-  const overdueOnly = el('input', { type: 'checkbox', id: 'f-overdue', name: 'overdue' });
-  const lists = el('div');
+  const overdueOnly = h('input', { type: 'checkbox', id: 'f-overdue', name: 'overdue' });
+  const lists = h('div');
   const load = async () => {
     const q = overdueOnly.checked ? '&overdue=1' : '';
     const [inn, out] = await Promise.all([api('GET', `/api/v1/referrals?direction=in${q}`), api('GET', `/api/v1/referrals?direction=out${q}`)]);
     clear(lists);
     lists.append(
-      el('section', { 'aria-labelledby': 'ref-in' }, el('h2', { id: 'ref-in' }, t('ref.in')),
-        inn.status === 200 ? listTable(inn.data.referrals || [], false) : el('p', { class: 'errors' }, t('ref.load_failed'))),
-      el('section', { 'aria-labelledby': 'ref-out' }, el('h2', { id: 'ref-out' }, t('ref.out')),
-        out.status === 200 ? listTable(out.data.referrals || [], true) : el('p', { class: 'errors' }, t('ref.load_failed'))));
+      h('section', { 'aria-labelledby': 'ref-in' }, h('h2', { id: 'ref-in' }, t('ref.in')),
+        inn.status === 200 ? listTable(inn.data.referrals || [], false) : h('p', { class: 'errors' }, t('ref.load_failed'))),
+      h('section', { 'aria-labelledby': 'ref-out' }, h('h2', { id: 'ref-out' }, t('ref.out')),
+        out.status === 200 ? listTable(out.data.referrals || [], true) : h('p', { class: 'errors' }, t('ref.load_failed'))));
   };
   overdueOnly.addEventListener('change', load);
-  container.append(el('h1', { id: 'page-title' }, t('ref.title')),
-    el('p', {}, el('a', { href: '#/services' }, t('ref.to_directory'))),
-    el('div', { class: 'field check' }, overdueOnly, el('label', { for: 'f-overdue' }, t('ref.overdue_only'))),
+  container.append(h('h1', { id: 'page-title' }, t('ref.title')),
+    h('p', {}, h('a', { href: '#/services' }, t('ref.to_directory'))),
+    h('div', { class: 'field check' }, overdueOnly, h('label', { for: 'f-overdue' }, t('ref.overdue_only'))),
     lists);
   await load();
 }
@@ -131,11 +130,11 @@ function showValue(key, v) {
 }
 
 function contentsView(contents) {
-  if (!contents) return el('p', {}, t('ref.no_contents'));
-  if (contents.withdrawn) return el('p', { class: 'notice' }, t('ref.withdrawn'));
-  return Object.entries(contents).map(([part, obj]) => el('section', { class: 'part' },
-    el('h3', {}, label('share_part', part)),
-    el('dl', {}, Object.entries(obj || {}).map(([k, v]) => [el('dt', {}, t(`ref.f.${k}`)), el('dd', {}, showValue(k, v))]))));
+  if (!contents) return h('p', {}, t('ref.no_contents'));
+  if (contents.withdrawn) return h('p', { class: 'notice' }, t('ref.withdrawn'));
+  return Object.entries(contents).map(([part, obj]) => h('section', { class: 'part' },
+    h('h3', {}, label('share_part', part)),
+    h('dl', {}, Object.entries(obj || {}).map(([k, v]) => [h('dt', {}, t(`ref.f.${k}`)), h('dd', {}, showValue(k, v))]))));
 }
 
 const RECEIVER = { sent: ['accept', 'decline'], accepted: ['start'], in_service: ['complete', 'not-complete'] };
@@ -145,38 +144,38 @@ async function referralPage(container, params) {
   await messages(M);
   await vocab();
   const r = await api('GET', `/api/v1/referrals/${encodeURIComponent(params.ref)}`);
-  container.append(el('p', { class: 'back' }, el('a', { href: '#/referrals' }, t('ref.back'))));
+  container.append(h('p', { class: 'back' }, h('a', { href: '#/referrals' }, t('ref.back'))));
   if (r.status !== 200) {
-    container.append(el('h1', { id: 'page-title' }, t('ref.not_found')));
+    container.append(h('h1', { id: 'page-title' }, t('ref.not_found')));
     return;
   }
   const x = r.data;
   const sender = x.case !== undefined;
-  container.append(el('h1', { id: 'page-title' }, t('ref.one_title', { ref: x.ref })),
-    el('dl', { class: 'summary' },
-      el('dt', {}, t('ref.service')), el('dd', {}, label('service', x.service)),
-      el('dt', {}, t('ref.col_status')), el('dd', { class: x.overdue ? 'overdue' : null }, label('referral_status', x.status), x.overdue ? ` — ${t('ref.overdue')}` : ''),
-      el('dt', {}, t('ref.col_respond_by')), el('dd', {}, fmtDate(x.respond_by)),
-      sender ? [el('dt', {}, t('ref.col_case')), el('dd', {}, el('a', { href: `#/case/${x.case}` }, x.case)),
-        el('dt', {}, t('ref.to')), el('dd', {}, x.to_name || ''),
-        x.emergency ? [el('dt', {}, t('ref.emergency')), el('dd', {}, t('ref.yes'))] : null]
-        : [el('dt', {}, t('ref.col_from')), el('dd', {}, x.from_org || '')],
-      x.parts ? [el('dt', {}, t('ref.parts')), el('dd', {}, x.parts.map((p) => label('share_part', p)).join(', '))] : null));
-  if (!sender) container.append(el('p', { class: 'hint' }, t('ref.recipient_sees')));
-  if (x.note) container.append(el('h2', {}, t('ref.note')), el('p', { class: 'note' }, x.note));
-  if (x.contents !== undefined) container.append(el('h2', {}, t('ref.contents')), contentsView(x.contents));
+  container.append(h('h1', { id: 'page-title' }, t('ref.one_title', { ref: x.ref })),
+    h('dl', { class: 'summary' },
+      h('dt', {}, t('ref.service')), h('dd', {}, label('service', x.service)),
+      h('dt', {}, t('ref.col_status')), h('dd', { class: x.overdue ? 'overdue' : null }, label('referral_status', x.status), x.overdue ? ` — ${t('ref.overdue')}` : ''),
+      h('dt', {}, t('ref.col_respond_by')), h('dd', {}, fmtDate(x.respond_by)),
+      sender ? [h('dt', {}, t('ref.col_case')), h('dd', {}, h('a', { href: `#/case/${x.case}` }, x.case)),
+        h('dt', {}, t('ref.to')), h('dd', {}, x.to_name || ''),
+        x.emergency ? [h('dt', {}, t('ref.emergency')), h('dd', {}, t('ref.yes'))] : null]
+        : [h('dt', {}, t('ref.col_from')), h('dd', {}, x.from_org || '')],
+      x.parts ? [h('dt', {}, t('ref.parts')), h('dd', {}, x.parts.map((p) => label('share_part', p)).join(', '))] : null));
+  if (!sender) container.append(h('p', { class: 'hint' }, t('ref.recipient_sees')));
+  if (x.note) container.append(h('h2', {}, t('ref.note')), h('p', { class: 'note' }, x.note));
+  if (x.contents !== undefined) container.append(h('h2', {}, t('ref.contents')), contentsView(x.contents));
   if (sender && x.on_qorgau === false && ['sent', 'accepted', 'in_service'].includes(x.status)) {
-    container.append(el('p', {}, el('a', { href: `/api/v1/referrals/${encodeURIComponent(x.ref)}/sheet`, target: '_blank', rel: 'noopener', 'data-action': 'print-sheet' }, t('ref.sheet'))),
-      el('p', { class: 'hint' }, t('ref.sheet_hint')));
+    container.append(h('p', {}, h('a', { href: `/api/v1/referrals/${encodeURIComponent(x.ref)}/sheet`, target: '_blank', rel: 'noopener', 'data-action': 'print-sheet' }, t('ref.sheet'))),
+      h('p', { class: 'hint' }, t('ref.sheet_hint')));
   }
   const actions = sender ? (['sent', 'accepted', 'in_service'].includes(x.status) ? ['cancel'] : []) : (RECEIVER[x.status] || []);
   if (actions.length) {
     const reason = select('referral_reason');
-    const form = el('form', { class: 'referral-actions', novalidate: true },
-      el('h2', {}, t('ref.actions')),
+    const form = h('form', { class: 'referral-actions', novalidate: true },
+      h('h2', {}, t('ref.actions')),
       formField('reason', 'ref.reason', reason, 'ref.reason_hint'),
-      formField('note', 'ref.action_note', el('textarea', { maxlength: 2000, rows: 2 })),
-      el('div', { class: 'actions' }, actions.map((a) => el('button', { type: 'button', 'data-action': `${a}-referral`, 'data-verb': a }, t(`ref.do.${a}`)))));
+      formField('note', 'ref.action_note', h('textarea', { maxlength: 2000, rows: 2 })),
+      h('div', { class: 'actions' }, actions.map((a) => h('button', { type: 'button', 'data-action': `${a}-referral`, 'data-verb': a }, t(`ref.do.${a}`)))));
     form.addEventListener('click', async (e) => {
       const b = e.target.closest('button[data-verb]');
       if (!b) return;
@@ -202,12 +201,12 @@ async function referralPage(container, params) {
     container.append(form);
   }
   if (sender && x.events) {
-    container.append(el('h2', {}, t('ref.history')), el('table', { class: 'list' },
-      el('thead', {}, el('tr', {}, ['ref.h_at', 'ref.h_to', 'ref.reason', 'ref.h_by', 'ref.note'].map((k) => el('th', { scope: 'col' }, t(k))))),
-      el('tbody', {}, x.events.map((ev) => el('tr', {},
-        el('td', {}, fmtDate(ev.at)), el('td', {}, label('referral_status', ev.to)),
-        el('td', {}, ev.reason ? label('referral_reason', ev.reason) : ''),
-        el('td', {}, ev.via_code ? t('ref.via_code') : (ev.by || '')), el('td', {}, ev.note || ''))))));
+    container.append(h('h2', {}, t('ref.history')), h('table', { class: 'list' },
+      h('thead', {}, h('tr', {}, ['ref.h_at', 'ref.h_to', 'ref.reason', 'ref.h_by', 'ref.note'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, x.events.map((ev) => h('tr', {},
+        h('td', {}, fmtDate(ev.at)), h('td', {}, label('referral_status', ev.to)),
+        h('td', {}, ev.reason ? label('referral_reason', ev.reason) : ''),
+        h('td', {}, ev.via_code ? t('ref.via_code') : (ev.by || '')), h('td', {}, ev.note || ''))))));
   }
 }
 

@@ -2,12 +2,11 @@
 // columns with totals, withheld small numbers shown as "<k" with an explanation, a
 // column chart drawn with SVG elements (withheld cells are gaps), and CSV/XLSX downloads
 // fetched with the session into a Blob and saved through a temporary <a download>.
-import { api, t, route, navItem, messages, formField, select, go, session, showErrors } from '../core.js';
-import { el, tx, clear } from '../w2util.js';
+import { api, t, route, navItem, messages, formField, select, go, policy, showErrors, h, tx, clear } from '../core.js';
 
 const M = 'reports';
 messages(M);
-navItem('#/reports', 'rep.nav', ['analyst', 'supervisor']);
+navItem('#/reports', 'rep.nav', 'report.read');
 
 const NAMES = ['victims', 'exploitation', 'regions', 'age-bands', 'flows', 'process'];
 const SVG = 'http://www.w3.org/2000/svg';
@@ -38,28 +37,28 @@ function keysOf(rows, dim) {
 }
 
 function cell(c, k) {
-  return el('td', { class: c && c.suppressed ? 'num suppressed' : 'num', title: c && c.suppressed ? t('rep.withheld_cell', { k }) : null }, cellText(c, k));
+  return h('td', { class: c && c.suppressed ? 'num suppressed' : 'num', title: c && c.suppressed ? t('rep.withheld_cell', { k }) : null }, cellText(c, k));
 }
 
 function tableView(tb, labels, k, caption) {
   const dims = tb.dimensions;
   if (dims.length === 1) {
     const d = dims[0];
-    return el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption }, el('table', { class: 'report' }, el('caption', {}, caption),
-      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t(`rep.dim.${d}`)), el('th', { scope: 'col', class: 'num' }, t('rep.count')))),
-      el('tbody', {}, tb.rows.map((r) => el('tr', {}, el('th', { scope: 'row' }, keyLabel(labels, d, r[d])), cell(r, k)))),
-      el('tfoot', {}, el('tr', {}, el('th', { scope: 'row' }, t('rep.total')), cell(tb.totals && tb.totals.grand, k)))));
+    return h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption }, h('table', { class: 'report' }, h('caption', {}, caption),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t(`rep.dim.${d}`)), h('th', { scope: 'col', class: 'num' }, t('rep.count')))),
+      h('tbody', {}, tb.rows.map((r) => h('tr', {}, h('th', { scope: 'row' }, keyLabel(labels, d, r[d])), cell(r, k)))),
+      h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, t('rep.total')), cell(tb.totals && tb.totals.grand, k)))));
   }
   const [rd, cd] = dims;
   const rk = keysOf(tb.rows, rd), ck = keysOf(tb.rows, cd);
   const at = (a, b) => tb.rows.find((r) => r[rd] === a && r[cd] === b);
   const rowTot = (a) => ((tb.totals && tb.totals.rows) || []).find((r) => r[rd] === a);
   const colTot = (b) => ((tb.totals && tb.totals.columns) || []).find((r) => r[cd] === b);
-  return el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption }, el('table', { class: 'report' }, el('caption', {}, caption),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, `${t(`rep.dim.${rd}`)} \\ ${t(`rep.dim.${cd}`)}`),
-      ck.map((b) => el('th', { scope: 'col', class: 'num' }, keyLabel(labels, cd, b))), el('th', { scope: 'col', class: 'num' }, t('rep.total')))),
-    el('tbody', {}, rk.map((a) => el('tr', {}, el('th', { scope: 'row' }, keyLabel(labels, rd, a)), ck.map((b) => cell(at(a, b), k)), cell(rowTot(a), k)))),
-    el('tfoot', {}, el('tr', {}, el('th', { scope: 'row' }, t('rep.total')), ck.map((b) => cell(colTot(b), k)), cell(tb.totals && tb.totals.grand, k)))));
+  return h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption }, h('table', { class: 'report' }, h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, `${t(`rep.dim.${rd}`)} \\ ${t(`rep.dim.${cd}`)}`),
+      ck.map((b) => h('th', { scope: 'col', class: 'num' }, keyLabel(labels, cd, b))), h('th', { scope: 'col', class: 'num' }, t('rep.total')))),
+    h('tbody', {}, rk.map((a) => h('tr', {}, h('th', { scope: 'row' }, keyLabel(labels, rd, a)), ck.map((b) => cell(at(a, b), k)), cell(rowTot(a), k)))),
+    h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, t('rep.total')), ck.map((b) => cell(colTot(b), k)), cell(tb.totals && tb.totals.grand, k)))));
 }
 
 // A column chart: groups = the first dimension's keys, one column per second-dimension
@@ -70,14 +69,14 @@ function chart(tb, labels, k, caption) {
   const rk = keysOf(tb.rows, rd), ck = cd ? keysOf(tb.rows, cd) : [null];
   const value = (a, b) => tb.rows.find((r) => r[rd] === a && (cd ? r[cd] === b : true));
   const max = Math.max(1, ...tb.rows.map((r) => (r.suppressed ? 0 : r.count || 0)));
-  const barW = 14, gap = 10, left = 36, top = 10, h = 160;
+  const barW = 14, gap = 10, left = 36, top = 10, plotH = 160;
   const groupW = ck.length * barW + gap;
   const width = left + rk.length * groupW + 10;
-  const s = svg('svg', { viewBox: `0 0 ${width} ${h + 60}`, class: 'chart', width: '100%', role: 'img', 'aria-label': caption, preserveAspectRatio: 'xMinYMin meet' });
+  const s = svg('svg', { viewBox: `0 0 ${width} ${plotH + 60}`, class: 'chart', width: '100%', role: 'img', 'aria-label': caption, preserveAspectRatio: 'xMinYMin meet' });
   s.append(svg('title', {}, caption));
-  s.append(svg('line', { x1: left, y1: top + h, x2: width, y2: top + h, stroke: '#333' }));
+  s.append(svg('line', { x1: left, y1: top + plotH, x2: width, y2: top + plotH, stroke: '#333' }));
   s.append(svg('text', { x: left - 4, y: top + 4, 'text-anchor': 'end', 'font-size': 10 }, String(max)));
-  s.append(svg('text', { x: left - 4, y: top + h, 'text-anchor': 'end', 'font-size': 10 }, '0'));
+  s.append(svg('text', { x: left - 4, y: top + plotH, 'text-anchor': 'end', 'font-size': 10 }, '0'));
   rk.forEach((a, i) => {
     const gx = left + i * groupW + gap / 2;
     ck.forEach((b, j) => {
@@ -85,20 +84,20 @@ function chart(tb, labels, k, caption) {
       const x = gx + j * barW;
       if (!c) return;
       if (c.suppressed) {
-        s.append(svg('text', { x: x + barW / 2, y: top + h - 3, 'text-anchor': 'middle', 'font-size': 7, fill: '#555' }, `<${k}`));
+        s.append(svg('text', { x: x + barW / 2, y: top + plotH - 3, 'text-anchor': 'middle', 'font-size': 7, fill: '#555' }, `<${k}`));
         return;
       }
-      const bh = Math.round((c.count / max) * h);
-      s.append(svg('rect', { x, y: top + h - bh, width: barW - 2, height: bh, fill: COLOURS[j % COLOURS.length] },
+      const bh = Math.round((c.count / max) * plotH);
+      s.append(svg('rect', { x, y: top + plotH - bh, width: barW - 2, height: bh, fill: COLOURS[j % COLOURS.length] },
         svg('title', {}, `${keyLabel(labels, rd, a)}${cd ? ` · ${keyLabel(labels, cd, b)}` : ''}: ${c.count}`)));
     });
     const lbl = keyLabel(labels, rd, a);
-    s.append(svg('text', { x: gx + (ck.length * barW) / 2, y: top + h + 12, 'text-anchor': 'middle', 'font-size': 9 }, lbl.length > 12 ? `${lbl.slice(0, 11)}…` : lbl));
+    s.append(svg('text', { x: gx + (ck.length * barW) / 2, y: top + plotH + 12, 'text-anchor': 'middle', 'font-size': 9 }, lbl.length > 12 ? `${lbl.slice(0, 11)}…` : lbl));
   });
-  const legend = cd ? el('ul', { class: 'legend' }, ck.map((b, j) => el('li', {},
+  const legend = cd ? h('ul', { class: 'legend' }, ck.map((b, j) => h('li', {},
     (() => { const sw = svg('svg', { width: 12, height: 12, 'aria-hidden': 'true' }); sw.append(svg('rect', { width: 12, height: 12, fill: COLOURS[j % COLOURS.length] })); return sw; })(),
     ' ', keyLabel(labels, cd, b)))) : null;
-  return el('figure', { class: 'chart' }, s, legend, el('figcaption', {}, caption));
+  return h('figure', { class: 'chart' }, s, legend, h('figcaption', {}, caption));
 }
 
 function query(form, format) {
@@ -116,20 +115,20 @@ async function download(form, format, status) {
   try {
     res = await fetch(query(form, format), { credentials: 'same-origin', headers: { Accept: '*/*' }, cache: 'no-store' });
   } catch (e) {
-    status.append(el('p', { class: 'errors', role: 'alert' }, t('rep.download_failed')));
+    status.append(h('p', { class: 'errors', role: 'alert' }, t('rep.download_failed')));
     return;
   }
   if (res.status === 401) { go('#/login'); return; }
   if (!res.ok) {
     const j = await res.json().catch(() => null);
     const msg = res.status === 400 && j && j.error && j.error.field === 'format' ? t('rep.format_unsupported', { format: format.toUpperCase() }) : t('rep.download_failed');
-    status.append(el('p', { class: 'errors', role: 'alert' }, msg));
+    status.append(h('p', { class: 'errors', role: 'alert' }, msg));
     return;
   }
   const blob = await res.blob();
   const url = URL.createObjectURL(blob);
   const name = form.querySelector('[name="name"]').value;
-  const a = el('a', { href: url, download: `report-${name}.${format}` });
+  const a = h('a', { href: url, download: `report-${name}.${format}` });
   document.body.append(a);
   a.click();
   a.remove();
@@ -138,21 +137,21 @@ async function download(form, format, status) {
 
 async function page(container) {
   await messages(M);
-  const analyst = (session() || {}).role === 'analyst';
-  const nameSel = el('select', {}, NAMES.map((n) => el('option', { value: n }, t(`rep.name.${n}`))));
-  const shared = el('input', { type: 'checkbox', id: 'f-shared', name: 'shared', checked: true, disabled: analyst });
-  const form = el('form', { class: 'report-form', novalidate: true },
+  const always = policy('report_always_protected');
+  const nameSel = h('select', {}, NAMES.map((n) => h('option', { value: n }, t(`rep.name.${n}`))));
+  const shared = h('input', { type: 'checkbox', id: 'f-shared', name: 'shared', checked: true, disabled: always });
+  const form = h('form', { class: 'report-form', novalidate: true },
     formField('name', 'rep.pick', nameSel),
-    formField('from', 'rep.from', el('input', { type: 'number', min: 1900, max: 2100, step: 1, inputmode: 'numeric' })),
-    formField('to', 'rep.to', el('input', { type: 'number', min: 1900, max: 2100, step: 1, inputmode: 'numeric' })),
+    formField('from', 'rep.from', h('input', { type: 'number', min: 1900, max: 2100, step: 1, inputmode: 'numeric' })),
+    formField('to', 'rep.to', h('input', { type: 'number', min: 1900, max: 2100, step: 1, inputmode: 'numeric' })),
     formField('region', 'rep.region', select('region')),
-    el('div', { class: 'field check' }, shared, el('label', { for: 'f-shared' }, t(analyst ? 'rep.shared_always' : 'rep.shared'))),
-    el('div', { class: 'actions' },
-      el('button', { type: 'submit', 'data-action': 'show-report' }, t('rep.show')),
-      el('button', { type: 'button', 'data-action': 'download-csv' }, t('rep.csv')),
-      el('button', { type: 'button', 'data-action': 'download-xlsx' }, t('rep.xlsx'))));
-  const status = el('div', { 'aria-live': 'polite' });
-  const out = el('div', { class: 'report-out' });
+    h('div', { class: 'field check' }, shared, h('label', { for: 'f-shared' }, t(always ? 'rep.shared_always' : 'rep.shared'))),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', 'data-action': 'show-report' }, t('rep.show')),
+      h('button', { type: 'button', 'data-action': 'download-csv' }, t('rep.csv')),
+      h('button', { type: 'button', 'data-action': 'download-xlsx' }, t('rep.xlsx'))));
+  const status = h('div', { 'aria-live': 'polite' });
+  const out = h('div', { class: 'report-out' });
   form.querySelector('[data-action="download-csv"]').addEventListener('click', () => download(form, 'csv', status));
   form.querySelector('[data-action="download-xlsx"]').addEventListener('click', () => download(form, 'xlsx', status));
   form.addEventListener('submit', async (e) => {
@@ -166,14 +165,14 @@ async function page(container) {
     }
     const d = r.data;
     const tables = d.tables || [{ table: d.report, dimensions: d.dimensions, rows: d.rows, totals: d.totals, suppressed_cells: d.suppressed_cells }];
-    out.append(el('p', {}, t(d.protected ? 'rep.protected' : 'rep.unprotected', { k: d.k, kmax: d.k - 1 })));
-    if (d.suppressed_cells > 0) out.append(el('p', { class: 'notice' }, t('rep.suppressed_explain', { k: d.k, kmax: d.k - 1, n: d.suppressed_cells })));
+    out.append(h('p', {}, t(d.protected ? 'rep.protected' : 'rep.unprotected', { k: d.k, kmax: d.k - 1 })));
+    if (d.suppressed_cells > 0) out.append(h('p', { class: 'notice' }, t('rep.suppressed_explain', { k: d.k, kmax: d.k - 1, n: d.suppressed_cells })));
     tables.forEach((tb) => {
       const caption = d.tables ? t(`rep.table.${tb.table}`) : t(`rep.name.${d.report}`);
-      out.append(el('section', { class: 'report-table' }, el('h2', {}, caption), tableView(tb, d.labels, d.k, caption), chart(tb, d.labels, d.k, caption)));
+      out.append(h('section', { class: 'report-table' }, h('h2', {}, caption), tableView(tb, d.labels, d.k, caption), chart(tb, d.labels, d.k, caption)));
     });
   });
-  container.append(el('h1', { id: 'page-title' }, t('rep.title')), form, status, out);
+  container.append(h('h1', { id: 'page-title' }, t('rep.title')), form, status, out);
 }
 
 route('#/reports', page);

@@ -1,12 +1,11 @@
 // screenings.js — a case's screenings (mounted by the case page through
 // mountScreenings) and the screening form '#/case/:code/screening/:id', built from the
-// instrument's definition: items follow the branching (instrument.js, the same
-// three-valued rules as the server), the score and suggestion update as the worker
-// answers, the published accuracy is shown, and the worker's own judgement is required
-// before the screening is saved.
-import { api, t, lang, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages } from '../core.js';
-import { settle, T } from '../instrument.js';
-import { el, tx, vocab, formError, formMessage, clear, apiError } from '../w2util.js';
+// instrument's definition: which items show is the server's answer (the one rule engine
+// of src/core/instrument: the score route lists the items that apply and the answers it
+// dropped), the score and suggestion update as the worker answers, the published
+// accuracy is shown, and the worker's own judgement is required before the screening
+// is saved.
+import { api, t, lang, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages, errorText, h, tx, vocab, formError, formMessage, clear, apiError } from '../core.js';
 
 const M = 'screenings';
 messages(M);
@@ -37,30 +36,30 @@ export async function mountScreenings(container, code) {
   const [r, list] = await Promise.all([api('GET', `/api/v1/cases/${encodeURIComponent(code)}/screenings`), instrumentList()]);
   const titles = {};
   list.forEach((i) => { titles[i.id] = i.title; });
-  const box = el('section', { class: 'screenings', 'aria-labelledby': 'screenings-title' },
-    el('h2', { id: 'screenings-title' }, t('scr.list_title')));
+  const box = h('section', { class: 'screenings', 'aria-labelledby': 'screenings-title' },
+    h('h2', { id: 'screenings-title' }, t('scr.list_title')));
   if (r.status !== 200) {
-    box.appendChild(el('p', { role: 'alert', class: 'error' }, apiError(r).message));
+    box.appendChild(h('p', { role: 'alert', class: 'error' }, apiError(r).message));
   } else if (!(r.data.screenings || []).length) {
-    box.appendChild(el('p', {}, t('scr.none')));
+    box.appendChild(h('p', {}, t('scr.none')));
   } else {
-    box.appendChild(el('table', { class: 'list' },
-      el('thead', {}, el('tr', {},
+    box.appendChild(h('table', { class: 'list' },
+      h('thead', {}, h('tr', {},
         ['scr.col_n', 'scr.col_instrument', 'scr.col_date', 'scr.col_result', 'scr.col_state', 'scr.col_by']
-          .map((k) => el('th', { scope: 'col' }, t(k))))),
-      el('tbody', {}, r.data.screenings.map((s) => el('tr', { 'data-n': s.n },
-        el('td', {}, s.n),
-        el('td', {}, tx(titles[s.instrument]) || s.instrument),
-        el('td', {}, fmtDate(s.administered_on)),
-        el('td', {}, resultText(s.result && s.result.result)),
-        el('td', {}, s.final ? t('scr.final') : t('scr.draft')),
-        el('td', {}, s.administered_by || ''))))));
+          .map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, r.data.screenings.map((s) => h('tr', { 'data-n': s.n },
+        h('td', {}, s.n),
+        h('td', {}, tx(titles[s.instrument]) || s.instrument),
+        h('td', {}, fmtDate(s.administered_on)),
+        h('td', {}, resultText(s.result && s.result.result)),
+        h('td', {}, s.final ? t('scr.final') : t('scr.draft')),
+        h('td', {}, s.administered_by || ''))))));
   }
   // New screening: pick an instrument, then the form page.
-  const pick = el('select', {}, list.map((i) => el('option', { value: i.id }, tx(i.title))));
-  const form = el('form', { class: 'new-screening' },
+  const pick = h('select', {}, list.map((i) => h('option', { value: i.id }, tx(i.title))));
+  const form = h('form', { class: 'new-screening' },
     formField('instrument', 'scr.pick_instrument', pick),
-    el('button', { type: 'submit', 'data-action': 'new-screening' }, t('scr.new')));
+    h('button', { type: 'submit', 'data-action': 'new-screening' }, t('scr.new')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     go(`#/case/${code}/screening/${pick.value}`);
@@ -74,13 +73,13 @@ export async function mountScreenings(container, code) {
 
 function radios(item, choices) {
   const none = { value: '', text: t('scr.no_answer') };
-  return el('fieldset', { class: 'choices' },
-    el('legend', { id: `q-${item.id}-text` }, tx(item.text)),
+  return h('fieldset', { class: 'choices' },
+    h('legend', { id: `q-${item.id}-text` }, tx(item.text)),
     [...choices, none].map((c, k) => {
       const id = `f-${item.id}-${k}`;
-      return el('div', { class: 'choice' },
-        el('input', { type: 'radio', id, name: item.id, value: c.value, checked: c.value === '' }),
-        el('label', { for: id }, c.text));
+      return h('div', { class: 'choice' },
+        h('input', { type: 'radio', id, name: item.id, value: c.value, checked: c.value === '' }),
+        h('label', { for: id }, c.text));
     }));
 }
 
@@ -97,28 +96,28 @@ function itemInput(item, voc) {
     case 'choice':
       return radios(item, item.options.map((o) => ({ value: o.value, text: tx(o.label) })));
     case 'multichoice':
-      return el('fieldset', { class: 'checks' },
-        el('legend', {}, tx(item.text)),
+      return h('fieldset', { class: 'checks' },
+        h('legend', {}, tx(item.text)),
         item.options.map((o, k) => {
           const id = `f-${item.id}-${k}`;
-          return el('div', { class: 'check' },
-            el('input', { type: 'checkbox', id, name: item.id, value: o.value }),
-            el('label', { for: id }, tx(o.label)));
+          return h('div', { class: 'check' },
+            h('input', { type: 'checkbox', id, name: item.id, value: o.value }),
+            h('label', { for: id }, tx(o.label)));
         }));
     case 'number':
-      return el('div', { class: 'field' },
-        el('label', { for: `f-${item.id}` }, tx(item.text)),
-        el('input', { type: 'number', id: `f-${item.id}`, name: item.id, min: item.min, max: item.max, step: 1, inputmode: 'numeric' }));
+      return h('div', { class: 'field' },
+        h('label', { for: `f-${item.id}` }, tx(item.text)),
+        h('input', { type: 'number', id: `f-${item.id}`, name: item.id, min: item.min, max: item.max, step: 1, inputmode: 'numeric' }));
     case 'country':
-      return el('div', { class: 'field' },
-        el('label', { for: `f-${item.id}` }, tx(item.text)),
-        el('select', { id: `f-${item.id}`, name: item.id },
-          el('option', { value: '' }, t('scr.no_answer')),
-          ((voc && voc.country) || []).map((c) => el('option', { value: c.code }, `${c[lang()] || c.en} (${c.code})`))));
+      return h('div', { class: 'field' },
+        h('label', { for: `f-${item.id}` }, tx(item.text)),
+        h('select', { id: `f-${item.id}`, name: item.id },
+          h('option', { value: '' }, t('scr.no_answer')),
+          ((voc && voc.country) || []).map((c) => h('option', { value: c.code }, `${c[lang()] || c.en} (${c.code})`))));
     default: // text
-      return el('div', { class: 'field' },
-        el('label', { for: `f-${item.id}` }, tx(item.text)),
-        el('textarea', { id: `f-${item.id}`, name: item.id, maxlength: item.max_length || 2000, rows: 3 }));
+      return h('div', { class: 'field' },
+        h('label', { for: `f-${item.id}` }, tx(item.text)),
+        h('textarea', { id: `f-${item.id}`, name: item.id, maxlength: item.max_length || 2000, rows: 3 }));
   }
 }
 
@@ -160,24 +159,24 @@ function clearAnswer(form, item) {
 
 function renderResult(out, def, res) {
   clear(out);
-  const parts = [el('p', { class: `result result-${res.result}` }, el('strong', {}, t('scr.result')), ' ', resultText(res.result))];
-  if (res.total !== undefined) parts.push(el('p', {}, t('scr.total', { total: res.total, max: res.max })));
+  const parts = [h('p', { class: `result result-${res.result}` }, h('strong', {}, t('scr.result')), ' ', resultText(res.result))];
+  if (res.total !== undefined) parts.push(h('p', {}, t('scr.total', { total: res.total, max: res.max })));
   if (res.sections) {
-    parts.push(el('ul', { class: 'sections' }, (def.sections || []).filter((s) => res.sections[s.id] && res.sections[s.id].applicable && s.max > 0)
-      .map((s) => el('li', {}, `${tx(s.title)}: ${res.sections[s.id].score} / ${res.sections[s.id].max}`))));
+    parts.push(h('ul', { class: 'sections' }, (def.sections || []).filter((s) => res.sections[s.id] && res.sections[s.id].applicable && s.max > 0)
+      .map((s) => h('li', {}, `${tx(s.title)}: ${res.sections[s.id].score} / ${res.sections[s.id].max}`))));
   }
-  if (res.reading) parts.push(el('p', { class: 'reading' }, tx(res.reading)));
+  if (res.reading) parts.push(h('p', { class: 'reading' }, tx(res.reading)));
   if (res.suggested && res.suggested.length) {
     const labels = {};
     (def.suggest || []).forEach((s) => { labels[s.value] = s.label; });
-    parts.push(el('p', {}, el('strong', {}, t('scr.suggested'))));
-    parts.push(el('ul', { class: 'suggested' }, res.suggested.map((v) => el('li', {}, labels[v] ? tx(labels[v]) : t('scr.suggest_none')))));
+    parts.push(h('p', {}, h('strong', {}, t('scr.suggested'))));
+    parts.push(h('ul', { class: 'suggested' }, res.suggested.map((v) => h('li', {}, labels[v] ? tx(labels[v]) : t('scr.suggest_none')))));
   }
-  if (res.indicators) parts.push(el('p', {}, t('scr.indicators', { n: res.indicators.length })));
-  if (res.unanswered && res.unanswered.length) parts.push(el('p', {}, t('scr.unanswered', { n: res.unanswered.length })));
-  if (res.needs && res.needs.length) parts.push(el('p', {}, t('scr.needs', { n: res.needs.length })));
-  if (res.final === false) parts.push(el('p', { class: 'awaiting' }, t('scr.awaiting')));
-  parts.push(el('p', { class: 'note' }, t('scr.not_diagnosis')));
+  if (res.indicators) parts.push(h('p', {}, t('scr.indicators', { n: res.indicators.length })));
+  if (res.unanswered && res.unanswered.length) parts.push(h('p', {}, t('scr.unanswered', { n: res.unanswered.length })));
+  if (res.needs && res.needs.length) parts.push(h('p', {}, t('scr.needs', { n: res.needs.length })));
+  if (res.final === false) parts.push(h('p', { class: 'awaiting' }, t('scr.awaiting')));
+  parts.push(h('p', { class: 'note' }, t('scr.not_diagnosis')));
   parts.forEach((p) => out.appendChild(p));
 }
 
@@ -195,22 +194,22 @@ async function screeningPage(container, params) {
   const code = params.code;
   const [def, voc] = await Promise.all([definition(params.id), vocab()]);
   if (!def) {
-    container.appendChild(el('h1', { id: 'page-title' }, t('scr.not_found')));
+    container.appendChild(h('h1', { id: 'page-title' }, t('scr.not_found')));
     return;
   }
   const judgementRequired = Array.isArray(def.final_requires) && def.final_requires.length > 0;
-  const out = el('output', { id: 'score-result', 'aria-live': 'polite' });
-  const form = el('form', { class: 'screening', novalidate: 'novalidate' });
+  const out = h('output', { id: 'score-result', 'aria-live': 'polite' });
+  const form = h('form', { class: 'screening', novalidate: 'novalidate' });
   const secTitle = {};
   (def.sections || []).forEach((s) => { secTitle[s.id] = s; });
 
   // Mode and language of administration.
-  form.appendChild(formField('mode', 'scr.mode', el('select', {},
-    el('option', { value: 'interviewer' }, t('scr.mode_interviewer')),
-    el('option', { value: 'self' }, t('scr.mode_self')))));
-  form.appendChild(formField('language', 'scr.language', el('select', {},
-    ['kk', 'ru', 'en'].map((l) => el('option', { value: l, selected: l === lang() }, t(`scr.lang_${l}`))))));
-  if (def.intro) form.appendChild(el('div', { class: 'intro' }, el('h2', {}, t('scr.intro')), el('p', {}, tx(def.intro))));
+  form.appendChild(formField('mode', 'scr.mode', h('select', {},
+    h('option', { value: 'interviewer' }, t('scr.mode_interviewer')),
+    h('option', { value: 'self' }, t('scr.mode_self')))));
+  form.appendChild(formField('language', 'scr.language', h('select', {},
+    ['kk', 'ru', 'en'].map((l) => h('option', { value: l, selected: l === lang() }, t(`scr.lang_${l}`))))));
+  if (def.intro) form.appendChild(h('div', { class: 'intro' }, h('h2', {}, t('scr.intro')), h('p', {}, tx(def.intro))));
 
   // Items, grouped in their sections; the interviewer's own items last.
   const groups = [];
@@ -228,78 +227,117 @@ async function screeningPage(container, params) {
     let title = null;
     if (g.key === '#judgement') title = t('scr.judgement_section');
     else if (secTitle[g.key]) title = tx(secTitle[g.key].title);
-    const box = el('section', { class: 'item-group', 'data-section': g.key },
-      title ? el('h2', {}, title) : null,
-      secTitle[g.key] && secTitle[g.key].erratum ? el('p', { class: 'erratum' }, tx(secTitle[g.key].erratum)) : null,
-      g.items.map((it) => el('div', { class: `item item-${it.type}`, 'data-item': it.id },
+    const box = h('section', { class: 'item-group', 'data-section': g.key },
+      title ? h('h2', {}, title) : null,
+      secTitle[g.key] && secTitle[g.key].erratum ? h('p', { class: 'erratum' }, tx(secTitle[g.key].erratum)) : null,
+      g.items.map((it) => h('div', { class: `item item-${it.type}`, 'data-item': it.id },
         itemInput(it, voc),
-        it.note ? el('details', { class: 'item-note' }, el('summary', {}, t('scr.note')), el('p', {}, tx(it.note))) : null)));
+        it.note ? h('details', { class: 'item-note' }, h('summary', {}, t('scr.note')), h('p', {}, tx(it.note))) : null)));
     if (secTitle[g.key]) sectionBoxes[g.key] = box;
     form.appendChild(box);
   });
 
   let confirm = null;
   if (!judgementRequired) {
-    confirm = el('input', { type: 'checkbox', id: 'f-own_judgement', name: 'own_judgement', required: true });
-    form.appendChild(el('div', { class: 'field check own-judgement' }, confirm,
-      el('label', { for: 'f-own_judgement' }, t('scr.own_judgement'))));
+    confirm = h('input', { type: 'checkbox', id: 'f-own_judgement', name: 'own_judgement', required: true });
+    form.appendChild(h('div', { class: 'field check own-judgement' }, confirm,
+      h('label', { for: 'f-own_judgement' }, t('scr.own_judgement'))));
   }
-  form.appendChild(el('button', { type: 'submit', 'data-action': 'save-screening' }, t('scr.save')));
+  form.appendChild(h('button', { type: 'submit', 'data-action': 'save-screening' }, t('scr.save')));
 
-  // Branching: show the items that apply, drop the answers of the others.
-  let answers = {};
-  let last = null;
+  // Branching: every answer on the form goes to the score route, which answers with the
+  // items that apply and the answers it dropped (their inputs are cleared). Until an
+  // answer arrives the items shown stay as they are (no flicker); a failure keeps every
+  // answer and says so. Choices are scored at once, typing after a short pause.
+  const byId = {};
+  def.items.forEach((it) => { byId[it.id] = it; });
+  let answers = {}; // the answers of the items shown, as last scored
+  let edits = 0;
   let seq = 0;
   let timer = null;
-  function refresh() {
+  let failed = null; // the api() answer of the last failed scoring
+  function readAll() {
     const raw = {};
-    def.items.forEach((it) => { raw[it.id] = readAnswer(form, it); });
-    const s = settle(def, raw);
     def.items.forEach((it) => {
-      const box = form.querySelector(`[data-item="${it.id}"]`);
-      const show = s.applies[it.id] === T;
-      if (!show && raw[it.id] !== null) clearAnswer(form, it);
-      box.hidden = !show;
+      const v = readAnswer(form, it);
+      if (v !== null) raw[it.id] = v;
     });
-    Object.entries(sectionBoxes).forEach(([, box]) => {
+    return raw;
+  }
+  function showApplying(res) {
+    const applies = new Set(res.applies || []);
+    def.items.forEach((it) => {
+      form.querySelector(`[data-item="${it.id}"]`).hidden = !applies.has(it.id);
+    });
+    (res.dropped || []).forEach((id) => { if (byId[id]) clearAnswer(form, byId[id]); });
+    Object.values(sectionBoxes).forEach((box) => {
       box.hidden = !Array.from(box.querySelectorAll('[data-item]')).some((b) => !b.hidden);
     });
-    answers = s.answers;
+    form.querySelectorAll('[data-item].invalid').forEach((b) => b.classList.remove('invalid'));
   }
+  function showFailure(r) {
+    const err = apiError(r);
+    const item = err.field && err.field.startsWith('answers.') ? form.querySelector(`[data-item="${err.field.slice(8)}"]`) : null;
+    if (item) item.classList.add('invalid');
+    const reason = item ? t('scr.answer_invalid') : errorText({ error: err });
+    clear(out);
+    out.appendChild(h('div', { class: 'error', role: 'alert' },
+      h('p', {}, t('scr.score_failed', { reason })),
+      h('button', { type: 'button', 'data-action': 'retry-score', on: { click: () => score() } }, t('scr.score_retry'))));
+  }
+  // Scores what the form holds now. Returns the result, or null when it failed or a
+  // newer change is on its way.
   async function score() {
-    const mine = ++seq;
-    const r = await api('POST', `/api/v1/instruments/${encodeURIComponent(def.id)}/score?version=${def.version}`, { answers });
-    if (mine !== seq) return; // a newer answer is on its way
-    if (r.status === 200) {
-      last = r.data;
-      renderResult(out, def, r.data);
-    } else {
-      clear(out);
-      out.appendChild(el('p', { class: 'error' }, apiError(r).message));
-    }
-  }
-  function changed() {
-    refresh();
     clearTimeout(timer);
-    timer = setTimeout(score, 350);
+    timer = null;
+    const mine = ++seq;
+    const at = edits;
+    const sent = readAll();
+    out.setAttribute('aria-busy', 'true');
+    const r = await api('POST', `/api/v1/instruments/${encodeURIComponent(def.id)}/score?version=${def.version}`,
+      { answers: sent, drop_inapplicable: true });
+    if (mine !== seq) return null; // a newer scoring is on its way
+    out.removeAttribute('aria-busy');
+    if (r.status !== 200) {
+      failed = r;
+      showFailure(r);
+      return null;
+    }
+    failed = null;
+    if (at !== edits) return null; // the form changed meanwhile: its own scoring follows
+    const dropped = new Set(r.data.dropped || []);
+    answers = {};
+    Object.entries(sent).forEach(([id, v]) => { if (!dropped.has(id)) answers[id] = v; });
+    showApplying(r.data);
+    renderResult(out, def, r.data);
+    return r.data;
   }
-  form.addEventListener('input', changed);
-  form.addEventListener('change', changed);
+  function changed(delay) {
+    edits++;
+    clearTimeout(timer);
+    timer = setTimeout(score, delay);
+  }
+  const typed = (el) => el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && el.type !== 'radio' && el.type !== 'checkbox');
+  form.addEventListener('input', (e) => { if (typed(e.target)) changed(350); });
+  form.addEventListener('change', () => changed(0));
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    refresh();
     if (confirm && !confirm.checked) {
       formMessage(form, t('scr.own_judgement_needed'), 'own_judgement');
       return;
     }
-    if (judgementRequired) {
-      await score();
-      if (!last || last.final !== true) {
-        const missing = (last && last.awaiting) || def.final_requires;
-        formMessage(form, t('scr.judgement_needed'), missing[0]);
-        return;
-      }
+    const last = await score();
+    if (!last) {
+      // a wrong answer is named on its item, as the save would; any other failure is said
+      if (failed && failed.status === 400) formError(form, failed);
+      else if (failed) formMessage(form, t('scr.not_saved_score', { reason: errorText({ error: apiError(failed) }) }), null);
+      return;
+    }
+    if (judgementRequired && last.final !== true) {
+      const missing = last.awaiting || def.final_requires;
+      formMessage(form, t('scr.judgement_needed'), missing[0]);
+      return;
     }
     const body = {
       instrument: def.id, version: def.version, answers,
@@ -316,14 +354,17 @@ async function screeningPage(container, params) {
     formError(form, r);
   });
 
-  container.appendChild(el('p', { class: 'back' }, el('a', { href: `#/case/${code}` }, t('scr.back'))));
-  container.appendChild(el('h1', { id: 'page-title' }, tx(def.title)));
-  container.appendChild(el('p', { class: 'population' }, el('strong', {}, t('scr.population')), ' ', tx(def.population)));
-  container.appendChild(el('p', { id: 'accuracy' }, accuracyText(def)));
-  container.appendChild(el('div', { class: 'screening-layout' }, form,
-    el('aside', { class: 'live', 'aria-labelledby': 'live-title' }, el('h2', { id: 'live-title' }, t('scr.live')), out)));
-  refresh();
-  score();
+  // the items show once the server has said which apply
+  def.items.forEach((it) => { form.querySelector(`[data-item="${it.id}"]`).hidden = true; });
+  Object.values(sectionBoxes).forEach((box) => { box.hidden = true; });
+  await score();
+
+  container.appendChild(h('p', { class: 'back' }, h('a', { href: `#/case/${code}` }, t('scr.back'))));
+  container.appendChild(h('h1', { id: 'page-title' }, tx(def.title)));
+  container.appendChild(h('p', { class: 'population' }, h('strong', {}, t('scr.population')), ' ', tx(def.population)));
+  container.appendChild(h('p', { id: 'accuracy' }, accuracyText(def)));
+  container.appendChild(h('div', { class: 'screening-layout' }, form,
+    h('aside', { class: 'live', 'aria-labelledby': 'live-title' }, h('h2', { id: 'live-title' }, t('scr.live')), out)));
   watchUnsaved(form);
 }
 

@@ -1,9 +1,9 @@
 // tasks.js — due work (#/tasks): the open tasks due or overdue (GET /tasks?overdue=1)
 // or all open tasks (GET /tasks), and the safety-plan reviews that are due.
-import { api, CASE_ROLES, clear, fmtDate, h, label, messages, navItem, pageTitle, route, t } from '../core.js';
+import { api, clear, fmtDate, h, label, messages, navItem, pageTitle, route, t } from '../core.js';
 
 const ready = messages('tasks');
-navItem('#/tasks', 'tasks.nav', CASE_ROLES);
+navItem('#/tasks', 'tasks.nav', 'task.list');
 
 let onlyDue = true;
 

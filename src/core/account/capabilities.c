@@ -1,0 +1,71 @@
+/* capabilities.c — the policy's answers for the interface (see capabilities.h). */
+#include "core/account/capabilities.h"
+
+#include <stdbool.h>
+
+/* The actions a case answer lists: those the case page offers. */
+static const qg_action CASE_ACTIONS[] = {
+    ACT_CASE_READ,   ACT_CASE_UPDATE,  ACT_PERSONAL_READ, ACT_PERSONAL_UPDATE, ACT_CASE_ASSIGN,
+    ACT_CASE_CLOSE,  ACT_CHILD_RECORD, ACT_REFERRAL_SEND,
+};
+
+static int append_name(json_t *list, const char *name)
+{
+    return json_array_append_new(list, json_string(name));
+}
+
+json_t *capabilities_may(const qg_actor *actor)
+{
+    json_t *list = json_array();
+    for (int a = 0; list && a < ACT_COUNT; a++) {
+        if (policy_decide(actor, (qg_action)a, NULL) == POLICY_ALLOW &&
+            append_name(list, policy_action_name((qg_action)a)) != 0) {
+            json_decref(list);
+            return NULL;
+        }
+    }
+    return list;
+}
+
+static json_t *assignable_roles(void)
+{
+    json_t *list = json_array();
+    for (int r = ROLE_NONE + 1; list && r < ROLE_SYSTEM; r++) {
+        if (policy_assignable_role((qg_role)r) && append_name(list, role_code((qg_role)r)) != 0) {
+            json_decref(list);
+            return NULL;
+        }
+    }
+    return list;
+}
+
+int capabilities_add(json_t *obj, const qg_actor *actor)
+{
+    json_t *may = capabilities_may(actor), *roles = assignable_roles();
+    const char *cases = policy_case_scope_name(policy_case_scope(actor));
+    int failed = json_object_set_new(obj, "may", may) != 0;
+    failed |= json_object_set_new(obj, "case_scope", json_string(cases)) != 0;
+    failed |= json_object_set_new(obj, "directory_scope",
+                                  json_string(policy_directory_scope_name(actor))) != 0;
+    failed |= json_object_set_new(obj, "report_always_protected",
+                                  json_boolean(policy_report_always_protected(actor))) != 0;
+    failed |= json_object_set_new(obj, "assignable_roles", roles) != 0;
+    return failed ? -1 : 0;
+}
+
+json_t *capabilities_case_may(const qg_actor *actor, const case_facts *facts)
+{
+    json_t *list = json_array();
+    bool failed = !list;
+    for (size_t i = 0; !failed && i < sizeof CASE_ACTIONS / sizeof CASE_ACTIONS[0]; i++) {
+        if (policy_decide(actor, CASE_ACTIONS[i], facts) == POLICY_ALLOW)
+            failed = append_name(list, policy_action_name(CASE_ACTIONS[i])) != 0;
+    }
+    if (!failed && policy_via_grant(actor, facts))
+        failed = append_name(list, "case.break_glass_end") != 0;
+    if (failed) {
+        json_decref(list);
+        return NULL;
+    }
+    return list;
+}

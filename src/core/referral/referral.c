@@ -218,6 +218,49 @@ json_t *referral_summary(const referral_row *r)
                      "respond_by", r->respond_by, "version", (json_int_t)r->version, "updated_at", r->updated_at);
 }
 
+bool referral_overdue(const char *status, const char *respond_by, const char *today)
+{
+    return strcmp(status, "sent") == 0 && strcmp(respond_by, today) < 0;
+}
+
+qg_code referral_org_name(db *conn, int64_t id, json_t **out, qg_error *err)
+{
+    *out = json_null();
+    if (!id)
+        return QG_OK;
+    db_stmt *st = db_prepare(conn, "SELECT name FROM orgs WHERE id = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, id);
+    int rc = db_step(st, err);
+    if (rc == 1)
+        *out = json_string(db_col_text(st, 0));
+    db_done(st);
+    return rc < 0 ? err->code : QG_OK;
+}
+
+qg_code referral_sender_json(db *conn, const referral_row *r, json_t **out, qg_error *err)
+{
+    char today[11];
+    json_t *to_name = NULL;
+    text_today(today);
+    qg_code c = referral_org_name(conn, r->to_org, &to_name, err);
+    if (c != QG_OK)
+        return c;
+    if (r->to_name[0]) {
+        json_decref(to_name);
+        to_name = json_string(r->to_name);
+    }
+    *out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:O, s:s, s:s, s:b, s:b, s:o, s:s, s:s, s:I}", "ref", r->ref,
+                     "case", r->case_code, "service", r->service, "to_org",
+                     r->to_org ? json_integer(r->to_org) : json_null(), "to_name", to_name, "on_qorgau",
+                     r->to_org != 0, "parts", r->parts, "status", r->status, "respond_by", r->respond_by, "overdue",
+                     referral_overdue(r->status, r->respond_by, today), "emergency", r->emergency, "agreement_id",
+                     r->agreement_id ? json_integer(r->agreement_id) : json_null(), "created_at", r->created_at,
+                     "updated_at", r->updated_at, "version", (json_int_t)r->version);
+    return *out ? QG_OK : oom(err);
+}
+
 /* ---- create --------------------------------------------------------------------------- */
 
 typedef struct {

@@ -121,14 +121,6 @@ qg_code referral_open(const qg_keys *keys, const referral_row *r, json_t **out, 
     return c;
 }
 
-static void bind_id_or_null(db_stmt *st, int i, int64_t id)
-{
-    if (id)
-        db_bind_int(st, i, id);
-    else
-        db_bind_null(st, i);
-}
-
 qg_code referral_event(db *conn, const qg_keys *keys, const referral_row *r, const char *from, const char *to,
                        const char *reason, json_t *note, int64_t by_user, bool via_code, qg_error *err)
 {
@@ -153,11 +145,8 @@ qg_code referral_event(db *conn, const qg_keys *keys, const referral_row *r, con
         db_bind_text(st, 3, from);
         db_bind_text(st, 4, to);
         db_bind_text(st, 5, reason);
-        if (sealed)
-            db_bind_blob(st, 6, sealed, len);
-        else
-            db_bind_null(st, 6);
-        bind_id_or_null(st, 7, by_user);
+        db_bind_blob_or_null(st, 6, sealed, len);
+        db_bind_id_or_null(st, 7, by_user);
         db_bind_int(st, 8, via_code ? 1 : 0);
         db_bind_text(st, 9, now);
         c = db_run(st, err);
@@ -355,15 +344,15 @@ static void bind_insert(create_job *j, db_stmt *st, const char *parts, const uns
     db_bind_text(st, 1, j->row.ref);
     db_bind_int(st, 2, j->state.id);
     db_bind_int(st, 3, j->state.org_id);
-    bind_id_or_null(st, 4, j->to_org);
+    db_bind_id_or_null(st, 4, j->to_org);
     db_bind_text(st, 5, to_name);
     db_bind_text(st, 6, json_string_value(json_object_get(j->body, "service")));
     db_bind_text(st, 7, parts);
     db_bind_blob(st, 8, sealed, len);
     db_bind_text(st, 9, j->respond_by);
-    bind_id_or_null(st, 10, j->agreement_id);
+    db_bind_id_or_null(st, 10, j->agreement_id);
     db_bind_int(st, 11, j->emergency ? 1 : 0);
-    bind_id_or_null(st, 12, j->actor->user_id);
+    db_bind_id_or_null(st, 12, j->actor->user_id);
     db_bind_text(st, 13, now);
     db_bind_text(st, 14, now);
 }

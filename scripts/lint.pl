@@ -60,7 +60,13 @@ sub objects_under {
     return @out;
 }
 
-my @objects = grep { m{^\Q$objdir\E/src/} } objects_under($objdir);
+# Only objects of sources that exist: one left behind by a deleted file is not code.
+my %is_source = map { $_ => 1 } @files;
+my @objects = grep {
+    (my $src = $_) =~ s{^\Q$objdir\E/}{};
+    $src =~ s/\.o$/.c/;
+    $src =~ m{^src/} && $is_source{$src}
+} objects_under($objdir);
 if (!@objects) {
     fail("no objects under $objdir/src: build them first (make lint does)");
     exit $status;

@@ -103,7 +103,8 @@ static qg_code insert_new_case(db *conn, const qg_actor *actor, int64_t org_id, 
     if (c == QG_OK)
         c = profile_write_new_lists(conn, *id, fields, err);
     if (c == QG_OK)
-        c = stage_record_open(conn, *id, json_string_value(json_object_get(fields, "stage")), actor, err);
+        c = stage_record_open(conn, *id, json_string_value(json_object_get(fields, "stage")), actor,
+                              err);
     return c;
 }
 
@@ -216,21 +217,20 @@ qg_code case_create(qg_app *app, const qg_actor *actor, json_t *body, json_t **o
 
 /* ---- listing and reading ------------------------------------------------------------ */
 
+/* After each scope's own condition, the same filters: the cursor (a case code), the
+ * stage and the status (each NULL = any), and the page size. */
+#define LIST_FILTERS                                                                       \
+    " AND (CAST(? AS TEXT) IS NULL OR c.id < (SELECT b.id FROM cases b WHERE b.code = ?))" \
+    " AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"                                        \
+    " AND (CAST(? AS TEXT) IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?"
+
 static const char *const list_sql[] = {
-    [SCOPE_ALL] = "SELECT " CASE_COLUMNS " FROM cases c WHERE ? >= 0 AND (CAST(? AS TEXT) IS NULL OR c.id < (SELECT b.id FROM cases b WHERE b.code = ?))"
-                  " AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
-                  " AND (CAST(? AS TEXT) IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
-    [SCOPE_ORG] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.org_id = ? AND (CAST(? AS TEXT) IS NULL OR c.id < (SELECT b.id FROM cases b WHERE b.code = ?))"
-                  " AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
-                  " AND (CAST(? AS TEXT) IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
+    [SCOPE_ALL] = "SELECT " CASE_COLUMNS " FROM cases c WHERE ? >= 0" LIST_FILTERS,
+    [SCOPE_ORG] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.org_id = ?" LIST_FILTERS,
     [SCOPE_ASSIGNED] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.id IN"
-                       " (SELECT case_id FROM case_assignments WHERE user_id = ?)"
-                       " AND (CAST(? AS TEXT) IS NULL OR c.id < (SELECT b.id FROM cases b WHERE b.code = ?)) AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
-                       " AND (CAST(? AS TEXT) IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
+                       " (SELECT case_id FROM case_assignments WHERE user_id = ?)" LIST_FILTERS,
     [SCOPE_OPENED_UNASSIGNED] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.created_by = ?"
-                                " AND c.handed_over = 0"
-                                " AND (CAST(? AS TEXT) IS NULL OR c.id < (SELECT b.id FROM cases b WHERE b.code = ?)) AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)"
-                                " AND (CAST(? AS TEXT) IS NULL OR c.status = ?) ORDER BY c.id DESC LIMIT ?",
+                                " AND c.handed_over = 0" LIST_FILTERS,
 };
 
 static int64_t scope_param(case_scope scope, const qg_actor *actor)
@@ -343,7 +343,8 @@ static qg_code get_in_read(db *conn, void *arg, qg_error *err)
     return c;
 }
 
-qg_code case_get(qg_app *app, const qg_actor *actor, const char *code_in, json_t **out, qg_error *err)
+qg_code case_get(qg_app *app, const qg_actor *actor, const char *code_in, json_t **out,
+                 qg_error *err)
 {
     char code[QG_CODE_SIZE];
     *out = NULL;
@@ -376,7 +377,8 @@ static qg_code check_version(json_t *patch, int64_t stored, qg_error *err)
     if (!json_is_integer(v))
         return qg_fail(err, QG_EINVAL, "version", "must be the version number you read");
     if (json_integer_value(v) != stored)
-        return qg_fail(err, QG_ECONFLICT, "version", "the case was changed by someone else; reload it");
+        return qg_fail(err, QG_ECONFLICT, "version",
+                       "the case was changed by someone else; reload it");
     return QG_OK;
 }
 
@@ -397,7 +399,8 @@ static qg_code merged_fields(db *conn, case_job *j, case_row *r, json_t **merged
     j->personal_used = true; /* audited with the change: its answer can reveal the birth date */
     /* With a birth date on file, a new identification date re-derives the age unless
      * the patch gives one. */
-    if (c == QG_OK && case_personal_has_birth_date(personal) && json_object_get(j->input, "identified_on") &&
+    if (c == QG_OK && case_personal_has_birth_date(personal) &&
+        json_object_get(j->input, "identified_on") &&
         !json_object_get(j->input, "age_at_identification"))
         json_object_del(*merged, "age_at_identification");
     if (c == QG_OK)
@@ -462,8 +465,8 @@ qg_code case_update(qg_app *app, const qg_actor *actor, const char *code_in, jso
     *out = NULL;
     qg_code c = case_precheck(actor, ACT_CASE_UPDATE, code_in, code, err);
     if (c == QG_OK && json_object_get(patch, "stage"))
-        c = qg_fail(err, QG_EINVAL, "stage",
-                    "changes only through the case's stage history (POST /api/v1/cases/{code}/stage)");
+        c = qg_fail(err, QG_EINVAL, "stage", "changes only through the case's stage history"
+                                             " (POST /api/v1/cases/{code}/stage)");
     if (c == QG_OK)
         c = case_input_check_fields(patch, update_extra, err);
     if (c != QG_OK)

@@ -13,10 +13,11 @@ qg_code case_assignment_insert(db *conn, int64_t case_id, int64_t user_id, int64
 {
     char now[21];
     db_now_iso(now);
-    db_stmt *st = db_prepare(conn,
-                             "INSERT INTO case_assignments (case_id, user_id, assigned_by, assigned_at)"
-                             " VALUES (?, ?, ?, ?)",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "INSERT INTO case_assignments (case_id, user_id, assigned_by, assigned_at)"
+                   " VALUES (?, ?, ?, ?)",
+                   err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, case_id);
@@ -68,8 +69,8 @@ static qg_code check_assignee(db *conn, int64_t user_id, int64_t org_id, qg_erro
 static qg_code assigned_already(db *conn, int64_t case_id, int64_t user_id, bool *yes,
                                 qg_error *err)
 {
-    db_stmt *st = db_prepare(conn, "SELECT 1 FROM case_assignments WHERE case_id = ? AND user_id = ?",
-                             err);
+    db_stmt *st =
+        db_prepare(conn, "SELECT 1 FROM case_assignments WHERE case_id = ? AND user_id = ?", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, case_id);
@@ -118,10 +119,11 @@ static qg_code unassign_in_tx(db *conn, void *arg, qg_error *err)
     assign_job *j = arg;
     case_row r = {0};
     qg_code c = case_load_visible(conn, j->actor, ACT_CASE_ASSIGN, j->code, &r, err);
-    db_stmt *st = c == QG_OK ? db_prepare(conn,
-                                          "DELETE FROM case_assignments WHERE case_id = ? AND user_id = ?",
-                                          err)
-                             : NULL;
+    db_stmt *st =
+        c == QG_OK
+            ? db_prepare(conn, "DELETE FROM case_assignments WHERE case_id = ? AND user_id = ?",
+                         err)
+            : NULL;
     if (c == QG_OK && !st)
         c = err->code;
     if (c == QG_OK) {

@@ -33,11 +33,12 @@ qg_code case_personal_store(db *conn, const qg_keys *keys, int64_t case_id, json
     if (c != QG_OK)
         return c;
     db_now_iso(now);
-    db_stmt *st = db_prepare(conn,
-                             "INSERT INTO case_personal (case_id, sealed, updated_at) VALUES (?, ?, ?)"
-                             " ON CONFLICT (case_id) DO UPDATE SET sealed = excluded.sealed,"
-                             " updated_at = excluded.updated_at",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "INSERT INTO case_personal (case_id, sealed, updated_at) VALUES (?, ?, ?)"
+                   " ON CONFLICT (case_id) DO UPDATE SET sealed = excluded.sealed,"
+                   " updated_at = excluded.updated_at",
+                   err);
     if (st) {
         db_bind_int(st, 1, case_id);
         db_bind_blob(st, 2, sealed, sealed_len);
@@ -109,9 +110,8 @@ qg_code case_iin_set(db *conn, int64_t case_id, const char *hash, qg_error *err)
 static qg_code find_duplicate(db *conn, const qg_actor *actor, const char *hash, int64_t self_id,
                               case_row *dup, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn,
-                             "SELECT " CASE_COLUMNS " FROM cases c WHERE c.iin_hash = ? AND c.id <> ?",
-                             err);
+    db_stmt *st = db_prepare(
+        conn, "SELECT " CASE_COLUMNS " FROM cases c WHERE c.iin_hash = ? AND c.id <> ?", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, actor->user_id);
@@ -257,7 +257,8 @@ static qg_code personal_write_in_tx(db *conn, void *arg, qg_error *err)
     json_t *fields = NULL;
     qg_code c = case_load_visible(conn, j->actor, ACT_PERSONAL_UPDATE, j->code, &r, err);
     if (c == QG_OK && j->version && j->version != r.version)
-        c = qg_fail(err, QG_ECONFLICT, "version", "the case was changed by someone else; reload it");
+        c = qg_fail(err, QG_ECONFLICT, "version",
+                    "the case was changed by someone else; reload it");
     if (c == QG_OK) {
         fields = json_deep_copy(r.fields);
         forget_derived(fields, j->input);
@@ -286,7 +287,8 @@ qg_code case_personal_put(qg_app *app, const qg_actor *actor, const char *code_i
         c = case_input_check_personal(personal, err);
     if (c != QG_OK)
         return c;
-    personal_job j = {.app = app, .actor = actor, .code = code, .input = personal, .version = version};
+    personal_job j = {
+        .app = app, .actor = actor, .code = code, .input = personal, .version = version};
     c = writer_run(app->writer, personal_write_in_tx, &j, err);
     json_decref(j.result);
     if (c == QG_OK && j.duplicate)

@@ -21,13 +21,13 @@
 /* The case's own columns, in table order: X(name, kind), kind TEXT, INT or FLAG (an
  * integer 0/1 shown as a JSON boolean). The first six are the case's own, then its
  * profile (case_profile.h) and how it was closed; every one may be NULL. */
-#define CASE_FIELDS(X)                                                                    \
-    X(sex, TEXT) X(citizenship, TEXT) X(region, TEXT) X(identified_on, TEXT)              \
-    X(stage, TEXT) X(status, TEXT) X(external_ref, TEXT) X(exploitation_place, TEXT)      \
-    X(recruitment_method, TEXT) X(exit_method, TEXT) X(relation_to_trafficker, TEXT)      \
-    X(cj_stage, TEXT) X(victim_status, TEXT) X(status_decided_by, TEXT)                   \
-    X(accompaniment, TEXT) X(interpreter_language, TEXT) X(close_reason, TEXT)            \
-    X(closed_on, TEXT) X(age_at_identification, INT) X(birth_year, INT)                   \
+#define CASE_FIELDS(X)                                                               \
+    X(sex, TEXT) X(citizenship, TEXT) X(region, TEXT) X(identified_on, TEXT)         \
+    X(stage, TEXT) X(status, TEXT) X(external_ref, TEXT) X(exploitation_place, TEXT) \
+    X(recruitment_method, TEXT) X(exit_method, TEXT) X(relation_to_trafficker, TEXT) \
+    X(cj_stage, TEXT) X(victim_status, TEXT) X(status_decided_by, TEXT)              \
+    X(accompaniment, TEXT) X(interpreter_language, TEXT) X(close_reason, TEXT)       \
+    X(closed_on, TEXT) X(age_at_identification, INT) X(birth_year, INT)              \
     X(interpreter_needed, FLAG) X(non_punishment, FLAG)
 
 #define CASE_COUNT_(name, kind) +1
@@ -44,11 +44,11 @@ enum { CASE_FIELD_COUNT = 0 CASE_FIELDS(CASE_COUNT_) };
 
 /* The columns of a case row (read with case_row_read); one parameter, the reader's
  * user id (whether they are assigned), comes first. */
-#define CASE_COLUMNS                                                                         \
-    "c.id, c.code, c.org_id, c.created_by, " CASE_FIELDS(CASE_SELECT_) "c.created_at,"      \
+#define CASE_COLUMNS                                                                           \
+    "c.id, c.code, c.org_id, c.created_by, " CASE_FIELDS(CASE_SELECT_) "c.created_at,"         \
     " c.updated_at, c.version, EXISTS (SELECT 1 FROM case_personal p WHERE p.case_id = c.id)," \
-    " (SELECT count(*) FROM case_assignments a WHERE a.case_id = c.id),"                    \
-    " EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ?),"  \
+    " (SELECT count(*) FROM case_assignments a WHERE a.case_id = c.id),"                       \
+    " EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ?),"     \
     " c.handed_over"
 
 /* One stored case. */

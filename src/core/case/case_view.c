@@ -8,10 +8,11 @@
  * or a row that cannot be encoded is an error, never a silently shorter list). */
 static json_t *managers_json(db *conn, int64_t case_id, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn,
-                             "SELECT u.id, u.login, a.assigned_at FROM case_assignments a"
-                             " JOIN users u ON u.id = a.user_id WHERE a.case_id = ? ORDER BY a.user_id",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "SELECT u.id, u.login, a.assigned_at FROM case_assignments a"
+                   " JOIN users u ON u.id = a.user_id WHERE a.case_id = ? ORDER BY a.user_id",
+                   err);
     if (!st)
         return NULL;
     db_bind_int(st, 1, case_id);

@@ -22,15 +22,17 @@ qg_code stage_history_append(db *conn, const qg_keys *keys, int64_t case_id, con
     char now[21];
     qg_code c = strcmp(event, "open") == 0
                     ? QG_OK
-                    : rows_next_number(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM case_stages WHERE case_id = ?",
-                                       case_id, NULL, &n, err);
+                    : rows_next_number(
+                          conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM case_stages WHERE case_id = ?",
+                          case_id, NULL, &n, err);
     if (c == QG_OK && note)
         c = sealed_put(keys, case_id, "stage", n, note, &sealed, &len, err);
-    db_stmt *st = c == QG_OK ? db_prepare(conn,
-                                          "INSERT INTO case_stages (case_id, n, event, from_stage, to_stage,"
-                                          " reason, sealed, by_user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                          err)
-                             : NULL;
+    db_stmt *st =
+        c == QG_OK ? db_prepare(conn,
+                                "INSERT INTO case_stages (case_id, n, event, from_stage, to_stage,"
+                                " reason, sealed, by_user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                err)
+                   : NULL;
     if (st) {
         db_now_iso(now);
         db_bind_int(st, 1, case_id);
@@ -58,14 +60,17 @@ qg_code stage_record_open(db *conn, int64_t case_id, const char *stage, const qg
 
 /* ---- reading the view --------------------------------------------------------------- */
 
-static json_t *nullable(db_stmt *st, int i) { return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i)); }
+static json_t *nullable(db_stmt *st, int i)
+{
+    return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i));
+}
 
 static json_t *entry_json(db_stmt *st)
 {
-    return json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:s, s:b}", "n", (json_int_t)db_col_int(st, 0), "event",
-                     db_col_text(st, 1), "from", nullable(st, 2), "to", db_col_text(st, 3), "reason",
-                     nullable(st, 4), "by", nullable(st, 5), "at", db_col_text(st, 6), "has_note",
-                     !db_col_null(st, 7));
+    return json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:s, s:b}", "n", (json_int_t)db_col_int(st, 0),
+                     "event", db_col_text(st, 1), "from", nullable(st, 2), "to", db_col_text(st, 3),
+                     "reason", nullable(st, 4), "by", nullable(st, 5), "at", db_col_text(st, 6),
+                     "has_note", !db_col_null(st, 7));
 }
 
 /* Adds the decrypted note of the current row to entry, when it has one. */
@@ -86,11 +91,12 @@ static qg_code add_note(db_stmt *st, const qg_keys *keys, int64_t case_id, json_
 static qg_code read_entries(db *conn, const qg_keys *keys, int64_t case_id, bool notes,
                             json_t *history, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn,
-                             "SELECT s.n, s.event, s.from_stage, s.to_stage, s.reason, u.login, s.at, s.sealed"
-                             " FROM case_stages s LEFT JOIN users u ON u.id = s.by_user"
-                             " WHERE s.case_id = ? ORDER BY s.n",
-                             err);
+    db_stmt *st = db_prepare(
+        conn,
+        "SELECT s.n, s.event, s.from_stage, s.to_stage, s.reason, u.login, s.at, s.sealed"
+        " FROM case_stages s LEFT JOIN users u ON u.id = s.by_user"
+        " WHERE s.case_id = ? ORDER BY s.n",
+        err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, case_id);
@@ -114,7 +120,8 @@ static qg_code read_entries(db *conn, const qg_keys *keys, int64_t case_id, bool
 qg_code stage_history_view(db *conn, const qg_keys *keys, int64_t case_id, bool notes,
                            json_t **out, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn, "SELECT stage, status, close_reason, closed_on FROM cases WHERE id = ?", err);
+    db_stmt *st = db_prepare(
+        conn, "SELECT stage, status, close_reason, closed_on FROM cases WHERE id = ?", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, case_id);
@@ -152,8 +159,8 @@ static qg_code history_in_tx(db *conn, void *arg, qg_error *err)
     return c;
 }
 
-qg_code stage_history(qg_app *app, const qg_actor *actor, const char *code, bool notes, json_t **out,
-                      qg_error *err)
+qg_code stage_history(qg_app *app, const qg_actor *actor, const char *code, bool notes,
+                      json_t **out, qg_error *err)
 {
     history_job j = {.app = app, .actor = actor, .notes = notes};
     *out = NULL;

@@ -34,7 +34,7 @@ qg_code stage_history_view(db *conn, const qg_keys *keys, int64_t case_id, bool 
  * "from", "to", "reason", "by", "at", "has_note"}]}. With notes true the notes are
  * decrypted into each entry ("note"): that needs the right to read personal data and
  * is audited as "case.history_read". *out caller-owned. */
-qg_code stage_history(qg_app *app, const qg_actor *actor, const char *code, bool notes, json_t **out,
-                      qg_error *err);
+qg_code stage_history(qg_app *app, const qg_actor *actor, const char *code, bool notes,
+                      json_t **out, qg_error *err);
 
 #endif

@@ -72,7 +72,8 @@ bool inst_id_chars(const char *s, const char *extra, size_t max)
 
 qg_code inst_check_string(json_t *v, const char *path, qg_error *err)
 {
-    if (!json_is_string(v) || json_string_length(v) == 0 || !text_utf8_valid(json_string_value(v), true))
+    if (!json_is_string(v) || json_string_length(v) == 0 ||
+        !text_utf8_valid(json_string_value(v), true))
         return inst_bad(err, path, "must be a non-empty UTF-8 string");
     return QG_OK;
 }
@@ -170,7 +171,8 @@ qg_code inst_check_operand(const inst_item *it, const char *op, json_t *v, const
         return QG_OK;
     }
     if (strcmp(op, "has") == 0) {
-        if (it->type != IT_MULTI || !json_is_string(v) || !inst_has_option(it, json_string_value(v)))
+        if (it->type != IT_MULTI || !json_is_string(v) ||
+            !inst_has_option(it, json_string_value(v)))
             return inst_bad(err, path, "\"has\" needs a multichoice item and one of its options");
         return QG_OK;
     }
@@ -210,7 +212,8 @@ static qg_code referred_item(const inst_cond_scope *s, json_t *name, const char 
     return QG_OK;
 }
 
-static qg_code check_item_cond(const inst_cond_scope *s, json_t *cond, const char *path, qg_error *err)
+static qg_code check_item_cond(const inst_cond_scope *s, json_t *cond, const char *path,
+                               qg_error *err)
 {
     static const char *const keys[] = {"item", "eq", "ne", "in", "lt", "le", "gt", "ge", "has",
                                        "answered", NULL};
@@ -237,8 +240,9 @@ static qg_code check_item_cond(const inst_cond_scope *s, json_t *cond, const cha
     json_t *answered = json_object_get(cond, "answered");
     const char *op = inst_compare_op(cond, INST_COMPARE_OPS);
     if (answered)
-        return (json_is_boolean(answered) && !op) ? QG_OK
-                                                  : inst_bad(err, path, "\"answered\" takes true or false alone");
+        return (json_is_boolean(answered) && !op)
+                   ? QG_OK
+                   : inst_bad(err, path, "\"answered\" takes true or false alone");
     if (!op)
         return inst_bad(err, path, "needs exactly one comparison");
     return inst_check_operand(&s->inst->items[first], op, json_object_get(cond, op), path, err);
@@ -258,7 +262,8 @@ bool inst_group_within(const inst_cond_scope *s, const char *group)
     return any;
 }
 
-static qg_code check_count_cond(const inst_cond_scope *s, json_t *cond, const char *path, qg_error *err)
+static qg_code check_count_cond(const inst_cond_scope *s, json_t *cond, const char *path,
+                                qg_error *err)
 {
     static const char *const keys[] = {"count", "eq", "ne", "lt", "le", "gt", "ge", NULL};
     static const char *const ops[] = {"eq", "ne", "lt", "le", "gt", "ge", NULL};
@@ -274,8 +279,8 @@ static qg_code check_count_cond(const inst_cond_scope *s, json_t *cond, const ch
     return QG_OK;
 }
 
-static qg_code check_cond_list(const inst_cond_scope *s, json_t *list, const char *path, qg_error *err,
-                               int depth)
+static qg_code check_cond_list(const inst_cond_scope *s, json_t *list, const char *path,
+                               qg_error *err, int depth)
 {
     if (!json_is_array(list) || json_array_size(list) == 0)
         return inst_bad(err, path, "must be a non-empty array of conditions");
@@ -289,7 +294,8 @@ static qg_code check_cond_list(const inst_cond_scope *s, json_t *list, const cha
     return QG_OK;
 }
 
-qg_code inst_check_cond(const inst_cond_scope *s, json_t *cond, const char *path, qg_error *err, int depth)
+qg_code inst_check_cond(const inst_cond_scope *s, json_t *cond, const char *path, qg_error *err,
+                        int depth)
 {
     if (depth > 16)
         return inst_bad(err, path, "conditions nest too deeply");

@@ -49,7 +49,8 @@ static qg_code check_options(inst_item *it, json_t *item, const char *path, qg_e
         if (c == QG_OK)
             c = inst_member_text(o, "label", op, err);
         for (size_t j = 0; c == QG_OK && j < i; j++)
-            if (json_equal(json_object_get(o, "value"), json_object_get(json_array_get(opts, j), "value")))
+            if (json_equal(json_object_get(o, "value"),
+                           json_object_get(json_array_get(opts, j), "value")))
                 c = inst_bad(err, op, "option values must be unique");
         if (c != QG_OK)
             return c;
@@ -110,8 +111,10 @@ static qg_code check_points(inst_item *it, json_t *item, const char *path, qg_er
     const char *key;
     json_t *v;
     json_object_foreach(pts, key, v) {
-        bool known = it->type == IT_YESNO ? (!strcmp(key, "yes") || !strcmp(key, "no")) : inst_has_option(it, key);
-        if (!known || !json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1000)
+        bool known = it->type == IT_YESNO ? (!strcmp(key, "yes") || !strcmp(key, "no"))
+                                          : inst_has_option(it, key);
+        if (!known || !json_is_integer(v) || json_integer_value(v) < 0 ||
+            json_integer_value(v) > 1000)
             return inst_bad(err, p, "points must map known answers to 0..1000");
         if (json_integer_value(v) > it->max_points)
             it->max_points = json_integer_value(v);
@@ -211,7 +214,8 @@ static qg_code parse_item(instrument *inst, size_t index, json_t *item, qg_error
     json_t *group = json_object_get(item, "group"), *role = json_object_get(item, "role");
     if (c == QG_OK && group && !json_is_string(group))
         c = inst_bad(err, path, "group must be a string");
-    if (c == QG_OK && role && (!json_is_string(role) || strcmp(json_string_value(role), "judgement")))
+    if (c == QG_OK && role &&
+        (!json_is_string(role) || strcmp(json_string_value(role), "judgement")))
         c = inst_bad(err, path, "role can only be \"judgement\"");
     it->group = json_string_value(group);
     it->judgement = role != NULL;
@@ -245,7 +249,8 @@ static qg_code parse_sections(instrument *inst, qg_error *err)
     inst->sections = calloc(json_array_size(secs), sizeof *inst->sections);
     if (!inst->sections)
         return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
-    static const char *const keys[] = {"id", "title", "applies_when", "max", "source_lines", "erratum", NULL};
+    static const char *const keys[] = {"id",      "title", "applies_when", "max", "source_lines",
+                                       "erratum", NULL};
     static const char *const required[] = {"id", "title", "max", "source_lines", NULL};
     size_t i;
     json_t *s;
@@ -307,7 +312,9 @@ static qg_code check_section_conds(instrument *inst, qg_error *err)
         inst_cond_scope scope = {inst, upto, false};
         char p[INST_PATH_LEN];
         snprintf(p, sizeof p, "sections[%zu].applies_when", s);
-        qg_code c = inst->sections[s].applies ? inst_check_cond(&scope, inst->sections[s].applies, p, err, 0) : QG_OK;
+        qg_code c = inst->sections[s].applies
+                        ? inst_check_cond(&scope, inst->sections[s].applies, p, err, 0)
+                        : QG_OK;
         if (c != QG_OK)
             return c;
     }
@@ -356,7 +363,8 @@ static qg_code check_rules(instrument *inst, const char *key, bool labelled, boo
         qg_code c = inst_check_keys(r, keys, keys, path, err);
         const char *v = json_string_value(json_object_get(r, "value"));
         if (c == QG_OK && (!v || !inst_id_chars(v, "_", 40) || !strcmp(v, "incomplete")))
-            c = inst_bad(err, path, "value must be a code of a-z, 0-9 and _ other than \"incomplete\"");
+            c = inst_bad(err, path,
+                         "value must be a code of a-z, 0-9 and _ other than \"incomplete\"");
         if (c == QG_OK && labelled)
             c = inst_member_text(r, "label", path, err);
         if (c == QG_OK)
@@ -372,7 +380,8 @@ static qg_code need_reading(json_t *readings, const char *value, qg_error *err)
     char p[INST_PATH_LEN];
     snprintf(p, sizeof p, "readings.%s", value);
     json_t *t = json_object_get(readings, value);
-    return t ? inst_check_text(t, p, err) : inst_bad(err, p, "a reading is required for every result");
+    return t ? inst_check_text(t, p, err)
+             : inst_bad(err, p, "a reading is required for every result");
 }
 
 static qg_code check_readings(instrument *inst, qg_error *err)
@@ -406,7 +415,8 @@ static qg_code check_readings(instrument *inst, qg_error *err)
 
 static qg_code check_suggest(instrument *inst, qg_error *err)
 {
-    json_t *sug = json_object_get(inst->def, "suggest"), *none = json_object_get(inst->def, "suggest_none");
+    json_t *sug = json_object_get(inst->def, "suggest"),
+           *none = json_object_get(inst->def, "suggest_none");
     if (!sug && !none)
         return QG_OK;
     if (!sug || !json_is_string(none) || !inst_id_chars(json_string_value(none), "_", 40))
@@ -416,10 +426,10 @@ static qg_code check_suggest(instrument *inst, qg_error *err)
 
 static qg_code check_outputs(instrument *inst, qg_error *err)
 {
-    static const char *const reserved[] = {"instrument", "version", "result", "reading", "indicators",
-                                           "unanswered", "needs", "not_a_diagnosis", "sections",
-                                           "total", "max", "suggested", "accuracy", "final",
-                                           "awaiting", NULL};
+    static const char *const reserved[] = {
+        "instrument", "version",         "result",   "reading", "indicators", "unanswered",
+        "needs",      "not_a_diagnosis", "sections", "total",   "max",        "suggested",
+        "accuracy",   "final",           "awaiting", NULL};
     json_t *outs = json_object_get(inst->def, "outputs");
     if (!outs)
         return QG_OK;
@@ -432,7 +442,8 @@ static qg_code check_outputs(instrument *inst, qg_error *err)
         char p[INST_PATH_LEN];
         snprintf(p, sizeof p, "outputs.%s", key);
         json_t *g = json_is_object(o) && json_object_size(o) == 1
-                        ? (json_object_get(o, "count") ? json_object_get(o, "count") : json_object_get(o, "list"))
+                        ? (json_object_get(o, "count") ? json_object_get(o, "count")
+                                                       : json_object_get(o, "list"))
                         : NULL;
         if (inst_listed(key, reserved) || !inst_id_chars(key, "_", 40))
             return inst_bad(err, p, "is not a free output name");
@@ -475,7 +486,8 @@ static qg_code check_source(json_t *def, qg_error *err)
 
 static qg_code check_accuracy(json_t *def, qg_error *err)
 {
-    static const char *const keys[] = {"sensitivity", "specificity", "population", "citation", NULL};
+    static const char *const keys[] = {"sensitivity", "specificity", "population", "citation",
+                                       NULL};
     json_t *acc = json_object_get(def, "accuracy");
     if (!acc)
         return QG_OK;
@@ -483,7 +495,8 @@ static qg_code check_accuracy(json_t *def, qg_error *err)
     for (int i = 0; c == QG_OK && i < 2; i++) {
         json_t *v = json_object_get(acc, keys[i]);
         if (!json_is_real(v) || json_real_value(v) < 0 || json_real_value(v) > 1)
-            c = inst_bad(err, i ? "accuracy.specificity" : "accuracy.sensitivity", "must be a fraction 0..1");
+            c = inst_bad(err, i ? "accuracy.specificity" : "accuracy.sensitivity",
+                         "must be a fraction 0..1");
     }
     if (c == QG_OK)
         c = inst_check_text(json_object_get(acc, "population"), "accuracy.population", err);
@@ -498,8 +511,9 @@ static qg_code check_header(instrument *inst, qg_error *err)
                                        "population", "accuracy", "intro", "sections", "items",
                                        "results", "default_result", "readings", "suggest",
                                        "suggest_none", "outputs", "final_requires", NULL};
-    static const char *const required[] = {"format", "id", "version", "kind", "title", "source",
-                                           "population", "items", "default_result", "readings", NULL};
+    static const char *const required[] = {"format",         "id",       "version",    "kind",
+                                           "title",          "source",   "population", "items",
+                                           "default_result", "readings", NULL};
     static const char *const kinds[] = {"screen", "assessment", "checklist", NULL};
     json_t *def = inst->def;
     qg_code c = inst_check_keys(def, keys, required, "file", err);
@@ -512,7 +526,8 @@ static qg_code check_header(instrument *inst, qg_error *err)
         return inst_bad(err, "format", "must be 1");
     if (!id || !inst_id_chars(id, "-", 40))
         return inst_bad(err, "id", "must be 1-40 of a-z, 0-9 and -");
-    if (!json_is_integer(version) || json_integer_value(version) < 1 || json_integer_value(version) > 9999)
+    if (!json_is_integer(version) || json_integer_value(version) < 1 ||
+        json_integer_value(version) > 9999)
         return inst_bad(err, "version", "must be a whole number 1..9999");
     if (!kind || !inst_listed(kind, kinds))
         return inst_bad(err, "kind", "must be screen, assessment or checklist");

@@ -15,7 +15,7 @@ my $banned = qr/\b(sprintf|vsprintf|strcpy|strcat|strncpy|strncat|gets|atoi|atol
 sub fail { print STDERR "lint: @_\n"; $status = 1; }
 
 # A line is excused from a rule by a marker giving a reason: /* lint-ok: why */.
-sub excused { return $_[0] =~ m{/\*\s*lint-ok:\s*\S.*?\*/}; }
+sub excused { return $_[0] =~ m{/\*\s*lint-ok:\s*(?!\*/)\S.*?\*/}; }
 
 my %lines_of; # file => [lines], for the circle check's markers
 

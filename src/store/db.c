@@ -66,6 +66,24 @@ void db_bind_blob(db_stmt *st, int i, const void *v, size_t len)
 
 void db_bind_null(db_stmt *st, int i) { st->owner->ops->bind_null(st, i); }
 
+void db_bind_id_or_null(db_stmt *st, int i, int64_t id) { db_bind_int_or_null(st, i, id != 0, id); }
+
+void db_bind_int_or_null(db_stmt *st, int i, bool has, int64_t v)
+{
+    if (has)
+        db_bind_int(st, i, v);
+    else
+        db_bind_null(st, i);
+}
+
+void db_bind_blob_or_null(db_stmt *st, int i, const void *v, size_t len)
+{
+    if (v)
+        db_bind_blob(st, i, v, len);
+    else
+        db_bind_null(st, i);
+}
+
 int db_step(db_stmt *st, qg_error *err) { return st->owner->ops->step(st, err); }
 
 int64_t db_col_int(db_stmt *st, int i) { return st->owner->ops->col_int(st, i); }

@@ -67,6 +67,14 @@ void db_bind_text(db_stmt *st, int i, const char *v);
 void db_bind_blob(db_stmt *st, int i, const void *v, size_t len);
 void db_bind_null(db_stmt *st, int i);
 
+/* "This value or NULL": each binds SQL NULL instead of the value when there is none.
+ * db_bind_id_or_null: a row id, where 0 means none (the system actor, no user).
+ * db_bind_int_or_null: v when has is true (e.g. json_is_integer(j), json_integer_value(j)).
+ * db_bind_blob_or_null: the blob when v is not NULL (copied, as db_bind_blob). */
+void db_bind_id_or_null(db_stmt *st, int i, int64_t id);
+void db_bind_int_or_null(db_stmt *st, int i, bool has, int64_t v);
+void db_bind_blob_or_null(db_stmt *st, int i, const void *v, size_t len);
+
 /* Steps: returns 1 when a row is ready, 0 when done, -1 on error (err filled:
  * QG_ECONFLICT for a UNIQUE or constraint violation, QG_EDB otherwise). */
 int db_step(db_stmt *st, qg_error *err);

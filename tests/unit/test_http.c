@@ -508,8 +508,9 @@ size_t __sanitizer_get_current_allocated_bytes(void); /* from the ASan runtime *
 
 #define BIG_BODY (64u * 1024u * 1024u)
 
+#ifdef HAVE_ALLOCATOR_STATS
 /* A TCP connection to 127.0.0.1:to_port that the test writes to by hand; -1 on
- * failure. */
+ * failure. Only the allocator test below uses it, and only under ASan. */
 static int raw_connect(unsigned to_port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -523,6 +524,7 @@ static int raw_connect(unsigned to_port)
     }
     return fd;
 }
+#endif
 
 static void pause_ms(long ms)
 {

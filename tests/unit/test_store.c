@@ -353,6 +353,75 @@ static void test_bind_and_columns(void **state)
     db_done(NULL);
 }
 
+/* Inserts a row labelled label whose n and b the caller binds through the "or NULL"
+ * helpers, and reads back whether each is NULL (and n). */
+typedef struct {
+    bool n_null, b_null;
+    int64_t n;
+    size_t b_len;
+} or_null_row;
+
+static or_null_row read_or_null(db *conn, const char *label)
+{
+    qg_error err = {0};
+    or_null_row r = {0};
+    db_stmt *st = db_prepare(conn, "SELECT n, b FROM t WHERE s = ?", &err);
+    assert_non_null(st);
+    db_bind_text(st, 1, label);
+    assert_int_equal(db_step(st, &err), 1);
+    r.n_null = db_col_null(st, 0);
+    r.n = r.n_null ? -1 : db_col_int(st, 0);
+    r.b_null = db_col_null(st, 1);
+    if (!r.b_null)
+        db_col_blob(st, 1, &r.b_len);
+    db_done(st);
+    return r;
+}
+
+static void test_bind_or_null(void **state)
+{
+    fixture *f = *state;
+    qg_error err = {0};
+    static const unsigned char bytes[] = {1, 2, 3};
+    const char *ins = "INSERT INTO t (s, n, b) VALUES (?, ?, ?)";
+    db_stmt *st = db_prepare(f->conn, ins, &err);
+    db_bind_text(st, 1, "id-none");
+    db_bind_id_or_null(st, 2, 0); /* 0 is no id: NULL */
+    db_bind_blob_or_null(st, 3, NULL, 0);
+    assert_int_equal(db_run(st, &err), QG_OK);
+    st = db_prepare(f->conn, ins, &err);
+    db_bind_text(st, 1, "id-some");
+    db_bind_id_or_null(st, 2, 7);
+    db_bind_blob_or_null(st, 3, bytes, sizeof bytes);
+    assert_int_equal(db_run(st, &err), QG_OK);
+    st = db_prepare(f->conn, ins, &err);
+    db_bind_text(st, 1, "int-none");
+    db_bind_int_or_null(st, 2, false, 5); /* no value: the 5 is not bound */
+    db_bind_blob_or_null(st, 3, bytes, 0); /* an empty blob is a value, not NULL */
+    assert_int_equal(db_run(st, &err), QG_OK);
+    st = db_prepare(f->conn, ins, &err);
+    db_bind_text(st, 1, "int-zero");
+    db_bind_int_or_null(st, 2, true, 0); /* a 0 that is there is 0, not NULL */
+    db_bind_null(st, 3);
+    assert_int_equal(db_run(st, &err), QG_OK);
+
+    or_null_row r = read_or_null(f->conn, "id-none");
+    assert_true(r.n_null);
+    assert_true(r.b_null);
+    r = read_or_null(f->conn, "id-some");
+    assert_false(r.n_null);
+    assert_int_equal(r.n, 7);
+    assert_false(r.b_null);
+    assert_int_equal(r.b_len, sizeof bytes);
+    r = read_or_null(f->conn, "int-none");
+    assert_true(r.n_null);
+    assert_false(r.b_null);
+    assert_int_equal(r.b_len, 0);
+    r = read_or_null(f->conn, "int-zero");
+    assert_false(r.n_null);
+    assert_int_equal(r.n, 0);
+}
+
 static void test_text_and_blob_copied(void **state)
 {
     fixture *f = *state;
@@ -1063,6 +1132,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migrate_refuses_newer, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_failure_rolls_back, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(test_bind_and_columns, setup_db, teardown),
+        cmocka_unit_test_setup_teardown(test_bind_or_null, setup_db, teardown),
         cmocka_unit_test_setup_teardown(test_text_and_blob_copied, setup_db, teardown),
         cmocka_unit_test_setup_teardown(test_constraint_errors, setup_db, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup_db, teardown),

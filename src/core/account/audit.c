@@ -76,10 +76,7 @@ static qg_code insert_entry(db *conn, const entry_view *e, const char *hash, qg_
         return err->code;
     db_bind_int(st, 1, e->seq);
     db_bind_text(st, 2, e->at);
-    if (e->actor)
-        db_bind_int(st, 3, e->actor);
-    else
-        db_bind_null(st, 3);
+    db_bind_id_or_null(st, 3, e->actor);
     db_bind_text(st, 4, e->action);
     db_bind_text(st, 5, e->object);
     db_bind_text(st, 6, e->detail);

@@ -1,7 +1,8 @@
 /*
  * case.h — a child's case: creating, listing, reading and changing its
- * non-identifying fields, reading and replacing its encrypted personal part, and
- * assigning its case managers.
+ * non-identifying fields. Its encrypted personal part (case_personal.h), its case
+ * managers (case_assign.h) and finding a case for another service (case_access.h)
+ * have headers of their own, included here.
  *
  * Every call asks the policy first. A case the actor may not see is QG_ENOTFOUND, the
  * same answer as a case that does not exist. Every change and every read of personal
@@ -19,8 +20,10 @@
 #include "core/common/app.h"
 #include "core/case/child_code.h"
 #include "core/account/policy.h"
+#include "core/case/case_access.h"
+#include "core/case/case_assign.h"
+#include "core/case/case_personal.h"
 
-#define CASE_MANAGERS_MAX 2 /* one, or at most two, case managers per child (L1979) */
 #define CASE_LIST_MAX 200
 
 /* Creates a case from body: non-identifying fields plus an optional "personal"
@@ -53,49 +56,6 @@ qg_code case_get(qg_app *app, const qg_actor *actor, const char *code, json_t **
 qg_code case_update(qg_app *app, const qg_actor *actor, const char *code, json_t *patch,
                     json_t **out, qg_error *err);
 
-/* Decrypts and returns the personal part ({} when none is stored); audited as
- * "personal.read". *out caller-owned; it holds personal data: never log it. */
-qg_code case_personal_get(qg_app *app, const qg_actor *actor, const char *code, json_t **out,
-                          qg_error *err);
-
-/* Inside the caller's transaction on conn: decrypts the personal part of case_id into
- * *out ({} when none is stored). No policy check and no audit entry: the caller has
- * made both (the child's own record). *out caller-owned; personal data: never log it. */
-qg_code case_personal_load(db *conn, const qg_keys *keys, int64_t case_id, json_t **out,
-                           qg_error *err);
-
-/* Replaces the personal part with personal (validated, reconciled with the case's
- * fields, IIN de-duplicated), audited as "personal.update" with the field names. A
- * version other than 0 must equal the case's version (else QG_ECONFLICT, field
- * "version"), so two workers cannot overwrite each other unknowingly. */
-qg_code case_personal_put(qg_app *app, const qg_actor *actor, const char *code, json_t *personal,
-                          int64_t version, qg_error *err);
-
-/* Assigns user_id (a case manager of the case's organisation) to the case. A third
- * case manager is QG_ECONFLICT. */
-qg_code case_assign(qg_app *app, const qg_actor *actor, const char *code, int64_t user_id,
-                    qg_error *err);
-
-/* Removes user_id from the case's case managers (QG_ENOTFOUND when not assigned). */
-qg_code case_unassign(qg_app *app, const qg_actor *actor, const char *code, int64_t user_id,
-                      qg_error *err);
-
-/* Role check before any lookup (QG_EFORBIDDEN), then the code's form (QG_EINVAL,
- * field "code"); on success code holds the canonical case code. For services that
- * hang their records on a case (screenings). */
-qg_code case_precheck(const qg_actor *actor, qg_action action, const char *code_in,
-                      char code[QG_CODE_SIZE], qg_error *err);
-
-/* Inside the caller's transaction on conn: finds the case with canonical code that
- * actor may do action on and sets *case_id. QG_ENOTFOUND when absent or hidden. */
-qg_code case_find_for(db *conn, const qg_actor *actor, qg_action action, const char *code,
-                      int64_t *case_id, qg_error *err);
-
-/* As case_find_for, for records that only an open case takes (forms, tasks, stage
- * moves): a closed case is QG_ECONFLICT naming "status". */
-qg_code case_find_open(db *conn, const qg_actor *actor, qg_action action, const char *code,
-                       int64_t *case_id, qg_error *err);
-
 /* For `qorgau import cases`, inside the caller's write transaction on conn: stores one
  * new case of org_id from fields, which the caller has already validated exactly as
  * case_create does (case_input_check_fields, profile_check_merged); nothing is checked
@@ -106,16 +66,5 @@ qg_code case_find_open(db *conn, const qg_actor *actor, qg_action action, const 
  * external_ref the organisation already uses), or a storage error. */
 qg_code case_insert_imported(db *conn, const qg_actor *actor, int64_t org_id, json_t *fields,
                              qg_error *err);
-
-/* Where a case stands: its id, organisation, current stage, and whether it is closed. */
-typedef struct {
-    int64_t id, org_id;
-    char stage[32];
-    bool closed;
-} case_state;
-
-/* As case_find_for, filling *out with the case's state. */
-qg_code case_state_for(db *conn, const qg_actor *actor, qg_action action, const char *code,
-                       case_state *out, qg_error *err);
 
 #endif

@@ -7,30 +7,12 @@
 #include <time.h>
 
 #include "core/account/audit.h"
-#include "core/case/case.h"
+#include "core/case/case_access.h"
 #include "core/case/case_input.h"
 #include "core/common/rows.h"
 #include "core/common/sealed.h"
 
 #define GRANT_PLACE "grant"
-
-qg_code grant_active(db *conn, int64_t user_id, int64_t case_id, int64_t now, bool *yes, qg_error *err)
-{
-    *yes = false;
-    db_stmt *st = db_prepare(conn,
-                             "SELECT 1 FROM access_grants WHERE user_id = ? AND case_id = ? AND expires_at > ?"
-                             " AND ended_at IS NULL LIMIT 1",
-                             err);
-    if (!st)
-        return err->code;
-    db_bind_int(st, 1, user_id);
-    db_bind_int(st, 2, case_id);
-    db_bind_int(st, 3, now);
-    int rc = db_step(st, err);
-    db_done(st);
-    *yes = rc == 1;
-    return rc < 0 ? err->code : QG_OK;
-}
 
 /* Unix seconds as "YYYY-MM-DDTHH:MM:SSZ". */
 static void iso_time(int64_t t, char out[21])

@@ -14,15 +14,12 @@
 
 #include "core/account/actor.h"
 #include "core/common/app.h"
+#include "core/case/grant_lookup.h"
 
 #define GRANT_HOURS_DEFAULT 24
 #define GRANT_HOURS_MAX 24
 #define GRANT_REASON_MIN 10   /* bytes: a reason, not "x" */
 #define GRANT_REASON_MAX 1000
-
-/* Inside the caller's transaction: sets *yes when user_id holds a grant on case_id that
- * has not expired by now (Unix seconds) and was not ended. */
-qg_code grant_active(db *conn, int64_t user_id, int64_t case_id, int64_t now, bool *yes, qg_error *err);
 
 /* Takes access to the case with code: body {"reason": text, "hours": 1..24 (optional)}.
  * Needs ACT_BREAK_GLASS; a case the actor already sees is QG_ECONFLICT; an unknown code

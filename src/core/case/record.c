@@ -160,14 +160,6 @@ static qg_code load_one(db *conn, record_job *j, int64_t case_id, qg_error *err)
 
 /* ---- writing --------------------------------------------------------------------------- */
 
-static void bind_user(db_stmt *st, int i, const qg_actor *actor)
-{
-    if (actor->user_id)
-        db_bind_int(st, i, actor->user_id);
-    else
-        db_bind_null(st, i);
-}
-
 
 /* Binds the content columns 1-7 and the place 8-10 shared by INSERT_SQL and UPDATE_SQL. */
 static void bind_content(db_stmt *st, const record_job *j, int64_t case_id, const char *meta,
@@ -178,7 +170,7 @@ static void bind_content(db_stmt *st, const record_job *j, int64_t case_id, cons
     db_bind_text(st, 3, meta);
     db_bind_blob(st, 4, sealed, len);
     db_bind_int(st, 5, j->parts.withheld);
-    bind_user(st, 6, j->actor);
+    db_bind_id_or_null(st, 6, j->actor->user_id);
     db_bind_text(st, 7, now);
     db_bind_int(st, 8, case_id);
     db_bind_text(st, 9, j->form->kind);
@@ -198,7 +190,7 @@ static qg_code write_record(db *conn, record_job *j, int64_t case_id, const char
         db_now_iso(now);
         bind_content(st, j, case_id, meta, sealed, len, now);
         if (sql == INSERT_SQL) {
-            bind_user(st, 11, j->actor);
+            db_bind_id_or_null(st, 11, j->actor->user_id);
             db_bind_text(st, 12, now);
         }
         c = db_run(st, err);

@@ -26,6 +26,7 @@
 
 #include "core/account/actor.h"
 #include "core/common/app.h"
+#include "core/case/stage_history.h"
 
 #define STAGE_NOTE_MAX 4000
 
@@ -35,10 +36,6 @@ int stage_number(const char *stage);
 /* Returns QG_OK when a case may move from stage from to stage to, else QG_ECONFLICT or
  * QG_EINVAL naming "stage"; *needs_note is set when the move goes back (a repeat). */
 qg_code stage_check_move(const char *from, const char *to, bool *needs_note, qg_error *err);
-
-/* Inside the caller's transaction: writes the first history entry of a new case. */
-qg_code stage_record_open(db *conn, int64_t case_id, const char *stage, const qg_actor *actor,
-                          qg_error *err);
 
 /* Moves the case to body's "stage" with an optional "note" (required going back).
  * *out is the case's stage view (see stage_history). */
@@ -53,12 +50,5 @@ qg_code stage_close(qg_app *app, const qg_actor *actor, const char *code, json_t
  * default "assessment")}. */
 qg_code stage_reopen(qg_app *app, const qg_actor *actor, const char *code, json_t *body,
                      json_t **out, qg_error *err);
-
-/* The stage view: {"stage", "status", "close_reason", "history": [{"n", "event",
- * "from", "to", "reason", "by", "at", "has_note"}]}. With notes true the notes are
- * decrypted into each entry ("note"): that needs the right to read personal data and
- * is audited as "case.history_read". *out caller-owned. */
-qg_code stage_history(qg_app *app, const qg_actor *actor, const char *code, bool notes, json_t **out,
-                      qg_error *err);
 
 #endif

@@ -150,14 +150,6 @@ static qg_code resolve_assignee(db *conn, task_job *j, const char *login, qg_err
 
 /* ---- storage ------------------------------------------------------------------------ */
 
-static void bind_user(db_stmt *st, int i, int64_t user_id)
-{
-    if (user_id)
-        db_bind_int(st, i, user_id);
-    else
-        db_bind_null(st, i);
-}
-
 
 static qg_code seal_title(task_job *j, unsigned char **sealed, size_t *len, qg_error *err)
 {
@@ -185,10 +177,10 @@ static qg_code insert_task(db *conn, task_job *j, const char *stage, qg_error *e
         db_bind_int(st, 1, j->state.id);
         db_bind_int(st, 2, j->n);
         db_bind_text(st, 3, stage);
-        bind_user(st, 4, j->assignee);
+        db_bind_id_or_null(st, 4, j->assignee);
         db_bind_text(st, 5, json_string_value(json_object_get(j->body, "due_on")));
         db_bind_blob(st, 6, sealed, len);
-        bind_user(st, 7, j->actor->user_id);
+        db_bind_id_or_null(st, 7, j->actor->user_id);
         db_bind_text(st, 8, now);
         db_bind_text(st, 9, now);
         c = db_run(st, err);

@@ -1,6 +1,7 @@
 /*
  * instrument_impl.h — the parsed form of an instrument, shared by the loader
- * (instrument_load.c) and the scorer (instrument_score.c) only.
+ * (instrument_load.c, instrument_parse.c, instrument_check.c) and the scorer
+ * (instrument_score.c) only.
  *
  * Every pointer below points into the definition's JSON, which the instrument owns;
  * nothing is copied.

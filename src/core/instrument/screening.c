@@ -137,10 +137,7 @@ static qg_code insert_screening(db *conn, screen_job *j, int64_t case_id, qg_err
         db_bind_int(st, 4, instrument_version(j->inst));
         db_bind_text(st, 5, j->mode);
         db_bind_text(st, 6, j->language);
-        if (j->actor->user_id)
-            db_bind_int(st, 7, j->actor->user_id);
-        else
-            db_bind_null(st, 7);
+        db_bind_id_or_null(st, 7, j->actor->user_id);
         db_bind_text(st, 8, j->on);
         db_bind_text(st, 9, json_string_value(json_object_get(j->score, "result")));
         db_bind_text(st, 10, score);

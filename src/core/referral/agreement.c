@@ -304,10 +304,7 @@ static qg_code insert_agreement(db *conn, agreement_job *j, qg_error *err)
     db_bind_int(st, 2, j->org_b);
     for (int k = 0; k < 8; k++)
         db_bind_text(st, 3 + k, texts[k] ? text_of(j, texts[k]) : shared);
-    if (j->actor->user_id)
-        db_bind_int(st, 11, j->actor->user_id);
-    else
-        db_bind_null(st, 11);
+    db_bind_id_or_null(st, 11, j->actor->user_id);
     db_bind_text(st, 12, now);
     int rc = db_step(st, err);
     if (rc == 1)

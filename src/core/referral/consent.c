@@ -229,14 +229,6 @@ static qg_code check_not_duplicate(db *conn, consent_job *j, const char *purpose
     return c;
 }
 
-static void bind_optional_int(db_stmt *st, int i, int64_t v)
-{
-    if (v)
-        db_bind_int(st, i, v);
-    else
-        db_bind_null(st, i);
-}
-
 static qg_code insert_consent(db *conn, consent_job *j, const char *purpose, int64_t org_id, qg_error *err)
 {
     unsigned char *sealed = NULL;
@@ -257,14 +249,11 @@ static qg_code insert_consent(db *conn, consent_job *j, const char *purpose, int
         db_bind_int(st, 1, j->case_id);
         db_bind_int(st, 2, j->n);
         db_bind_text(st, 3, purpose);
-        bind_optional_int(st, 4, org_id);
+        db_bind_id_or_null(st, 4, org_id);
         db_bind_text(st, 5, json_string_value(json_object_get(j->body, "given_by")));
         db_bind_text(st, 6, j->day);
-        if (sealed)
-            db_bind_blob(st, 7, sealed, len);
-        else
-            db_bind_null(st, 7);
-        bind_optional_int(st, 8, j->actor->user_id);
+        db_bind_blob_or_null(st, 7, sealed, len);
+        db_bind_id_or_null(st, 8, j->actor->user_id);
         db_bind_text(st, 9, now);
         c = db_run(st, err);
     } else if (c == QG_OK) {
@@ -402,7 +391,7 @@ static qg_code mark_withdrawn(db *conn, consent_job *j, qg_error *err)
     if (!st)
         return err->code;
     db_bind_text(st, 1, j->day);
-    bind_optional_int(st, 2, j->actor->user_id);
+    db_bind_id_or_null(st, 2, j->actor->user_id);
     db_bind_int(st, 3, j->case_id);
     db_bind_int(st, 4, j->n);
     return db_run(st, err);

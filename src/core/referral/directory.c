@@ -289,10 +289,7 @@ static qg_code stored_version(db *conn, const dir_job *j, int64_t *version, qg_e
 
 static void bind_optional_int(db_stmt *st, int i, json_t *v)
 {
-    if (json_is_integer(v))
-        db_bind_int(st, i, json_integer_value(v));
-    else
-        db_bind_null(st, i);
+    db_bind_int_or_null(st, i, json_is_integer(v), json_integer_value(v));
 }
 
 /* Binds the content columns 1-10 and the place 11-12 shared by INSERT_SQL and UPDATE_SQL. */

@@ -121,14 +121,6 @@ qg_code referral_open(const qg_keys *keys, const referral_row *r, json_t **out, 
     return c;
 }
 
-static void bind_id_or_null(db_stmt *st, int i, int64_t id)
-{
-    if (id)
-        db_bind_int(st, i, id);
-    else
-        db_bind_null(st, i);
-}
-
 qg_code referral_event(db *conn, const qg_keys *keys, const referral_row *r, const char *from, const char *to,
                        const char *reason, json_t *note, int64_t by_user, bool via_code, qg_error *err)
 {
@@ -153,11 +145,8 @@ qg_code referral_event(db *conn, const qg_keys *keys, const referral_row *r, con
         db_bind_text(st, 3, from);
         db_bind_text(st, 4, to);
         db_bind_text(st, 5, reason);
-        if (sealed)
-            db_bind_blob(st, 6, sealed, len);
-        else
-            db_bind_null(st, 6);
-        bind_id_or_null(st, 7, by_user);
+        db_bind_blob_or_null(st, 6, sealed, len);
+        db_bind_id_or_null(st, 7, by_user);
         db_bind_int(st, 8, via_code ? 1 : 0);
         db_bind_text(st, 9, now);
         c = db_run(st, err);
@@ -216,6 +205,49 @@ json_t *referral_summary(const referral_row *r)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "ref", r->ref, "service", r->service, "status", r->status,
                      "respond_by", r->respond_by, "version", (json_int_t)r->version, "updated_at", r->updated_at);
+}
+
+bool referral_overdue(const char *status, const char *respond_by, const char *today)
+{
+    return strcmp(status, "sent") == 0 && strcmp(respond_by, today) < 0;
+}
+
+qg_code referral_org_name(db *conn, int64_t id, json_t **out, qg_error *err)
+{
+    *out = json_null();
+    if (!id)
+        return QG_OK;
+    db_stmt *st = db_prepare(conn, "SELECT name FROM orgs WHERE id = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, id);
+    int rc = db_step(st, err);
+    if (rc == 1)
+        *out = json_string(db_col_text(st, 0));
+    db_done(st);
+    return rc < 0 ? err->code : QG_OK;
+}
+
+qg_code referral_sender_json(db *conn, const referral_row *r, json_t **out, qg_error *err)
+{
+    char today[11];
+    json_t *to_name = NULL;
+    text_today(today);
+    qg_code c = referral_org_name(conn, r->to_org, &to_name, err);
+    if (c != QG_OK)
+        return c;
+    if (r->to_name[0]) {
+        json_decref(to_name);
+        to_name = json_string(r->to_name);
+    }
+    *out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:O, s:s, s:s, s:b, s:b, s:o, s:s, s:s, s:I}", "ref", r->ref,
+                     "case", r->case_code, "service", r->service, "to_org",
+                     r->to_org ? json_integer(r->to_org) : json_null(), "to_name", to_name, "on_qorgau",
+                     r->to_org != 0, "parts", r->parts, "status", r->status, "respond_by", r->respond_by, "overdue",
+                     referral_overdue(r->status, r->respond_by, today), "emergency", r->emergency, "agreement_id",
+                     r->agreement_id ? json_integer(r->agreement_id) : json_null(), "created_at", r->created_at,
+                     "updated_at", r->updated_at, "version", (json_int_t)r->version);
+    return *out ? QG_OK : oom(err);
 }
 
 /* ---- create --------------------------------------------------------------------------- */
@@ -312,15 +344,15 @@ static void bind_insert(create_job *j, db_stmt *st, const char *parts, const uns
     db_bind_text(st, 1, j->row.ref);
     db_bind_int(st, 2, j->state.id);
     db_bind_int(st, 3, j->state.org_id);
-    bind_id_or_null(st, 4, j->to_org);
+    db_bind_id_or_null(st, 4, j->to_org);
     db_bind_text(st, 5, to_name);
     db_bind_text(st, 6, json_string_value(json_object_get(j->body, "service")));
     db_bind_text(st, 7, parts);
     db_bind_blob(st, 8, sealed, len);
     db_bind_text(st, 9, j->respond_by);
-    bind_id_or_null(st, 10, j->agreement_id);
+    db_bind_id_or_null(st, 10, j->agreement_id);
     db_bind_int(st, 11, j->emergency ? 1 : 0);
-    bind_id_or_null(st, 12, j->actor->user_id);
+    db_bind_id_or_null(st, 12, j->actor->user_id);
     db_bind_text(st, 13, now);
     db_bind_text(st, 14, now);
 }

@@ -1,5 +1,5 @@
 /*
- * referral_impl.h — what referral.c, referral_read.c and referral_reply.c share: one
+ * referral_impl.h — what referral.c (which holds them), referral_read.c and referral_reply.c share: one
  * stored referral, finding it, deciding which side of it an actor stands on, its
  * history, and its sealed parts. Internal to src/core.
  */
@@ -72,6 +72,14 @@ json_t *referral_summary(const referral_row *r);
  * service, recipient (id and name, or the name typed), parts, status, deadline and
  * whether it is overdue, emergency, agreement, version and times. *out caller-owned. */
 qg_code referral_sender_json(db *conn, const referral_row *r, json_t **out, qg_error *err);
+
+/* Sets *out to the name of organisation id (a new string), or null when id is 0 or
+ * unknown. */
+qg_code referral_org_name(db *conn, int64_t id, json_t **out, qg_error *err);
+
+/* Whether a referral in status with deadline respond_by (YYYY-MM-DD) is overdue on
+ * today: still waiting for its answer after the deadline. */
+bool referral_overdue(const char *status, const char *respond_by, const char *today);
 
 /* Returns "not found" naming "referral" (the one answer for absent and hidden). */
 qg_code referral_not_found(qg_error *err);

@@ -21,54 +21,10 @@ static json_t *text_or_null(db_stmt *st, int i)
     return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i));
 }
 
-static bool overdue(const char *status, const char *respond_by, const char *today)
-{
-    return strcmp(status, "sent") == 0 && strcmp(respond_by, today) < 0;
-}
-
 /* Sets key of obj to value (stolen); a failure is out of memory. */
 static qg_code put(json_t *obj, const char *key, json_t *value, qg_error *err)
 {
     return value && json_object_set_new(obj, key, value) == 0 ? QG_OK : oom(err);
-}
-
-/* The name of organisation id, or null. */
-static qg_code org_name(db *conn, int64_t id, json_t **out, qg_error *err)
-{
-    *out = json_null();
-    if (!id)
-        return QG_OK;
-    db_stmt *st = db_prepare(conn, "SELECT name FROM orgs WHERE id = ?", err);
-    if (!st)
-        return err->code;
-    db_bind_int(st, 1, id);
-    int rc = db_step(st, err);
-    if (rc == 1)
-        *out = json_string(db_col_text(st, 0));
-    db_done(st);
-    return rc < 0 ? err->code : QG_OK;
-}
-
-qg_code referral_sender_json(db *conn, const referral_row *r, json_t **out, qg_error *err)
-{
-    char today[11];
-    json_t *to_name = NULL;
-    text_today(today);
-    qg_code c = org_name(conn, r->to_org, &to_name, err);
-    if (c != QG_OK)
-        return c;
-    if (r->to_name[0]) {
-        json_decref(to_name);
-        to_name = json_string(r->to_name);
-    }
-    *out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:O, s:s, s:s, s:b, s:b, s:o, s:s, s:s, s:I}", "ref", r->ref,
-                     "case", r->case_code, "service", r->service, "to_org",
-                     r->to_org ? json_integer(r->to_org) : json_null(), "to_name", to_name, "on_qorgau",
-                     r->to_org != 0, "parts", r->parts, "status", r->status, "respond_by", r->respond_by, "overdue",
-                     overdue(r->status, r->respond_by, today), "emergency", r->emergency, "agreement_id",
-                     r->agreement_id ? json_integer(r->agreement_id) : json_null(), "created_at", r->created_at,
-                     "updated_at", r->updated_at, "version", (json_int_t)r->version);
-    return *out ? QG_OK : oom(err);
 }
 
 /* ---- one referral ------------------------------------------------------------------------ */
@@ -178,13 +134,13 @@ static qg_code receiver_view(db *conn, const qg_keys *keys, const referral_row *
         return oom(err);
     if (!referral_status_open(r->status))
         return QG_OK;
-    qg_code c = org_name(conn, r->from_org, &from, err);
+    qg_code c = referral_org_name(conn, r->from_org, &from, err);
     if (c == QG_OK)
         c = put(*out, "from_org", from, err);
     if (c == QG_OK)
         c = put(*out, "respond_by", json_string(r->respond_by), err);
     if (c == QG_OK)
-        c = put(*out, "overdue", json_boolean(overdue(r->status, r->respond_by, today)), err);
+        c = put(*out, "overdue", json_boolean(referral_overdue(r->status, r->respond_by, today)), err);
     if (c == QG_OK)
         c = put(*out, "parts", json_incref(r->parts), err);
     if (c == QG_OK)
@@ -286,7 +242,7 @@ static json_t *out_item(db_stmt *st, const char *today)
                      "case", db_col_text(st, 1), "service", db_col_text(st, 2), "to_org",
                      db_col_null(st, 3) ? json_null() : json_integer(db_col_int(st, 3)), "to_name", to, "on_qorgau",
                      !db_col_null(st, 3), "parts", parts ? parts : json_array(), "status", status, "respond_by",
-                     respond_by, "overdue", overdue(status, respond_by, today), "emergency", db_col_int(st, 9) != 0,
+                     respond_by, "overdue", referral_overdue(status, respond_by, today), "emergency", db_col_int(st, 9) != 0,
                      "updated_at", db_col_text(st, 10), "version", (json_int_t)db_col_int(st, 11));
 }
 
@@ -347,7 +303,7 @@ static json_t *in_item(db_stmt *st, const char *today)
         return item;
     json_t *parts = json_loads(db_col_text(st, 5), 0, NULL);
     json_object_set_new(item, "respond_by", json_string(respond_by));
-    json_object_set_new(item, "overdue", json_boolean(overdue(status, respond_by, today)));
+    json_object_set_new(item, "overdue", json_boolean(referral_overdue(status, respond_by, today)));
     json_object_set_new(item, "from_org", text_or_null(st, 4));
     json_object_set_new(item, "parts", parts ? parts : json_array());
     json_object_set_new(item, "updated_at", json_string(db_col_text(st, 6)));

@@ -1,8 +1,8 @@
 /*
- * report.c — running the aggregate reports (see report.h): checking the query, the
- * scope and protection by role, one SQL aggregate per table (each a string literal,
- * since db_prepare caches by the SQL pointer), building the dense tables, suppressing
- * small numbers (core/disclosure.h) and auditing who read which report.
+ * report.c — the aggregate reports (see report.h) and how each is counted: checking
+ * the query, the scope and protection by role, one SQL aggregate per table (each a
+ * string literal, since db_prepare caches by the SQL pointer) and the counting in C.
+ * Running a report (tables, suppression, audit) is report_run.c.
  *
  * Every query returns (row key, column key, count) rows and binds the same filters:
  * 1-2 organisation (0 = all), 3-4 the identification dates [from, to) as text, 5-6 the
@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/account/audit.h"
-#include "core/report/disclosure.h"
 #include "core/account/policy.h"
 #include "core/report/report_impl.h"
 #include "base/text.h"
@@ -132,12 +130,6 @@ static const table_spec T_REFERRALS = {"referrals", "service", "outcome", false,
 static const table_spec T_TASKS = {"overdue_tasks", "stage", NULL, false, false, NULL,
                                    &VOCAB_STAGE, COUNT_ONLY, NULL, false, SQL_TASKS, NULL, false};
 
-typedef struct {
-    const char *name;
-    const table_spec *tables[4];
-    size_t n;
-} report_def;
-
 static const report_def REPORTS[] = {
     {"victims", {&T_VICTIMS}, 1},
     {"exploitation", {&T_EXPLOITATION}, 1},
@@ -156,7 +148,7 @@ const char *const *report_names(void)
     return NAMES;
 }
 
-static const report_def *find_report(const char *name)
+const report_def *report_find(const char *name)
 {
     for (size_t i = 0; name && i < NREPORTS; i++)
         if (strcmp(REPORTS[i].name, name) == 0)
@@ -166,7 +158,7 @@ static const report_def *find_report(const char *name)
 
 bool report_known(const char *name)
 {
-    return find_report(name) != NULL;
+    return report_find(name) != NULL;
 }
 
 /* ---- checks and scope ---- */
@@ -257,7 +249,7 @@ static void keyset_free(keyset *ks)
     free(ks->v);
 }
 
-static void builder_free(builder *b)
+void builder_free(builder *b)
 {
     keyset_free(&b->rows);
     keyset_free(&b->cols);
@@ -542,159 +534,15 @@ static qg_code fill_delays(db *conn, const run_ctx *ctx, builder *b, qg_error *e
     return QG_OK;
 }
 
-static qg_code run_table(db *conn, const run_ctx *ctx, const table_spec *spec,
-                         report_table *out, qg_error *err)
+qg_code report_fill(db *conn, const run_ctx *ctx, const table_spec *spec, builder *b,
+                    qg_error *err)
 {
-    builder b = {0};
-    qg_code c = spec->fill       ? spec->fill(conn, ctx, &b, err)
-                : spec->per_row ? count_rows(conn, ctx, spec->sql, &b, err)
-                                : fill_sql(conn, ctx, spec, &b, err);
-    if (c == QG_OK)
-        c = table_from_builder(spec, &b, out, err);
-    builder_free(&b);
-    return c;
+    return spec->fill       ? spec->fill(conn, ctx, b, err)
+           : spec->per_row ? count_rows(conn, ctx, spec->sql, b, err)
+                           : fill_sql(conn, ctx, spec, b, err);
 }
 
-/* ---- protection ---- */
-
-/* Suppresses small numbers in t with threshold k through the extended grid. */
-static qg_code protect_table(report_table *t, int k, qg_error *err)
-{
-    size_t R = t->rows.n, C = t->cols.n;
-    if (R == 0)
-        return QG_OK;
-    size_t n = (R + 1) * (C + 1);
-    disclosure_grid g = {R, C, calloc(n, sizeof(int64_t)), calloc(n, sizeof(bool))};
-    if (!g.entries || !g.suppressed) {
-        free(g.entries);
-        free(g.suppressed);
-        return oom(err);
-    }
-    for (size_t r = 0; r < R; r++)
-        for (size_t c = 0; c < C; c++)
-            g.entries[disclosure_at(&g, r, c)] = t->counts[r * C + c];
-    disclosure_fill_totals(&g);
-    size_t w = disclosure_protect(&g, k);
-    for (size_t r = 0; r < R; r++) {
-        for (size_t c = 0; c < C; c++)
-            t->suppressed[r * C + c] = g.suppressed[disclosure_at(&g, r, c)];
-        t->row_total_suppressed[r] = g.suppressed[disclosure_at(&g, r, C)];
-    }
-    for (size_t c = 0; c < C; c++)
-        t->col_total_suppressed[c] = g.suppressed[disclosure_at(&g, R, c)];
-    t->grand_suppressed = g.suppressed[disclosure_at(&g, R, C)];
-    free(g.entries);
-    free(g.suppressed);
-    if (w == (size_t)-1)
-        return oom(err);
-    t->suppressed_cells = w;
-    return QG_OK;
-}
-
-/* ---- the whole report ---- */
-
-/* Fills ctx from q and the actor's scope. */
-static void make_ctx(const qg_actor *actor, const report_query *q, run_ctx *ctx)
-{
-    memset(ctx, 0, sizeof *ctx);
-    ctx->org_id = policy_report_org(actor);
-    snprintf(ctx->from, sizeof ctx->from, "%04d", q->from_year ? q->from_year : 0);
-    snprintf(ctx->to, sizeof ctx->to, "%04d", q->to_year ? q->to_year + 1 : 9999);
-    ctx->region = q->region;
-    text_today(ctx->today);
-}
-
-static qg_code run_tables(qg_app *app, const report_def *def, const run_ctx *ctx, report *r,
-                          qg_error *err)
-{
-    db *conn = db_pool_acquire(app->readers);
-    qg_code c = db_begin_read(conn, err);
-    for (size_t i = 0; c == QG_OK && i < def->n; i++) {
-        c = run_table(conn, ctx, def->tables[i], &r->tables[i], err);
-        if (c == QG_OK)
-            r->ntables = i + 1;
-    }
-    db_rollback(conn);
-    db_pool_release(app->readers, conn);
-    return c;
-}
-
-static qg_code protect_all(report *r, qg_error *err)
-{
-    for (size_t i = 0; i < r->ntables; i++) {
-        qg_code c = r->protected_ ? protect_table(&r->tables[i], r->k, err) : QG_OK;
-        if (c != QG_OK)
-            return c;
-        r->suppressed_cells += r->tables[i].suppressed_cells;
-    }
-    return QG_OK;
-}
-
-typedef struct {
-    qg_app *app;
-    const qg_actor *actor;
-    const report *r;
-} audit_job;
-
-static qg_code audit_in_tx(db *conn, void *arg, qg_error *err)
-{
-    audit_job *j = arg;
-    json_t *detail = json_pack("{s:s, s:b, s:i}", "name", j->r->name, "shared",
-                               j->r->protected_, "k", j->r->protected_ ? j->r->k : 0);
-    if (!detail)
-        return oom(err);
-    qg_code c = audit_append(conn, j->app->keys, j->actor, "report.read", NULL, detail, err);
-    json_decref(detail);
-    return c;
-}
-
-static report *report_new(const report_def *def, const qg_actor *actor, const report_query *q,
-                          const run_ctx *ctx)
-{
-    report *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
-    r->name = strdup(def->name);
-    r->tables = calloc(def->n, sizeof *r->tables);
-    r->region = q->region ? strdup(q->region) : NULL;
-    if (!r->name || !r->tables || (q->region && !r->region)) {
-        report_free(r);
-        return NULL;
-    }
-    r->protected_ = q->shared || policy_report_always_protected(actor);
-    r->k = q->k ? q->k : REPORT_K_DEFAULT;
-    r->from_year = q->from_year;
-    r->to_year = q->to_year;
-    r->org_id = ctx->org_id;
-    return r;
-}
-
-qg_code report_run(qg_app *app, const qg_actor *actor, const report_query *q, report **out,
-                   qg_error *err)
-{
-    *out = NULL;
-    qg_code c = report_check(actor, q, err);
-    if (c != QG_OK)
-        return c;
-    const report_def *def = find_report(q->name);
-    run_ctx ctx;
-    make_ctx(actor, q, &ctx);
-    report *r = report_new(def, actor, q, &ctx);
-    if (!r)
-        return oom(err);
-    c = run_tables(app, def, &ctx, r, err);
-    if (c == QG_OK)
-        c = protect_all(r, err);
-    audit_job j = {app, actor, r};
-    if (c == QG_OK)
-        c = writer_run(app->writer, audit_in_tx, &j, err);
-    if (c != QG_OK) {
-        report_free(r);
-        return c;
-    }
-    *out = r;
-    return QG_OK;
-}
+/* ---- freeing ---- */
 
 static void dim_free(report_dim *d)
 {

@@ -1,6 +1,7 @@
 /*
- * report_impl.h — internal to the report module (report.c runs the queries,
- * report_table.c turns their rows into dense tables): the description of one table,
+ * report_impl.h — internal to the report module (report.c holds the reports and counts
+ * their rows, report_table.c turns the rows into dense tables, report_run.c runs a
+ * report): the description of one table,
  * the run's filters, and the builder that gathers (row key, column key, count) rows.
  */
 #ifndef QG_REPORT_IMPL_H
@@ -63,6 +64,25 @@ qg_code builder_add(builder *b, const char *row, const char *col, int64_t n, qg_
  * spec's key order, with totals and no suppression. */
 qg_code table_from_builder(const table_spec *spec, const builder *b, report_table *out,
                            qg_error *err);
+
+/* One report: its name and its tables, in order. */
+typedef struct {
+    const char *name;
+    const table_spec *tables[4];
+    size_t n;
+} report_def;
+
+/* The report called name, or NULL when there is none (report.c holds the list). */
+const report_def *report_find(const char *name);
+
+/* Fills b with the (row key, column key, count) rows of one table under ctx's filters,
+ * by the table's own fill function, its per-row SQL counted in C, or its aggregate
+ * SQL. */
+qg_code report_fill(db *conn, const run_ctx *ctx, const table_spec *spec, builder *b,
+                    qg_error *err);
+
+/* Frees what b owns (not b itself). */
+void builder_free(builder *b);
 
 /* Frees what a table owns (not the table itself). */
 void report_table_free(report_table *t);

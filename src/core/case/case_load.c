@@ -1,0 +1,54 @@
+/* case_load.c — loading one stored case by its code and applying the policy to it,
+ * break-the-glass grants included (see case_load.h). */
+#include "core/case/case_load.h"
+
+#include <time.h>
+
+#include "core/case/grant_lookup.h"
+
+qg_code case_load(db *conn, const char *code, const qg_actor *actor, case_row *r, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "SELECT " CASE_COLUMNS " FROM cases c WHERE c.code = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, actor->user_id);
+    db_bind_text(st, 2, code);
+    int rc = db_step(st, err);
+    if (rc == 1)
+        case_row_read(st, r);
+    db_done(st);
+    if (rc < 0)
+        return err->code;
+    if (rc == 0)
+        return qg_fail(err, QG_ENOTFOUND, "code", "no such case");
+    return r->fields ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+}
+
+/* The policy's verdict on action for the loaded case; a supervisor it hides the case
+ * from may still hold a break-the-glass grant that opens it. */
+static qg_code verdict_for(db *conn, const qg_actor *actor, qg_action action, case_row *r,
+                           policy_verdict *v, qg_error *err)
+{
+    *v = policy_decide(actor, action, &r->facts);
+    if (*v != POLICY_HIDE || policy_decide(actor, ACT_BREAK_GLASS, NULL) != POLICY_ALLOW)
+        return QG_OK;
+    qg_code c = grant_active(conn, actor->user_id, r->id, time(NULL), &r->facts.granted, err);
+    if (c == QG_OK)
+        *v = policy_decide(actor, action, &r->facts);
+    return c;
+}
+
+qg_code case_load_visible(db *conn, const qg_actor *actor, qg_action action, const char *code,
+                          case_row *r, qg_error *err)
+{
+    policy_verdict v = POLICY_HIDE;
+    qg_code c = case_load(conn, code, actor, r, err);
+    if (c == QG_OK)
+        c = verdict_for(conn, actor, action, r, &v, err);
+    if (c == QG_OK && v != POLICY_ALLOW)
+        c = v == POLICY_HIDE ? qg_fail(err, QG_ENOTFOUND, "code", "no such case")
+                             : qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+    if (c != QG_OK)
+        case_row_free(r);
+    return c;
+}

@@ -1,0 +1,21 @@
+/*
+ * case_load.h — loading one whole stored case by its code, with or without the
+ * policy's verdict (internal to src/core/case: the case services' own reads; other
+ * services use case_access.h).
+ */
+#ifndef QG_CASE_LOAD_H
+#define QG_CASE_LOAD_H
+
+#include "core/case/case_row.h"
+
+/* Loads the case with canonical code into *r (free with case_row_free); actor only
+ * says whether the reader is assigned. QG_ENOTFOUND when there is none. */
+qg_code case_load(db *conn, const char *code, const qg_actor *actor, case_row *r, qg_error *err);
+
+/* Loads a case and applies the policy for action (a supervisor's break-the-glass grant
+ * counts). QG_ENOTFOUND when hidden, QG_EFORBIDDEN when seen but not allowed; on any
+ * failure *r owns nothing. */
+qg_code case_load_visible(db *conn, const qg_actor *actor, qg_action action, const char *code,
+                          case_row *r, qg_error *err);
+
+#endif

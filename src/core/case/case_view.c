@@ -1,0 +1,79 @@
+/* case_view.c — the views of a case the API shows (see case_view.h). */
+#include "core/case/case_view.h"
+
+#include "core/case/case_load.h"
+#include "core/case/case_profile.h"
+
+/* The case managers of a case as a new array, or NULL with err filled (a failed step
+ * or a row that cannot be encoded is an error, never a silently shorter list). */
+static json_t *managers_json(db *conn, int64_t case_id, qg_error *err)
+{
+    db_stmt *st =
+        db_prepare(conn,
+                   "SELECT u.id, u.login, a.assigned_at FROM case_assignments a"
+                   " JOIN users u ON u.id = a.user_id WHERE a.case_id = ? ORDER BY a.user_id",
+                   err);
+    if (!st)
+        return NULL;
+    db_bind_int(st, 1, case_id);
+    json_t *list = json_array();
+    int rc;
+    while (list && (rc = db_step(st, err)) == 1) {
+        json_t *m = json_pack("{s:I, s:s, s:s}", "user_id", (json_int_t)db_col_int(st, 0),
+                              "login", db_col_text(st, 1), "assigned_at", db_col_text(st, 2));
+        if (!m || json_array_append_new(list, m) != 0) {
+            qg_fail(err, QG_EDB, NULL, "a case manager could not be encoded");
+            rc = -1;
+            break;
+        }
+    }
+    db_done(st);
+    if (!list || rc < 0) {
+        json_decref(list);
+        return NULL;
+    }
+    return list;
+}
+
+json_t *case_view_short(const case_row *r)
+{
+    json_t *o = json_deep_copy(r->fields);
+    json_object_set_new(o, "code", json_string(r->code));
+    json_object_set_new(o, "org_id", json_integer(r->org_id));
+    json_object_set_new(o, "has_personal", json_boolean(r->has_personal));
+    json_object_set_new(o, "created_at", json_string(r->created_at));
+    json_object_set_new(o, "updated_at", json_string(r->updated_at));
+    json_object_set_new(o, "version", json_integer(r->version));
+    return o;
+}
+
+json_t *case_view_full(db *conn, const case_row *r, qg_error *err)
+{
+    json_t *managers = managers_json(conn, r->id, err);
+    if (!managers)
+        return NULL;
+    json_t *o = case_view_short(r);
+    if (!o || json_object_set_new(o, "case_managers", managers) != 0) {
+        if (!o)
+            json_decref(managers); /* on failure json_object_set_new has taken it */
+        json_decref(o);
+        qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return NULL;
+    }
+    if (profile_read_lists(conn, r->id, o, err) != QG_OK) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+qg_code case_view_load(db *conn, const char *code, const qg_actor *actor, json_t **out,
+                       qg_error *err)
+{
+    case_row r = {0};
+    qg_code c = case_load(conn, code, actor, &r, err);
+    if (c == QG_OK && !(*out = case_view_full(conn, &r, err)))
+        c = err->code;
+    case_row_free(&r);
+    return c;
+}

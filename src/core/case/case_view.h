@@ -1,0 +1,23 @@
+/*
+ * case_view.h — a case as the API shows it (internal to src/core/case): its
+ * non-identifying fields, code, organisation, times and version, and in full also its
+ * case managers and lists. Never personal data.
+ */
+#ifndef QG_CASE_VIEW_H
+#define QG_CASE_VIEW_H
+
+#include "core/case/case_row.h"
+
+/* The short view of r (the lists' entries) as a new object, or NULL when out of
+ * memory. */
+json_t *case_view_short(const case_row *r);
+
+/* The full view of r (with its case managers and lists), or NULL with err filled. */
+json_t *case_view_full(db *conn, const case_row *r, qg_error *err);
+
+/* Loads the case with code (no policy check: the caller has made it) and describes it
+ * in full into *out (caller owns). */
+qg_code case_view_load(db *conn, const char *code, const qg_actor *actor, json_t **out,
+                       qg_error *err);
+
+#endif

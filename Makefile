@@ -114,6 +114,7 @@ $(REL)/bench/%: $(REL)/bench/%.o $(call rel_obj,$(LIB_SRC))
 # build in every build, not only under ASan.
 lint: $(call asan_obj,$(LIB_SRC) $(CLI_SRC))
 	@scripts/lint.sh
+	@scripts/lint-layers.sh
 	@tests/lint/run.sh
 	@echo "  CC      tests/unit/*.c (without sanitizers)"
 	@for f in $(UNIT_SRC); do \

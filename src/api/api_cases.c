@@ -1,14 +1,13 @@
 /* api_cases.c — the case routes: list, create, read, update, personal data, and case
  * manager assignments. Case codes in paths are pseudonymous; no personal data ever
  * appears in a URL. Every answer that returns one case also lists the actions the user
- * may take on it ("may", case_may.h). */
+ * may take on it ("may", made by the case's view in core). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api_call.h"
 #include "core/case/case.h"
-#include "core/case/case_may.h"
 
 #define LIST_DEFAULT 50
 
@@ -18,32 +17,6 @@ static void answer(api_call *call, qg_code c, const qg_error *err, int status, j
         api_reply(call, status, out);
     else
         api_fail(call, err, c == QG_ECONFLICT ? out : (json_decref(out), NULL));
-}
-
-/* Adds "may" to a case answer out (which holds the case's canonical "code"; an answer
- * without one is left as it is). */
-static qg_code with_may(api_call *call, json_t *out, qg_error *err)
-{
-    const char *code = json_string_value(json_object_get(out, "code"));
-    json_t *may = NULL;
-    if (!code)
-        return QG_OK;
-    qg_code c = case_may(call->api->app, &call->who.actor, code, &may, err);
-    if (c == QG_OK && json_object_set_new(out, "may", may) != 0)
-        c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
-    return c;
-}
-
-/* Answers a case (with its "may"), or the error. */
-static void answer_case(api_call *call, qg_code c, qg_error *err, int status, json_t *out)
-{
-    if (c == QG_OK)
-        c = with_may(call, out, err);
-    if (c != QG_OK && c != QG_ECONFLICT) {
-        json_decref(out);
-        out = NULL;
-    }
-    answer(call, c, err, status, out);
 }
 
 void api_cases_list(api_call *call)
@@ -68,7 +41,7 @@ void api_cases_create(api_call *call)
     qg_error err = {0};
     qg_code c = case_create(call->api->app, &call->who.actor, body, &out, &err);
     json_decref(body);
-    answer_case(call, c, &err, 201, out);
+    answer(call, c, &err, 201, out);
 }
 
 void api_cases_show(api_call *call)
@@ -76,7 +49,7 @@ void api_cases_show(api_call *call)
     json_t *out = NULL;
     qg_error err = {0};
     qg_code c = case_get(call->api->app, &call->who.actor, call->params[0], &out, &err);
-    answer_case(call, c, &err, 200, out);
+    answer(call, c, &err, 200, out);
 }
 
 void api_cases_update(api_call *call)
@@ -88,7 +61,7 @@ void api_cases_update(api_call *call)
     qg_error err = {0};
     qg_code c = case_update(call->api->app, &call->who.actor, call->params[0], body, &out, &err);
     json_decref(body);
-    answer_case(call, c, &err, 200, out);
+    answer(call, c, &err, 200, out);
 }
 
 void api_cases_personal_show(api_call *call)

@@ -337,7 +337,7 @@ static qg_code get_in_read(db *conn, void *arg, qg_error *err)
     get_job *j = arg;
     case_row r = {0};
     qg_code c = case_load_visible(conn, j->actor, ACT_CASE_READ, j->code, &r, err);
-    if (c == QG_OK && !(j->result = case_view_full(conn, &r, err)))
+    if (c == QG_OK && !(j->result = case_view_full(conn, &r, j->actor, err)))
         c = err->code;
     case_row_free(&r);
     return c;

@@ -1,8 +1,6 @@
 /* case_assign.c — assigning and unassigning a case's case managers (see case_assign.h). */
 #include "core/case/case_assign.h"
 
-#include <string.h>
-
 #include "core/account/audit.h"
 #include "core/case/case_access.h"
 #include "core/case/case_load.h"
@@ -43,7 +41,8 @@ typedef struct {
     json_t *result;
 } assign_job;
 
-/* The assignee must be an enabled case manager of the case's organisation. */
+/* The assignee must be an enabled user of the case's organisation whose role the policy
+ * lets take a case (a case manager). */
 static qg_code check_assignee(db *conn, int64_t user_id, int64_t org_id, qg_error *err)
 {
     db_stmt *st = db_prepare(conn, "SELECT org_id, role, disabled FROM users WHERE id = ?", err);
@@ -56,7 +55,7 @@ static qg_code check_assignee(db *conn, int64_t user_id, int64_t org_id, qg_erro
         c = err->code;
     else if (rc == 0)
         c = qg_fail(err, QG_EINVAL, "user_id", "no such user");
-    else if (strcmp(db_col_text(st, 1), "case_manager") != 0)
+    else if (!policy_assignable_role(role_from_code(db_col_text(st, 1))))
         c = qg_fail(err, QG_EINVAL, "user_id", "is not a case manager");
     else if (db_col_int(st, 2))
         c = qg_fail(err, QG_EINVAL, "user_id", "is disabled");

@@ -24,15 +24,21 @@ qg_code case_load(db *conn, const char *code, const qg_actor *actor, case_row *r
     return r->fields ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
 }
 
+qg_code case_load_grant(db *conn, const qg_actor *actor, qg_action action, case_row *r,
+                        qg_error *err)
+{
+    if (policy_decide(actor, action, &r->facts) != POLICY_HIDE ||
+        policy_decide(actor, ACT_BREAK_GLASS, NULL) != POLICY_ALLOW)
+        return QG_OK;
+    return grant_active(conn, actor->user_id, r->id, time(NULL), &r->facts.granted, err);
+}
+
 /* The policy's verdict on action for the loaded case; a supervisor it hides the case
  * from may still hold a break-the-glass grant that opens it. */
 static qg_code verdict_for(db *conn, const qg_actor *actor, qg_action action, case_row *r,
                            policy_verdict *v, qg_error *err)
 {
-    *v = policy_decide(actor, action, &r->facts);
-    if (*v != POLICY_HIDE || policy_decide(actor, ACT_BREAK_GLASS, NULL) != POLICY_ALLOW)
-        return QG_OK;
-    qg_code c = grant_active(conn, actor->user_id, r->id, time(NULL), &r->facts.granted, err);
+    qg_code c = case_load_grant(conn, actor, action, r, err);
     if (c == QG_OK)
         *v = policy_decide(actor, action, &r->facts);
     return c;

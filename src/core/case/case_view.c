@@ -1,6 +1,7 @@
 /* case_view.c — the views of a case the API shows (see case_view.h). */
 #include "core/case/case_view.h"
 
+#include "core/account/capabilities.h"
 #include "core/case/case_load.h"
 #include "core/case/case_profile.h"
 
@@ -47,15 +48,22 @@ json_t *case_view_short(const case_row *r)
     return o;
 }
 
-json_t *case_view_full(db *conn, const case_row *r, qg_error *err)
+/* Sets key of o to v (taken, also on failure); false when out of memory. */
+static bool put_new(json_t *o, const char *key, json_t *v)
+{
+    return v && json_object_set_new(o, key, v) == 0;
+}
+
+json_t *case_view_full(db *conn, const case_row *r, const qg_actor *actor, qg_error *err)
 {
     json_t *managers = managers_json(conn, r->id, err);
     if (!managers)
         return NULL;
     json_t *o = case_view_short(r);
-    if (!o || json_object_set_new(o, "case_managers", managers) != 0) {
-        if (!o)
-            json_decref(managers); /* on failure json_object_set_new has taken it */
+    if (!o)
+        json_decref(managers);
+    if (!o || !put_new(o, "case_managers", managers) ||
+        !put_new(o, "may", capabilities_case_may(actor, &r->facts))) {
         json_decref(o);
         qg_fail(err, QG_ENOMEM, NULL, "out of memory");
         return NULL;
@@ -72,7 +80,9 @@ qg_code case_view_load(db *conn, const char *code, const qg_actor *actor, json_t
 {
     case_row r = {0};
     qg_code c = case_load(conn, code, actor, &r, err);
-    if (c == QG_OK && !(*out = case_view_full(conn, &r, err)))
+    if (c == QG_OK)
+        c = case_load_grant(conn, actor, ACT_CASE_READ, &r, err);
+    if (c == QG_OK && !(*out = case_view_full(conn, &r, actor, err)))
         c = err->code;
     case_row_free(&r);
     return c;

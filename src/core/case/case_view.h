@@ -12,11 +12,13 @@
  * memory. */
 json_t *case_view_short(const case_row *r);
 
-/* The full view of r (with its case managers and lists), or NULL with err filled. */
-json_t *case_view_full(db *conn, const case_row *r, qg_error *err);
+/* The full view of r (with its case managers and lists, and under "may" the actions actor
+ * may take on it, from the facts r carries), or NULL with err filled. */
+json_t *case_view_full(db *conn, const case_row *r, const qg_actor *actor, qg_error *err);
 
-/* Loads the case with code (no policy check: the caller has made it) and describes it
- * in full into *out (caller owns). */
+/* Loads the case with code (no policy check: the caller has made it; actor's
+ * break-the-glass grant is looked up for the "may" list) and describes it in full into
+ * *out (caller owns). */
 qg_code case_view_load(db *conn, const char *code, const qg_actor *actor, json_t **out,
                        qg_error *err);
 

@@ -1,0 +1,56 @@
+/*
+ * fuzz_echo.h — the "an error never repeats the input" property every fuzz target
+ * checks: Qorgau's error messages are built from constants and numbers only, because
+ * anything a user typed could be a child's name.
+ *
+ * A piece of input shorter than FUZZ_ECHO_MIN bytes is not looked for (it can be a word
+ * of the fixed messages themselves: an answer "text" beside "must be text" is no echo),
+ * and neither is one made only of lower-case letters, digits and the punctuation of the
+ * messages: the fuzzer learns the codes and keys the code compares against (vocabulary
+ * codes like "not_complete"), which fixed messages may legitimately name. A real echo
+ * repeats whatever it is given, so it is still caught with any other input.
+ */
+#ifndef QG_FUZZ_ECHO_H
+#define QG_FUZZ_ECHO_H
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FUZZ_ECHO_MIN 8
+
+/* True when the len bytes at s could be part of a fixed message. */
+static inline bool fuzz_could_be_fixed_text(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c && strchr(" _-.,:;()", c))))
+            return false;
+    }
+    return true;
+}
+
+/* True when the len bytes at text occur in message. Not instrumented: the comparisons
+ * would teach the fuzzer the messages' words, and it would put them into inputs. */
+__attribute__((no_sanitize("coverage"))) static inline bool fuzz_occurs(const char *message,
+                                                                        const char *text, size_t len)
+{
+    for (size_t i = 0; message[i]; i++) {
+        size_t k = 0;
+        while (k < len && message[i + k] && message[i + k] == text[k])
+            k++;
+        if (k == len)
+            return true;
+    }
+    return false;
+}
+
+/* Aborts (a finding) when text (len bytes) is long enough and occurs in message. */
+static inline void fuzz_assert_no_echo(const char *message, const char *text, size_t len)
+{
+    if (len >= FUZZ_ECHO_MIN && message && !fuzz_could_be_fixed_text(text, len) &&
+        fuzz_occurs(message, text, len))
+        abort();
+}
+
+#endif

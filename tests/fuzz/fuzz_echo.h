@@ -53,4 +53,13 @@ static inline void fuzz_assert_no_echo(const char *message, const char *text, si
         abort();
 }
 
+/* Aborts when an error's field is not made of the bytes field names are made of
+ * (lower-case letters, digits, '_', '.', '[' and ']'): a key the sender chose is never
+ * named back, since it could hold a name. */
+static inline void fuzz_assert_plain_field(const char *field)
+{
+    if (strspn(field, "abcdefghijklmnopqrstuvwxyz0123456789_.[]") != strlen(field))
+        abort();
+}
+
 #endif

@@ -1,8 +1,9 @@
 /*
  * fuzz_input.c — libFuzzer target for everything that reads untrusted text before it
  * is stored: case fields and personal data (as the API receives them), the IIN
- * validator and the child-code parser. The property checked, beyond "never crashes or
- * trips a sanitizer", is that no error message ever repeats the input.
+ * validator and the child-code parser. The properties checked, beyond "never crashes or
+ * trips a sanitizer", are that no error message ever repeats the input and that an
+ * error's field is a field name, never a key the sender chose.
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -32,13 +33,19 @@ static void fuzz_json(json_t *body)
     static const char *const extra[] = {"personal", NULL};
     qg_error err = {0};
     json_t *personal = json_object_get(body, "personal");
-    if (case_input_check_fields(body, extra, &err) != QG_OK)
+    if (case_input_check_fields(body, extra, &err) != QG_OK) {
+        fuzz_assert_plain_field(err.field);
         return;
-    if (json_is_object(personal) && case_input_check_personal(personal, &err) == QG_OK) {
-        json_t *fields = json_deep_copy(body);
-        case_input_reconcile(fields, personal, &err);
-        json_decref(fields);
     }
+    if (!json_is_object(personal))
+        return;
+    if (case_input_check_personal(personal, &err) != QG_OK) {
+        fuzz_assert_plain_field(err.field);
+        return;
+    }
+    json_t *fields = json_deep_copy(body);
+    case_input_reconcile(fields, personal, &err);
+    json_decref(fields);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -20,7 +20,7 @@ fuzzer=$1
 name=$(basename "$fuzzer")
 case $name in
     fuzz_csv) own_runs=6000 ;;      # up to a 64 KiB file and a case import per input
-    fuzz_api) own_runs=60000 ;;     # a route, a web file or a service body check
+    fuzz_api) own_runs=200000 ;;    # a route, a web file or a service body check
     *) own_runs=300000 ;;           # fuzz_input, fuzz_answers, fuzz_urlform: cheap inputs
 esac
 runs=${2:-${QORGAU_FUZZ_RUNS:-$own_runs}}

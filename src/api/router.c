@@ -104,7 +104,8 @@ size_t api_route_count(void) { return ROUTE_COUNT; }
 
 const api_route *api_route_at(size_t i) { return i < ROUTE_COUNT ? &routes[i] : NULL; }
 
-bool api_route_match(const char *pattern, const char *path, char params[API_PARAMS_MAX][API_SEGMENT_MAX])
+bool api_route_match(const char *pattern, const char *path,
+                     char params[API_PARAMS_MAX][API_SEGMENT_MAX])
 {
     int n = 0;
     while (*pattern && *path) {

@@ -9,8 +9,9 @@
 #   $QORGAU_FUZZ_SECONDS (default 10) seconds of wall time on a busy machine.
 # Usage: run.sh --time SECONDS FUZZER_BINARY
 #   The long run of `make fuzz` (FUZZ_SECONDS=N to change its length): a fresh seed
-#   each time, for SECONDS. A crashing input is kept in build/fuzz/crashes/ (add it to
-#   the corpus as regress-* once the bug is fixed).
+#   each time, for SECONDS, growing a corpus kept in corpus/ beside the binary.
+# Either way a crashing input is kept in crashes/ beside the binary (build/fuzz/crashes/):
+# add it to the corpus as regress-* once the bug is fixed.
 set -uo pipefail
 long=
 if [ "${1:-}" = "--time" ]; then
@@ -28,19 +29,22 @@ seconds=${QORGAU_FUZZ_SECONDS:-10}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 corpus=$(dirname "$0")/corpus/${name#fuzz_}   # each target has its own seed corpus
-cp "$corpus/"* "$work/"
-common=(-max_len=4096 -rss_limit_mb=1024)
+grown=$work/corpus
+[ -n "$long" ] && grown=$(dirname "$fuzzer")/corpus/$name  # kept from one `make fuzz` to the next
+mkdir -p "$grown"
+cp -n "$corpus/"* "$grown/"
+crashes=$(dirname "$fuzzer")/crashes
+mkdir -p "$crashes"
+common=(-max_len=4096 -rss_limit_mb=1024 -artifact_prefix="$crashes/$name-")
 if [ -n "$long" ]; then
-    crashes=$(dirname "$fuzzer")/crashes
-    mkdir -p "$crashes"
-    args=(-max_total_time="$long" -artifact_prefix="$crashes/$name-" -print_final_stats=1)
+    args=(-max_total_time="$long" -print_final_stats=1)
     what="ran for $long s"
 else
     args=(-runs="$runs" -seed=1 -max_total_time="$seconds")
     what="survived its inputs (at most $runs, $seconds s)"
 fi
 echo "1..1"
-if "$fuzzer" "${args[@]}" "${common[@]}" "$work" >"$work/log" 2>&1; then
+if "$fuzzer" "${args[@]}" "${common[@]}" "$grown" >"$work/log" 2>&1; then
     done_line=$(grep -E '^Done [0-9]+ runs' "$work/log" | tail -n 1)
     echo "ok 1 - $name $what${done_line:+: $done_line}"
 else

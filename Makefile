@@ -121,8 +121,11 @@ lint: $(call asan_obj,$(LIB_SRC) $(CLI_SRC))
 	    $(CC) $(WARN) $(DEFS) -O0 -Isrc -Itests $(PKG_CFLAGS) -c $$f -o /dev/null || exit 1; \
 	done
 
-# The libFuzzer targets (clang); `make check` runs each briefly (tests/fuzz/run.sh).
+# The libFuzzer targets (clang); `make check` runs each briefly (tests/fuzz/run.sh),
+# `make fuzz` runs each for FUZZ_SECONDS (crashing inputs land in build/fuzz/crashes/).
+FUZZ_SECONDS ?= 300
 fuzz: $(FUZZ_BIN)
+	@s=0; for f in $(FUZZ_BIN); do tests/fuzz/run.sh --time $(FUZZ_SECONDS) $$f || s=1; done; exit $$s
 
 # Every test runs beside a throw-away PostgreSQL server (scripts/pg-test.sh sets
 # QORGAU_TEST_PG), so the PostgreSQL engine is tested in the same single run. The browser

@@ -7,19 +7,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/api_call.h"
+#include "api/router.h"
 #include "crypto/crypto.h"
 
-typedef enum { OPEN, SESSION } route_auth;
+#define OPEN false
+#define SESSION true
 
-typedef struct {
-    const char *method;
-    const char *pattern; /* segments; ":x" captures one */
-    route_auth auth;
-    route_fn fn;
-} route;
-
-static const route routes[] = {
+static const api_route routes[] = {
     {"GET", "/api/v1/health", OPEN, api_health},
     {"POST", "/api/v1/session", OPEN, api_session_create},
     {"GET", "/api/v1/session", SESSION, api_session_show},
@@ -106,8 +100,12 @@ static const route routes[] = {
 
 #define ROUTE_COUNT (sizeof routes / sizeof routes[0])
 
-/* Matches path against pattern, copying ":x" segments into call->params. */
-static bool match(const char *pattern, const char *path, api_call *call)
+size_t api_route_count(void) { return ROUTE_COUNT; }
+
+const api_route *api_route_at(size_t i) { return i < ROUTE_COUNT ? &routes[i] : NULL; }
+
+bool api_route_match(const char *pattern, const char *path,
+                     char params[API_PARAMS_MAX][API_SEGMENT_MAX])
 {
     int n = 0;
     while (*pattern && *path) {
@@ -118,14 +116,32 @@ static bool match(const char *pattern, const char *path, api_call *call)
         if (*pattern == ':') {
             if (slen == 0 || slen >= API_SEGMENT_MAX || n == API_PARAMS_MAX)
                 return false;
-            memcpy(call->params[n], path, slen);
-            call->params[n++][slen] = '\0';
+            memcpy(params[n], path, slen);
+            params[n++][slen] = '\0';
         } else if (plen != slen || strncmp(pattern, path, plen) != 0) {
             return false;
         }
         pattern += plen, path += slen;
     }
     return *pattern == '\0' && *path == '\0';
+}
+
+const api_route *api_route_find(const char *method, const char *path,
+                                char params[API_PARAMS_MAX][API_SEGMENT_MAX], char *allow,
+                                size_t allow_size)
+{
+    if (allow_size)
+        allow[0] = '\0';
+    for (size_t i = 0; i < ROUTE_COUNT; i++) {
+        if (!api_route_match(routes[i].pattern, path, params))
+            continue;
+        if (strcmp(routes[i].method, method) == 0)
+            return &routes[i];
+        size_t n = allow_size ? strlen(allow) : 0;
+        if (n + 1 < allow_size)
+            snprintf(allow + n, allow_size - n, "%s%s", n ? ", " : "", routes[i].method);
+    }
+    return NULL;
 }
 
 static bool changes_state(const char *method)
@@ -157,18 +173,12 @@ static bool authenticate(api_call *call)
 void api_handle(void *ctx, const http_request *req, http_response *resp)
 {
     api_call call = {.api = ctx, .req = req, .resp = resp, .now = (int64_t)time(NULL)};
-    char allow[64] = ""; /* the methods of a known path, for a 405's Allow header */
-    for (size_t i = 0; i < ROUTE_COUNT; i++) {
-        if (!match(routes[i].pattern, req->path, &call))
-            continue;
-        if (strcmp(routes[i].method, req->method) != 0) {
-            size_t n = strlen(allow);
-            snprintf(allow + n, sizeof allow - n, "%s%s", n ? ", " : "", routes[i].method);
-            continue;
-        }
-        if (routes[i].auth == SESSION && !authenticate(&call))
+    char allow[64]; /* the methods of a known path, for a 405's Allow header */
+    const api_route *r = api_route_find(req->method, req->path, call.params, allow, sizeof allow);
+    if (r) {
+        if (r->session && !authenticate(&call))
             return;
-        routes[i].fn(&call);
+        r->fn(&call);
         return;
     }
     if (!allow[0] && api_static(&call))

@@ -434,12 +434,16 @@ static int write_bytes(FILE *out, const char *p, size_t n)
     return n == 0 || fwrite(p, 1, n, out) == n ? 0 : -1;
 }
 
-/* Returns true when the value must be quoted to read back the same. */
+/* Returns true when the value must be quoted to read back the same. A value that starts
+ * with a UTF-8 byte order mark is quoted too: as the first field of a file, the reader
+ * would take its mark for the file's and skip it. */
 static bool needs_quotes(const char *s, size_t len)
 {
     if (len == 0)
         return false;
     if (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t')
+        return true;
+    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
         return true;
     return strpbrk(s, ",\"\r\n") != NULL;
 }

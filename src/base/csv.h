@@ -67,7 +67,8 @@ bool csv_looks_like_formula(const char *s, size_t len);
 
 /* Writes the C string s (NULL is written as an empty field) as one field to out,
  * preceded by ',' unless first. Quotes it, doubling its quotes, when it contains
- * , " CR or LF or starts or ends with a space or tab. A value that looks like a
+ * , " CR or LF, starts or ends with a space or tab, or starts with a UTF-8 byte order
+ * mark (which the reader skips at the start of a file). A value that looks like a
  * formula (csv_looks_like_formula) is written quoted with a leading apostrophe: '=1.
  * Returns 0, or -1 when writing fails. */
 int csv_write_field(FILE *out, const char *s, bool first);

@@ -7,12 +7,20 @@
  * --secure-cookies deployment) whose X-Forwarded-For is believed: for connections
  * from exactly ADDR the client address, which failed logins are throttled by, is the
  * header's last entry. Every client then connects from ADDR, so the per-address
- * connection limit is off. */
+ * connection limit is off.
+ *
+ * Before anything else the process forbids core dumps (RLIMIT_CORE 0, soft and hard)
+ * and makes itself not dumpable (PR_SET_DUMPABLE 0), so a crash never writes the
+ * decrypted personal data and keys in its memory to disk, and no other process of the
+ * same user may read its memory (/proc/PID/mem, ptrace) without CAP_SYS_PTRACE. When
+ * either call fails the server does not start. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "api/api.h"
 #include "cli/cli.h"
@@ -66,6 +74,20 @@ static qg_code session_settings(const cli_args *a, qg_settings *s, qg_error *err
     return QG_OK;
 }
 
+/* No core file, ever, and not dumpable (see the top of this file). Returns QG_OK, or
+ * QG_EIO naming "core-dumps" when the kernel refused either call. */
+static qg_code forbid_core_dumps(qg_error *err)
+{
+    const struct rlimit none = {.rlim_cur = 0, .rlim_max = 0};
+    if (setrlimit(RLIMIT_CORE, &none) != 0)
+        return qg_fail(err, QG_EIO, "core-dumps",
+                       "could not be turned off (setrlimit RLIMIT_CORE); not serving");
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+        return qg_fail(err, QG_EIO, "core-dumps",
+                       "could not be turned off (prctl PR_SET_DUMPABLE); not serving");
+    return QG_OK;
+}
+
 static void wait_for_signal(void)
 {
     sigset_t set;
@@ -85,7 +107,8 @@ int cmd_serve(int argc, char **argv)
     cli_args a;
     http_config cfg;
     qg_error err = {0};
-    if (cli_parse(argc, argv, opts, flags, &a, &err) != QG_OK || serve_config(&a, &cfg, &err) != QG_OK)
+    if (forbid_core_dumps(&err) != QG_OK || cli_parse(argc, argv, opts, flags, &a, &err) != QG_OK ||
+        serve_config(&a, &cfg, &err) != QG_OK)
         return cli_report("serve", &err);
     /* Block the signals before any thread starts, so only wait_for_signal sees them. */
     sigset_t set;

@@ -18,6 +18,8 @@ static int hex_value(char c)
  * malformed escape or a NUL byte. */
 static bool decode(const char *s, size_t n, char *out, size_t size)
 {
+    if (size == 0)
+        return false; /* not even room for the NUL */
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         int c = (unsigned char)s[i];
@@ -37,7 +39,7 @@ static bool decode(const char *s, size_t n, char *out, size_t size)
         out[o++] = (char)c;
     }
     out[o] = '\0';
-    return size > 0;
+    return true;
 }
 
 bool urlform_get(const char *body, size_t len, const char *name, char *out, size_t size)

@@ -45,16 +45,21 @@ static qg_code check_date(json_t *v, const char *min, const char *field, qg_erro
 
 /* An unknown key is not named back: a key can be anything the sender typed, even a
  * child's name. The error names the object holding it ("body", "personal",
- * "personal.contacts[2]"). */
+ * "personal.contacts[2]"). path is the key alone, "personal." and the key, or a list
+ * entry ("personal.contacts[2].") and the key: only a prefix the code wrote (a known
+ * list and digits) is kept, since the key itself may hold "]" or ".". */
 static qg_code unknown_member(const char *path, const char *message, qg_error *err)
 {
+    static const char *const lists[] = {"personal.contacts[", "personal.relatives[", NULL};
     char parent[QG_ERR_FIELD_MAX] = "body";
-    const char *bracket = strchr(path, ']'); /* "personal.contacts[2]" then the key */
-    if (bracket && (size_t)(bracket - path) + 1 < sizeof parent) {
-        memcpy(parent, path, (size_t)(bracket - path) + 1);
-        parent[bracket - path + 1] = '\0';
-    } else if (strncmp(path, "personal.", strlen("personal.")) == 0) {
+    const char *personal = "personal.";
+    if (strncmp(path, personal, strlen(personal)) == 0)
         snprintf(parent, sizeof parent, "personal");
+    for (size_t i = 0; lists[i]; i++) {
+        size_t n = strlen(lists[i]);
+        size_t digits = strncmp(path, lists[i], n) == 0 ? strspn(path + n, "0123456789") : 0;
+        if (digits > 0 && path[n + digits] == ']' && path[n + digits + 1] == '.')
+            snprintf(parent, sizeof parent, "%.*s", (int)(n + digits + 1), path);
     }
     return qg_fail(err, QG_EINVAL, parent, "%s", message);
 }

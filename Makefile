@@ -27,6 +27,10 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 BB_SRC   := $(sort $(wildcard tests/blackbox/bb_*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 
+# Parallel jobs of `make check`'s build, and when make started (for the time it prints).
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+MAKE_START := $(shell date +%s)
+
 REL  := build/release
 ASAN := build/asan
 FUZZ := build/fuzz
@@ -44,7 +48,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRC))
 
 .SECONDARY:
-.PHONY: all deps build run check test lint clean bench fuzz bench-import bench-report browser-deps test-browser
+.PHONY: all deps build run check test test-bins lint clean bench fuzz bench-import bench-report browser-deps test-browser
 all: build
 
 deps:
@@ -114,18 +118,28 @@ lint:
 # The libFuzzer targets (clang); `make check` runs each briefly (tests/fuzz/run.sh).
 fuzz: $(FUZZ_BIN)
 
-# Every test runs beside a throw-away PostgreSQL server (scripts/pg-test.sh sets
-# QORGAU_TEST_PG), so the PostgreSQL engine is tested in the same single run. The browser
-# journeys (tests/browser/run.mjs, screenshots in build/browser/screenshots/) come last.
-test: $(ASAN)/qorgau $(UNIT_BIN) $(BB_BIN) $(FUZZ_BIN) browser-deps
-	@scripts/pg-test.sh scripts/run-tests.sh $(ASAN) $(UNIT_BIN) $(BB_BIN) $(patsubst $(FUZZ)/%,tests/fuzz/run.sh:$(FUZZ)/%,$(FUZZ_BIN)) node:tests/browser/run.mjs
+# Every test runs beside a throw-away PostgreSQL server (scripts/pg-test.sh), so the
+# PostgreSQL engine is tested in the same single run; each test binary gets a database of
+# its own there. scripts/run-tests.sh runs the binaries side by side, the browser journeys
+# (tests/browser/run.mjs, screenshots in build/browser/screenshots/) among them, and says
+# how long the whole `make check` (or `make test`) took.
+test-bins: $(ASAN)/qorgau $(UNIT_BIN) $(BB_BIN) $(FUZZ_BIN) browser-deps
+
+test: test-bins
+	@QORGAU_CHECK_START=$${QORGAU_CHECK_START:-$(MAKE_START)} \
+	 QORGAU_CHECK_LABEL="$${QORGAU_CHECK_LABEL:-make test}" \
+	 scripts/pg-test.sh scripts/run-tests.sh $(ASAN) $(UNIT_BIN) $(BB_BIN) $(patsubst $(FUZZ)/%,tests/fuzz/run.sh:$(FUZZ)/%,$(FUZZ_BIN)) node:tests/browser/run.mjs
 
 # Only the browser journeys, against the ASan build.
 test-browser: $(ASAN)/qorgau browser-deps
 	@scripts/run-tests.sh $(ASAN) node:tests/browser/run.mjs
 
+# Everything is built in parallel first (-j, each target's output kept together), then the
+# tests run; the time printed at the end counts from the moment make started.
 check: deps
-	@$(MAKE) --no-print-directory lint build test
+	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target lint build test-bins
+	@QORGAU_CHECK_START=$(MAKE_START) QORGAU_CHECK_LABEL="make check" \
+	 $(MAKE) --no-print-directory test
 
 run: deps
 	@$(MAKE) --no-print-directory $(REL)/qorgau $(BENCH_BIN)

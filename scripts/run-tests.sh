@@ -7,9 +7,11 @@
 # The binaries run side by side, QORGAU_TEST_JOBS at a time (default: the number of
 # processors plus two, since many tests wait on a server, a child process or the disk);
 # each one's summary is printed as soon as it and every binary before it have finished,
-# so the output keeps the order of the arguments. The browser journeys ("node:..."
-# arguments) are heavy: they run last and alone. Every binary's output goes to
-# BUILD_DIR/test-logs/NAME.log, its wall time into NAME.time.
+# so the output keeps the order of the arguments. The longest binaries (by their time in
+# the last run) start first. The browser journeys ("node:..." arguments) mostly wait on
+# the browser, so they run in the pool too (started first); QORGAU_TEST_BROWSER_ALONE=1
+# runs them last and alone instead. Every binary's output goes to
+# BUILD_DIR/test-logs/NAME.log, its wall time in milliseconds into NAME.time.
 #
 # Beside a PostgreSQL of scripts/pg-test.sh (QORGAU_TEST_PG_HOST set), each binary gets a
 # database of its own (created here, named after the binary) in QORGAU_TEST_PG, so two
@@ -105,8 +107,25 @@ report_item() {
 items=("$@")
 pool=(); alone=()
 for i in "${!items[@]}"; do
-    if [[ "${items[$i]}" == node:* ]]; then alone+=("$i"); else pool+=("$i"); fi
+    if [[ "${items[$i]}" == node:* && -n "${QORGAU_TEST_BROWSER_ALONE:-}" ]]; then
+        alone+=("$i")
+    else
+        pool+=("$i")
+    fi
 done
+
+# The order in which pooled items start: the longest first (by the time each took last
+# run, in its .time file; the browser journeys, when they never ran here), so that no long
+# binary starts last. Printing keeps the argument order whatever the start order.
+start_order() {
+    local i cmd name ms
+    for i in "${pool[@]}"; do
+        split_item "${items[$i]}"
+        ms=$(cat "$logdir/$name.time" 2>/dev/null) || ms=""
+        if [ -z "$ms" ]; then [[ "${items[$i]}" == node:* ]] && ms=999999999 || ms=0; fi
+        echo "$ms $i"
+    done | sort -k1,1nr -k2,2n | cut -d' ' -f2
+}
 
 # Prints, in argument order, every pooled item whose predecessors have all been printed.
 next=0
@@ -117,7 +136,7 @@ report_ready() {
     done
 }
 
-for i in "${pool[@]}"; do
+for i in $(start_order); do
     while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
         wait -n
         report_ready

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "consent-test-password"
@@ -40,40 +41,22 @@ static fixture fx;
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-static json_t *json_of(const httpc_response *r) { return r ? json_loads(r->body, 0, NULL) : NULL; }
-
 /* Sends a request; returns the status and, when out is not NULL, the parsed body. */
 static int send(const qgt_session *s, const char *method, const char *path, const char *body, json_t **out)
 {
-    httpc_response *r = qgt_call(&fx.env, s, method, path, body);
-    int status = r ? r->status : -1;
-    if (out)
-        *out = json_of(r);
-    httpc_response_free(r);
-    return status;
+    return qgt_send(&fx.env, s, method, path, body, out);
 }
 
 static void case_path(const char *code, const char *suffix, char *out)
 {
-    snprintf(out, PATH_LEN, "/api/v1/cases/%s%s", code, suffix);
+    qgt_case_path(code, suffix, out, PATH_LEN);
 }
 
 /* Expects an error of status naming field, whose body repeats none of not_echoed. */
 static void expect_error(const qgt_session *s, const char *method, const char *path, const char *body,
                          int status, const char *field, const char *not_echoed)
 {
-    httpc_response *r = qgt_call(&fx.env, s, method, path, body);
-    assert_non_null(r);
-    if (r->status != status)
-        fail_msg("%s %s: want %d, got %d: %s", method, path, status, r->status, r->body);
-    json_t *o = json_of(r);
-    const char *got = json_string_value(json_object_get(json_object_get(o, "error"), "field"));
-    if (!got || strcmp(got, field) != 0)
-        fail_msg("%s %s: want field %s, got %s", method, path, field, r->body);
-    if (not_echoed && strstr(r->body, not_echoed))
-        fail_msg("%s %s: the error repeats what was sent", method, path);
-    json_decref(o);
-    httpc_response_free(r);
+    httpc_response_free(qgt_expect_error(&fx.env, s, method, path, body, status, field, not_echoed));
 }
 
 static void open_case(const qgt_session *s, char out[32])

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "directory-test-password"
@@ -41,27 +42,18 @@ static fixture fx;
 static int send(const qgt_session *s, const char *method, const char *path, const char *body, json_t **out)
 {
     httpc_response *r = qgt_call(&fx.env, s, method, path, body);
-    int status = r ? r->status : -1;
-    if (out)
-        *out = r && r->body ? json_loads(r->body, 0, NULL) : NULL;
-    if (r && r->body && strstr(r->body, CANARY))
+    if (r && strstr(r->body, CANARY))
         fail_msg("%s %s: the answer repeats the canary", method, path);
-    httpc_response_free(r);
-    return status;
+    if (out)
+        *out = qgt_json(r);
+    return qgt_status(r);
 }
 
 static void expect_error(const qgt_session *s, const char *method, const char *path, const char *body, int status,
                          const char *field)
 {
-    json_t *o = NULL;
-    int got = send(s, method, path, body, &o);
-    if (got != status)
-        fail_msg("%s %s %s: want %d, got %d", method, path, body ? body : "", status, got);
-    json_t *e = json_object_get(o, "error");
-    assert_non_null(e);
-    if (field && strcmp(json_string_value(json_object_get(e, "field")), field) != 0)
-        fail_msg("%s %s: want field %s, got %s", method, path, field, json_string_value(json_object_get(e, "field")));
-    json_decref(o);
+    httpc_response *r = qgt_expect_error(&fx.env, s, method, path, body, status, field, CANARY);
+    httpc_response_free(r);
 }
 
 static void service_path(int64_t org, const char *service, char out[PATH_LEN])

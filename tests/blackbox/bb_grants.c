@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "grant-test-password"
@@ -32,12 +33,7 @@ static fixture fx;
 
 static int send(const qgt_session *s, const char *method, const char *path, const char *body, json_t **out)
 {
-    httpc_response *r = qgt_call(&fx.env, s, method, path, body);
-    int status = r ? r->status : -1;
-    if (out)
-        *out = r && r->body ? json_loads(r->body, 0, NULL) : NULL;
-    httpc_response_free(r);
-    return status;
+    return qgt_send(&fx.env, s, method, path, body, out);
 }
 
 static void expect_field(const qgt_session *s, const char *method, const char *path, const char *body,

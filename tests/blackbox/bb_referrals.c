@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "referral-test-password"
@@ -91,33 +92,15 @@ static const char *str(json_t *o, const char *key) { return json_string_value(js
 static void expect_error(const qgt_session *s, const char *method, const char *path, const char *body, int status,
                          const char *field, const char *not_echoed)
 {
-    httpc_response *r = qgt_call(&fx.env, s, method, path, body);
-    assert_non_null(r);
-    if (r->status != status)
-        fail_msg("%s %s: want %d, got %d: %s", method, path, status, r->status, r->body);
-    json_t *o = json_loads(r->body, 0, NULL);
-    const char *got = json_string_value(json_object_get(json_object_get(o, "error"), "field"));
-    if (!got || strcmp(got, field) != 0)
-        fail_msg("%s %s: want field %s, got %s", method, path, field, r->body);
-    if (not_echoed && strstr(r->body, not_echoed))
-        fail_msg("%s %s: the error repeats what was sent", method, path);
+    httpc_response *r = qgt_expect_error(&fx.env, s, method, path, body, status, field, not_echoed);
     if (is_receiver(s))
         no_canaries(r->body, path);
-    json_decref(o);
     httpc_response_free(r);
-}
-
-static void date_from_today(int days, char out[11])
-{
-    time_t t = time(NULL) + 5 * 3600 + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
 static void case_path(const char *code, const char *suffix, char out[PATH_LEN])
 {
-    snprintf(out, PATH_LEN, "/api/v1/cases/%s%s", code, suffix);
+    qgt_case_path(code, suffix, out, PATH_LEN);
 }
 
 static void ref_path(const char *ref, const char *suffix, char out[PATH_LEN])
@@ -245,8 +228,8 @@ static void test_cases(void **state)
              elements);
     assert_int_equal(send(&fx.cm, "POST", path, body, NULL), 201);
     char made[11], review[11];
-    date_from_today(-3, made);
-    date_from_today(30, review);
+    qgt_date_from_today(-3, made);
+    qgt_date_from_today(30, review);
     snprintf(body, sizeof body,
              "{\"made_on\":\"%s\",\"review_on\":\"%s\",\"current_risks\":\"Qauipkanareyka\","
              "\"prevention\":\"Qauipkanareyka\",\"if_threatened\":\"" IF_THREATENED "\","
@@ -280,8 +263,8 @@ static void test_create_errors(void **state)
     (void)state;
     char path[PATH_LEN], body[BODY_LEN], past[11], far[11];
     case_path(fx.c1, "/referrals", path);
-    date_from_today(-1, past);
-    date_from_today(91, far);
+    qgt_date_from_today(-1, past);
+    qgt_date_from_today(91, far);
     expect_error(&fx.cm, "POST", path, "{\"to_org\":2,\"parts\":[\"profile\"]}", 400, "service", NULL);
     expect_error(&fx.cm, "POST", path, "{\"service\":\"Oydantapqyzmet\",\"to_org\":2,\"parts\":[\"profile\"]}", 400,
                  "service", "Oydantapqyzmet");

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "screen-test-password"
@@ -34,11 +35,6 @@ static fixture fx;
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-static json_t *json_of(const httpc_response *r)
-{
-    return r ? json_loads(r->body, 0, NULL) : NULL;
-}
-
 /* Sends a request; returns the status and, when out is not NULL, the parsed body. */
 static int send(const qgt_session *s, const char *method, const char *path, const char *body,
                 json_t **out)
@@ -46,7 +42,7 @@ static int send(const qgt_session *s, const char *method, const char *path, cons
     httpc_response *r = qgt_call(&fx.env, s, method, path, body);
     int status = r ? r->status : -1;
     if (out)
-        *out = json_of(r);
+        *out = qgt_json(r);
     httpc_response_free(r);
     return status;
 }

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "stage-test-password"
@@ -69,7 +70,7 @@ static void new_case(const qgt_session *s, const char *body, char code[32])
 
 static void case_path(const char *code, const char *suffix, char out[PATH_LEN])
 {
-    snprintf(out, PATH_LEN, "/api/v1/cases/%s%s", code, suffix);
+    qgt_case_path(code, suffix, out, PATH_LEN);
 }
 
 /* Moves the case to stage (with note, may be NULL); expects status. */
@@ -401,17 +402,6 @@ static void test_profile_errors(void **state)
 
 /* ---- audit and privacy -------------------------------------------------------------- */
 
-static bool audit_has(json_t *entries, const char *action)
-{
-    size_t i;
-    json_t *e;
-    json_array_foreach(entries, i, e) {
-        if (strcmp(json_string_value(json_object_get(e, "action")), action) == 0)
-            return true;
-    }
-    return false;
-}
-
 static void test_audit_and_canary(void **state)
 {
     (void)state;
@@ -424,7 +414,7 @@ static void test_audit_and_canary(void **state)
     json_t *entries = json_object_get(o, "entries");
     const char *actions[] = {"case.stage", "case.close", "case.reopen", "case.history_read", NULL};
     for (const char *const *a = actions; *a; a++) {
-        if (!audit_has(entries, *a))
+        if (!qgt_audit_has(entries, *a))
             fail_msg("no audit entry %s", *a);
     }
     json_decref(o);

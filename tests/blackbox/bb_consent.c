@@ -109,27 +109,25 @@ static const char *statistics_of(const qgt_session *s, const char *code, char ou
 static int setup(void **state)
 {
     (void)state;
+    const qgt_person people[] = {
+        {"ks.cm1", "case_manager", 0, &fx.cm1, &fx.cm1_id},
+        {"ks.sup", "supervisor", 0, &fx.sup, NULL},
+        {"ks.cm2", "case_manager", 0, &fx.cm2, NULL},
+        {"ks.fr", "first_responder", 0, &fx.fr, NULL},
+        {"ks.analyst", "analyst", 0, &fx.analyst, NULL},
+        {"ks.auditor", "auditor", 0, &fx.auditor, NULL},
+        {"ks.admin", "admin", 0, &fx.admin, NULL},
+        {"ks.sup.b", "supervisor", 1, &fx.sup_b, NULL},
+    };
+    const size_t n = sizeof people / sizeof people[0];
     if (!qgt_env_init(&fx.env))
         return -1;
-    int64_t org = qgt_org(&fx.env, "Kelisim NGO", "ngo", "almaty");
-    int64_t other = qgt_org(&fx.env, "Kelisim Other NGO", "ngo", "astana");
+    int64_t orgs[] = {qgt_org(&fx.env, "Kelisim NGO", "ngo", "almaty"),
+                      qgt_org(&fx.env, "Kelisim Other NGO", "ngo", "astana")};
     fx.org_c = qgt_org(&fx.env, "Kelisim Clinic", "health", "almaty");
-    fx.cm1_id = qgt_user(&fx.env, org, "ks.cm1", "case_manager", PASSWORD);
-    if (org < 0 || other < 0 || fx.org_c < 0 || fx.cm1_id < 0 ||
-        qgt_user(&fx.env, org, "ks.sup", "supervisor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "ks.cm2", "case_manager", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "ks.fr", "first_responder", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "ks.analyst", "analyst", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "ks.auditor", "auditor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "ks.admin", "admin", PASSWORD) < 0 ||
-        qgt_user(&fx.env, other, "ks.sup.b", "supervisor", PASSWORD) < 0 || !qgt_server_start(&fx.env, NULL))
-        return -1;
-    if (qgt_login(&fx.env, "ks.sup", PASSWORD, &fx.sup) != 201 || qgt_login(&fx.env, "ks.cm1", PASSWORD, &fx.cm1) != 201 ||
-        qgt_login(&fx.env, "ks.cm2", PASSWORD, &fx.cm2) != 201 || qgt_login(&fx.env, "ks.fr", PASSWORD, &fx.fr) != 201 ||
-        qgt_login(&fx.env, "ks.analyst", PASSWORD, &fx.analyst) != 201 ||
-        qgt_login(&fx.env, "ks.auditor", PASSWORD, &fx.auditor) != 201 ||
-        qgt_login(&fx.env, "ks.admin", PASSWORD, &fx.admin) != 201 ||
-        qgt_login(&fx.env, "ks.sup.b", PASSWORD, &fx.sup_b) != 201)
+    if (orgs[0] < 0 || orgs[1] < 0 || fx.org_c < 0 ||
+        !qgt_people_add(&fx.env, orgs, people, n, PASSWORD) || !qgt_server_start(&fx.env, NULL) ||
+        !qgt_people_login(&fx.env, people, n, PASSWORD))
         return -1;
     return 0;
 }

@@ -115,28 +115,26 @@ static void expect_orgs(const char *query, size_t n, int64_t a, int64_t b, int64
 static int setup(void **state)
 {
     (void)state;
+    const qgt_person people[] = {
+        {"dir.admin", "admin", 0, &fx.admin, NULL},
+        {"dir.sup1", "supervisor", 0, &fx.sup1, NULL},
+        {"dir.sup2", "supervisor", 1, &fx.sup2, NULL},
+        {"dir.cm1", "case_manager", 0, &fx.cm1, NULL},
+        {"dir.fr1", "first_responder", 0, &fx.fr1, NULL},
+        {"dir.analyst", "analyst", 0, &fx.analyst, NULL},
+        {"dir.auditor", "auditor", 0, &fx.auditor, NULL},
+        {"dir.cm3", "case_manager", 2, &fx.cm3, NULL},
+    };
+    const size_t n = sizeof people / sizeof people[0];
     if (!qgt_env_init(&fx.env))
         return -1;
     fx.org1 = qgt_org(&fx.env, "Aqqanat Shelter Test", "ngo", "almaty");
     fx.org2 = qgt_org(&fx.env, "Bereke Legal Aid Test", "justice", "astana");
     fx.org3 = qgt_org(&fx.env, "Shugyla Social Test", "social_protection", "shymkent");
-    if (fx.org1 < 0 || fx.org2 < 0 || fx.org3 < 0 || qgt_user(&fx.env, fx.org1, "dir.admin", "admin", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org1, "dir.sup1", "supervisor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org2, "dir.sup2", "supervisor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org1, "dir.cm1", "case_manager", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org1, "dir.fr1", "first_responder", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org1, "dir.analyst", "analyst", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org1, "dir.auditor", "auditor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org3, "dir.cm3", "case_manager", PASSWORD) < 0 || !qgt_server_start(&fx.env, NULL))
-        return -1;
-    if (qgt_login(&fx.env, "dir.admin", PASSWORD, &fx.admin) != 201 ||
-        qgt_login(&fx.env, "dir.sup1", PASSWORD, &fx.sup1) != 201 ||
-        qgt_login(&fx.env, "dir.sup2", PASSWORD, &fx.sup2) != 201 ||
-        qgt_login(&fx.env, "dir.cm1", PASSWORD, &fx.cm1) != 201 ||
-        qgt_login(&fx.env, "dir.fr1", PASSWORD, &fx.fr1) != 201 ||
-        qgt_login(&fx.env, "dir.analyst", PASSWORD, &fx.analyst) != 201 ||
-        qgt_login(&fx.env, "dir.auditor", PASSWORD, &fx.auditor) != 201 ||
-        qgt_login(&fx.env, "dir.cm3", PASSWORD, &fx.cm3) != 201)
+    const int64_t orgs[] = {fx.org1, fx.org2, fx.org3};
+    if (fx.org1 < 0 || fx.org2 < 0 || fx.org3 < 0 ||
+        !qgt_people_add(&fx.env, orgs, people, n, PASSWORD) || !qgt_server_start(&fx.env, NULL) ||
+        !qgt_people_login(&fx.env, people, n, PASSWORD))
         return -1;
     return 0;
 }

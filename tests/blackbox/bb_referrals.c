@@ -148,17 +148,14 @@ static void restart(void) { assert_true(qgt_server_start(&fx.env, NULL)); }
 
 /* ---- setup ------------------------------------------------------------------------------ */
 
-static int login_all(void)
-{
-    return qgt_login(&fx.env, "rf.a.sup", PASSWORD, &fx.sup) == 201 &&
-                   qgt_login(&fx.env, "rf.a.cm", PASSWORD, &fx.cm) == 201 &&
-                   qgt_login(&fx.env, "rf.b.cm", PASSWORD, &fx.b_cm) == 201 &&
-                   qgt_login(&fx.env, "rf.b.sup", PASSWORD, &fx.b_sup) == 201 &&
-                   qgt_login(&fx.env, "rf.b.analyst", PASSWORD, &fx.b_analyst) == 201 &&
-                   qgt_login(&fx.env, "rf.c.sup", PASSWORD, &fx.c_sup) == 201
-               ? 0
-               : -1;
-}
+static const qgt_person people[] = {
+    {"rf.a.sup", "supervisor", 0, &fx.sup, NULL},
+    {"rf.a.cm", "case_manager", 0, &fx.cm, NULL},
+    {"rf.b.cm", "case_manager", 1, &fx.b_cm, NULL},
+    {"rf.b.sup", "supervisor", 1, &fx.b_sup, NULL},
+    {"rf.b.analyst", "analyst", 1, &fx.b_analyst, NULL},
+    {"rf.c.sup", "supervisor", 2, &fx.c_sup, NULL},
+};
 
 static int setup(void **state)
 {
@@ -168,16 +165,13 @@ static int setup(void **state)
     fx.org_a = qgt_org(&fx.env, "Referral Sender NGO", "ngo", "almaty");
     fx.org_b = qgt_org(&fx.env, "Referral Shelter", "ngo", "almaty");
     fx.org_c = qgt_org(&fx.env, "Referral Clinic Without Agreement", "ngo", "astana");
+    const int64_t orgs[] = {fx.org_a, fx.org_b, fx.org_c};
+    const size_t n = sizeof people / sizeof people[0];
     if (fx.org_a < 0 || fx.org_b < 0 || fx.org_c < 0 ||
-        qgt_user(&fx.env, fx.org_a, "rf.a.sup", "supervisor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org_a, "rf.a.cm", "case_manager", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org_b, "rf.b.cm", "case_manager", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org_b, "rf.b.sup", "supervisor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org_b, "rf.b.analyst", "analyst", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org_c, "rf.c.sup", "supervisor", PASSWORD) < 0 || !qgt_server_start(&fx.env, NULL))
+        !qgt_people_add(&fx.env, orgs, people, n, PASSWORD) || !qgt_server_start(&fx.env, NULL))
         return -1;
     qgt_make_iin(2011, 6, 15, 'F', 7, fx.iin);
-    return login_all();
+    return qgt_people_login(&fx.env, people, n, PASSWORD) ? 0 : -1;
 }
 
 static int teardown(void **state)

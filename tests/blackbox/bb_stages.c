@@ -107,23 +107,21 @@ static json_t *history(const qgt_session *s, const char *code, bool notes)
 static int setup(void **state)
 {
     (void)state;
+    const qgt_person people[] = {
+        {"stg.sup", "supervisor", 0, &fx.sup, NULL},
+        {"stg.cm", "case_manager", 0, &fx.cm, NULL},
+        {"stg.fr", "first_responder", 0, &fx.fr, NULL},
+        {"stg.analyst", "analyst", 0, &fx.analyst, NULL},
+        {"stg.auditor", "auditor", 0, &fx.auditor, NULL},
+        {"stg.other", "supervisor", 1, &fx.other_org, NULL},
+    };
+    const size_t n = sizeof people / sizeof people[0];
     if (!qgt_env_init(&fx.env))
         return -1;
-    int64_t org = qgt_org(&fx.env, "Stage NGO", "ngo", "almaty");
-    int64_t other = qgt_org(&fx.env, "Stage Other NGO", "ngo", "astana");
-    if (org < 0 || other < 0 || qgt_user(&fx.env, org, "stg.sup", "supervisor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "stg.cm", "case_manager", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "stg.fr", "first_responder", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "stg.analyst", "analyst", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "stg.auditor", "auditor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, other, "stg.other", "supervisor", PASSWORD) < 0 || !qgt_server_start(&fx.env, NULL))
-        return -1;
-    if (qgt_login(&fx.env, "stg.sup", PASSWORD, &fx.sup) != 201 ||
-        qgt_login(&fx.env, "stg.cm", PASSWORD, &fx.cm) != 201 ||
-        qgt_login(&fx.env, "stg.fr", PASSWORD, &fx.fr) != 201 ||
-        qgt_login(&fx.env, "stg.analyst", PASSWORD, &fx.analyst) != 201 ||
-        qgt_login(&fx.env, "stg.auditor", PASSWORD, &fx.auditor) != 201 ||
-        qgt_login(&fx.env, "stg.other", PASSWORD, &fx.other_org) != 201)
+    int64_t orgs[] = {qgt_org(&fx.env, "Stage NGO", "ngo", "almaty"),
+                      qgt_org(&fx.env, "Stage Other NGO", "ngo", "astana")};
+    if (orgs[0] < 0 || orgs[1] < 0 || !qgt_people_add(&fx.env, orgs, people, n, PASSWORD) ||
+        !qgt_server_start(&fx.env, NULL) || !qgt_people_login(&fx.env, people, n, PASSWORD))
         return -1;
     return 0;
 }

@@ -14,6 +14,35 @@
 #include "base/text.h"
 #include "store/db.h"
 
+bool qgt_people_add(qgt_env *e, const int64_t *orgs, const qgt_person *people, size_t n,
+                    const char *password)
+{
+    for (size_t i = 0; i < n; i++) {
+        int64_t id = qgt_user(e, orgs[people[i].org], people[i].login, people[i].role, password);
+        if (id < 0) {
+            fprintf(stderr, "setup: could not add user %s\n", people[i].login);
+            return false;
+        }
+        if (people[i].id)
+            *people[i].id = id;
+    }
+    return true;
+}
+
+bool qgt_people_login(qgt_env *e, const qgt_person *people, size_t n, const char *password)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!people[i].session)
+            continue;
+        int status = qgt_login(e, people[i].login, password, people[i].session);
+        if (status != 201) {
+            fprintf(stderr, "setup: login of %s answered %d\n", people[i].login, status);
+            return false;
+        }
+    }
+    return true;
+}
+
 json_t *qgt_json(const httpc_response *r)
 {
     return r ? json_loadb(r->body, r->body_len, 0, NULL) : NULL;

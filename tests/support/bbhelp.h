@@ -1,8 +1,9 @@
 /*
- * bbhelp.h — small helpers the black-box tests (tests/blackbox/bb_*.c) share: send a
- * request and read its JSON, build case paths, expect an error answer, dates in
- * Kazakhstan, audit lookups, and the PostgreSQL database of $QORGAU_TEST_PG. They fail
- * the running cmocka test (fail_msg, skip) where their comment says so.
+ * bbhelp.h — small helpers the black-box tests (tests/blackbox/bb_*.c) share: make a
+ * fixture's people and log them in, send a request and read its JSON, build case paths,
+ * expect an error answer, dates in Kazakhstan, audit lookups, and the PostgreSQL database
+ * of $QORGAU_TEST_PG. They fail the running cmocka test (fail_msg, skip) where their
+ * comment says so.
  */
 #ifndef QG_TESTS_BBHELP_H
 #define QG_TESTS_BBHELP_H
@@ -10,8 +11,27 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "support/qgtest.h"
+
+/* One user of a test's fixture, for qgt_people_add and qgt_people_login. */
+typedef struct {
+    const char *login;
+    const char *role;
+    int org;              /* index into the organisations given to qgt_people_add */
+    qgt_session *session; /* qgt_people_login logs in into it; NULL: never logged in */
+    int64_t *id;          /* qgt_people_add stores the user's id there; may be NULL */
+} qgt_person;
+
+/* Adds the n people through the CLI, in order, each in orgs[person.org], all with
+ * password. Returns false (saying which on stderr) at the first that fails. */
+bool qgt_people_add(qgt_env *e, const int64_t *orgs, const qgt_person *people, size_t n,
+                    const char *password);
+
+/* Logs in, through the API of e's running server, every person that has a session.
+ * Returns false (saying which on stderr) at the first login that does not succeed. */
+bool qgt_people_login(qgt_env *e, const qgt_person *people, size_t n, const char *password);
 
 /* Parses the body of r as JSON. Returns a new reference the caller releases, or NULL
  * when r is NULL or its body is not JSON. */

@@ -63,7 +63,7 @@ NODE_STAMP := node_modules/.package-lock.json
 
 browser-deps:
 	@scripts/deps.sh browser
-	@$(MAKE) --no-print-directory $(NODE_STAMP)
+	@$(MAKE) --no-print-directory -s $(NODE_STAMP)
 
 $(NODE_STAMP): package.json package-lock.json
 	@echo "  NPM     ci"

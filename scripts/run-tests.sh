@@ -47,7 +47,7 @@ split_item() {
 # prints nothing (and says why on stderr) when it cannot.
 own_database() {
     local db="t_${1//[^A-Za-z0-9_]/_}"
-    if "$QORGAU_TEST_PG_BIN/createdb" -h "$QORGAU_TEST_PG_HOST" -U qorgau "$db" 2>&1; then
+    if "$QORGAU_TEST_PG_BIN/createdb" -h "$QORGAU_TEST_PG_HOST" -U qorgau "$db" >&2; then
         echo "postgresql:///$db?host=$QORGAU_TEST_PG_HOST&user=qorgau"
     else
         echo "run-tests.sh: could not create the database $db" >&2

@@ -1,6 +1,7 @@
 /* bbhelp.c — helpers shared by the black-box tests (see bbhelp.h). */
 #include "support/bbhelp.h"
 
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,6 +42,26 @@ bool qgt_people_login(qgt_env *e, const qgt_person *people, size_t n, const char
         }
     }
     return true;
+}
+
+void qgt_main_env(void)
+{
+    const char *bin = getenv("QORGAU_BIN");
+    char abs[PATH_MAX];
+    if (realpath(bin && *bin ? bin : "build/asan/qorgau", abs))
+        setenv("QORGAU_BIN", abs, 1);
+    unsetenv("QORGAU_DB");
+    unsetenv("QORGAU_KEY_FILE");
+}
+
+void qgt_write_file(const char *path, const void *bytes, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        fail_msg("cannot write %s", path);
+    bool ok = fwrite(bytes, 1, len, f) == len;
+    if (fclose(f) != 0 || !ok)
+        fail_msg("cannot write %s", path);
 }
 
 json_t *qgt_json(const httpc_response *r)

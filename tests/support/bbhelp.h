@@ -33,6 +33,15 @@ bool qgt_people_add(qgt_env *e, const int64_t *orgs, const qgt_person *people, s
  * Returns false (saying which on stderr) at the first login that does not succeed. */
 bool qgt_people_login(qgt_env *e, const qgt_person *people, size_t n, const char *password);
 
+/* Prepares the environment at the start of a black-box test's main: $QORGAU_BIN made
+ * absolute (build/asan/qorgau when unset; tests may change directory) and $QORGAU_DB and
+ * $QORGAU_KEY_FILE unset (every command names its own database). */
+void qgt_main_env(void);
+
+/* Writes len bytes to the file at path (made or emptied first); fails the test when it
+ * cannot. */
+void qgt_write_file(const char *path, const void *bytes, size_t len);
+
 /* Parses the body of r as JSON. Returns a new reference the caller releases, or NULL
  * when r is NULL or its body is not JSON. */
 json_t *qgt_json(const httpc_response *r);

@@ -56,23 +56,27 @@ own_database() {
 
 # Runs item $2 (argument number $1) with its output in its log, then leaves its exit
 # status in $done_dir/$1 (written last, so it appears only when everything is in place).
+# Call it in a subshell (or with &): it redirects its own stderr.
 run_item() {
     local i=$1 cmd name
     split_item "$2"
     local out="$logdir/$name.log" t0 t1 rc
+    # What createdb and this shell say (e.g. "Segmentation fault") goes to the log too, after
+    # the binary's own output, never into the middle of another binary's summary.
+    exec 2>"$out.side"
     t0=$(date +%s%N)
     (
         if [ -n "${QORGAU_TEST_PG_HOST:-}" ]; then
-            QORGAU_TEST_PG=$(own_database "$name" 2>"$out.pg")
+            QORGAU_TEST_PG=$(own_database "$name")
             export QORGAU_TEST_PG
             [ -n "$QORGAU_TEST_PG" ] || unset QORGAU_TEST_PG
         fi
-        exec "${cmd[@]}"
-    ) >"$out" 2>&1
+        exec "${cmd[@]}" 2>&1
+    ) >"$out"
     rc=$?
     t1=$(date +%s%N)
-    [ -s "$out.pg" ] && cat "$out.pg" >>"$out"
-    rm -f "$out.pg"
+    cat "$out.side" >>"$out"
+    rm -f "$out.side"
     echo "$(( (t1 - t0) / 1000000 ))" >"$logdir/$name.time"
     echo "$rc" >"$done_dir/$i.tmp" && mv "$done_dir/$i.tmp" "$done_dir/$i"
 }
@@ -154,7 +158,7 @@ done
 report_ready
 
 for i in "${alone[@]}"; do
-    run_item "$i" "${items[$i]}"
+    (run_item "$i" "${items[$i]}")   # a subshell: run_item redirects its stderr
     report_item "$i" "${items[$i]}"
 done
 

@@ -16,7 +16,8 @@
  * request (method, path, body, expected status and error code, what must not be echoed,
  * and the checks to make around it; the file's header explains the columns), so a reader
  * can audit them against the policy without reading test code, and adding a route adds
- * rows. Every (method, path) in it must have a row for each actor.
+ * rows. Every (method, path) in it must have a row for each actor. Its three sections
+ * ([case lists], [case routes], [other routes]) are three tests.
  *
  * Rows must not disturb later rows: PATCH and PUT write back the values the case
  * already has; assignments use a spare case manager of the case's organisation (never
@@ -464,10 +465,30 @@ static void table_free(access_table *t)
     t->count = 0;
 }
 
-/* Reads the table; false (with a message) when the file cannot be read or a row is bad. */
-static bool table_load(access_table *t)
+/* The sections of the table, each run by one test, in this order. */
+static const char *const table_sections[] = {"case lists", "case routes", "other routes"};
+
+/* True when line is a section header "[name]" (name into section, size bytes); false
+ * with a message when the name is not one of table_sections. */
+static bool section_header(const char *line, int number, char *section, size_t size, bool *ok)
 {
-    char name[1024], line[ROW_MAX];
+    size_t len = strlen(line);
+    if (line[0] != '[' || len < 2 || line[len - 1] != ']')
+        return false;
+    snprintf(section, size, "%.*s", (int)(len - 2), line + 1);
+    *ok = false;
+    for (size_t i = 0; i < sizeof table_sections / sizeof table_sections[0]; i++)
+        *ok = *ok || strcmp(section, table_sections[i]) == 0;
+    if (!*ok)
+        print_error("access.tsv:%d: unknown section [%s]\n", number, section);
+    return true;
+}
+
+/* Reads the rows of one section of the table; false (with a message) when the file
+ * cannot be read, a section is unknown or a row is bad. */
+static bool table_load(access_table *t, const char *want)
+{
+    char name[1024], line[ROW_MAX], section[64] = "";
     FILE *f = fopen(table_file(name, sizeof name), "r");
     if (!f) {
         print_error("cannot read %s\n", name);
@@ -477,7 +498,14 @@ static bool table_load(access_table *t)
     bool ok = true;
     for (int number = 1; ok && fgets(line, sizeof line, f); number++) {
         line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '\0' || line[0] == '#')
+        if (line[0] == '\0' || line[0] == '#' ||
+            section_header(line, number, section, sizeof section, &ok))
+            continue;
+        if (section[0] == '\0') {
+            print_error("access.tsv:%d: a row before any [section]\n", number);
+            ok = false;
+        }
+        if (strcmp(section, want) != 0)
             continue;
         if (t->count == cap) {
             cap = cap ? cap * 2 : 256;
@@ -777,24 +805,38 @@ static int run_row(const access_row *r)
     return problems;
 }
 
-/* Every row of tests/data/access.tsv: every actor against every route (and every case
- * for the routes about one). */
-static void test_access_table(void **state)
+/* Runs every row of one section of tests/data/access.tsv, after checking that each of
+ * its (method, path) has a row for every actor. */
+static void run_section(const char *section)
 {
-    (void)state;
     access_table t = {0};
-    bool loaded = table_load(&t);
+    bool loaded = table_load(&t, section);
     int routes = loaded ? table_routes(&t) : -1;
     assert_true(loaded);
     assert_true(routes > 0);
     int problems = 0;
     for (size_t i = 0; i < t.count; i++)
         problems += run_row(&t.rows[i]);
-    printf("# access table: %zu rows, %d routes x %d actors\n", t.count, routes, ACTORS);
+    printf("# access.tsv [%s]: %zu rows, %d routes x %d actors\n", section, t.count, routes,
+           ACTORS);
     assert_int_equal(t.count, (size_t)routes * ACTORS);
     table_free(&t);
     assert_int_equal(problems, 0);
-    /* Nothing in the table changed who manages what. */
+}
+
+/* GET /cases shows each actor exactly the cases it may see, and no personal data. */
+static void test_case_lists(void **state)
+{
+    (void)state;
+    run_section(table_sections[0]);
+}
+
+/* Every actor against every case route and every case. */
+static void test_case_route_matrix(void **state)
+{
+    (void)state;
+    run_section(table_sections[1]);
+    /* Nothing in the matrix changed who manages what. */
     for (int k = 0; k < CASES; k++) {
         char path[CASE_PATH_MAX];
         case_path(k, NULL, path, sizeof path);
@@ -805,6 +847,13 @@ static void test_access_table(void **state)
         json_decref(o);
         httpc_response_free(r);
     }
+}
+
+/* Every actor against every route that is not about one case. */
+static void test_other_route_matrix(void **state)
+{
+    (void)state;
+    run_section(table_sections[2]);
 }
 
 /* A supervisor's user list holds their own organisation only; an admin's holds all. */
@@ -862,8 +911,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_handover_hides_case_from_opener),
+        cmocka_unit_test(test_case_lists), /* before any row creates cases */
         cmocka_unit_test(test_hidden_case_answers_like_absent_case),
-        cmocka_unit_test(test_access_table),
+        cmocka_unit_test(test_case_route_matrix),
+        cmocka_unit_test(test_other_route_matrix),
         cmocka_unit_test(test_user_lists_are_scoped),
         cmocka_unit_test(test_server_stops_cleanly),
     };

@@ -274,10 +274,12 @@ static int group_setup(void **state)
             return -1;
     char path[CASE_PATH_MAX];
     case_path(CASE_A2, NULL, path, sizeof path);
-    fx.opener_saw_a2_before_handover = qgt_status(qgt_call(&fx.env, &fx.s[A_FR1], "GET", path, NULL));
+    fx.opener_saw_a2_before_handover =
+        qgt_status(qgt_call(&fx.env, &fx.s[A_FR1], "GET", path, NULL));
     if (!hand_over(CASE_A2) || !hand_over(CASE_B2))
         return -1;
-    fx.opener_saw_a2_after_handover = qgt_status(qgt_call(&fx.env, &fx.s[A_FR1], "GET", path, NULL));
+    fx.opener_saw_a2_after_handover =
+        qgt_status(qgt_call(&fx.env, &fx.s[A_FR1], "GET", path, NULL));
     return 0;
 }
 

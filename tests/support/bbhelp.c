@@ -151,6 +151,7 @@ void qgt_pg_reset(const char *url)
     if (db_open(url, true, &conn, &err) == QG_ECONFLICT)
         assert_int_equal(db_open(url, false, &conn, &err), QG_OK);
     assert_non_null(conn);
-    assert_int_equal(db_exec(conn, "DROP SCHEMA public CASCADE; CREATE SCHEMA public", &err), QG_OK);
+    assert_int_equal(db_exec(conn, "DROP SCHEMA public CASCADE; CREATE SCHEMA public", &err),
+                     QG_OK);
     db_close(conn);
 }

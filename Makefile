@@ -16,8 +16,10 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 TEST_LIBS  = $(shell pkg-config --libs $(TESTPKG) 2>/dev/null)
 
 REL_FLAGS  := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+# QG_TEST_HOOKS: switches only tests may use (a cheap password hash for the black-box tests,
+# src/crypto/crypto.c); the release build never has them.
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-              -fno-sanitize-recover=undefined
+              -fno-sanitize-recover=undefined -DQG_TEST_HOOKS
 
 LIB_SRC  := $(sort $(wildcard src/base/*.c src/core/*/*.c src/crypto/*.c src/store/*.c \
                               src/http/*.c src/api/*.c))
@@ -26,6 +28,10 @@ SUP_SRC  := $(sort $(wildcard tests/support/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 BB_SRC   := $(sort $(wildcard tests/blackbox/bb_*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
+
+# Parallel jobs of `make check`'s build, and when make started (for the time it prints).
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+MAKE_START := $(shell date +%s)
 
 REL  := build/release
 ASAN := build/asan
@@ -44,7 +50,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRC))
 
 .SECONDARY:
-.PHONY: all deps build run check test lint clean bench fuzz bench-import bench-report browser-deps test-browser
+.PHONY: all deps build run check test test-bins lint clean bench fuzz bench-import bench-report browser-deps test-browser
 all: build
 
 deps:
@@ -57,7 +63,7 @@ NODE_STAMP := node_modules/.package-lock.json
 
 browser-deps:
 	@scripts/deps.sh browser
-	@$(MAKE) --no-print-directory $(NODE_STAMP)
+	@$(MAKE) --no-print-directory -s $(NODE_STAMP)
 
 $(NODE_STAMP): package.json package-lock.json
 	@echo "  NPM     ci"
@@ -127,18 +133,28 @@ FUZZ_SECONDS ?= 300
 fuzz: $(FUZZ_BIN)
 	@s=0; for f in $(FUZZ_BIN); do tests/fuzz/run.sh --time $(FUZZ_SECONDS) $$f || s=1; done; exit $$s
 
-# Every test runs beside a throw-away PostgreSQL server (scripts/pg-test.sh sets
-# QORGAU_TEST_PG), so the PostgreSQL engine is tested in the same single run. The browser
-# journeys (tests/browser/run.mjs, screenshots in build/browser/screenshots/) come last.
-test: $(ASAN)/qorgau $(UNIT_BIN) $(BB_BIN) $(FUZZ_BIN) browser-deps
-	@scripts/pg-test.sh scripts/run-tests.sh $(ASAN) $(UNIT_BIN) $(BB_BIN) $(patsubst $(FUZZ)/%,tests/fuzz/run.sh:$(FUZZ)/%,$(FUZZ_BIN)) node:tests/browser/run.mjs
+# Every test runs beside a throw-away PostgreSQL server (scripts/pg-test.sh), so the
+# PostgreSQL engine is tested in the same single run; each test binary gets a database of
+# its own there. scripts/run-tests.sh runs the binaries side by side, the browser journeys
+# (tests/browser/run.mjs, screenshots in build/browser/screenshots/) among them, and says
+# how long the whole `make check` (or `make test`) took.
+test-bins: $(ASAN)/qorgau $(UNIT_BIN) $(BB_BIN) $(FUZZ_BIN) browser-deps
+
+test: test-bins
+	@QORGAU_CHECK_START=$${QORGAU_CHECK_START:-$(MAKE_START)} \
+	 QORGAU_CHECK_LABEL="$${QORGAU_CHECK_LABEL:-make test}" \
+	 scripts/pg-test.sh scripts/run-tests.sh $(ASAN) $(UNIT_BIN) $(BB_BIN) $(patsubst $(FUZZ)/%,tests/fuzz/run.sh:$(FUZZ)/%,$(FUZZ_BIN)) node:tests/browser/run.mjs
 
 # Only the browser journeys, against the ASan build.
 test-browser: $(ASAN)/qorgau browser-deps
 	@scripts/run-tests.sh $(ASAN) node:tests/browser/run.mjs
 
+# Everything is built in parallel first (-j, each target's output kept together), then the
+# tests run; the time printed at the end counts from the moment make started.
 check: deps
-	@$(MAKE) --no-print-directory lint build test
+	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target lint build test-bins
+	@QORGAU_CHECK_START=$(MAKE_START) QORGAU_CHECK_LABEL="make check" \
+	 $(MAKE) --no-print-directory test
 
 run: deps
 	@$(MAKE) --no-print-directory $(REL)/qorgau $(BENCH_BIN)

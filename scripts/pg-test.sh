@@ -4,7 +4,10 @@
 # (deps.sh pg), makes a cluster in a new temporary directory (initdb run as the postgres
 # system user when we are root), listening only on a unix socket inside that directory
 # (no TCP), creates an empty database, exports QORGAU_TEST_PG=<its connection URI> and
-# QORGAU_TEST_PG_REQUIRED=1, and runs the command. The cluster is stopped and removed when
+# QORGAU_TEST_PG_REQUIRED=1, and runs the command. It also exports QORGAU_TEST_PG_HOST (the
+# socket directory) and QORGAU_TEST_PG_BIN (the server's bin directory) so that
+# scripts/run-tests.sh can give each test binary a database of its own (createdb -h HOST
+# -U qorgau NAME). The cluster is stopped and removed when
 # the command ends, however it ends. If no server can be started the command still runs,
 # without QORGAU_TEST_PG: the PostgreSQL tests then fail (they are required) and say why.
 # Its own messages go to stderr; the command's output is left as it is.
@@ -12,7 +15,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export QORGAU_TEST_PG_REQUIRED=1
-unset QORGAU_TEST_PG
+unset QORGAU_TEST_PG QORGAU_TEST_PG_HOST QORGAU_TEST_PG_BIN
 
 dir=""
 as_pg=()
@@ -42,7 +45,7 @@ start_cluster() {
         echo "pg-test.sh: initdb failed:" >&2; tail -n 20 "$dir/initdb.log" >&2; return 1
     fi
     if ! "${as_pg[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 \
-            -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off" \
+            -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off -c max_connections=200" \
             start >/dev/null 2>&1; then
         echo "pg-test.sh: the server did not start:" >&2; tail -n 20 "$dir/data/server.log" >&2; return 1
     fi
@@ -50,6 +53,7 @@ start_cluster() {
         echo "pg-test.sh: createdb failed" >&2; return 1
     fi
     export QORGAU_TEST_PG="postgresql:///qorgau_test?host=$dir&user=qorgau"
+    export QORGAU_TEST_PG_HOST="$dir" QORGAU_TEST_PG_BIN="$bindir"
 }
 
 start_cluster || echo "pg-test.sh: no PostgreSQL for the tests; they will fail" >&2

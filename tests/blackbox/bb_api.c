@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "base/text.h"
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "api-test-password"
@@ -131,9 +132,7 @@ static httpc_response *call_with(unsigned port, const char *const *headers, cons
 
 static int status_of(httpc_response *r)
 {
-    int status = r ? r->status : -1;
-    httpc_response_free(r);
-    return status;
+    return qgt_status(r);
 }
 
 static json_t *json_of(const httpc_response *r)
@@ -207,7 +206,7 @@ static const char *code_of(json_t *c) { return json_string_value(json_object_get
 
 static void case_path(const char *code, const char *suffix, char *out, size_t size)
 {
-    snprintf(out, size, "/api/v1/cases/%s%s", code, suffix ? suffix : "");
+    qgt_case_path(code, suffix, out, size);
 }
 
 /* Reads a case as user; asserts 200 and returns it (caller decrefs). */
@@ -1696,13 +1695,7 @@ static json_t *whole_audit(char **text_out)
 
 static bool audit_has(json_t *all, const char *action)
 {
-    size_t i;
-    json_t *e;
-    json_array_foreach(all, i, e) {
-        if (strcmp(json_string_value(json_object_get(e, "action")), action) == 0)
-            return true;
-    }
-    return false;
+    return qgt_audit_has(all, action);
 }
 
 /* Logins, failures, reads of personal data and changes are all in the trail, the trail

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PW_ADMIN "Cli-Admin-Password-42"
@@ -627,13 +628,7 @@ static void test_backup_is_audited(void **state)
 
 int main(void)
 {
-    /* The tests change directory once; make the binary's path absolute first. */
-    const char *bin = getenv("QORGAU_BIN");
-    char abs[PATH_MAX];
-    if (realpath(bin && *bin ? bin : "build/asan/qorgau", abs))
-        setenv("QORGAU_BIN", abs, 1);
-    unsetenv("QORGAU_DB");
-    unsetenv("QORGAU_KEY_FILE");
+    qgt_main_env(); /* the tests change directory once */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_init, reset_transcript),
         cmocka_unit_test_setup(test_org_add, reset_transcript),

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "consent-test-password"
@@ -40,40 +41,22 @@ static fixture fx;
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-static json_t *json_of(const httpc_response *r) { return r ? json_loads(r->body, 0, NULL) : NULL; }
-
 /* Sends a request; returns the status and, when out is not NULL, the parsed body. */
 static int send(const qgt_session *s, const char *method, const char *path, const char *body, json_t **out)
 {
-    httpc_response *r = qgt_call(&fx.env, s, method, path, body);
-    int status = r ? r->status : -1;
-    if (out)
-        *out = json_of(r);
-    httpc_response_free(r);
-    return status;
+    return qgt_send(&fx.env, s, method, path, body, out);
 }
 
 static void case_path(const char *code, const char *suffix, char *out)
 {
-    snprintf(out, PATH_LEN, "/api/v1/cases/%s%s", code, suffix);
+    qgt_case_path(code, suffix, out, PATH_LEN);
 }
 
 /* Expects an error of status naming field, whose body repeats none of not_echoed. */
 static void expect_error(const qgt_session *s, const char *method, const char *path, const char *body,
                          int status, const char *field, const char *not_echoed)
 {
-    httpc_response *r = qgt_call(&fx.env, s, method, path, body);
-    assert_non_null(r);
-    if (r->status != status)
-        fail_msg("%s %s: want %d, got %d: %s", method, path, status, r->status, r->body);
-    json_t *o = json_of(r);
-    const char *got = json_string_value(json_object_get(json_object_get(o, "error"), "field"));
-    if (!got || strcmp(got, field) != 0)
-        fail_msg("%s %s: want field %s, got %s", method, path, field, r->body);
-    if (not_echoed && strstr(r->body, not_echoed))
-        fail_msg("%s %s: the error repeats what was sent", method, path);
-    json_decref(o);
-    httpc_response_free(r);
+    httpc_response_free(qgt_expect_error(&fx.env, s, method, path, body, status, field, not_echoed));
 }
 
 static void open_case(const qgt_session *s, char out[32])
@@ -126,27 +109,25 @@ static const char *statistics_of(const qgt_session *s, const char *code, char ou
 static int setup(void **state)
 {
     (void)state;
+    const qgt_person people[] = {
+        {"ks.cm1", "case_manager", 0, &fx.cm1, &fx.cm1_id},
+        {"ks.sup", "supervisor", 0, &fx.sup, NULL},
+        {"ks.cm2", "case_manager", 0, &fx.cm2, NULL},
+        {"ks.fr", "first_responder", 0, &fx.fr, NULL},
+        {"ks.analyst", "analyst", 0, &fx.analyst, NULL},
+        {"ks.auditor", "auditor", 0, &fx.auditor, NULL},
+        {"ks.admin", "admin", 0, &fx.admin, NULL},
+        {"ks.sup.b", "supervisor", 1, &fx.sup_b, NULL},
+    };
+    const size_t n = sizeof people / sizeof people[0];
     if (!qgt_env_init(&fx.env))
         return -1;
-    int64_t org = qgt_org(&fx.env, "Kelisim NGO", "ngo", "almaty");
-    int64_t other = qgt_org(&fx.env, "Kelisim Other NGO", "ngo", "astana");
+    int64_t orgs[] = {qgt_org(&fx.env, "Kelisim NGO", "ngo", "almaty"),
+                      qgt_org(&fx.env, "Kelisim Other NGO", "ngo", "astana")};
     fx.org_c = qgt_org(&fx.env, "Kelisim Clinic", "health", "almaty");
-    fx.cm1_id = qgt_user(&fx.env, org, "ks.cm1", "case_manager", PASSWORD);
-    if (org < 0 || other < 0 || fx.org_c < 0 || fx.cm1_id < 0 ||
-        qgt_user(&fx.env, org, "ks.sup", "supervisor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "ks.cm2", "case_manager", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "ks.fr", "first_responder", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "ks.analyst", "analyst", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "ks.auditor", "auditor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "ks.admin", "admin", PASSWORD) < 0 ||
-        qgt_user(&fx.env, other, "ks.sup.b", "supervisor", PASSWORD) < 0 || !qgt_server_start(&fx.env, NULL))
-        return -1;
-    if (qgt_login(&fx.env, "ks.sup", PASSWORD, &fx.sup) != 201 || qgt_login(&fx.env, "ks.cm1", PASSWORD, &fx.cm1) != 201 ||
-        qgt_login(&fx.env, "ks.cm2", PASSWORD, &fx.cm2) != 201 || qgt_login(&fx.env, "ks.fr", PASSWORD, &fx.fr) != 201 ||
-        qgt_login(&fx.env, "ks.analyst", PASSWORD, &fx.analyst) != 201 ||
-        qgt_login(&fx.env, "ks.auditor", PASSWORD, &fx.auditor) != 201 ||
-        qgt_login(&fx.env, "ks.admin", PASSWORD, &fx.admin) != 201 ||
-        qgt_login(&fx.env, "ks.sup.b", PASSWORD, &fx.sup_b) != 201)
+    if (orgs[0] < 0 || orgs[1] < 0 || fx.org_c < 0 ||
+        !qgt_people_add(&fx.env, orgs, people, n, PASSWORD) || !qgt_server_start(&fx.env, NULL) ||
+        !qgt_people_login(&fx.env, people, n, PASSWORD))
         return -1;
     return 0;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "base/csv.h"
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "dataset-test-password"
@@ -302,12 +303,7 @@ static void test_api(void **state)
 
 int main(void)
 {
-    const char *bin = getenv("QORGAU_BIN");
-    char abs[PATH_MAX];
-    if (realpath(bin && *bin ? bin : "build/asan/qorgau", abs))
-        setenv("QORGAU_BIN", abs, 1);
-    unsetenv("QORGAU_DB");
-    unsetenv("QORGAU_KEY_FILE");
+    qgt_main_env();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cli_xlsx),
         cmocka_unit_test(test_cli_dataset),

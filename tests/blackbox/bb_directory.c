@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "directory-test-password"
@@ -41,27 +42,18 @@ static fixture fx;
 static int send(const qgt_session *s, const char *method, const char *path, const char *body, json_t **out)
 {
     httpc_response *r = qgt_call(&fx.env, s, method, path, body);
-    int status = r ? r->status : -1;
-    if (out)
-        *out = r && r->body ? json_loads(r->body, 0, NULL) : NULL;
-    if (r && r->body && strstr(r->body, CANARY))
+    if (r && strstr(r->body, CANARY))
         fail_msg("%s %s: the answer repeats the canary", method, path);
-    httpc_response_free(r);
-    return status;
+    if (out)
+        *out = qgt_json(r);
+    return qgt_status(r);
 }
 
 static void expect_error(const qgt_session *s, const char *method, const char *path, const char *body, int status,
                          const char *field)
 {
-    json_t *o = NULL;
-    int got = send(s, method, path, body, &o);
-    if (got != status)
-        fail_msg("%s %s %s: want %d, got %d", method, path, body ? body : "", status, got);
-    json_t *e = json_object_get(o, "error");
-    assert_non_null(e);
-    if (field && strcmp(json_string_value(json_object_get(e, "field")), field) != 0)
-        fail_msg("%s %s: want field %s, got %s", method, path, field, json_string_value(json_object_get(e, "field")));
-    json_decref(o);
+    httpc_response *r = qgt_expect_error(&fx.env, s, method, path, body, status, field, CANARY);
+    httpc_response_free(r);
 }
 
 static void service_path(int64_t org, const char *service, char out[PATH_LEN])
@@ -123,28 +115,26 @@ static void expect_orgs(const char *query, size_t n, int64_t a, int64_t b, int64
 static int setup(void **state)
 {
     (void)state;
+    const qgt_person people[] = {
+        {"dir.admin", "admin", 0, &fx.admin, NULL},
+        {"dir.sup1", "supervisor", 0, &fx.sup1, NULL},
+        {"dir.sup2", "supervisor", 1, &fx.sup2, NULL},
+        {"dir.cm1", "case_manager", 0, &fx.cm1, NULL},
+        {"dir.fr1", "first_responder", 0, &fx.fr1, NULL},
+        {"dir.analyst", "analyst", 0, &fx.analyst, NULL},
+        {"dir.auditor", "auditor", 0, &fx.auditor, NULL},
+        {"dir.cm3", "case_manager", 2, &fx.cm3, NULL},
+    };
+    const size_t n = sizeof people / sizeof people[0];
     if (!qgt_env_init(&fx.env))
         return -1;
     fx.org1 = qgt_org(&fx.env, "Aqqanat Shelter Test", "ngo", "almaty");
     fx.org2 = qgt_org(&fx.env, "Bereke Legal Aid Test", "justice", "astana");
     fx.org3 = qgt_org(&fx.env, "Shugyla Social Test", "social_protection", "shymkent");
-    if (fx.org1 < 0 || fx.org2 < 0 || fx.org3 < 0 || qgt_user(&fx.env, fx.org1, "dir.admin", "admin", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org1, "dir.sup1", "supervisor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org2, "dir.sup2", "supervisor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org1, "dir.cm1", "case_manager", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org1, "dir.fr1", "first_responder", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org1, "dir.analyst", "analyst", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org1, "dir.auditor", "auditor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org3, "dir.cm3", "case_manager", PASSWORD) < 0 || !qgt_server_start(&fx.env, NULL))
-        return -1;
-    if (qgt_login(&fx.env, "dir.admin", PASSWORD, &fx.admin) != 201 ||
-        qgt_login(&fx.env, "dir.sup1", PASSWORD, &fx.sup1) != 201 ||
-        qgt_login(&fx.env, "dir.sup2", PASSWORD, &fx.sup2) != 201 ||
-        qgt_login(&fx.env, "dir.cm1", PASSWORD, &fx.cm1) != 201 ||
-        qgt_login(&fx.env, "dir.fr1", PASSWORD, &fx.fr1) != 201 ||
-        qgt_login(&fx.env, "dir.analyst", PASSWORD, &fx.analyst) != 201 ||
-        qgt_login(&fx.env, "dir.auditor", PASSWORD, &fx.auditor) != 201 ||
-        qgt_login(&fx.env, "dir.cm3", PASSWORD, &fx.cm3) != 201)
+    const int64_t orgs[] = {fx.org1, fx.org2, fx.org3};
+    if (fx.org1 < 0 || fx.org2 < 0 || fx.org3 < 0 ||
+        !qgt_people_add(&fx.env, orgs, people, n, PASSWORD) || !qgt_server_start(&fx.env, NULL) ||
+        !qgt_people_login(&fx.env, people, n, PASSWORD))
         return -1;
     return 0;
 }

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "base/text.h"
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "forms-test-password"
@@ -50,14 +51,6 @@ static fixture fx;
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static void date_from_today(int days, char out[11])
-{
-    time_t t = time(NULL) + TEXT_KZ_UTC_OFFSET_S + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 /* Sends a request; returns the status, the parsed body in *out and the raw body in raw
  * (RAW_LEN bytes) when they are not NULL. */
 #define RAW_LEN 65536
@@ -83,19 +76,10 @@ static int send(int who, const char *method, const char *path, const char *body,
 static void expect_error(int who, const char *method, const char *path, const char *body, int status,
                          const char *field, const char *secret)
 {
-    static char raw[RAW_LEN];
-    json_t *o = NULL;
-    int got = send_raw(who, method, path, body, &o, raw);
-    if (got != status)
-        fail_msg("%s %s: want %d, got %d: %s", method, path, status, got, raw);
-    json_t *e = json_object_get(o, "error");
-    assert_non_null(e);
-    if (strcmp(json_string_value(json_object_get(e, "field")), field) != 0)
-        fail_msg("%s %s: want field %s, got %s", method, path, field, raw);
-    assert_null(strstr(raw, CANARY));
-    if (secret)
-        assert_null(strstr(raw, secret));
-    json_decref(o);
+    httpc_response *r = qgt_expect_error(&fx.env, who < 0 ? NULL : &fx.s[who], method, path, body,
+                                         status, field, secret);
+    assert_null(strstr(r->body, CANARY));
+    httpc_response_free(r);
 }
 
 static void path_of(const char *code, const char *segment, int64_t n, char out[PATH_LEN])
@@ -148,8 +132,8 @@ static void assessment_body(const char *extra, char out[BODY_LEN])
 static void safety_body(int made, int review, const char *extra, char out[BODY_LEN])
 {
     char made_on[11], review_on[11];
-    date_from_today(made, made_on);
-    date_from_today(review, review_on);
+    qgt_date_from_today(made, made_on);
+    qgt_date_from_today(review, review_on);
     snprintf(out, BODY_LEN,
              "{\"made_on\":\"%s\",\"review_on\":\"%s\",\"current_risks\":\"" CANARY " risk\","
              "\"prevention\":\"stays in the centre\",\"if_threatened\":\"call the hotline\","
@@ -162,7 +146,7 @@ static void safety_body(int made, int review, const char *extra, char out[BODY_L
 static void goals_body(const char *owner0, const char *owner1, const char *status, char out[BODY_LEN])
 {
     char due[11];
-    date_from_today(90, due);
+    qgt_date_from_today(90, due);
     snprintf(out, BODY_LEN,
              "{\"made_on\":\"2025-03-01\",\"goals\":[{\"term\":\"short\",\"goal\":\"" CANARY " back to school\","
              "\"owner\":\"%s\",\"due_on\":\"%s\",\"status\":\"%s\"},"
@@ -341,8 +325,8 @@ static void test_safety_plan_and_overdue_review(void **state)
     path_of(code, "safety-plans", 1, one);
     /* made 40 days ago, to be reviewed 10 days ago: overdue */
     safety_body(-40, -10, "", body);
-    date_from_today(-40, made);
-    date_from_today(-10, review);
+    qgt_date_from_today(-40, made);
+    qgt_date_from_today(-10, review);
     json_t *o = NULL;
     assert_int_equal(send(CM, "POST", path, body, &o), 201);
     assert_string_equal(str(o, "kind"), "safety_plan");
@@ -482,7 +466,7 @@ static void test_interactions(void **state)
     assert_int_equal(json_array_size(json_object_get(o, "participants")), 2);
     assert_non_null(strstr(str(o, "summary"), CANARY));
     char today[11];
-    date_from_today(0, today);
+    qgt_date_from_today(0, today);
     assert_string_equal(str(o, "on"), today); /* absent is today */
     json_decref(o);
     assert_int_equal(send_raw(SUP, "GET", path, NULL, &o, raw), 200);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "grant-test-password"
@@ -32,12 +33,7 @@ static fixture fx;
 
 static int send(const qgt_session *s, const char *method, const char *path, const char *body, json_t **out)
 {
-    httpc_response *r = qgt_call(&fx.env, s, method, path, body);
-    int status = r ? r->status : -1;
-    if (out)
-        *out = r && r->body ? json_loads(r->body, 0, NULL) : NULL;
-    httpc_response_free(r);
-    return status;
+    return qgt_send(&fx.env, s, method, path, body, out);
 }
 
 static void expect_field(const qgt_session *s, const char *method, const char *path, const char *body,
@@ -57,14 +53,18 @@ static void path_of(const char *suffix, char out[PATH_LEN])
     snprintf(out, PATH_LEN, "/api/v1/cases/%s%s", fx.code, suffix);
 }
 
+static const qgt_person people[] = {
+    {"gr.sup.a", "supervisor", 0, &fx.sup_a, NULL},
+    {"gr.cm.a", "case_manager", 0, &fx.cm_a, NULL},
+    {"gr.sup.b", "supervisor", 1, &fx.sup_b, NULL},
+    {"gr.cm.b", "case_manager", 1, &fx.cm_b, NULL},
+    {"gr.auditor", "auditor", 0, &fx.auditor, NULL},
+    {"gr.analyst", "analyst", 0, &fx.analyst, NULL},
+};
+
 static bool login_all(void)
 {
-    return qgt_login(&fx.env, "gr.sup.a", PASSWORD, &fx.sup_a) == 201 &&
-           qgt_login(&fx.env, "gr.cm.a", PASSWORD, &fx.cm_a) == 201 &&
-           qgt_login(&fx.env, "gr.sup.b", PASSWORD, &fx.sup_b) == 201 &&
-           qgt_login(&fx.env, "gr.cm.b", PASSWORD, &fx.cm_b) == 201 &&
-           qgt_login(&fx.env, "gr.auditor", PASSWORD, &fx.auditor) == 201 &&
-           qgt_login(&fx.env, "gr.analyst", PASSWORD, &fx.analyst) == 201;
+    return qgt_people_login(&fx.env, people, sizeof people / sizeof people[0], PASSWORD);
 }
 
 static int setup(void **state)
@@ -72,15 +72,11 @@ static int setup(void **state)
     (void)state;
     if (!qgt_env_init(&fx.env))
         return -1;
-    int64_t a = qgt_org(&fx.env, "Grant NGO A", "ngo", "almaty");
-    int64_t b = qgt_org(&fx.env, "Grant Police B", "police", "astana");
-    if (a < 0 || b < 0 || qgt_user(&fx.env, a, "gr.sup.a", "supervisor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, a, "gr.cm.a", "case_manager", PASSWORD) < 0 ||
-        qgt_user(&fx.env, b, "gr.sup.b", "supervisor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, b, "gr.cm.b", "case_manager", PASSWORD) < 0 ||
-        qgt_user(&fx.env, a, "gr.auditor", "auditor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, a, "gr.analyst", "analyst", PASSWORD) < 0 || !qgt_server_start(&fx.env, NULL) ||
-        !login_all())
+    int64_t orgs[] = {qgt_org(&fx.env, "Grant NGO A", "ngo", "almaty"),
+                      qgt_org(&fx.env, "Grant Police B", "police", "astana")};
+    if (orgs[0] < 0 || orgs[1] < 0 ||
+        !qgt_people_add(&fx.env, orgs, people, sizeof people / sizeof people[0], PASSWORD) ||
+        !qgt_server_start(&fx.env, NULL) || !login_all())
         return -1;
     json_t *o = NULL;
     if (send(&fx.sup_a, "POST", "/api/v1/cases",

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define HEADER                                                                                      \
@@ -56,10 +57,7 @@ static char org_a[24], org_b[24];
 
 static void write_file(const char *path, const char *bytes, size_t len)
 {
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(bytes, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
+    qgt_write_file(path, bytes, len);
 }
 
 /* Sets up an environment with two organisations (org_a, org_b). */
@@ -348,13 +346,7 @@ static void test_command_line(void **state)
 
 int main(void)
 {
-    /* The binary's path must be absolute: the harness runs it from other directories. */
-    const char *bin = getenv("QORGAU_BIN");
-    char abs[PATH_MAX];
-    if (realpath(bin && *bin ? bin : "build/asan/qorgau", abs))
-        setenv("QORGAU_BIN", abs, 1);
-    unsetenv("QORGAU_DB");
-    unsetenv("QORGAU_KEY_FILE");
+    qgt_main_env(); /* the harness runs the binary from other directories */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_file_round_trip),
         cmocka_unit_test(test_refused_values),

@@ -12,33 +12,10 @@
 #include <unistd.h>
 
 #include "store/db.h"
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define CASES_EACH 6
-
-static const char *need_pg(void)
-{
-    const char *url = getenv("QORGAU_TEST_PG");
-    if (url && *url)
-        return url;
-    const char *required = getenv("QORGAU_TEST_PG_REQUIRED");
-    if (required && *required)
-        fail_msg("QORGAU_TEST_PG_REQUIRED is set but no PostgreSQL server is available");
-    skip();
-    return NULL;
-}
-
-/* Empties the database: drops and makes again its public schema. */
-static void reset_db(const char *url)
-{
-    db *conn = NULL;
-    qg_error err = {0};
-    if (db_open(url, true, &conn, &err) == QG_ECONFLICT)
-        assert_int_equal(db_open(url, false, &conn, &err), QG_OK);
-    assert_non_null(conn);
-    assert_int_equal(db_exec(conn, "DROP SCHEMA public CASCADE; CREATE SCHEMA public", &err), QG_OK);
-    db_close(conn);
-}
 
 /* A harness environment on url: its own directory for logs, the shared key file. */
 static void env_on(qgt_env *e, const char *url, const char *key)
@@ -64,8 +41,8 @@ static void open_cases(qgt_env *e, const qgt_session *s, int count)
 static void test_two_servers_one_database(void **state)
 {
     (void)state;
-    const char *url = need_pg();
-    reset_db(url);
+    const char *url = qgt_pg_url();
+    qgt_pg_reset(url);
     qgt_env a, b;
     char key[QGT_PATH], out[QGT_OUT], errout[QGT_OUT];
     env_on(&a, url, "");

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "store/db.h"
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "pg-casework-password"
@@ -34,29 +35,6 @@ typedef struct {
 } fixture;
 
 static fixture fx;
-
-static const char *need_pg(void)
-{
-    const char *url = getenv("QORGAU_TEST_PG");
-    if (url && *url)
-        return url;
-    const char *required = getenv("QORGAU_TEST_PG_REQUIRED");
-    if (required && *required)
-        fail_msg("QORGAU_TEST_PG_REQUIRED is set but no PostgreSQL server is available");
-    skip();
-    return NULL;
-}
-
-static void reset_db(const char *url)
-{
-    db *conn = NULL;
-    qg_error err = {0};
-    if (db_open(url, true, &conn, &err) == QG_ECONFLICT)
-        assert_int_equal(db_open(url, false, &conn, &err), QG_OK);
-    assert_non_null(conn);
-    assert_int_equal(db_exec(conn, "DROP SCHEMA public CASCADE; CREATE SCHEMA public", &err), QG_OK);
-    db_close(conn);
-}
 
 /* Sends a request and expects status; returns the parsed body (caller frees) or NULL. */
 static json_t *expect(const qgt_session *s, const char *method, const char *path, const char *body, int status)
@@ -287,8 +265,8 @@ static void reports(void)
 static void test_casework_on_postgres(void **state)
 {
     (void)state;
-    const char *url = need_pg();
-    reset_db(url);
+    const char *url = qgt_pg_url();
+    qgt_pg_reset(url);
     char key[QGT_PATH];
     start(url, key);
     case_work();

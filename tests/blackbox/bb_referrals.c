@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "referral-test-password"
@@ -91,33 +92,15 @@ static const char *str(json_t *o, const char *key) { return json_string_value(js
 static void expect_error(const qgt_session *s, const char *method, const char *path, const char *body, int status,
                          const char *field, const char *not_echoed)
 {
-    httpc_response *r = qgt_call(&fx.env, s, method, path, body);
-    assert_non_null(r);
-    if (r->status != status)
-        fail_msg("%s %s: want %d, got %d: %s", method, path, status, r->status, r->body);
-    json_t *o = json_loads(r->body, 0, NULL);
-    const char *got = json_string_value(json_object_get(json_object_get(o, "error"), "field"));
-    if (!got || strcmp(got, field) != 0)
-        fail_msg("%s %s: want field %s, got %s", method, path, field, r->body);
-    if (not_echoed && strstr(r->body, not_echoed))
-        fail_msg("%s %s: the error repeats what was sent", method, path);
+    httpc_response *r = qgt_expect_error(&fx.env, s, method, path, body, status, field, not_echoed);
     if (is_receiver(s))
         no_canaries(r->body, path);
-    json_decref(o);
     httpc_response_free(r);
-}
-
-static void date_from_today(int days, char out[11])
-{
-    time_t t = time(NULL) + 5 * 3600 + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
 static void case_path(const char *code, const char *suffix, char out[PATH_LEN])
 {
-    snprintf(out, PATH_LEN, "/api/v1/cases/%s%s", code, suffix);
+    qgt_case_path(code, suffix, out, PATH_LEN);
 }
 
 static void ref_path(const char *ref, const char *suffix, char out[PATH_LEN])
@@ -165,17 +148,14 @@ static void restart(void) { assert_true(qgt_server_start(&fx.env, NULL)); }
 
 /* ---- setup ------------------------------------------------------------------------------ */
 
-static int login_all(void)
-{
-    return qgt_login(&fx.env, "rf.a.sup", PASSWORD, &fx.sup) == 201 &&
-                   qgt_login(&fx.env, "rf.a.cm", PASSWORD, &fx.cm) == 201 &&
-                   qgt_login(&fx.env, "rf.b.cm", PASSWORD, &fx.b_cm) == 201 &&
-                   qgt_login(&fx.env, "rf.b.sup", PASSWORD, &fx.b_sup) == 201 &&
-                   qgt_login(&fx.env, "rf.b.analyst", PASSWORD, &fx.b_analyst) == 201 &&
-                   qgt_login(&fx.env, "rf.c.sup", PASSWORD, &fx.c_sup) == 201
-               ? 0
-               : -1;
-}
+static const qgt_person people[] = {
+    {"rf.a.sup", "supervisor", 0, &fx.sup, NULL},
+    {"rf.a.cm", "case_manager", 0, &fx.cm, NULL},
+    {"rf.b.cm", "case_manager", 1, &fx.b_cm, NULL},
+    {"rf.b.sup", "supervisor", 1, &fx.b_sup, NULL},
+    {"rf.b.analyst", "analyst", 1, &fx.b_analyst, NULL},
+    {"rf.c.sup", "supervisor", 2, &fx.c_sup, NULL},
+};
 
 static int setup(void **state)
 {
@@ -185,16 +165,13 @@ static int setup(void **state)
     fx.org_a = qgt_org(&fx.env, "Referral Sender NGO", "ngo", "almaty");
     fx.org_b = qgt_org(&fx.env, "Referral Shelter", "ngo", "almaty");
     fx.org_c = qgt_org(&fx.env, "Referral Clinic Without Agreement", "ngo", "astana");
+    const int64_t orgs[] = {fx.org_a, fx.org_b, fx.org_c};
+    const size_t n = sizeof people / sizeof people[0];
     if (fx.org_a < 0 || fx.org_b < 0 || fx.org_c < 0 ||
-        qgt_user(&fx.env, fx.org_a, "rf.a.sup", "supervisor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org_a, "rf.a.cm", "case_manager", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org_b, "rf.b.cm", "case_manager", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org_b, "rf.b.sup", "supervisor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org_b, "rf.b.analyst", "analyst", PASSWORD) < 0 ||
-        qgt_user(&fx.env, fx.org_c, "rf.c.sup", "supervisor", PASSWORD) < 0 || !qgt_server_start(&fx.env, NULL))
+        !qgt_people_add(&fx.env, orgs, people, n, PASSWORD) || !qgt_server_start(&fx.env, NULL))
         return -1;
     qgt_make_iin(2011, 6, 15, 'F', 7, fx.iin);
-    return login_all();
+    return qgt_people_login(&fx.env, people, n, PASSWORD) ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -245,8 +222,8 @@ static void test_cases(void **state)
              elements);
     assert_int_equal(send(&fx.cm, "POST", path, body, NULL), 201);
     char made[11], review[11];
-    date_from_today(-3, made);
-    date_from_today(30, review);
+    qgt_date_from_today(-3, made);
+    qgt_date_from_today(30, review);
     snprintf(body, sizeof body,
              "{\"made_on\":\"%s\",\"review_on\":\"%s\",\"current_risks\":\"Qauipkanareyka\","
              "\"prevention\":\"Qauipkanareyka\",\"if_threatened\":\"" IF_THREATENED "\","
@@ -280,8 +257,8 @@ static void test_create_errors(void **state)
     (void)state;
     char path[PATH_LEN], body[BODY_LEN], past[11], far[11];
     case_path(fx.c1, "/referrals", path);
-    date_from_today(-1, past);
-    date_from_today(91, far);
+    qgt_date_from_today(-1, past);
+    qgt_date_from_today(91, far);
     expect_error(&fx.cm, "POST", path, "{\"to_org\":2,\"parts\":[\"profile\"]}", 400, "service", NULL);
     expect_error(&fx.cm, "POST", path, "{\"service\":\"Oydantapqyzmet\",\"to_org\":2,\"parts\":[\"profile\"]}", 400,
                  "service", "Oydantapqyzmet");

@@ -36,6 +36,7 @@
 #include <sys/stat.h>
 
 #include "base/csv.h"
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "reports-test-password"
@@ -616,12 +617,7 @@ static void test_api(void **state)
 
 int main(void)
 {
-    const char *bin = getenv("QORGAU_BIN");
-    char abs[PATH_MAX];
-    if (realpath(bin && *bin ? bin : "build/asan/qorgau", abs))
-        setenv("QORGAU_BIN", abs, 1);
-    unsetenv("QORGAU_DB");
-    unsetenv("QORGAU_KEY_FILE");
+    qgt_main_env();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exercise4_tables),
         cmocka_unit_test(test_exercise4_shared),

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "screen-test-password"
@@ -34,11 +35,6 @@ static fixture fx;
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-static json_t *json_of(const httpc_response *r)
-{
-    return r ? json_loads(r->body, 0, NULL) : NULL;
-}
-
 /* Sends a request; returns the status and, when out is not NULL, the parsed body. */
 static int send(const qgt_session *s, const char *method, const char *path, const char *body,
                 json_t **out)
@@ -46,7 +42,7 @@ static int send(const qgt_session *s, const char *method, const char *path, cons
     httpc_response *r = qgt_call(&fx.env, s, method, path, body);
     int status = r ? r->status : -1;
     if (out)
-        *out = json_of(r);
+        *out = qgt_json(r);
     httpc_response_free(r);
     return status;
 }
@@ -77,20 +73,19 @@ static int cli(const char *input, char *out, char *errout, const char *const *ar
 static int setup(void **state)
 {
     (void)state;
+    const qgt_person people[] = {
+        {"scr.sup", "supervisor", 0, &fx.sup, NULL},
+        {"scr.cm", "case_manager", 0, &fx.cm, NULL},
+        {"scr.analyst", "analyst", 0, &fx.analyst, NULL},
+        {"scr.other", "supervisor", 1, &fx.other_org, NULL},
+    };
+    const size_t n = sizeof people / sizeof people[0];
     if (!qgt_env_init(&fx.env))
         return -1;
-    int64_t org = qgt_org(&fx.env, "Screen NGO", "ngo", "almaty");
-    int64_t other = qgt_org(&fx.env, "Screen Other NGO", "ngo", "astana");
-    if (org < 0 || other < 0 || qgt_user(&fx.env, org, "scr.sup", "supervisor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "scr.cm", "case_manager", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "scr.analyst", "analyst", PASSWORD) < 0 ||
-        qgt_user(&fx.env, other, "scr.other", "supervisor", PASSWORD) < 0 ||
-        !qgt_server_start(&fx.env, NULL))
-        return -1;
-    if (qgt_login(&fx.env, "scr.sup", PASSWORD, &fx.sup) != 201 ||
-        qgt_login(&fx.env, "scr.cm", PASSWORD, &fx.cm) != 201 ||
-        qgt_login(&fx.env, "scr.analyst", PASSWORD, &fx.analyst) != 201 ||
-        qgt_login(&fx.env, "scr.other", PASSWORD, &fx.other_org) != 201)
+    int64_t orgs[] = {qgt_org(&fx.env, "Screen NGO", "ngo", "almaty"),
+                      qgt_org(&fx.env, "Screen Other NGO", "ngo", "astana")};
+    if (orgs[0] < 0 || orgs[1] < 0 || !qgt_people_add(&fx.env, orgs, people, n, PASSWORD) ||
+        !qgt_server_start(&fx.env, NULL) || !qgt_people_login(&fx.env, people, n, PASSWORD))
         return -1;
     json_t *o = NULL;
     if (send(&fx.sup, "POST", "/api/v1/cases", "{\"sex\":\"Feminine\",\"region\":\"almaty\"}", &o) != 201)

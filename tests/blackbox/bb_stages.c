@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "stage-test-password"
@@ -69,7 +70,7 @@ static void new_case(const qgt_session *s, const char *body, char code[32])
 
 static void case_path(const char *code, const char *suffix, char out[PATH_LEN])
 {
-    snprintf(out, PATH_LEN, "/api/v1/cases/%s%s", code, suffix);
+    qgt_case_path(code, suffix, out, PATH_LEN);
 }
 
 /* Moves the case to stage (with note, may be NULL); expects status. */
@@ -106,23 +107,21 @@ static json_t *history(const qgt_session *s, const char *code, bool notes)
 static int setup(void **state)
 {
     (void)state;
+    const qgt_person people[] = {
+        {"stg.sup", "supervisor", 0, &fx.sup, NULL},
+        {"stg.cm", "case_manager", 0, &fx.cm, NULL},
+        {"stg.fr", "first_responder", 0, &fx.fr, NULL},
+        {"stg.analyst", "analyst", 0, &fx.analyst, NULL},
+        {"stg.auditor", "auditor", 0, &fx.auditor, NULL},
+        {"stg.other", "supervisor", 1, &fx.other_org, NULL},
+    };
+    const size_t n = sizeof people / sizeof people[0];
     if (!qgt_env_init(&fx.env))
         return -1;
-    int64_t org = qgt_org(&fx.env, "Stage NGO", "ngo", "almaty");
-    int64_t other = qgt_org(&fx.env, "Stage Other NGO", "ngo", "astana");
-    if (org < 0 || other < 0 || qgt_user(&fx.env, org, "stg.sup", "supervisor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "stg.cm", "case_manager", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "stg.fr", "first_responder", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "stg.analyst", "analyst", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "stg.auditor", "auditor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, other, "stg.other", "supervisor", PASSWORD) < 0 || !qgt_server_start(&fx.env, NULL))
-        return -1;
-    if (qgt_login(&fx.env, "stg.sup", PASSWORD, &fx.sup) != 201 ||
-        qgt_login(&fx.env, "stg.cm", PASSWORD, &fx.cm) != 201 ||
-        qgt_login(&fx.env, "stg.fr", PASSWORD, &fx.fr) != 201 ||
-        qgt_login(&fx.env, "stg.analyst", PASSWORD, &fx.analyst) != 201 ||
-        qgt_login(&fx.env, "stg.auditor", PASSWORD, &fx.auditor) != 201 ||
-        qgt_login(&fx.env, "stg.other", PASSWORD, &fx.other_org) != 201)
+    int64_t orgs[] = {qgt_org(&fx.env, "Stage NGO", "ngo", "almaty"),
+                      qgt_org(&fx.env, "Stage Other NGO", "ngo", "astana")};
+    if (orgs[0] < 0 || orgs[1] < 0 || !qgt_people_add(&fx.env, orgs, people, n, PASSWORD) ||
+        !qgt_server_start(&fx.env, NULL) || !qgt_people_login(&fx.env, people, n, PASSWORD))
         return -1;
     return 0;
 }
@@ -401,17 +400,6 @@ static void test_profile_errors(void **state)
 
 /* ---- audit and privacy -------------------------------------------------------------- */
 
-static bool audit_has(json_t *entries, const char *action)
-{
-    size_t i;
-    json_t *e;
-    json_array_foreach(entries, i, e) {
-        if (strcmp(json_string_value(json_object_get(e, "action")), action) == 0)
-            return true;
-    }
-    return false;
-}
-
 static void test_audit_and_canary(void **state)
 {
     (void)state;
@@ -424,7 +412,7 @@ static void test_audit_and_canary(void **state)
     json_t *entries = json_object_get(o, "entries");
     const char *actions[] = {"case.stage", "case.close", "case.reopen", "case.history_read", NULL};
     for (const char *const *a = actions; *a; a++) {
-        if (!audit_has(entries, *a))
+        if (!qgt_audit_has(entries, *a))
             fail_msg("no audit entry %s", *a);
     }
     json_decref(o);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #define PASSWORD "tasks-test-password"
@@ -45,22 +46,15 @@ static fixture fx;
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-static json_t *json_of(const httpc_response *r) { return r ? json_loads(r->body, 0, NULL) : NULL; }
-
 /* Sends a request; returns the status and, when out is not NULL, the parsed body. */
 static int send(const qgt_session *s, const char *method, const char *path, const char *body, json_t **out)
 {
-    httpc_response *r = qgt_call(&fx.env, s, method, path, body);
-    int status = r ? r->status : -1;
-    if (out)
-        *out = json_of(r);
-    httpc_response_free(r);
-    return status;
+    return qgt_send(&fx.env, s, method, path, body, out);
 }
 
 static void case_path(const char *code, const char *suffix, char *out)
 {
-    snprintf(out, PATH_LEN, "/api/v1/cases/%s%s", code, suffix);
+    qgt_case_path(code, suffix, out, PATH_LEN);
 }
 
 /* Expects an error of status naming field, whose body repeats none of the sent text
@@ -68,18 +62,7 @@ static void case_path(const char *code, const char *suffix, char *out)
 static void expect_error(const qgt_session *s, const char *method, const char *path, const char *body,
                          int status, const char *field, const char *not_echoed)
 {
-    httpc_response *r = qgt_call(&fx.env, s, method, path, body);
-    assert_non_null(r);
-    if (r->status != status)
-        fail_msg("%s %s: want %d, got %d: %s", method, path, status, r->status, r->body);
-    json_t *o = json_of(r);
-    const char *got = json_string_value(json_object_get(json_object_get(o, "error"), "field"));
-    if (!got || strcmp(got, field) != 0)
-        fail_msg("%s %s: want field %s, got %s", method, path, field, r->body);
-    if (not_echoed)
-        assert_null(strstr(r->body, not_echoed));
-    json_decref(o);
-    httpc_response_free(r);
+    httpc_response_free(qgt_expect_error(&fx.env, s, method, path, body, status, field, not_echoed));
 }
 
 static void open_case(const qgt_session *s, const char *body, char out[32])
@@ -139,23 +122,22 @@ static bool holds(json_t *list, const char *code, const char *key, int64_t n)
 static int setup(void **state)
 {
     (void)state;
+    const qgt_person people[] = {
+        {"tk.cm1", "case_manager", 0, &fx.cm1, &fx.cm1_id},
+        {"tk.sup", "supervisor", 0, &fx.sup, NULL},
+        {"tk.cm2", "case_manager", 0, &fx.cm2, &fx.cm2_id},
+        {"tk.fr", "first_responder", 0, &fx.fr, NULL},
+        {"tk.analyst", "analyst", 0, &fx.analyst, NULL},
+        {"tk.auditor", "auditor", 0, &fx.auditor, NULL},
+        {"tk.sup.b", "supervisor", 1, &fx.sup_b, NULL},
+    };
+    const size_t n = sizeof people / sizeof people[0];
     if (!qgt_env_init(&fx.env))
         return -1;
-    int64_t org = qgt_org(&fx.env, "Tasks NGO", "ngo", "almaty");
-    int64_t other = qgt_org(&fx.env, "Tasks Other NGO", "ngo", "astana");
-    fx.cm1_id = qgt_user(&fx.env, org, "tk.cm1", "case_manager", PASSWORD);
-    if (org < 0 || other < 0 || fx.cm1_id < 0 || qgt_user(&fx.env, org, "tk.sup", "supervisor", PASSWORD) < 0 ||
-        (fx.cm2_id = qgt_user(&fx.env, org, "tk.cm2", "case_manager", PASSWORD)) < 0 ||
-        qgt_user(&fx.env, org, "tk.fr", "first_responder", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "tk.analyst", "analyst", PASSWORD) < 0 ||
-        qgt_user(&fx.env, org, "tk.auditor", "auditor", PASSWORD) < 0 ||
-        qgt_user(&fx.env, other, "tk.sup.b", "supervisor", PASSWORD) < 0 || !qgt_server_start(&fx.env, NULL))
-        return -1;
-    if (qgt_login(&fx.env, "tk.sup", PASSWORD, &fx.sup) != 201 || qgt_login(&fx.env, "tk.cm1", PASSWORD, &fx.cm1) != 201 ||
-        qgt_login(&fx.env, "tk.cm2", PASSWORD, &fx.cm2) != 201 || qgt_login(&fx.env, "tk.fr", PASSWORD, &fx.fr) != 201 ||
-        qgt_login(&fx.env, "tk.analyst", PASSWORD, &fx.analyst) != 201 ||
-        qgt_login(&fx.env, "tk.auditor", PASSWORD, &fx.auditor) != 201 ||
-        qgt_login(&fx.env, "tk.sup.b", PASSWORD, &fx.sup_b) != 201)
+    int64_t orgs[] = {qgt_org(&fx.env, "Tasks NGO", "ngo", "almaty"),
+                      qgt_org(&fx.env, "Tasks Other NGO", "ngo", "astana")};
+    if (orgs[0] < 0 || orgs[1] < 0 || !qgt_people_add(&fx.env, orgs, people, n, PASSWORD) ||
+        !qgt_server_start(&fx.env, NULL) || !qgt_people_login(&fx.env, people, n, PASSWORD))
         return -1;
     return 0;
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "support/bbhelp.h"
 #include "support/qgtest.h"
 
 #ifndef QG_WEB_DIR
@@ -108,10 +109,7 @@ static void test_static_files(void **state)
 
 static void write_file(const char *path, const char *text)
 {
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    qgt_write_file(path, text, strlen(text));
 }
 
 static void test_web_option(void **state)

@@ -30,7 +30,10 @@ typedef struct {
     int64_t user_id;
 } qgt_session;
 
-/* Makes a temporary directory and runs `qorgau init` in it. Returns false on failure. */
+/* Makes a temporary directory and runs `qorgau init` in it. Also sets
+ * $QORGAU_TEST_CHEAP_PWHASH=1 (unless already set) for the qorgau processes the tests run:
+ * new password hashes then take the minimum argon2id cost (test builds only). Returns
+ * false on failure. */
 bool qgt_env_init(qgt_env *e);
 
 /* Stops the server if running and removes the directory. */

@@ -47,7 +47,7 @@
 
 #include "core/account/account.h"
 #include "core/account/actor.h"
-#include "core/common/app.h"
+#include "core/instance/app_open.h"
 #include "core/case/case.h"
 #include "core/case/stage.h"
 #include "core/case/iin.h"

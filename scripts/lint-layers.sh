@@ -8,6 +8,9 @@
 #      services, which use app_read; writes through core's writer jobs.
 #   2. src/base includes only src/base (and the system's headers).
 #   3. src/store, src/crypto and src/http include nothing from core/, api/ or cli/.
+#   4. The rooms of src/core include only the rooms below them (CORE_ROOMS below, the
+#      table of docs/architecture.md), and nothing from http/, api/ or cli/. A new room
+#      must be given its place in that table first.
 # Each violation is printed as FILE:LINE: TEXT with the rule it breaks.
 #
 # Usage: scripts/lint-layers.sh              prove the rules work (a quiet self-test), then
@@ -21,6 +24,19 @@ set -euo pipefail
 ALLOWED_DB_CALLS='db_is_url'
 # A call of any db_ or writer_ function, or a mention of the pool or the writer's calls.
 CALLS_STORAGE='\b(db|writer)_[A-Za-z0-9_]+\s*\(|\b(db_pool_[A-Za-z0-9_]*|db_prepare|writer_run|writer_conn)\b'
+
+# Each core room and the other core rooms it may include (besides itself; every room may
+# include base/, crypto/ and store/). Keep in step with docs/architecture.md.
+declare -A CORE_ROOMS=(
+    [vocab]=''
+    [common]='vocab'
+    [account]='common vocab'
+    [case]='account common vocab'
+    [instrument]='case account common vocab'
+    [referral]='case account common vocab'
+    [report]='account common vocab'
+    [instance]='account common vocab'
+)
 
 status=0
 SEP=$'\001' # sed's delimiter: a byte no pattern holds
@@ -65,6 +81,28 @@ check_tree() {
         forbid "$src/$low" '#\s*include\s*"(core|api|cli)/' \
             "src/$low includes core/, api/ or cli/: it sits below them"
     done
+    check_core_rooms "$src/core"
+}
+
+# Rule 4: each room of src/core includes only itself and the rooms CORE_ROOMS gives it.
+check_core_rooms() {
+    local core=$1 dir room allowed
+    [ -d "$core" ] || return 0
+    for dir in "$core"/*/; do
+        room=$(basename "$dir")
+        if [ -z "${CORE_ROOMS[$room]+set}" ]; then
+            echo "lint-layers: src/core/$room is not in the table of rooms (CORE_ROOMS in" \
+                "scripts/lint-layers.sh, and docs/architecture.md): give it its place" >&2
+            status=1
+            continue
+        fi
+        allowed=$(echo "$room ${CORE_ROOMS[$room]}" | xargs | tr ' ' '|')
+        forbid "$dir" '#\s*include\s*"core/' \
+            "src/core/$room includes a core room above it or beside it (it may include: $allowed)" \
+            "#\\s*include\\s*\"core/($allowed)/"
+        forbid "$dir" '#\s*include\s*"(http|api|cli)/' \
+            "src/core/$room includes http/, api/ or cli/: core knows nothing of HTTP or the front ends"
+    done
 }
 
 # Builds a tree holding one violation per rule and a clean file, and checks that the
@@ -86,6 +124,11 @@ self_test() {
         'store/a.c|#include "core/account/audit.h"'
         'crypto/a.c|#include "api/api.h"'
         'http/a.c|#include "cli/cli.h"'
+        'core/common/a.c|#include "core/account/audit.h"'
+        'core/report/a.h|#include "core/case/case.h"'
+        'core/vocab/a.c|#include "core/common/rows.h"'
+        'core/case/a.c|#include "http/http.h"'
+        'core/zzz/a.c|#include "base/err.h"'
     )
     local failures=0 entry file line
     for entry in "${cases[@]}"; do
@@ -106,6 +149,9 @@ self_test() {
     printf '/* ok. */\nif (db_is_url(db_path)) return;\nchar db_path[8];\n' >"$tmp/src/cli/ok.c"
     printf '/* ok. */\n#include "base/err.h"\n#include <stdio.h>\n' >"$tmp/src/base/ok.c"
     printf '/* ok. */\n#include "base/err.h"\n#include "store/db.h"\n' >"$tmp/src/store/ok.c"
+    mkdir -p "$tmp/src/core/case"
+    printf '/* ok. */\n#include "core/case/case.h"\n#include "core/account/audit.h"\n' \
+        >"$tmp/src/core/case/ok.c"
     if ! "$0" "$tmp"; then
         echo "lint-layers self-test: a clean tree fails" >&2
         failures=$((failures + 1))

@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "core/common/app.h"
+#include "core/instance/app_open.h"
 #include "base/err.h"
 
 #define CLI_OPTS_MAX 12

@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 #include "core/account/audit_trail.h"
-#include "core/common/backup.h"
+#include "core/instance/backup.h"
 
 static int audit_verify_cmd(const cli_args *a)
 {

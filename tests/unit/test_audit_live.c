@@ -14,6 +14,7 @@
 
 #include "core/account/account.h"
 #include "core/account/audit.h"
+#include "core/instance/app_open.h"
 #include "support/tmpdir.h"
 
 #define APPENDS 150

@@ -24,7 +24,7 @@
 #include <cmocka.h>
 
 #include "core/account/account.h"
-#include "core/common/app.h"
+#include "core/instance/app_open.h"
 #include "core/case/case.h"
 #include "core/case/child_record.h"
 #include "core/case/iin.h"

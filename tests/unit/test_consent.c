@@ -29,7 +29,7 @@
 #include <cmocka.h>
 
 #include "core/account/account.h"
-#include "core/common/app.h"
+#include "core/instance/app_open.h"
 #include "core/account/audit.h"
 #include "core/case/case.h"
 #include "core/referral/consent.h"

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/common/app.h"
+#include "core/instance/app_open.h"
 #include "core/account/account.h"
 #include "core/report/dataset.h"
 #include "store/db.h"

@@ -23,7 +23,7 @@
 
 #include "core/account/account.h"
 #include "core/referral/agreement.h"
-#include "core/common/app.h"
+#include "core/instance/app_open.h"
 #include "core/referral/directory.h"
 #include "core/account/policy.h"
 #include "base/text.h"

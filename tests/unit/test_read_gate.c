@@ -24,8 +24,8 @@
 
 #include "core/account/account.h"
 #include "core/account/audit_trail.h"
-#include "core/common/app.h"
-#include "core/common/backup.h"
+#include "core/instance/app_open.h"
+#include "core/instance/backup.h"
 #include "support/tmpdir.h"
 
 #define HANG_S 20 /* a read waiting this long for the pool's only connection has hung */

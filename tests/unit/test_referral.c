@@ -23,7 +23,7 @@
 #include <cmocka.h>
 
 #include "core/account/account.h"
-#include "core/common/app.h"
+#include "core/instance/app_open.h"
 #include "core/case/case.h"
 #include "core/common/html.h"
 #include "core/case/iin.h"

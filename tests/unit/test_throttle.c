@@ -1,5 +1,5 @@
 /*
- * test_throttle.c — unit tests of src/core/account/throttle.c: blocking after the allowed
+ * test_throttle.c — unit tests of src/base/throttle.c: blocking after the allowed
  * failures, the window, block expiry, reset after success, independence of keys,
  * reuse of the unblocked slot idle the longest when the table is full, blocks that
  * survive a flood of new keys, failing closed when every slot is blocked, and a
@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "core/account/throttle.h"
+#include "base/throttle.h"
 
 #define T0 1700000000 /* a fixed "now"; the throttle never reads the clock itself */
 

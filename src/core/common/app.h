@@ -1,7 +1,8 @@
 /*
  * app.h — one running Qorgau: its database (a pool of reading connections and the
  * single writer), its keys, its throttles and its settings. The server and the
- * command line both open one and pass it to every service.
+ * command line both open one (core/instance/app_open.h) and pass it to every service.
+ * Here: the type, where its files are, and app_read, the one gate for reads.
  */
 #ifndef QG_APP_H
 #define QG_APP_H
@@ -9,7 +10,7 @@
 #include <stdbool.h>
 
 #include "base/err.h"
-#include "core/account/throttle.h"
+#include "base/throttle.h"
 #include "crypto/crypto.h"
 #include "store/db.h"
 #include "store/writer.h"
@@ -43,19 +44,6 @@ typedef struct {
 qg_code app_resolve_paths(const char *explicit_db, char db_path[QG_PATH_MAX],
                           char key_path[QG_PATH_MAX], qg_error *err);
 
-/* Creates a new database and key file (neither may exist), applies the schema and
- * records the key check value. On failure nothing new is left behind, except that on
- * PostgreSQL (db_path a URI: an existing, empty database) a schema that was applied
- * before the key check value failed to be stored stays. */
-qg_code app_init_files(const char *db_path, const char *key_path, qg_error *err);
-
-/* Opens an existing database with its key. Refuses (QG_EKEY, saying why) when the key
- * file is missing, unsafe or not this database's. readers is the number of reading
- * connections; threaded selects the group-commit writer thread (the server) or direct
- * writes (the command line). *out is closed with app_close. */
-qg_code app_open(const char *db_path, const char *key_path, int readers, bool threaded,
-                 qg_app **out, qg_error *err);
-
 /* A read of the database: runs on a reading connection, returns a qg_code. */
 typedef qg_code (*app_read_fn)(db *conn, void *arg, qg_error *err);
 
@@ -64,8 +52,5 @@ typedef qg_code (*app_read_fn)(db *conn, void *arg, qg_error *err);
  * Returns fn's result. fn must not keep conn or any statement of it after it returns.
  * Every service read goes through here; every write through writer_run. */
 qg_code app_read(qg_app *app, app_read_fn fn, void *arg, qg_error *err);
-
-/* Closes everything an app holds and wipes its keys. NULL is allowed. */
-void app_close(qg_app *app);
 
 #endif

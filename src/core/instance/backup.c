@@ -1,5 +1,5 @@
 /* backup.c — a consistent, audited copy of the live database (see backup.h). */
-#include "core/common/backup.h"
+#include "core/instance/backup.h"
 
 #include "core/account/audit.h"
 #include "core/account/policy.h"

@@ -1,5 +1,5 @@
 /* throttle.c — fixed-size, in-memory failure counting (see throttle.h). */
-#include "core/account/throttle.h"
+#include "base/throttle.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -15,4 +15,7 @@ void api_consents_withdraw(api_call *call)
     api_with_case_record_body(call, "consent", "no such consent", consent_withdraw);
 }
 
-void api_statistics_opt_out(api_call *call) { api_with_case_body(call, consent_statistics_opt_out, 200); }
+void api_statistics_opt_out(api_call *call)
+{
+    api_with_case_body(call, consent_statistics_opt_out, 200);
+}

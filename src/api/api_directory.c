@@ -39,7 +39,8 @@ void api_directory_put(api_call *call)
         return;
     qg_error err = {0};
     bool created = false;
-    qg_code c = directory_put(call->api->app, &call->who.actor, org, call->params[1], body, &out, &created, &err);
+    qg_code c = directory_put(call->api->app, &call->who.actor, org, call->params[1], body, &out,
+                              &created, &err);
     json_decref(body);
     api_answer(call, c, &err, created ? 201 : 200, out);
 }
@@ -68,8 +69,10 @@ void api_directory_org(api_call *call)
 /* GET /services?service=&region=&age=&sex= */
 void api_directory_search(api_call *call)
 {
-    directory_filter f = {.service = http_query(call->req, "service"), .region = http_query(call->req, "region"),
-                          .age = http_query(call->req, "age"), .sex = http_query(call->req, "sex")};
+    directory_filter f = {.service = http_query(call->req, "service"),
+                          .region = http_query(call->req, "region"),
+                          .age = http_query(call->req, "age"),
+                          .sex = http_query(call->req, "sex")};
     json_t *out = NULL;
     qg_error err = {0};
     qg_code c = directory_search(call->api->app, &call->who.actor, &f, &out, &err);
@@ -110,7 +113,8 @@ void api_agreements_list(api_call *call)
         return;
     json_t *out = NULL;
     qg_error err = {0};
-    qg_code c = agreement_list(call->api->app, &call->who.actor, org, http_query(call->req, "valid_on"), &out, &err);
+    qg_code c = agreement_list(call->api->app, &call->who.actor, org,
+                               http_query(call->req, "valid_on"), &out, &err);
     api_answer(call, c, &err, 200, out);
 }
 

@@ -17,7 +17,8 @@ void api_grants_end(api_call *call)
 void api_grants_report(api_call *call)
 {
     int64_t active, limit;
-    if (!api_query_int(call, "active", 0, 0, 1, &active) || !api_query_int(call, "limit", 100, 1, 500, &limit))
+    if (!api_query_int(call, "active", 0, 0, 1, &active) ||
+        !api_query_int(call, "limit", 100, 1, 500, &limit))
         return;
     json_t *out = NULL;
     qg_error err = {0};

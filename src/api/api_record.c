@@ -41,7 +41,8 @@ void api_records_create(api_call *call)
         return;
     json_t *out = NULL;
     qg_error err = {0};
-    qg_code c = record_create(call->api->app, &call->who.actor, kind, call->params[0], body, &out, &err);
+    qg_code c =
+        record_create(call->api->app, &call->who.actor, kind, call->params[0], body, &out, &err);
     json_decref(body);
     api_answer(call, c, &err, 201, out);
 }
@@ -80,7 +81,8 @@ void api_records_update(api_call *call)
         return;
     json_t *out = NULL;
     qg_error err = {0};
-    qg_code c = record_update(call->api->app, &call->who.actor, kind, call->params[0], n, body, &out, &err);
+    qg_code c =
+        record_update(call->api->app, &call->who.actor, kind, call->params[0], n, body, &out, &err);
     json_decref(body);
     api_answer(call, c, &err, 200, out);
 }

@@ -50,19 +50,24 @@ static void options(html_out *o, const vocab_list *list)
 
 static void reply_form(html_out *o)
 {
-    html_raw(o, "<form method=\"post\" action=\"/reply\">\n"
-                "<p><label>Code from the referral sheet / Код с бланка направления<br>"
-                "<input name=\"code\" required autocomplete=\"off\" maxlength=\"32\"></label></p>\n"
-                "<p><label>Answer / Ответ<br><select name=\"action\">"
-                "<option value=\"accept\">Accept / Принять</option>"
-                "<option value=\"decline\">Decline / Отклонить</option>"
-                "<option value=\"complete\">Service completed / Услуга оказана</option>"
-                "<option value=\"not_complete\">Service not completed / Услуга не оказана</option>"
-                "</select></label></p>\n"
-                "<p><label>Reason (to decline, or when not completed) / Причина<br><select name=\"reason\">"
-                "<option value=\"\">-</option>");
+    html_raw(
+        o,
+        "<form method=\"post\" action=\"/reply\">\n"
+        "<p><label>Code from the referral sheet / Код с бланка направления<br>"
+        "<input name=\"code\" required autocomplete=\"off\" maxlength=\"32\"></label></p>\n"
+        "<p><label>Answer / Ответ<br><select name=\"action\">"
+        "<option value=\"accept\">Accept / Принять</option>"
+        "<option value=\"decline\">Decline / Отклонить</option>"
+        "<option value=\"complete\">Service completed / Услуга оказана</option>"
+        "<option value=\"not_complete\">Service not completed / Услуга не оказана</option>"
+        "</select></label></p>\n"
+        "<p><label>Reason (to decline, or when not completed) / Причина<br><select name=\"reason\">"
+        "<option value=\"\">-</option>");
     options(o, &VOCAB_REFERRAL_REASON);
-    html_raw(o, "</select></label></p>\n<p><button type=\"submit\">Send / Отправить</button></p>\n</form>\n");
+    html_raw(
+        o,
+        "</select></label></p>\n"
+        "<p><button type=\"submit\">Send / Отправить</button></p>\n</form>\n");
 }
 
 /* GET /reply */
@@ -90,12 +95,16 @@ static void result_ok(api_call *call, json_t *out)
     html_raw(&o, "<p>Referral ");
     html_text(&o, json_string_value(json_object_get(out, "ref")));
     html_raw(&o, " is now: ");
-    const vocab_entry *e = vocab_find(&VOCAB_REFERRAL_STATUS, json_string_value(json_object_get(out, "status")));
+    const vocab_entry *e =
+        vocab_find(&VOCAB_REFERRAL_STATUS, json_string_value(json_object_get(out, "status")));
     html_text(&o, e ? e->en : json_string_value(json_object_get(out, "status")));
     html_raw(&o, ".</p>\n");
     if (next) {
-        html_raw(&o, "<p>Keep this new one-time code to report the outcome later / Сохраните новый код:</p>\n"
-                     "<p><strong>");
+        html_raw(
+            &o,
+            "<p>Keep this new one-time code to report the outcome later / "
+            "Сохраните новый код:</p>\n"
+            "<p><strong>");
         html_text(&o, next);
         html_raw(&o, "</strong></p>\n");
     }
@@ -122,7 +131,8 @@ void api_reply_form(api_call *call)
     char code[FIELD_MAX], action[FIELD_MAX], reason[FIELD_MAX];
     qg_error err = {0};
     const http_request *req = call->req;
-    if (!is_form(http_header(req, "Content-Type")) || !urlform_get(req->body, req->body_len, "code", code, sizeof code) ||
+    if (!is_form(http_header(req, "Content-Type")) ||
+        !urlform_get(req->body, req->body_len, "code", code, sizeof code) ||
         !urlform_get(req->body, req->body_len, "action", action, sizeof action)) {
         qg_fail(&err, QG_EINVAL, "body", "the form is incomplete: give the code and the answer");
         result_error(call, &err, 0);
@@ -132,7 +142,8 @@ void api_reply_form(api_call *call)
         reason[0] = '\0';
     json_t *out = NULL;
     int wait = 0;
-    qg_code c = referral_reply(call->api->app, req->client_addr, call->now, code, action, reason, &out, &wait, &err);
+    qg_code c = referral_reply(call->api->app, req->client_addr, call->now, code, action, reason,
+                               &out, &wait, &err);
     if (c == QG_OK)
         result_ok(call, out);
     else

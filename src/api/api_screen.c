@@ -24,7 +24,8 @@ static const instrument *path_instrument(api_call *call)
     int64_t version;
     if (!api_query_int(call, "version", 0, 1, 9999, &version))
         return NULL;
-    const instrument *inst = instrument_find(call->api->app->instruments, call->params[0], (int)version);
+    const instrument *inst =
+        instrument_find(call->api->app->instruments, call->params[0], (int)version);
     if (!inst)
         api_fail_new(call, QG_ENOTFOUND, "instrument", "no such instrument or version");
     return inst;
@@ -85,7 +86,8 @@ void api_screenings_create(api_call *call)
         return;
     json_t *out = NULL;
     qg_error err = {0};
-    qg_code c = screening_create(call->api->app, &call->who.actor, call->params[0], body, &out, &err);
+    qg_code c =
+        screening_create(call->api->app, &call->who.actor, call->params[0], body, &out, &err);
     json_decref(body);
     answer(call, c, &err, 201, out);
 }

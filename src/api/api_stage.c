@@ -13,7 +13,8 @@ void api_stages_show(api_call *call)
         return;
     json_t *out = NULL;
     qg_error err = {0};
-    qg_code c = stage_history(call->api->app, &call->who.actor, call->params[0], notes == 1, &out, &err);
+    qg_code c =
+        stage_history(call->api->app, &call->who.actor, call->params[0], notes == 1, &out, &err);
     api_answer(call, c, &err, 200, out);
 }
 

@@ -184,7 +184,9 @@ qg_code cli_read_json(const char *path, size_t limit, json_t **out, qg_error *er
 
 void cli_print_json(json_t *value)
 {
-    char *text = value ? json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) : NULL;
+    char *text =
+        value ? json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
+              : NULL;
     if (text)
         puts(text);
     free(text);

@@ -46,7 +46,8 @@ static qg_code org_add(qg_app *app, const cli_args *a, qg_error *err)
 {
     qg_actor sys = actor_system();
     int64_t id = 0;
-    qg_code c = org_create(app, &sys, cli_opt(a, "name"), cli_opt(a, "type"), cli_opt(a, "region"), &id, err);
+    qg_code c = org_create(app, &sys, cli_opt(a, "name"), cli_opt(a, "type"), cli_opt(a, "region"),
+                           &id, err);
     if (c == QG_OK)
         printf("%" PRId64 "\n", id);
     return c;
@@ -64,8 +65,9 @@ static qg_code print_list(json_t *list, const char *const *keys, qg_error *err)
             if (json_is_integer(v))
                 printf("%s%" JSON_INTEGER_FORMAT, k == keys ? "" : "\t", json_integer_value(v));
             else if (json_is_boolean(v))
-                printf("\t%s", !strcmp(*k, "pending") ? (json_is_true(v) ? "waiting-for-confirmation" : "confirmed")
-                                                        : (json_is_true(v) ? "disabled" : "active"));
+                printf("\t%s", !strcmp(*k, "pending")
+                                   ? (json_is_true(v) ? "waiting-for-confirmation" : "confirmed")
+                                   : (json_is_true(v) ? "disabled" : "active"));
             else
                 printf("\t%s", json_string_value(v) ? json_string_value(v) : "");
         }
@@ -127,7 +129,8 @@ static qg_code user_print(qg_app *app, const cli_args *a, qg_error *err)
 {
     (void)a;
     qg_actor sys = actor_system();
-    static const char *const keys[] = {"id", "org_id", "login", "role", "disabled", "pending", NULL};
+    static const char *const keys[] = {"id",       "org_id",  "login", "role",
+                                       "disabled", "pending", NULL};
     return print_list(user_list(app, &sys, err), keys, err);
 }
 
@@ -156,7 +159,8 @@ static qg_code user_ok(qg_app *app, const cli_args *a, qg_error *err)
 }
 
 static int user_sub(const char *name, int argc, char **argv, const char *const *opts,
-                    const char *const *required, qg_code (*fn)(qg_app *, const cli_args *, qg_error *))
+                    const char *const *required,
+                    qg_code (*fn)(qg_app *, const cli_args *, qg_error *))
 {
     cli_args a;
     qg_error err = {0};

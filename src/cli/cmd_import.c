@@ -130,7 +130,8 @@ int cmd_import(int argc, char **argv)
     if (parse_cases("import", argc, argv, opts, &a, &err) != QG_OK)
         return cli_report("import", &err);
     if (a.npos != 1)
-        qg_fail(&err, QG_EINVAL, "file", "give exactly one CSV file: qorgau import cases FILE.csv --org ID");
+        qg_fail(&err, QG_EINVAL, "file",
+                "give exactly one CSV file: qorgau import cases FILE.csv --org ID");
     if (a.npos != 1 || parse_org(&a, true, &org_id, &err) != QG_OK)
         return cli_report("import cases", &err);
     return run_import(a.pos[0], org_id, &a);
@@ -168,7 +169,8 @@ int cmd_export(int argc, char **argv)
     if (parse_cases("export", argc, argv, opts, &a, &err) != QG_OK)
         return cli_report("export", &err);
     if (a.npos != 0)
-        qg_fail(&err, QG_EINVAL, "arguments", "export takes only --options: qorgau export cases [--org ID] [--out FILE]");
+        qg_fail(&err, QG_EINVAL, "arguments",
+                "export takes only --options: qorgau export cases [--org ID] [--out FILE]");
     if (a.npos != 0 || parse_org(&a, false, &org_id, &err) != QG_OK)
         return cli_report("export cases", &err);
     return run_export(org_id, cli_opt(&a, "out"), &a);

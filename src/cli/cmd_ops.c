@@ -36,7 +36,8 @@ static int audit_list_cmd(const cli_args *a)
     qg_error err = {0};
     qg_actor sys = actor_system();
     json_t *list = NULL;
-    if ((cli_opt(a, "after") && cli_int(cli_opt(a, "after"), "after", 0, INT64_MAX, &after, &err) != QG_OK) ||
+    if ((cli_opt(a, "after") &&
+         cli_int(cli_opt(a, "after"), "after", 0, INT64_MAX, &after, &err) != QG_OK) ||
         (cli_opt(a, "limit") &&
          cli_int(cli_opt(a, "limit"), "limit", 1, AUDIT_TRAIL_PAGE_MAX, &limit, &err) != QG_OK) ||
         cli_open(a, &app, &err) != QG_OK)
@@ -93,6 +94,7 @@ int cmd_backup(int argc, char **argv)
     app_close(app);
     if (c != QG_OK)
         return cli_report("backup", &err);
-    printf("backup written to %s (the key file is not in it: keep a copy of the key apart)\n", a.pos[0]);
+    printf("backup written to %s (the key file is not in it: keep a copy of the key apart)\n",
+           a.pos[0]);
     return 0;
 }

@@ -14,16 +14,19 @@
 static qg_code load_set(const cli_args *a, instrument_set **set, qg_error *err)
 {
     char file[256] = "";
-    qg_code c = instrument_set_load(instrument_dir(cli_opt(a, "instruments")), set, file, sizeof file, err);
+    qg_code c =
+        instrument_set_load(instrument_dir(cli_opt(a, "instruments")), set, file, sizeof file, err);
     if (c != QG_OK && file[0])
         fprintf(stderr, "qorgau: in instrument file %s:\n", file);
     return c;
 }
 
-static qg_code find(const cli_args *a, const instrument_set *set, const instrument **out, qg_error *err)
+static qg_code find(const cli_args *a, const instrument_set *set, const instrument **out,
+                    qg_error *err)
 {
     long long version = 0;
-    if (cli_opt(a, "version") && cli_int(cli_opt(a, "version"), "version", 1, 9999, &version, err) != QG_OK)
+    if (cli_opt(a, "version") &&
+        cli_int(cli_opt(a, "version"), "version", 1, 9999, &version, err) != QG_OK)
         return QG_EINVAL;
     *out = a->npos > 0 ? instrument_find(set, a->pos[0], (int)version) : NULL;
     if (!*out)
@@ -71,10 +74,12 @@ static int screen_check(const cli_args *a, qg_error *err)
 {
     instrument *inst;
     if (a->npos != 1)
-        return cli_report("screen check", &(qg_error){QG_EINVAL, "arguments", "give one instrument file"});
+        return cli_report("screen check",
+                          &(qg_error){QG_EINVAL, "arguments", "give one instrument file"});
     if (instrument_load_file(a->pos[0], &inst, err) != QG_OK)
         return cli_report("screen check", err);
-    printf("%s: %s version %d is valid\n", a->pos[0], instrument_id(inst), instrument_version(inst));
+    printf("%s: %s version %d is valid\n", a->pos[0], instrument_id(inst),
+           instrument_version(inst));
     instrument_free(inst);
     return 0;
 }

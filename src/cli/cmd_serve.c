@@ -100,9 +100,9 @@ static void wait_for_signal(void)
 
 int cmd_serve(int argc, char **argv)
 {
-    static const char *const opts[] = {"db",           "bind",        "port",          "threads",
-                                       "session-idle", "session-max", "trusted-proxy", "instruments", "web",
-                                       NULL};
+    static const char *const opts[] = {
+        "db",          "bind",          "port",        "threads", "session-idle",
+        "session-max", "trusted-proxy", "instruments", "web",     NULL};
     static const char *const flags[] = {"secure-cookies", NULL};
     cli_args a;
     http_config cfg;
@@ -122,8 +122,8 @@ int cmd_serve(int argc, char **argv)
     qg_app *app = NULL;
     instrument_set *instruments = NULL;
     http_server *srv = NULL;
-    qg_code c = instrument_set_load(instrument_dir(cli_opt(&a, "instruments")), &instruments, bad_file,
-                                    sizeof bad_file, &err);
+    qg_code c = instrument_set_load(instrument_dir(cli_opt(&a, "instruments")), &instruments,
+                                    bad_file, sizeof bad_file, &err);
     if (c != QG_OK && bad_file[0])
         fprintf(stderr, "qorgau: in instrument file %s:\n", bad_file);
     if (c == QG_OK)

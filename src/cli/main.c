@@ -13,39 +13,46 @@ typedef struct {
 
 static const command commands[] = {
     {"init", cmd_init, "init [--db PATH]            create a database and its key file"},
-    {"serve", cmd_serve, "serve [--db PATH] [--bind ADDR] [--port N] [--threads N] [--secure-cookies]\n"
-              "               [--trusted-proxy ADDR] [--session-idle SECONDS] [--session-max SECONDS]\n"
-              "               [--instruments DIR]\n"
-              "               --trusted-proxy: the reverse proxy's numeric address; the last\n"
-              "               X-Forwarded-For entry is then the client (64 connections per\n"
-              "               address otherwise)"},
+    {"serve", cmd_serve,
+     "serve [--db PATH] [--bind ADDR] [--port N] [--threads N] [--secure-cookies]\n"
+     "               [--trusted-proxy ADDR] [--session-idle SECONDS] [--session-max SECONDS]\n"
+     "               [--instruments DIR]\n"
+     "               --trusted-proxy: the reverse proxy's numeric address; the last\n"
+     "               X-Forwarded-For entry is then the client (64 connections per\n"
+     "               address otherwise)"},
     {"org", cmd_org, "org add --name N --type T --region R | org list"},
-    {"user", cmd_user, "user add --org ID --login L --role R | user list | user disable --login L\n"
-             "               | user passwd --login L | user confirm --login L"},
+    {"user", cmd_user,
+     "user add --org ID --login L --role R | user list | user disable --login L\n"
+     "               | user passwd --login L | user confirm --login L"},
     {"audit", cmd_audit, "audit verify | audit list [--after N] [--limit N]"},
     {"backup", cmd_backup, "backup FILE [--db PATH]    consistent copy while the server runs"},
-    {"screen", cmd_screen, "screen list | screen show ID [--version N] | screen check FILE\n"
-               "               | screen score ID [FILE|-] [--version N]\n"
-               "               score reads {\"answers\": {...}} and prints the result as JSON;\n"
-               "               instruments come from --instruments DIR, $QORGAU_INSTRUMENTS or\n"
-               "               the instruments/ directory of the source tree"},
-    {"qualify", cmd_qualify, "qualify [FILE|-]           check facts {\"acts\", \"means\", \"purposes\",\n"
-                "               \"age\", \"prostitution\"} against the definition of trafficking"},
-    {"import", cmd_import, "import cases FILE.csv --org ID [--db PATH]\n"
-               "               all or nothing: every bad row is listed as FILE:LINE: column C: reason\n"
-               "               (exit 2) and nothing is stored; columns in docs/import.md"},
-    {"export", cmd_export, "export cases [--org ID] [--out FILE] [--db PATH]\n"
-               "               the same CSV format (stdout by default; --out never overwrites)\n"
-               "  qorgau export dataset [--k N] [--format csv|json] [--out FILE] [--from YEAR]\n"
-               "               [--to YEAR] [--db PATH]\n"
-               "               the anonymised case-level dataset (HTCDS names, k-anonymous,\n"
-               "               k = 11 by default); what was removed is printed on stderr"},
-    {"report", cmd_report, "report NAME [--from YEAR] [--to YEAR] [--region R] [--format json|csv|xlsx]\n"
-               "               [--out FILE] [--lang kk|ru|en] [--shared] [--k N] [--db PATH]\n"
-               "               xlsx needs --out (a new file; labels in --lang, default kk);\n"
-               "               NAME: victims exploitation regions age-bands flows process;\n"
-               "               --shared suppresses counts below k (default 5) and enough others\n"
-               "               that none can be worked out from the totals"},
+    {"screen", cmd_screen,
+     "screen list | screen show ID [--version N] | screen check FILE\n"
+     "               | screen score ID [FILE|-] [--version N]\n"
+     "               score reads {\"answers\": {...}} and prints the result as JSON;\n"
+     "               instruments come from --instruments DIR, $QORGAU_INSTRUMENTS or\n"
+     "               the instruments/ directory of the source tree"},
+    {"qualify", cmd_qualify,
+     "qualify [FILE|-]           check facts {\"acts\", \"means\", \"purposes\",\n"
+     "               \"age\", \"prostitution\"} against the definition of trafficking"},
+    {"import", cmd_import,
+     "import cases FILE.csv --org ID [--db PATH]\n"
+     "               all or nothing: every bad row is listed as FILE:LINE: column C: reason\n"
+     "               (exit 2) and nothing is stored; columns in docs/import.md"},
+    {"export", cmd_export,
+     "export cases [--org ID] [--out FILE] [--db PATH]\n"
+     "               the same CSV format (stdout by default; --out never overwrites)\n"
+     "  qorgau export dataset [--k N] [--format csv|json] [--out FILE] [--from YEAR]\n"
+     "               [--to YEAR] [--db PATH]\n"
+     "               the anonymised case-level dataset (HTCDS names, k-anonymous,\n"
+     "               k = 11 by default); what was removed is printed on stderr"},
+    {"report", cmd_report,
+     "report NAME [--from YEAR] [--to YEAR] [--region R] [--format json|csv|xlsx]\n"
+     "               [--out FILE] [--lang kk|ru|en] [--shared] [--k N] [--db PATH]\n"
+     "               xlsx needs --out (a new file; labels in --lang, default kk);\n"
+     "               NAME: victims exploitation regions age-bands flows process;\n"
+     "               --shared suppresses counts below k (default 5) and enough others\n"
+     "               that none can be worked out from the totals"},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

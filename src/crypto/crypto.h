@@ -51,8 +51,8 @@ void keys_free(qg_keys *keys);
 void keys_check_value(const qg_keys *keys, char out[QG_HASH_HEX]);
 
 /* Encrypts plain (len bytes) with associated data ad (a NUL-terminated record id such
- * as "qorgau:case:42:personal"). On success *out is a malloc'ed buffer of len + QG_SEAL_OVERHEAD bytes
- * (nonce || ciphertext || tag), owned by the caller, and *out_len its length. */
+ * as "qorgau:case:42:personal"). On success *out is a malloc'ed buffer of len + QG_SEAL_OVERHEAD
+ * bytes (nonce || ciphertext || tag), owned by the caller, and *out_len its length. */
 qg_code crypto_seal(const qg_keys *keys, const char *ad, const void *plain, size_t len,
                     unsigned char **out, size_t *out_len, qg_error *err);
 

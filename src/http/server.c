@@ -42,7 +42,8 @@
 #include <strings.h>
 #include <sys/socket.h>
 
-#define POOL_BYTES (32u * 1024u)          /* per-connection memory: headers, buffers (MHD zeroes it per request) */
+#define POOL_BYTES \
+    (32u * 1024u) /* per-connection memory: headers, buffers (MHD zeroes it per request) */
 #define DRAIN_MAX (1024u * 1024u)         /* excess body bytes discarded before hanging up */
 #define BODY_HARD_MAX ((size_t)1 << 30)   /* largest max_body a config may ask for */
 #define DEFAULT_TIMEOUT_S 30u

@@ -494,7 +494,8 @@ static qg_code pg_commit(db *conn, qg_error *err)
     if (!result_ok(r))
         code = fail_pg(err, r, "commit failed");
     else if (strcmp(PQcmdStatus(r), "COMMIT") != 0) /* a failed transaction answers ROLLBACK */
-        code = qg_fail(err, QG_EDB, NULL, "commit failed: the transaction had failed and was rolled back");
+        code = qg_fail(err, QG_EDB, NULL,
+                       "commit failed: the transaction had failed and was rolled back");
     PQclear(r);
     pg_rollback(conn);
     return code;
@@ -546,7 +547,8 @@ static void first_line(const char *msg, char *out, size_t size)
 
 static qg_code connect_to(pg_db *c, const char *uri, qg_error *err)
 {
-    const char *const keys[] = {"connect_timeout", "application_name", "dbname", "client_encoding", NULL};
+    const char *const keys[] = {"connect_timeout", "application_name", "dbname", "client_encoding",
+                                NULL};
     const char *const values[] = {CONNECT_TIMEOUT, "qorgau", uri, "UTF8", NULL};
     c->h = PQconnectdbParams(keys, values, 1);
     if (!c->h)
@@ -572,9 +574,11 @@ static qg_code check_initialised(pg_db *c, bool create, qg_error *err)
     bool has_meta = PQgetvalue(r, 0, 0)[0] == 't';
     PQclear(r);
     if (create && has_meta)
-        return qg_fail(err, QG_ECONFLICT, "db", "database already holds a Qorgau schema; it is never overwritten");
+        return qg_fail(err, QG_ECONFLICT, "db",
+                       "database already holds a Qorgau schema; it is never overwritten");
     if (!create && !has_meta)
-        return qg_fail(err, QG_EIO, "db", "database is not initialised; create it with 'qorgau init'");
+        return qg_fail(err, QG_EIO, "db",
+                       "database is not initialised; create it with 'qorgau init'");
     return QG_OK;
 }
 

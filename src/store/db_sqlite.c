@@ -94,7 +94,8 @@ static qg_code lite_open(const char *path, bool create, db **out, qg_error *err)
     *out = NULL;
     bool exists = file_exists(path);
     if (create && exists)
-        return qg_fail(err, QG_ECONFLICT, "db", "database file already exists; it is never overwritten");
+        return qg_fail(err, QG_ECONFLICT, "db",
+                       "database file already exists; it is never overwritten");
     if (!create && !exists)
         return qg_fail(err, QG_EIO, "db", "database file not found; create it with 'qorgau init'");
     lite_db *l = calloc(1, sizeof *l);
@@ -198,11 +199,17 @@ static const void *lite_col_blob(db_stmt *st, int i, size_t *len)
     return p;
 }
 
-static bool lite_col_null(db_stmt *st, int i) { return sqlite3_column_type(S(st), i) == SQLITE_NULL; }
+static bool lite_col_null(db_stmt *st, int i)
+{
+    return sqlite3_column_type(S(st), i) == SQLITE_NULL;
+}
 
 static int lite_changes(db *conn) { return sqlite3_changes(H(conn)); }
 
-static qg_code lite_begin(db *conn, qg_error *err) { return lite_exec(conn, "BEGIN IMMEDIATE", err); }
+static qg_code lite_begin(db *conn, qg_error *err)
+{
+    return lite_exec(conn, "BEGIN IMMEDIATE", err);
+}
 
 /* A deferred transaction takes its WAL snapshot at the first read and keeps it. */
 static qg_code lite_begin_read(db *conn, qg_error *err) { return lite_exec(conn, "BEGIN", err); }
@@ -221,9 +228,15 @@ static qg_code lite_commit(db *conn, qg_error *err)
     return c;
 }
 
-static qg_code lite_savepoint(db *conn, qg_error *err) { return lite_exec(conn, "SAVEPOINT job", err); }
+static qg_code lite_savepoint(db *conn, qg_error *err)
+{
+    return lite_exec(conn, "SAVEPOINT job", err);
+}
 
-static void lite_savepoint_release(db *conn) { sqlite3_exec(H(conn), "RELEASE job", NULL, NULL, NULL); }
+static void lite_savepoint_release(db *conn)
+{
+    sqlite3_exec(H(conn), "RELEASE job", NULL, NULL, NULL);
+}
 
 static void lite_savepoint_rollback(db *conn)
 {
@@ -246,13 +259,15 @@ static qg_code backup_into(db *conn, const char *tmp, qg_error *err)
         /* All pages in one step: a copy made in small steps restarts whenever another
          * connection writes, and on a busy server might never finish. In WAL mode the
          * one long read does not block the writer. */
-        while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_OK || rc == SQLITE_BUSY ||
+               rc == SQLITE_LOCKED)
             sqlite3_sleep(5);
         sqlite3_backup_finish(b);
         if (rc != SQLITE_DONE)
             c = qg_fail(err, QG_EIO, "file", "backup failed: %s", sqlite3_errstr(rc));
     }
-    if (c == QG_OK && sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
+    if (c == QG_OK &&
+        sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
         c = fail_sqlite(err, dst, "backup failed");
     sqlite3_close(dst);
     return c;
@@ -273,7 +288,8 @@ static qg_code fsync_path(const char *path, qg_error *err)
 static qg_code lite_backup(db *conn, const char *path, qg_error *err)
 {
     if (file_exists(path))
-        return qg_fail(err, QG_ECONFLICT, "file", "backup file already exists; it is never overwritten");
+        return qg_fail(err, QG_ECONFLICT, "file",
+                       "backup file already exists; it is never overwritten");
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.partial", path) >= (int)sizeof tmp)
         return qg_fail(err, QG_EINVAL, "file", "path too long");

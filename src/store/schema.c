@@ -606,7 +606,8 @@ static const char *const pg_migrations[] = {
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-_Static_assert(sizeof migrations / sizeof migrations[0] == sizeof pg_migrations / sizeof pg_migrations[0],
+_Static_assert(sizeof migrations / sizeof migrations[0] ==
+                   sizeof pg_migrations / sizeof pg_migrations[0],
                "every migration exists for SQLite and for PostgreSQL");
 
 int schema_migration_count(void) { return COUNT(migrations); }

@@ -37,7 +37,8 @@ static qg_code account_check_login(const char *login, const char *field, qg_erro
         return qg_fail(err, QG_EINVAL, field, "must be 3 to %d characters", QG_LOGIN_MAX);
     for (size_t i = 0; i < n; i++) {
         char ch = login[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-'))
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
+              ch == '-'))
             return qg_fail(err, QG_EINVAL, field, "may hold only a-z, 0-9, '.', '_' and '-'");
     }
     return QG_OK;
@@ -139,9 +140,9 @@ json_t *org_list(qg_app *app, const qg_actor *actor, qg_error *err)
 {
     if (require(actor, ACT_ORG_LIST, err) != QG_OK)
         return NULL;
-    return select_array(app,
-                        "SELECT id, name, type, region, created_at FROM orgs WHERE id > ? ORDER BY id",
-                        0, org_row, err);
+    return select_array(
+        app, "SELECT id, name, type, region, created_at FROM orgs WHERE id > ? ORDER BY id", 0,
+        org_row, err);
 }
 
 typedef struct {
@@ -161,10 +162,11 @@ static qg_code insert_user(db *conn, void *arg, qg_error *err)
         return c;
     char now[21];
     db_now_iso(now);
-    db_stmt *st = db_prepare(conn,
-                             "INSERT INTO users (org_id, login, role, pw_hash, created_at, pw_changed_at,"
-                             " pending) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "INSERT INTO users (org_id, login, role, pw_hash, created_at, pw_changed_at,"
+                   " pending) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                   err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, j->org_id);
@@ -180,8 +182,9 @@ static qg_code insert_user(db *conn, void *arg, qg_error *err)
         j->id = db_col_int(st, 0);
     db_done(st);
     if (rc < 0)
-        return err->code == QG_ECONFLICT ? qg_fail(err, QG_ECONFLICT, "login", "this login is taken")
-                                         : err->code;
+        return err->code == QG_ECONFLICT
+                   ? qg_fail(err, QG_ECONFLICT, "login", "this login is taken")
+                   : err->code;
     char object[32];
     snprintf(object, sizeof object, "user:%lld", (long long)j->id);
     json_t *detail = json_pack("{s:I, s:s, s:b}", "org_id", (json_int_t)j->org_id, "role", j->role,
@@ -228,10 +231,11 @@ json_t *user_list(qg_app *app, const qg_actor *actor, qg_error *err)
     if (require(actor, ACT_USER_LIST, err) != QG_OK)
         return NULL;
     if (policy_user_scope(actor) == USERS_OWN_ORG)
-        return select_array(app,
-                            "SELECT id, org_id, login, role, disabled, created_at, pending FROM users"
-                            " WHERE org_id = ? ORDER BY id",
-                            actor->org_id, user_row, err);
+        return select_array(
+            app,
+            "SELECT id, org_id, login, role, disabled, created_at, pending FROM users"
+            " WHERE org_id = ? ORDER BY id",
+            actor->org_id, user_row, err);
     return select_array(app,
                         "SELECT id, org_id, login, role, disabled, created_at, pending FROM users"
                         " WHERE id > ? ORDER BY id",
@@ -256,14 +260,17 @@ typedef struct {
 
 static qg_code find_target(db *conn, const char *login, user_target *t, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn, "SELECT id, org_id, role, pending FROM users WHERE login = ?", err);
+    db_stmt *st =
+        db_prepare(conn, "SELECT id, org_id, role, pending FROM users WHERE login = ?", err);
     if (!st)
         return err->code;
     db_bind_text(st, 1, login);
     int rc = db_step(st, err);
     if (rc == 1)
-        *t = (user_target){.id = db_col_int(st, 0), .org_id = db_col_int(st, 1),
-                           .role = role_from_code(db_col_text(st, 2)), .pending = db_col_int(st, 3) != 0};
+        *t = (user_target){.id = db_col_int(st, 0),
+                           .org_id = db_col_int(st, 1),
+                           .role = role_from_code(db_col_text(st, 2)),
+                           .pending = db_col_int(st, 3) != 0};
     db_done(st);
     if (rc < 0)
         return err->code;
@@ -278,7 +285,8 @@ static db_stmt *change_statement(db *conn, const change_job *j, const user_targe
     db_stmt *st;
     switch (j->kind) {
     case CHANGE_PASSWORD:
-        st = db_prepare(conn, "UPDATE users SET pw_hash = ?, pw_changed_at = ?, pending = ? WHERE id = ?", err);
+        st = db_prepare(
+            conn, "UPDATE users SET pw_hash = ?, pw_changed_at = ?, pending = ? WHERE id = ?", err);
         if (st) {
             db_bind_text(st, 1, j->pw_hash);
             db_bind_text(st, 2, now);

@@ -28,11 +28,12 @@ static qg_code read_user(db *conn, void *arg, qg_error *err)
 {
     user_read *r = arg;
     user_row *u = r->user;
-    db_stmt *st = db_prepare(conn,
-                             "SELECT id, org_id, role, CASE WHEN disabled = 1 OR pending = 1 THEN 1 ELSE 0 END,"
-                             " login, pw_hash FROM users"
-                             " WHERE login = ?",
-                             err);
+    db_stmt *st = db_prepare(
+        conn,
+        "SELECT id, org_id, role, CASE WHEN disabled = 1 OR pending = 1 THEN 1 ELSE 0 END,"
+        " login, pw_hash FROM users"
+        " WHERE login = ?",
+        err);
     if (!st)
         return err->code;
     db_bind_text(st, 1, r->login);
@@ -84,10 +85,11 @@ static qg_code store_session(db *conn, void *arg, qg_error *err)
         return c;
     char hash[QG_HASH_HEX];
     crypto_token_hash(j->tokens->token, hash);
-    db_stmt *st = db_prepare(conn,
-                             "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen)"
-                             " VALUES (?, ?, ?, ?, ?)",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen)"
+                   " VALUES (?, ?, ?, ?, ?)",
+                   err);
     if (!st)
         return err->code;
     db_bind_text(st, 1, hash);
@@ -142,7 +144,8 @@ static qg_code refuse_login(qg_app *app, int64_t user_id, bool throttled, qg_err
         return qg_fail(err, audit_err.code, NULL, "%s", audit_err.message);
     if (throttled)
         return qg_fail(err, QG_ETHROTTLED, "login", "too many failed logins; try again later");
-    return qg_fail(err, QG_EUNAUTH, "login", "login or password is wrong, or the account is disabled or not yet confirmed");
+    return qg_fail(err, QG_EUNAUTH, "login",
+                   "login or password is wrong, or the account is disabled or not yet confirmed");
 }
 
 /* Verifies the password; for an unknown login verifies against a dummy hash so the
@@ -150,7 +153,10 @@ static qg_code refuse_login(qg_app *app, int64_t user_id, bool throttled, qg_err
 static char dummy_hash[QG_PWHASH_MAX];
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 
-static void make_dummy_hash(void) { crypto_password_hash("qorgau-dummy-password", dummy_hash, NULL); }
+static void make_dummy_hash(void)
+{
+    crypto_password_hash("qorgau-dummy-password", dummy_hash, NULL);
+}
 
 static bool password_ok(const user_row *u, bool found, const char *password)
 {

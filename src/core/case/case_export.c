@@ -14,7 +14,8 @@
 /* The columns of case_csv.h in order; the lists are read apart (NULL here). */
 static const char cases_sql[] =
     "SELECT c.id, c.external_ref, c.identified_on, c.sex, c.age_at_identification, c.citizenship,"
-    " c.region, c.exploitation_place, c.recruitment_method, c.exit_method, c.relation_to_trafficker,"
+    " c.region, c.exploitation_place, c.recruitment_method, c.exit_method,"
+    " c.relation_to_trafficker,"
     " c.cj_stage, c.victim_status, c.status_decided_by, c.accompaniment, c.non_punishment"
     " FROM cases c WHERE (? = 0 OR c.org_id = ?) ORDER BY c.id";
 static const char forms_sql[] =
@@ -44,7 +45,8 @@ static db_stmt *open_query(db *conn, const char *sql, int64_t org_id, qg_error *
     return st;
 }
 
-static qg_code cursor_open(db *conn, list_cursor *lc, const char *sql, int64_t org_id, qg_error *err)
+static qg_code cursor_open(db *conn, list_cursor *lc, const char *sql, int64_t org_id,
+                           qg_error *err)
 {
     lc->st = open_query(conn, sql, org_id, err);
     if (!lc->st)
@@ -64,7 +66,8 @@ static const char *cursor_take(list_cursor *lc, int64_t case_id, qg_error *err)
             const char *code = db_col_text(lc->st, 1);
             size_t n = strlen(code);
             if (used + n + 2 > sizeof lc->text) {
-                qg_fail(err, QG_ETOOLARGE, NULL, "a stored list is longer than %d bytes", LIST_TEXT_MAX);
+                qg_fail(err, QG_ETOOLARGE, NULL, "a stored list is longer than %d bytes",
+                        LIST_TEXT_MAX);
                 return NULL;
             }
             if (used)
@@ -87,7 +90,10 @@ static qg_code take_list(list_cursor *lc, int64_t case_id, const char **cell, qg
     return QG_OK;
 }
 
-static const char *nullable_text(db_stmt *st, int i) { return db_col_null(st, i) ? NULL : db_col_text(st, i); }
+static const char *nullable_text(db_stmt *st, int i)
+{
+    return db_col_null(st, i) ? NULL : db_col_text(st, i);
+}
 
 /* Fills the cells of the current case (a row of cases_sql) in case_csv.h order; age
  * is the buffer for the age's text. */
@@ -169,8 +175,9 @@ static qg_code audit_export(db *conn, void *arg, qg_error *err)
     export_job *j = arg;
     char object[32];
     snprintf(object, sizeof object, "org:%" PRId64, j->org_id);
-    json_t *detail = json_pack("{s:o, s:I}", "org_id", j->org_id ? json_integer(j->org_id) : json_null(),
-                               "count", (json_int_t)j->count);
+    json_t *detail =
+        json_pack("{s:o, s:I}", "org_id", j->org_id ? json_integer(j->org_id) : json_null(),
+                  "count", (json_int_t)j->count);
     if (!detail)
         return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     qg_code c = audit_append(conn, j->app->keys, j->actor, "case.export", j->org_id ? object : NULL,
@@ -184,7 +191,8 @@ qg_code case_export_csv(qg_app *app, const qg_actor *actor, int64_t org_id, FILE
 {
     *count = 0;
     if (policy_case_scope(actor) != SCOPE_ALL)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "only the command line on the server may export cases");
+        return qg_fail(err, QG_EFORBIDDEN, NULL,
+                       "only the command line on the server may export cases");
     export_job j = {.app = app, .actor = actor, .out = out, .org_id = org_id};
     qg_code c = app_read(app, export_snapshot, &j, err);
     if (c == QG_OK && fflush(out) != 0)

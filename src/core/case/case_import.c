@@ -39,7 +39,8 @@ static void tell(const import_job *j, bool storing, size_t done, size_t total)
 /* Puts the external references the organisation already uses into the set (line 0). */
 static qg_code load_stored_refs(db *conn, int64_t org_id, refset *refs, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn, "SELECT external_ref FROM cases WHERE org_id = ? AND external_ref IS NOT NULL", err);
+    db_stmt *st = db_prepare(
+        conn, "SELECT external_ref FROM cases WHERE org_id = ? AND external_ref IS NOT NULL", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, org_id);
@@ -95,7 +96,8 @@ static int read_header(csv_reader *r, qg_digest *d, case_csv_header *h, import_p
     if (rc < 0)
         return reader_failed(&e, p, err) == QG_OK ? 0 : -1;
     if (rc == 0) {
-        import_problems_add(p, 0, "", "the file is empty: it needs a header row naming the columns");
+        import_problems_add(p, 0, "",
+                            "the file is empty: it needs a header row naming the columns");
         return 0;
     }
     digest_row(d, &row);
@@ -169,7 +171,8 @@ static qg_code check_pass(import_job *j, qg_error *err)
 
 static qg_code file_changed(qg_error *err)
 {
-    return qg_fail(err, QG_EINVAL, "file", "changed while it was being imported; nothing was imported");
+    return qg_fail(err, QG_EINVAL, "file",
+                   "changed while it was being imported; nothing was imported");
 }
 
 /* Stores one row: the same bytes as a row pass 1 found good (the digests of the two
@@ -187,8 +190,9 @@ static qg_code store_row(db *conn, import_job *j, const case_csv_header *h, cons
     qg_code c = case_insert_imported(conn, j->actor, j->org_id, fields, err);
     json_decref(fields);
     if (c == QG_ECONFLICT) {
-        import_problems_add(&j->result->problems, row->line, "external_ref",
-                            "is already used by a case of this organisation (stored while the file was checked)");
+        import_problems_add(
+            &j->result->problems, row->line, "external_ref",
+            "is already used by a case of this organisation (stored while the file was checked)");
         c = qg_fail(err, QG_EINVAL, NULL, "the file has problems; nothing was imported");
     }
     return c;
@@ -198,7 +202,8 @@ static qg_code audit_import(db *conn, const import_job *j, size_t count, qg_erro
 {
     char object[32];
     snprintf(object, sizeof object, "org:%" PRId64, j->org_id);
-    json_t *detail = json_pack("{s:I, s:I}", "org_id", (json_int_t)j->org_id, "count", (json_int_t)count);
+    json_t *detail =
+        json_pack("{s:I, s:I}", "org_id", (json_int_t)j->org_id, "count", (json_int_t)count);
     if (!detail)
         return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     qg_code c = audit_append(conn, j->app->keys, j->actor, "case.import", object, detail, err);
@@ -239,12 +244,14 @@ static qg_code store_in_tx(db *conn, void *arg, qg_error *err)
     unsigned char digest[QG_HASH_BYTES];
     csv_reader *r = csv_open(j->f, CASE_CSV_FIELD_MAX, CASE_CSV_FIELDS_MAX);
     qg_digest *d = crypto_digest_new();
-    qg_code c = r && d ? store_rows(conn, j, r, d, &stored, err) : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    qg_code c = r && d ? store_rows(conn, j, r, d, &stored, err)
+                       : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     if (d)
         crypto_digest_final(d, digest);
     crypto_digest_free(d);
     csv_close(r);
-    if (c == QG_OK && (stored != j->result->rows || !crypto_equal(digest, j->checked, sizeof digest)))
+    if (c == QG_OK &&
+        (stored != j->result->rows || !crypto_equal(digest, j->checked, sizeof digest)))
         c = file_changed(err);
     if (c == QG_OK)
         c = audit_import(conn, j, stored, err);
@@ -279,8 +286,10 @@ qg_code case_import_csv(qg_app *app, const qg_actor *actor, FILE *f, int64_t org
                         qg_error *err)
 {
     memset(result, 0, sizeof *result);
-    if (!policy_chooses_case_org(actor) || policy_decide(actor, ACT_CASE_CREATE, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "only the command line on the server may import cases");
+    if (!policy_chooses_case_org(actor) ||
+        policy_decide(actor, ACT_CASE_CREATE, NULL) != POLICY_ALLOW)
+        return qg_fail(err, QG_EFORBIDDEN, NULL,
+                       "only the command line on the server may import cases");
     import_job j = {.app = app, .actor = actor, .f = f, .org_id = org_id, .progress = progress,
                     .ctx = ctx, .result = result, .refs = refset_new()};
     if (!j.refs)

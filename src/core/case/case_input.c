@@ -25,7 +25,8 @@ static int this_year(void)
 {
     char today[11];
     text_today(today);
-    return (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 + (today[3] - '0');
+    return (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 +
+           (today[3] - '0');
 }
 
 /* A past-or-today calendar date no earlier than min. */
@@ -95,7 +96,8 @@ static qg_code check_field(const char *key, json_t *v, qg_error *err)
         return check_int(v, CASE_BIRTH_YEAR_MIN, this_year(), key, err);
     if (strcmp(key, "identified_on") == 0)
         return check_date(v, CASE_DATE_MIN, key, err);
-    if (strcmp(key, "status") == 0 || strcmp(key, "close_reason") == 0 || strcmp(key, "closed_on") == 0)
+    if (strcmp(key, "status") == 0 || strcmp(key, "close_reason") == 0 ||
+        strcmp(key, "closed_on") == 0)
         return qg_fail(err, QG_EINVAL, key, "changes only by closing or reopening the case");
     if (profile_is_field(key))
         return profile_check(key, v, err);
@@ -144,7 +146,8 @@ static qg_code check_phone(json_t *v, const char *field, qg_error *err)
     const char *s = json_string_value(v);
     size_t digits = 0;
     if (!s || strlen(s) > PHONE_MAX)
-        return qg_fail(err, QG_EINVAL, field, "must be a phone number of at most %d characters", PHONE_MAX);
+        return qg_fail(err, QG_EINVAL, field, "must be a phone number of at most %d characters",
+                       PHONE_MAX);
     for (const char *p = s; *p; p++) {
         if (*p >= '0' && *p <= '9')
             digits++;
@@ -209,7 +212,8 @@ static qg_code relative_member(const char *key, json_t *v, const char *field, qg
 static qg_code check_languages(json_t *v, const char *field, qg_error *err)
 {
     if (!json_is_array(v) || json_array_size(v) > LANGUAGES_MAX)
-        return qg_fail(err, QG_EINVAL, field, "must be a list of at most %d language codes", LANGUAGES_MAX);
+        return qg_fail(err, QG_EINVAL, field, "must be a list of at most %d language codes",
+                       LANGUAGES_MAX);
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
@@ -219,7 +223,8 @@ static qg_code check_languages(json_t *v, const char *field, qg_error *err)
         for (size_t k = 0; ok && k < n; k++)
             ok = s[k] >= 'a' && s[k] <= 'z';
         if (!ok)
-            return qg_fail(err, QG_EINVAL, field, "entry %zu must be an ISO 639 code such as kk, ru, uz", i);
+            return qg_fail(err, QG_EINVAL, field,
+                           "entry %zu must be an ISO 639 code such as kk, ru, uz", i);
     }
     return QG_OK;
 }
@@ -295,7 +300,8 @@ static qg_code reconcile_sex(json_t *fields, json_t *personal, qg_error *err)
         return QG_OK;
     bool clash = (strcmp(sex, "Feminine") == 0 && info.sex == IIN_SEX_MALE) ||
                  (strcmp(sex, "Masculine") == 0 && info.sex == IIN_SEX_FEMALE);
-    return clash ? qg_fail(err, QG_EINVAL, "sex", "does not match the sex digit of personal.iin") : QG_OK;
+    return clash ? qg_fail(err, QG_EINVAL, "sex", "does not match the sex digit of personal.iin")
+                 : QG_OK;
 }
 
 static int age_on(int by, int bm, int bd, const char *date)
@@ -317,7 +323,8 @@ qg_code case_input_reconcile(json_t *fields, json_t *personal, qg_error *err)
         return c;
     json_t *year = json_object_get(fields, "birth_year");
     if (json_is_integer(year) && json_integer_value(year) != y)
-        return qg_fail(err, QG_EINVAL, "birth_year", "does not match the birth date in personal data");
+        return qg_fail(err, QG_EINVAL, "birth_year",
+                       "does not match the birth date in personal data");
     if (!json_is_integer(year))
         json_object_set_new(fields, "birth_year", json_integer(y));
     const char *on = json_string_value(json_object_get(fields, "identified_on"));
@@ -326,7 +333,8 @@ qg_code case_input_reconcile(json_t *fields, json_t *personal, qg_error *err)
         return qg_fail(err, QG_EINVAL, "identified_on", "is before the birth date");
     json_t *given = json_object_get(fields, "age_at_identification");
     if (age >= 0 && json_is_integer(given) && json_integer_value(given) != age)
-        return qg_fail(err, QG_EINVAL, "age_at_identification", "does not match the birth date in personal data");
+        return qg_fail(err, QG_EINVAL, "age_at_identification",
+                       "does not match the birth date in personal data");
     if (age >= 0 && age <= CASE_AGE_MAX && !json_is_integer(given))
         json_object_set_new(fields, "age_at_identification", json_integer(age));
     return QG_OK;

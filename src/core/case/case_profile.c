@@ -32,7 +32,8 @@ static const scalar_field scalars[] = {
 };
 #define SCALAR_COUNT (sizeof scalars / sizeof scalars[0])
 
-static const char *const lists[] = {"exploitation_forms", "services_needed", "traffickers", "route"};
+static const char *const lists[] = {"exploitation_forms", "services_needed", "traffickers",
+                                    "route"};
 #define LIST_COUNT (sizeof lists / sizeof lists[0])
 
 static const scalar_field *scalar(const char *key)
@@ -101,19 +102,27 @@ static qg_code check_scalar(const scalar_field *f, json_t *v, qg_error *err)
     case KIND_CODE:
         return check_code(v, f->list, f->name, err);
     case KIND_BOOL:
-        return json_is_boolean(v) ? QG_OK : qg_fail(err, QG_EINVAL, f->name, "must be true or false");
+        return json_is_boolean(v) ? QG_OK
+                                  : qg_fail(err, QG_EINVAL, f->name, "must be true or false");
     case KIND_PLACE:
-        return profile_is_place(s) ? QG_OK
-                                   : qg_fail(err, QG_EINVAL, f->name,
-                                             "must be a region code of Kazakhstan or a country code (ISO 3166-1 alpha-2)");
+        return profile_is_place(s)
+                   ? QG_OK
+                   : qg_fail(
+                         err, QG_EINVAL, f->name,
+                         "must be a region code of Kazakhstan or a country code"
+                         " (ISO 3166-1 alpha-2)");
     case KIND_LANGUAGE:
-        return is_language(s) ? QG_OK
-                              : qg_fail(err, QG_EINVAL, f->name, "must be an ISO 639 code such as kk, ru, uz");
+        return is_language(s)
+                   ? QG_OK
+                   : qg_fail(err, QG_EINVAL, f->name, "must be an ISO 639 code such as kk, ru, uz");
     case KIND_REF:
-        return is_ref(s) ? QG_OK
-                         : qg_fail(err, QG_EINVAL, f->name,
-                                   "must be 1 to %d letters, digits or . _ - / : starting with a letter or digit",
-                                   PROFILE_REF_MAX);
+        return is_ref(s)
+                   ? QG_OK
+                   : qg_fail(
+                         err, QG_EINVAL, f->name,
+                         "must be 1 to %d letters, digits or . _ - / : starting with a"
+                         " letter or digit",
+                         PROFILE_REF_MAX);
     }
     return qg_fail(err, QG_EINVAL, f->name, "has an unknown kind");
 }
@@ -219,12 +228,14 @@ static qg_code route_member(const char *key, json_t *v, const char *at, qg_error
     if (strcmp(key, "place") == 0)
         return profile_is_place(json_string_value(v))
                    ? QG_OK
-                   : qg_fail(err, QG_EINVAL, field, "must be a region code of Kazakhstan or a country code");
+                   : qg_fail(err, QG_EINVAL, field,
+                             "must be a region code of Kazakhstan or a country code");
     if (strcmp(key, "on") == 0)
         return route_date_valid(json_string_value(v))
                    ? QG_OK
-                   : qg_fail(err, QG_EINVAL, field,
-                             "must be YYYY, YYYY-MM or YYYY-MM-DD, from 1990 and not in the future");
+                   : qg_fail(
+                         err, QG_EINVAL, field,
+                         "must be YYYY, YYYY-MM or YYYY-MM-DD, from 1990 and not in the future");
     return unknown_member(at, err);
 }
 
@@ -256,7 +267,8 @@ qg_code profile_check_merged(json_t *fields, qg_error *err)
 {
     if (json_is_string(json_object_get(fields, "interpreter_language")) &&
         !json_is_true(json_object_get(fields, "interpreter_needed")))
-        return qg_fail(err, QG_EINVAL, "interpreter_language", "is given only when interpreter_needed is true");
+        return qg_fail(err, QG_EINVAL, "interpreter_language",
+                       "is given only when interpreter_needed is true");
     if (json_is_string(json_object_get(fields, "status_decided_by")) &&
         !json_is_string(json_object_get(fields, "victim_status")))
         return qg_fail(err, QG_EINVAL, "status_decided_by", "is given only with a victim_status");
@@ -285,7 +297,8 @@ static const list_store stores[] = {
      "INSERT INTO case_services_needed (case_id, service) VALUES (?, ?)",
      "SELECT service FROM case_services_needed WHERE case_id = ? ORDER BY service", NULL},
     {"traffickers", "DELETE FROM case_traffickers WHERE case_id = ?",
-     "INSERT INTO case_traffickers (case_id, n, sex, age_band, relation, role) VALUES (?, ?, ?, ?, ?, ?)",
+     "INSERT INTO case_traffickers (case_id, n, sex, age_band, relation, role)"
+     " VALUES (?, ?, ?, ?, ?, ?)",
      "SELECT sex, age_band, relation, role FROM case_traffickers WHERE case_id = ? ORDER BY n",
      trafficker_cols},
     {"route", "DELETE FROM case_route WHERE case_id = ?",
@@ -376,7 +389,9 @@ static json_t *read_list(db *conn, const list_store *s, int64_t case_id, qg_erro
     if (!st)
         return NULL;
     db_bind_int(st, 1, case_id);
-    json_t *(*fn)(db_stmt *) = !s->columns ? code_row : s->columns == trafficker_cols ? trafficker_row : route_row;
+    json_t *(*fn)(db_stmt *) = !s->columns                     ? code_row
+                               : s->columns == trafficker_cols ? trafficker_row
+                                                               : route_row;
     return rows_collect(st, fn, err);
 }
 

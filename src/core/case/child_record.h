@@ -34,8 +34,8 @@ bool child_record_lang_ok(const char *lang);
  * transaction; checks no policy and writes no audit entry (child_record_export does
  * both). The text is personal data: never log it. QG_EINVAL naming "lang" for an
  * unknown language. */
-qg_code child_record_render(db *conn, const qg_keys *keys, int64_t case_id, const char *lang, char **text,
-                            size_t *len, qg_error *err);
+qg_code child_record_render(db *conn, const qg_keys *keys, int64_t case_id, const char *lang,
+                            char **text, size_t *len, qg_error *err);
 
 /* The record of the case with code, for actor: the role must be allowed to export a
  * child's record (QG_EFORBIDDEN otherwise, before any lookup) and to read the case's

@@ -51,13 +51,15 @@ static qg_code read_body(json_t *body, grant_job *j, qg_error *err)
         return qg_fail(err, QG_EINVAL, "reason", "is required: say why you need this case");
     qg_code c = case_input_text(j->reason, GRANT_REASON_MAX, true, "reason", err);
     if (c == QG_OK && strlen(json_string_value(j->reason)) < GRANT_REASON_MIN)
-        c = qg_fail(err, QG_EINVAL, "reason", "must say why, in at least %d characters", GRANT_REASON_MIN);
+        c = qg_fail(err, QG_EINVAL, "reason", "must say why, in at least %d characters",
+                    GRANT_REASON_MIN);
     json_t *hours = json_object_get(body, "hours");
     j->hours = GRANT_HOURS_DEFAULT;
     if (c == QG_OK && hours) {
         if (!json_is_integer(hours) || json_integer_value(hours) < 1 ||
             json_integer_value(hours) > GRANT_HOURS_MAX)
-            c = qg_fail(err, QG_EINVAL, "hours", "must be a whole number from 1 to %d", GRANT_HOURS_MAX);
+            c = qg_fail(err, QG_EINVAL, "hours", "must be a whole number from 1 to %d",
+                        GRANT_HOURS_MAX);
         else
             j->hours = json_integer_value(hours);
     }
@@ -71,7 +73,8 @@ static qg_code target_case(db *conn, grant_job *j, int64_t *case_id, qg_error *e
     case_state state;
     qg_code c = case_state_for(conn, j->actor, ACT_CASE_READ, j->code, &state, err);
     if (c == QG_OK)
-        return qg_fail(err, QG_ECONFLICT, "code", "you can already see this case; no access is needed");
+        return qg_fail(err, QG_ECONFLICT, "code",
+                       "you can already see this case; no access is needed");
     if (c != QG_ENOTFOUND)
         return c;
     qg_actor sys = actor_system();
@@ -85,11 +88,13 @@ static qg_code insert_grant(db *conn, grant_job *j, int64_t case_id, int64_t id,
     unsigned char *sealed = NULL;
     size_t len = 0;
     qg_code c = sealed_put(j->app->keys, case_id, GRANT_PLACE, id, j->reason, &sealed, &len, err);
-    db_stmt *st = c == QG_OK ? db_prepare(conn,
-                                          "INSERT INTO access_grants (id, case_id, user_id, sealed, granted_at,"
-                                          " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                                          err)
-                             : NULL;
+    db_stmt *st =
+        c == QG_OK
+            ? db_prepare(conn,
+                         "INSERT INTO access_grants (id, case_id, user_id, sealed, granted_at,"
+                         " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                         err)
+            : NULL;
     if (st) {
         db_bind_int(st, 1, id);
         db_bind_int(st, 2, case_id);
@@ -114,20 +119,22 @@ static qg_code take_in_tx(db *conn, void *arg, qg_error *err)
     /* The id seals the reason to its grant, so it is drawn here, inside the single
      * writer. Ids are global: the helper's case parameter is bound but matches all. */
     if (c == QG_OK)
-        c = rows_next_number(conn, "SELECT COALESCE(MAX(id), 0) + 1 FROM access_grants WHERE ? >= 0", 0, NULL,
-                             &id, err);
+        c = rows_next_number(conn,
+                             "SELECT COALESCE(MAX(id), 0) + 1 FROM access_grants WHERE ? >= 0", 0,
+                             NULL, &id, err);
     if (c == QG_OK)
         c = insert_grant(conn, j, case_id, id, err);
     iso_time(j->now, granted);
     iso_time(j->now + j->hours * 3600, expires);
     if (c == QG_OK) {
-        json_t *detail = json_pack("{s:I, s:I, s:s}", "grant", (json_int_t)id, "hours", (json_int_t)j->hours,
-                                   "expires_at", expires);
+        json_t *detail = json_pack("{s:I, s:I, s:s}", "grant", (json_int_t)id, "hours",
+                                   (json_int_t)j->hours, "expires_at", expires);
         c = audit_append(conn, j->app->keys, j->actor, "case.break_glass", j->code, detail, err);
         json_decref(detail);
     }
     if (c == QG_OK)
-        j->result = json_pack("{s:s, s:s, s:s}", "case", j->code, "granted_at", granted, "expires_at", expires);
+        j->result = json_pack("{s:s, s:s, s:s}", "case", j->code, "granted_at", granted,
+                              "expires_at", expires);
     return c;
 }
 
@@ -162,11 +169,13 @@ static qg_code end_in_tx(db *conn, void *arg, qg_error *err)
     qg_actor sys = actor_system();
     case_state state;
     qg_code c = case_state_for(conn, &sys, ACT_CASE_READ, j->code, &state, err);
-    db_stmt *st = c == QG_OK ? db_prepare(conn,
-                                          "UPDATE access_grants SET ended_at = ? WHERE user_id = ? AND case_id = ?"
-                                          " AND ended_at IS NULL AND expires_at > ?",
-                                          err)
-                             : NULL;
+    db_stmt *st =
+        c == QG_OK
+            ? db_prepare(conn,
+                         "UPDATE access_grants SET ended_at = ? WHERE user_id = ? AND case_id = ?"
+                         " AND ended_at IS NULL AND expires_at > ?",
+                         err)
+            : NULL;
     if (c == QG_OK && !st)
         c = err->code;
     if (c == QG_OK) {
@@ -214,23 +223,25 @@ static qg_code report_row(db_stmt *st, grant_job *j, json_t **row, qg_error *err
     iso_time(db_col_int(st, 6), granted);
     iso_time(db_col_int(st, 7), expires);
     bool active = db_col_null(st, 8) && db_col_int(st, 7) > j->now;
-    *row = json_pack("{s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:o, s:b, s:o}", "id", (json_int_t)id, "case",
-                     db_col_text(st, 2), "case_org_id", (json_int_t)db_col_int(st, 3), "user", db_col_text(st, 4),
-                     "user_org_id", (json_int_t)db_col_int(st, 5), "granted_at", granted, "expires_at", expires,
-                     "ended_at", nullable_time(st, 8), "active", active, "reason", reason);
+    *row = json_pack("{s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:o, s:b, s:o}", "id", (json_int_t)id,
+                     "case", db_col_text(st, 2), "case_org_id", (json_int_t)db_col_int(st, 3),
+                     "user", db_col_text(st, 4), "user_org_id", (json_int_t)db_col_int(st, 5),
+                     "granted_at", granted, "expires_at", expires, "ended_at", nullable_time(st, 8),
+                     "active", active, "reason", reason);
     return *row ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
 }
 
 static qg_code report_in_tx(db *conn, void *arg, qg_error *err)
 {
     grant_job *j = arg;
-    db_stmt *st = db_prepare(conn,
-                             "SELECT g.id, g.case_id, c.code, c.org_id, u.login, u.org_id, g.granted_at,"
-                             " g.expires_at, g.ended_at, g.sealed FROM access_grants g"
-                             " JOIN cases c ON c.id = g.case_id JOIN users u ON u.id = g.user_id"
-                             " WHERE (? = 0 OR (g.ended_at IS NULL AND g.expires_at > ?))"
-                             " ORDER BY g.id DESC LIMIT ?",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "SELECT g.id, g.case_id, c.code, c.org_id, u.login, u.org_id, g.granted_at,"
+                   " g.expires_at, g.ended_at, g.sealed FROM access_grants g"
+                   " JOIN cases c ON c.id = g.case_id JOIN users u ON u.id = g.user_id"
+                   " WHERE (? = 0 OR (g.ended_at IS NULL AND g.expires_at > ?))"
+                   " ORDER BY g.id DESC LIMIT ?",
+                   err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, j->active_only);

@@ -65,8 +65,8 @@ qg_code record_create(qg_app *app, const qg_actor *actor, const char *kind, cons
  * must equal the stored one, else QG_ECONFLICT naming "version"); the version goes up
  * by one. A missing record is QG_ENOTFOUND naming "n". *out as record_create; audited
  * as "<kind>.update". */
-qg_code record_update(qg_app *app, const qg_actor *actor, const char *kind, const char *code, int64_t n,
-                      json_t *body, json_t **out, qg_error *err);
+qg_code record_update(qg_app *app, const qg_actor *actor, const char *kind, const char *code,
+                      int64_t n, json_t *body, json_t **out, qg_error *err);
 
 /* Lists the case's records of kind without their free text, oldest first:
  * {"assessments"|"safety_plans"|"action_plans"|"interactions": [{"n", "on", "due_on",
@@ -79,7 +79,7 @@ qg_code record_list(qg_app *app, const qg_actor *actor, const char *kind, const 
 
 /* Reads record n of kind with its decrypted text, in the shape of its body; audited as
  * "<kind>.read". *out caller-owned; it holds personal data: never log it. */
-qg_code record_get(qg_app *app, const qg_actor *actor, const char *kind, const char *code, int64_t n,
-                   json_t **out, qg_error *err);
+qg_code record_get(qg_app *app, const qg_actor *actor, const char *kind, const char *code,
+                   int64_t n, json_t **out, qg_error *err);
 
 #endif

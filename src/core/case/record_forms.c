@@ -53,8 +53,8 @@ static bool key_allowed(const char *key, const char *const *names, const vocab_l
 
 /* obj must be an object whose keys are all in names or codes; where names it in the
  * error, so that a key (which could be a name) is never repeated. */
-static qg_code only_keys(json_t *obj, const char *const *names, const vocab_list *codes, const char *where,
-                         qg_error *err)
+static qg_code only_keys(json_t *obj, const char *const *names, const vocab_list *codes,
+                         const char *where, qg_error *err)
 {
     if (!json_is_object(obj))
         return qg_fail(err, QG_EINVAL, where, "must be a JSON object");
@@ -69,8 +69,8 @@ static qg_code only_keys(json_t *obj, const char *const *names, const vocab_list
 
 /* Checks the free text obj[key] (absent is an error when required) and copies it into
  * into[key] when into is not NULL. */
-static qg_code get_text(json_t *obj, const char *prefix, const char *key, size_t max, bool multiline,
-                        bool required, json_t *into, qg_error *err)
+static qg_code get_text(json_t *obj, const char *prefix, const char *key, size_t max,
+                        bool multiline, bool required, json_t *into, qg_error *err)
 {
     char field[FIELD_SIZE];
     field_name(prefix, key, field);
@@ -93,14 +93,16 @@ static qg_code get_code(json_t *obj, const char *prefix, const char *key, const 
     json_t *v = json_object_get(obj, key);
     *out = v ? json_string_value(v) : fallback;
     if (!*out)
-        return qg_fail(err, QG_EINVAL, field, v ? "must be a %s code" : "is required: a %s code", list->name);
-    return vocab_has(list, *out) ? QG_OK : qg_fail(err, QG_EINVAL, field, "must be a %s code", list->name);
+        return qg_fail(err, QG_EINVAL, field, v ? "must be a %s code" : "is required: a %s code",
+                       list->name);
+    return vocab_has(list, *out) ? QG_OK
+                                 : qg_fail(err, QG_EINVAL, field, "must be a %s code", list->name);
 }
 
 /* Reads the date obj[key] into out: absent is today unless required; never before
  * CASE_DATE_MIN; never after today when past_only. */
-static qg_code get_date(json_t *obj, const char *prefix, const char *key, bool required, bool past_only,
-                        char out[11], qg_error *err)
+static qg_code get_date(json_t *obj, const char *prefix, const char *key, bool required,
+                        bool past_only, char out[11], qg_error *err)
 {
     char field[FIELD_SIZE];
     field_name(prefix, key, field);
@@ -126,12 +128,13 @@ static qg_code get_date(json_t *obj, const char *prefix, const char *key, bool r
 /* A map from the codes of list to free texts (a safety plan's options and sources of
  * harm): at least one entry; the texts go to p->sealed[key], the codes, in the list's
  * order, to p->meta[meta_key]. */
-static qg_code get_text_map(json_t *body, const char *key, const vocab_list *list, const char *meta_key,
-                            record_parts *p, qg_error *err)
+static qg_code get_text_map(json_t *body, const char *key, const vocab_list *list,
+                            const char *meta_key, record_parts *p, qg_error *err)
 {
     json_t *map = json_object_get(body, key);
     if (!map)
-        return qg_fail(err, QG_EINVAL, key, "is required: at least one %s code with its text", list->name);
+        return qg_fail(err, QG_EINVAL, key, "is required: at least one %s code with its text",
+                       list->name);
     qg_code c = only_keys(map, NULL, list, key, err);
     if (c == QG_OK && json_object_size(map) == 0)
         c = qg_fail(err, QG_EINVAL, key, "needs at least one %s code with its text", list->name);
@@ -146,7 +149,8 @@ static qg_code get_text_map(json_t *body, const char *key, const vocab_list *lis
         if (c == QG_OK && json_array_append_new(codes, json_string(code)) != 0)
             c = no_memory(err);
     }
-    if (c == QG_OK && (json_object_set(p->sealed, key, texts) || json_object_set(p->meta, meta_key, codes)))
+    if (c == QG_OK &&
+        (json_object_set(p->sealed, key, texts) || json_object_set(p->meta, meta_key, codes)))
         c = no_memory(err);
     json_decref(texts);
     json_decref(codes);
@@ -163,7 +167,8 @@ static void copy_key(json_t *to, json_t *from, const char *key)
 
 /* ---- assessment (L2113–2129): a level for each of the eight elements ----------------- */
 
-static qg_code assessment_element(json_t *elements, const char *code, record_parts *p, qg_error *err)
+static qg_code assessment_element(json_t *elements, const char *code, record_parts *p,
+                                  qg_error *err)
 {
     static const char *const keys[] = {"level", "notes", NULL};
     char where[FIELD_SIZE];
@@ -171,17 +176,20 @@ static qg_code assessment_element(json_t *elements, const char *code, record_par
     json_t *e = json_object_get(elements, code), *notes = json_object_get(e, "notes");
     const char *level = NULL;
     if (!e)
-        return qg_fail(err, QG_EINVAL, where,
-                       "is required: every element needs a level (not_assessed when it was not assessed)");
+        return qg_fail(
+            err, QG_EINVAL, where,
+            "is required: every element needs a level (not_assessed when it was not assessed)");
     qg_code c = only_keys(e, keys, NULL, where, err);
     if (c == QG_OK)
         c = get_code(e, where, "level", &VOCAB_ASSESSMENT_LEVEL, NULL, &level, err);
     if (c == QG_OK)
         c = get_text(e, where, "notes", RECORD_TEXT_MAX, true, false, NULL, err);
-    if (c == QG_OK && json_object_set_new(json_object_get(p->meta, "levels"), code, json_string(level)))
+    if (c == QG_OK &&
+        json_object_set_new(json_object_get(p->meta, "levels"), code, json_string(level)))
         c = no_memory(err);
     if (c == QG_OK && notes &&
-        json_object_set_new(json_object_get(p->sealed, "elements"), code, json_pack("{s:O}", "notes", notes)))
+        json_object_set_new(json_object_get(p->sealed, "elements"), code,
+                            json_pack("{s:O}", "notes", notes)))
         c = no_memory(err);
     return c;
 }
@@ -193,7 +201,8 @@ static qg_code assessment_split(json_t *body, record_parts *p, qg_error *err)
         json_object_set_new(p->sealed, "elements", json_object()))
         return no_memory(err);
     if (!elements)
-        return qg_fail(err, QG_EINVAL, "elements", "is required: a level for each of the eight elements");
+        return qg_fail(err, QG_EINVAL, "elements",
+                       "is required: a level for each of the eight elements");
     qg_code c = only_keys(elements, NULL, &VOCAB_ASSESSMENT_ELEMENT, "elements", err);
     for (size_t i = 0; c == QG_OK && i < VOCAB_ASSESSMENT_ELEMENT.count; i++)
         c = assessment_element(elements, VOCAB_ASSESSMENT_ELEMENT.entries[i].code, p, err);
@@ -204,7 +213,8 @@ static qg_code assessment_split(json_t *body, record_parts *p, qg_error *err)
 
 static json_t *assessment_join(const record_parts *p)
 {
-    json_t *levels = json_object_get(p->meta, "levels"), *notes = json_object_get(p->sealed, "elements");
+    json_t *levels = json_object_get(p->meta, "levels"),
+           *notes = json_object_get(p->sealed, "elements");
     json_t *elements = json_object();
     json_t *body = json_pack("{s:o}", "elements", elements);
     for (size_t i = 0; body && i < VOCAB_ASSESSMENT_ELEMENT.count; i++) {
@@ -225,7 +235,8 @@ static json_t *assessment_join(const record_parts *p)
 
 /* What a safety plan must hold: the current risks, how to prevent harm, what to do if
  * safety is threatened (L2137–2142), and the child's own view (L2147–2154). */
-static const char *const safety_texts[] = {"current_risks", "prevention", "if_threatened", "child_view", NULL};
+static const char *const safety_texts[] = {"current_risks", "prevention", "if_threatened",
+                                           "child_view", NULL};
 
 /* The review date: required, not before the plan, within a year of it (a plan is
  * reviewed as the situation changes and regularly: L2133–2135, L2453). */
@@ -272,16 +283,19 @@ static qg_code goal_owner(json_t *goal, const char *where, json_t *text, qg_erro
     json_t *owner = json_object_get(goal, "owner");
     size_t len = json_is_string(owner) ? strlen(json_string_value(owner)) : 0;
     if (owner && (len < LOGIN_MIN || len > QG_LOGIN_MAX))
-        return qg_fail(err, QG_EINVAL, field, "must be the login of a user of the case's organisation");
+        return qg_fail(err, QG_EINVAL, field,
+                       "must be the login of a user of the case's organisation");
     qg_code c = get_text(goal, where, "owner_note", RECORD_OWNER_NOTE_MAX, false, false, text, err);
     if (c == QG_OK && !owner && !json_object_get(goal, "owner_note"))
-        c = qg_fail(err, QG_EINVAL, field, "is required: say who does it (owner, a login, or owner_note)");
+        c = qg_fail(err, QG_EINVAL, field,
+                    "is required: say who does it (owner, a login, or owner_note)");
     return c;
 }
 
 static qg_code goal_split(json_t *goal, size_t i, json_t *metas, json_t *texts, qg_error *err)
 {
-    static const char *const keys[] = {"term", "goal", "owner", "owner_note", "due_on", "status", NULL};
+    static const char *const keys[] = {"term",   "goal",   "owner", "owner_note",
+                                       "due_on", "status", NULL};
     char where[FIELD_SIZE], due[11];
     snprintf(where, sizeof where, "goals[%zu]", i);
     const char *term = NULL, *status = NULL;
@@ -298,9 +312,9 @@ static qg_code goal_split(json_t *goal, size_t i, json_t *metas, json_t *texts, 
     if (c == QG_OK)
         c = get_code(goal, where, "status", &VOCAB_GOAL_STATUS, "planned", &status, err);
     json_t *owner = json_object_get(goal, "owner");
-    if (c == QG_OK && (json_array_append_new(metas, json_pack("{s:s, s:O, s:s, s:s}", "term", term, "owner",
-                                                              owner ? owner : json_null(), "due_on", due,
-                                                              "status", status)) ||
+    if (c == QG_OK && (json_array_append_new(metas, json_pack("{s:s, s:O, s:s, s:s}", "term", term,
+                                                              "owner", owner ? owner : json_null(),
+                                                              "due_on", due, "status", status)) ||
                        json_array_append(texts, text)))
         c = no_memory(err);
     json_decref(text);
@@ -310,10 +324,13 @@ static qg_code goal_split(json_t *goal, size_t i, json_t *metas, json_t *texts, 
 static qg_code action_split(json_t *body, record_parts *p, qg_error *err)
 {
     json_t *goals = json_object_get(body, "goals"), *metas = json_array(), *texts = json_array();
-    if (json_object_set_new(p->meta, "goals", metas) || json_object_set_new(p->sealed, "goals", texts))
+    if (json_object_set_new(p->meta, "goals", metas) ||
+        json_object_set_new(p->sealed, "goals", texts))
         return no_memory(err);
-    if (!json_is_array(goals) || json_array_size(goals) < 1 || json_array_size(goals) > RECORD_GOALS_MAX)
-        return qg_fail(err, QG_EINVAL, "goals", "is required: a list of 1 to %d goals", RECORD_GOALS_MAX);
+    if (!json_is_array(goals) || json_array_size(goals) < 1 ||
+        json_array_size(goals) > RECORD_GOALS_MAX)
+        return qg_fail(err, QG_EINVAL, "goals", "is required: a list of 1 to %d goals",
+                       RECORD_GOALS_MAX);
     qg_code c = QG_OK;
     for (size_t i = 0; c == QG_OK && i < json_array_size(goals); i++)
         c = goal_split(json_array_get(goals, i), i, metas, texts, err);
@@ -341,7 +358,8 @@ static json_t *action_join(const record_parts *p)
 
 /* Inside the write transaction: is login an enabled, confirmed user of the case's
  * organisation? */
-static qg_code owner_exists(db *conn, int64_t case_id, const char *login, bool *found, qg_error *err)
+static qg_code owner_exists(db *conn, int64_t case_id, const char *login, bool *found,
+                            qg_error *err)
 {
     db_stmt *st = db_prepare(conn,
                              "SELECT 1 FROM users u JOIN cases c ON c.org_id = u.org_id"
@@ -370,7 +388,8 @@ static qg_code goal_owners_check(db *conn, int64_t case_id, const record_parts *
         if (!found) {
             char field[FIELD_SIZE];
             snprintf(field, sizeof field, "goals[%zu].owner", i);
-            return qg_fail(err, QG_EINVAL, field, "is not an enabled user of the case's organisation");
+            return qg_fail(err, QG_EINVAL, field,
+                           "is not an enabled user of the case's organisation");
         }
     }
     return QG_OK;
@@ -383,9 +402,10 @@ static qg_code participants_split(json_t *body, record_parts *p, qg_error *err)
     json_t *list = json_object_get(body, "participants"), *codes = json_array();
     if (json_object_set_new(p->meta, "participants", codes))
         return no_memory(err);
-    if (!json_is_array(list) || json_array_size(list) < 1 || json_array_size(list) > RECORD_PARTICIPANTS_MAX)
-        return qg_fail(err, QG_EINVAL, "participants", "is required: a list of 1 to %d participant codes",
-                       RECORD_PARTICIPANTS_MAX);
+    if (!json_is_array(list) || json_array_size(list) < 1 ||
+        json_array_size(list) > RECORD_PARTICIPANTS_MAX)
+        return qg_fail(err, QG_EINVAL, "participants",
+                       "is required: a list of 1 to %d participant codes", RECORD_PARTICIPANTS_MAX);
     for (size_t i = 0; i < json_array_size(list); i++) {
         const char *code = json_string_value(json_array_get(list, i));
         char field[FIELD_SIZE];
@@ -425,7 +445,8 @@ static json_t *interaction_join(const record_parts *p)
 
 /* ---- the table ------------------------------------------------------------------------ */
 
-static const char *const assessment_keys[] = {"assessed_on", "elements", "summary", "withheld_from_child", NULL};
+static const char *const assessment_keys[] = {"assessed_on", "elements", "summary",
+                                              "withheld_from_child", NULL};
 static const char *const safety_keys[] = {"made_on", "review_on", "current_risks", "prevention",
                                           "if_threatened", "child_view", "triggers", "options",
                                           "harm_channels", "withheld_from_child", NULL};
@@ -438,10 +459,10 @@ static const record_form forms[] = {
      assessment_split, assessment_join, NULL},
     {"safety_plan", "safety-plans", "safety_plans", "made_on", "review_on", false, safety_keys,
      safety_split, safety_join, NULL},
-    {"action_plan", "action-plans", "action_plans", "made_on", NULL, false, action_keys, action_split,
-     action_join, goal_owners_check},
-    {"interaction", "interactions", "interactions", "on", NULL, true, interaction_keys, interaction_split,
-     interaction_join, NULL},
+    {"action_plan", "action-plans", "action_plans", "made_on", NULL, false, action_keys,
+     action_split, action_join, goal_owners_check},
+    {"interaction", "interactions", "interactions", "on", NULL, true, interaction_keys,
+     interaction_split, interaction_join, NULL},
 };
 
 #define FORM_COUNT (sizeof forms / sizeof forms[0])
@@ -467,8 +488,9 @@ static qg_code get_withheld(json_t *body, bool *out, qg_error *err)
 {
     json_t *v = json_object_get(body, "withheld_from_child");
     *out = json_is_true(v);
-    return !v || json_is_boolean(v) ? QG_OK
-                                    : qg_fail(err, QG_EINVAL, "withheld_from_child", "must be true or false");
+    return !v || json_is_boolean(v)
+               ? QG_OK
+               : qg_fail(err, QG_EINVAL, "withheld_from_child", "must be true or false");
 }
 
 qg_code record_form_read(const record_form *f, json_t *body, record_parts *p, qg_error *err)

@@ -33,16 +33,19 @@ qg_code stage_check_move(const char *from, const char *to, bool *needs_note, qg_
     if (!b)
         return qg_fail(err, QG_EINVAL, "stage", "is not a known stage code");
     if (b == STAGE_CLOSURE)
-        return qg_fail(err, QG_EINVAL, "stage", "closure is reached only by closing the case, with a reason");
+        return qg_fail(err, QG_EINVAL, "stage",
+                       "closure is reached only by closing the case, with a reason");
     if (a == b)
         return qg_fail(err, QG_ECONFLICT, "stage", "is already the case's current stage");
     if (b > a)
         return QG_OK;
     if (b < STAGE_ASSESSMENT)
-        return qg_fail(err, QG_ECONFLICT, "stage",
-                       "a case never goes back to identification or exit assistance; only stages 3-8 repeat");
+        return qg_fail(
+            err, QG_ECONFLICT, "stage",
+            "a case never goes back to identification or exit assistance; only stages 3-8 repeat");
     if (b > STAGE_MONITORING || a > STAGE_RECOVERY)
-        return qg_fail(err, QG_ECONFLICT, "stage", "only stages 3-8 (assessment to monitoring) repeat");
+        return qg_fail(err, QG_ECONFLICT, "stage",
+                       "only stages 3-8 (assessment to monitoring) repeat");
     *needs_note = true;
     return QG_OK;
 }
@@ -68,10 +71,11 @@ static qg_code write_case(db *conn, int64_t case_id, const char *stage, const ch
     char now[21], today[11];
     db_now_iso(now);
     text_today(today);
-    db_stmt *st = db_prepare(conn,
-                             "UPDATE cases SET stage = ?, status = ?, close_reason = ?, closed_on = ?,"
-                             " updated_at = ?, version = version + 1 WHERE id = ?",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "UPDATE cases SET stage = ?, status = ?, close_reason = ?, closed_on = ?,"
+                   " updated_at = ?, version = version + 1 WHERE id = ?",
+                   err);
     if (!st)
         return err->code;
     db_bind_text(st, 1, stage);
@@ -106,7 +110,8 @@ static qg_code audit_change(db *conn, stage_job *j, const char *action, qg_error
     return c;
 }
 
-static qg_code apply_change(db *conn, stage_job *j, const char *status, const char *action, qg_error *err)
+static qg_code apply_change(db *conn, stage_job *j, const char *status, const char *action,
+                            qg_error *err)
 {
     qg_code c = stage_history_append(conn, j->app->keys, j->state.id, j->event, j->state.stage,
                                      j->to, j->reason, j->note, j->actor, err);
@@ -147,7 +152,8 @@ static qg_code reopen_in_tx(db *conn, void *arg, qg_error *err)
     stage_job *j = arg;
     qg_code c = case_state_for(conn, j->actor, ACT_CASE_CLOSE, j->code, &j->state, err);
     if (c == QG_OK && !j->state.closed)
-        c = qg_fail(err, QG_ECONFLICT, "status", "the case is open; only a closed case is reopened");
+        c = qg_fail(err, QG_ECONFLICT, "status",
+                    "the case is open; only a closed case is reopened");
     return c == QG_OK ? apply_change(conn, j, "open", "case.reopen", err) : c;
 }
 
@@ -178,8 +184,8 @@ qg_code stage_move(qg_app *app, const qg_actor *actor, const char *code, json_t 
     return c == QG_OK ? run(&j, move_in_tx, out, err) : c;
 }
 
-qg_code stage_close(qg_app *app, const qg_actor *actor, const char *code, json_t *body, json_t **out,
-                    qg_error *err)
+qg_code stage_close(qg_app *app, const qg_actor *actor, const char *code, json_t *body,
+                    json_t **out, qg_error *err)
 {
     static const char *const keys[] = {"reason", "note", NULL};
     stage_job j = {.app = app, .actor = actor, .event = "close", .to = "closure"};
@@ -209,7 +215,8 @@ qg_code stage_reopen(qg_app *app, const qg_actor *actor, const char *code, json_
         j.to = json_string_value(stage);
         int n = stage_number(j.to);
         if (n < STAGE_ASSESSMENT || n > STAGE_RECOVERY)
-            c = qg_fail(err, QG_EINVAL, "stage", "a reopened case returns to a stage from assessment to recovery");
+            c = qg_fail(err, QG_EINVAL, "stage",
+                        "a reopened case returns to a stage from assessment to recovery");
     }
     if (c == QG_OK)
         c = read_note(body, true, &j, err);

@@ -43,8 +43,8 @@ qg_code stage_move(qg_app *app, const qg_actor *actor, const char *code, json_t 
                    qg_error *err);
 
 /* Closes the case: body {"reason": code, "note": text (required for "other")}. */
-qg_code stage_close(qg_app *app, const qg_actor *actor, const char *code, json_t *body, json_t **out,
-                    qg_error *err);
+qg_code stage_close(qg_app *app, const qg_actor *actor, const char *code, json_t *body,
+                    json_t **out, qg_error *err);
 
 /* Reopens a closed case: body {"note": text (required), "stage": code (optional,
  * default "assessment")}. */

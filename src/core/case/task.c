@@ -46,7 +46,8 @@ static qg_code check_stage(json_t *v, qg_error *err)
     if (!s || !vocab_has(&VOCAB_STAGE, s))
         return qg_fail(err, QG_EINVAL, "stage", "is not a known stage code");
     if (strcmp(s, "closure") == 0)
-        return qg_fail(err, QG_EINVAL, "stage", "a task belongs to a working stage, never to closure");
+        return qg_fail(err, QG_EINVAL, "stage",
+                       "a task belongs to a working stage, never to closure");
     return QG_OK;
 }
 
@@ -99,7 +100,8 @@ static qg_code read_create_body(json_t *body, qg_error *err)
 
 static qg_code read_update_body(json_t *body, qg_error *err)
 {
-    static const char *const keys[] = {"title", "due_on", "assignee", "stage", "status", "version", NULL};
+    static const char *const keys[] = {"title",  "due_on",  "assignee", "stage",
+                                       "status", "version", NULL};
     qg_code c = input_check_keys(body, keys, err);
     size_t changes = json_object_size(body) - (json_object_get(body, "version") ? 1 : 0);
     if (c == QG_OK && changes == 0)
@@ -153,8 +155,8 @@ static qg_code resolve_assignee(db *conn, task_job *j, const char *login, qg_err
 
 static qg_code seal_title(task_job *j, unsigned char **sealed, size_t *len, qg_error *err)
 {
-    return sealed_put(j->app->keys, j->state.id, TASK_PLACE, j->n, json_object_get(j->body, "title"),
-                      sealed, len, err);
+    return sealed_put(j->app->keys, j->state.id, TASK_PLACE, j->n,
+                      json_object_get(j->body, "title"), sealed, len, err);
 }
 
 static qg_code insert_task(db *conn, task_job *j, const char *stage, qg_error *err)
@@ -162,16 +164,18 @@ static qg_code insert_task(db *conn, task_job *j, const char *stage, qg_error *e
     unsigned char *sealed = NULL;
     size_t len = 0;
     char now[21];
-    qg_code c = rows_next_number(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM tasks WHERE case_id = ?", j->state.id,
-                                 NULL, &j->n, err);
+    qg_code c =
+        rows_next_number(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM tasks WHERE case_id = ?",
+                         j->state.id, NULL, &j->n, err);
     if (c == QG_OK)
         c = seal_title(j, &sealed, &len, err);
-    db_stmt *st = c == QG_OK ? db_prepare(conn,
-                                          "INSERT INTO tasks (case_id, n, stage, assignee, due_on, status,"
-                                          " sealed, created_by, created_at, updated_at)"
-                                          " VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)",
-                                          err)
-                             : NULL;
+    db_stmt *st = c == QG_OK
+                      ? db_prepare(conn,
+                                   "INSERT INTO tasks (case_id, n, stage, assignee, due_on, status,"
+                                   " sealed, created_by, created_at, updated_at)"
+                                   " VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)",
+                                   err)
+                      : NULL;
     if (st) {
         db_now_iso(now);
         db_bind_int(st, 1, j->state.id);
@@ -200,11 +204,14 @@ static qg_code insert_task(db *conn, task_job *j, const char *stage, qg_error *e
     " FROM tasks t LEFT JOIN users ua ON ua.id = t.assignee"                                 \
     " LEFT JOIN users uc ON uc.id = t.created_by"
 
-static json_t *nullable(db_stmt *st, int i) { return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i)); }
+static json_t *nullable(db_stmt *st, int i)
+{
+    return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i));
+}
 
 /* Adds the decrypted title of the sealed blob in column col to obj. */
-static qg_code add_title(const qg_keys *keys, int64_t case_id, int64_t n, db_stmt *st, int col, json_t *obj,
-                         qg_error *err)
+static qg_code add_title(const qg_keys *keys, int64_t case_id, int64_t n, db_stmt *st, int col,
+                         json_t *obj, qg_error *err)
 {
     size_t len = 0;
     const void *blob = db_col_blob(st, col, &len);
@@ -224,11 +231,12 @@ static qg_code add_title(const qg_keys *keys, int64_t case_id, int64_t n, db_stm
 static json_t *task_json(db_stmt *st, const char *today)
 {
     const char *due = db_col_text(st, 2);
-    return json_pack("{s:I, s:s, s:s, s:b, s:s, s:o, s:o, s:s, s:s, s:I}", "n", (json_int_t)db_col_int(st, 0),
-                     "stage", db_col_text(st, 1), "due_on", due, "overdue", strcmp(due, today) < 0,
-                     "status", db_col_text(st, 3), "assignee", nullable(st, 4), "created_by",
-                     nullable(st, 5), "created_at", db_col_text(st, 6), "updated_at", db_col_text(st, 7),
-                     "version", (json_int_t)db_col_int(st, 8));
+    return json_pack("{s:I, s:s, s:s, s:b, s:s, s:o, s:o, s:s, s:s, s:I}", "n",
+                     (json_int_t)db_col_int(st, 0), "stage", db_col_text(st, 1), "due_on", due,
+                     "overdue", strcmp(due, today) < 0, "status", db_col_text(st, 3), "assignee",
+                     nullable(st, 4), "created_by", nullable(st, 5), "created_at",
+                     db_col_text(st, 6), "updated_at", db_col_text(st, 7), "version",
+                     (json_int_t)db_col_int(st, 8));
 }
 
 /* Appends the case's tasks (only task n when n > 0) to list, titles decrypted. */
@@ -265,7 +273,8 @@ static qg_code read_tasks(db *conn, task_job *j, int64_t n, json_t *list, qg_err
 static qg_code load_one(db *conn, task_job *j, qg_error *err)
 {
     json_t *list = json_array();
-    qg_code c = list ? read_tasks(conn, j, j->n, list, err) : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    qg_code c = list ? read_tasks(conn, j, j->n, list, err)
+                     : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     if (c == QG_OK && json_array_size(list) == 0)
         c = qg_fail(err, QG_ENOTFOUND, "task", "no such task");
     if (c == QG_OK)
@@ -332,8 +341,8 @@ static qg_code finish(qg_code c, task_job *j, json_t **out)
     return c;
 }
 
-qg_code task_create(qg_app *app, const qg_actor *actor, const char *code, json_t *body, json_t **out,
-                    qg_error *err)
+qg_code task_create(qg_app *app, const qg_actor *actor, const char *code, json_t *body,
+                    json_t **out, qg_error *err)
 {
     task_job j = {.app = app, .actor = actor, .body = body};
     *out = NULL;
@@ -357,8 +366,8 @@ static qg_code list_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK)
         c = read_tasks(conn, j, 0, tasks, err);
     if (c == QG_OK)
-        c = audit_task(conn, j, "task.read", json_pack("{s:I}", "count", (json_int_t)json_array_size(tasks)),
-                       err);
+        c = audit_task(conn, j, "task.read",
+                       json_pack("{s:I}", "count", (json_int_t)json_array_size(tasks)), err);
     return c;
 }
 
@@ -378,7 +387,8 @@ qg_code task_list_case(qg_app *app, const qg_actor *actor, const char *code, jso
 /* Finds task j->n of the case; checks the body's version against the stored one. */
 static qg_code stored_task(db *conn, task_job *j, int64_t *id, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn, "SELECT id, version FROM tasks WHERE case_id = ? AND n = ?", err);
+    db_stmt *st =
+        db_prepare(conn, "SELECT id, version FROM tasks WHERE case_id = ? AND n = ?", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, j->state.id);
@@ -391,7 +401,8 @@ static qg_code stored_task(db *conn, task_job *j, int64_t *id, qg_error *err)
         return rc < 0 ? err->code : qg_fail(err, QG_ENOTFOUND, "task", "no such task");
     json_t *want = json_object_get(j->body, "version");
     if (want && json_integer_value(want) != version)
-        return qg_fail(err, QG_ECONFLICT, "version", "the task was changed by someone else; reload it");
+        return qg_fail(err, QG_ECONFLICT, "version",
+                       "the task was changed by someone else; reload it");
     return QG_OK;
 }
 
@@ -429,7 +440,8 @@ static qg_code set_assignee(db *conn, task_job *j, int64_t id, qg_error *err)
     if (!login)
         return QG_OK;
     qg_code c = resolve_assignee(conn, j, login, err);
-    db_stmt *st = c == QG_OK ? db_prepare(conn, "UPDATE tasks SET assignee = ? WHERE id = ?", err) : NULL;
+    db_stmt *st =
+        c == QG_OK ? db_prepare(conn, "UPDATE tasks SET assignee = ? WHERE id = ?", err) : NULL;
     if (!st)
         return c == QG_OK ? err->code : c;
     db_bind_int(st, 1, j->assignee);
@@ -444,7 +456,8 @@ static qg_code set_title(db *conn, task_job *j, int64_t id, qg_error *err)
     unsigned char *sealed = NULL;
     size_t len = 0;
     qg_code c = seal_title(j, &sealed, &len, err);
-    db_stmt *st = c == QG_OK ? db_prepare(conn, "UPDATE tasks SET sealed = ? WHERE id = ?", err) : NULL;
+    db_stmt *st =
+        c == QG_OK ? db_prepare(conn, "UPDATE tasks SET sealed = ? WHERE id = ?", err) : NULL;
     if (st) {
         db_bind_blob(st, 1, sealed, len);
         db_bind_int(st, 2, id);
@@ -460,7 +473,8 @@ static qg_code bump_version(db *conn, int64_t id, qg_error *err)
 {
     char now[21];
     db_now_iso(now);
-    db_stmt *st = db_prepare(conn, "UPDATE tasks SET updated_at = ?, version = version + 1 WHERE id = ?", err);
+    db_stmt *st = db_prepare(
+        conn, "UPDATE tasks SET updated_at = ?, version = version + 1 WHERE id = ?", err);
     if (!st)
         return err->code;
     db_bind_text(st, 1, now);
@@ -484,8 +498,9 @@ static qg_code update_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK)
         c = bump_version(conn, id, err);
     if (c == QG_OK)
-        c = audit_task(conn, j, "task.update",
-                       json_pack("{s:I, s:o}", "n", (json_int_t)j->n, "fields", changed_names(j->body)), err);
+        c = audit_task(
+            conn, j, "task.update",
+            json_pack("{s:I, s:o}", "n", (json_int_t)j->n, "fields", changed_names(j->body)), err);
     return c == QG_OK ? load_one(conn, j, err) : c;
 }
 
@@ -508,9 +523,9 @@ qg_code task_update(qg_app *app, const qg_actor *actor, const char *code, int64_
 
 /* What the policy needs to know about a row's case (five columns, see facts_at); the
  * one parameter is the acting user's id. */
-#define DUE_FACTS                                                                                   \
-    " c.org_id, c.created_by, (SELECT count(*) FROM case_assignments a WHERE a.case_id = c.id),"   \
-    " EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ?),"          \
+#define DUE_FACTS                                                                                \
+    " c.org_id, c.created_by, (SELECT count(*) FROM case_assignments a WHERE a.case_id = c.id)," \
+    " EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ?),"       \
     " c.handed_over"
 
 typedef struct {
@@ -547,15 +562,17 @@ static qg_code append_due(due_job *j, json_t *list, json_t *item, qg_error *err)
         json_decref(item);
         return QG_OK;
     }
-    return json_array_append_new(list, item) == 0 ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    return json_array_append_new(list, item) == 0 ? QG_OK
+                                                  : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
 }
 
 static json_t *due_task_json(db_stmt *st, const char *today)
 {
     const char *due = db_col_text(st, 3);
     return json_pack("{s:s, s:I, s:s, s:s, s:b, s:o, s:s}", "case", db_col_text(st, 0), "n",
-                     (json_int_t)db_col_int(st, 1), "stage", db_col_text(st, 2), "due_on", due, "overdue",
-                     strcmp(due, today) < 0, "assignee", nullable(st, 5), "status", db_col_text(st, 4));
+                     (json_int_t)db_col_int(st, 1), "stage", db_col_text(st, 2), "due_on", due,
+                     "overdue", strcmp(due, today) < 0, "assignee", nullable(st, 5), "status",
+                     db_col_text(st, 4));
 }
 
 static void bind_task_scope(db_stmt *st, const due_job *j)
@@ -571,15 +588,16 @@ static void bind_task_scope(db_stmt *st, const due_job *j)
 
 static qg_code read_due_tasks(db *conn, due_job *j, json_t *list, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn,
-                             "SELECT c.code, t.n, t.stage, t.due_on, t.status, u.login, t.sealed, c.id,"
-                             DUE_FACTS " FROM tasks t JOIN cases c ON c.id = t.case_id"
-                             " LEFT JOIN users u ON u.id = t.assignee"
-                             " WHERE t.status = 'open' AND c.status = 'open'"
-                             " AND (? = 0 OR t.assignee = ?) AND (? = 0 OR c.org_id = ?)"
-                             " AND (CAST(? AS TEXT) IS NULL OR t.due_on < ?)"
-                             " ORDER BY t.due_on, c.code, t.n",
-                             err);
+    db_stmt *st = db_prepare(
+        conn,
+        "SELECT c.code, t.n, t.stage, t.due_on, t.status, u.login, t.sealed, c.id," DUE_FACTS
+        " FROM tasks t JOIN cases c ON c.id = t.case_id"
+        " LEFT JOIN users u ON u.id = t.assignee"
+        " WHERE t.status = 'open' AND c.status = 'open'"
+        " AND (? = 0 OR t.assignee = ?) AND (? = 0 OR c.org_id = ?)"
+        " AND (CAST(? AS TEXT) IS NULL OR t.due_on < ?)"
+        " ORDER BY t.due_on, c.code, t.n",
+        err);
     if (!st)
         return err->code;
     bind_task_scope(st, j);
@@ -618,19 +636,20 @@ static void bind_review_scope(db_stmt *st, const due_job *j)
  * each open case in scope, when its review date is due. */
 static qg_code read_due_reviews(db *conn, due_job *j, json_t *list, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn,
-                             "SELECT c.code, r.n, r.due_on," DUE_FACTS
-                             " FROM case_records r JOIN cases c ON c.id = r.case_id"
-                             " WHERE r.kind = 'safety_plan' AND c.status = 'open' AND r.due_on IS NOT NULL"
-                             " AND NOT EXISTS (SELECT 1 FROM case_records m WHERE m.case_id = r.case_id"
-                             " AND m.kind = 'safety_plan' AND (m.on_date > r.on_date"
-                             " OR (m.on_date = r.on_date AND m.n > r.n)))"
-                             " AND (? = 0 OR c.org_id = ?)"
-                             " AND (? = 0 OR c.created_by = ? OR EXISTS (SELECT 1 FROM case_assignments b"
-                             " WHERE b.case_id = c.id AND b.user_id = ?))"
-                             " AND (CAST(? AS TEXT) IS NULL OR r.due_on < ?)"
-                             " ORDER BY r.due_on, c.code",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "SELECT c.code, r.n, r.due_on," DUE_FACTS
+                   " FROM case_records r JOIN cases c ON c.id = r.case_id"
+                   " WHERE r.kind = 'safety_plan' AND c.status = 'open' AND r.due_on IS NOT NULL"
+                   " AND NOT EXISTS (SELECT 1 FROM case_records m WHERE m.case_id = r.case_id"
+                   " AND m.kind = 'safety_plan' AND (m.on_date > r.on_date"
+                   " OR (m.on_date = r.on_date AND m.n > r.n)))"
+                   " AND (? = 0 OR c.org_id = ?)"
+                   " AND (? = 0 OR c.created_by = ? OR EXISTS (SELECT 1 FROM case_assignments b"
+                   " WHERE b.case_id = c.id AND b.user_id = ?))"
+                   " AND (CAST(? AS TEXT) IS NULL OR r.due_on < ?)"
+                   " ORDER BY r.due_on, c.code",
+                   err);
     if (!st)
         return err->code;
     bind_review_scope(st, j);
@@ -643,7 +662,8 @@ static qg_code read_due_reviews(db *conn, due_job *j, json_t *list, qg_error *er
         json_t *review = json_pack("{s:s, s:I, s:s, s:b}", "case", db_col_text(st, 0), "plan",
                                    (json_int_t)db_col_int(st, 1), "review_on", due, "overdue",
                                    strcmp(due, j->today) < 0);
-        c = review ? append_due(j, list, review, err) : qg_fail(err, QG_EDB, NULL, "a review could not be encoded");
+        c = review ? append_due(j, list, review, err)
+                   : qg_fail(err, QG_EDB, NULL, "a review could not be encoded");
     }
     if (c == QG_OK && rc < 0)
         c = err->code;
@@ -656,14 +676,16 @@ static qg_code due_in_tx(db *conn, void *arg, qg_error *err)
     due_job *j = arg;
     json_t *tasks = json_array(), *reviews = json_array();
     j->result = json_pack("{s:o, s:o}", "tasks", tasks, "reviews", reviews);
-    qg_code c = j->result ? read_due_tasks(conn, j, tasks, err) : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    qg_code c = j->result ? read_due_tasks(conn, j, tasks, err)
+                          : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     if (c == QG_OK)
         c = read_due_reviews(conn, j, reviews, err);
     if (c == QG_OK)
         c = json_object_set_new(j->result, "truncated", json_boolean(j->truncated)) == 0
                 ? QG_OK
                 : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
-    json_t *detail = c == QG_OK ? json_pack("{s:I}", "count", (json_int_t)json_array_size(tasks)) : NULL;
+    json_t *detail =
+        c == QG_OK ? json_pack("{s:I}", "count", (json_int_t)json_array_size(tasks)) : NULL;
     if (c == QG_OK)
         c = detail ? audit_append(conn, j->app->keys, j->actor, "task.list", NULL, detail, err)
                    : qg_fail(err, QG_ENOMEM, NULL, "out of memory");

@@ -28,8 +28,8 @@
  * before 2000-01-01), "assignee" (a login; default the creator), "stage" (a stage
  * code but closure; default the case's current stage)}. Audited as "task.create"
  * {"n"}. On QG_OK *out is the new task (caller owns; it holds the title). */
-qg_code task_create(qg_app *app, const qg_actor *actor, const char *code, json_t *body, json_t **out,
-                    qg_error *err);
+qg_code task_create(qg_app *app, const qg_actor *actor, const char *code, json_t *body,
+                    json_t **out, qg_error *err);
 
 /* Lists a case's tasks with their titles decrypted, oldest first: *out is {"tasks":
  * [{"n", "stage", "title", "due_on", "overdue", "status", "assignee", "created_by",

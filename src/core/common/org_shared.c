@@ -18,7 +18,8 @@ static bool seen_before(json_t *list, size_t end, json_t *item)
 qg_code org_check_codes(json_t *v, const vocab_list *list, const char *field, qg_error *err)
 {
     if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > list->count)
-        return qg_fail(err, QG_EINVAL, field, "is required: a list of at least one %s code, each once", list->name);
+        return qg_fail(err, QG_EINVAL, field,
+                       "is required: a list of at least one %s code, each once", list->name);
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
@@ -47,7 +48,8 @@ qg_code org_check_languages(json_t *v, size_t max, const char *field, qg_error *
     json_t *item;
     json_array_foreach(v, i, item) {
         if (!is_language(json_string_value(item)))
-            return qg_fail(err, QG_EINVAL, field, "entry %zu must be an ISO 639 code such as kk, ru, uz", i);
+            return qg_fail(err, QG_EINVAL, field,
+                           "entry %zu must be an ISO 639 code such as kk, ru, uz", i);
         if (seen_before(v, i, item))
             return qg_fail(err, QG_EINVAL, field, "entry %zu repeats an earlier one", i);
     }

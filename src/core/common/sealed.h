@@ -21,7 +21,7 @@ qg_code sealed_put(const qg_keys *keys, int64_t case_id, const char *what, int64
 /* Opens what sealed_put produced for the same place. On QG_OK *out is a new JSON
  * value the caller owns; it holds personal data: never log it. QG_ECRYPTO (field
  * what) when the blob is damaged or belongs elsewhere. */
-qg_code sealed_get(const qg_keys *keys, int64_t case_id, const char *what, int64_t n, const void *blob,
-                   size_t len, json_t **out, qg_error *err);
+qg_code sealed_get(const qg_keys *keys, int64_t case_id, const char *what, int64_t n,
+                   const void *blob, size_t len, json_t **out, qg_error *err);
 
 #endif

@@ -78,9 +78,11 @@ static void remove_db_files(const char *db_path)
 qg_code app_init_files(const char *db_path, const char *key_path, qg_error *err)
 {
     if (!db_is_url(db_path) && access(db_path, F_OK) == 0)
-        return qg_fail(err, QG_ECONFLICT, "db", "database file already exists; it is never overwritten");
+        return qg_fail(err, QG_ECONFLICT, "db",
+                       "database file already exists; it is never overwritten");
     if (access(key_path, F_OK) == 0)
-        return qg_fail(err, QG_ECONFLICT, "key", "key file already exists; it is never overwritten");
+        return qg_fail(err, QG_ECONFLICT, "key",
+                       "key file already exists; it is never overwritten");
     qg_code c = crypto_init(err);
     if (c == QG_OK)
         c = keyfile_create(key_path, err);
@@ -101,7 +103,8 @@ static qg_code check_key(db *conn, const qg_keys *keys, qg_error *err)
     char stored[QG_HASH_HEX + 8], mine[QG_HASH_HEX];
     qg_code c = db_meta_get(conn, KEY_CHECK, stored, sizeof stored, err);
     if (c == QG_ENOTFOUND)
-        return qg_fail(err, QG_EKEY, "key", "database has no key check value; was it made by 'qorgau init'?");
+        return qg_fail(err, QG_EKEY, "key",
+                       "database has no key check value; was it made by 'qorgau init'?");
     if (c != QG_OK)
         return c;
     keys_check_value(keys, mine);

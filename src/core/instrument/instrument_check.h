@@ -66,6 +66,7 @@ bool inst_group_within(const inst_cond_scope *s, const char *group);
 
 /* Checks a condition (item comparisons, counts, all/any/not, nested at most a few
  * levels; depth is the current level) within scope s. */
-qg_code inst_check_cond(const inst_cond_scope *s, json_t *cond, const char *path, qg_error *err, int depth);
+qg_code inst_check_cond(const inst_cond_scope *s, json_t *cond, const char *path, qg_error *err,
+                        int depth);
 
 #endif

@@ -209,11 +209,11 @@ static json_t *versions_of(const instrument_set *set, const char *id)
 
 static json_t *summary(const instrument_set *set, const instrument *in)
 {
-    json_t *s = json_pack("{s:s, s:i, s:o, s:O, s:O, s:O, s:O}", "id", in->id, "version", in->version,
-                          "versions", versions_of(set, in->id), "kind",
-                          json_object_get(in->def, "kind"), "title", json_object_get(in->def, "title"),
-                          "population", json_object_get(in->def, "population"), "source",
-                          json_object_get(in->def, "source"));
+    json_t *s = json_pack(
+        "{s:s, s:i, s:o, s:O, s:O, s:O, s:O}", "id", in->id, "version", in->version, "versions",
+        versions_of(set, in->id), "kind", json_object_get(in->def, "kind"), "title",
+        json_object_get(in->def, "title"), "population", json_object_get(in->def, "population"),
+        "source", json_object_get(in->def, "source"));
     json_t *acc = json_object_get(in->def, "accuracy");
     if (s && acc)
         json_object_set(s, "accuracy", acc);

@@ -38,7 +38,8 @@ qg_code agreement_check_body(json_t *body, qg_error *err);
  * whose organisation is not a party, or a party that does not exist, QG_EINVAL naming
  * "parties". Audited "agreement.create". *out (caller owns) is the stored agreement.
  * Borrows body. */
-qg_code agreement_create(qg_app *app, const qg_actor *actor, json_t *body, json_t **out, qg_error *err);
+qg_code agreement_create(qg_app *app, const qg_actor *actor, json_t *body, json_t **out,
+                         qg_error *err);
 
 /* Ends agreement id early: body {"ended_on"?} (a date from valid_from to valid_to;
  * today by default), the first day it is no longer valid. QG_ENOTFOUND naming "id"
@@ -52,8 +53,8 @@ qg_code agreement_end(qg_app *app, const qg_actor *actor, int64_t id, json_t *bo
  * each with "valid_today". org_id > 0 keeps those the organisation is a party to;
  * valid_on (NULL or "" for none; else a date, QG_EINVAL naming "valid_on") those valid
  * that day. *out (caller owns) is {"agreements": [...]}. */
-qg_code agreement_list(qg_app *app, const qg_actor *actor, int64_t org_id, const char *valid_on, json_t **out,
-                       qg_error *err);
+qg_code agreement_list(qg_app *app, const qg_actor *actor, int64_t org_id, const char *valid_on,
+                       json_t **out, qg_error *err);
 
 /* Reads one agreement the actor may see into *out (caller owns); QG_ENOTFOUND naming
  * "id" when it does not exist or is not visible. */

@@ -21,10 +21,11 @@ qg_code consent_active(db *conn, int64_t case_id, const char *purpose, int64_t o
                        qg_error *err)
 {
     *yes = false;
-    db_stmt *st = db_prepare(conn,
-                             "SELECT 1 FROM consents WHERE case_id = ? AND purpose = ? AND withdrawn_on IS NULL"
-                             " AND (? = 0 OR org_id = ?) LIMIT 1",
-                             err);
+    db_stmt *st = db_prepare(
+        conn,
+        "SELECT 1 FROM consents WHERE case_id = ? AND purpose = ? AND withdrawn_on IS NULL"
+        " AND (? = 0 OR org_id = ?) LIMIT 1",
+        err);
     if (!st)
         return err->code;
     int64_t org = strcmp(purpose, "sharing") == 0 ? org_id : 0;
@@ -80,7 +81,8 @@ static qg_code check_org(json_t *body, const char *purpose, qg_error *err)
     if (sharing && !v)
         return qg_fail(err, QG_EINVAL, "org_id", "is required for sharing: the organisation's id");
     if (sharing && (!json_is_integer(v) || json_integer_value(v) < 1))
-        return qg_fail(err, QG_EINVAL, "org_id", "must be an organisation's id (a whole number from 1)");
+        return qg_fail(err, QG_EINVAL, "org_id",
+                       "must be an organisation's id (a whole number from 1)");
     return QG_OK;
 }
 
@@ -94,7 +96,8 @@ qg_code consent_check_create(json_t *body, qg_error *err)
         c = qg_fail(err, QG_EINVAL, "purpose", "is required: services, sharing or statistics");
     if (c == QG_OK)
         c = check_org(body, purpose, err);
-    if (c == QG_OK && !vocab_has(&VOCAB_CONSENT_GIVER, json_string_value(json_object_get(body, "given_by"))))
+    if (c == QG_OK &&
+        !vocab_has(&VOCAB_CONSENT_GIVER, json_string_value(json_object_get(body, "given_by"))))
         c = qg_fail(err, QG_EINVAL, "given_by", "is required: child, parent, guardian or other");
     if (c == QG_OK && (v = json_object_get(body, "given_on")))
         c = check_date(v, "given_on", err);
@@ -143,7 +146,8 @@ static void day_of(json_t *body, const char *field, char out[11])
         text_today(out);
 }
 
-static qg_code audit_consent(db *conn, consent_job *j, const char *action, json_t *detail, qg_error *err)
+static qg_code audit_consent(db *conn, consent_job *j, const char *action, json_t *detail,
+                             qg_error *err)
 {
     qg_code c = detail ? audit_append(conn, j->app->keys, j->actor, action, j->code, detail, err)
                        : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
@@ -178,25 +182,27 @@ static json_t *nullable_int(db_stmt *st, int i)
 static json_t *consent_json(db_stmt *st)
 {
     return json_pack("{s:I, s:s, s:o, s:o, s:s, s:s, s:o, s:s, s:o, s:o, s:b, s:b}", "n",
-                     (json_int_t)db_col_int(st, 0), "purpose", db_col_text(st, 1), "org_id", nullable_int(st, 2),
-                     "org_name", nullable_text(st, 3), "given_by", db_col_text(st, 4), "given_on",
-                     db_col_text(st, 5), "recorded_by", nullable_text(st, 6), "recorded_at", db_col_text(st, 7),
-                     "withdrawn_on", nullable_text(st, 8), "withdrawn_by", nullable_text(st, 9), "active",
+                     (json_int_t)db_col_int(st, 0), "purpose", db_col_text(st, 1), "org_id",
+                     nullable_int(st, 2), "org_name", nullable_text(st, 3), "given_by",
+                     db_col_text(st, 4), "given_on", db_col_text(st, 5), "recorded_by",
+                     nullable_text(st, 6), "recorded_at", db_col_text(st, 7), "withdrawn_on",
+                     nullable_text(st, 8), "withdrawn_by", nullable_text(st, 9), "active",
                      db_col_null(st, 8), "has_note", db_col_int(st, 10) != 0);
 }
 
 /* The case's consents (only consent n when n > 0) as a new array, or NULL. */
 static json_t *read_consents(db *conn, int64_t case_id, int64_t n, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn,
-                             "SELECT c.n, c.purpose, c.org_id, o.name, c.given_by, c.given_on, ur.login,"
-                             " c.recorded_at, c.withdrawn_on, uw.login,"
-                             " CASE WHEN c.sealed IS NULL THEN 0 ELSE 1 END"
-                             " FROM consents c LEFT JOIN orgs o ON o.id = c.org_id"
-                             " LEFT JOIN users ur ON ur.id = c.recorded_by"
-                             " LEFT JOIN users uw ON uw.id = c.withdrawn_by"
-                             " WHERE c.case_id = ? AND (? = 0 OR c.n = ?) ORDER BY c.n",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "SELECT c.n, c.purpose, c.org_id, o.name, c.given_by, c.given_on, ur.login,"
+                   " c.recorded_at, c.withdrawn_on, uw.login,"
+                   " CASE WHEN c.sealed IS NULL THEN 0 ELSE 1 END"
+                   " FROM consents c LEFT JOIN orgs o ON o.id = c.org_id"
+                   " LEFT JOIN users ur ON ur.id = c.recorded_by"
+                   " LEFT JOIN users uw ON uw.id = c.withdrawn_by"
+                   " WHERE c.case_id = ? AND (? = 0 OR c.n = ?) ORDER BY c.n",
+                   err);
     if (!st)
         return NULL;
     db_bind_int(st, 1, case_id);
@@ -210,7 +216,9 @@ static qg_code load_one(db *conn, consent_job *j, qg_error *err)
     json_t *list = read_consents(conn, j->case_id, j->n, err);
     if (!list)
         return err->code;
-    qg_code c = json_array_size(list) == 1 ? QG_OK : qg_fail(err, QG_ENOTFOUND, "consent", "no such consent");
+    qg_code c = json_array_size(list) == 1
+                    ? QG_OK
+                    : qg_fail(err, QG_ENOTFOUND, "consent", "no such consent");
     if (c == QG_OK)
         j->result = json_incref(json_array_get(list, 0));
     json_decref(list);
@@ -219,7 +227,8 @@ static qg_code load_one(db *conn, consent_job *j, qg_error *err)
 
 /* ---- create ----------------------------------------------------------------------------- */
 
-static qg_code check_not_duplicate(db *conn, consent_job *j, const char *purpose, int64_t org_id, qg_error *err)
+static qg_code check_not_duplicate(db *conn, consent_job *j, const char *purpose, int64_t org_id,
+                                   qg_error *err)
 {
     bool active = false;
     qg_code c = consent_active(conn, j->case_id, purpose, org_id, &active, err);
@@ -229,21 +238,25 @@ static qg_code check_not_duplicate(db *conn, consent_job *j, const char *purpose
     return c;
 }
 
-static qg_code insert_consent(db *conn, consent_job *j, const char *purpose, int64_t org_id, qg_error *err)
+static qg_code insert_consent(db *conn, consent_job *j, const char *purpose, int64_t org_id,
+                              qg_error *err)
 {
     unsigned char *sealed = NULL;
     size_t len = 0;
     char now[21];
     json_t *note = json_object_get(j->body, "note");
-    qg_code c = rows_next_number(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM consents WHERE case_id = ?",
-                                 j->case_id, NULL, &j->n, err);
+    qg_code c =
+        rows_next_number(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM consents WHERE case_id = ?",
+                         j->case_id, NULL, &j->n, err);
     if (c == QG_OK && note)
         c = sealed_put(j->app->keys, j->case_id, CONSENT_PLACE, j->n, note, &sealed, &len, err);
-    db_stmt *st = c == QG_OK ? db_prepare(conn,
-                                          "INSERT INTO consents (case_id, n, purpose, org_id, given_by, given_on,"
-                                          " sealed, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                          err)
-                             : NULL;
+    db_stmt *st =
+        c == QG_OK
+            ? db_prepare(conn,
+                         "INSERT INTO consents (case_id, n, purpose, org_id, given_by, given_on,"
+                         " sealed, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         err)
+            : NULL;
     if (st) {
         db_now_iso(now);
         db_bind_int(st, 1, j->case_id);
@@ -264,7 +277,8 @@ static qg_code insert_consent(db *conn, consent_job *j, const char *purpose, int
 }
 
 /* A statistics consent on a case out of statistics brings it back; *included says so. */
-static qg_code include_again(db *conn, consent_job *j, const char *purpose, bool *included, qg_error *err)
+static qg_code include_again(db *conn, consent_job *j, const char *purpose, bool *included,
+                             qg_error *err)
 {
     bool in = true;
     *included = false;
@@ -302,7 +316,8 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK)
         c = include_again(conn, j, purpose, &included, err);
     if (c == QG_OK)
-        c = audit_consent(conn, j, "consent.create", create_detail(j, purpose, org_id, included), err);
+        c = audit_consent(conn, j, "consent.create", create_detail(j, purpose, org_id, included),
+                          err);
     return c == QG_OK ? load_one(conn, j, err) : c;
 }
 
@@ -364,18 +379,22 @@ qg_code consent_list(qg_app *app, const qg_actor *actor, const char *code, json_
  * withdrawal dated before the consent was given. */
 static qg_code stored_consent(db *conn, consent_job *j, char purpose[16], qg_error *err)
 {
-    db_stmt *st = db_prepare(conn, "SELECT purpose, given_on, withdrawn_on FROM consents WHERE case_id = ? AND n = ?",
-                             err);
+    db_stmt *st = db_prepare(
+        conn, "SELECT purpose, given_on, withdrawn_on FROM consents WHERE case_id = ? AND n = ?",
+        err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, j->case_id);
     db_bind_int(st, 2, j->n);
     int rc = db_step(st, err);
-    qg_code c = rc < 0 ? err->code : rc == 0 ? qg_fail(err, QG_ENOTFOUND, "consent", "no such consent") : QG_OK;
+    qg_code c = rc < 0    ? err->code
+                : rc == 0 ? qg_fail(err, QG_ENOTFOUND, "consent", "no such consent")
+                          : QG_OK;
     if (c == QG_OK && !db_col_null(st, 2))
         c = qg_fail(err, QG_ECONFLICT, "consent", "is already withdrawn");
     if (c == QG_OK && strcmp(j->day, db_col_text(st, 1)) < 0)
-        c = qg_fail(err, QG_EINVAL, "withdrawn_on", "must not be before the day the consent was given");
+        c = qg_fail(err, QG_EINVAL, "withdrawn_on",
+                    "must not be before the day the consent was given");
     if (c == QG_OK)
         snprintf(purpose, 16, "%s", db_col_text(st, 0));
     db_done(st);
@@ -414,7 +433,8 @@ static qg_code withdraw_in_tx(db *conn, void *arg, qg_error *err)
     bool stats = strcmp(purpose, "statistics") == 0;
     if (c == QG_OK && stats)
         c = set_stats_excluded(conn, j->case_id, true, err);
-    json_t *detail = c == QG_OK ? json_pack("{s:I, s:s}", "n", (json_int_t)j->n, "purpose", purpose) : NULL;
+    json_t *detail =
+        c == QG_OK ? json_pack("{s:I, s:s}", "n", (json_int_t)j->n, "purpose", purpose) : NULL;
     if (detail && stats)
         json_object_set_new(detail, "stats_excluded", json_true());
     if (c == QG_OK)
@@ -439,7 +459,8 @@ qg_code consent_withdraw(qg_app *app, const qg_actor *actor, const char *code, i
     return finish(c, &j, out);
 }
 
-/* ---- statistics opt-out ------------------------------------------------------------------------ */
+/* ---- statistics opt-out ------------------------------------------------------------------------
+ */
 
 /* The number of the active statistics consent, or 0. */
 static qg_code active_statistics(db *conn, int64_t case_id, int64_t *n, qg_error *err)
@@ -477,8 +498,10 @@ static qg_code opt_out_in_tx(db *conn, void *arg, qg_error *err)
     json_t *withdrawn = j->n ? json_integer((json_int_t)j->n) : json_null();
     if (c == QG_OK)
         c = audit_consent(conn, j, "consent.opt_out",
-                          json_pack("{s:s, s:O}", "purpose", "statistics", "withdrawn", withdrawn), err);
-    if (c == QG_OK && !(j->result = json_pack("{s:s, s:O}", "statistics", "excluded", "withdrawn", withdrawn)))
+                          json_pack("{s:s, s:O}", "purpose", "statistics", "withdrawn", withdrawn),
+                          err);
+    if (c == QG_OK &&
+        !(j->result = json_pack("{s:s, s:O}", "statistics", "excluded", "withdrawn", withdrawn)))
         c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     json_decref(withdrawn);
     return c;

@@ -52,8 +52,8 @@ qg_code directory_check_filter(const directory_filter *f, qg_error *err);
  * unknown service QG_ENOTFOUND naming "service"; a "version" that is not the stored
  * one QG_ECONFLICT. Audited "directory.update". On success *out (caller owns) is the
  * stored entry and *created tells whether it is new. Borrows body. */
-qg_code directory_put(qg_app *app, const qg_actor *actor, int64_t org_id, const char *service, json_t *body,
-                      json_t **out, bool *created, qg_error *err);
+qg_code directory_put(qg_app *app, const qg_actor *actor, int64_t org_id, const char *service,
+                      json_t *body, json_t **out, bool *created, qg_error *err);
 
 /* Removes organisation org_id's entry for service; the same rules as directory_put,
  * and QG_ENOTFOUND naming "service" when the organisation does not list it. Audited
@@ -64,11 +64,12 @@ qg_code directory_remove(qg_app *app, const qg_actor *actor, int64_t org_id, con
 /* Searches the directory: entries matching every filter given (the entry lists the
  * region and the sex, the age lies within its range), most free places first (unknown
  * last), then by organisation name. *out (caller owns) is {"services": [...]}. */
-qg_code directory_search(qg_app *app, const qg_actor *actor, const directory_filter *f, json_t **out,
-                         qg_error *err);
+qg_code directory_search(qg_app *app, const qg_actor *actor, const directory_filter *f,
+                         json_t **out, qg_error *err);
 
 /* Lists organisation org_id's entries ({"services": [...]}, caller owns); an unknown
  * organisation is QG_ENOTFOUND naming "org". */
-qg_code directory_org_list(qg_app *app, const qg_actor *actor, int64_t org_id, json_t **out, qg_error *err);
+qg_code directory_org_list(qg_app *app, const qg_actor *actor, int64_t org_id, json_t **out,
+                           qg_error *err);
 
 #endif

@@ -108,8 +108,8 @@ bool reply_code_parse(const char *in, char out[REPLY_CODE_SIZE]);
  * nothing else (see docs/referrals.md for each part's minimum). Decrypts the personal
  * part and the forms as needed; checks no policy and audits nothing. *out is a new
  * object the caller owns; it holds personal data: never log it. */
-qg_code referral_snapshot(db *conn, const qg_keys *keys, int64_t case_id, json_t *parts, json_t **out,
-                          qg_error *err);
+qg_code referral_snapshot(db *conn, const qg_keys *keys, int64_t case_id, json_t *parts,
+                          json_t **out, qg_error *err);
 
 /* ---- the services (referral.c, referral_read.c, referral_reply.c) ------------------------- */
 
@@ -118,12 +118,13 @@ qg_code referral_snapshot(db *conn, const qg_keys *keys, int64_t case_id, json_t
  * organisation needs a valid agreement covering the parts (or an emergency override by
  * a supervisor), personal parts need the child's consent to sharing with it. Audited
  * "referral.create" (and "referral.override"). *out is the new referral (caller owns). */
-qg_code referral_create(qg_app *app, const qg_actor *actor, const char *code, json_t *body, json_t **out,
-                        qg_error *err);
+qg_code referral_create(qg_app *app, const qg_actor *actor, const char *code, json_t *body,
+                        json_t **out, qg_error *err);
 
 /* Lists the referrals of the case with code, without contents; audited "referral.list".
  * *out is {"referrals": [...]} (caller owns). */
-qg_code referral_list_case(qg_app *app, const qg_actor *actor, const char *code, json_t **out, qg_error *err);
+qg_code referral_list_case(qg_app *app, const qg_actor *actor, const char *code, json_t **out,
+                           qg_error *err);
 
 typedef struct {
     const char *direction; /* "out" (sent by the actor's organisation) or "in" */
@@ -142,21 +143,22 @@ qg_code referral_list(qg_app *app, const qg_actor *actor, const referral_query *
  * history; the receiving organisation only what the referral carries, only while it is
  * open and, for personal parts, while the consent to sharing holds. Audited
  * "referral.read". *out caller-owned; personal data: never log it. */
-qg_code referral_get(qg_app *app, const qg_actor *actor, const char *ref, json_t **out, qg_error *err);
+qg_code referral_get(qg_app *app, const qg_actor *actor, const char *ref, json_t **out,
+                     qg_error *err);
 
 /* Moves a referral by action (POST /referrals/{ref}/{action}) with body {"reason"?,
  * "note"?, "version"?}: cancel by the sending side, the rest by users of the receiving
  * organisation. Audited "referral.<action>". *out is the referral's summary. */
-qg_code referral_act(qg_app *app, const qg_actor *actor, const char *ref, referral_action action, json_t *body,
-                     json_t **out, qg_error *err);
+qg_code referral_act(qg_app *app, const qg_actor *actor, const char *ref, referral_action action,
+                     json_t *body, json_t **out, qg_error *err);
 
 /* The printable referral sheet of an off-platform referral (GET /referrals/{ref}/sheet),
  * for the sending side: an HTML page with what the referral carries, its deadline and a
  * new one-time reply code (earlier unused codes of the referral stop working). reply_url
  * is where the recipient answers (escaped into the page). Audited "referral.sheet".
  * *html (caller frees with crypto_free_plain(*html, *len)) is personal data. */
-qg_code referral_sheet(qg_app *app, const qg_actor *actor, const char *ref, const char *reply_url, char **html,
-                       size_t *len, qg_error *err);
+qg_code referral_sheet(qg_app *app, const qg_actor *actor, const char *ref, const char *reply_url,
+                       char **html, size_t *len, qg_error *err);
 
 /* A recipient not on Qorgau answers with a reply code: action is "accept", "decline",
  * "complete" or "not_complete", reason a referral_reason code (required to decline or
@@ -165,7 +167,8 @@ qg_code referral_sheet(qg_app *app, const qg_actor *actor, const char *ref, cons
  * "code" with one message for all three. A code works once; accepting gives a new code
  * for reporting the outcome. *out is {"ref", "status", "next_code"?} (caller owns).
  * Audited "referral.reply" {"ref", "action", "via_code": true}. */
-qg_code referral_reply(qg_app *app, const char *client_addr, int64_t now, const char *code, const char *action,
-                       const char *reason, json_t **out, int *retry_after, qg_error *err);
+qg_code referral_reply(qg_app *app, const char *client_addr, int64_t now, const char *code,
+                       const char *action, const char *reason, json_t **out, int *retry_after,
+                       qg_error *err);
 
 #endif

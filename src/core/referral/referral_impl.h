@@ -1,7 +1,7 @@
 /*
- * referral_impl.h — what referral.c (which holds them), referral_read.c and referral_reply.c share: one
- * stored referral, finding it, deciding which side of it an actor stands on, its
- * history, and its sealed parts. Internal to src/core.
+ * referral_impl.h — what referral.c (which holds them), referral_read.c and referral_reply.c share:
+ * one stored referral, finding it, deciding which side of it an actor stands on, its history, and
+ * its sealed parts. Internal to src/core.
  */
 #ifndef QG_REFERRAL_IMPL_H
 #define QG_REFERRAL_IMPL_H
@@ -42,8 +42,8 @@ void referral_row_free(referral_row *r);
 /* Sets *side: SENDER for a user of the sending organisation who may refer and read the
  * case's personal data, RECEIVER for a user of the receiving organisation whose role
  * may receive referrals, NONE otherwise. */
-qg_code referral_side_of(db *conn, const qg_actor *actor, const referral_row *r, referral_side *side,
-                         qg_error *err);
+qg_code referral_side_of(db *conn, const qg_actor *actor, const referral_row *r,
+                         referral_side *side, qg_error *err);
 
 /* Writes the sealed place of the referral's texts ("referral:<ref>") into out: the
  * contents are number 0, the note of history entry n is number n. */
@@ -55,8 +55,9 @@ qg_code referral_open(const qg_keys *keys, const referral_row *r, json_t **out, 
 
 /* Appends history entry (from → to, reason code or NULL, note text or NULL: sealed)
  * by by_user (0 for none) or via a reply code. */
-qg_code referral_event(db *conn, const qg_keys *keys, const referral_row *r, const char *from, const char *to,
-                       const char *reason, json_t *note, int64_t by_user, bool via_code, qg_error *err);
+qg_code referral_event(db *conn, const qg_keys *keys, const referral_row *r, const char *from,
+                       const char *to, const char *reason, json_t *note, int64_t by_user,
+                       bool via_code, qg_error *err);
 
 /* Sets the referral's status, bumps its version and updated_at, and updates r. */
 qg_code referral_set_status(db *conn, referral_row *r, const char *status, qg_error *err);

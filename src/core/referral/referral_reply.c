@@ -43,16 +43,17 @@ static int64_t code_expiry(const referral_row *r, int64_t now)
 }
 
 /* Stores the hash of a new code for r (expiring at expires) and writes the code. */
-static qg_code issue_code(db *conn, const qg_keys *keys, const referral_row *r, int64_t now, int64_t expires,
-                          char code[REPLY_CODE_SIZE], qg_error *err)
+static qg_code issue_code(db *conn, const qg_keys *keys, const referral_row *r, int64_t now,
+                          int64_t expires, char code[REPLY_CODE_SIZE], qg_error *err)
 {
     char hash[QG_HASH_HEX];
     reply_code_new(code);
     crypto_lookup_hash(keys, REPLY_HASH_DOMAIN, code, hash);
-    db_stmt *st = db_prepare(conn,
-                             "INSERT INTO reply_codes (code_hash, referral_id, created_at, expires_at, used_at)"
-                             " VALUES (?, ?, ?, ?, NULL)",
-                             err);
+    db_stmt *st = db_prepare(
+        conn,
+        "INSERT INTO reply_codes (code_hash, referral_id, created_at, expires_at, used_at)"
+        " VALUES (?, ?, ?, ?, NULL)",
+        err);
     if (!st)
         return err->code;
     db_bind_text(st, 1, hash);
@@ -65,10 +66,11 @@ static qg_code issue_code(db *conn, const qg_keys *keys, const referral_row *r, 
 /* A new sheet replaces the old: earlier unused codes of r stop working now. */
 static qg_code expire_codes(db *conn, const referral_row *r, int64_t now, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn,
-                             "UPDATE reply_codes SET expires_at = ? WHERE referral_id = ? AND used_at IS NULL"
-                             " AND expires_at > ?",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "UPDATE reply_codes SET expires_at = ? WHERE referral_id = ? AND used_at IS NULL"
+                   " AND expires_at > ?",
+                   err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, now);
@@ -149,7 +151,10 @@ static void sheet_head(html_out *o, const referral_row *r, const sheet_facts *f)
     html_raw(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 "<title>Referral ");
     html_text(o, r->ref);
-    html_raw(o, "</title></head>\n<body>\n<h1>Referral sheet / Направление</h1>\n<dl>\n<dt>Reference</dt><dd>");
+    html_raw(
+        o,
+        "</title></head>\n<body>\n<h1>Referral sheet / Направление</h1>\n<dl>\n"
+        "<dt>Reference</dt><dd>");
     html_text(o, r->ref);
     html_raw(o, "</dd>\n<dt>From</dt><dd>");
     html_text(o, f->from_org);
@@ -171,17 +176,20 @@ static void sheet_reply(html_out *o, const sheet_facts *f)
     strftime(until, sizeof until, "%Y-%m-%d %H:%M", &tm);
     html_raw(o, "<h2>How to answer</h2>\n<p>Open ");
     html_text(o, f->reply_url);
-    html_raw(o, " and enter this one-time code to accept or decline the referral, and later to report "
-                "the outcome:</p>\n<p><strong>");
+    html_raw(o,
+             " and enter this one-time code to accept or decline the referral, and later to report "
+             "the outcome:</p>\n<p><strong>");
     html_text(o, f->code);
     html_raw(o, "</strong></p>\n<p>The code works once and only until ");
     html_text(o, until);
-    html_raw(o, " (Kazakhstan time). When you accept, you are given a new code for reporting the outcome: "
-                "keep it. Keep this sheet safe: it is about a child.</p>\n</body></html>\n");
+    html_raw(
+        o,
+        " (Kazakhstan time). When you accept, you are given a new code for reporting the outcome: "
+        "keep it. Keep this sheet safe: it is about a child.</p>\n</body></html>\n");
 }
 
-static qg_code render_sheet(const referral_row *r, json_t *opened, const sheet_facts *f, char **html, size_t *len,
-                            qg_error *err)
+static qg_code render_sheet(const referral_row *r, json_t *opened, const sheet_facts *f,
+                            char **html, size_t *len, qg_error *err)
 {
     html_out o = {0};
     json_t *note = json_object_get(opened, "note");
@@ -228,7 +236,8 @@ static qg_code sheet_checks(db *conn, sheet_job *j, qg_error *err)
     if (c == QG_OK && side != SIDE_SENDER)
         c = referral_not_found(err);
     if (c == QG_OK && j->row.to_org)
-        c = qg_fail(err, QG_ECONFLICT, "to_org", "the recipient is on Qorgau and answers there; no sheet is needed");
+        c = qg_fail(err, QG_ECONFLICT, "to_org",
+                    "the recipient is on Qorgau and answers there; no sheet is needed");
     if (c == QG_OK && !referral_status_open(j->row.status))
         c = qg_fail(err, QG_ECONFLICT, "status", "the referral is closed");
     return c;
@@ -241,7 +250,10 @@ static qg_code sheet_in_tx(db *conn, void *arg, qg_error *err)
     int64_t now = (int64_t)time(NULL);
     json_t *opened = NULL;
     qg_code c = sheet_checks(conn, j, err);
-    sheet_facts f = {.from_org = from, .reply_url = j->reply_url, .code = code, .expires = code_expiry(&j->row, now)};
+    sheet_facts f = {.from_org = from,
+                     .reply_url = j->reply_url,
+                     .code = code,
+                     .expires = code_expiry(&j->row, now)};
     if (c == QG_OK)
         c = sender_org_name(conn, j->row.from_org, from, sizeof from, err);
     if (c == QG_OK)
@@ -260,8 +272,8 @@ static qg_code sheet_in_tx(db *conn, void *arg, qg_error *err)
     return c;
 }
 
-qg_code referral_sheet(qg_app *app, const qg_actor *actor, const char *ref, const char *reply_url, char **html,
-                       size_t *len, qg_error *err)
+qg_code referral_sheet(qg_app *app, const qg_actor *actor, const char *ref, const char *reply_url,
+                       char **html, size_t *len, qg_error *err)
 {
     sheet_job j = {.app = app, .actor = actor, .reply_url = reply_url ? reply_url : "/reply"};
     *html = NULL;
@@ -296,7 +308,8 @@ typedef struct {
 
 static qg_code no_such_code(qg_error *err)
 {
-    return qg_fail(err, QG_ENOTFOUND, "code", "this code is not valid: it may be mistyped, used or expired");
+    return qg_fail(err, QG_ENOTFOUND, "code",
+                   "this code is not valid: it may be mistyped, used or expired");
 }
 
 /* Finds the referral of a live code (unused, unexpired) and spends the code. */
@@ -304,10 +317,11 @@ static qg_code take_code(db *conn, reply_job *j, qg_error *err)
 {
     char hash[QG_HASH_HEX], ref[REFERRAL_REF_SIZE];
     crypto_lookup_hash(j->app->keys, REPLY_HASH_DOMAIN, j->code, hash);
-    db_stmt *st = db_prepare(conn,
-                             "SELECT r.ref FROM reply_codes k JOIN referrals r ON r.id = k.referral_id"
-                             " WHERE k.code_hash = ? AND k.used_at IS NULL AND k.expires_at > ?",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "SELECT r.ref FROM reply_codes k JOIN referrals r ON r.id = k.referral_id"
+                   " WHERE k.code_hash = ? AND k.used_at IS NULL AND k.expires_at > ?",
+                   err);
     if (!st)
         return err->code;
     db_bind_text(st, 1, hash);
@@ -363,15 +377,18 @@ static qg_code reply_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK)
         c = apply(conn, j, err);
     if (c == QG_OK && j->action == REF_ACCEPT)
-        c = issue_code(conn, j->app->keys, &j->row, j->now, code_expiry(&j->row, j->now), j->next, err);
+        c = issue_code(conn, j->app->keys, &j->row, j->now, code_expiry(&j->row, j->now), j->next,
+                       err);
     if (c == QG_OK)
         c = referral_audit(conn, j->app->keys, &nobody, "referral.reply", &j->row,
-                           json_pack("{s:s, s:s, s:b}", "action", referral_action_name(j->action), "to",
-                                     j->row.status, "via_code", true),
+                           json_pack("{s:s, s:s, s:b}", "action", referral_action_name(j->action),
+                                     "to", j->row.status, "via_code", true),
                            err);
-    if (c == QG_OK && !(j->result = json_pack("{s:s, s:s}", "ref", j->row.ref, "status", j->row.status)))
+    if (c == QG_OK &&
+        !(j->result = json_pack("{s:s, s:s}", "ref", j->row.ref, "status", j->row.status)))
         c = oom(err);
-    if (c == QG_OK && j->next[0] && json_object_set_new(j->result, "next_code", json_string(j->next)) != 0)
+    if (c == QG_OK && j->next[0] &&
+        json_object_set_new(j->result, "next_code", json_string(j->next)) != 0)
         c = oom(err);
     return c;
 }
@@ -386,7 +403,8 @@ static qg_code audit_failure(db *conn, void *arg, qg_error *err)
     failure_job *j = arg;
     qg_actor nobody = {0};
     json_t *detail = json_pack("{s:b}", "throttled", j->throttled);
-    qg_code c = detail ? audit_append(conn, j->app->keys, &nobody, "referral.reply_failed", NULL, detail, err)
+    qg_code c = detail ? audit_append(conn, j->app->keys, &nobody, "referral.reply_failed", NULL,
+                                      detail, err)
                        : oom(err);
     json_decref(detail);
     return c;
@@ -409,7 +427,8 @@ static qg_code check_reply(reply_job *j, const char *action, qg_error *err)
     if (!referral_action_parse(action, &j->action) ||
         (j->action != REF_ACCEPT && j->action != REF_DECLINE && j->action != REF_COMPLETE &&
          j->action != REF_NOT_COMPLETE))
-        return qg_fail(err, QG_EINVAL, "action", "must be accept, decline, complete or not_complete");
+        return qg_fail(err, QG_EINVAL, "action",
+                       "must be accept, decline, complete or not_complete");
     bool needs = j->action == REF_DECLINE || j->action == REF_NOT_COMPLETE;
     if (needs && !j->reason)
         return qg_fail(err, QG_EINVAL, "reason", "is required: a referral_reason code");
@@ -420,8 +439,9 @@ static qg_code check_reply(reply_job *j, const char *action, qg_error *err)
     return QG_OK;
 }
 
-qg_code referral_reply(qg_app *app, const char *client_addr, int64_t now, const char *code, const char *action,
-                       const char *reason, json_t **out, int *retry_after, qg_error *err)
+qg_code referral_reply(qg_app *app, const char *client_addr, int64_t now, const char *code,
+                       const char *action, const char *reason, json_t **out, int *retry_after,
+                       qg_error *err)
 {
     reply_job j = {.app = app, .now = now, .reason = reason && *reason ? reason : NULL};
     char key[96];
@@ -433,7 +453,8 @@ qg_code referral_reply(qg_app *app, const char *client_addr, int64_t now, const 
     qg_code c = check_reply(&j, action, err);
     if (c != QG_OK)
         return c;
-    c = reply_code_parse(code, j.code) ? writer_run(app->writer, reply_in_tx, &j, err) : no_such_code(err);
+    c = reply_code_parse(code, j.code) ? writer_run(app->writer, reply_in_tx, &j, err)
+                                       : no_such_code(err);
     referral_row_free(&j.row);
     crypto_wipe(j.code, sizeof j.code);
     if (c == QG_ENOTFOUND) {

@@ -71,7 +71,8 @@ bool referral_status_open(const char *status)
 
 bool referral_part_personal(const char *part)
 {
-    static const char *const personal[] = {"identity", "contact", "assessment", "safety_plan", NULL};
+    static const char *const personal[] = {"identity", "contact", "assessment", "safety_plan",
+                                           NULL};
     return input_listed(part, personal);
 }
 
@@ -96,8 +97,9 @@ static qg_code check_recipient(json_t *body, qg_error *err)
 {
     json_t *org = json_object_get(body, "to_org"), *name = json_object_get(body, "to_name");
     if (!org && !name)
-        return qg_fail(err, QG_EINVAL, "to_org",
-                       "is required: an organisation's id, or to_name for one that is not on Qorgau");
+        return qg_fail(
+            err, QG_EINVAL, "to_org",
+            "is required: an organisation's id, or to_name for one that is not on Qorgau");
     if (org && name)
         return qg_fail(err, QG_EINVAL, "to_name", "give either to_org or to_name, not both");
     if (org && (!json_is_integer(org) || json_integer_value(org) < 1))
@@ -106,7 +108,8 @@ static qg_code check_recipient(json_t *body, qg_error *err)
 }
 
 /* One part: a known code, not given twice, personal only where allowed. */
-static qg_code check_part(json_t *parts, size_t i, const char *service, bool off_platform, qg_error *err)
+static qg_code check_part(json_t *parts, size_t i, const char *service, bool off_platform,
+                          qg_error *err)
 {
     char field[32];
     const char *p = json_string_value(json_array_get(parts, i));
@@ -117,8 +120,9 @@ static qg_code check_part(json_t *parts, size_t i, const char *service, bool off
         if (strcmp(p, json_string_value(json_array_get(parts, k))) == 0)
             return qg_fail(err, QG_EINVAL, field, "is given twice");
     if (off_platform && referral_part_personal(p))
-        return qg_fail(err, QG_EINVAL, field,
-                       "personal data never goes on a sheet for an organisation that is not on Qorgau");
+        return qg_fail(
+            err, QG_EINVAL, field,
+            "personal data never goes on a sheet for an organisation that is not on Qorgau");
     if (part_needs_identity_service(p) && !referral_service_takes_identity(service))
         return qg_fail(err, QG_EINVAL, field, "is not needed for this service");
     return QG_OK;
@@ -129,7 +133,8 @@ static qg_code check_parts(json_t *body, qg_error *err)
     json_t *parts = json_object_get(body, "parts");
     const char *service = json_string_value(json_object_get(body, "service"));
     bool off_platform = json_object_get(body, "to_name") != NULL;
-    if (!json_is_array(parts) || json_array_size(parts) == 0 || json_array_size(parts) > VOCAB_SHARE_PART.count)
+    if (!json_is_array(parts) || json_array_size(parts) == 0 ||
+        json_array_size(parts) > VOCAB_SHARE_PART.count)
         return qg_fail(err, QG_EINVAL, "parts", "must be a list of one or more share_part codes");
     qg_code c = QG_OK;
     for (size_t i = 0; c == QG_OK && i < json_array_size(parts); i++)
@@ -153,18 +158,20 @@ static qg_code check_respond_by(json_t *body, const char *today, char respond_by
     if (strcmp(s, today) < 0)
         return qg_fail(err, QG_EINVAL, "respond_by", "must not be in the past");
     if (strcmp(s, last) > 0)
-        return qg_fail(err, QG_EINVAL, "respond_by", "must be at most %d days ahead", REFERRAL_RESPOND_MAX_DAYS);
+        return qg_fail(err, QG_EINVAL, "respond_by", "must be at most %d days ahead",
+                       REFERRAL_RESPOND_MAX_DAYS);
     snprintf(respond_by, 11, "%s", s);
     return QG_OK;
 }
 
 qg_code referral_check_create(json_t *body, const char *today, char respond_by[11], qg_error *err)
 {
-    static const char *const keys[] = {"service", "to_org", "to_name", "parts", "respond_by", "note",
-                                       "emergency_reason", NULL};
+    static const char *const keys[] = {"service",    "to_org", "to_name",          "parts",
+                                       "respond_by", "note",   "emergency_reason", NULL};
     json_t *v;
     qg_code c = input_check_keys(body, keys, err);
-    if (c == QG_OK && !vocab_has(&VOCAB_SERVICE, json_string_value(json_object_get(body, "service"))))
+    if (c == QG_OK &&
+        !vocab_has(&VOCAB_SERVICE, json_string_value(json_object_get(body, "service"))))
         c = qg_fail(err, QG_EINVAL, "service", "is required: a service code");
     if (c == QG_OK)
         c = check_recipient(body, err);
@@ -191,10 +198,12 @@ qg_code referral_check_transition(json_t *body, referral_action a, qg_error *err
     if (needs && !reason)
         return qg_fail(err, QG_EINVAL, "reason", "is required: a referral_reason code");
     if (reason && !needs && a != REF_CANCEL)
-        return qg_fail(err, QG_EINVAL, "reason", "is only for declining, not completing or cancelling");
+        return qg_fail(err, QG_EINVAL, "reason",
+                       "is only for declining, not completing or cancelling");
     if (reason && !vocab_has(&VOCAB_REFERRAL_REASON, json_string_value(reason)))
         return qg_fail(err, QG_EINVAL, "reason", "is not a known referral_reason code");
-    if ((v = json_object_get(body, "note")) && case_input_text(v, REFERRAL_NOTE_MAX, true, "note", err) != QG_OK)
+    if ((v = json_object_get(body, "note")) &&
+        case_input_text(v, REFERRAL_NOTE_MAX, true, "note", err) != QG_OK)
         return err->code;
     v = json_object_get(body, "version");
     if (v && (!json_is_integer(v) || json_integer_value(v) < 1))
@@ -234,7 +243,10 @@ static void random_groups(const char *prefix, int symbols, char *out, size_t siz
     crypto_wipe(raw, sizeof raw);
 }
 
-void referral_ref_new(char out[REFERRAL_REF_SIZE]) { random_groups("RF-", 12, out, REFERRAL_REF_SIZE); }
+void referral_ref_new(char out[REFERRAL_REF_SIZE])
+{
+    random_groups("RF-", 12, out, REFERRAL_REF_SIZE);
+}
 
 void reply_code_new(char out[REPLY_CODE_SIZE]) { random_groups("", 16, out, REPLY_CODE_SIZE); }
 

@@ -109,15 +109,16 @@ static qg_code fill_delays(db *conn, const run_ctx *ctx, builder *b, qg_error *e
 static qg_code fill_exploitation(db *conn, const run_ctx *ctx, builder *b, qg_error *err);
 static qg_code fill_victims(db *conn, const run_ctx *ctx, builder *b, qg_error *err);
 
-static const table_spec T_VICTIMS = {"victims", "year", "category", true, false,
-                                     NULL, NULL, CATEGORIES, NULL, false, NULL, fill_victims, false};
+static const table_spec T_VICTIMS = {"victims",  "year", "category", true, false,        NULL, NULL,
+                                     CATEGORIES, NULL,   false,      NULL, fill_victims, false};
 static const table_spec T_EXPLOITATION = {
     "exploitation", "year", "form", true, false, NULL, NULL, NULL,
     &VOCAB_EXPLOITATION_FORM, true, NULL, fill_exploitation, false};
 static const table_spec T_REGIONS = {"regions", "region", "year", false, true, NULL,
                                      &VOCAB_REGION, NULL, NULL, true, SQL_REGIONS, NULL, true};
-static const table_spec T_AGE_BANDS = {"age-bands", "age_band", "sex", false, false,
-                                       AGE_BANDS, NULL, SEXES, NULL, false, SQL_AGE_BANDS, NULL, true};
+static const table_spec T_AGE_BANDS = {"age-bands",   "age_band", "sex", false, false,
+                                       AGE_BANDS,     NULL,       SEXES, NULL,  false,
+                                       SQL_AGE_BANDS, NULL,       true};
 static const table_spec T_FLOWS = {"flows", "origin", "destination", false, false, NULL,
                                    NULL, NULL, NULL, false, SQL_FLOWS, NULL, false};
 static const table_spec T_STAGES = {"stages", "stage", NULL, false, false, NULL,

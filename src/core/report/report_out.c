@@ -12,8 +12,10 @@
 #include "core/report/report.h"
 
 static const vocab_entry OWN[] = {
-    {"men", NULL, "Men (18 and over)", "Мужчины (18 лет и старше)", "Ерлер (18 жас және одан жоғары)"},
-    {"women", NULL, "Women (18 and over)", "Женщины (18 лет и старше)", "Әйелдер (18 жас және одан жоғары)"},
+    {"men", NULL, "Men (18 and over)", "Мужчины (18 лет и старше)",
+     "Ерлер (18 жас және одан жоғары)"},
+    {"women", NULL, "Women (18 and over)", "Женщины (18 лет и старше)",
+     "Әйелдер (18 жас және одан жоғары)"},
     {"boys", NULL, "Boys (under 18)", "Мальчики (до 18 лет)", "Ұл балалар (18 жасқа дейін)"},
     {"girls", NULL, "Girls (under 18)", "Девочки (до 18 лет)", "Қыз балалар (18 жасқа дейін)"},
     {"unknown", NULL, "Unknown", "Неизвестно", "Белгісіз"},
@@ -23,7 +25,8 @@ static const vocab_entry OWN[] = {
     {"18+", NULL, "18 and over", "18 лет и старше", "18 жас және одан жоғары"},
     {"female", NULL, "Female", "Женский", "Әйел"},
     {"male", NULL, "Male", "Мужской", "Ер"},
-    {"other_or_unknown", NULL, "Other or unknown", "Другой или неизвестно", "Басқа немесе белгісіз"},
+    {"other_or_unknown", NULL, "Other or unknown", "Другой или неизвестно",
+     "Басқа немесе белгісіз"},
     {"first_assessment", NULL, "Identification to first assessment",
      "От выявления до первой оценки", "Анықтаудан алғашқы бағалауға дейін"},
     {"first_safety_plan", NULL, "Identification to first safety plan",

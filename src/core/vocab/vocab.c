@@ -101,7 +101,8 @@ static const vocab_entry regions[] = {
 
 static const vocab_entry countries[] = {
     {"AD", NULL, "Andorra", NULL, NULL},
-    {"AE", NULL, "United Arab Emirates", "Объединённые Арабские Эмираты", "Біріккен Араб Әмірліктері"},
+    {"AE", NULL, "United Arab Emirates", "Объединённые Арабские Эмираты",
+     "Біріккен Араб Әмірліктері"},
     {"AF", NULL, "Afghanistan", NULL, NULL},
     {"AG", NULL, "Antigua and Barbuda", NULL, NULL},
     {"AI", NULL, "Anguilla", NULL, NULL},

@@ -14,26 +14,33 @@
  * parts are coded or organisational and identify nobody; the rest are personal data,
  * sent only when the service needs them and the consent to sharing covers them. */
 static const vocab_entry share_parts[] = {
-    {"profile", NULL, "Case data (codes only)", "Данные дела (только коды)", "Іс деректері (тек кодтар)"},
-    {"needs", NULL, "Needs and services needed", "Потребности и нужные услуги", "Қажеттіліктер және қажет қызметтер"},
+    {"profile", NULL, "Case data (codes only)", "Данные дела (только коды)",
+     "Іс деректері (тек кодтар)"},
+    {"needs", NULL, "Needs and services needed", "Потребности и нужные услуги",
+     "Қажеттіліктер және қажет қызметтер"},
     {"languages", NULL, "Languages and interpreter", "Языки и переводчик", "Тілдер және аудармашы"},
     {"identity", NULL, "Name and date of birth", "Имя и дата рождения", "Аты-жөні және туған күні"},
-    {"contact", NULL, "How to reach the child", "Как связаться с ребёнком", "Баламен байланысу жолы"},
+    {"contact", NULL, "How to reach the child", "Как связаться с ребёнком",
+     "Баламен байланысу жолы"},
     {"assessment", NULL, "The newest assessment", "Последняя оценка", "Соңғы бағалау"},
-    {"safety_plan", NULL, "The newest safety plan", "Последний план безопасности", "Соңғы қауіпсіздік жоспары"},
+    {"safety_plan", NULL, "The newest safety plan", "Последний план безопасности",
+     "Соңғы қауіпсіздік жоспары"},
 };
 
 /* Agreements between organisations (L2172-2174: agreements on joint planning). */
 static const vocab_entry agreement_kinds[] = {
-    {"cooperation", NULL, "Cooperation agreement", "Соглашение о сотрудничестве", "Ынтымақтастық туралы келісім"},
-    {"data_sharing", NULL, "Data-sharing agreement", "Соглашение об обмене данными", "Деректер алмасу туралы келісім"},
+    {"cooperation", NULL, "Cooperation agreement", "Соглашение о сотрудничестве",
+     "Ынтымақтастық туралы келісім"},
+    {"data_sharing", NULL, "Data-sharing agreement", "Соглашение об обмене данными",
+     "Деректер алмасу туралы келісім"},
 };
 
 static const vocab_entry consent_purposes[] = {
     {"services", NULL, "Receiving services", "Получение услуг", "Қызмет алу"},
     {"sharing", NULL, "Sharing with a named organisation", "Передача данных названной организации",
      "Аталған ұйыммен деректер алмасу"},
-    {"statistics", NULL, "Inclusion in statistics", "Включение в статистику", "Статистикаға енгізу"},
+    {"statistics", NULL, "Inclusion in statistics", "Включение в статистику",
+     "Статистикаға енгізу"},
 };
 
 static const vocab_entry consent_givers[] = {
@@ -56,10 +63,12 @@ static const vocab_entry referral_statuses[] = {
 };
 
 static const vocab_entry referral_reasons[] = {
-    {"no_capacity", NULL, "No free place or capacity", "Нет мест или возможностей", "Орын немесе мүмкіндік жоқ"},
+    {"no_capacity", NULL, "No free place or capacity", "Нет мест или возможностей",
+     "Орын немесе мүмкіндік жоқ"},
     {"not_eligible", NULL, "The child is not eligible", "Ребёнок не подходит под условия",
      "Бала шарттарға сәйкес келмейді"},
-    {"service_not_offered", NULL, "The service is not offered", "Услуга не оказывается", "Бұл қызмет көрсетілмейді"},
+    {"service_not_offered", NULL, "The service is not offered", "Услуга не оказывается",
+     "Бұл қызмет көрсетілмейді"},
     {"child_refused", NULL, "The child or family refused", "Ребёнок или семья отказались",
      "Бала немесе отбасы бас тартты"},
     {"contact_lost", NULL, "Contact was lost", "Связь потеряна", "Байланыс үзілді"},

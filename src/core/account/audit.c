@@ -21,10 +21,38 @@ typedef struct {
     const char *prev;
 } entry_view;
 
-/* The canonical text that is hashed: every field of the entry and the previous hash. */
-static char *canonical(const entry_view *e)
+/* True when detail, parsed from text that json_dumps wrote with DUMP_FLAGS, gives that
+ * text back. jansson's parser can drop a character when an allocation fails and still
+ * return a value (akheron/jansson#362); a new entry hashed over such a value could
+ * never be verified. */
+static bool parsed_intact(json_t *detail, const char *text)
+{
+    char *again = json_dumps(detail, DUMP_FLAGS);
+    bool same = again && strcmp(again, text) == 0;
+    free(again);
+    return same;
+}
+
+/* True when text, which json_dumps wrote from v, parses back to v: when an allocation
+ * fails, jansson's dump with JSON_SORT_KEYS can leave out an object key and still
+ * succeed. */
+static bool dumped_intact(const json_t *v, const char *text)
+{
+    json_t *back = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+    bool same = back && json_equal(back, (json_t *)v);
+    json_decref(back);
+    return same;
+}
+
+/* The canonical text that is hashed: every field of the entry and the previous hash.
+ * fresh: the entry is being written now, so its detail must parse back intact. */
+static char *canonical(const entry_view *e, bool fresh)
 {
     json_t *detail = json_loads(e->detail, JSON_REJECT_DUPLICATES, NULL);
+    if (detail && fresh && !parsed_intact(detail, e->detail)) {
+        json_decref(detail);
+        return NULL;
+    }
     if (!detail)
         return NULL;
     json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:s}", "seq", (json_int_t)e->seq, "at",
@@ -35,14 +63,18 @@ static char *canonical(const entry_view *e)
     if (!o)
         return NULL;
     char *text = json_dumps(o, DUMP_FLAGS);
+    if (text && fresh && !dumped_intact(o, text)) {
+        free(text);
+        text = NULL;
+    }
     json_decref(o);
     return text;
 }
 
-static qg_code entry_hash(const qg_keys *keys, const entry_view *e, char out[QG_HASH_HEX],
-                          qg_error *err)
+static qg_code entry_hash(const qg_keys *keys, const entry_view *e, bool fresh,
+                          char out[QG_HASH_HEX], qg_error *err)
 {
-    char *text = canonical(e);
+    char *text = canonical(e, fresh);
     if (!text)
         return qg_fail(err, QG_EDB, "audit", "audit entry %" PRId64 " cannot be encoded", e->seq);
     crypto_lookup_hash(keys, "audit", text, out);
@@ -123,7 +155,7 @@ qg_code audit_append(db *conn, const qg_keys *keys, const qg_actor *actor, const
     db_now_iso(at);
     entry_view e = {.seq = last + 1, .at = at, .actor = actor->user_id, .action = action,
                     .object = object, .detail = detail_text, .prev = prev};
-    c = entry_hash(keys, &e, hash, err);
+    c = entry_hash(keys, &e, true, hash, err);
     if (c == QG_OK)
         c = insert_entry(conn, &e, hash, err);
     if (c == QG_OK)
@@ -157,7 +189,7 @@ static void check_row(db_stmt *st, const qg_keys *keys, audit_report *r, char pr
         mark_bad(r, e.seq, "entry has missing fields");
     } else if (strcmp(e.prev, prev) != 0) {
         mark_bad(r, e.seq, "link to the previous entry is broken");
-    } else if (entry_hash(keys, &e, hash, err) != QG_OK || strcmp(hash, stored) != 0) {
+    } else if (entry_hash(keys, &e, false, hash, err) != QG_OK || strcmp(hash, stored) != 0) {
         mark_bad(r, e.seq, "entry content does not match its hash");
     }
     snprintf(prev, QG_HASH_HEX, "%s", stored ? stored : "");

@@ -632,13 +632,15 @@ static qg_code prepare_create(const qg_actor *actor, json_t *body, create_job *j
     json_object_del(j->fields, "org_id");
     char today[11];
     text_today(today);
-    if (!json_is_string(json_object_get(j->fields, "identified_on")))
-        json_object_set_new(j->fields, "identified_on", json_string(today));
-    if (!json_is_string(json_object_get(j->fields, "stage")))
-        json_object_set_new(j->fields, "stage", json_string("identification"));
+    if (!j->fields ||
+        (!json_is_string(json_object_get(j->fields, "identified_on")) &&
+         json_object_set_new(j->fields, "identified_on", json_string(today)) != 0) ||
+        (!json_is_string(json_object_get(j->fields, "stage")) &&
+         json_object_set_new(j->fields, "stage", json_string("identification")) != 0) ||
+        json_object_set_new(j->fields, "status", json_string("open")) != 0)
+        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     if (strcmp(json_string_value(json_object_get(j->fields, "stage")), "closure") == 0)
         return qg_fail(err, QG_EINVAL, "stage", "a case opens at any stage but closure");
-    json_object_set_new(j->fields, "status", json_string("open"));
     if ((c = profile_check_merged(j->fields, err)) != QG_OK)
         return c;
     return j->personal ? case_input_reconcile(j->fields, j->personal, err) : QG_OK;

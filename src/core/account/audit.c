@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/common/json_dump.h"
 #include "core/common/rows.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -27,20 +28,9 @@ typedef struct {
  * never be verified. */
 static bool parsed_intact(json_t *detail, const char *text)
 {
-    char *again = json_dumps(detail, DUMP_FLAGS);
+    char *again = qg_json_dumps(detail, DUMP_FLAGS);
     bool same = again && strcmp(again, text) == 0;
     free(again);
-    return same;
-}
-
-/* True when text, which json_dumps wrote from v, parses back to v: when an allocation
- * fails, jansson's dump with JSON_SORT_KEYS can leave out an object key and still
- * succeed. */
-static bool dumped_intact(const json_t *v, const char *text)
-{
-    json_t *back = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
-    bool same = back && json_equal(back, (json_t *)v);
-    json_decref(back);
     return same;
 }
 
@@ -62,11 +52,7 @@ static char *canonical(const entry_view *e, bool fresh)
                           "prev", e->prev);
     if (!o)
         return NULL;
-    char *text = json_dumps(o, DUMP_FLAGS);
-    if (text && fresh && !dumped_intact(o, text)) {
-        free(text);
-        text = NULL;
-    }
+    char *text = qg_json_dumps(o, DUMP_FLAGS);
     json_decref(o);
     return text;
 }
@@ -149,7 +135,7 @@ qg_code audit_append(db *conn, const qg_keys *keys, const qg_actor *actor, const
     qg_code c = read_head(conn, &last, prev, err);
     if (c != QG_OK)
         return c;
-    char *detail_text = detail ? json_dumps(detail, DUMP_FLAGS) : strdup("{}");
+    char *detail_text = detail ? qg_json_dumps(detail, DUMP_FLAGS) : strdup("{}");
     if (!detail_text)
         return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     db_now_iso(at);

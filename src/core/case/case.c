@@ -16,6 +16,7 @@
 #include "core/case/iin.h"
 #include "core/account/policy.h"
 #include "core/vocab/vocab.h"
+#include "core/common/json_dump.h"
 
 #define CODE_TRIES 5
 
@@ -275,7 +276,7 @@ static qg_code store_personal(db *conn, const qg_keys *keys, int64_t case_id, js
 {
     char ad[64], now[21];
     personal_ad(case_id, ad, sizeof ad);
-    char *plain = json_dumps(personal, JSON_COMPACT);
+    char *plain = qg_json_dumps(personal, JSON_COMPACT);
     if (!plain)
         return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     unsigned char *sealed = NULL;

@@ -12,6 +12,7 @@
 #include "core/common/rows.h"
 #include "core/common/sealed.h"
 #include "base/text.h"
+#include "core/common/json_dump.h"
 
 #define RECORD_COLUMNS                                                                          \
     "r.n, r.on_date, r.due_on, r.withheld, cu.login, r.created_at, uu.login, r.updated_at," \
@@ -190,7 +191,7 @@ static qg_code write_record(db *conn, record_job *j, int64_t case_id, const char
 {
     unsigned char *sealed = NULL;
     size_t len = 0;
-    char now[21], *meta = json_dumps(j->parts.meta, JSON_COMPACT);
+    char now[21], *meta = qg_json_dumps(j->parts.meta, JSON_COMPACT);
     qg_code c = meta ? sealed_put(j->app->keys, case_id, j->form->kind, j->n, j->parts.sealed, &sealed, &len, err)
                      : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     db_stmt *st = c == QG_OK ? db_prepare(conn, sql, err) : NULL;

@@ -1,5 +1,6 @@
 /* sealed.c — sealing one JSON value per case record (see sealed.h). */
 #include "core/common/sealed.h"
+#include "core/common/json_dump.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +19,7 @@ qg_code sealed_put(const qg_keys *keys, int64_t case_id, const char *what, int64
     place_ad(case_id, what, n, ad);
     *out = NULL;
     *len = 0;
-    char *plain = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *plain = qg_json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!plain)
         return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     size_t plain_len = strlen(plain);

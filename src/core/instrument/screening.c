@@ -11,6 +11,7 @@
 #include "core/common/rows.h"
 #include "core/common/sealed.h"
 #include "base/text.h"
+#include "core/common/json_dump.h"
 
 #define SCREENING_COLUMNS                                                                   \
     "s.n, s.instrument, s.version, s.mode, s.language, u.login, s.administered_on, s.final," \
@@ -103,7 +104,7 @@ static char *stored_score(json_t *score)
     json_t *copy = json_copy(score);
     json_object_del(copy, "reading");
     json_object_del(copy, "accuracy");
-    char *text = json_dumps(copy, JSON_COMPACT);
+    char *text = qg_json_dumps(copy, JSON_COMPACT);
     json_decref(copy);
     return text;
 }

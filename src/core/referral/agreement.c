@@ -15,6 +15,7 @@
 #include "core/common/rows.h"
 #include "base/text.h"
 #include "core/vocab/vocab.h"
+#include "core/common/json_dump.h"
 
 /* Does the JSON array text shared hold every code of parts? */
 static bool covers(const char *shared, json_t *parts)
@@ -265,7 +266,7 @@ static const char *text_of(const agreement_job *j, const char *key)
 
 static qg_code insert_agreement(db *conn, agreement_job *j, qg_error *err)
 {
-    char now[21], *shared = json_dumps(json_object_get(j->body, "data_shared"), JSON_COMPACT);
+    char now[21], *shared = qg_json_dumps(json_object_get(j->body, "data_shared"), JSON_COMPACT);
     db_stmt *st = shared ? db_prepare(conn,
                                       "INSERT INTO agreements (org_a, org_b, kind, purpose, data_shared, protections,"
                                       " permitted_users, complaints, valid_from, valid_to, created_by, created_at)"

@@ -13,6 +13,7 @@
 #include "core/account/policy.h"
 #include "core/common/rows.h"
 #include "core/vocab/vocab.h"
+#include "core/common/json_dump.h"
 
 #define ENTRY_COLUMNS                                                                                   \
     "s.org_id, o.name, o.type, s.service, s.regions, s.age_min, s.age_max, s.sexes, s.languages," \
@@ -301,7 +302,7 @@ static qg_code bind_entry(db_stmt *st, const dir_job *j, const char *now, qg_err
     static const char *const lists[] = {"regions", "sexes", "languages"};
     static const int columns[] = {1, 4, 5};
     for (int k = 0; k < 3; k++) {
-        char *text = json_dumps(json_object_get(j->body, lists[k]), JSON_COMPACT);
+        char *text = qg_json_dumps(json_object_get(j->body, lists[k]), JSON_COMPACT);
         if (!text)
             return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
         db_bind_text(st, columns[k], text); /* copied */

@@ -15,6 +15,7 @@
 #include "core/common/rows.h"
 #include "core/common/sealed.h"
 #include "base/text.h"
+#include "core/common/json_dump.h"
 
 #define REF_TRIES 8 /* new references drawn when one is taken (60 random bits: practically never) */
 
@@ -331,7 +332,7 @@ static qg_code insert_one(db *conn, create_job *j, qg_error *err)
     unsigned char *sealed = NULL;
     size_t len = 0;
     char now[21];
-    char *parts = json_dumps(json_object_get(j->body, "parts"), JSON_COMPACT);
+    char *parts = qg_json_dumps(json_object_get(j->body, "parts"), JSON_COMPACT);
     qg_code c = parts ? seal_contents(j, conn, &sealed, &len, err) : oom(err);
     db_stmt *st = c == QG_OK ? db_prepare(conn,
                                           "INSERT INTO referrals (ref, case_id, from_org, to_org, to_name, service,"

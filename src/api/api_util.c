@@ -7,6 +7,10 @@
 #include <strings.h>
 
 #include "api/api_call.h"
+#include "core/common/json_dump.h"
+
+/* Sent when the error itself cannot be encoded: the contract holds even then. */
+#define FALLBACK_ERROR "{\"error\":{\"code\":\"internal\",\"message\":\"error could not be encoded\",\"field\":\"\"}}"
 
 void api_reply(api_call *call, int status, json_t *body)
 {
@@ -15,15 +19,17 @@ void api_reply(api_call *call, int status, json_t *body)
     free(call->resp->body);
     call->resp->body = NULL;
     call->resp->body_len = 0;
-    if (!body)
-        return;
-    call->resp->body = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
+    if (body)
+        call->resp->body = qg_json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
     call->resp->body_len = call->resp->body ? strlen(call->resp->body) : 0;
     json_decref(body);
+    /* A success whose answer was lost to a failed allocation is not a success. */
+    if (status >= 200 && status < 300 && status != 204 && !call->resp->body) {
+        call->resp->status = 500;
+        call->resp->body = strdup(FALLBACK_ERROR);
+        call->resp->body_len = call->resp->body ? strlen(FALLBACK_ERROR) : 0;
+    }
 }
-
-/* Sent when the error itself cannot be encoded: the contract holds even then. */
-#define FALLBACK_ERROR "{\"error\":{\"code\":\"internal\",\"message\":\"error could not be encoded\",\"field\":\"\"}}"
 
 void api_fail(api_call *call, const qg_error *err, json_t *extra)
 {

@@ -75,20 +75,23 @@ static json_t *nullable_flag(db_stmt *st, int i)
     return db_col_null(st, i) ? json_null() : json_boolean(db_col_int(st, i) != 0);
 }
 
-static void read_row(db_stmt *st, case_row *r)
+/* Returns false when a field is missing from r->fields for want of memory: such a row
+ * must not be used, above all not merged and written back. */
+static bool read_row(db_stmt *st, case_row *r)
 {
     r->id = db_col_int(st, 0);
     snprintf(r->code, sizeof r->code, "%s", db_col_text(st, 1));
     r->org_id = db_col_int(st, 2);
     r->created_by = db_col_int(st, 3);
     r->fields = json_object();
+    bool whole = r->fields != NULL;
     int col = 4;
     for (int i = 0; i < TEXT_FIELDS; i++)
-        json_object_set_new(r->fields, text_fields[i], nullable_text(st, col++));
+        whole &= json_object_set_new(r->fields, text_fields[i], nullable_text(st, col++)) == 0;
     for (int i = 0; i < INT_FIELDS; i++)
-        json_object_set_new(r->fields, int_fields[i], nullable_int(st, col++));
+        whole &= json_object_set_new(r->fields, int_fields[i], nullable_int(st, col++)) == 0;
     for (int i = 0; i < FLAG_FIELDS; i++)
-        json_object_set_new(r->fields, flag_fields[i], nullable_flag(st, col++));
+        whole &= json_object_set_new(r->fields, flag_fields[i], nullable_flag(st, col++)) == 0;
     snprintf(r->created_at, sizeof r->created_at, "%s", db_col_text(st, col++));
     snprintf(r->updated_at, sizeof r->updated_at, "%s", db_col_text(st, col++));
     r->version = db_col_int(st, col++);
@@ -97,6 +100,7 @@ static void read_row(db_stmt *st, case_row *r)
                             .assigned_count = (int)db_col_int(st, col),
                             .actor_assigned = db_col_int(st, col + 1) != 0,
                             .handed_over = db_col_int(st, col + 2) != 0};
+    return whole;
 }
 
 /* Loads the case with canonical code; QG_ENOTFOUND when there is none. */
@@ -109,11 +113,12 @@ static qg_code load_case(db *conn, const char *code, const qg_actor *actor, case
     db_bind_int(st, 1, actor->user_id);
     db_bind_text(st, 2, code);
     int rc = db_step(st, err);
-    if (rc == 1)
-        read_row(st, r);
+    bool whole = rc != 1 || read_row(st, r);
     db_done(st);
     if (rc < 0)
         return err->code;
+    if (!whole)
+        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     return rc == 1 ? QG_OK : qg_fail(err, QG_ENOTFOUND, "code", "no such case");
 }
 
@@ -360,9 +365,10 @@ static qg_code find_duplicate(db *conn, const qg_actor *actor, const char *hash,
     db_bind_int(st, 3, self_id);
     int rc = db_step(st, err);
     memset(dup, 0, sizeof *dup);
-    if (rc == 1)
-        read_row(st, dup);
+    bool whole = rc != 1 || read_row(st, dup);
     db_done(st);
+    if (rc >= 0 && !whole)
+        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     return rc < 0 ? err->code : QG_OK;
 }
 
@@ -746,7 +752,7 @@ qg_code case_list(qg_app *app, const qg_actor *actor, const case_query *query, j
     int rc, n = 0;
     while ((rc = db_step(st, err)) == 1) {
         case_row r;
-        read_row(st, &r);
+        (void)read_row(st, &r); /* a list answer only shows it */
         json_array_append_new(cases, row_json(&r));
         memcpy(last, r.code, sizeof last);
         n++;

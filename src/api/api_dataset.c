@@ -12,7 +12,7 @@
 #include "api/api_call.h"
 #include "core/report/dataset.h"
 #include "core/account/policy.h"
-#include "core/common/json_dump.h"
+#include "core/common/json_text.h"
 
 /* Reads the query into q; false after answering 400 naming the parameter. */
 static bool read_query(api_call *call, dataset_query *q, bool *csv)

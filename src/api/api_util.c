@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "api/api_call.h"
-#include "core/common/json_dump.h"
+#include "core/common/json_text.h"
 
 /* Sent when the error itself cannot be encoded: the contract holds even then. */
 #define FALLBACK_ERROR "{\"error\":{\"code\":\"internal\",\"message\":\"error could not be encoded\",\"field\":\"\"}}"
@@ -69,7 +69,7 @@ json_t *api_body(api_call *call)
         return NULL;
     }
     json_error_t jerr;
-    json_t *body = json_loadb(call->req->body, call->req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *body = qg_json_loadb(call->req->body, call->req->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!body) {
         /* The parser's own text may quote the input; say only where it failed. */
         char msg[QG_ERR_MSG_MAX];

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/common/json_dump.h"
+#include "core/common/json_text.h"
 #include "core/common/rows.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -38,7 +38,7 @@ static bool parsed_intact(json_t *detail, const char *text)
  * fresh: the entry is being written now, so its detail must parse back intact. */
 static char *canonical(const entry_view *e, bool fresh)
 {
-    json_t *detail = json_loads(e->detail, JSON_REJECT_DUPLICATES, NULL);
+    json_t *detail = qg_json_loads(e->detail, JSON_REJECT_DUPLICATES, NULL);
     if (detail && fresh && !parsed_intact(detail, e->detail)) {
         json_decref(detail);
         return NULL;
@@ -230,7 +230,7 @@ qg_code audit_verify_snapshot(db *conn, const qg_keys *keys, audit_report *repor
 
 static json_t *row_json(db_stmt *st)
 {
-    json_t *detail = json_loads(db_col_text(st, 5), 0, NULL);
+    json_t *detail = qg_json_loads(db_col_text(st, 5), 0, NULL);
     return json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:s}", "seq", (json_int_t)db_col_int(st, 0),
                      "at", db_col_text(st, 1),
                      "actor", db_col_null(st, 2) ? json_null() : json_integer(db_col_int(st, 2)),

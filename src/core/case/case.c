@@ -16,7 +16,7 @@
 #include "core/case/iin.h"
 #include "core/account/policy.h"
 #include "core/vocab/vocab.h"
-#include "core/common/json_dump.h"
+#include "core/common/json_text.h"
 
 #define CODE_TRIES 5
 
@@ -326,7 +326,7 @@ static qg_code load_personal(db *conn, const qg_keys *keys, int64_t case_id, jso
         personal_ad(case_id, ad, sizeof ad);
         c = crypto_open(keys, ad, sealed, len, &plain, &plain_len, err);
         if (c == QG_OK) {
-            *out = json_loads(plain, JSON_REJECT_DUPLICATES, NULL);
+            *out = qg_json_loads(plain, JSON_REJECT_DUPLICATES, NULL);
             crypto_free_plain(plain, plain_len);
             if (!*out)
                 c = qg_fail(err, QG_ECRYPTO, "personal", "stored personal data is damaged");

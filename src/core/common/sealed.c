@@ -1,6 +1,6 @@
 /* sealed.c — sealing one JSON value per case record (see sealed.h). */
 #include "core/common/sealed.h"
-#include "core/common/json_dump.h"
+#include "core/common/json_text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,7 +38,7 @@ qg_code sealed_get(const qg_keys *keys, int64_t case_id, const char *what, int64
     qg_code c = crypto_open(keys, ad, blob, len, &plain, &plain_len, err);
     if (c != QG_OK)
         return c;
-    *out = json_loadb(plain, plain_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
+    *out = qg_json_loadb(plain, plain_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
     crypto_free_plain(plain, plain_len);
     return *out ? QG_OK : qg_fail(err, QG_ECRYPTO, what, "stored text is damaged");
 }

@@ -13,7 +13,7 @@
 #include "core/account/policy.h"
 #include "core/common/rows.h"
 #include "core/vocab/vocab.h"
-#include "core/common/json_dump.h"
+#include "core/common/json_text.h"
 
 #define ENTRY_COLUMNS                                                                                   \
     "s.org_id, o.name, o.type, s.service, s.regions, s.age_min, s.age_max, s.sexes, s.languages," \
@@ -204,7 +204,7 @@ static json_t *text_or_null(db_stmt *st, int i)
     return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i));
 }
 
-static json_t *list_col(db_stmt *st, int i) { return json_loads(db_col_text(st, i), 0, NULL); }
+static json_t *list_col(db_stmt *st, int i) { return qg_json_loads(db_col_text(st, i), 0, NULL); }
 
 /* One entry of ENTRY_COLUMNS. */
 static json_t *entry_row(db_stmt *st)

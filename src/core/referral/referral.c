@@ -15,7 +15,7 @@
 #include "core/common/rows.h"
 #include "core/common/sealed.h"
 #include "base/text.h"
-#include "core/common/json_dump.h"
+#include "core/common/json_text.h"
 
 #define REF_TRIES 8 /* new references drawn when one is taken (60 random bits: practically never) */
 
@@ -41,7 +41,7 @@ static qg_code row_from(db_stmt *st, referral_row *r, qg_error *err)
     r->to_org = db_col_null(st, 4) ? 0 : db_col_int(st, 4);
     copy_col(st, 5, r->to_name, sizeof r->to_name);
     copy_col(st, 6, r->service, sizeof r->service);
-    r->parts = json_loads(db_col_text(st, 7), 0, NULL);
+    r->parts = qg_json_loads(db_col_text(st, 7), 0, NULL);
     copy_col(st, 9, r->status, sizeof r->status);
     copy_col(st, 10, r->respond_by, sizeof r->respond_by);
     r->agreement_id = db_col_null(st, 11) ? 0 : db_col_int(st, 11);

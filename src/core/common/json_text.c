@@ -1,5 +1,5 @@
-/* json_dump.c — JSON text that is whole or nothing (see json_dump.h). */
-#include "core/common/json_dump.h"
+/* json_text.c — JSON text in and out, whole or nothing (see json_text.h). */
+#include "core/common/json_text.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -54,4 +54,20 @@ char *qg_json_dumps(const json_t *v, size_t flags)
         return NULL;
     }
     return b.text;
+}
+
+json_t *qg_json_loadb(const char *buf, size_t len, size_t flags, json_error_t *error)
+{
+    qg_alloc_parsing(true);
+    json_t *v = json_loadb(buf, len, flags, error);
+    qg_alloc_parsing(false);
+    return v;
+}
+
+json_t *qg_json_loads(const char *text, size_t flags, json_error_t *error)
+{
+    qg_alloc_parsing(true);
+    json_t *v = json_loads(text, flags, error); /* NULL text: NULL, as jansson answers */
+    qg_alloc_parsing(false);
+    return v;
 }

@@ -841,12 +841,15 @@ static bool has_birth_date(json_t *personal)
 static qg_code merged_fields(db *conn, case_job *j, case_row *r, json_t **merged, qg_error *err)
 {
     *merged = json_deep_copy(r->fields);
+    bool whole = *merged != NULL;
     const char *key;
     json_t *v;
     json_object_foreach(j->input, key, v) {
         if (strcmp(key, "version") != 0)
-            json_object_set(*merged, key, v);
+            whole &= json_object_set(*merged, key, v) == 0;
     }
+    if (!whole) /* never write back a merge that lost fields or changes */
+        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     if (!r->has_personal)
         return QG_OK;
     json_t *personal = NULL;

@@ -99,8 +99,8 @@ typedef struct {
     session s[U_COUNT];
     int serial; /* makes names unique across runs */
     long points, problems;
-    long misreported;  /* allocation faults answered 4xx: see run_once */
     long lost_answers; /* failures after the commit: the change is whole, its answer lost */
+    long misreported;  /* allocation faults answered 400: a known gap, see the docs */
     char first_problems[PROBLEMS_SHOWN][200];
 } fx;
 
@@ -143,7 +143,7 @@ static void problem(fx *f, const char *fmt, ...)
 typedef struct {
     int status;
     json_t *json; /* the parsed body, or NULL */
-    char raw[64]; /* the body's start, for messages */
+    char raw[128]; /* the body's start, for messages */
 } answer;
 
 static bool disarm(int kind);
@@ -378,6 +378,10 @@ static fx *fixture_open(bool pg)
     char bad[256];
     assert_int_equal(instrument_set_load(QG_INSTRUMENTS_DIR, &f->instruments, bad, sizeof bad, &err), QG_OK);
     f->app->instruments = f->instruments;
+    /* The sweep commits thousands of times: no fsync on SQLite (durability is not what
+     * this test is about; the writer's connection is idle until the server starts). */
+    if (!pg)
+        assert_int_equal(db_exec(writer_conn(f->app->writer), "PRAGMA synchronous=OFF", &err), QG_OK);
     f->ctx = (api_ctx){.app = f->app};
     http_config cfg = {.bind_addr = "127.0.0.1", .port = 0, .threads = 2, .max_body = 1 << 20, .timeout_s = 10};
     assert_int_equal(http_server_start(&cfg, api_handle, &f->ctx, &f->srv, &err), QG_OK);
@@ -553,12 +557,15 @@ static void op_consent_create(fx *f, request *r)
     case_path(r->path, code, "/consents");
 }
 
+/* Adds a service the organisation does not offer yet (it is removed first). */
 static void op_directory_put(fx *f, request *r)
 {
-    static const char *const services[] = {"legal", "medical", "shelter", "psychological"};
-    req(r, U_SUP_A, "PUT", 200, SERVICE_BODY);
-    snprintf(r->path, sizeof r->path, "/api/v1/orgs/%lld/services/%s", (long long)f->org[0],
-             services[f->serial++ % 4]);
+    req(r, U_SUP_A, "PUT", 201, SERVICE_BODY);
+    snprintf(r->path, sizeof r->path, "/api/v1/orgs/%lld/services/medical", (long long)f->org[0]);
+    answer a = send_request(f, U_SUP_A, "DELETE", r->path, NULL);
+    json_decref(a.json);
+    if (a.status != 204 && a.status != 404)
+        fail_msg("removing the service: %d", a.status);
 }
 
 static void op_agreement_create(fx *f, request *r)
@@ -634,14 +641,16 @@ static void op_import(fx *f, request *r)
     r->want = 0;
 }
 
-#define IMPORT_CSV                                                                                      \
-    "sex,age,identified_on,external_ref,non_punishment\n"                                              \
-    "female,15,2024-03-01,R-1,false\n"                                                                 \
-    "male,12,2024-04-01,R-2,true\n"
-
+/* Two cases with references not used before. */
 static qg_code import_small_csv(fx *f, qg_error *err)
 {
-    FILE *in = fmemopen((void *)IMPORT_CSV, strlen(IMPORT_CSV), "r");
+    char csv[300];
+    int n = f->serial++;
+    snprintf(csv, sizeof csv,
+             "sex,age,identified_on,external_ref,non_punishment\n"
+             "female,15,2024-03-01,R-%d-1,false\nmale,12,2024-04-01,R-%d-2,true\n",
+             n, n);
+    FILE *in = fmemopen(csv, strlen(csv), "r");
     assert_non_null(in);
     qg_actor sys = actor_system();
     import_result res = {0};
@@ -699,10 +708,7 @@ static bool is_json_error(const answer *a)
 }
 
 /* A failure's answer: a 5xx with the JSON error object. */
-static bool clean_error_answer(const answer *a)
-{
-    return a->status >= 500 && a->status <= 599 && is_json_error(a);
-}
+static bool clean_error_answer(const answer *a) { return a->status >= 500 && a->status <= 599 && is_json_error(a); }
 
 /* Runs o once (armed or not); returns true when it succeeded. why gets the answer. */
 static bool run_once(fx *f, const op *o, const request *r, int kind, long n, bool *fired, char *why, size_t size)
@@ -715,9 +721,10 @@ static bool run_once(fx *f, const op *o, const request *r, int kind, long n, boo
         qg_code c = o->direct(f, &err);
         *fired = n > 0 && disarm(kind);
         ok = c == QG_OK;
+        why[0] = '\0';
         if (!ok && (err.code != c || !err.message[0]))
             snprintf(why, size, "error %d without its message", (int)c);
-        else
+        else if (!ok && !*fired)
             snprintf(why, size, "code %d: %s", (int)c, err.message);
         return ok;
     }
@@ -725,10 +732,10 @@ static bool run_once(fx *f, const op *o, const request *r, int kind, long n, boo
     ok = a.status == r->want;
     if (ok && a.status != 204 && !a.json)
         snprintf(why, size, "success %d without a JSON body (%.40s)", a.status, a.raw);
-    else if (!ok && kind == K_ALLOC && a.status >= 400 && a.status < 500 && *fired && is_json_error(&a))
-        f->misreported++; /* jansson's parser reports no out-of-memory: the body "is malformed" */
+    else if (!ok && kind == K_ALLOC && a.status == 400 && *fired && is_json_error(&a))
+        f->misreported++; /* json_unpack_ex's strict check out of memory: "bad body" */
     else if (!ok && !clean_error_answer(&a))
-        snprintf(why, size, "answer %d is not a 5xx JSON error", a.status);
+        snprintf(why, size, "answer %d is not a 5xx JSON error (%.60s)", a.status, a.raw);
     else
         why[0] = '\0';
     json_decref(a.json);
@@ -759,12 +766,13 @@ static void sweep(fx *f, const op *o, int kind, const int64_t *delta)
         }
         if (!ok && !fired)
             problem(f, "%s, %s %ld: failed with no fault (%s)", o->name, KIND_NAMES[kind], n, why);
-        else if (why[0] && (!ok || !r.direct))
+        else if (why[0])
             problem(f, "%s, %s %ld: %s", o->name, KIND_NAMES[kind], n, why);
         if (where)
             problem(f, "%s, %s %ld: %s %s", o->name, KIND_NAMES[kind], n,
                     ok ? "succeeded but changed rows otherwise in" : "failed but left changes in", where);
-        if (!chain_intact(f, chain, sizeof chain)) {
+        /* the chain can only have changed when some table did */
+        if (digest_diff(&before, &after) && !chain_intact(f, chain, sizeof chain)) {
             problem(f, "%s, %s %ld: %s", o->name, KIND_NAMES[kind], n, chain);
             if (getenv("QORGAU_FAULTS_TRACE")) {
                 char cmd[1200];
@@ -820,9 +828,9 @@ static void run_all(bool pg)
         if (full)
             printf("# %-20s %5ld points\n", OPS[i].name, f->points - before);
     }
-    printf("# faults (%s): %ld points, %ld problems (%ld allocation faults answered 4xx, %ld answers lost"
-           " after the commit)\n",
-           pg ? "postgresql" : "sqlite", f->points, f->problems, f->misreported, f->lost_answers);
+    printf("# faults (%s): %ld points, %ld problems (%ld answers lost after the commit, %ld allocation"
+           " faults answered 400)\n",
+           pg ? "postgresql" : "sqlite", f->points, f->problems, f->lost_answers, f->misreported);
     for (long i = 0; i < f->problems && i < PROBLEMS_SHOWN; i++)
         printf("#   %s\n", f->first_problems[i]);
     long problems = f->problems;

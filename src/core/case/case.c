@@ -1006,8 +1006,9 @@ static qg_code personal_write_in_tx(db *conn, void *arg, qg_error *err)
     qg_code c = load_visible(conn, j->actor, ACT_PERSONAL_UPDATE, j->code, &r, err);
     if (c == QG_OK && j->version && j->version != r.version)
         c = qg_fail(err, QG_ECONFLICT, "version", "the case was changed by someone else; reload it");
+    if (c == QG_OK && !(fields = json_deep_copy(r.fields))) /* never write back NULLs */
+        c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     if (c == QG_OK) {
-        fields = json_deep_copy(r.fields);
         forget_derived(fields, j->input);
         c = case_input_reconcile(fields, j->input, err);
     }

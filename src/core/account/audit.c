@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "core/common/json_text.h"
 #include "core/common/rows.h"
 
@@ -135,7 +136,7 @@ qg_code audit_append(db *conn, const qg_keys *keys, const qg_actor *actor, const
     qg_code c = read_head(conn, &last, prev, err);
     if (c != QG_OK)
         return c;
-    char *detail_text = detail ? qg_json_dumps(detail, DUMP_FLAGS) : strdup("{}");
+    char *detail_text = detail ? qg_json_dumps(detail, DUMP_FLAGS) : qg_strdup("{}");
     if (!detail_text)
         return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     db_now_iso(at);

@@ -13,6 +13,7 @@
 #include "base/text.h"
 #include "core/vocab/vocab.h"
 #include "core/common/json_text.h"
+#include "base/alloc.h"
 
 /* ---- the fixed texts, one table per language ----------------------------------------
  * Written for a child: short words, "you". The Kazakh and Russian texts are the
@@ -181,7 +182,7 @@ static void grow(text_out *o, size_t need)
     size_t cap = o->cap ? o->cap : 4096;
     while (cap < need)
         cap *= 2;
-    char *next = malloc(cap);
+    char *next = qg_malloc(cap);
     if (!next) {
         o->failed = true;
         return;

@@ -14,6 +14,7 @@
 #include "core/instrument/instrument_impl.h"
 #include "base/text.h"
 #include "core/vocab/vocab.h"
+#include "base/alloc.h"
 
 typedef enum { T_FALSE = 0, T_TRUE = 1, T_UNKNOWN = 2 } tri;
 
@@ -464,8 +465,8 @@ static json_t *build_result(score_ctx *c)
 qg_code instrument_score(const instrument *inst, json_t *answers, json_t **out, qg_error *err)
 {
     *out = NULL;
-    score_ctx c = {inst, calloc(inst->nitems, sizeof(json_t *)), calloc(inst->nitems, sizeof(tri)),
-                   calloc(inst->nitems, sizeof(tri)), T_FALSE};
+    score_ctx c = {inst, qg_calloc(inst->nitems, sizeof(json_t *)), qg_calloc(inst->nitems, sizeof(tri)),
+                   qg_calloc(inst->nitems, sizeof(tri)), T_FALSE};
     qg_code code = (c.value && c.applies && c.indic) ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     if (code == QG_OK)
         code = read_answers(&c, answers, err);

@@ -14,6 +14,7 @@
 #include "core/common/rows.h"
 #include "core/vocab/vocab.h"
 #include "core/common/json_text.h"
+#include "base/alloc.h"
 
 #define ENTRY_COLUMNS                                                                                   \
     "s.org_id, o.name, o.type, s.service, s.regions, s.age_min, s.age_max, s.sexes, s.languages," \
@@ -85,7 +86,7 @@ static bool word_starts(const char *s, size_t at)
 bool directory_has_address(const char *text)
 {
     size_t n = text ? strlen(text) : 0;
-    char *folded = malloc(n + 1);
+    char *folded = qg_malloc(n + 1);
     bool found = false;
     if (!folded)
         return true; /* refuse rather than let an address through unchecked */

@@ -1,12 +1,14 @@
 /* api_util.c — JSON answers, errors, strict body parsing and query parameters for the
  * route handlers (see api_call.h). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "api/api_call.h"
+#include "base/alloc.h"
 #include "core/common/json_text.h"
 
 /* Sent when the error itself cannot be encoded: the contract holds even then. */
@@ -52,6 +54,17 @@ void api_fail_new(api_call *call, qg_code code, const char *field, const char *m
     qg_error err = {0};
     qg_fail(&err, code, field, "%s", message);
     api_fail(call, &err, NULL);
+}
+
+int api_unpack_strict(json_t *body, json_error_t *jerr, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    qg_alloc_parsing(true);
+    int rc = json_vunpack_ex(body, jerr, JSON_STRICT, fmt, ap);
+    qg_alloc_parsing(false);
+    va_end(ap);
+    return rc;
 }
 
 static bool is_json_type(const char *type)

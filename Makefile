@@ -145,6 +145,14 @@ test: test-bins
 	 QORGAU_CHECK_LABEL="$${QORGAU_CHECK_LABEL:-make test}" \
 	 scripts/pg-test.sh scripts/run-tests.sh $(ASAN) $(UNIT_BIN) $(BB_BIN) $(patsubst $(FUZZ)/%,tests/fuzz/run.sh:$(FUZZ)/%,$(FUZZ_BIN)) node:tests/browser/run.mjs
 
+# Fault injection, full sweep (tests/unit/test_faults.c, docs/fault-injection.md): every
+# operation listed there under the Nth failing prepare, step, begin, commit, exec and
+# allocation, on SQLite and PostgreSQL. `make check` runs the representative sweep.
+.PHONY: faults
+faults: $(ASAN)/tests/test_faults
+	@QORGAU_FAULTS=full scripts/pg-test.sh scripts/run-tests.sh $(ASAN) $(ASAN)/tests/test_faults; \
+	rc=$$?; grep -h '^# faults' $(ASAN)/test-logs/test_faults.log; exit $$rc
+
 # Only the browser journeys, against the ASan build.
 test-browser: $(ASAN)/qorgau browser-deps
 	@scripts/run-tests.sh $(ASAN) node:tests/browser/run.mjs

@@ -29,7 +29,7 @@ void api_orgs_create(api_call *call)
     json_error_t jerr;
     qg_error err = {0};
     int64_t id = 0;
-    qg_code c = json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s, s:s, s:s}", "name", &name, "type",
+    qg_code c = api_unpack_strict(body, &jerr, "{s:s, s:s, s:s}", "name", &name, "type",
                                &type, "region", &region) == 0
                     ? org_create(call->api->app, &call->who.actor, name, type, region, &id, &err)
                     : qg_fail(&err, QG_EINVAL, "body", "must be {\"name\", \"type\", \"region\"} as text, and nothing else");
@@ -56,7 +56,7 @@ void api_users_create(api_call *call)
     json_error_t jerr;
     qg_error err = {0};
     int64_t id = 0;
-    qg_code c = json_unpack_ex(body, &jerr, JSON_STRICT, "{s:I, s:s, s:s, s:s}", "org_id", &org,
+    qg_code c = api_unpack_strict(body, &jerr, "{s:I, s:s, s:s, s:s}", "org_id", &org,
                                "login", &login, "role", &role, "password", &password) == 0
                     ? user_create(call->api->app, &call->who.actor, org, login, role, password, &id, &err)
                     : qg_fail(&err, QG_EINVAL, "body", "must be {\"org_id\", \"login\", \"role\", \"password\"}, and nothing else");
@@ -90,7 +90,7 @@ void api_users_password(api_call *call)
     const char *password = NULL;
     json_error_t jerr;
     qg_error err = {0};
-    qg_code c = json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s}", "password", &password) == 0
+    qg_code c = api_unpack_strict(body, &jerr, "{s:s}", "password", &password) == 0
                     ? user_set_password(call->api->app, &call->who.actor, call->params[0], password, &err)
                     : qg_fail(&err, QG_EINVAL, "password", "must be given as text, and nothing else");
     json_decref(body);

@@ -43,6 +43,12 @@ void api_fail(api_call *call, const qg_error *err, json_t *extra);
 /* Shorthand: answers a new error of code naming field. */
 void api_fail_new(api_call *call, qg_code code, const char *field, const char *message);
 
+/* json_unpack_ex(body, jerr, JSON_STRICT, fmt, ...) with no allocation failing inside:
+ * jansson 2.14 drops a failed allocation of its strict key check and reports the body as
+ * holding unrecognized keys, a 400 for what is a 500. As in qg_json_loads, a failed
+ * allocation there aborts (base/alloc.h, qg_alloc_parsing). Returns 0 on a match. */
+int api_unpack_strict(json_t *body, json_error_t *jerr, const char *fmt, ...);
+
 /* Parses the request body as one JSON object. Returns a new reference, or NULL after
  * answering 400 (wrong content type, malformed JSON, duplicate key, not an object). */
 json_t *api_body(api_call *call);

@@ -81,7 +81,7 @@ void api_cases_personal_put(api_call *call)
     json_t *personal = NULL;
     json_int_t version = 0;
     json_error_t jerr;
-    qg_code c = json_unpack_ex(body, &jerr, JSON_STRICT, "{s:o, s?I}", "personal", &personal,
+    qg_code c = api_unpack_strict(body, &jerr, "{s:o, s?I}", "personal", &personal,
                                "version", &version) == 0 && version >= 0
                     ? case_personal_put(call->api->app, &call->who.actor, call->params[0], personal,
                                         version, &err)
@@ -109,7 +109,7 @@ void api_cases_assign(api_call *call)
     json_error_t jerr;
     qg_error err = {0};
     qg_code c;
-    if (json_unpack_ex(body, &jerr, JSON_STRICT, "{s:I}", "user_id", &user_id) != 0)
+    if (api_unpack_strict(body, &jerr, "{s:I}", "user_id", &user_id) != 0)
         c = qg_fail(&err, QG_EINVAL, "user_id", "must be given as a whole number, and nothing else");
     else
         c = case_assign(call->api->app, &call->who.actor, call->params[0], user_id, &err);

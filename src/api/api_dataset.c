@@ -12,6 +12,7 @@
 #include "api/api_call.h"
 #include "core/report/dataset.h"
 #include "core/account/policy.h"
+#include "core/common/json_text.h"
 
 /* Reads the query into q; false after answering 400 naming the parameter. */
 static bool read_query(api_call *call, dataset_query *q, bool *csv)
@@ -43,7 +44,7 @@ static void reply_csv(api_call *call, const dataset *d)
     if (f && fclose(f) != 0)
         rc = -1;
     json_t *s = dataset_summary_brief(d);
-    char *summary = s ? json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    char *summary = s ? qg_json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(s);
     bool added = rc == 0 && summary &&
                  http_add_header(call->resp, "X-Qorgau-Dataset-Summary", summary);

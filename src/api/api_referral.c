@@ -98,7 +98,7 @@ void api_reply_json(api_call *call)
         return;
     const char *code = NULL, *action = NULL, *reason = NULL;
     json_error_t jerr;
-    if (json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s, s:s, s?s}", "code", &code, "action", &action, "reason",
+    if (api_unpack_strict(body, &jerr, "{s:s, s:s, s?s}", "code", &code, "action", &action, "reason",
                        &reason) != 0) {
         json_decref(body);
         api_fail_new(call, QG_EINVAL, "body",

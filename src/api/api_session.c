@@ -45,7 +45,7 @@ void api_session_create(api_call *call)
         return;
     const char *login = NULL, *password = NULL;
     json_error_t jerr;
-    if (json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s, s:s}", "login", &login, "password", &password) != 0) {
+    if (api_unpack_strict(body, &jerr, "{s:s, s:s}", "login", &login, "password", &password) != 0) {
         json_decref(body);
         api_fail_new(call, QG_EINVAL, "body", "must be {\"login\": text, \"password\": text} and nothing else");
         return;

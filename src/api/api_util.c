@@ -1,12 +1,18 @@
 /* api_util.c — JSON answers, errors, strict body parsing and query parameters for the
  * route handlers (see api_call.h). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "api/api_call.h"
+#include "base/alloc.h"
+#include "core/common/json_text.h"
+
+/* Sent when the error itself cannot be encoded: the contract holds even then. */
+#define FALLBACK_ERROR "{\"error\":{\"code\":\"internal\",\"message\":\"error could not be encoded\",\"field\":\"\"}}"
 
 void api_reply(api_call *call, int status, json_t *body)
 {
@@ -15,15 +21,17 @@ void api_reply(api_call *call, int status, json_t *body)
     free(call->resp->body);
     call->resp->body = NULL;
     call->resp->body_len = 0;
-    if (!body)
-        return;
-    call->resp->body = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
+    if (body)
+        call->resp->body = qg_json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
     call->resp->body_len = call->resp->body ? strlen(call->resp->body) : 0;
     json_decref(body);
+    /* A success whose answer was lost to a failed allocation is not a success. */
+    if (status >= 200 && status < 300 && status != 204 && !call->resp->body) {
+        call->resp->status = 500;
+        call->resp->body = strdup(FALLBACK_ERROR);
+        call->resp->body_len = call->resp->body ? strlen(FALLBACK_ERROR) : 0;
+    }
 }
-
-/* Sent when the error itself cannot be encoded: the contract holds even then. */
-#define FALLBACK_ERROR "{\"error\":{\"code\":\"internal\",\"message\":\"error could not be encoded\",\"field\":\"\"}}"
 
 void api_fail(api_call *call, const qg_error *err, json_t *extra)
 {
@@ -48,6 +56,17 @@ void api_fail_new(api_call *call, qg_code code, const char *field, const char *m
     api_fail(call, &err, NULL);
 }
 
+int api_unpack_strict(json_t *body, json_error_t *jerr, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    qg_alloc_parsing(true);
+    int rc = json_vunpack_ex(body, jerr, JSON_STRICT, fmt, ap);
+    qg_alloc_parsing(false);
+    va_end(ap);
+    return rc;
+}
+
 static bool is_json_type(const char *type)
 {
     if (!type)
@@ -63,7 +82,7 @@ json_t *api_body(api_call *call)
         return NULL;
     }
     json_error_t jerr;
-    json_t *body = json_loadb(call->req->body, call->req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *body = qg_json_loadb(call->req->body, call->req->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!body) {
         /* The parser's own text may quote the input; say only where it failed. */
         char msg[QG_ERR_MSG_MAX];

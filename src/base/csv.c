@@ -1,5 +1,6 @@
 /* csv.c — RFC 4180 CSV reader and writer with the formula-injection guard (see csv.h). */
 #include "base/csv.h"
+#include "base/alloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,7 +40,7 @@ csv_reader *csv_open(FILE *f, size_t max_field, size_t max_fields)
 {
     if (!f || max_field == 0 || max_fields == 0)
         return NULL;
-    csv_reader *r = calloc(1, sizeof *r);
+    csv_reader *r = qg_calloc(1, sizeof *r);
     if (!r)
         return NULL;
     r->f = f;
@@ -48,9 +49,9 @@ csv_reader *csv_open(FILE *f, size_t max_field, size_t max_fields)
     r->line = 1;
     r->rec_cap = 1024;
     r->fields_cap = 16;
-    r->rec = malloc(r->rec_cap);
-    r->starts = malloc(r->fields_cap * sizeof *r->starts);
-    r->fields = malloc(r->fields_cap * sizeof *r->fields);
+    r->rec = qg_malloc(r->rec_cap);
+    r->starts = qg_malloc(r->fields_cap * sizeof *r->starts);
+    r->fields = qg_malloc(r->fields_cap * sizeof *r->fields);
     if (!r->rec || !r->starts || !r->fields) {
         csv_close(r);
         return NULL;
@@ -112,7 +113,7 @@ static int grow_record(csv_reader *r, size_t need)
             return reader_fail(r, QG_ENOMEM, r->line, "out of memory");
         cap *= 2;
     }
-    char *p = realloc(r->rec, cap);
+    char *p = qg_realloc(r->rec, cap);
     if (!p)
         return reader_fail(r, QG_ENOMEM, r->line, "out of memory");
     r->rec = p;
@@ -145,10 +146,10 @@ static int grow_fields(csv_reader *r)
     size_t cap = r->fields_cap * 2;
     if (cap > r->max_fields)
         cap = r->max_fields;
-    size_t *starts = realloc(r->starts, cap * sizeof *starts);
+    size_t *starts = qg_realloc(r->starts, cap * sizeof *starts);
     if (starts)
         r->starts = starts;
-    csv_field *fields = starts ? realloc(r->fields, cap * sizeof *fields) : NULL;
+    csv_field *fields = starts ? qg_realloc(r->fields, cap * sizeof *fields) : NULL;
     if (!fields)
         return reader_fail(r, QG_ENOMEM, r->line, "out of memory");
     r->fields = fields;

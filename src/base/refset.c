@@ -1,6 +1,7 @@
 /* refset.c — a set of short strings with a line each (see refset.h): open addressing
  * over FNV-1a hashes, the strings kept in one block. */
 #include "base/refset.h"
+#include "base/alloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,9 +25,9 @@ struct refset {
 
 refset *refset_new(void)
 {
-    refset *s = calloc(1, sizeof *s);
+    refset *s = qg_calloc(1, sizeof *s);
     if (s)
-        s->slots = calloc(SLOTS_FIRST, sizeof *s->slots);
+        s->slots = qg_calloc(SLOTS_FIRST, sizeof *s->slots);
     if (!s || !s->slots) {
         free(s);
         return NULL;
@@ -70,7 +71,7 @@ static int grow_slots(refset *s)
 {
     slot *old = s->slots;
     size_t old_count = s->slot_count;
-    s->slots = calloc(old_count * 2, sizeof *s->slots);
+    s->slots = qg_calloc(old_count * 2, sizeof *s->slots);
     if (!s->slots) {
         s->slots = old;
         return -1;
@@ -90,7 +91,7 @@ static size_t keep_text(refset *s, const char *p, size_t len)
         size_t cap = s->text_cap ? s->text_cap : 65536;
         while (cap < s->text_len + len)
             cap *= 2;
-        char *bigger = realloc(s->text, cap);
+        char *bigger = qg_realloc(s->text, cap);
         if (!bigger)
             return SIZE_MAX;
         s->text = bigger;

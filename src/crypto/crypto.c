@@ -21,6 +21,8 @@
 #include <malloc.h>
 #include <sodium.h>
 
+#include "base/alloc.h"
+
 /* Key file text: KEYFILE_MAGIC, 64 lower-case hex digits, a newline. */
 #define KEYFILE_MAGIC "qorgau-key-v1 "
 #define KEYFILE_MAGIC_LEN (sizeof KEYFILE_MAGIC - 1)
@@ -70,7 +72,8 @@ static void wiping_free(void *p)
 
 static pthread_once_t json_once = PTHREAD_ONCE_INIT;
 
-static void set_json_alloc(void) { json_set_alloc_funcs(malloc, wiping_free); }
+/* jansson allocates through qg_malloc, so tests can make any of its allocations fail. */
+static void set_json_alloc(void) { json_set_alloc_funcs(qg_malloc, wiping_free); }
 
 qg_code crypto_init(qg_error *err)
 {

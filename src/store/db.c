@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "store/db_fault.h"
 #include "store/schema.h"
 
 #define META_DDL "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -33,7 +34,10 @@ bool db_is_url(const char *path)
 qg_code db_open(const char *path, bool create, db **out, qg_error *err)
 {
     const db_ops *ops = db_is_url(path) ? &db_pg_ops : &db_sqlite_ops;
-    return ops->open(path, create, out, err);
+    qg_code c = ops->open(path, create, out, err);
+    if (c == QG_OK)
+        db_fault_attach(*out); /* nothing unless a test enabled fault injection */
+    return c;
 }
 
 void db_close(db *conn)
@@ -119,7 +123,7 @@ void db_rollback(db *conn) { conn->ops->rollback(conn); }
 
 qg_code db_bulk_writes(db *conn, qg_error *err)
 {
-    return conn->ops == &db_sqlite_ops
+    return strcmp(conn->ops->name, "sqlite") == 0 /* also behind db_fault.c */
                ? db_exec(conn, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-" DB_BULK_CACHE_KIB, err)
                : QG_OK;
 }

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "base/alloc.h"
 #include "crypto/crypto.h"
 
 /* A temp dir with two key files created in it; removed after each test. */
@@ -576,7 +577,8 @@ static void test_password_many_threads(void **state)
                  (after - before) / 1024);
 }
 
-/* After crypto_init jansson frees through the wiping free, not plain free. */
+/* After crypto_init jansson allocates through qg_malloc and frees through the wiping
+ * free, not plain free. */
 static void test_json_blocks_are_wiped_on_free(void **state)
 {
     (void)state;
@@ -584,7 +586,7 @@ static void test_json_blocks_are_wiped_on_free(void **state)
     json_malloc_t m = NULL;
     json_free_t f = NULL;
     json_get_alloc_funcs(&m, &f);
-    assert_true(m == malloc);
+    assert_true(m == qg_malloc); /* the allocator with the fault-injection hook */
     assert_true(f != NULL && f != free);
     json_t *name = json_string("made-up name for the test");
     assert_non_null(name);

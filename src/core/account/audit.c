@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
+#include "core/common/json_text.h"
 #include "core/common/rows.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -21,10 +23,27 @@ typedef struct {
     const char *prev;
 } entry_view;
 
-/* The canonical text that is hashed: every field of the entry and the previous hash. */
-static char *canonical(const entry_view *e)
+/* True when detail, parsed from text that json_dumps wrote with DUMP_FLAGS, gives that
+ * text back. jansson's parser can drop a character when an allocation fails and still
+ * return a value (akheron/jansson#362); a new entry hashed over such a value could
+ * never be verified. */
+static bool parsed_intact(json_t *detail, const char *text)
 {
-    json_t *detail = json_loads(e->detail, JSON_REJECT_DUPLICATES, NULL);
+    char *again = qg_json_dumps(detail, DUMP_FLAGS);
+    bool same = again && strcmp(again, text) == 0;
+    free(again);
+    return same;
+}
+
+/* The canonical text that is hashed: every field of the entry and the previous hash.
+ * fresh: the entry is being written now, so its detail must parse back intact. */
+static char *canonical(const entry_view *e, bool fresh)
+{
+    json_t *detail = qg_json_loads(e->detail, JSON_REJECT_DUPLICATES, NULL);
+    if (detail && fresh && !parsed_intact(detail, e->detail)) {
+        json_decref(detail);
+        return NULL;
+    }
     if (!detail)
         return NULL;
     json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:s}", "seq", (json_int_t)e->seq, "at",
@@ -34,15 +53,15 @@ static char *canonical(const entry_view *e)
                           "prev", e->prev);
     if (!o)
         return NULL;
-    char *text = json_dumps(o, DUMP_FLAGS);
+    char *text = qg_json_dumps(o, DUMP_FLAGS);
     json_decref(o);
     return text;
 }
 
-static qg_code entry_hash(const qg_keys *keys, const entry_view *e, char out[QG_HASH_HEX],
-                          qg_error *err)
+static qg_code entry_hash(const qg_keys *keys, const entry_view *e, bool fresh,
+                          char out[QG_HASH_HEX], qg_error *err)
 {
-    char *text = canonical(e);
+    char *text = canonical(e, fresh);
     if (!text)
         return qg_fail(err, QG_EDB, "audit", "audit entry %" PRId64 " cannot be encoded", e->seq);
     crypto_lookup_hash(keys, "audit", text, out);
@@ -114,13 +133,13 @@ qg_code audit_append(db *conn, const qg_keys *keys, const qg_actor *actor, const
     qg_code c = read_head(conn, &last, prev, err);
     if (c != QG_OK)
         return c;
-    char *detail_text = detail ? json_dumps(detail, DUMP_FLAGS) : strdup("{}");
+    char *detail_text = detail ? qg_json_dumps(detail, DUMP_FLAGS) : qg_strdup("{}");
     if (!detail_text)
         return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     db_now_iso(at);
     entry_view e = {.seq = last + 1, .at = at, .actor = actor->user_id, .action = action,
                     .object = object, .detail = detail_text, .prev = prev};
-    c = entry_hash(keys, &e, hash, err);
+    c = entry_hash(keys, &e, true, hash, err);
     if (c == QG_OK)
         c = insert_entry(conn, &e, hash, err);
     if (c == QG_OK)
@@ -154,7 +173,7 @@ static void check_row(db_stmt *st, const qg_keys *keys, audit_report *r, char pr
         mark_bad(r, e.seq, "entry has missing fields");
     } else if (strcmp(e.prev, prev) != 0) {
         mark_bad(r, e.seq, "link to the previous entry is broken");
-    } else if (entry_hash(keys, &e, hash, err) != QG_OK || strcmp(hash, stored) != 0) {
+    } else if (entry_hash(keys, &e, false, hash, err) != QG_OK || strcmp(hash, stored) != 0) {
         mark_bad(r, e.seq, "entry content does not match its hash");
     }
     snprintf(prev, QG_HASH_HEX, "%s", stored ? stored : "");
@@ -209,7 +228,7 @@ qg_code audit_verify_snapshot(db *conn, const qg_keys *keys, audit_report *repor
 
 static json_t *row_json(db_stmt *st)
 {
-    json_t *detail = json_loads(db_col_text(st, 5), 0, NULL);
+    json_t *detail = qg_json_loads(db_col_text(st, 5), 0, NULL);
     return json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:s}", "seq", (json_int_t)db_col_int(st, 0),
                      "at", db_col_text(st, 1),
                      "actor", db_col_null(st, 2) ? json_null() : json_integer(db_col_int(st, 2)),

@@ -182,13 +182,15 @@ static qg_code prepare_create(const qg_actor *actor, json_t *body, create_job *j
     json_object_del(j->fields, "org_id");
     char today[11];
     text_today(today);
-    if (!json_is_string(json_object_get(j->fields, "identified_on")))
-        json_object_set_new(j->fields, "identified_on", json_string(today));
-    if (!json_is_string(json_object_get(j->fields, "stage")))
-        json_object_set_new(j->fields, "stage", json_string("identification"));
+    if (!j->fields ||
+        (!json_is_string(json_object_get(j->fields, "identified_on")) &&
+         json_object_set_new(j->fields, "identified_on", json_string(today)) != 0) ||
+        (!json_is_string(json_object_get(j->fields, "stage")) &&
+         json_object_set_new(j->fields, "stage", json_string("identification")) != 0) ||
+        json_object_set_new(j->fields, "status", json_string("open")) != 0)
+        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     if (strcmp(json_string_value(json_object_get(j->fields, "stage")), "closure") == 0)
         return qg_fail(err, QG_EINVAL, "stage", "a case opens at any stage but closure");
-    json_object_set_new(j->fields, "status", json_string("open"));
     if ((c = profile_check_merged(j->fields, err)) != QG_OK)
         return c;
     return j->personal ? case_input_reconcile(j->fields, j->personal, err) : QG_OK;
@@ -290,7 +292,12 @@ static qg_code list_in_read(db *conn, void *arg, qg_error *err)
     while ((rc = db_step(st, err)) == 1) {
         case_row r;
         case_row_read(st, &r);
-        json_array_append_new(cases, case_view_short(&r));
+        if (!r.fields || json_array_append_new(cases, case_view_short(&r)) != 0) {
+            case_row_free(&r);
+            rc = -1;
+            qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+            break;
+        }
         memcpy(last, r.code, sizeof last);
         n++;
         case_row_free(&r);
@@ -386,12 +393,15 @@ static qg_code check_version(json_t *patch, int64_t stored, qg_error *err)
 static qg_code merged_fields(db *conn, case_job *j, case_row *r, json_t **merged, qg_error *err)
 {
     *merged = json_deep_copy(r->fields);
+    bool whole = *merged != NULL;
     const char *key;
     json_t *v;
     json_object_foreach(j->input, key, v) {
         if (strcmp(key, "version") != 0)
-            json_object_set(*merged, key, v);
+            whole &= json_object_set(*merged, key, v) == 0;
     }
+    if (!whole) /* never write back a merge that lost fields or changes */
+        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     if (!r->has_personal)
         return QG_OK;
     json_t *personal = NULL;

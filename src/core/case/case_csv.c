@@ -7,6 +7,7 @@
 
 #include "core/case/case_input.h"
 #include "core/case/case_profile.h"
+#include "base/alloc.h"
 
 typedef enum { COL_TEXT, COL_SEX, COL_AGE, COL_FLAG, COL_LIST } column_kind;
 
@@ -51,7 +52,7 @@ const char *case_csv_column(int i) { return columns[i].name; }
 static bool keep_room(import_problems *p)
 {
     if (p->listed < IMPORT_PROBLEMS_LISTED && p->listed % 64 == 0) {
-        import_problem *bigger = realloc(p->items, (p->listed + 64) * sizeof *bigger);
+        import_problem *bigger = qg_realloc(p->items, (p->listed + 64) * sizeof *bigger);
         if (!bigger)
             return false;
         p->items = bigger;

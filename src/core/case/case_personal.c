@@ -11,6 +11,7 @@
 #include "core/case/case_access.h"
 #include "core/case/case_input.h"
 #include "core/case/case_load.h"
+#include "core/common/json_text.h"
 #include "core/case/case_personal_impl.h"
 
 static void personal_ad(int64_t case_id, char *out, size_t size)
@@ -23,7 +24,7 @@ qg_code case_personal_store(db *conn, const qg_keys *keys, int64_t case_id, json
 {
     char ad[64], now[21];
     personal_ad(case_id, ad, sizeof ad);
-    char *plain = json_dumps(personal, JSON_COMPACT);
+    char *plain = qg_json_dumps(personal, JSON_COMPACT);
     if (!plain)
         return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     unsigned char *sealed = NULL;
@@ -68,7 +69,7 @@ qg_code case_personal_load(db *conn, const qg_keys *keys, int64_t case_id, json_
         personal_ad(case_id, ad, sizeof ad);
         c = crypto_open(keys, ad, sealed, len, &plain, &plain_len, err);
         if (c == QG_OK) {
-            *out = json_loads(plain, JSON_REJECT_DUPLICATES, NULL);
+            *out = qg_json_loads(plain, JSON_REJECT_DUPLICATES, NULL);
             crypto_free_plain(plain, plain_len);
             if (!*out)
                 c = qg_fail(err, QG_ECRYPTO, "personal", "stored personal data is damaged");
@@ -122,7 +123,11 @@ static qg_code find_duplicate(db *conn, const qg_actor *actor, const char *hash,
     if (rc == 1)
         case_row_read(st, dup);
     db_done(st);
-    return rc < 0 ? err->code : QG_OK;
+    if (rc < 0)
+        return err->code;
+    if (rc == 1 && !dup->fields) /* never decide on a row with fields missing */
+        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    return QG_OK;
 }
 
 /* Describes a duplicate for the user: its code if they may see it, else its owner. */
@@ -259,8 +264,9 @@ static qg_code personal_write_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK && j->version && j->version != r.version)
         c = qg_fail(err, QG_ECONFLICT, "version",
                     "the case was changed by someone else; reload it");
+    if (c == QG_OK && !(fields = json_deep_copy(r.fields))) /* never write back NULLs */
+        c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     if (c == QG_OK) {
-        fields = json_deep_copy(r.fields);
         forget_derived(fields, j->input);
         c = case_input_reconcile(fields, j->input, err);
     }

@@ -12,6 +12,8 @@
 #include "core/common/sealed.h"
 #include "base/text.h"
 #include "core/vocab/vocab.h"
+#include "core/common/json_text.h"
+#include "base/alloc.h"
 
 /* ---- the fixed texts, one table per language ----------------------------------------
  * Written for a child: short words, "you". The Kazakh and Russian texts are the
@@ -180,7 +182,7 @@ static void grow(text_out *o, size_t need)
     size_t cap = o->cap ? o->cap : 4096;
     while (cap < need)
         cap *= 2;
-    char *next = malloc(cap);
+    char *next = qg_malloc(cap);
     if (!next) {
         o->failed = true;
         return;
@@ -472,7 +474,7 @@ static qg_code form_from_row(render *r, db_stmt *st, const char *kind, form *f, 
     f->n = db_col_int(st, 0);
     dmy(db_col_text(st, 1), f->on);
     dmy(db_col_text(st, 2), f->due);
-    f->meta = json_loads(db_col_text(st, 3), 0, NULL);
+    f->meta = qg_json_loads(db_col_text(st, 3), 0, NULL);
     if (!json_is_object(f->meta))
         return qg_fail(err, QG_EDB, "meta", "a stored form is damaged");
     return sealed_get(r->keys, r->case_id, kind, f->n, blob, len, &f->text, err);

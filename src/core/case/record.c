@@ -12,6 +12,7 @@
 #include "core/common/rows.h"
 #include "core/common/sealed.h"
 #include "base/text.h"
+#include "core/common/json_text.h"
 
 #define RECORD_COLUMNS                                                                          \
     "r.n, r.on_date, r.due_on, r.withheld, cu.login, r.created_at, uu.login, r.updated_at," \
@@ -90,7 +91,7 @@ static json_t *row_stamp(db_stmt *st)
 /* A list entry: number, dates, flag, stamp and the codes stored in clear. */
 static json_t *list_row(db_stmt *st)
 {
-    json_t *meta = json_loads(db_col_text(st, 9), JSON_REJECT_DUPLICATES, NULL), *stamp = row_stamp(st);
+    json_t *meta = qg_json_loads(db_col_text(st, 9), JSON_REJECT_DUPLICATES, NULL), *stamp = row_stamp(st);
     json_t *row = json_pack("{s:I, s:s, s:o, s:b}", "n", (json_int_t)db_col_int(st, 0), "on", db_col_text(st, 1),
                             "due_on", nullable_text(st, 2), "withheld_from_child", db_col_int(st, 3) != 0);
     bool ok = meta && stamp && row && json_object_update(row, stamp) == 0 && json_object_update(row, meta) == 0;
@@ -109,7 +110,7 @@ static qg_code row_parts(db_stmt *st, record_job *j, int64_t case_id, record_par
     snprintf(p->on, sizeof p->on, "%s", db_col_text(st, 1));
     snprintf(p->due, sizeof p->due, "%s", db_col_null(st, 2) ? "" : db_col_text(st, 2));
     p->withheld = db_col_int(st, 3) != 0;
-    p->meta = json_loads(db_col_text(st, 9), JSON_REJECT_DUPLICATES, NULL);
+    p->meta = qg_json_loads(db_col_text(st, 9), JSON_REJECT_DUPLICATES, NULL);
     if (!p->meta)
         return qg_fail(err, QG_EDB, NULL, "a stored record could not be read");
     const void *blob = db_col_blob(st, COL_SEALED, &len);
@@ -182,7 +183,7 @@ static qg_code write_record(db *conn, record_job *j, int64_t case_id, const char
 {
     unsigned char *sealed = NULL;
     size_t len = 0;
-    char now[21], *meta = json_dumps(j->parts.meta, JSON_COMPACT);
+    char now[21], *meta = qg_json_dumps(j->parts.meta, JSON_COMPACT);
     qg_code c = meta ? sealed_put(j->app->keys, case_id, j->form->kind, j->n, j->parts.sealed, &sealed, &len, err)
                      : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     db_stmt *st = c == QG_OK ? db_prepare(conn, sql, err) : NULL;

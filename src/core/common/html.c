@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crypto/crypto.h"
+#include "base/alloc.h"
 
 static void reserve(html_out *o, size_t more)
 {
@@ -14,7 +15,7 @@ static void reserve(html_out *o, size_t more)
     size_t cap = o->cap ? o->cap : 4096;
     while (cap < o->len + more + 1)
         cap *= 2;
-    char *next = malloc(cap);
+    char *next = qg_malloc(cap);
     if (!next) {
         o->failed = true;
         return;

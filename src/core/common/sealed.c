@@ -1,5 +1,6 @@
 /* sealed.c — sealing one JSON value per case record (see sealed.h). */
 #include "core/common/sealed.h"
+#include "core/common/json_text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +19,7 @@ qg_code sealed_put(const qg_keys *keys, int64_t case_id, const char *what, int64
     place_ad(case_id, what, n, ad);
     *out = NULL;
     *len = 0;
-    char *plain = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *plain = qg_json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!plain)
         return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     size_t plain_len = strlen(plain);
@@ -37,7 +38,7 @@ qg_code sealed_get(const qg_keys *keys, int64_t case_id, const char *what, int64
     qg_code c = crypto_open(keys, ad, blob, len, &plain, &plain_len, err);
     if (c != QG_OK)
         return c;
-    *out = json_loadb(plain, plain_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
+    *out = qg_json_loadb(plain, plain_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
     crypto_free_plain(plain, plain_len);
     return *out ? QG_OK : qg_fail(err, QG_ECRYPTO, what, "stored text is damaged");
 }

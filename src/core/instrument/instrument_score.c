@@ -16,6 +16,7 @@
 #include "core/instrument/instrument_impl.h"
 #include "base/text.h"
 #include "core/vocab/vocab.h"
+#include "base/alloc.h"
 
 typedef enum { T_FALSE = 0, T_TRUE = 1, T_UNKNOWN = 2 } tri;
 
@@ -493,12 +494,12 @@ static qg_code score_with(const instrument *inst, json_t *answers, bool drop, js
     *out = NULL;
     size_t n = inst->nitems;
     score_ctx c = {.inst = inst,
-                   .value = calloc(n, sizeof(json_t *)),
-                   .applies = calloc(n, sizeof(tri)),
-                   .indic = calloc(n, sizeof(tri)),
+                   .value = qg_calloc(n, sizeof(json_t *)),
+                   .applies = qg_calloc(n, sizeof(tri)),
+                   .indic = qg_calloc(n, sizeof(tri)),
                    .suggested = T_FALSE,
                    .drop = drop,
-                   .dropped = calloc(n, sizeof(bool))};
+                   .dropped = qg_calloc(n, sizeof(bool))};
     qg_code code = QG_OK;
     if (!c.value || !c.applies || !c.indic || !c.dropped)
         code = qg_fail(err, QG_ENOMEM, NULL, "out of memory");

@@ -11,6 +11,7 @@
 #include "core/common/rows.h"
 #include "core/common/sealed.h"
 #include "base/text.h"
+#include "core/common/json_text.h"
 
 #define SCREENING_COLUMNS                                                                   \
     "s.n, s.instrument, s.version, s.mode, s.language, u.login, s.administered_on, s.final," \
@@ -103,7 +104,7 @@ static char *stored_score(json_t *score)
     json_t *copy = json_copy(score);
     json_object_del(copy, "reading");
     json_object_del(copy, "accuracy");
-    char *text = json_dumps(copy, JSON_COMPACT);
+    char *text = qg_json_dumps(copy, JSON_COMPACT);
     json_decref(copy);
     return text;
 }
@@ -195,7 +196,7 @@ static qg_code audit_screening(db *conn, screen_job *j, const char *action, qg_e
 
 static json_t *screening_row(db_stmt *st)
 {
-    json_t *score = json_loads(db_col_text(st, 10), 0, NULL);
+    json_t *score = qg_json_loads(db_col_text(st, 10), 0, NULL);
     const char *by = db_col_text(st, 5);
     json_t *row = json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:s, s:b, s:s, s:s, s:o}", "n",
                             (json_int_t)db_col_int(st, 0), "instrument", db_col_text(st, 1), "version",

@@ -15,11 +15,12 @@
 #include "core/common/rows.h"
 #include "base/text.h"
 #include "core/vocab/vocab.h"
+#include "core/common/json_text.h"
 
 /* Does the JSON array text shared hold every code of parts? */
 static bool covers(const char *shared, json_t *parts)
 {
-    json_t *have = json_loads(shared, 0, NULL);
+    json_t *have = qg_json_loads(shared, 0, NULL);
     bool all = json_is_array(have);
     size_t i, k;
     json_t *want, *h;
@@ -130,7 +131,7 @@ static json_t *agreement_row(db_stmt *st)
                      (json_int_t)db_col_int(st, 0), "parties", (json_int_t)db_col_int(st, 1),
                      (json_int_t)db_col_int(st, 3), "party_names", db_col_text(st, 2), db_col_text(st, 4), "kind",
                      db_col_text(st, 5), "purpose", db_col_text(st, 6), "data_shared",
-                     json_loads(db_col_text(st, 7), 0, NULL), "protections", db_col_text(st, 8),
+                     qg_json_loads(db_col_text(st, 7), 0, NULL), "protections", db_col_text(st, 8),
                      "permitted_users", db_col_text(st, 9), "complaints", db_col_text(st, 10), "valid_from",
                      db_col_text(st, 11), "valid_to", db_col_text(st, 12), "ended_on", or_null(st, 13),
                      "created_by", or_null(st, 14), "created_at", db_col_text(st, 15), "valid_today",
@@ -286,7 +287,7 @@ static const char *text_of(const agreement_job *j, const char *key)
 
 static qg_code insert_agreement(db *conn, agreement_job *j, qg_error *err)
 {
-    char now[21], *shared = json_dumps(json_object_get(j->body, "data_shared"), JSON_COMPACT);
+    char now[21], *shared = qg_json_dumps(json_object_get(j->body, "data_shared"), JSON_COMPACT);
     db_stmt *st = shared ? db_prepare(conn,
                                       "INSERT INTO agreements (org_a, org_b, kind, purpose, data_shared, protections,"
                                       " permitted_users, complaints, valid_from, valid_to, created_by, created_at)"

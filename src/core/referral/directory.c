@@ -13,6 +13,8 @@
 #include "core/account/policy.h"
 #include "core/common/rows.h"
 #include "core/vocab/vocab.h"
+#include "core/common/json_text.h"
+#include "base/alloc.h"
 
 #define ENTRY_COLUMNS                                                                                   \
     "s.org_id, o.name, o.type, s.service, s.regions, s.age_min, s.age_max, s.sexes, s.languages," \
@@ -84,7 +86,7 @@ static bool word_starts(const char *s, size_t at)
 bool directory_has_address(const char *text)
 {
     size_t n = text ? strlen(text) : 0;
-    char *folded = malloc(n + 1);
+    char *folded = qg_malloc(n + 1);
     bool found = false;
     if (!folded)
         return true; /* refuse rather than let an address through unchecked */
@@ -203,7 +205,7 @@ static json_t *text_or_null(db_stmt *st, int i)
     return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i));
 }
 
-static json_t *list_col(db_stmt *st, int i) { return json_loads(db_col_text(st, i), 0, NULL); }
+static json_t *list_col(db_stmt *st, int i) { return qg_json_loads(db_col_text(st, i), 0, NULL); }
 
 /* One entry of ENTRY_COLUMNS. */
 static json_t *entry_row(db_stmt *st)
@@ -298,7 +300,7 @@ static qg_code bind_entry(db_stmt *st, const dir_job *j, const char *now, qg_err
     static const char *const lists[] = {"regions", "sexes", "languages"};
     static const int columns[] = {1, 4, 5};
     for (int k = 0; k < 3; k++) {
-        char *text = json_dumps(json_object_get(j->body, lists[k]), JSON_COMPACT);
+        char *text = qg_json_dumps(json_object_get(j->body, lists[k]), JSON_COMPACT);
         if (!text)
             return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
         db_bind_text(st, columns[k], text); /* copied */

@@ -15,6 +15,7 @@
 #include "core/common/rows.h"
 #include "core/common/sealed.h"
 #include "base/text.h"
+#include "core/common/json_text.h"
 
 #define REF_TRIES 8 /* new references drawn when one is taken (60 random bits: practically never) */
 
@@ -40,7 +41,7 @@ static qg_code row_from(db_stmt *st, referral_row *r, qg_error *err)
     r->to_org = db_col_null(st, 4) ? 0 : db_col_int(st, 4);
     copy_col(st, 5, r->to_name, sizeof r->to_name);
     copy_col(st, 6, r->service, sizeof r->service);
-    r->parts = json_loads(db_col_text(st, 7), 0, NULL);
+    r->parts = qg_json_loads(db_col_text(st, 7), 0, NULL);
     copy_col(st, 9, r->status, sizeof r->status);
     copy_col(st, 10, r->respond_by, sizeof r->respond_by);
     r->agreement_id = db_col_null(st, 11) ? 0 : db_col_int(st, 11);
@@ -363,7 +364,7 @@ static qg_code insert_one(db *conn, create_job *j, qg_error *err)
     unsigned char *sealed = NULL;
     size_t len = 0;
     char now[21];
-    char *parts = json_dumps(json_object_get(j->body, "parts"), JSON_COMPACT);
+    char *parts = qg_json_dumps(json_object_get(j->body, "parts"), JSON_COMPACT);
     qg_code c = parts ? seal_contents(j, conn, &sealed, &len, err) : oom(err);
     db_stmt *st = c == QG_OK ? db_prepare(conn,
                                           "INSERT INTO referrals (ref, case_id, from_org, to_org, to_name, service,"

@@ -13,6 +13,7 @@
 #include "core/common/sealed.h"
 #include "base/text.h"
 #include "core/vocab/vocab.h"
+#include "core/common/json_text.h"
 
 static qg_code oom(qg_error *err) { return qg_fail(err, QG_ENOMEM, NULL, "out of memory"); }
 
@@ -235,7 +236,7 @@ static bool may_read(const list_job *j, db_stmt *st)
 
 static json_t *out_item(db_stmt *st, const char *today)
 {
-    json_t *parts = json_loads(db_col_text(st, 6), 0, NULL);
+    json_t *parts = qg_json_loads(db_col_text(st, 6), 0, NULL);
     const char *status = db_col_text(st, 7), *respond_by = db_col_text(st, 8);
     json_t *to = db_col_null(st, 3) ? text_or_null(st, 5) : text_or_null(st, 4);
     return json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:o, s:s, s:s, s:b, s:b, s:s, s:I}", "ref", db_col_text(st, 0),
@@ -301,7 +302,7 @@ static json_t *in_item(db_stmt *st, const char *today)
                              status);
     if (!item || !referral_status_open(status))
         return item;
-    json_t *parts = json_loads(db_col_text(st, 5), 0, NULL);
+    json_t *parts = qg_json_loads(db_col_text(st, 5), 0, NULL);
     json_object_set_new(item, "respond_by", json_string(respond_by));
     json_object_set_new(item, "overdue", json_boolean(referral_overdue(status, respond_by, today)));
     json_object_set_new(item, "from_org", text_or_null(st, 4));

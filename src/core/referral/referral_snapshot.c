@@ -8,6 +8,7 @@
 #include "core/case/case_profile.h"
 #include "core/referral/referral.h"
 #include "core/common/sealed.h"
+#include "core/common/json_text.h"
 
 typedef struct {
     db *conn;
@@ -172,7 +173,7 @@ static qg_code newest_form(snap *s, const char *kind, json_t **meta, json_t **te
         const void *blob = db_col_blob(st, 4, &len);
         snprintf(on, 11, "%s", db_col_null(st, 1) ? "" : db_col_text(st, 1));
         snprintf(due, 11, "%s", db_col_null(st, 2) ? "" : db_col_text(st, 2));
-        *meta = json_loads(db_col_text(st, 3), 0, NULL);
+        *meta = qg_json_loads(db_col_text(st, 3), 0, NULL);
         c = *meta ? sealed_get(s->keys, s->case_id, kind, db_col_int(st, 0), blob, len, text, err)
                   : qg_fail(err, QG_EDB, "meta", "a stored form is damaged");
     }

@@ -17,6 +17,7 @@
 #include "core/report/report.h"
 #include "core/vocab/vocab.h"
 #include "store/db.h"
+#include "base/alloc.h"
 
 /* 1-2 organisation (0 = all), 3-4 identification dates [from, to) as text. */
 static const char SQL_CASES[] =
@@ -129,7 +130,7 @@ static dataset_record *next_slot(dataset *d)
 {
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 256;
-        dataset_record *p = realloc(d->records, cap * sizeof *p);
+        dataset_record *p = qg_realloc(d->records, cap * sizeof *p);
         if (!p)
             return NULL;
         d->records = p;
@@ -258,7 +259,7 @@ qg_code dataset_run(qg_app *app, const qg_actor *actor, const dataset_query *q,
     qg_code c = dataset_check(actor, q, err);
     if (c != QG_OK)
         return c;
-    dataset *d = calloc(1, sizeof *d);
+    dataset *d = qg_calloc(1, sizeof *d);
     if (!d)
         return oom(err);
     int64_t org_id = policy_report_org(actor);

@@ -6,6 +6,7 @@
  * of the extended grid, then columns 0..C) and whose edges are the withheld entries.
  */
 #include "core/report/disclosure.h"
+#include "base/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -189,7 +190,7 @@ static size_t count_cells(const disclosure_grid *g)
 size_t disclosure_protect(disclosure_grid *g, int k)
 {
     size_t n = (g->nrows + 1) * (g->ncols + 1), v = g->nrows + g->ncols + 2;
-    graph_scratch s = {calloc(v, 1), calloc(v, sizeof(size_t))};
+    graph_scratch s = {qg_calloc(v, 1), qg_calloc(v, sizeof(size_t))};
     if (!s.mark || !s.queue) {
         free(s.mark);
         free(s.queue);

@@ -41,7 +41,7 @@ for my $f (@files) {
         fail("$f:$n: banned function $1 (use snprintf, memcpy with bounds, strtol, gmtime_r, "
              . "localtime_r, randombytes, mkstemp ...)") if $l =~ $banned;
         fail("$f:$n: longer than $max_cols columns (" . length($l) . ")")
-            if $in_src && !$ENV{QG_LINT_NO_COLUMNS} && length($l) > $max_cols;
+            if $in_src && length($l) > $max_cols;
     }
 }
 

@@ -5,8 +5,7 @@
 #   localtime, ctime, asctime, strtok_r, rand, tmpnam; gmtime_r and localtime_r are fine);
 # - a C file that does not start with a comment saying what it is for;
 # - a .c file under src/ of more than 800 lines;
-# - a line under src/ of more than 100 columns (characters, not bytes; switched off by
-#   QG_LINT_NO_COLUMNS=1);
+# - a line under src/ of more than 100 columns (characters, not bytes);
 # - a call circle between .c files under src/, found with nm from the built objects (a
 #   file's undefined symbols that another defines); the circle's files and the symbols
 #   that tie them are printed.

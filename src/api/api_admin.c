@@ -29,10 +29,11 @@ void api_orgs_create(api_call *call)
     json_error_t jerr;
     qg_error err = {0};
     int64_t id = 0;
-    qg_code c = api_unpack_strict(body, &jerr, "{s:s, s:s, s:s}", "name", &name, "type",
-                               &type, "region", &region) == 0
+    qg_code c = api_unpack_strict(body, &jerr, "{s:s, s:s, s:s}", "name", &name, "type", &type,
+                                  "region", &region) == 0
                     ? org_create(call->api->app, &call->who.actor, name, type, region, &id, &err)
-                    : qg_fail(&err, QG_EINVAL, "body", "must be {\"name\", \"type\", \"region\"} as text, and nothing else");
+                    : qg_fail(&err, QG_EINVAL, "body",
+                              "must be {\"name\", \"type\", \"region\"} as text, and nothing else");
     json_decref(body);
     if (c != QG_OK)
         api_fail(call, &err, NULL);
@@ -56,10 +57,12 @@ void api_users_create(api_call *call)
     json_error_t jerr;
     qg_error err = {0};
     int64_t id = 0;
-    qg_code c = api_unpack_strict(body, &jerr, "{s:I, s:s, s:s, s:s}", "org_id", &org,
-                               "login", &login, "role", &role, "password", &password) == 0
-                    ? user_create(call->api->app, &call->who.actor, org, login, role, password, &id, &err)
-                    : qg_fail(&err, QG_EINVAL, "body", "must be {\"org_id\", \"login\", \"role\", \"password\"}, and nothing else");
+    qg_code c =
+        api_unpack_strict(body, &jerr, "{s:I, s:s, s:s, s:s}", "org_id", &org, "login", &login,
+                          "role", &role, "password", &password) == 0
+            ? user_create(call->api->app, &call->who.actor, org, login, role, password, &id, &err)
+            : qg_fail(&err, QG_EINVAL, "body",
+                      "must be {\"org_id\", \"login\", \"role\", \"password\"}, and nothing else");
     json_decref(body);
     if (c != QG_OK)
         api_fail(call, &err, NULL);
@@ -90,9 +93,10 @@ void api_users_password(api_call *call)
     const char *password = NULL;
     json_error_t jerr;
     qg_error err = {0};
-    qg_code c = api_unpack_strict(body, &jerr, "{s:s}", "password", &password) == 0
-                    ? user_set_password(call->api->app, &call->who.actor, call->params[0], password, &err)
-                    : qg_fail(&err, QG_EINVAL, "password", "must be given as text, and nothing else");
+    qg_code c =
+        api_unpack_strict(body, &jerr, "{s:s}", "password", &password) == 0
+            ? user_set_password(call->api->app, &call->who.actor, call->params[0], password, &err)
+            : qg_fail(&err, QG_EINVAL, "password", "must be given as text, and nothing else");
     json_decref(body);
     if (c != QG_OK)
         api_fail(call, &err, NULL);

@@ -82,8 +82,8 @@ void api_with_case(api_call *call, case_read_fn fn);
 #define API_NUMBER_MAX 1000000 /* the largest record number in a path */
 
 /* A service call on record n of the path's case with the request body. */
-typedef qg_code (*case_record_body_fn)(qg_app *app, const qg_actor *actor, const char *code, int64_t n,
-                                       json_t *body, json_t **out, qg_error *err);
+typedef qg_code (*case_record_body_fn)(qg_app *app, const qg_actor *actor, const char *code,
+                                       int64_t n, json_t *body, json_t **out, qg_error *err);
 
 /* Parses the record number of the path (404 naming field with message when it is not
  * one) and the body, calls fn as the logged-in user and answers 200 or the error. */

@@ -24,8 +24,10 @@ void api_cases_list(api_call *call)
     int64_t limit;
     if (!api_query_int(call, "limit", LIST_DEFAULT, 1, CASE_LIST_MAX, &limit))
         return;
-    case_query q = {.limit = (int)limit, .before = http_query(call->req, "before"),
-                    .stage = http_query(call->req, "stage"), .status = http_query(call->req, "status")};
+    case_query q = {.limit = (int)limit,
+                    .before = http_query(call->req, "before"),
+                    .stage = http_query(call->req, "stage"),
+                    .status = http_query(call->req, "status")};
     json_t *out = NULL;
     qg_error err = {0};
     qg_code c = case_list(call->api->app, &call->who.actor, &q, &out, &err);
@@ -81,12 +83,15 @@ void api_cases_personal_put(api_call *call)
     json_t *personal = NULL;
     json_int_t version = 0;
     json_error_t jerr;
-    qg_code c = api_unpack_strict(body, &jerr, "{s:o, s?I}", "personal", &personal,
-                               "version", &version) == 0 && version >= 0
-                    ? case_personal_put(call->api->app, &call->who.actor, call->params[0], personal,
-                                        version, &err)
-                    : qg_fail(&err, QG_EINVAL, "body",
-                              "must be {\"personal\": {...}} with an optional \"version\", and nothing else");
+    qg_code c =
+        api_unpack_strict(body, &jerr, "{s:o, s?I}", "personal", &personal, "version", &version) ==
+                    0 &&
+                version >= 0
+            ? case_personal_put(call->api->app, &call->who.actor, call->params[0], personal,
+                                version, &err)
+            : qg_fail(
+                  &err, QG_EINVAL, "body",
+                  "must be {\"personal\": {...}} with an optional \"version\", and nothing else");
     json_decref(body);
     answer(call, c, &err, 204, NULL);
 }
@@ -110,7 +115,8 @@ void api_cases_assign(api_call *call)
     qg_error err = {0};
     qg_code c;
     if (api_unpack_strict(body, &jerr, "{s:I}", "user_id", &user_id) != 0)
-        c = qg_fail(&err, QG_EINVAL, "user_id", "must be given as a whole number, and nothing else");
+        c = qg_fail(&err, QG_EINVAL, "user_id",
+                    "must be given as a whole number, and nothing else");
     else
         c = case_assign(call->api->app, &call->who.actor, call->params[0], user_id, &err);
     json_decref(body);
@@ -126,8 +132,9 @@ void api_cases_unassign(api_call *call)
 {
     int64_t user_id = 0;
     qg_error err = {0};
-    qg_code c = parse_user_id(call->params[1], &user_id)
-                    ? case_unassign(call->api->app, &call->who.actor, call->params[0], user_id, &err)
-                    : qg_fail(&err, QG_EINVAL, "user_id", "must be a user id");
+    qg_code c =
+        parse_user_id(call->params[1], &user_id)
+            ? case_unassign(call->api->app, &call->who.actor, call->params[0], user_id, &err)
+            : qg_fail(&err, QG_EINVAL, "user_id", "must be a user id");
     answer(call, c, &err, 204, NULL);
 }

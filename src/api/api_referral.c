@@ -48,7 +48,8 @@ void api_referrals_act(api_call *call)
         return;
     json_t *out = NULL;
     qg_error err = {0};
-    qg_code c = referral_act(call->api->app, &call->who.actor, call->params[0], action, body, &out, &err);
+    qg_code c =
+        referral_act(call->api->app, &call->who.actor, call->params[0], action, body, &out, &err);
     json_decref(body);
     api_answer(call, c, &err, 200, out);
 }
@@ -58,7 +59,8 @@ static const char *plain_host(const http_request *req)
 {
     const char *h = http_header(req, "Host");
     size_t n = h ? strlen(h) : 0;
-    if (n == 0 || n > 100 || strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != n)
+    if (n == 0 || n > 100 ||
+        strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != n)
         return NULL;
     return h;
 }
@@ -71,10 +73,12 @@ void api_referrals_sheet(api_call *call)
     qg_error err = {0};
     const char *host = plain_host(call->req);
     if (host)
-        snprintf(url, sizeof url, "%s://%s/reply", call->api->secure_cookies ? "https" : "http", host);
+        snprintf(url, sizeof url, "%s://%s/reply", call->api->secure_cookies ? "https" : "http",
+                 host);
     else
         snprintf(url, sizeof url, "/reply");
-    qg_code c = referral_sheet(call->api->app, &call->who.actor, call->params[0], url, &html, &len, &err);
+    qg_code c =
+        referral_sheet(call->api->app, &call->who.actor, call->params[0], url, &html, &len, &err);
     if (c != QG_OK) {
         api_fail(call, &err, NULL);
         return;
@@ -98,17 +102,18 @@ void api_reply_json(api_call *call)
         return;
     const char *code = NULL, *action = NULL, *reason = NULL;
     json_error_t jerr;
-    if (api_unpack_strict(body, &jerr, "{s:s, s:s, s?s}", "code", &code, "action", &action, "reason",
-                       &reason) != 0) {
+    if (api_unpack_strict(body, &jerr, "{s:s, s:s, s?s}", "code", &code, "action", &action,
+                          "reason", &reason) != 0) {
         json_decref(body);
-        api_fail_new(call, QG_EINVAL, "body",
-                     "must be {\"code\": text, \"action\": text, \"reason\"?: text} and nothing else");
+        api_fail_new(
+            call, QG_EINVAL, "body",
+            "must be {\"code\": text, \"action\": text, \"reason\"?: text} and nothing else");
         return;
     }
     int wait = 0;
     qg_error err = {0};
-    qg_code c = referral_reply(call->api->app, call->req->client_addr, call->now, code, action, reason, &out, &wait,
-                               &err);
+    qg_code c = referral_reply(call->api->app, call->req->client_addr, call->now, code, action,
+                               reason, &out, &wait, &err);
     json_decref(body);
     api_answer(call, c, &err, 200, out);
     if (c == QG_ETHROTTLED)

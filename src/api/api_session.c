@@ -47,7 +47,8 @@ void api_session_create(api_call *call)
     json_error_t jerr;
     if (api_unpack_strict(body, &jerr, "{s:s, s:s}", "login", &login, "password", &password) != 0) {
         json_decref(body);
-        api_fail_new(call, QG_EINVAL, "body", "must be {\"login\": text, \"password\": text} and nothing else");
+        api_fail_new(call, QG_EINVAL, "body",
+                     "must be {\"login\": text, \"password\": text} and nothing else");
         return;
     }
     session_tokens tokens;

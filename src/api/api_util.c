@@ -12,7 +12,8 @@
 #include "core/common/json_text.h"
 
 /* Sent when the error itself cannot be encoded: the contract holds even then. */
-#define FALLBACK_ERROR "{\"error\":{\"code\":\"internal\",\"message\":\"error could not be encoded\",\"field\":\"\"}}"
+#define FALLBACK_ERROR \
+    "{\"error\":{\"code\":\"internal\",\"message\":\"error could not be encoded\",\"field\":\"\"}}"
 
 void api_reply(api_call *call, int status, json_t *body)
 {
@@ -82,14 +83,16 @@ json_t *api_body(api_call *call)
         return NULL;
     }
     json_error_t jerr;
-    json_t *body = qg_json_loadb(call->req->body, call->req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *body =
+        qg_json_loadb(call->req->body, call->req->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!body) {
         /* The parser's own text may quote the input; say only where it failed. */
         char msg[QG_ERR_MSG_MAX];
         if (json_error_code(&jerr) == json_error_duplicate_key)
             snprintf(msg, sizeof msg, "duplicate key at line %d", jerr.line);
         else
-            snprintf(msg, sizeof msg, "malformed JSON at line %d, column %d", jerr.line, jerr.column);
+            snprintf(msg, sizeof msg, "malformed JSON at line %d, column %d", jerr.line,
+                     jerr.column);
         api_fail_new(call, QG_EINVAL, "body", msg);
         return NULL;
     }
@@ -113,7 +116,8 @@ bool api_query_int(api_call *call, const char *name, int64_t def, int64_t lo, in
     long long v = strtoll(s, &end, 10);
     if (errno || !*s || *end || v < lo || v > hi) {
         char msg[QG_ERR_MSG_MAX];
-        snprintf(msg, sizeof msg, "must be a whole number from %lld to %lld", (long long)lo, (long long)hi);
+        snprintf(msg, sizeof msg, "must be a whole number from %lld to %lld", (long long)lo,
+                 (long long)hi);
         api_fail_new(call, QG_EINVAL, name, msg);
         return false;
     }

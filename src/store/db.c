@@ -28,7 +28,8 @@ struct db_pool {
 
 bool db_is_url(const char *path)
 {
-    return path && (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);
+    return path &&
+           (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);
 }
 
 qg_code db_open(const char *path, bool create, db **out, qg_error *err)
@@ -46,7 +47,10 @@ void db_close(db *conn)
         conn->ops->close(conn);
 }
 
-qg_code db_exec(db *conn, const char *sql, qg_error *err) { return conn->ops->exec(conn, sql, err); }
+qg_code db_exec(db *conn, const char *sql, qg_error *err)
+{
+    return conn->ops->exec(conn, sql, err);
+}
 
 db_stmt *db_prepare(db *conn, const char *sql, qg_error *err)
 {
@@ -124,7 +128,8 @@ void db_rollback(db *conn) { conn->ops->rollback(conn); }
 qg_code db_bulk_writes(db *conn, qg_error *err)
 {
     return strcmp(conn->ops->name, "sqlite") == 0 /* also behind db_fault.c */
-               ? db_exec(conn, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-" DB_BULK_CACHE_KIB, err)
+               ? db_exec(conn, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-" DB_BULK_CACHE_KIB,
+                         err)
                : QG_OK;
 }
 
@@ -209,7 +214,8 @@ qg_code db_migrate(db *conn, qg_error *err)
         return c;
     int have = stored_version(conn), want = schema_migration_count();
     if (have > want)
-        return qg_fail(err, QG_EDB, "db", "database schema %d is newer than this program (%d)", have, want);
+        return qg_fail(err, QG_EDB, "db", "database schema %d is newer than this program (%d)",
+                       have, want);
     for (int v = have + 1; v <= want && c == QG_OK; v++)
         c = apply_migration(conn, v, err);
     return c;

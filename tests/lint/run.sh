@@ -4,7 +4,6 @@
 # /* lint-ok: reason */ marker must pass, and a marker without a reason must fail. The
 # call-circle samples are compiled (cc -c) so that nm has objects to read.
 set -euo pipefail
-unset QG_LINT_NO_COLUMNS # the tests set it themselves where they mean to
 here=$(cd "$(dirname "$0")" && pwd)
 lint="$here/../../scripts/lint.sh"
 work=$(mktemp -d)
@@ -120,9 +119,6 @@ fresh
 sample "int a; /* ${wide} */ /* lint-ok: a URL that cannot be cut */" src/wide.c
 expect "long line excused" pass
 
-fresh
-sample "int a; /* ${wide} */" src/wide.c
-QG_LINT_NO_COLUMNS=1 expect "columns switched off" pass
 
 fresh
 mkdir -p "$work/t/tests"

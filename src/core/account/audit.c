@@ -87,10 +87,11 @@ static qg_code read_head(db *conn, int64_t *seq, char prev[QG_HASH_HEX], qg_erro
 
 static qg_code insert_entry(db *conn, const entry_view *e, const char *hash, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn,
-                             "INSERT INTO audit (seq, at, actor, action, object, detail, prev, hash)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "INSERT INTO audit (seq, at, actor, action, object, detail, prev, hash)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, e->seq);

@@ -78,7 +78,8 @@ static void add_problem(import_problems *p, size_t line, size_t cell, const char
     vsnprintf(item->reason, sizeof item->reason, fmt, ap);
 }
 
-void import_problems_add(import_problems *p, size_t line, const char *column_name, const char *fmt, ...)
+void import_problems_add(import_problems *p, size_t line, const char *column_name, const char *fmt,
+                         ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -119,7 +120,8 @@ void import_problems_free(import_problems *p)
 static int column_named(const csv_field *cell)
 {
     for (int i = 0; i < CASE_CSV_COLUMNS; i++)
-        if (strlen(columns[i].name) == cell->len && memcmp(columns[i].name, cell->data, cell->len) == 0)
+        if (strlen(columns[i].name) == cell->len &&
+            memcmp(columns[i].name, cell->data, cell->len) == 0)
             return i;
     return -1;
 }
@@ -169,7 +171,8 @@ bool case_csv_header_read(const csv_row *row, case_csv_header *h, import_problem
     bool ok = place_columns(row, h, p);
     for (int i = 0; i < CASE_CSV_COLUMNS; i++)
         if (columns[i].required && h->at[i] < 0) {
-            import_problems_add(p, row->line, columns[i].name, "is required and the header row lacks it");
+            import_problems_add(p, row->line, columns[i].name,
+                                "is required and the header row lacks it");
             ok = false;
         }
     return ok;
@@ -227,7 +230,9 @@ static json_t *cell_value(const column *col, const csv_field *cell, const char *
         v = json_stringn(cell->data, cell->len);
         break;
     case COL_SEX:
-        v = !strcmp(cell->data, "male") ? json_string(SEX_MALE) : !strcmp(cell->data, "female") ? json_string(SEX_FEMALE) : NULL;
+        v = !strcmp(cell->data, "male")     ? json_string(SEX_MALE)
+            : !strcmp(cell->data, "female") ? json_string(SEX_FEMALE)
+                                            : NULL;
         *why = "must be male or female";
         break;
     case COL_AGE:
@@ -235,7 +240,9 @@ static json_t *cell_value(const column *col, const csv_field *cell, const char *
         *why = "must be a whole number from 0 to " AGE_MAX_TEXT;
         break;
     case COL_FLAG:
-        v = !strcmp(cell->data, "true") ? json_true() : !strcmp(cell->data, "false") ? json_false() : NULL;
+        v = !strcmp(cell->data, "true")    ? json_true()
+            : !strcmp(cell->data, "false") ? json_false()
+                                           : NULL;
         *why = "must be true or false";
         break;
     case COL_LIST:
@@ -256,7 +263,8 @@ typedef struct {
 
 static void cell_problem(const row_context *rc, int col, const char *reason)
 {
-    import_problems_add_cell(rc->p, rc->line, (size_t)rc->h->at[col] + 1, columns[col].name, "%s", reason);
+    import_problems_add_cell(rc->p, rc->line, (size_t)rc->h->at[col] + 1, columns[col].name, "%s",
+                             reason);
 }
 
 /* Puts the cell of column col into fields, or records why it cannot be. An empty
@@ -311,7 +319,8 @@ static const char *record_invalid(const row_context *rc, const qg_error *e)
     }
     size_t cell = (size_t)rc->h->at[col] + 1;
     if (entry >= 0)
-        import_problems_add_cell(rc->p, rc->line, cell, columns[col].name, "entry %ld: %s", entry + 1, e->message);
+        import_problems_add_cell(rc->p, rc->line, cell, columns[col].name, "entry %ld: %s",
+                                 entry + 1, e->message);
     else
         import_problems_add_cell(rc->p, rc->line, cell, columns[col].name, "%s", e->message);
     return columns[col].field;
@@ -335,11 +344,13 @@ static void validate(const row_context *rc, json_t *fields, bool clean)
 
 /* A row into fields: the cell checks and conversions, then (when check is set) the
  * API's validation. */
-static json_t *row_fields(const case_csv_header *h, const csv_row *row, bool check, import_problems *p)
+static json_t *row_fields(const case_csv_header *h, const csv_row *row, bool check,
+                          import_problems *p)
 {
     size_t before = p->total, first_kept = p->listed;
     if (row->count != h->cells) {
-        import_problems_add(p, row->line, "", "has %zu cells; the header row has %zu", row->count, h->cells);
+        import_problems_add(p, row->line, "", "has %zu cells; the header row has %zu", row->count,
+                            h->cells);
         return NULL;
     }
     json_t *fields = json_object();

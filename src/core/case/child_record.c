@@ -257,8 +257,8 @@ static void dmy(const char *iso, char out[11])
 static void kz_dmy(const char *at, char out[11])
 {
     struct tm tm = {0};
-    if (!at || sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                      &tm.tm_min, &tm.tm_sec) != 6) {
+    if (!at || sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                      &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
         dmy(at, out);
         return;
     }
@@ -303,7 +303,8 @@ typedef struct {
 
 static qg_code load_case_view(render *r, case_view *v, qg_error *err)
 {
-    db_stmt *st = db_prepare(r->conn, "SELECT code, stage, status, identified_on FROM cases WHERE id = ?", err);
+    db_stmt *st = db_prepare(
+        r->conn, "SELECT code, stage, status, identified_on FROM cases WHERE id = ?", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, r->case_id);
@@ -315,12 +316,15 @@ static qg_code load_case_view(render *r, case_view *v, qg_error *err)
         dmy(db_col_text(st, 3), v->identified_on);
     }
     db_done(st);
-    return rc == 1 ? QG_OK : rc < 0 ? err->code : qg_fail(err, QG_ENOTFOUND, "code", "no such case");
+    return rc == 1  ? QG_OK
+           : rc < 0 ? err->code
+                    : qg_fail(err, QG_ENOTFOUND, "code", "no such case");
 }
 
 static qg_code any_withheld(render *r, bool *yes, qg_error *err)
 {
-    db_stmt *st = db_prepare(r->conn, "SELECT count(*) FROM case_records WHERE case_id = ? AND withheld <> 0", err);
+    db_stmt *st = db_prepare(
+        r->conn, "SELECT count(*) FROM case_records WHERE case_id = ? AND withheld <> 0", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, r->case_id);
@@ -336,8 +340,8 @@ static qg_code write_header(render *r, const case_view *v, qg_error *err)
     bool withheld = false;
     text_today(today);
     dmy(today, shown);
-    put(&r->out, "%s\n%s: %s\n%s: %s\n\n%s\n", r->m->title, r->m->code, v->code, r->m->made_on, shown,
-        r->m->intro);
+    put(&r->out, "%s\n%s: %s\n%s: %s\n\n%s\n", r->m->title, r->m->code, v->code, r->m->made_on,
+        shown, r->m->intro);
     qg_code c = any_withheld(r, &withheld, err);
     if (c == QG_OK && withheld)
         put(&r->out, "\n%s\n", r->m->withheld);
@@ -353,8 +357,8 @@ static bool languages_line(render *r, json_t *languages)
     if (json_array_size(languages) == 0)
         return false;
     put(&r->out, "%s: ", r->m->languages);
-    json_array_foreach(languages, i, code)
-        put(&r->out, "%s%s", i ? ", " : "", code_label(r, &LANGUAGE_NAMES, json_string_value(code)));
+    json_array_foreach(languages, i, code) put(
+        &r->out, "%s%s", i ? ", " : "", code_label(r, &LANGUAGE_NAMES, json_string_value(code)));
     put(&r->out, "\n");
     return true;
 }
@@ -387,8 +391,8 @@ static qg_code write_about(render *r, qg_error *err)
 static void write_case(render *r, const case_view *v)
 {
     heading(r, r->m->your_case, NULL);
-    put(&r->out, "%s: %s\n%s: %s\n", r->m->stage, code_label(r, &VOCAB_STAGE, v->stage), r->m->status,
-        code_label(r, &VOCAB_CASE_STATUS, v->status));
+    put(&r->out, "%s: %s\n%s: %s\n", r->m->stage, code_label(r, &VOCAB_STAGE, v->stage),
+        r->m->status, code_label(r, &VOCAB_CASE_STATUS, v->status));
     if (v->identified_on[0])
         put(&r->out, "%s: %s\n", r->m->identified_on, v->identified_on);
 }
@@ -396,7 +400,8 @@ static void write_case(render *r, const case_view *v)
 /* Dates and stages only: never who made a move, why, or the note. */
 static qg_code write_history(render *r, qg_error *err)
 {
-    db_stmt *st = db_prepare(r->conn, "SELECT at, to_stage FROM case_stages WHERE case_id = ? ORDER BY n", err);
+    db_stmt *st = db_prepare(
+        r->conn, "SELECT at, to_stage FROM case_stages WHERE case_id = ? ORDER BY n", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, r->case_id);
@@ -416,8 +421,8 @@ static qg_code write_history(render *r, qg_error *err)
 
 /* "caption: label, label" for the codes sql selects for the case; *any is set when
  * there was one. */
-static qg_code code_line(render *r, const char *sql, const vocab_list *list, const char *caption, bool *any,
-                         qg_error *err)
+static qg_code code_line(render *r, const char *sql, const vocab_list *list, const char *caption,
+                         bool *any, qg_error *err)
 {
     db_stmt *st = db_prepare(r->conn, sql, err);
     if (!st)
@@ -440,11 +445,12 @@ static qg_code write_needs(render *r, qg_error *err)
     snprintf(services, sizeof services, "%s: ", r->m->services);
     snprintf(urgent, sizeof urgent, "%s: ", r->m->urgent);
     heading(r, r->m->needs, NULL);
-    qg_code c = code_line(r, "SELECT service FROM case_services_needed WHERE case_id = ? ORDER BY service",
-                          &VOCAB_SERVICE, services, &any, err);
+    qg_code c =
+        code_line(r, "SELECT service FROM case_services_needed WHERE case_id = ? ORDER BY service",
+                  &VOCAB_SERVICE, services, &any, err);
     if (c == QG_OK)
-        c = code_line(r, "SELECT need FROM case_needs WHERE case_id = ? ORDER BY need", &VOCAB_NEED, urgent,
-                      &any, err);
+        c = code_line(r, "SELECT need FROM case_needs WHERE case_id = ? ORDER BY need", &VOCAB_NEED,
+                      urgent, &any, err);
     if (c == QG_OK && !any)
         put(&r->out, "%s\n", r->m->nothing);
     return c;
@@ -484,10 +490,11 @@ static qg_code form_from_row(render *r, db_stmt *st, const char *kind, form *f, 
  * says whether there is one. */
 static qg_code newest_form(render *r, const char *kind, form *f, bool *found, qg_error *err)
 {
-    db_stmt *st = db_prepare(r->conn,
-                             "SELECT " FORM_COLUMNS " FROM case_records WHERE case_id = ? AND kind = ?"
-                             " AND withheld = 0 ORDER BY on_date DESC, n DESC LIMIT 1",
-                             err);
+    db_stmt *st =
+        db_prepare(r->conn,
+                   "SELECT " FORM_COLUMNS " FROM case_records WHERE case_id = ? AND kind = ?"
+                   " AND withheld = 0 ORDER BY on_date DESC, n DESC LIMIT 1",
+                   err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, r->case_id);
@@ -507,10 +514,12 @@ static void assessment_body(render *r, const form *f)
     for (size_t i = 0; i < VOCAB_ASSESSMENT_ELEMENT.count; i++) {
         const vocab_entry *e = &VOCAB_ASSESSMENT_ELEMENT.entries[i];
         const char *level = json_string_value(json_object_get(levels, e->code));
-        const char *notes = json_string_value(json_object_get(json_object_get(elements, e->code), "notes"));
+        const char *notes =
+            json_string_value(json_object_get(json_object_get(elements, e->code), "notes"));
         if (!level && !notes)
             continue;
-        put(&r->out, "%s: %s\n", label_of(e, r->lang), level ? code_label(r, &VOCAB_ASSESSMENT_LEVEL, level) : "-");
+        put(&r->out, "%s: %s\n", label_of(e, r->lang),
+            level ? code_label(r, &VOCAB_ASSESSMENT_LEVEL, level) : "-");
         if (notes && *notes)
             put(&r->out, "  %s\n", notes);
     }
@@ -547,8 +556,8 @@ static void goals_body(render *r, const form *f)
         const char *status = json_string_value(json_object_get(g, "status"));
         char due[11];
         dmy(json_string_value(json_object_get(g, "due_on")), due);
-        put(&r->out, "- %s: %s", code_label(r, &VOCAB_GOAL_TERM, json_string_value(json_object_get(g, "term"))),
-            goal);
+        put(&r->out, "- %s: %s",
+            code_label(r, &VOCAB_GOAL_TERM, json_string_value(json_object_get(g, "term"))), goal);
         if (due[0])
             put(&r->out, " (%s: %s)", r->m->goal_by, due);
         if (status)
@@ -559,7 +568,8 @@ static void goals_body(render *r, const form *f)
 
 typedef void (*form_body_fn)(render *r, const form *f);
 
-static qg_code write_newest(render *r, const char *kind, const char *title, form_body_fn body, qg_error *err)
+static qg_code write_newest(render *r, const char *kind, const char *title, form_body_fn body,
+                            qg_error *err)
 {
     form f = {0};
     bool found = false;
@@ -591,7 +601,8 @@ static qg_code write_interactions(render *r, qg_error *err)
             heading(r, r->m->meetings, NULL);
         if (c == QG_OK)
             put(&r->out, "%s, %s: %s\n", f.on,
-                code_label(r, &VOCAB_CHANNEL, json_string_value(json_object_get(f.meta, "channel"))),
+                code_label(r, &VOCAB_CHANNEL,
+                           json_string_value(json_object_get(f.meta, "channel"))),
                 or_dash(json_object_get(f.text, "summary")));
         form_free(&f);
     }
@@ -628,8 +639,8 @@ static qg_code write_record(render *r, qg_error *err)
     return c;
 }
 
-qg_code child_record_render(db *conn, const qg_keys *keys, int64_t case_id, const char *lang, char **text,
-                            size_t *len, qg_error *err)
+qg_code child_record_render(db *conn, const qg_keys *keys, int64_t case_id, const char *lang,
+                            char **text, size_t *len, qg_error *err)
 {
     render r = {.conn = conn, .keys = keys, .case_id = case_id};
     *text = NULL;

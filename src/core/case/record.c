@@ -25,10 +25,12 @@
 /* The content columns come first in both, so one binding serves both. */
 static const char INSERT_SQL[] =
     "INSERT INTO case_records (on_date, due_on, meta, sealed, withheld, updated_by, updated_at,"
-    " case_id, kind, n, created_by, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
+    " case_id, kind, n, created_by, created_at, version)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
 static const char UPDATE_SQL[] =
-    "UPDATE case_records SET on_date = ?, due_on = ?, meta = ?, sealed = ?, withheld = ?, updated_by = ?,"
-    " updated_at = ?, version = version + 1 WHERE case_id = ? AND kind = ? AND n = ?";
+    "UPDATE case_records SET on_date = ?, due_on = ?, meta = ?, sealed = ?, withheld = ?,"
+    " updated_by = ?, updated_at = ?, version = version + 1"
+    " WHERE case_id = ? AND kind = ? AND n = ?";
 
 typedef struct {
     qg_app *app;
@@ -41,7 +43,10 @@ typedef struct {
     json_t *result; /* owned until handed to the caller */
 } record_job;
 
-static qg_code no_record(qg_error *err) { return qg_fail(err, QG_ENOTFOUND, "n", "no such record"); }
+static qg_code no_record(qg_error *err)
+{
+    return qg_fail(err, QG_ENOTFOUND, "n", "no such record");
+}
 
 /* Asks the policy (before any lookup), checks the case code and finds the form. */
 static qg_code prepare(record_job *j, qg_app *app, const qg_actor *actor, const char *kind,
@@ -84,17 +89,20 @@ static json_t *nullable_text(db_stmt *st, int i)
 static json_t *row_stamp(db_stmt *st)
 {
     return json_pack("{s:o, s:s, s:o, s:s, s:I}", "created_by", nullable_text(st, 4), "created_at",
-                     db_col_text(st, 5), "updated_by", nullable_text(st, 6), "updated_at", db_col_text(st, 7),
-                     "version", (json_int_t)db_col_int(st, 8));
+                     db_col_text(st, 5), "updated_by", nullable_text(st, 6), "updated_at",
+                     db_col_text(st, 7), "version", (json_int_t)db_col_int(st, 8));
 }
 
 /* A list entry: number, dates, flag, stamp and the codes stored in clear. */
 static json_t *list_row(db_stmt *st)
 {
-    json_t *meta = qg_json_loads(db_col_text(st, 9), JSON_REJECT_DUPLICATES, NULL), *stamp = row_stamp(st);
-    json_t *row = json_pack("{s:I, s:s, s:o, s:b}", "n", (json_int_t)db_col_int(st, 0), "on", db_col_text(st, 1),
-                            "due_on", nullable_text(st, 2), "withheld_from_child", db_col_int(st, 3) != 0);
-    bool ok = meta && stamp && row && json_object_update(row, stamp) == 0 && json_object_update(row, meta) == 0;
+    json_t *meta = qg_json_loads(db_col_text(st, 9), JSON_REJECT_DUPLICATES, NULL),
+           *stamp = row_stamp(st);
+    json_t *row = json_pack("{s:I, s:s, s:o, s:b}", "n", (json_int_t)db_col_int(st, 0), "on",
+                            db_col_text(st, 1), "due_on", nullable_text(st, 2),
+                            "withheld_from_child", db_col_int(st, 3) != 0);
+    bool ok = meta && stamp && row && json_object_update(row, stamp) == 0 &&
+              json_object_update(row, meta) == 0;
     json_decref(meta);
     json_decref(stamp);
     if (ok)
@@ -104,7 +112,8 @@ static json_t *list_row(db_stmt *st)
 }
 
 /* The parts of the current row, its text opened from the place it was sealed to. */
-static qg_code row_parts(db_stmt *st, record_job *j, int64_t case_id, record_parts *p, qg_error *err)
+static qg_code row_parts(db_stmt *st, record_job *j, int64_t case_id, record_parts *p,
+                         qg_error *err)
 {
     size_t len = 0;
     snprintf(p->on, sizeof p->on, "%s", db_col_text(st, 1));
@@ -179,12 +188,14 @@ static void bind_content(db_stmt *st, const record_job *j, int64_t case_id, cons
 }
 
 /* Seals the text to its place and writes the record with sql (INSERT_SQL or UPDATE_SQL). */
-static qg_code write_record(db *conn, record_job *j, int64_t case_id, const char *sql, qg_error *err)
+static qg_code write_record(db *conn, record_job *j, int64_t case_id, const char *sql,
+                            qg_error *err)
 {
     unsigned char *sealed = NULL;
     size_t len = 0;
     char now[21], *meta = qg_json_dumps(j->parts.meta, JSON_COMPACT);
-    qg_code c = meta ? sealed_put(j->app->keys, case_id, j->form->kind, j->n, j->parts.sealed, &sealed, &len, err)
+    qg_code c = meta ? sealed_put(j->app->keys, case_id, j->form->kind, j->n, j->parts.sealed,
+                                  &sealed, &len, err)
                      : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     db_stmt *st = c == QG_OK ? db_prepare(conn, sql, err) : NULL;
     if (st) {
@@ -207,7 +218,8 @@ static qg_code write_record(db *conn, record_job *j, int64_t case_id, const char
  * still be that version. */
 static qg_code check_version(db *conn, record_job *j, int64_t case_id, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn, "SELECT version FROM case_records WHERE case_id = ? AND kind = ? AND n = ?", err);
+    db_stmt *st = db_prepare(
+        conn, "SELECT version FROM case_records WHERE case_id = ? AND kind = ? AND n = ?", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, case_id);
@@ -219,7 +231,8 @@ static qg_code check_version(db *conn, record_job *j, int64_t case_id, qg_error 
     if (rc != 1)
         return rc < 0 ? err->code : no_record(err);
     if (j->version && j->version != stored)
-        return qg_fail(err, QG_ECONFLICT, "version", "the record was changed meanwhile; read it again");
+        return qg_fail(err, QG_ECONFLICT, "version",
+                       "the record was changed meanwhile; read it again");
     return QG_OK;
 }
 
@@ -250,8 +263,9 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK)
         c = check_stored(conn, j, case_id, err);
     if (c == QG_OK)
-        c = rows_next_number(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM case_records WHERE case_id = ? AND kind = ?",
-                             case_id, j->form->kind, &j->n, err);
+        c = rows_next_number(
+            conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM case_records WHERE case_id = ? AND kind = ?",
+            case_id, j->form->kind, &j->n, err);
     if (c == QG_OK)
         c = write_record(conn, j, case_id, INSERT_SQL, err);
     if (c == QG_OK)
@@ -261,8 +275,8 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
     return c;
 }
 
-qg_code record_create(qg_app *app, const qg_actor *actor, const char *kind, const char *code, json_t *body,
-                      json_t **out, qg_error *err)
+qg_code record_create(qg_app *app, const qg_actor *actor, const char *kind, const char *code,
+                      json_t *body, json_t **out, qg_error *err)
 {
     record_job j;
     *out = NULL;
@@ -297,7 +311,8 @@ static qg_code read_update_body(record_job *j, json_t *body, qg_error *err)
 {
     json_t *version = json_object_get(body, "version");
     if (version && (!json_is_integer(version) || json_integer_value(version) < 1))
-        return qg_fail(err, QG_EINVAL, "version", "must be the record's version, a whole number from 1");
+        return qg_fail(err, QG_EINVAL, "version",
+                       "must be the record's version, a whole number from 1");
     j->version = version ? json_integer_value(version) : 0;
     json_t *rest = json_is_object(body) ? json_copy(body) : json_incref(body);
     json_object_del(rest, "version");
@@ -306,8 +321,8 @@ static qg_code read_update_body(record_job *j, json_t *body, qg_error *err)
     return c;
 }
 
-qg_code record_update(qg_app *app, const qg_actor *actor, const char *kind, const char *code, int64_t n,
-                      json_t *body, json_t **out, qg_error *err)
+qg_code record_update(qg_app *app, const qg_actor *actor, const char *kind, const char *code,
+                      int64_t n, json_t *body, json_t **out, qg_error *err)
 {
     record_job j;
     *out = NULL;
@@ -328,7 +343,8 @@ qg_code record_update(qg_app *app, const qg_actor *actor, const char *kind, cons
  * later? */
 static bool newer(json_t *a, json_t *b)
 {
-    int by_date = strcmp(json_string_value(json_object_get(a, "on")), json_string_value(json_object_get(b, "on")));
+    int by_date = strcmp(json_string_value(json_object_get(a, "on")),
+                         json_string_value(json_object_get(b, "on")));
     return by_date > 0 || (by_date == 0 && json_integer_value(json_object_get(a, "n")) >
                                                json_integer_value(json_object_get(b, "n")));
 }
@@ -365,7 +381,9 @@ static void decorate_list(json_t *list, const record_form *form, bool closed)
 
 static json_t *select_list(db *conn, const record_job *j, int64_t case_id, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn, "SELECT " RECORD_COLUMNS RECORD_FROM " WHERE r.case_id = ? AND r.kind = ? ORDER BY r.n",
+    db_stmt *st = db_prepare(conn,
+                             "SELECT " RECORD_COLUMNS RECORD_FROM
+                             " WHERE r.case_id = ? AND r.kind = ? ORDER BY r.n",
                              err);
     if (!st)
         return NULL;
@@ -390,8 +408,8 @@ static qg_code read_list(db *conn, void *arg, qg_error *err)
     return c;
 }
 
-qg_code record_list(qg_app *app, const qg_actor *actor, const char *kind, const char *code, json_t **out,
-                    qg_error *err)
+qg_code record_list(qg_app *app, const qg_actor *actor, const char *kind, const char *code,
+                    json_t **out, qg_error *err)
 {
     record_job j;
     *out = NULL;
@@ -422,8 +440,8 @@ static qg_code read_in_tx(db *conn, void *arg, qg_error *err)
     return c;
 }
 
-qg_code record_get(qg_app *app, const qg_actor *actor, const char *kind, const char *code, int64_t n,
-                   json_t **out, qg_error *err)
+qg_code record_get(qg_app *app, const qg_actor *actor, const char *kind, const char *code,
+                   int64_t n, json_t **out, qg_error *err)
 {
     record_job j;
     *out = NULL;

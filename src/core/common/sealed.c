@@ -28,8 +28,8 @@ qg_code sealed_put(const qg_keys *keys, int64_t case_id, const char *what, int64
     return c;
 }
 
-qg_code sealed_get(const qg_keys *keys, int64_t case_id, const char *what, int64_t n, const void *blob,
-                   size_t len, json_t **out, qg_error *err)
+qg_code sealed_get(const qg_keys *keys, int64_t case_id, const char *what, int64_t n,
+                   const void *blob, size_t len, json_t **out, qg_error *err)
 {
     char ad[AD_MAX], *plain = NULL;
     size_t plain_len = 0;

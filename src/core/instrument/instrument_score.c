@@ -52,7 +52,8 @@ static qg_code unknown_item(const char *key, qg_error *err)
     for (size_t i = 0; plain && i < n; i++) {
         char c = key[i];
         digit = digit || (c >= '0' && c <= '9');
-        plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        plain =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     }
     if (plain && digit)
         return fail_item(err, key, "is not an item of this instrument");
@@ -61,7 +62,8 @@ static qg_code unknown_item(const char *key, qg_error *err)
 
 static bool valid_multi(const inst_item *it, json_t *v)
 {
-    if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > json_array_size(it->options))
+    if (!json_is_array(v) || json_array_size(v) == 0 ||
+        json_array_size(v) > json_array_size(it->options))
         return false;
     size_t i;
     json_t *e;
@@ -77,7 +79,8 @@ static bool valid_multi(const inst_item *it, json_t *v)
 
 static bool in_range(const inst_item *it, json_t *v)
 {
-    return json_is_integer(v) && json_integer_value(v) >= it->min && json_integer_value(v) <= it->max;
+    return json_is_integer(v) && json_integer_value(v) >= it->min &&
+           json_integer_value(v) <= it->max;
 }
 
 /* Returns the message for a wrong answer, or NULL when v fits the item. */
@@ -284,7 +287,8 @@ static qg_code settle_items(score_ctx *c, qg_error *err)
 {
     for (size_t i = 0; i < c->inst->nitems; i++) {
         const inst_item *it = &c->inst->items[i];
-        tri sec = it->section >= 0 ? eval_optional(c, c->inst->sections[it->section].applies) : T_TRUE;
+        tri sec =
+            it->section >= 0 ? eval_optional(c, c->inst->sections[it->section].applies) : T_TRUE;
         c->applies[i] = and3(sec, eval_optional(c, it->applies));
         if (c->applies[i] != T_TRUE && c->value[i] && c->drop) {
             c->value[i] = NULL; /* as if not given: later conditions see it unanswered */
@@ -330,8 +334,9 @@ static void add_sections(const score_ctx *c, json_t *out)
         for (size_t i = 0; i < c->inst->nitems; i++)
             if (c->inst->items[i].section == (int)s)
                 score += item_points(c, i);
-        json_object_set_new(secs, sec->id, json_pack("{s:b, s:I, s:I}", "applicable", applicable,
-                                                     "score", (json_int_t)score, "max", (json_int_t)sec->max));
+        json_object_set_new(secs, sec->id,
+                            json_pack("{s:b, s:I, s:I}", "applicable", applicable, "score",
+                                      (json_int_t)score, "max", (json_int_t)sec->max));
         total += applicable ? score : 0;
         max += applicable ? sec->max : 0;
     }
@@ -383,7 +388,8 @@ static const char *result_of(const score_ctx *c)
             return json_string_value(json_object_get(r, "value"));
         unknown = unknown || t == T_UNKNOWN;
     }
-    return unknown ? "incomplete" : json_string_value(json_object_get(c->inst->def, "default_result"));
+    return unknown ? "incomplete"
+                   : json_string_value(json_object_get(c->inst->def, "default_result"));
 }
 
 static json_t *ids_where(const score_ctx *c, const char *group, bool unanswered)
@@ -392,7 +398,8 @@ static json_t *ids_where(const score_ctx *c, const char *group, bool unanswered)
     for (size_t i = 0; i < c->inst->nitems; i++) {
         const inst_item *it = &c->inst->items[i];
         bool pick = unanswered ? (c->applies[i] == T_TRUE && !c->value[i] && !it->judgement)
-                               : (c->indic[i] == T_TRUE && (!group || (it->group && !strcmp(it->group, group))));
+                               : (c->indic[i] == T_TRUE &&
+                                  (!group || (it->group && !strcmp(it->group, group))));
         if (pick)
             json_array_append_new(list, json_string(it->id));
     }
@@ -442,7 +449,8 @@ static void add_outputs(const score_ctx *c, json_t *out)
             count_group(c, json_string_value(g), &known, &open);
             json_object_set_new(out, key, json_integer(known));
         } else {
-            json_object_set_new(out, key, ids_where(c, json_string_value(json_object_get(o, "list")), false));
+            json_object_set_new(out, key,
+                                ids_where(c, json_string_value(json_object_get(o, "list")), false));
         }
     }
 }

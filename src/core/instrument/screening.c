@@ -121,15 +121,17 @@ static qg_code insert_screening(db *conn, screen_job *j, int64_t case_id, qg_err
     unsigned char *sealed = NULL;
     size_t len = 0;
     char now[21], *score = stored_score(j->score);
-    qg_code c = score ? sealed_put(j->app->keys, case_id, "screening", j->n, j->answers, &sealed, &len, err)
-                      : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
-    db_stmt *st = c == QG_OK ? db_prepare(conn,
-                                          "INSERT INTO screenings (case_id, n, instrument, version, mode,"
-                                          " language, administered_by, administered_on, result, score,"
-                                          " sealed, final, created_at, updated_at)"
-                                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                          err)
-                             : NULL;
+    qg_code c =
+        score ? sealed_put(j->app->keys, case_id, "screening", j->n, j->answers, &sealed, &len, err)
+              : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    db_stmt *st = c == QG_OK
+                      ? db_prepare(conn,
+                                   "INSERT INTO screenings (case_id, n, instrument, version, mode,"
+                                   " language, administered_by, administered_on, result, score,"
+                                   " sealed, final, created_at, updated_at)"
+                                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                   err)
+                      : NULL;
     if (st) {
         db_now_iso(now);
         db_bind_int(st, 1, case_id);
@@ -199,22 +201,23 @@ static json_t *screening_row(db_stmt *st)
     json_t *score = qg_json_loads(db_col_text(st, 10), 0, NULL);
     const char *by = db_col_text(st, 5);
     json_t *row = json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:s, s:b, s:s, s:s, s:o}", "n",
-                            (json_int_t)db_col_int(st, 0), "instrument", db_col_text(st, 1), "version",
-                            (json_int_t)db_col_int(st, 2), "mode", db_col_text(st, 3), "language",
-                            db_col_text(st, 4), "administered_by", by ? json_string(by) : json_null(),
-                            "administered_on", db_col_text(st, 6), "final", (int)db_col_int(st, 7),
-                            "created_at", db_col_text(st, 8), "updated_at", db_col_text(st, 9),
-                            "result", score);
+                            (json_int_t)db_col_int(st, 0), "instrument", db_col_text(st, 1),
+                            "version", (json_int_t)db_col_int(st, 2), "mode", db_col_text(st, 3),
+                            "language", db_col_text(st, 4), "administered_by",
+                            by ? json_string(by) : json_null(), "administered_on",
+                            db_col_text(st, 6), "final", (int)db_col_int(st, 7), "created_at",
+                            db_col_text(st, 8), "updated_at", db_col_text(st, 9), "result", score);
     return row;
 }
 
 /* Puts back the reading and published accuracy from the instrument version. */
 static void decorate(const qg_app *app, json_t *screening)
 {
-    const instrument *inst = instrument_find(app->instruments,
-                                             json_string_value(json_object_get(screening, "instrument")),
-                                             (int)json_integer_value(json_object_get(screening, "version")));
-    json_t *result = json_object_get(screening, "result"), *def = inst ? instrument_definition(inst) : NULL;
+    const instrument *inst = instrument_find(
+        app->instruments, json_string_value(json_object_get(screening, "instrument")),
+        (int)json_integer_value(json_object_get(screening, "version")));
+    json_t *result = json_object_get(screening, "result"),
+           *def = inst ? instrument_definition(inst) : NULL;
     const char *value = json_string_value(json_object_get(result, "result"));
     json_t *reading = value ? json_object_get(json_object_get(def, "readings"), value) : NULL;
     if (reading)
@@ -224,7 +227,8 @@ static void decorate(const qg_app *app, json_t *screening)
     json_decref(def);
 }
 
-static json_t *select_screenings(db *conn, const qg_app *app, int64_t case_id, int64_t n, qg_error *err)
+static json_t *select_screenings(db *conn, const qg_app *app, int64_t case_id, int64_t n,
+                                 qg_error *err)
 {
     db_stmt *st = db_prepare(conn,
                              "SELECT " SCREENING_COLUMNS SCREENING_FROM
@@ -262,8 +266,9 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
     int64_t case_id;
     qg_code c = case_find_for(conn, j->actor, ACT_PERSONAL_UPDATE, j->code, &case_id, err);
     if (c == QG_OK)
-        c = rows_next_number(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM screenings WHERE case_id = ?", case_id,
-                             NULL, &j->n, err);
+        c = rows_next_number(conn,
+                             "SELECT COALESCE(MAX(n), 0) + 1 FROM screenings WHERE case_id = ?",
+                             case_id, NULL, &j->n, err);
     if (c == QG_OK)
         c = insert_screening(conn, j, case_id, err);
     if (c == QG_OK)
@@ -317,8 +322,9 @@ typedef struct {
 /* Reads the stored instrument, version and finality of screening n of case_id. */
 static qg_code stored_state(db *conn, screen_job *j, int64_t case_id, bool *final, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn, "SELECT instrument, version, final, mode, language, administered_on"
-                                   " FROM screenings WHERE case_id = ? AND n = ?",
+    db_stmt *st = db_prepare(conn,
+                             "SELECT instrument, version, final, mode, language, administered_on"
+                             " FROM screenings WHERE case_id = ? AND n = ?",
                              err);
     if (!st)
         return err->code;
@@ -338,7 +344,8 @@ static qg_code stored_state(db *conn, screen_job *j, int64_t case_id, bool *fina
     if (*final)
         return qg_fail(err, QG_ECONFLICT, "screening", "a final screening cannot change");
     return j->inst ? QG_OK
-                   : qg_fail(err, QG_ECONFLICT, "version", "the screening's instrument version is not loaded");
+                   : qg_fail(err, QG_ECONFLICT, "version",
+                             "the screening's instrument version is not loaded");
 }
 
 static qg_code rewrite(db *conn, screen_job *j, int64_t case_id, qg_error *err)
@@ -346,8 +353,9 @@ static qg_code rewrite(db *conn, screen_job *j, int64_t case_id, qg_error *err)
     unsigned char *sealed = NULL;
     size_t len = 0;
     char now[21], *score = stored_score(j->score);
-    qg_code c = score ? sealed_put(j->app->keys, case_id, "screening", j->n, j->answers, &sealed, &len, err)
-                      : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    qg_code c =
+        score ? sealed_put(j->app->keys, case_id, "screening", j->n, j->answers, &sealed, &len, err)
+              : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     db_stmt *st = c == QG_OK ? db_prepare(conn,
                                           "UPDATE screenings SET result = ?, score = ?, sealed = ?,"
                                           " final = ?, updated_at = ? WHERE case_id = ? AND n = ?",
@@ -395,7 +403,8 @@ static qg_code update_in_tx(db *conn, void *arg, qg_error *err)
 
 static qg_code check_number(int64_t n, qg_error *err)
 {
-    return n >= 1 ? QG_OK : qg_fail(err, QG_EINVAL, "screening", "must be a screening number 1, 2, ...");
+    return n >= 1 ? QG_OK
+                  : qg_fail(err, QG_EINVAL, "screening", "must be a screening number 1, 2, ...");
 }
 
 qg_code screening_update(qg_app *app, const qg_actor *actor, const char *code_in, int64_t n,
@@ -442,8 +451,8 @@ static qg_code fetch_case_rows(db *conn, void *arg, qg_error *err)
 
 /* Reads one list hanging on a case the actor may read, on a reading connection:
  * *out = {key: fetch(...)}. */
-static qg_code read_case_rows(qg_app *app, const qg_actor *actor, const char *code_in, const char *key,
-                              case_rows_fn fetch, json_t **out, qg_error *err)
+static qg_code read_case_rows(qg_app *app, const qg_actor *actor, const char *code_in,
+                              const char *key, case_rows_fn fetch, json_t **out, qg_error *err)
 {
     case_rows_read r = {.app = app, .actor = actor, .fetch = fetch};
     *out = NULL;
@@ -468,13 +477,16 @@ qg_code screening_list(qg_app *app, const qg_actor *actor, const char *code_in, 
 
 static qg_code open_answers(db *conn, screen_job *j, int64_t case_id, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn, "SELECT sealed FROM screenings WHERE case_id = ? AND n = ?", err);
+    db_stmt *st =
+        db_prepare(conn, "SELECT sealed FROM screenings WHERE case_id = ? AND n = ?", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, case_id);
     db_bind_int(st, 2, j->n);
     int rc = db_step(st, err);
-    qg_code c = rc < 0 ? err->code : (rc == 0 ? qg_fail(err, QG_ENOTFOUND, "screening", "no such screening") : QG_OK);
+    qg_code c =
+        rc < 0 ? err->code
+               : (rc == 0 ? qg_fail(err, QG_ENOTFOUND, "screening", "no such screening") : QG_OK);
     if (rc == 1) {
         size_t len = 0;
         const void *sealed = db_col_blob(st, 0, &len);

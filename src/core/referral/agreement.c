@@ -37,12 +37,13 @@ qg_code agreement_find_valid(db *conn, int64_t a, int64_t b, const char *on, jso
                              int64_t *agreement_id, qg_error *err)
 {
     *agreement_id = 0;
-    db_stmt *st = db_prepare(conn,
-                             "SELECT id, data_shared FROM agreements"
-                             " WHERE ((org_a = ? AND org_b = ?) OR (org_a = ? AND org_b = ?))"
-                             " AND valid_from <= ? AND valid_to >= ? AND (ended_on IS NULL OR ended_on > ?)"
-                             " ORDER BY id DESC",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "SELECT id, data_shared FROM agreements"
+                   " WHERE ((org_a = ? AND org_b = ?) OR (org_a = ? AND org_b = ?))"
+                   " AND valid_from <= ? AND valid_to >= ? AND (ended_on IS NULL OR ended_on > ?)"
+                   " ORDER BY id DESC",
+                   err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, a);
@@ -72,8 +73,8 @@ qg_code agreement_find_valid(db *conn, int64_t a, int64_t b, const char *on, jso
 static qg_code check_parties(json_t *v, qg_error *err)
 {
     json_t *a = json_array_get(v, 0), *b = json_array_get(v, 1);
-    if (!json_is_array(v) || json_array_size(v) != 2 || !json_is_integer(a) || !json_is_integer(b) ||
-        json_integer_value(a) < 1 || json_integer_value(b) < 1)
+    if (!json_is_array(v) || json_array_size(v) != 2 || !json_is_integer(a) ||
+        !json_is_integer(b) || json_integer_value(a) < 1 || json_integer_value(b) < 1)
         return qg_fail(err, QG_EINVAL, "parties", "is required: the ids of the two organisations");
     if (json_integer_value(a) == json_integer_value(b))
         return qg_fail(err, QG_EINVAL, "parties", "must be two different organisations");
@@ -93,19 +94,24 @@ static qg_code check_dates(json_t *body, qg_error *err)
 
 qg_code agreement_check_body(json_t *body, qg_error *err)
 {
-    static const char *const keys[] = {"parties",     "kind",       "purpose",    "data_shared", "protections",
-                                       "permitted_users", "complaints", "valid_from", "valid_to",    NULL};
-    static const char *const texts[] = {"purpose", "protections", "permitted_users", "complaints", NULL};
+    static const char *const keys[] = {
+        "parties",         "kind",       "purpose",    "data_shared", "protections",
+        "permitted_users", "complaints", "valid_from", "valid_to",    NULL};
+    static const char *const texts[] = {"purpose", "protections", "permitted_users", "complaints",
+                                        NULL};
     qg_code c = input_check_keys(body, keys, err);
     if (c == QG_OK)
         c = check_parties(json_object_get(body, "parties"), err);
-    if (c == QG_OK && !vocab_has(&VOCAB_AGREEMENT_KIND, json_string_value(json_object_get(body, "kind"))))
+    if (c == QG_OK &&
+        !vocab_has(&VOCAB_AGREEMENT_KIND, json_string_value(json_object_get(body, "kind"))))
         c = qg_fail(err, QG_EINVAL, "kind", "is required: an agreement_kind code");
     for (const char *const *t = texts; c == QG_OK && *t; t++)
-        c = json_object_get(body, *t) ? case_input_text(json_object_get(body, *t), AGREEMENT_TEXT_MAX, true, *t, err)
-                                      : qg_fail(err, QG_EINVAL, *t, "is required");
+        c = json_object_get(body, *t)
+                ? case_input_text(json_object_get(body, *t), AGREEMENT_TEXT_MAX, true, *t, err)
+                : qg_fail(err, QG_EINVAL, *t, "is required");
     if (c == QG_OK)
-        c = org_check_codes(json_object_get(body, "data_shared"), &VOCAB_SHARE_PART, "data_shared", err);
+        c = org_check_codes(json_object_get(body, "data_shared"), &VOCAB_SHARE_PART, "data_shared",
+                            err);
     if (c == QG_OK)
         c = check_dates(body, err);
     return c;
@@ -120,38 +126,48 @@ static bool valid_on_day(db_stmt *st, const char *day)
            (db_col_null(st, 13) || strcmp(db_col_text(st, 13), day) > 0);
 }
 
-static json_t *or_null(db_stmt *st, int i) { return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i)); }
+static json_t *or_null(db_stmt *st, int i)
+{
+    return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i));
+}
 
 /* One agreement of AGREEMENT_COLUMNS. */
 static json_t *agreement_row(db_stmt *st)
 {
     char today[11];
     text_today(today);
-    return json_pack("{s:I, s:[I, I], s:[s, s], s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:b}", "id",
-                     (json_int_t)db_col_int(st, 0), "parties", (json_int_t)db_col_int(st, 1),
-                     (json_int_t)db_col_int(st, 3), "party_names", db_col_text(st, 2), db_col_text(st, 4), "kind",
-                     db_col_text(st, 5), "purpose", db_col_text(st, 6), "data_shared",
-                     qg_json_loads(db_col_text(st, 7), 0, NULL), "protections", db_col_text(st, 8),
-                     "permitted_users", db_col_text(st, 9), "complaints", db_col_text(st, 10), "valid_from",
-                     db_col_text(st, 11), "valid_to", db_col_text(st, 12), "ended_on", or_null(st, 13),
-                     "created_by", or_null(st, 14), "created_at", db_col_text(st, 15), "valid_today",
-                     valid_on_day(st, today));
+    return json_pack(
+        "{s:I, s:[I, I], s:[s, s], s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:b}",
+        "id", (json_int_t)db_col_int(st, 0), "parties", (json_int_t)db_col_int(st, 1),
+        (json_int_t)db_col_int(st, 3), "party_names", db_col_text(st, 2), db_col_text(st, 4),
+        "kind", db_col_text(st, 5), "purpose", db_col_text(st, 6), "data_shared",
+        qg_json_loads(db_col_text(st, 7), 0, NULL), "protections", db_col_text(st, 8),
+        "permitted_users", db_col_text(st, 9), "complaints", db_col_text(st, 10), "valid_from",
+        db_col_text(st, 11), "valid_to", db_col_text(st, 12), "ended_on", or_null(st, 13),
+        "created_by", or_null(st, 14), "created_at", db_col_text(st, 15), "valid_today",
+        valid_on_day(st, today));
 }
 
-static qg_code no_agreement(qg_error *err) { return qg_fail(err, QG_ENOTFOUND, "id", "no such agreement"); }
+static qg_code no_agreement(qg_error *err)
+{
+    return qg_fail(err, QG_ENOTFOUND, "id", "no such agreement");
+}
 
 /* May the actor see an agreement between a and b? */
 static bool sees(const qg_actor *actor, int64_t a, int64_t b)
 {
     agreement_scope scope = policy_agreement_scope(actor);
-    return scope == AGREEMENTS_ALL || (scope == AGREEMENTS_ORG && (actor->org_id == a || actor->org_id == b));
+    return scope == AGREEMENTS_ALL ||
+           (scope == AGREEMENTS_ORG && (actor->org_id == a || actor->org_id == b));
 }
 
 /* Reads agreement id into *out when the actor may see it. */
-static qg_code load_agreement(db *conn, const qg_actor *actor, int64_t id, json_t **out, qg_error *err)
+static qg_code load_agreement(db *conn, const qg_actor *actor, int64_t id, json_t **out,
+                              qg_error *err)
 {
     *out = NULL;
-    db_stmt *st = db_prepare(conn, "SELECT " AGREEMENT_COLUMNS AGREEMENT_FROM " WHERE a.id = ?", err);
+    db_stmt *st =
+        db_prepare(conn, "SELECT " AGREEMENT_COLUMNS AGREEMENT_FROM " WHERE a.id = ?", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, id);
@@ -206,13 +222,14 @@ static qg_code read_list(db *conn, void *arg, qg_error *err)
 {
     agreement_read *r = arg;
     int64_t scope_org = policy_agreement_scope(r->actor) == AGREEMENTS_ORG ? r->actor->org_id : 0;
-    db_stmt *st = db_prepare(conn,
-                             "SELECT " AGREEMENT_COLUMNS AGREEMENT_FROM
-                             " WHERE (CAST(? AS BIGINT) = 0 OR a.org_a = ? OR a.org_b = ?)"
-                             " AND (CAST(? AS BIGINT) = 0 OR a.org_a = ? OR a.org_b = ?)"
-                             " AND (CAST(? AS TEXT) IS NULL OR (a.valid_from <= ? AND a.valid_to >= ?"
-                             " AND (a.ended_on IS NULL OR a.ended_on > ?))) ORDER BY a.id DESC",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "SELECT " AGREEMENT_COLUMNS AGREEMENT_FROM
+                   " WHERE (CAST(? AS BIGINT) = 0 OR a.org_a = ? OR a.org_b = ?)"
+                   " AND (CAST(? AS BIGINT) = 0 OR a.org_a = ? OR a.org_b = ?)"
+                   " AND (CAST(? AS TEXT) IS NULL OR (a.valid_from <= ? AND a.valid_to >= ?"
+                   " AND (a.ended_on IS NULL OR a.ended_on > ?))) ORDER BY a.id DESC",
+                   err);
     if (!st)
         return err->code;
     for (int k = 0; k < 3; k++) {
@@ -225,8 +242,8 @@ static qg_code read_list(db *conn, void *arg, qg_error *err)
     return r->result ? QG_OK : err->code;
 }
 
-qg_code agreement_list(qg_app *app, const qg_actor *actor, int64_t org_id, const char *valid_on, json_t **out,
-                       qg_error *err)
+qg_code agreement_list(qg_app *app, const qg_actor *actor, int64_t org_id, const char *valid_on,
+                       json_t **out, qg_error *err)
 {
     *out = NULL;
     qg_code c = may_list(actor, err);
@@ -288,18 +305,22 @@ static const char *text_of(const agreement_job *j, const char *key)
 static qg_code insert_agreement(db *conn, agreement_job *j, qg_error *err)
 {
     char now[21], *shared = qg_json_dumps(json_object_get(j->body, "data_shared"), JSON_COMPACT);
-    db_stmt *st = shared ? db_prepare(conn,
-                                      "INSERT INTO agreements (org_a, org_b, kind, purpose, data_shared, protections,"
-                                      " permitted_users, complaints, valid_from, valid_to, created_by, created_at)"
-                                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                      err)
-                         : NULL;
+    db_stmt *st =
+        shared
+            ? db_prepare(
+                  conn,
+                  "INSERT INTO agreements (org_a, org_b, kind, purpose, data_shared, protections,"
+                  " permitted_users, complaints, valid_from, valid_to, created_by, created_at)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                  err)
+            : NULL;
     if (!st) {
         free(shared);
         return shared ? err->code : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     }
-    static const char *const texts[] = {"kind", "purpose", NULL, "protections", "permitted_users", "complaints",
-                                        "valid_from", "valid_to"};
+    static const char *const texts[] = {"kind",        "purpose",         NULL,
+                                        "protections", "permitted_users", "complaints",
+                                        "valid_from",  "valid_to"};
     db_now_iso(now);
     db_bind_int(st, 1, j->org_a);
     db_bind_int(st, 2, j->org_b);
@@ -312,10 +333,13 @@ static qg_code insert_agreement(db *conn, agreement_job *j, qg_error *err)
         j->id = db_col_int(st, 0);
     db_done(st);
     free(shared);
-    return rc == 1 ? QG_OK : rc < 0 ? err->code : qg_fail(err, QG_EDB, NULL, "the agreement was not stored");
+    return rc == 1  ? QG_OK
+           : rc < 0 ? err->code
+                    : qg_fail(err, QG_EDB, NULL, "the agreement was not stored");
 }
 
-static qg_code audit_agreement(db *conn, const agreement_job *j, const char *action, json_t *detail, qg_error *err)
+static qg_code audit_agreement(db *conn, const agreement_job *j, const char *action, json_t *detail,
+                               qg_error *err)
 {
     char object[40];
     snprintf(object, sizeof object, "agreement:%lld", (long long)j->id);
@@ -333,8 +357,9 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
         c = insert_agreement(conn, j, err);
     if (c == QG_OK)
         c = audit_agreement(conn, j, "agreement.create",
-                            json_pack("{s:I, s:[I, I], s:s}", "id", (json_int_t)j->id, "parties", (json_int_t)j->org_a,
-                                      (json_int_t)j->org_b, "kind", text_of(j, "kind")),
+                            json_pack("{s:I, s:[I, I], s:s}", "id", (json_int_t)j->id, "parties",
+                                      (json_int_t)j->org_a, (json_int_t)j->org_b, "kind",
+                                      text_of(j, "kind")),
                             err);
     if (c == QG_OK)
         c = load_agreement(conn, j->actor, j->id, &j->result, err);
@@ -350,7 +375,8 @@ static qg_code finish(qg_code c, agreement_job *j, json_t **out)
     return c;
 }
 
-qg_code agreement_create(qg_app *app, const qg_actor *actor, json_t *body, json_t **out, qg_error *err)
+qg_code agreement_create(qg_app *app, const qg_actor *actor, json_t *body, json_t **out,
+                         qg_error *err)
 {
     agreement_job j = {.app = app, .actor = actor, .body = body};
     *out = NULL;
@@ -371,8 +397,9 @@ qg_code agreement_create(qg_app *app, const qg_actor *actor, json_t *body, json_
 /* Reads what ending needs: the parties, the dates and whether it has ended. */
 static qg_code check_end(db *conn, agreement_job *j, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn, "SELECT org_a, org_b, valid_from, valid_to, ended_on FROM agreements WHERE id = ?",
-                             err);
+    db_stmt *st = db_prepare(
+        conn, "SELECT org_a, org_b, valid_from, valid_to, ended_on FROM agreements WHERE id = ?",
+        err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, j->id);
@@ -382,7 +409,8 @@ static qg_code check_end(db *conn, agreement_job *j, qg_error *err)
         c = no_agreement(err);
     else if (rc == 1 && !db_col_null(st, 4))
         c = qg_fail(err, QG_ECONFLICT, "ended_on", "the agreement has already been ended");
-    else if (rc == 1 && (strcmp(j->ended_on, db_col_text(st, 2)) < 0 || strcmp(j->ended_on, db_col_text(st, 3)) > 0))
+    else if (rc == 1 && (strcmp(j->ended_on, db_col_text(st, 2)) < 0 ||
+                         strcmp(j->ended_on, db_col_text(st, 3)) > 0))
         c = qg_fail(err, QG_EINVAL, "ended_on", "must lie from valid_from to valid_to");
     db_done(st);
     return c;
@@ -392,7 +420,9 @@ static qg_code end_in_tx(db *conn, void *arg, qg_error *err)
 {
     agreement_job *j = arg;
     qg_code c = check_end(conn, j, err);
-    db_stmt *st = c == QG_OK ? db_prepare(conn, "UPDATE agreements SET ended_on = ? WHERE id = ?", err) : NULL;
+    db_stmt *st = c == QG_OK
+                      ? db_prepare(conn, "UPDATE agreements SET ended_on = ? WHERE id = ?", err)
+                      : NULL;
     if (st) {
         db_bind_text(st, 1, j->ended_on);
         db_bind_int(st, 2, j->id);
@@ -401,8 +431,9 @@ static qg_code end_in_tx(db *conn, void *arg, qg_error *err)
         c = err->code;
     }
     if (c == QG_OK)
-        c = audit_agreement(conn, j, "agreement.end",
-                            json_pack("{s:I, s:s}", "id", (json_int_t)j->id, "ended_on", j->ended_on), err);
+        c = audit_agreement(
+            conn, j, "agreement.end",
+            json_pack("{s:I, s:s}", "id", (json_int_t)j->id, "ended_on", j->ended_on), err);
     if (c == QG_OK)
         c = load_agreement(conn, j->actor, j->id, &j->result, err);
     return c;

@@ -16,24 +16,27 @@
 #include "core/common/json_text.h"
 #include "base/alloc.h"
 
-#define ENTRY_COLUMNS                                                                                   \
+#define ENTRY_COLUMNS                                                                             \
     "s.org_id, o.name, o.type, s.service, s.regions, s.age_min, s.age_max, s.sexes, s.languages," \
     " s.capacity, s.available, s.procedure, s.contact, s.updated_at, s.version"
 #define ENTRY_FROM " FROM org_services s JOIN orgs o ON o.id = s.org_id"
 
 /* The content columns come first in both, so one binding serves both. */
 static const char INSERT_SQL[] =
-    "INSERT INTO org_services (regions, age_min, age_max, sexes, languages, capacity, available, procedure,"
-    " contact, updated_at, org_id, service, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
+    "INSERT INTO org_services (regions, age_min, age_max, sexes, languages, capacity, available,"
+    " procedure, contact, updated_at, org_id, service, created_at, version)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
 static const char UPDATE_SQL[] =
-    "UPDATE org_services SET regions = ?, age_min = ?, age_max = ?, sexes = ?, languages = ?, capacity = ?,"
-    " available = ?, procedure = ?, contact = ?, updated_at = ?, version = version + 1"
+    "UPDATE org_services SET regions = ?, age_min = ?, age_max = ?, sexes = ?, languages = ?,"
+    " capacity = ?, available = ?, procedure = ?, contact = ?, updated_at = ?,"
+    " version = version + 1"
     " WHERE org_id = ? AND service = ?";
 
 /* ---- addresses (L2452) --------------------------------------------------------------- */
 
 /* The words of an address, lower case: street, avenue, micro-district. */
-static const char *const ADDRESS_WORDS[] = {"улица", "ул.", "көшесі", "street", "проспект", "даңғылы", "мкр", NULL};
+static const char *const ADDRESS_WORDS[] = {"улица",    "ул.",     "көшесі", "street",
+                                            "проспект", "даңғылы", "мкр",    NULL};
 
 /* The lower case of a Cyrillic code point U+0400..U+04FF (Russian and Kazakh letters). */
 static unsigned fold_cyrillic(unsigned cp)
@@ -107,7 +110,8 @@ static qg_code check_int(json_t *body, const char *key, bool required, int64_t l
     if (!v && !required)
         return QG_OK;
     if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
-        return qg_fail(err, QG_EINVAL, key, "%s a whole number from %s", required ? "is required:" : "must be", range);
+        return qg_fail(err, QG_EINVAL, key, "%s a whole number from %s",
+                       required ? "is required:" : "must be", range);
     return QG_OK;
 }
 
@@ -125,9 +129,11 @@ static qg_code check_places(json_t *body, qg_error *err)
     json_t *capacity = json_object_get(body, "capacity");
     qg_code c = check_int(body, "capacity", false, 0, DIRECTORY_CAPACITY_MAX, "0 to 100000", err);
     if (c == QG_OK && json_object_get(body, "available") && !capacity)
-        c = qg_fail(err, QG_EINVAL, "available", "needs capacity: free places are counted against it");
+        c = qg_fail(err, QG_EINVAL, "available",
+                    "needs capacity: free places are counted against it");
     if (c == QG_OK)
-        c = check_int(body, "available", false, 0, json_integer_value(capacity), "0 to capacity", err);
+        c = check_int(body, "available", false, 0, json_integer_value(capacity), "0 to capacity",
+                      err);
     return c;
 }
 
@@ -139,15 +145,17 @@ static qg_code check_text(json_t *body, const char *key, size_t max, bool multil
         return QG_OK;
     qg_code c = case_input_text(v, max, multiline, key, err);
     if (c == QG_OK && directory_has_address(json_string_value(v)))
-        c = qg_fail(err, QG_EINVAL, key,
-                    "must not hold an address (L2452): give the procedure and a phone, e-mail or desk");
+        c = qg_fail(
+            err, QG_EINVAL, key,
+            "must not hold an address (L2452): give the procedure and a phone, e-mail or desk");
     return c;
 }
 
 qg_code directory_check_entry(json_t *body, qg_error *err)
 {
-    static const char *const keys[] = {"regions", "age_min", "age_max",   "sexes",   "languages", "capacity",
-                                       "available", "procedure", "contact", "version", NULL};
+    static const char *const keys[] = {"regions",   "age_min",  "age_max",   "sexes",
+                                       "languages", "capacity", "available", "procedure",
+                                       "contact",   "version",  NULL};
     qg_code c = input_check_keys(body, keys, err);
     if (c == QG_OK)
         c = org_check_codes(json_object_get(body, "regions"), &VOCAB_REGION, "regions", err);
@@ -156,7 +164,8 @@ qg_code directory_check_entry(json_t *body, qg_error *err)
     if (c == QG_OK)
         c = org_check_codes(json_object_get(body, "sexes"), &VOCAB_SEX, "sexes", err);
     if (c == QG_OK)
-        c = org_check_languages(json_object_get(body, "languages"), DIRECTORY_LANGUAGES_MAX, "languages", err);
+        c = org_check_languages(json_object_get(body, "languages"), DIRECTORY_LANGUAGES_MAX,
+                                "languages", err);
     if (c == QG_OK)
         c = check_places(body, err);
     if (c == QG_OK)
@@ -210,16 +219,20 @@ static json_t *list_col(db_stmt *st, int i) { return qg_json_loads(db_col_text(s
 /* One entry of ENTRY_COLUMNS. */
 static json_t *entry_row(db_stmt *st)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I}", "org_id",
-                     (json_int_t)db_col_int(st, 0), "org_name", db_col_text(st, 1), "org_type",
-                     db_col_text(st, 2), "service", db_col_text(st, 3), "regions", list_col(st, 4), "age_min",
-                     (json_int_t)db_col_int(st, 5), "age_max", (json_int_t)db_col_int(st, 6), "sexes",
-                     list_col(st, 7), "languages", list_col(st, 8), "capacity", int_or_null(st, 9), "available",
-                     int_or_null(st, 10), "procedure", text_or_null(st, 11), "contact", text_or_null(st, 12),
-                     "updated_at", db_col_text(st, 13), "version", (json_int_t)db_col_int(st, 14));
+    return json_pack(
+        "{s:I, s:s, s:s, s:s, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I}", "org_id",
+        (json_int_t)db_col_int(st, 0), "org_name", db_col_text(st, 1), "org_type",
+        db_col_text(st, 2), "service", db_col_text(st, 3), "regions", list_col(st, 4), "age_min",
+        (json_int_t)db_col_int(st, 5), "age_max", (json_int_t)db_col_int(st, 6), "sexes",
+        list_col(st, 7), "languages", list_col(st, 8), "capacity", int_or_null(st, 9), "available",
+        int_or_null(st, 10), "procedure", text_or_null(st, 11), "contact", text_or_null(st, 12),
+        "updated_at", db_col_text(st, 13), "version", (json_int_t)db_col_int(st, 14));
 }
 
-static qg_code no_org(qg_error *err) { return qg_fail(err, QG_ENOTFOUND, "org", "no such organisation"); }
+static qg_code no_org(qg_error *err)
+{
+    return qg_fail(err, QG_ENOTFOUND, "org", "no such organisation");
+}
 
 static qg_code no_entry(qg_error *err)
 {
@@ -235,9 +248,11 @@ static qg_code need_org(db *conn, int64_t org_id, qg_error *err)
 }
 
 /* Reads organisation org_id's entry for service into *out. */
-static qg_code load_entry(db *conn, int64_t org_id, const char *service, json_t **out, qg_error *err)
+static qg_code load_entry(db *conn, int64_t org_id, const char *service, json_t **out,
+                          qg_error *err)
 {
-    db_stmt *st = db_prepare(conn, "SELECT " ENTRY_COLUMNS ENTRY_FROM " WHERE s.org_id = ? AND s.service = ?", err);
+    db_stmt *st = db_prepare(
+        conn, "SELECT " ENTRY_COLUMNS ENTRY_FROM " WHERE s.org_id = ? AND s.service = ?", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, org_id);
@@ -263,7 +278,8 @@ typedef struct {
 } dir_job;
 
 /* Asks the policy before anything is looked up, then checks the service code. */
-static qg_code manage_precheck(const qg_actor *actor, int64_t org_id, const char *service, qg_error *err)
+static qg_code manage_precheck(const qg_actor *actor, int64_t org_id, const char *service,
+                               qg_error *err)
 {
     policy_verdict v = policy_org_manage(actor, ACT_DIRECTORY_MANAGE, org_id);
     if (v == POLICY_FORBID)
@@ -278,7 +294,8 @@ static qg_code manage_precheck(const qg_actor *actor, int64_t org_id, const char
 /* Sets *version to the stored entry's version, 0 when there is none. */
 static qg_code stored_version(db *conn, const dir_job *j, int64_t *version, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn, "SELECT version FROM org_services WHERE org_id = ? AND service = ?", err);
+    db_stmt *st =
+        db_prepare(conn, "SELECT version FROM org_services WHERE org_id = ? AND service = ?", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, j->org_id);
@@ -339,7 +356,8 @@ static qg_code audit_entry(db *conn, const dir_job *j, const char *action, qg_er
 {
     char object[32];
     snprintf(object, sizeof object, "org:%lld", (long long)j->org_id);
-    json_t *detail = json_pack("{s:I, s:s}", "org_id", (json_int_t)j->org_id, "service", j->service);
+    json_t *detail =
+        json_pack("{s:I, s:s}", "org_id", (json_int_t)j->org_id, "service", j->service);
     qg_code c = detail ? audit_append(conn, j->app->keys, j->actor, action, object, detail, err)
                        : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     json_decref(detail);
@@ -355,7 +373,8 @@ static qg_code put_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK)
         c = stored_version(conn, j, &stored, err);
     if (c == QG_OK && version && json_integer_value(version) != stored)
-        c = qg_fail(err, QG_ECONFLICT, "version", "the entry was changed or removed meanwhile; read it again");
+        c = qg_fail(err, QG_ECONFLICT, "version",
+                    "the entry was changed or removed meanwhile; read it again");
     j->created = stored == 0;
     if (c == QG_OK)
         c = write_entry(conn, j, j->created ? INSERT_SQL : UPDATE_SQL, err);
@@ -366,8 +385,8 @@ static qg_code put_in_tx(db *conn, void *arg, qg_error *err)
     return c;
 }
 
-qg_code directory_put(qg_app *app, const qg_actor *actor, int64_t org_id, const char *service, json_t *body,
-                      json_t **out, bool *created, qg_error *err)
+qg_code directory_put(qg_app *app, const qg_actor *actor, int64_t org_id, const char *service,
+                      json_t *body, json_t **out, bool *created, qg_error *err)
 {
     dir_job j = {.app = app, .actor = actor, .org_id = org_id, .service = service, .body = body};
     *out = NULL;
@@ -395,8 +414,10 @@ static qg_code remove_in_tx(db *conn, void *arg, qg_error *err)
         c = stored_version(conn, j, &stored, err);
     if (c == QG_OK && !stored)
         c = no_entry(err);
-    db_stmt *st = c == QG_OK ? db_prepare(conn, "DELETE FROM org_services WHERE org_id = ? AND service = ?", err)
-                             : NULL;
+    db_stmt *st =
+        c == QG_OK
+            ? db_prepare(conn, "DELETE FROM org_services WHERE org_id = ? AND service = ?", err)
+            : NULL;
     if (st) {
         db_bind_int(st, 1, j->org_id);
         db_bind_text(st, 2, j->service);
@@ -471,11 +492,12 @@ static qg_code search_entries(db *conn, void *arg, qg_error *err)
     const char *service = f->service && *f->service ? f->service : NULL;
     bool by_age = f->age && *f->age;
     int64_t age = by_age ? strtol(f->age, NULL, 10) : 0;
-    db_stmt *st = db_prepare(conn,
-                             "SELECT " ENTRY_COLUMNS ENTRY_FROM
-                             " WHERE (CAST(? AS TEXT) IS NULL OR s.service = ?) AND s.age_min <= ? AND s.age_max >= ?"
-                             " ORDER BY s.available IS NULL, s.available DESC, o.name, s.id",
-                             err);
+    db_stmt *st = db_prepare(
+        conn,
+        "SELECT " ENTRY_COLUMNS ENTRY_FROM
+        " WHERE (CAST(? AS TEXT) IS NULL OR s.service = ?) AND s.age_min <= ? AND s.age_max >= ?"
+        " ORDER BY s.available IS NULL, s.available DESC, o.name, s.id",
+        err);
     if (!st)
         return err->code;
     db_bind_text(st, 1, service);
@@ -504,8 +526,8 @@ static qg_code org_entries(db *conn, void *arg, qg_error *err)
     return r->list ? QG_OK : err->code;
 }
 
-qg_code directory_search(qg_app *app, const qg_actor *actor, const directory_filter *f, json_t **out,
-                         qg_error *err)
+qg_code directory_search(qg_app *app, const qg_actor *actor, const directory_filter *f,
+                         json_t **out, qg_error *err)
 {
     *out = NULL;
     qg_code c = may_read(actor, err);
@@ -520,7 +542,8 @@ qg_code directory_search(qg_app *app, const qg_actor *actor, const directory_fil
     return wrap(r.list, out, err);
 }
 
-qg_code directory_org_list(qg_app *app, const qg_actor *actor, int64_t org_id, json_t **out, qg_error *err)
+qg_code directory_org_list(qg_app *app, const qg_actor *actor, int64_t org_id, json_t **out,
+                           qg_error *err)
 {
     *out = NULL;
     qg_code c = may_read(actor, err);

@@ -21,7 +21,10 @@
 
 /* ---- shared ------------------------------------------------------------------------- */
 
-qg_code referral_not_found(qg_error *err) { return qg_fail(err, QG_ENOTFOUND, "referral", "no such referral"); }
+qg_code referral_not_found(qg_error *err)
+{
+    return qg_fail(err, QG_ENOTFOUND, "referral", "no such referral");
+}
 
 static qg_code oom(qg_error *err) { return qg_fail(err, QG_ENOMEM, NULL, "out of memory"); }
 
@@ -63,12 +66,13 @@ static qg_code row_from(db_stmt *st, referral_row *r, qg_error *err)
 qg_code referral_load(db *conn, const char *ref, referral_row *r, qg_error *err)
 {
     memset(r, 0, sizeof *r);
-    db_stmt *st = db_prepare(conn,
-                             "SELECT r.id, r.case_id, c.code, r.from_org, r.to_org, r.to_name, r.service,"
-                             " r.parts, r.sealed, r.status, r.respond_by, r.agreement_id, r.emergency,"
-                             " r.created_at, r.updated_at, r.version, r.ref"
-                             " FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.ref = ?",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "SELECT r.id, r.case_id, c.code, r.from_org, r.to_org, r.to_name, r.service,"
+                   " r.parts, r.sealed, r.status, r.respond_by, r.agreement_id, r.emergency,"
+                   " r.created_at, r.updated_at, r.version, r.ref"
+                   " FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.ref = ?",
+                   err);
     if (!st)
         return err->code;
     db_bind_text(st, 1, ref);
@@ -86,11 +90,12 @@ void referral_row_free(referral_row *r)
     r->sealed = NULL;
 }
 
-qg_code referral_side_of(db *conn, const qg_actor *actor, const referral_row *r, referral_side *side,
-                         qg_error *err)
+qg_code referral_side_of(db *conn, const qg_actor *actor, const referral_row *r,
+                         referral_side *side, qg_error *err)
 {
     *side = SIDE_NONE;
-    if (actor->org_id == r->from_org && policy_decide(actor, ACT_REFERRAL_SEND, NULL) == POLICY_ALLOW) {
+    if (actor->org_id == r->from_org &&
+        policy_decide(actor, ACT_REFERRAL_SEND, NULL) == POLICY_ALLOW) {
         case_state state;
         qg_code c = case_state_for(conn, actor, ACT_PERSONAL_READ, r->case_code, &state, err);
         if (c == QG_OK)
@@ -122,23 +127,28 @@ qg_code referral_open(const qg_keys *keys, const referral_row *r, json_t **out, 
     return c;
 }
 
-qg_code referral_event(db *conn, const qg_keys *keys, const referral_row *r, const char *from, const char *to,
-                       const char *reason, json_t *note, int64_t by_user, bool via_code, qg_error *err)
+qg_code referral_event(db *conn, const qg_keys *keys, const referral_row *r, const char *from,
+                       const char *to, const char *reason, json_t *note, int64_t by_user,
+                       bool via_code, qg_error *err)
 {
     char place[REFERRAL_PLACE_MAX], now[21];
     unsigned char *sealed = NULL;
     size_t len = 0;
     int64_t n = 0;
     referral_place(r->ref, place);
-    qg_code c = rows_next_number(conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM referral_events WHERE referral_id = ?",
-                                 r->id, NULL, &n, err);
+    qg_code c = rows_next_number(
+        conn, "SELECT COALESCE(MAX(n), 0) + 1 FROM referral_events WHERE referral_id = ?", r->id,
+        NULL, &n, err);
     if (c == QG_OK && note)
         c = sealed_put(keys, r->case_id, place, n, note, &sealed, &len, err);
-    db_stmt *st = c == QG_OK ? db_prepare(conn,
-                                          "INSERT INTO referral_events (referral_id, n, from_status, to_status,"
-                                          " reason, sealed, by_user, via_code, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                          err)
-                             : NULL;
+    db_stmt *st =
+        c == QG_OK
+            ? db_prepare(
+                  conn,
+                  "INSERT INTO referral_events (referral_id, n, from_status, to_status,"
+                  " reason, sealed, by_user, via_code, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  err)
+            : NULL;
     if (st) {
         db_now_iso(now);
         db_bind_int(st, 1, r->id);
@@ -161,8 +171,8 @@ qg_code referral_event(db *conn, const qg_keys *keys, const referral_row *r, con
 /* A closed referral takes no more replies: its unused codes are spent. */
 static qg_code spend_codes(db *conn, const referral_row *r, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn, "UPDATE reply_codes SET used_at = ? WHERE referral_id = ? AND used_at IS NULL",
-                             err);
+    db_stmt *st = db_prepare(
+        conn, "UPDATE reply_codes SET used_at = ? WHERE referral_id = ? AND used_at IS NULL", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, (int64_t)time(NULL));
@@ -174,8 +184,9 @@ qg_code referral_set_status(db *conn, referral_row *r, const char *status, qg_er
 {
     char now[21];
     db_now_iso(now);
-    db_stmt *st = db_prepare(conn, "UPDATE referrals SET status = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-                             err);
+    db_stmt *st = db_prepare(
+        conn, "UPDATE referrals SET status = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+        err);
     if (!st)
         return err->code;
     db_bind_text(st, 1, status);
@@ -204,8 +215,9 @@ qg_code referral_audit(db *conn, const qg_keys *keys, const qg_actor *actor, con
 
 json_t *referral_summary(const referral_row *r)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "ref", r->ref, "service", r->service, "status", r->status,
-                     "respond_by", r->respond_by, "version", (json_int_t)r->version, "updated_at", r->updated_at);
+    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "ref", r->ref, "service", r->service,
+                     "status", r->status, "respond_by", r->respond_by, "version",
+                     (json_int_t)r->version, "updated_at", r->updated_at);
 }
 
 bool referral_overdue(const char *status, const char *respond_by, const char *today)
@@ -241,13 +253,14 @@ qg_code referral_sender_json(db *conn, const referral_row *r, json_t **out, qg_e
         json_decref(to_name);
         to_name = json_string(r->to_name);
     }
-    *out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:O, s:s, s:s, s:b, s:b, s:o, s:s, s:s, s:I}", "ref", r->ref,
-                     "case", r->case_code, "service", r->service, "to_org",
-                     r->to_org ? json_integer(r->to_org) : json_null(), "to_name", to_name, "on_qorgau",
-                     r->to_org != 0, "parts", r->parts, "status", r->status, "respond_by", r->respond_by, "overdue",
-                     referral_overdue(r->status, r->respond_by, today), "emergency", r->emergency, "agreement_id",
-                     r->agreement_id ? json_integer(r->agreement_id) : json_null(), "created_at", r->created_at,
-                     "updated_at", r->updated_at, "version", (json_int_t)r->version);
+    *out = json_pack(
+        "{s:s, s:s, s:s, s:o, s:o, s:b, s:O, s:s, s:s, s:b, s:b, s:o, s:s, s:s, s:I}", "ref",
+        r->ref, "case", r->case_code, "service", r->service, "to_org",
+        r->to_org ? json_integer(r->to_org) : json_null(), "to_name", to_name, "on_qorgau",
+        r->to_org != 0, "parts", r->parts, "status", r->status, "respond_by", r->respond_by,
+        "overdue", referral_overdue(r->status, r->respond_by, today), "emergency", r->emergency,
+        "agreement_id", r->agreement_id ? json_integer(r->agreement_id) : json_null(), "created_at",
+        r->created_at, "updated_at", r->updated_at, "version", (json_int_t)r->version);
     return *out ? QG_OK : oom(err);
 }
 
@@ -270,14 +283,17 @@ typedef struct {
 static qg_code check_to_org(db *conn, create_job *j, qg_error *err)
 {
     if (j->to_org == j->state.org_id)
-        return qg_fail(err, QG_EINVAL, "to_org", "must be another organisation than the case's own");
+        return qg_fail(err, QG_EINVAL, "to_org",
+                       "must be another organisation than the case's own");
     db_stmt *st = db_prepare(conn, "SELECT 1 FROM orgs WHERE id = ?", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, j->to_org);
     int rc = db_step(st, err);
     db_done(st);
-    return rc == 1 ? QG_OK : rc < 0 ? err->code : qg_fail(err, QG_EINVAL, "to_org", "is not a known organisation");
+    return rc == 1  ? QG_OK
+           : rc < 0 ? err->code
+                    : qg_fail(err, QG_EINVAL, "to_org", "is not a known organisation");
 }
 
 /* Personal parts go only with the child's consent to sharing with the recipient
@@ -299,8 +315,9 @@ static qg_code check_consent(db *conn, create_job *j, qg_error *err)
         if (!yes) {
             char field[32];
             snprintf(field, sizeof field, "parts[%zu]", i);
-            return qg_fail(err, QG_ECONFLICT, field,
-                           "is personal data: no consent to sharing with this organisation is on record");
+            return qg_fail(
+                err, QG_ECONFLICT, field,
+                "is personal data: no consent to sharing with this organisation is on record");
         }
     }
     return QG_OK;
@@ -310,8 +327,8 @@ static qg_code check_consent(db *conn, create_job *j, qg_error *err)
  * supervisor overrides in an emergency (with a reason). */
 static qg_code check_agreement(db *conn, create_job *j, qg_error *err)
 {
-    qg_code c = agreement_find_valid(conn, j->state.org_id, j->to_org, j->today, json_object_get(j->body, "parts"),
-                                     &j->agreement_id, err);
+    qg_code c = agreement_find_valid(conn, j->state.org_id, j->to_org, j->today,
+                                     json_object_get(j->body, "parts"), &j->agreement_id, err);
     if (c != QG_OK || j->agreement_id)
         return c;
     if (json_object_get(j->body, "emergency_reason") && j->override_allowed) {
@@ -322,11 +339,13 @@ static qg_code check_agreement(db *conn, create_job *j, qg_error *err)
                    "no valid agreement with this organisation covers these parts");
 }
 
-static qg_code seal_contents(create_job *j, db *conn, unsigned char **sealed, size_t *len, qg_error *err)
+static qg_code seal_contents(create_job *j, db *conn, unsigned char **sealed, size_t *len,
+                             qg_error *err)
 {
     json_t *contents = NULL, *doc = NULL, *note = json_object_get(j->body, "note");
     char place[REFERRAL_PLACE_MAX];
-    qg_code c = referral_snapshot(conn, j->app->keys, j->state.id, json_object_get(j->body, "parts"), &contents, err);
+    qg_code c = referral_snapshot(conn, j->app->keys, j->state.id,
+                                  json_object_get(j->body, "parts"), &contents, err);
     if (c == QG_OK && !(doc = json_pack("{s:o}", "contents", contents)))
         c = oom(err);
     if (c == QG_OK && note && json_object_set(doc, "note", note) != 0)
@@ -338,8 +357,8 @@ static qg_code seal_contents(create_job *j, db *conn, unsigned char **sealed, si
     return c;
 }
 
-static void bind_insert(create_job *j, db_stmt *st, const char *parts, const unsigned char *sealed, size_t len,
-                        const char *now)
+static void bind_insert(create_job *j, db_stmt *st, const char *parts, const unsigned char *sealed,
+                        size_t len, const char *now)
 {
     const char *to_name = json_string_value(json_object_get(j->body, "to_name"));
     db_bind_text(st, 1, j->row.ref);
@@ -366,13 +385,15 @@ static qg_code insert_one(db *conn, create_job *j, qg_error *err)
     char now[21];
     char *parts = qg_json_dumps(json_object_get(j->body, "parts"), JSON_COMPACT);
     qg_code c = parts ? seal_contents(j, conn, &sealed, &len, err) : oom(err);
-    db_stmt *st = c == QG_OK ? db_prepare(conn,
-                                          "INSERT INTO referrals (ref, case_id, from_org, to_org, to_name, service,"
-                                          " parts, sealed, status, respond_by, agreement_id, emergency, created_by,"
-                                          " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sent', ?, ?, ?,"
-                                          " ?, ?, ?)",
-                                          err)
-                             : NULL;
+    db_stmt *st =
+        c == QG_OK
+            ? db_prepare(conn,
+                         "INSERT INTO referrals (ref, case_id, from_org, to_org, to_name, service,"
+                         " parts, sealed, status, respond_by, agreement_id, emergency, created_by,"
+                         " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sent', ?, ?, ?,"
+                         " ?, ?, ?)",
+                         err)
+            : NULL;
     if (st) {
         db_now_iso(now);
         bind_insert(j, st, parts, sealed, len, now);
@@ -416,9 +437,10 @@ static qg_code audit_create(db *conn, create_job *j, qg_error *err)
 {
     json_t *parts = json_deep_copy(json_object_get(j->body, "parts"));
     json_t *detail = json_pack("{s:s, s:o, s:o, s:b}", "service", j->row.service, "to_org",
-                               j->to_org ? json_integer(j->to_org) : json_null(), "parts", parts, "emergency",
-                               j->emergency);
-    qg_code c = referral_audit(conn, j->app->keys, j->actor, "referral.create", &j->row, detail, err);
+                               j->to_org ? json_integer(j->to_org) : json_null(), "parts", parts,
+                               "emergency", j->emergency);
+    qg_code c =
+        referral_audit(conn, j->app->keys, j->actor, "referral.create", &j->row, detail, err);
     if (c == QG_OK && j->emergency) /* the reason stays sealed in the first history entry */
         c = referral_audit(conn, j->app->keys, j->actor, "referral.override", &j->row,
                            json_pack("{s:I}", "to_org", (json_int_t)j->to_org), err);
@@ -441,7 +463,8 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
         c = insert_referral(conn, j, err);
     if (c == QG_OK)
         c = referral_event(conn, j->app->keys, &j->row, NULL, "sent", NULL,
-                           json_object_get(j->body, "emergency_reason"), j->actor->user_id, false, err);
+                           json_object_get(j->body, "emergency_reason"), j->actor->user_id, false,
+                           err);
     if (c == QG_OK)
         c = audit_create(conn, j, err);
     if (c == QG_OK)
@@ -449,8 +472,8 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
     return c;
 }
 
-qg_code referral_create(qg_app *app, const qg_actor *actor, const char *code, json_t *body, json_t **out,
-                        qg_error *err)
+qg_code referral_create(qg_app *app, const qg_actor *actor, const char *code, json_t *body,
+                        json_t **out, qg_error *err)
 {
     create_job j = {.app = app, .actor = actor, .body = body};
     *out = NULL;
@@ -460,7 +483,8 @@ qg_code referral_create(qg_app *app, const qg_actor *actor, const char *code, js
         c = referral_check_create(body, j.today, j.respond_by, err);
     j.override_allowed = policy_decide(actor, ACT_REFERRAL_OVERRIDE, NULL) == POLICY_ALLOW;
     if (c == QG_OK && json_object_get(body, "emergency_reason") && !j.override_allowed)
-        c = qg_fail(err, QG_EFORBIDDEN, "emergency_reason", "only a supervisor may override in an emergency");
+        c = qg_fail(err, QG_EFORBIDDEN, "emergency_reason",
+                    "only a supervisor may override in an emergency");
     j.to_org = json_integer_value(json_object_get(body, "to_org"));
     if (c == QG_OK)
         c = writer_run(app->writer, create_in_tx, &j, err);
@@ -497,14 +521,15 @@ static qg_code act_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK && side != (referral_action_by_sender(j->action) ? SIDE_SENDER : SIDE_RECEIVER))
         c = referral_not_found(err);
     if (c == QG_OK && want && json_integer_value(want) != j->row.version)
-        c = qg_fail(err, QG_ECONFLICT, "version", "the referral was changed by someone else; reload it");
+        c = qg_fail(err, QG_ECONFLICT, "version",
+                    "the referral was changed by someone else; reload it");
     if (c == QG_OK)
         c = referral_next_status(j->row.status, j->action, &to, err);
     char from[16];
     snprintf(from, sizeof from, "%s", j->row.status);
     if (c == QG_OK)
-        c = referral_event(conn, j->app->keys, &j->row, from, to, reason, json_object_get(j->body, "note"),
-                           j->actor->user_id, false, err);
+        c = referral_event(conn, j->app->keys, &j->row, from, to, reason,
+                           json_object_get(j->body, "note"), j->actor->user_id, false, err);
     if (c == QG_OK)
         c = referral_set_status(conn, &j->row, to, err);
     if (c == QG_OK) {
@@ -520,8 +545,8 @@ static qg_code act_in_tx(db *conn, void *arg, qg_error *err)
     return c;
 }
 
-qg_code referral_act(qg_app *app, const qg_actor *actor, const char *ref, referral_action action, json_t *body,
-                     json_t **out, qg_error *err)
+qg_code referral_act(qg_app *app, const qg_actor *actor, const char *ref, referral_action action,
+                     json_t *body, json_t **out, qg_error *err)
 {
     act_job j = {.app = app, .actor = actor, .action = action, .body = body};
     *out = NULL;

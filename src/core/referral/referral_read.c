@@ -31,7 +31,8 @@ static qg_code put(json_t *obj, const char *key, json_t *value, qg_error *err)
 /* ---- one referral ------------------------------------------------------------------------ */
 
 /* Adds the decrypted note of the current history row to entry, when it has one. */
-static qg_code event_note(const qg_keys *keys, const referral_row *r, db_stmt *st, json_t *entry, qg_error *err)
+static qg_code event_note(const qg_keys *keys, const referral_row *r, db_stmt *st, json_t *entry,
+                          qg_error *err)
 {
     char place[REFERRAL_PLACE_MAX];
     size_t len = 0;
@@ -44,22 +45,25 @@ static qg_code event_note(const qg_keys *keys, const referral_row *r, db_stmt *s
     return c == QG_OK ? put(entry, "note", note, err) : c;
 }
 
-static qg_code history(db *conn, const qg_keys *keys, const referral_row *r, json_t *list, qg_error *err)
+static qg_code history(db *conn, const qg_keys *keys, const referral_row *r, json_t *list,
+                       qg_error *err)
 {
-    db_stmt *st = db_prepare(conn,
-                             "SELECT e.n, e.from_status, e.to_status, e.reason, u.login, e.via_code, e.at, e.sealed"
-                             " FROM referral_events e LEFT JOIN users u ON u.id = e.by_user"
-                             " WHERE e.referral_id = ? ORDER BY e.n",
-                             err);
+    db_stmt *st = db_prepare(
+        conn,
+        "SELECT e.n, e.from_status, e.to_status, e.reason, u.login, e.via_code, e.at, e.sealed"
+        " FROM referral_events e LEFT JOIN users u ON u.id = e.by_user"
+        " WHERE e.referral_id = ? ORDER BY e.n",
+        err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, r->id);
     int rc = 0;
     qg_code c = QG_OK;
     while (c == QG_OK && (rc = db_step(st, err)) == 1) {
-        json_t *entry = json_pack("{s:I, s:o, s:s, s:o, s:o, s:b, s:s}", "n", (json_int_t)db_col_int(st, 0), "from",
-                                  text_or_null(st, 1), "to", db_col_text(st, 2), "reason", text_or_null(st, 3), "by",
-                                  text_or_null(st, 4), "via_code", db_col_int(st, 5) != 0, "at", db_col_text(st, 6));
+        json_t *entry = json_pack(
+            "{s:I, s:o, s:s, s:o, s:o, s:b, s:s}", "n", (json_int_t)db_col_int(st, 0), "from",
+            text_or_null(st, 1), "to", db_col_text(st, 2), "reason", text_or_null(st, 3), "by",
+            text_or_null(st, 4), "via_code", db_col_int(st, 5) != 0, "at", db_col_text(st, 6));
         c = entry ? event_note(keys, r, st, entry, err) : oom(err);
         if (c == QG_OK && json_array_append_new(list, entry) != 0)
             c = oom(err);
@@ -71,7 +75,8 @@ static qg_code history(db *conn, const qg_keys *keys, const referral_row *r, jso
 }
 
 /* All of it: the summary, the contents, the note and the history with its notes. */
-static qg_code sender_view(db *conn, const qg_keys *keys, const referral_row *r, json_t **out, qg_error *err)
+static qg_code sender_view(db *conn, const qg_keys *keys, const referral_row *r, json_t **out,
+                           qg_error *err)
 {
     json_t *opened = NULL, *events = json_array();
     qg_code c = events ? referral_sender_json(conn, r, out, err) : oom(err);
@@ -103,12 +108,14 @@ static bool carries_personal(const referral_row *r)
 
 /* What the referral carries, while it is open; withdrawn when it carries personal
  * data and the consent to sharing with the recipient no longer holds. */
-static qg_code receiver_contents(db *conn, const qg_keys *keys, const referral_row *r, json_t *view, bool *shown,
-                                 qg_error *err)
+static qg_code receiver_contents(db *conn, const qg_keys *keys, const referral_row *r, json_t *view,
+                                 bool *shown, qg_error *err)
 {
     bool consent = true;
     json_t *opened = NULL;
-    qg_code c = carries_personal(r) ? consent_active(conn, r->case_id, "sharing", r->to_org, &consent, err) : QG_OK;
+    qg_code c = carries_personal(r)
+                    ? consent_active(conn, r->case_id, "sharing", r->to_org, &consent, err)
+                    : QG_OK;
     *shown = c == QG_OK && consent;
     if (c == QG_OK && !consent)
         return put(view, "contents", json_pack("{s:b}", "withdrawn", true), err);
@@ -123,8 +130,8 @@ static qg_code receiver_contents(db *conn, const qg_keys *keys, const referral_r
 }
 
 /* Never the case code, the sender's users, the history or the emergency reason. */
-static qg_code receiver_view(db *conn, const qg_keys *keys, const referral_row *r, json_t **out, bool *shown,
-                             qg_error *err)
+static qg_code receiver_view(db *conn, const qg_keys *keys, const referral_row *r, json_t **out,
+                             bool *shown, qg_error *err)
 {
     char today[11];
     json_t *from = NULL;
@@ -141,7 +148,8 @@ static qg_code receiver_view(db *conn, const qg_keys *keys, const referral_row *
     if (c == QG_OK)
         c = put(*out, "respond_by", json_string(r->respond_by), err);
     if (c == QG_OK)
-        c = put(*out, "overdue", json_boolean(referral_overdue(r->status, r->respond_by, today)), err);
+        c = put(*out, "overdue", json_boolean(referral_overdue(r->status, r->respond_by, today)),
+                err);
     if (c == QG_OK)
         c = put(*out, "parts", json_incref(r->parts), err);
     if (c == QG_OK)
@@ -175,13 +183,15 @@ static qg_code get_in_tx(db *conn, void *arg, qg_error *err)
     }
     if (c == QG_OK)
         c = referral_audit(conn, j->app->keys, j->actor, "referral.read", &j->row,
-                           json_pack("{s:s, s:b}", "side", side == SIDE_SENDER ? "sender" : "receiver", "contents",
+                           json_pack("{s:s, s:b}", "side",
+                                     side == SIDE_SENDER ? "sender" : "receiver", "contents",
                                      shown),
                            err);
     return c;
 }
 
-qg_code referral_get(qg_app *app, const qg_actor *actor, const char *ref, json_t **out, qg_error *err)
+qg_code referral_get(qg_app *app, const qg_actor *actor, const char *ref, json_t **out,
+                     qg_error *err)
 {
     get_job j = {.app = app, .actor = actor};
     *out = NULL;
@@ -190,7 +200,8 @@ qg_code referral_get(qg_app *app, const qg_actor *actor, const char *ref, json_t
         return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
     if (!referral_ref_parse(ref, j.ref))
         return referral_not_found(err);
-    qg_code c = writer_run(app->writer, get_in_tx, &j, err); /* a write job: the read is audited with it */
+    qg_code c =
+        writer_run(app->writer, get_in_tx, &j, err); /* a write job: the read is audited with it */
     referral_row_free(&j.row);
     if (c == QG_OK)
         *out = j.result;
@@ -203,16 +214,17 @@ qg_code referral_get(qg_app *app, const qg_actor *actor, const char *ref, json_t
 
 /* What the policy needs to know about a row's case (five columns); its one parameter
  * is the acting user's id. */
-#define CASE_FACTS                                                                                  \
-    " c.org_id, c.created_by, (SELECT count(*) FROM case_assignments a WHERE a.case_id = c.id),"   \
-    " EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ?),"          \
+#define CASE_FACTS                                                                               \
+    " c.org_id, c.created_by, (SELECT count(*) FROM case_assignments a WHERE a.case_id = c.id)," \
+    " EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ?),"       \
     " c.handed_over"
 
 /* Columns of an outgoing row; the case facts start at column 12. */
-#define OUT_COLUMNS                                                                                 \
-    "r.ref, c.code, r.service, r.to_org, o.name, r.to_name, r.parts, r.status, r.respond_by,"        \
+#define OUT_COLUMNS                                                                           \
+    "r.ref, c.code, r.service, r.to_org, o.name, r.to_name, r.parts, r.status, r.respond_by," \
     " r.emergency, r.updated_at, r.version," CASE_FACTS
-#define OUT_FROM " FROM referrals r JOIN cases c ON c.id = r.case_id LEFT JOIN orgs o ON o.id = r.to_org"
+#define OUT_FROM \
+    " FROM referrals r JOIN cases c ON c.id = r.case_id LEFT JOIN orgs o ON o.id = r.to_org"
 #define OUT_FACTS 12
 
 typedef struct {
@@ -227,7 +239,8 @@ typedef struct {
 
 static bool may_read(const list_job *j, db_stmt *st)
 {
-    case_facts f = {.org_id = db_col_int(st, OUT_FACTS), .created_by = db_col_int(st, OUT_FACTS + 1),
+    case_facts f = {.org_id = db_col_int(st, OUT_FACTS),
+                    .created_by = db_col_int(st, OUT_FACTS + 1),
                     .assigned_count = (int)db_col_int(st, OUT_FACTS + 2),
                     .actor_assigned = db_col_int(st, OUT_FACTS + 3) != 0,
                     .handed_over = db_col_int(st, OUT_FACTS + 4) != 0};
@@ -239,12 +252,14 @@ static json_t *out_item(db_stmt *st, const char *today)
     json_t *parts = qg_json_loads(db_col_text(st, 6), 0, NULL);
     const char *status = db_col_text(st, 7), *respond_by = db_col_text(st, 8);
     json_t *to = db_col_null(st, 3) ? text_or_null(st, 5) : text_or_null(st, 4);
-    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:o, s:s, s:s, s:b, s:b, s:s, s:I}", "ref", db_col_text(st, 0),
-                     "case", db_col_text(st, 1), "service", db_col_text(st, 2), "to_org",
-                     db_col_null(st, 3) ? json_null() : json_integer(db_col_int(st, 3)), "to_name", to, "on_qorgau",
-                     !db_col_null(st, 3), "parts", parts ? parts : json_array(), "status", status, "respond_by",
-                     respond_by, "overdue", referral_overdue(status, respond_by, today), "emergency", db_col_int(st, 9) != 0,
-                     "updated_at", db_col_text(st, 10), "version", (json_int_t)db_col_int(st, 11));
+    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:o, s:s, s:s, s:b, s:b, s:s, s:I}", "ref",
+                     db_col_text(st, 0), "case", db_col_text(st, 1), "service", db_col_text(st, 2),
+                     "to_org", db_col_null(st, 3) ? json_null() : json_integer(db_col_int(st, 3)),
+                     "to_name", to, "on_qorgau", !db_col_null(st, 3), "parts",
+                     parts ? parts : json_array(), "status", status, "respond_by", respond_by,
+                     "overdue", referral_overdue(status, respond_by, today), "emergency",
+                     db_col_int(st, 9) != 0, "updated_at", db_col_text(st, 10), "version",
+                     (json_int_t)db_col_int(st, 11));
 }
 
 static qg_code append(list_job *j, json_t *item, qg_error *err)
@@ -298,8 +313,8 @@ static qg_code list_out(db *conn, list_job *j, qg_error *err)
 static json_t *in_item(db_stmt *st, const char *today)
 {
     const char *status = db_col_text(st, 2), *respond_by = db_col_text(st, 3);
-    json_t *item = json_pack("{s:s, s:s, s:s}", "ref", db_col_text(st, 0), "service", db_col_text(st, 1), "status",
-                             status);
+    json_t *item = json_pack("{s:s, s:s, s:s}", "ref", db_col_text(st, 0), "service",
+                             db_col_text(st, 1), "status", status);
     if (!item || !referral_status_open(status))
         return item;
     json_t *parts = qg_json_loads(db_col_text(st, 5), 0, NULL);
@@ -313,13 +328,14 @@ static json_t *in_item(db_stmt *st, const char *today)
 
 static qg_code list_in(db *conn, list_job *j, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn,
-                             "SELECT r.ref, r.service, r.status, r.respond_by, o.name, r.parts, r.updated_at"
-                             " FROM referrals r JOIN orgs o ON o.id = r.from_org WHERE r.to_org = ?"
-                             " AND (CAST(? AS TEXT) IS NULL OR r.status = ?)"
-                             " AND (? = 0 OR (r.status = 'sent' AND r.respond_by < ?))"
-                             " ORDER BY r.respond_by, r.ref",
-                             err);
+    db_stmt *st =
+        db_prepare(conn,
+                   "SELECT r.ref, r.service, r.status, r.respond_by, o.name, r.parts, r.updated_at"
+                   " FROM referrals r JOIN orgs o ON o.id = r.from_org WHERE r.to_org = ?"
+                   " AND (CAST(? AS TEXT) IS NULL OR r.status = ?)"
+                   " AND (? = 0 OR (r.status = 'sent' AND r.respond_by < ?))"
+                   " ORDER BY r.respond_by, r.ref",
+                   err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, j->actor->org_id);
@@ -335,10 +351,14 @@ static qg_code list_in(db *conn, list_job *j, qg_error *err)
     return c == QG_OK && rc < 0 ? err->code : c;
 }
 
-static qg_code audit_listing(db *conn, list_job *j, const char *object, const char *direction, qg_error *err)
+static qg_code audit_listing(db *conn, list_job *j, const char *object, const char *direction,
+                             qg_error *err)
 {
-    json_t *detail = json_pack("{s:s, s:I}", "direction", direction, "count", (json_int_t)json_array_size(j->list));
-    qg_code c = detail ? audit_append(conn, j->app->keys, j->actor, "referral.list", object, detail, err) : oom(err);
+    json_t *detail = json_pack("{s:s, s:I}", "direction", direction, "count",
+                               (json_int_t)json_array_size(j->list));
+    qg_code c =
+        detail ? audit_append(conn, j->app->keys, j->actor, "referral.list", object, detail, err)
+               : oom(err);
     json_decref(detail);
     return c;
 }
@@ -366,7 +386,8 @@ static qg_code check_query(const qg_actor *actor, const referral_query *q, qg_er
 
 static qg_code finish_list(qg_code c, list_job *j, json_t **out, qg_error *err)
 {
-    if (c == QG_OK && !(*out = json_pack("{s:O, s:b}", "referrals", j->list, "truncated", j->truncated)))
+    if (c == QG_OK &&
+        !(*out = json_pack("{s:O, s:b}", "referrals", j->list, "truncated", j->truncated)))
         c = oom(err);
     json_decref(j->list);
     return c;
@@ -406,7 +427,8 @@ static qg_code case_list_in_tx(db *conn, void *arg, qg_error *err)
     return c == QG_OK ? audit_listing(conn, j, j->code, "case", err) : c;
 }
 
-qg_code referral_list_case(qg_app *app, const qg_actor *actor, const char *code, json_t **out, qg_error *err)
+qg_code referral_list_case(qg_app *app, const qg_actor *actor, const char *code, json_t **out,
+                           qg_error *err)
 {
     list_job j = {.app = app, .actor = actor, .list = json_array()};
     *out = NULL;

@@ -45,7 +45,8 @@ static qg_code copy_key(json_t *dst, json_t *src, const char *key, qg_error *err
 
 static qg_code load_personal(snap *s, qg_error *err)
 {
-    return s->personal ? QG_OK : case_personal_load(s->conn, s->keys, s->case_id, &s->personal, err);
+    return s->personal ? QG_OK
+                       : case_personal_load(s->conn, s->keys, s->case_id, &s->personal, err);
 }
 
 /* ---- the parts ----------------------------------------------------------------------- */
@@ -54,20 +55,21 @@ static qg_code load_personal(snap *s, qg_error *err)
  * external reference or the non-punishment flag. */
 static qg_code part_profile(snap *s, json_t **out, qg_error *err)
 {
-    db_stmt *st = db_prepare(s->conn,
-                             "SELECT sex, age_at_identification, citizenship, region, accompaniment,"
-                             " interpreter_needed, interpreter_language FROM cases WHERE id = ?",
-                             err);
+    db_stmt *st =
+        db_prepare(s->conn,
+                   "SELECT sex, age_at_identification, citizenship, region, accompaniment,"
+                   " interpreter_needed, interpreter_language FROM cases WHERE id = ?",
+                   err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, s->case_id);
     int rc = db_step(st, err);
     if (rc == 1)
         *out = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "sex", text_or_null(st, 0),
-                         "age_at_identification", int_or_null(st, 1), "citizenship", text_or_null(st, 2),
-                         "region", text_or_null(st, 3), "accompaniment", text_or_null(st, 4),
-                         "interpreter_needed", flag_or_null(st, 5), "interpreter_language",
-                         text_or_null(st, 6));
+                         "age_at_identification", int_or_null(st, 1), "citizenship",
+                         text_or_null(st, 2), "region", text_or_null(st, 3), "accompaniment",
+                         text_or_null(st, 4), "interpreter_needed", flag_or_null(st, 5),
+                         "interpreter_language", text_or_null(st, 6));
     db_done(st);
     if (rc != 1)
         return rc < 0 ? err->code : qg_fail(err, QG_ENOTFOUND, "code", "no such case");
@@ -83,7 +85,8 @@ static qg_code part_profile(snap *s, json_t **out, qg_error *err)
 
 static qg_code urgent_needs(snap *s, json_t *list, qg_error *err)
 {
-    db_stmt *st = db_prepare(s->conn, "SELECT DISTINCT need FROM case_needs WHERE case_id = ? ORDER BY need", err);
+    db_stmt *st = db_prepare(
+        s->conn, "SELECT DISTINCT need FROM case_needs WHERE case_id = ? ORDER BY need", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, s->case_id);
@@ -100,7 +103,8 @@ static qg_code part_needs(snap *s, json_t **out, qg_error *err)
 {
     json_t *lists = json_object(), *urgent = json_array();
     *out = json_object();
-    qg_code c = lists && urgent && *out ? profile_read_lists(s->conn, s->case_id, lists, err) : oom(err);
+    qg_code c =
+        lists && urgent && *out ? profile_read_lists(s->conn, s->case_id, lists, err) : oom(err);
     if (c == QG_OK)
         c = copy_key(*out, lists, "services_needed", err);
     if (c == QG_OK)
@@ -141,7 +145,8 @@ static qg_code part_languages(snap *s, json_t **out, qg_error *err)
 /* Names and birth date: never the IIN, never the address (it may be a shelter's, L2452). */
 static qg_code part_identity(snap *s, json_t **out, qg_error *err)
 {
-    static const char *const names[] = {"given_name", "family_name", "patronymic", "birth_date", NULL};
+    static const char *const names[] = {"given_name", "family_name", "patronymic", "birth_date",
+                                        NULL};
     return personal_fields(s, names, out, err);
 }
 
@@ -154,13 +159,14 @@ static qg_code part_contact(snap *s, json_t **out, qg_error *err)
 
 /* The newest record of kind that is not withheld: its date, review date, codes and
  * opened text. *found says whether there is one. */
-static qg_code newest_form(snap *s, const char *kind, json_t **meta, json_t **text, char on[11], char due[11],
-                           bool *found, qg_error *err)
+static qg_code newest_form(snap *s, const char *kind, json_t **meta, json_t **text, char on[11],
+                           char due[11], bool *found, qg_error *err)
 {
-    db_stmt *st = db_prepare(s->conn,
-                             "SELECT n, on_date, due_on, meta, sealed FROM case_records WHERE case_id = ?"
-                             " AND kind = ? AND withheld = 0 ORDER BY on_date DESC, n DESC LIMIT 1",
-                             err);
+    db_stmt *st =
+        db_prepare(s->conn,
+                   "SELECT n, on_date, due_on, meta, sealed FROM case_records WHERE case_id = ?"
+                   " AND kind = ? AND withheld = 0 ORDER BY on_date DESC, n DESC LIMIT 1",
+                   err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, s->case_id);
@@ -242,8 +248,8 @@ static part_fn builder_of(const char *part)
     return NULL;
 }
 
-qg_code referral_snapshot(db *conn, const qg_keys *keys, int64_t case_id, json_t *parts, json_t **out,
-                          qg_error *err)
+qg_code referral_snapshot(db *conn, const qg_keys *keys, int64_t case_id, json_t *parts,
+                          json_t **out, qg_error *err)
 {
     snap s = {.conn = conn, .keys = keys, .case_id = case_id};
     size_t i;

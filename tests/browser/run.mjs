@@ -55,7 +55,7 @@ async function runOne(browser, j) {
         b = new Session(browser, server, j.id, j.viewport);
         await b.open();
         await withTimeout(j.run(b, ctx), JOURNEY_MS, 'the journey');
-        b.checkConsole();
+        await b.checkConsole();
     } catch (err) {
         failure = err;
         if (b && b.page) await b.shot('failure').catch(() => {});

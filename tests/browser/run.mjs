@@ -12,7 +12,11 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { BIN, CHROMIUM, SHOTS, WEB, Server, Session, exists, redact } from './lib.mjs';
-import { journeys } from './journeys.mjs';
+import { journeys as mainJourneys } from './journeys.mjs';
+import { journeys as referralView } from './journeys-referral-view.mjs';
+import { journeys as newCase } from './journeys-new-case.mjs';
+
+const journeys = [...mainJourneys, ...referralView, ...newCase];
 
 const JOURNEY_MS = 120000;
 

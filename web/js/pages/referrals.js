@@ -120,9 +120,13 @@ async function listPage(container) {
 const FIELD_LISTS = { sex: 'sex', region: 'region', citizenship: 'country', accompaniment: 'accompaniment', exploitation_forms: 'exploitation_form', services_needed: 'service', urgent_needs: 'need' };
 const LANGUAGE_FIELDS = ['languages', 'interpreter_language'];
 
-// The name of an ISO 639 language code in the interface's language (the code itself
-// when the browser knows no name for it).
+// The name of an ISO 639 language code in the interface's language: the catalogue's name
+// for the languages of the region, else the browser's (Chromium has no Kazakh names),
+// else the code itself.
+const NAMED_LANGUAGES = ['kk', 'ru', 'uz', 'ky', 'tg', 'tk', 'ug', 'zh', 'uk', 'az', 'tr', 'en', 'de', 'ko', 'ar'];
+
 function languageName(code) {
+  if (NAMED_LANGUAGES.includes(code)) return t(`ref.lang.${code}`);
   try {
     const n = new Intl.DisplayNames([lang()], { type: 'language' }).of(code);
     return n && n !== code ? n : String(code);

@@ -1,7 +1,8 @@
 // lib.mjs — the browser tests' harness: a fresh Qorgau server per journey (a new database
 // made with the real CLI, `qorgau serve --port 0`), a small JSON API client to seed data
 // and to check real outcomes, and page helpers (log in, answer screening items, full-page
-// screenshots, watch the console for Content-Security-Policy violations).
+// screenshots, watch the console for Content-Security-Policy violations), and the guard
+// that fails a journey when a page shows nonsense or the console has an error.
 //
 // Nothing here prints personal data: failure reasons go through redact(), which removes
 // every made-up personal value a journey registered.
@@ -290,7 +291,7 @@ function guardScript({ keys, prefixes }) {
 // request that answered 4xx (a journey tries a refusal on purpose; the page shows it).
 function harmlessConsole(msg) {
     const url = (msg.location() && msg.location().url) || '';
-    return /Failed to load resource/.test(msg.text()) && /\/api\/v1\//.test(url);
+    return /Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && /\/api\/v1\//.test(url);
 }
 
 // ---- the browser ---------------------------------------------------------------------

@@ -208,7 +208,7 @@ static void test_open_at_stage(void **state)
 {
     (void)state;
     char code[32];
-    new_case(&fx.sup, "{\"stage\":\"assessment\"}", code);
+    new_case(&fx.sup, "{\"sex\":\"Feminine\",\"stage\":\"assessment\"}", code);
     json_t *h = history(&fx.sup, code, false);
     json_t *first = json_array_get(json_object_get(h, "history"), 0);
     assert_string_equal(json_string_value(json_object_get(first, "to")), "assessment");
@@ -387,9 +387,9 @@ static void test_profile_errors(void **state)
         expect_error(&fx.sup, "POST", "/api/v1/cases", bad[i].body, 400, bad[i].field);
     }
     /* an external reference is unique within an organisation */
-    expect_error(&fx.sup, "POST", "/api/v1/cases", "{\"external_ref\":\"DUP-1\"}", 409, NULL);
+    expect_error(&fx.sup, "POST", "/api/v1/cases", "{\"sex\":\"Feminine\",\"external_ref\":\"DUP-1\"}", 409, NULL);
     char other[32];
-    new_case(&fx.other_org, "{\"external_ref\":\"DUP-1\"}", other); /* another organisation: fine */
+    new_case(&fx.other_org, "{\"sex\":\"Feminine\",\"external_ref\":\"DUP-1\"}", other); /* another organisation: fine */
     /* nothing changed by the refusals */
     json_t *c = NULL;
     assert_int_equal(send(&fx.sup, "GET", path, NULL, &c), 200);

@@ -1,14 +1,15 @@
 // lib.mjs — the browser tests' harness: a fresh Qorgau server per journey (a new database
 // made with the real CLI, `qorgau serve --port 0`), a small JSON API client to seed data
 // and to check real outcomes, and page helpers (log in, answer screening items, full-page
-// screenshots, watch the console for Content-Security-Policy violations).
+// screenshots, watch the console for Content-Security-Policy violations), and the guard
+// that fails a journey when a page shows nonsense or the console has an error.
 //
 // Nothing here prints personal data: failure reasons go through redact(), which removes
 // every made-up personal value a journey registered.
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, mkdir, copyFile, access } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -203,6 +204,96 @@ export class Api {
     }
 }
 
+// ---- the guard: what the user sees must make sense (issue 13 item 11) ---------------
+
+// Every message key of web/i18n/*.json, and their first segments ("ref", "case", ...): a
+// key on the page is a message that was never translated.
+function catalogueKeys() {
+    const keys = new Set();
+    const dir = path.join(WEB, 'i18n');
+    let files = [];
+    try {
+        files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    } catch {
+        return { keys: [], prefixes: [] };
+    }
+    for (const f of files) {
+        const all = JSON.parse(readFileSync(path.join(dir, f), 'utf8'));
+        for (const l of Object.values(all)) for (const k of Object.keys(l || {})) keys.add(k);
+    }
+    const prefixes = new Set([...keys].filter((k) => k.includes('.')).map((k) => k.split('.')[0]));
+    return { keys: [...keys], prefixes: [...prefixes] };
+}
+export const CATALOGUE = catalogueKeys();
+
+// Runs in the page (an init script, so on every page of every journey): scans what the
+// user sees — the rendered text (document.body.innerText), the title, the values of the
+// form controls, placeholders, aria-labels and titles — after each change of the page,
+// and reports nonsense through window.__qgReport: "[object", "undefined", "NaN", a bare
+// "null", or a message key. window.__qgScan() scans at once and answers the findings.
+function guardScript({ keys, prefixes }) {
+    const keySet = new Set(keys);
+    const prefixSet = new Set(prefixes);
+    const seen = new Set();
+    const words = [[/\[object [A-Za-z]*\]?/, '"[object"'], [/\bundefined\b/, '"undefined"'],
+                   [/\bNaN\b/, '"NaN"'], [/(^|[^\w.-])null($|[^\w-])/, 'a bare "null"']];
+    function visibleTexts() {
+        const out = [];
+        if (!document.body) return out;
+        out.push(['text', document.body.innerText || '']);
+        out.push(['title', document.title || '']);
+        for (const el of document.querySelectorAll('input, textarea, select, [placeholder], [aria-label], [title]')) {
+            if (!el.getClientRects().length && !el.closest('details:not([open])')) continue;
+            if (el.matches('input[type="password"], input[type="hidden"]')) continue;
+            if (el.tagName === 'SELECT') {
+                for (const o of el.options) out.push(['option', o.textContent || '']);
+            } else if (el.matches('input, textarea') && !['checkbox', 'radio'].includes(el.type)) {
+                out.push(['value', el.value || '']);
+            }
+            for (const a of ['placeholder', 'aria-label', 'title']) if (el.getAttribute(a)) out.push([a, el.getAttribute(a)]);
+        }
+        return out;
+    }
+    function scan() {
+        const found = [];
+        for (const [where, text] of visibleTexts()) {
+            for (const [re, what] of words) {
+                const m = re.exec(text);
+                if (m) found.push(`${what} in the ${where}: "…${text.slice(Math.max(0, m.index - 30), m.index + 30).replace(/\s+/g, ' ')}…"`);
+            }
+            for (const m of text.matchAll(/\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\b/g)) {
+                if (keySet.has(m[0]) || prefixSet.has(m[0].split('.')[0])) found.push(`a message key in the ${where}: "${m[0]}"`);
+            }
+        }
+        return found.map((f) => `${location.hash || '/'}: ${f}`);
+    }
+    function report() {
+        for (const f of scan()) {
+            if (seen.has(f)) continue;
+            seen.add(f);
+            if (window.__qgReport) window.__qgReport(f);
+        }
+    }
+    window.__qgScan = scan;
+    let timer = null;
+    const later = () => {
+        clearTimeout(timer);
+        timer = setTimeout(report, 60);
+    };
+    const watch = () => new MutationObserver(later).observe(document.documentElement,
+        { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['value', 'placeholder', 'aria-label', 'title', 'open', 'hidden'] });
+    if (document.documentElement) watch();
+    else document.addEventListener('DOMContentLoaded', watch);
+    window.addEventListener('hashchange', later);
+}
+
+// Console messages that are not the page's fault: the browser's own line for an API
+// request that answered 4xx (a journey tries a refusal on purpose; the page shows it).
+function harmlessConsole(msg) {
+    const url = (msg.location() && msg.location().url) || '';
+    return /Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && /\/api\/v1\//.test(url);
+}
+
 // ---- the browser ---------------------------------------------------------------------
 
 export const DESKTOP = { width: 1024, height: 768 };
@@ -218,6 +309,8 @@ export class Session {
         this.viewport = viewport;
         this.cspErrors = [];
         this.pageErrors = [];
+        this.consoleErrors = [];
+        this.nonsense = [];
         this.shots = 0;
         this.narrow = viewport.width < 600;
     }
@@ -225,12 +318,19 @@ export class Session {
     async open() {
         this.context = await this.browser.newContext({ viewport: this.viewport, acceptDownloads: true,
                                                         locale: 'en-US' });
+        // the guard: nonsense on any page of the journey is reported here (checkPage)
+        await this.context.exposeBinding('__qgReport', (_src, finding) => {
+            if (this.nonsense.length < 20) this.nonsense.push(String(finding));
+        });
+        await this.context.addInitScript(guardScript, CATALOGUE);
         this.page = await this.context.newPage();
         this.page.setDefaultTimeout(8000);
         this.page.setDefaultNavigationTimeout(15000);
         this.page.on('console', (msg) => {
             const text = msg.text();
             if (/Content Security Policy|Refused to (execute|apply|load|evaluate)/i.test(text)) this.cspErrors.push(text);
+            else if (msg.type() === 'error' && !harmlessConsole(msg)) this.consoleErrors.push(text);
+            else if (msg.type() === 'warning' && /^qorgau: no message/.test(text)) this.consoleErrors.push(text);
         });
         this.page.on('pageerror', (err) => this.pageErrors.push(String(err && err.message)));
         // static files the page asked for and did not get (a page module missing from web/)
@@ -256,6 +356,7 @@ export class Session {
         this.shots += 1;
         const file = path.join(SHOTS, `${this.journey}-${String(this.shots).padStart(2, '0')}-${step}.png`);
         await this.page.screenshot({ path: file, fullPage: true });
+        await this.checkPage(step);
         if (this.narrow) {
             const wide = await this.page.evaluate(() => document.documentElement.scrollWidth);
             if (wide > this.viewport.width + 1) throw new Error(`${step}: the page scrolls sideways at ${this.viewport.width} px (${wide} px wide)`);
@@ -293,8 +394,25 @@ export class Session {
         return this.missingFiles.length ? `the interface did not load: ${this.missingFiles.slice(0, 3).join(', ')}` : '';
     }
 
+    // The guard on the page shown now (shot() calls it after each screenshot): fails when
+    // the page showed nonsense ("[object", "undefined", "NaN", a bare "null", a message
+    // key) at any moment since the journey began, or when the console had an error.
+    async checkPage(step = 'page') {
+        const now = await this.page.evaluate(() => (window.__qgScan ? window.__qgScan() : [])).catch(() => []);
+        for (const f of now) if (!this.nonsense.includes(f)) this.nonsense.push(f);
+        if (this.nonsense.length) throw new Error(`${step}: the page shows ${this.nonsense[0].slice(0, 220)}`);
+        if (this.consoleErrors.length) throw new Error(`${step}: console error: ${this.consoleErrors[0].slice(0, 200)}`);
+    }
+
+    // The visible text of the page (or of the element matching selector), whitespace folded.
+    async visibleText(selector = 'body') {
+        const t = await this.page.locator(selector).first().innerText();
+        return t.replace(/\s+/g, ' ').trim();
+    }
+
     // The browser-side checks every journey ends with.
-    checkConsole() {
+    async checkConsole() {
+        await this.checkPage('the last page');
         if (!this.cspChecked) throw new Error('no page load was checked for its Content-Security-Policy header');
         if (this.cspErrors.length) throw new Error(`Content-Security-Policy violation: ${this.cspErrors[0].slice(0, 160)}`);
         if (this.pageErrors.length) throw new Error(`uncaught script error: ${this.pageErrors[0].slice(0, 160)}`);

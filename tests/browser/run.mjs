@@ -12,7 +12,11 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { BIN, CHROMIUM, SHOTS, WEB, Server, Session, exists, redact } from './lib.mjs';
-import { journeys } from './journeys.mjs';
+import { journeys as mainJourneys } from './journeys.mjs';
+import { journeys as referralView } from './journeys-referral-view.mjs';
+import { journeys as newCase } from './journeys-new-case.mjs';
+
+const journeys = [...mainJourneys, ...referralView, ...newCase];
 
 const JOURNEY_MS = 120000;
 
@@ -55,7 +59,7 @@ async function runOne(browser, j) {
         b = new Session(browser, server, j.id, j.viewport);
         await b.open();
         await withTimeout(j.run(b, ctx), JOURNEY_MS, 'the journey');
-        b.checkConsole();
+        await b.checkConsole();
     } catch (err) {
         failure = err;
         if (b && b.page) await b.shot('failure').catch(() => {});

@@ -238,6 +238,8 @@ function forget() {
   if (idleTimer) clearInterval(idleTimer);
   idleTimer = null;
   closeWarning();
+  const status = document.getElementById('status'); // a notice is for the user who caused it
+  if (status) clear(status);
   renderNav();
 }
 

@@ -193,6 +193,8 @@ static qg_code prepare_create(const qg_actor *actor, json_t *body, create_job *j
         return qg_fail(err, QG_EINVAL, "stage", "a case opens at any stage but closure");
     if ((c = profile_check_merged(j->fields, err)) != QG_OK)
         return c;
+    if ((c = case_input_check_not_empty(body, err)) != QG_OK) /* last: the specific errors first */
+        return c;
     return j->personal ? case_input_reconcile(j->fields, j->personal, err) : QG_OK;
 }
 

@@ -339,3 +339,26 @@ qg_code case_input_reconcile(json_t *fields, json_t *personal, qg_error *err)
         json_object_set_new(fields, "age_at_identification", json_integer(age));
     return QG_OK;
 }
+
+/* A value that says something: present, not null, not an empty string. */
+static bool given(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return v && !json_is_null(v) && !(json_is_string(v) && json_string_length(v) == 0);
+}
+
+qg_code case_input_check_not_empty(json_t *body, qg_error *err)
+{
+    static const char *const coded[] = {"sex", "age_at_identification", "birth_year", NULL};
+    static const char *const personal[] = {"given_name", "family_name", "patronymic",
+                                           "birth_date", "iin", NULL};
+    json_t *p = json_object_get(body, "personal");
+    for (size_t i = 0; coded[i]; i++)
+        if (given(body, coded[i]))
+            return QG_OK;
+    for (size_t i = 0; json_is_object(p) && personal[i]; i++)
+        if (given(p, personal[i]))
+            return QG_OK;
+    return qg_fail(err, QG_EINVAL, "sex",
+                   "a new case needs at least the child's sex, age, birth year or name");
+}

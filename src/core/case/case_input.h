@@ -40,4 +40,10 @@ qg_code case_input_check_personal(json_t *personal, qg_error *err);
  * derived. fields is the merged view of the case (stored values plus changes). */
 qg_code case_input_reconcile(json_t *fields, json_t *personal, qg_error *err);
 
+/* Checks that a create body says something about the child, the least the manual asks
+ * at identification (L2691-2693, "the victim's sex and age"): the sex, the age, the
+ * birth year, or in the personal part a name, the birth date or the IIN. An empty case
+ * cannot be found again nor counted. Returns QG_OK or QG_EINVAL naming "sex". */
+qg_code case_input_check_not_empty(json_t *body, qg_error *err);
+
 #endif

@@ -2,12 +2,24 @@
 // optional personal part behind a disclosure. When the IIN shows the child may be
 // registered already (409 with "existing"), a warning names the case (when the user
 // may see it) or says another organisation holds it; no second case is made.
-import { api, dateInput, formField, formValues, go, h, markSaved, messages, navItem, pageTitle, route, select, showErrors, t, today, watchUnsaved } from '../core.js';
+import { api, dateInput, formField, formValues, go, h, markSaved, messages, navItem, pageTitle, route, select, showErrors, showMessage, t, today, watchUnsaved } from '../core.js';
 
 const ready = messages('newcase');
 navItem('#/new-case', 'newcase.nav', 'case.create');
 
 const PERSONAL = ['given_name', 'family_name', 'birth_date', 'iin', 'phone'];
+// A case must say something about the child (the API refuses an empty one, naming "sex").
+const LEAST = ['sex', 'age_at_identification', 'given_name', 'family_name', 'birth_date', 'iin'];
+
+// Says that the case is empty and what it needs, marking the sex and age fields.
+function refuseEmpty(form) {
+  showMessage(form, t('newcase.need_one'));
+  for (const name of ['sex', 'age_at_identification']) {
+    const input = form.querySelector(`[name="${name}"]`);
+    input.setAttribute('aria-invalid', 'true');
+    input.closest('.field').classList.add('invalid');
+  }
+}
 
 function existingWarning(existing) {
   const parts = [h('p', {}, h('strong', {}, t('newcase.exists_title')))];
@@ -46,6 +58,10 @@ route('#/new-case', async (el) => {
     ev.preventDefault();
     warnBox.replaceChildren();
     const v = formValues(form);
+    if (!LEAST.some((k) => v[k] !== undefined)) {
+      refuseEmpty(form);
+      return;
+    }
     const body = {};
     const p = {};
     for (const [k, val] of Object.entries(v)) (PERSONAL.includes(k) ? p : body)[k] = val;
@@ -65,6 +81,10 @@ route('#/new-case', async (el) => {
       return;
     }
     if (err && String(err.field || '').startsWith('personal')) personal.open = true;
+    if (r.status === 400 && err && err.field === 'sex' && !body.sex && /needs at least/.test(err.message || '')) {
+      refuseEmpty(form);
+      return;
+    }
     showErrors(form, r.data);
   });
   el.append(pageTitle('newcase.title'), h('p', {}, t('newcase.intro')), warnBox, form);

@@ -2,7 +2,7 @@
 // (mountReferrals, mounted by the case page), the in and out lists '#/referrals' and one
 // referral '#/referral/:ref' with the actions its state allows. The recipient sees only
 // what the referral carries (the server decides; this page shows what it is given).
-import { api, t, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages, session, navItem, label, select, dateInput, parseDate, may, h, vocab, formError, formMessage, checks, checkedValues, apiError, clear } from '../core.js';
+import { api, t, lang, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages, session, navItem, label, select, dateInput, parseDate, may, h, vocab, formError, formMessage, checks, checkedValues, apiError, clear } from '../core.js';
 
 const M = 'referrals';
 messages(M);
@@ -118,23 +118,56 @@ async function listPage(container) {
 // ---- one referral --------------------------------------------------------------------------
 
 const FIELD_LISTS = { sex: 'sex', region: 'region', citizenship: 'country', accompaniment: 'accompaniment', exploitation_forms: 'exploitation_form', services_needed: 'service', urgent_needs: 'need' };
+const LANGUAGE_FIELDS = ['languages', 'interpreter_language'];
 
+// The name of an ISO 639 language code in the interface's language: the catalogue's name
+// for the languages of the region, else the browser's (Chromium has no Kazakh names),
+// else the code itself.
+const NAMED_LANGUAGES = ['kk', 'ru', 'uz', 'ky', 'tg', 'tk', 'ug', 'zh', 'uk', 'az', 'tr', 'en', 'de', 'ko', 'ar'];
+
+function languageName(code) {
+  if (NAMED_LANGUAGES.includes(code)) return t(`ref.lang.${code}`);
+  try {
+    const n = new Intl.DisplayNames([lang()], { type: 'language' }).of(code);
+    return n && n !== code ? n : String(code);
+  } catch (e) {
+    return String(code);
+  }
+}
+
+// One value of a field the referral carries, as text for people: code lists' labels,
+// language names, dd.mm.yyyy dates, yes/no; an assessment's levels as a list.
 function showValue(key, v) {
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v === 'boolean') return v ? t('ref.yes') : t('ref.no');
-  if (Array.isArray(v)) return v.length ? v.map((x) => (FIELD_LISTS[key] ? label(FIELD_LISTS[key], x) : (typeof x === 'object' ? JSON.stringify(x) : String(x)))).join(', ') : '—';
-  if (typeof v === 'object') return Object.entries(v).map(([k, x]) => `${label('assessment_element', k)}: ${label('assessment_level', typeof x === 'object' && x ? x.level : x)}`).join('; ');
-  if (FIELD_LISTS[key]) return label(FIELD_LISTS[key], v);
-  if (/_on$|birth_date/.test(key)) return fmtDate(v);
-  return String(v);
+  const one = (x) => {
+    if (FIELD_LISTS[key]) return label(FIELD_LISTS[key], x);
+    if (LANGUAGE_FIELDS.includes(key)) return languageName(x);
+    if (/_on$|birth_date/.test(key)) return fmtDate(x);
+    return typeof x === 'object' ? '—' : String(x);
+  };
+  if (Array.isArray(v)) return v.length ? v.map(one).join(', ') : '—';
+  if (typeof v === 'object') {
+    const rows = Object.entries(v);
+    if (!rows.length) return '—';
+    return h('ul', { class: 'plain' }, rows.map(([k, x]) => h('li', {},
+      `${label('assessment_element', k)}: ${label('assessment_level', typeof x === 'object' && x ? x.level : x)}`)));
+  }
+  return one(v);
 }
 
+// What the referral carries, part by part: one <section> with a list of labelled values.
 function contentsView(contents) {
   if (!contents) return h('p', {}, t('ref.no_contents'));
   if (contents.withdrawn) return h('p', { class: 'notice' }, t('ref.withdrawn'));
-  return Object.entries(contents).map(([part, obj]) => h('section', { class: 'part' },
-    h('h3', {}, label('share_part', part)),
-    h('dl', {}, Object.entries(obj || {}).map(([k, v]) => [h('dt', {}, t(`ref.f.${k}`)), h('dd', {}, showValue(k, v))]))));
+  return h('div', { class: 'contents', id: 'referral-contents' }, Object.entries(contents).map(([part, obj]) => {
+    const fields = Object.entries(obj || {});
+    return h('section', { class: 'part', 'data-part': part },
+      h('h3', {}, label('share_part', part)),
+      fields.length
+        ? h('dl', { class: 'summary' }, fields.map(([k, v]) => [h('dt', {}, t(`ref.f.${k}`)), h('dd', { 'data-field': k }, showValue(k, v))]))
+        : h('p', { class: 'muted' }, t('ref.part_empty')));
+  }));
 }
 
 const RECEIVER = { sent: ['accept', 'decline'], accepted: ['start'], in_service: ['complete', 'not-complete'] };

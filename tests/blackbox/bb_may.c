@@ -167,7 +167,7 @@ static void test_login_answer_lists(void **state)
     assert_int_equal(r->status, 201);
     o = json_loadb(r->body, r->body_len, 0, NULL);
     httpc_response_free(r);
-    assert_list(json_object_get(o, "may"), "org.list,audit.read,grant.report");
+    assert_list(json_object_get(o, "may"), "org.list,audit.read,grant.report,agreement.list");
     json_decref(o);
 }
 

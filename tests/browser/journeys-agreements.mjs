@@ -66,7 +66,9 @@ async function fillReferral(b, ctx) {
     await b.go(`#/case/${ctx.code}`);
     await page.locator('#page-title').waitFor();
     const summary = page.locator('[data-action="open-referrals"]');
-    if (await summary.count()) await summary.first().click();
+    await page.waitForTimeout(300);
+    const closed = (await summary.count()) && await summary.first().evaluate((el) => { const d = el.closest('details'); return d && !d.open; });
+    if (closed) await summary.first().click();
     const form = page.locator('form.send-referral');
     await form.waitFor();
     await setField(form, 'service', 'shelter_24h');

@@ -6,7 +6,8 @@
 // with the child's name. Each step asserts the visible text of the page, not only the API.
 // Every name here is made up.
 
-import { DESKTOP, PHONE, personal, setField, today } from './lib.mjs';
+import path from 'node:path';
+import { DESKTOP, PHONE, SHOTS, personal, setField, today } from './lib.mjs';
 
 function assert(cond, message) {
     if (!cond) throw new Error(message);
@@ -241,6 +242,82 @@ const recordAgreement = {
     },
 };
 
+// A supervisor whose referral is refused follows the form's link: the new-agreement form
+// opens in a new tab with the organisation and the data already chosen; once it is
+// recorded, the referral form (kept as typed in the first tab) sends.
+const fromReferral = {
+    id: 'agreement-from-referral',
+    title: 'a supervisor follows the refused referral\'s link, records the agreement, and the referral goes',
+    viewport: DESKTOP,
+    pages: ['login', 'agreements', 'referrals', 'case'],
+    async setup(s) {
+        const orgA = await s.org(ORG_A, 'ngo', 'almaty');
+        const orgB = await s.org(ORG_B, 'ngo', 'almaty');
+        await s.user(orgA, 'sup.agr', 'supervisor');
+        return { orgA, orgB };
+    },
+    async seed(s, ctx) {
+        const sup = await s.api('sup.agr');
+        const c = await sup.must('POST', '/api/v1/cases', {
+            sex: 'Masculine', age_at_identification: 14, region: 'almaty', identified_on: today(-3),
+            personal: { given_name: personal('Ерасыл'), family_name: personal('Ойдасов') },
+        }, 201);
+        ctx.code = c.code ?? c.case?.code;
+        await sup.must('POST', `/api/v1/cases/${encodeURIComponent(ctx.code)}/consents`,
+                       { purpose: 'sharing', org_id: ctx.orgB, given_by: 'child' }, 201);
+    },
+    async run(b, ctx) {
+        const page = b.page;
+        page.on('dialog', (d) => d.accept());
+        await b.login('sup.agr');
+        await setLang(page, 'ru');
+        const form = await fillReferral(b, ctx);
+        await page.click('[data-action="send-referral"]');
+        const alert = form.locator('.errors[role="alert"]');
+        await alert.waitFor();
+        const said = await alert.innerText();
+        assert(said.includes('Нет действующего соглашения'), 'the refused referral does not say there is no agreement');
+        assert(said.includes('причину срочности'), 'a supervisor is not told of the emergency reason');
+        await checkVisible(page, 'ru', 'the refused referral of a supervisor (ru)', 'form.send-referral .errors');
+        await b.shot('referral-refused-sup-ru');
+        const link = alert.locator('[data-action="record-agreement"]');
+        assert((await link.innerText()).includes('Записать соглашение с этой организацией'), 'the refusal has no link to record the agreement');
+        const [tab] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+        await tab.waitForLoadState();
+        const nf = tab.locator('form.new-agreement');
+        await nf.waitFor();
+        assert(await tab.locator('select[name="parties"]').inputValue() === String(ctx.orgB),
+               'the new-agreement form does not have the organisation of the referral chosen');
+        const chosen = await nf.locator('input[name="data_shared"]:checked').evaluateAll((l) => l.map((i) => i.value).sort());
+        assert(chosen.join(',') === 'identity,profile', `the new-agreement form has the data ${chosen.join(',')} chosen`);
+        await setField(nf, 'kind', 'cooperation');
+        await setField(nf, 'purpose', 'Направление детей в приют (вымышлено)');
+        await setField(nf, 'protections', 'Данные видит только ответственный специалист (вымышлено)');
+        await setField(nf, 'permitted_users', 'Кейс-менеджеры обеих организаций (вымышлено)');
+        await setField(nf, 'complaints', 'Письменно координатору любой из организаций (вымышлено)');
+        await setField(nf, 'valid_to', today(180));
+        await checkVisible(tab, 'ru', 'the new-agreement form from the referral (ru)');
+        await tab.screenshot({ path: path.join(SHOTS, `${b.journey}-tab-new-agreement-ru.png`), fullPage: true });
+        await tab.click('[data-action="save-agreement"]');
+        await tab.waitForFunction(() => /^#\/agreement\/\d+$/.test(location.hash));
+        await tab.locator('dl.agreement').waitFor();
+        assert((await tab.locator('#app').innerText()).includes('Действует'), 'the recorded agreement is not shown as valid');
+        await tab.screenshot({ path: path.join(SHOTS, `${b.journey}-tab-agreement-ru.png`), fullPage: true });
+        await tab.close();
+        // back in the first tab: the form still holds what was typed; send again
+        assert(await form.locator('[name="to_org"]').inputValue() === String(ctx.orgB), 'the referral form lost what was typed');
+        await page.click('[data-action="send-referral"]');
+        const api = await b.server.api('sup.agr');
+        const sent = await eventually(async () => {
+            const r = await api.must('GET', `/api/v1/cases/${encodeURIComponent(ctx.code)}/referrals`);
+            return (r.referrals ?? []).length === 1 && r.referrals[0];
+        }, 'the referral was not sent after the agreement was recorded');
+        const one = await api.must('GET', `/api/v1/referrals/${encodeURIComponent(sent.ref)}`);
+        assert(one.agreement_id && !one.emergency, 'the referral was not sent under the agreement (or as an emergency)');
+        await b.shot('referral-sent-sup-ru');
+    },
+};
+
 // The register and the new-agreement form at 360 px: no sideways scroll (Session.shot checks).
 const registerPhone = {
     id: 'agreement-register-360',
@@ -285,4 +362,4 @@ const registerPhone = {
     },
 };
 
-export const journeys = [recordAgreement, registerPhone];
+export const journeys = [recordAgreement, fromReferral, registerPhone];

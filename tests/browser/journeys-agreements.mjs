@@ -341,15 +341,35 @@ const registerPhone = {
         await sup.must('POST', '/api/v1/agreements', { ...base, valid_from: today(10), valid_to: today(300) }, 201);
         const ended = await sup.must('POST', '/api/v1/agreements', { ...base, valid_from: today(-20), valid_to: today(300) }, 201);
         await sup.must('POST', `/api/v1/agreements/${ended.id}/end`, {}, 200);
+        ctx.valid = (await sup.must('POST', '/api/v1/agreements', { ...base, valid_from: today(-5), valid_to: today(200) }, 201)).id;
     },
-    async run(b) {
+    async run(b, ctx) {
         const page = b.page;
+        page.on('dialog', (d) => d.accept());
         await b.login('sup.agr');
+        // end the valid one early through its page
+        await b.go(`#/agreement/${ctx.valid}`);
+        const end = page.locator('form.end-agreement');
+        await end.waitFor();
+        assert((await end.innerText()).includes('Күшін жоятын күні'), 'the end form does not ask from which day');
+        await setField(end, 'ended_on', '1.1.1999');
+        await page.click('[data-action="end-agreement"]');
+        const msg = end.locator('.errors[role="alert"]');
+        await msg.waitFor();
+        assert((await msg.innerText()).includes('Тоқтату күні'), 'an end day outside the validity is not explained');
+        await setField(end, 'ended_on', today());
+        await b.shot('end-agreement-360-kk');
+        await page.click('[data-action="end-agreement"]');
+        await eventually(async () => (await page.locator('dl.agreement').innerText().catch(() => '')).includes('Мерзімінен бұрын тоқтатылды'),
+                         'the ended agreement is not shown as ended early');
+        assert(!(await page.locator('form.end-agreement').count()), 'an ended agreement still offers to end it');
+        await checkVisible(page, 'kk', 'the ended agreement at 360 px (kk)');
+        await b.shot('ended-agreement-360-kk');
         await b.go('#/agreements');
         await page.locator('select[name="show"]').waitFor();
         await page.selectOption('select[name="show"]', 'all');
         const states = await page.locator('tr[data-agreement]').evaluateAll((rows) => rows.map((r) => r.dataset.state).sort());
-        assert(states.join(',') === 'ended,expired,not_yet', `the register shows the states ${states.join(',')}`);
+        assert(states.join(',') === 'ended,ended,expired,not_yet', `the register shows the states ${states.join(',')}`);
         const text = await page.locator('#app').innerText();
         for (const want of ['Мерзімі өткен', 'Әлі күшіне енбеген', 'Мерзімінен бұрын тоқтатылды']) {
             assert(text.includes(want), `the register does not show the state "${want}"`);

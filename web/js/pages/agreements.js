@@ -106,14 +106,14 @@ function endForm(a) {
   const form = h('form', { class: 'end-agreement', novalidate: true },
     h('h2', {}, t('agr.end_title')),
     h('p', { class: 'hint' }, t('agr.end_hint')),
-    formField('ended_on', 'agr.ended_on', dateInput(def), 'agr.ended_on_hint'),
+    formField('ended_on', 'agr.end_from', dateInput(def), 'agr.ended_on_hint'),
     h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-action': 'end-agreement' }, t('agr.end'))));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const typed = form.querySelector('[name="ended_on"]').value.trim();
     const day = parseDate(typed);
     if (!day) {
-      formMessage(form, t('agr.err.date', { field: t('agr.ended_on') }), 'ended_on');
+      formMessage(form, t('agr.err.date', { field: t('agr.end_from') }), 'ended_on');
       return;
     }
     if (day < a.valid_from || day > a.valid_to) {

@@ -25,7 +25,7 @@ async function eventually(fn, message, ms = 6000) {
 
 const ORG_A = 'Сенім отбасыны қолдау қоры (ойдан)';
 const ORG_B = 'Қамқор баспанасы (ойдан)';
-const LOGINS = ['sup.agr', 'cm.agr', 'ngo.agr'];
+const LOGINS = ['admin.agr', 'sup.agr', 'cm.agr', 'ngo.agr'];
 const CODES = ['data_sharing', 'cooperation', 'share_part', 'agreement_kind', 'safety_plan', 'valid_from', 'valid_to',
                'permitted_users', 'shelter_24h'];
 
@@ -328,7 +328,9 @@ const registerPhone = {
         const orgA = await s.org(ORG_A, 'ngo', 'almaty');
         const orgB = await s.org(ORG_B, 'ngo', 'almaty');
         await s.user(orgA, 'sup.agr', 'supervisor');
-        return { orgA, orgB };
+        await s.user(orgA, 'admin.agr', 'admin');
+        const orgC = await s.org('Үміт орталығы (ойдан)', 'social_protection', 'astana');
+        return { orgA, orgB, orgC };
     },
     async seed(s, ctx) {
         const sup = await s.api('sup.agr');
@@ -379,6 +381,31 @@ const registerPhone = {
         await b.go('#/agreements/new');
         await page.locator('form.new-agreement').waitFor();
         await b.shot('new-agreement-360-kk');
+        await logout(b);
+
+        // an admin records agreements between any two organisations: both are chosen
+        await b.login('admin.agr');
+        await b.go('#/agreements/new');
+        const form = page.locator('form.new-agreement');
+        await form.waitFor();
+        assert(await form.locator('select[name="party_a"]').count(), 'an admin is not asked for the first organisation');
+        await setField(form, 'party_a', String(ctx.orgB));
+        await setField(form, 'parties', String(ctx.orgB));
+        await page.click('[data-action="save-agreement"]');
+        await form.locator('.errors[role="alert"]').waitFor();
+        assert((await form.locator('.errors').innerText()).includes('Екі түрлі ұйымды таңдаңыз'), 'the same organisation twice is not explained');
+        await setField(form, 'parties', String(ctx.orgC));
+        await setField(form, 'kind', 'cooperation');
+        for (const k of ['purpose', 'protections', 'permitted_users', 'complaints']) await setField(form, k, 'Ойдан шығарылған мәтін');
+        await setField(form, 'data_shared', ['profile']);
+        await setField(form, 'valid_to', today(30));
+        await b.shot('admin-new-agreement-360-kk');
+        await page.click('[data-action="save-agreement"]');
+        await page.waitForFunction(() => /^#\/agreement\/\d+$/.test(location.hash));
+        const shown = await page.locator('dl.agreement').innerText();
+        assert(shown.includes('Қамқор баспанасы (ойдан)') && shown.includes('Үміт орталығы (ойдан)'),
+               'the admin\'s agreement does not name the two organisations chosen');
+        await checkVisible(page, 'kk', 'the admin\'s agreement (kk)');
     },
 };
 

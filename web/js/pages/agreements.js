@@ -193,10 +193,10 @@ async function newPage(container, params) {
   }
   const orgs = await loadOrgs();
   const me = session() || {};
-  const own = policy('agreement_manage_scope') !== 'any';
+  const own = policy('agreement_manage_scope') === 'own';
   const mine = orgs.find((o) => o.id === me.org_id);
   const other = orgSelect(orgs, pre.org, own ? me.org_id : null);
-  const first = own ? null : orgSelect(orgs, me.org_id, null);
+  const first = own ? null : orgSelect(orgs, 0, null);
   const shared = checks(voc, 'share_part', 'data_shared', t('agr.data_shared'), pre.parts);
   shared.dataset.field = 'data_shared';
   shared.setAttribute('aria-describedby', 'data-shared-hint');

@@ -116,12 +116,14 @@ $(REL)/bench/%: $(REL)/bench/%.o $(call rel_obj,$(LIB_SRC))
 
 # The source rules (scripts/lint.sh: banned names, opening comments, file length, line
 # width, call circles; the circle check reads the ASan objects, so they are built first),
-# lint's own tests, and the unit tests compiled without sanitizers: every test must
-# build in every build, not only under ASan.
+# lint's own tests, the words docs/glossary.md forbids (scripts/check-glossary.mjs, with
+# its tests), and the unit tests compiled without sanitizers: every test must build in
+# every build, not only under ASan.
 lint: $(call asan_obj,$(LIB_SRC) $(CLI_SRC))
 	@scripts/lint.sh
 	@scripts/lint-layers.sh
 	@tests/lint/run.sh
+	@node scripts/check-glossary.mjs && tests/lint/glossary.sh
 	@echo "  CC      tests/unit/*.c (without sanitizers)"
 	@for f in $(UNIT_SRC); do \
 	    $(CC) $(WARN) $(DEFS) -O0 -Isrc -Itests $(PKG_CFLAGS) -c $$f -o /dev/null || exit 1; \

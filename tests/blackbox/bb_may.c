@@ -109,25 +109,26 @@ static const struct {
     int allowed_status;
     const char *refused_method, *refused_path;
 } sessions[] = {
-    {ADMIN, "org.list,org.manage,user.list,user.manage,directory.manage,agreement.manage", "none", "any",
-     false, "GET", "/api/v1/users", 200, "GET", "/api/v1/cases"},
+    {ADMIN,
+     "org.list,org.manage,user.list,user.manage,directory.manage,agreement.manage,agreement.list",
+     "none", "any", false, "GET", "/api/v1/users", 200, "GET", "/api/v1/cases"},
     {A_SUP,
      "case.create,case.list,case.read,case.update,personal.read,personal.update,case.assign,org.list,"
      "user.list,report.read,case.close,case.child_record,task.list,directory.manage,agreement.manage,"
-     "referral.send,referral.receive,referral.override,case.break_glass",
+     "referral.send,referral.receive,referral.override,case.break_glass,agreement.list",
      "org", "own", false, "GET", "/api/v1/reports/victims", 200, "GET", "/api/v1/audit"},
     {A_CM,
      "case.create,case.list,case.read,case.update,personal.read,personal.update,org.list,case.close,"
-     "case.child_record,task.list,referral.send,referral.receive",
+     "case.child_record,task.list,referral.send,referral.receive,agreement.list",
      "assigned", "none", false, "GET", "/api/v1/tasks", 200, "GET", "/api/v1/users"},
     {A_FR,
      "case.create,case.list,case.read,case.update,personal.read,personal.update,org.list,task.list,"
-     "referral.send,referral.receive",
+     "referral.send,referral.receive,agreement.list",
      "opened_unassigned", "none", false, "GET", "/api/v1/cases", 200, "GET", "/api/v1/reports/victims"},
     {A_ANALYST, "org.list,report.read", "none", "none", true, "GET", "/api/v1/reports/victims", 200, "GET",
      "/api/v1/cases"},
-    {A_AUDITOR, "org.list,audit.read,grant.report", "none", "none", false, "GET", "/api/v1/audit", 200, "GET",
-     "/api/v1/users"},
+    {A_AUDITOR, "org.list,audit.read,grant.report,agreement.list", "none", "none", false, "GET",
+     "/api/v1/audit", 200, "GET", "/api/v1/users"},
 };
 
 static void test_session_lists(void **state)
@@ -166,7 +167,7 @@ static void test_login_answer_lists(void **state)
     assert_int_equal(r->status, 201);
     o = json_loadb(r->body, r->body_len, 0, NULL);
     httpc_response_free(r);
-    assert_list(json_object_get(o, "may"), "org.list,audit.read,grant.report");
+    assert_list(json_object_get(o, "may"), "org.list,audit.read,grant.report,agreement.list");
     json_decref(o);
 }
 

@@ -15,8 +15,9 @@ import { BIN, CHROMIUM, SHOTS, WEB, Server, Session, exists, redact } from './li
 import { journeys as mainJourneys } from './journeys.mjs';
 import { journeys as referralView } from './journeys-referral-view.mjs';
 import { journeys as newCase } from './journeys-new-case.mjs';
+import { journeys as agreements } from './journeys-agreements.mjs';
 
-const journeys = [...mainJourneys, ...referralView, ...newCase];
+const journeys = [...mainJourneys, ...referralView, ...newCase, ...agreements];
 
 const JOURNEY_MS = 120000;
 

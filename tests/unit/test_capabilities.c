@@ -59,6 +59,8 @@ static void test_session_scopes(void **state)
     assert_int_equal(capabilities_add(o, &sup), 0);
     assert_string_equal(json_string_value(json_object_get(o, "case_scope")), "org");
     assert_string_equal(json_string_value(json_object_get(o, "directory_scope")), "own");
+    assert_string_equal(json_string_value(json_object_get(o, "agreement_scope")), "org");
+    assert_string_equal(json_string_value(json_object_get(o, "agreement_manage_scope")), "own");
     assert_true(json_is_false(json_object_get(o, "report_always_protected")));
     assert_int_equal(json_array_size(json_object_get(o, "assignable_roles")), 1);
     assert_string_equal(json_string_value(json_array_get(json_object_get(o, "assignable_roles"), 0)),
@@ -66,9 +68,13 @@ static void test_session_scopes(void **state)
     assert_int_equal(capabilities_add(o, &analyst), 0);
     assert_string_equal(json_string_value(json_object_get(o, "case_scope")), "none");
     assert_string_equal(json_string_value(json_object_get(o, "directory_scope")), "none");
+    assert_string_equal(json_string_value(json_object_get(o, "agreement_scope")), "none");
+    assert_string_equal(json_string_value(json_object_get(o, "agreement_manage_scope")), "none");
     assert_true(json_is_true(json_object_get(o, "report_always_protected")));
     assert_int_equal(capabilities_add(o, &admin), 0);
     assert_string_equal(json_string_value(json_object_get(o, "directory_scope")), "any");
+    assert_string_equal(json_string_value(json_object_get(o, "agreement_scope")), "all");
+    assert_string_equal(json_string_value(json_object_get(o, "agreement_manage_scope")), "any");
     json_decref(o);
     assert_string_equal(policy_case_scope_name(SCOPE_ALL), "all");
     assert_string_equal(policy_case_scope_name(SCOPE_ASSIGNED), "assigned");

@@ -205,7 +205,8 @@ export function caseMay(c, action) {
 
 // The policy's other answers about the user, from the session answer: 'case_scope'
 // ("org", "assigned", ...), 'directory_scope' ("own", "any", "none"),
-// 'report_always_protected' (true/false), 'assignable_roles' (role codes).
+// 'report_always_protected' (true/false), 'assignable_roles' (role codes),
+// 'agreement_scope' ("all", "org", "none"), 'agreement_manage_scope' ("any", "own", "none").
 export function policy(name) {
   return caps[name];
 }
@@ -221,6 +222,8 @@ export function setSession(answer) {
     directory_scope: answer.directory_scope || 'none',
     report_always_protected: answer.report_always_protected === true,
     assignable_roles: answer.assignable_roles || [],
+    agreement_scope: answer.agreement_scope || 'none',
+    agreement_manage_scope: answer.agreement_manage_scope || 'none',
   };
   if (answer.idle_seconds) idleSeconds = answer.idle_seconds;
   lastInput = Date.now();

@@ -11,6 +11,7 @@ import './pages/screenings.js';
 import './pages/referrals.js';
 import './pages/qualify.js';
 import './pages/services.js';
+import './pages/agreements.js';
 import './pages/reports.js';
 import './pages/admin.js';
 import './pages/audit.js';

@@ -2,6 +2,7 @@
 #include "core/account/capabilities.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 /* The actions a case answer lists: those the case page offers. */
 static const qg_action CASE_ACTIONS[] = {
@@ -39,17 +40,49 @@ static json_t *assignable_roles(void)
     return list;
 }
 
+/* The name of the actor's reading scope of the agreements register. */
+static const char *agreement_scope_name(const qg_actor *actor)
+{
+    switch (policy_agreement_scope(actor)) {
+    case AGREEMENTS_ALL:
+        return "all";
+    case AGREEMENTS_ORG:
+        return "org";
+    case AGREEMENTS_NONE:
+        break;
+    }
+    return "none";
+}
+
+/* Whose agreements the actor records and ends: "any" when the policy allows it for an
+ * organisation that is not the actor's (-1 is no organisation's id), "own" when only
+ * for their own, "none" when never. */
+static const char *agreement_manage_name(const qg_actor *actor)
+{
+    if (policy_decide(actor, ACT_AGREEMENT_MANAGE, NULL) != POLICY_ALLOW)
+        return "none";
+    return policy_org_manage(actor, ACT_AGREEMENT_MANAGE, -1) == POLICY_ALLOW ? "any" : "own";
+}
+
 int capabilities_add(json_t *obj, const qg_actor *actor)
 {
     json_t *may = capabilities_may(actor), *roles = assignable_roles();
     const char *cases = policy_case_scope_name(policy_case_scope(actor));
-    int failed = json_object_set_new(obj, "may", may) != 0;
+    const char *agreements = agreement_scope_name(actor);
+    if (may && strcmp(agreements, "none") != 0 && append_name(may, "agreement.list") != 0) {
+        json_decref(may);
+        may = NULL;
+    }
+    int failed = !may || json_object_set_new(obj, "may", may) != 0;
     failed |= json_object_set_new(obj, "case_scope", json_string(cases)) != 0;
     failed |= json_object_set_new(obj, "directory_scope",
                                   json_string(policy_directory_scope_name(actor))) != 0;
     failed |= json_object_set_new(obj, "report_always_protected",
                                   json_boolean(policy_report_always_protected(actor))) != 0;
     failed |= json_object_set_new(obj, "assignable_roles", roles) != 0;
+    failed |= json_object_set_new(obj, "agreement_scope", json_string(agreements)) != 0;
+    failed |= json_object_set_new(obj, "agreement_manage_scope",
+                                  json_string(agreement_manage_name(actor))) != 0;
     return failed ? -1 : 0;
 }
 

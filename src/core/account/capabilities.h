@@ -16,11 +16,16 @@
  * NULL when out of memory. */
 json_t *capabilities_may(const qg_actor *actor);
 
-/* Adds the actor's capabilities to obj (a session answer): "may" (capabilities_may),
+/* Adds the actor's capabilities to obj (a session answer): "may" (capabilities_may, plus
+ * "agreement.list" when the actor reads the agreements register at all),
  * "case_scope" (policy_case_scope_name), "directory_scope" (policy_directory_scope_name),
- * "report_always_protected" (policy_report_always_protected) and "assignable_roles" (the
- * role codes a case manager may have, policy_assignable_role). Returns 0, or -1 when out
- * of memory (obj may then hold some of them). */
+ * "report_always_protected" (policy_report_always_protected), "assignable_roles" (the
+ * role codes a case manager may have, policy_assignable_role), "agreement_scope" (which
+ * agreements the register shows: "all", "org" — those the actor's organisation is a
+ * party to — or "none"; policy_agreement_scope) and "agreement_manage_scope" (whose
+ * agreements the actor records and ends: "any", "own" — only with their organisation as
+ * a party — or "none"; policy_org_manage). Returns 0, or -1 when out of memory (obj may
+ * then hold some of them). */
 int capabilities_add(json_t *obj, const qg_actor *actor);
 
 /* Returns a new array (caller owns) of the names of the case actions the actor may take

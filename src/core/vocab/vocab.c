@@ -15,7 +15,7 @@
 
 static const vocab_entry roles[] = {
     {"admin", NULL, "Administrator", "Администратор", "Әкімші"},
-    {"supervisor", NULL, "Supervisor", "Супервизор", "Супервизор"},
+    {"supervisor", NULL, "Supervisor", "Супервайзер", "Супервайзер"},
     {"case_manager", NULL, "Case manager", "Кейс-менеджер", "Кейс-менеджер"},
     {"first_responder", NULL, "First responder", "Специалист первичного контакта",
      "Алғашқы байланыс маманы"},

@@ -3,6 +3,7 @@
 // referral '#/referral/:ref' with the actions its state allows. The recipient sees only
 // what the referral carries (the server decides; this page shows what it is given).
 import { api, t, lang, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages, session, navItem, label, select, dateInput, parseDate, may, h, vocab, formError, formMessage, checks, checkedValues, apiError, clear } from '../core.js';
+import { agreementNeed, agreementNext } from './agreements.js';
 
 const M = 'referrals';
 messages(M);
@@ -76,7 +77,10 @@ export async function mountReferrals(container, code) {
     }
     const err = apiError(res);
     if (res.status === 409 && err.field === 'agreement') {
-      formMessage(form, t(may('referral.override') ? 'ref.need_agreement_sup' : 'ref.need_agreement'), 'to_org');
+      const org = toOrg.selectedOptions[0];
+      formMessage(form, agreementNeed(org ? org.textContent : '', body.parts), 'to_org');
+      const next = [...agreementNext(toOrg.value, body.parts), may('referral.override') && h('p', {}, t('ref.need_agreement_sup'))];
+      form.querySelector('.errors').append(...next.filter(Boolean));
     } else if (res.status === 409 && /^parts/.test(err.field || '')) {
       formMessage(form, t('ref.need_consent'), null);
       const fs = form.querySelector('fieldset[name="parts"]');

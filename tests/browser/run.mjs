@@ -13,6 +13,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { BIN, CHROMIUM, SHOTS, WEB, Server, Session, exists, redact } from './lib.mjs';
 import { journeys } from './journeys.mjs';
+journeys.push(...(await import('./journeys-accounts.mjs')).journeys);
 
 const JOURNEY_MS = 120000;
 

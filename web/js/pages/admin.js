@@ -64,7 +64,7 @@ async function usersPage(container) {
         h('th', { scope: 'row' }, u.login), h('td', {}, label('role', u.role)), h('td', {}, orgName(u.org_id)),
         h('td', { 'data-field': 'state' }, stateText(u, orgName)),
         h('td', {}, fmtDate(u.created_at)),
-        h('td', {}, h('div', { class: 'user-actions' }, actions(u)))))))));
+        h('td', {}, h('div', { class: 'user-actions' }, actions(u))))))));
   };
   const actions = (u) => {
     const out = [];

@@ -5,7 +5,7 @@
 // text the person sees (Kazakh, Russian, English), not only the API's answer.
 // Every name here is made up.
 
-import { DESKTOP, PASSWORD } from './lib.mjs';
+import { DESKTOP, PHONE, PASSWORD } from './lib.mjs';
 
 const ORG = 'Made-up Family Centre';
 const NEW_LOGIN = 'cm.fresh';
@@ -231,4 +231,42 @@ const accounts = {
     },
 };
 
-export const journeys = [accounts];
+// At 360 px: the supervisor sees the count, confirms, and the page does not scroll sideways
+// (Session.shot checks it); the new user then logs in.
+const accountsPhone = {
+    id: 'accounts-360',
+    title: 'supervisor confirms a waiting account at 360x740',
+    viewport: PHONE,
+    pages: ['login', 'admin'],
+    async setup(s) {
+        const org = await s.org(ORG, 'ngo', 'almaty');
+        await s.user(org, 'acct.admin', 'admin');
+        await s.user(org, 'acct.sup', 'supervisor');
+        return { org };
+    },
+    async seed(s, ctx) {
+        const admin = await s.api('acct.admin');
+        await admin.must('POST', '/api/v1/users',
+                         { org_id: ctx.org, login: NEW_LOGIN, role: 'first_responder', password: PASSWORD }, 201);
+    },
+    async run(b) {
+        const page = b.page;
+        await loginAs(b, 'acct.sup');
+        await b.go('#/users');
+        await eventually(async () => (await title(page)) === 'Пайдаланушылар', 'the users page title is not "Пайдаланушылар"');
+        await assertText(page, 'Сіздің растауыңызды күтетін есептік жазбалар: 1.', 'supervisor users page at 360 px (kk)');
+        await assertClean(page, 'supervisor users page at 360 px (kk)');
+        await b.shot('supervisor-waiting-kk');
+        const button = page.locator(`tr[data-login="${NEW_LOGIN}"] [data-action="confirm-user"]`);
+        const box = await button.boundingBox();
+        assert(box && box.height >= 24 && box.width >= 24, 'the confirm button is smaller than 24 px');
+        await button.click();
+        await assertText(page, `${NEW_LOGIN} есептік жазбасы расталды: енді жүйеге кіре алады.`, 'after confirming at 360 px (kk)');
+        await b.shot('supervisor-confirmed-kk');
+        await logout(page);
+        await loginAs(b, NEW_LOGIN);
+        await b.shot('user-in-kk');
+    },
+};
+
+export const journeys = [accounts, accountsPhone];

@@ -241,6 +241,8 @@ function forget() {
   if (idleTimer) clearInterval(idleTimer);
   idleTimer = null;
   closeWarning();
+  const status = document.getElementById('status');
+  if (status) clear(status); // a notice of the last user is not the next one's
   renderNav();
 }
 

@@ -109,7 +109,8 @@ static const struct {
     int allowed_status;
     const char *refused_method, *refused_path;
 } sessions[] = {
-    {ADMIN, "org.list,org.manage,user.list,user.manage,directory.manage,agreement.manage,user.confirm",
+    {ADMIN,
+     "org.list,org.manage,user.list,user.manage,directory.manage,agreement.manage,user.confirm",
      "none", "any",
      false, "GET", "/api/v1/users", 200, "GET", "/api/v1/cases"},
     {A_SUP,

@@ -260,7 +260,8 @@ static qg_code read_session(db *conn, void *arg, qg_error *err)
     session_info *who = r->who;
     db_stmt *st = db_prepare(conn,
                              "SELECT s.created_at, s.last_seen, s.csrf, u.id, u.org_id, u.role,"
-                             " u.login, u.must_change FROM sessions s JOIN users u ON u.id = s.user_id"
+                             " u.login, u.must_change FROM sessions s"
+                             " JOIN users u ON u.id = s.user_id"
                              " WHERE s.token_hash = ? AND u.disabled = 0 AND u.pending = 0",
                              err);
     if (!st)
@@ -356,7 +357,8 @@ qg_code session_drop_others(db *conn, int64_t user_id, const char *token, qg_err
     char hash[QG_HASH_HEX] = "";
     if (token && strlen(token) == QG_TOKEN_HEX - 1)
         crypto_token_hash(token, hash);
-    db_stmt *st = db_prepare(conn, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", err);
+    db_stmt *st =
+        db_prepare(conn, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", err);
     if (!st)
         return err->code;
     db_bind_int(st, 1, user_id);

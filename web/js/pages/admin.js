@@ -29,8 +29,8 @@ function stateText(u, orgName) {
   if (u.disabled) return t('adm.disabled');
   const parts = [];
   if (u.pending) {
-    const by = u.confirm_by === 'admin' ? 'adm.waits_admin' : (u.confirm_by === 'supervisor' ? 'adm.waits_supervisor' : 'adm.waits_server');
-    parts.push(t(by, { org: orgName(u.org_id) }));
+    // who may confirm it, a role code from the server (supervisor, admin, system)
+    parts.push(t('adm.waits.' + (u.confirm_by || 'system'), { org: orgName(u.org_id) }));
   }
   if (u.must_change) parts.push(t('adm.must_change'));
   return parts.length ? parts.join(' ') : t('adm.active');

@@ -26,9 +26,9 @@ route('#/login', (el) => {
     password.value = '';
     const e = (r.data && r.data.error) || {};
     if (r.status === 401 && e.reason === 'account.pending') {
-      // told only after the right password: for whom the account waits
-      const by = ['supervisor', 'admin'].includes(e.confirm_by) ? e.confirm_by : 'server';
-      showMessage(form, t('core.login.pending_' + by));
+      // told only after the right password: for whom the account waits (a role code:
+      // supervisor, admin, or system for the server's command line)
+      showMessage(form, t('core.login.pending.' + (e.confirm_by || 'system')));
     } else if (r.status === 401 && e.reason === 'account.disabled') {
       showMessage(form, t('core.login.disabled'));
     } else if (r.status === 401 || r.status === 403) {

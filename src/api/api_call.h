@@ -103,6 +103,7 @@ bool api_static(api_call *call);
 void api_session_create(api_call *call);
 void api_session_show(api_call *call);
 void api_session_delete(api_call *call);
+void api_session_password(api_call *call);
 void api_cases_list(api_call *call);
 void api_cases_create(api_call *call);
 void api_cases_show(api_call *call);

@@ -1,10 +1,12 @@
-/* api_session.c — log in (POST /session), who am I (GET), log out (DELETE). The login
- * and who-am-I answers also carry what the policy lets the user do ("may" and the scopes
- * of capabilities.h), so that the web pages never compare roles. */
+/* api_session.c — log in (POST /session), who am I (GET), log out (DELETE), change one's
+ * own password (PUT /session/password). The login and who-am-I answers also carry what the
+ * policy lets the user do ("may" and the scopes of capabilities.h), so that the web pages
+ * never compare roles, and "must_change_password" while the password is temporary. */
 #include <stdio.h>
 #include <string.h>
 
 #include "api/api_call.h"
+#include "core/account/account.h"
 #include "core/account/capabilities.h"
 
 /* The user, the CSRF token, when the session ends if unused, the idle limit (the web
@@ -16,7 +18,8 @@ static json_t *session_json(const api_call *call, const session_info *who)
                           role_code(who->actor.role), "org_id", (json_int_t)who->actor.org_id,
                           "csrf", who->csrf, "expires_at", (json_int_t)who->expires_at,
                           "idle_seconds", call->api->app->settings.session_idle_s);
-    if (o && capabilities_add(o, &who->actor) != 0) {
+    if (o && (json_object_set_new(o, "must_change_password", json_boolean(who->must_change)) ||
+              capabilities_add(o, &who->actor) != 0)) {
         json_decref(o);
         o = NULL;
     }
@@ -38,6 +41,19 @@ static void retry_after(api_call *call, int seconds)
     http_add_header(call->resp, "Retry-After", v);
 }
 
+/* What a refused login may tell, only after the right password: {"reason":
+ * "account.pending", "confirm_by": role code} or {"reason": "account.disabled"}; NULL for
+ * every other refusal (a wrong password says only that login and password do not match). */
+static json_t *login_refusal_json(const session_info *who)
+{
+    if (who->refusal == LOGIN_REFUSED_PENDING)
+        return json_pack("{s:s, s:s}", "reason", "account.pending", "confirm_by",
+                         role_code(who->confirm_by));
+    if (who->refusal == LOGIN_REFUSED_DISABLED)
+        return json_pack("{s:s}", "reason", "account.disabled");
+    return NULL;
+}
+
 void api_session_create(api_call *call)
 {
     json_t *body = api_body(call);
@@ -52,14 +68,14 @@ void api_session_create(api_call *call)
         return;
     }
     session_tokens tokens;
-    session_info who;
+    session_info who = {0};
     int wait = 0;
     qg_error err = {0};
     qg_code c = session_login(call->api->app, login, password, call->req->client_addr, call->now,
                               &tokens, &who, &wait, &err);
     json_decref(body);
     if (c != QG_OK) {
-        api_fail(call, &err, NULL);
+        api_fail(call, &err, login_refusal_json(&who));
         if (c == QG_ETHROTTLED)
             retry_after(call, wait);
         return;
@@ -81,4 +97,26 @@ void api_session_delete(api_call *call)
     }
     api_reply(call, 204, NULL);
     set_cookie(call, "", 0);
+}
+
+void api_session_password(api_call *call)
+{
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    const char *current = NULL, *password = NULL;
+    json_error_t jerr;
+    qg_error err = {0};
+    qg_code c = json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s, s:s}", "current_password",
+                               &current, "password", &password) == 0
+                    ? user_change_own_password(call->api->app, &call->who.actor, call->token,
+                                               current, password, &err)
+                    : qg_fail(&err, QG_EINVAL, "body",
+                              "must be {\"current_password\", \"password\"} as text, and"
+                              " nothing else");
+    json_decref(body);
+    if (c != QG_OK)
+        api_fail(call, &err, NULL);
+    else
+        api_reply(call, 204, NULL);
 }

@@ -18,6 +18,7 @@ static const api_route routes[] = {
     {"POST", "/api/v1/session", OPEN, api_session_create},
     {"GET", "/api/v1/session", SESSION, api_session_show},
     {"DELETE", "/api/v1/session", SESSION, api_session_delete},
+    {"PUT", "/api/v1/session/password", SESSION, api_session_password},
     {"GET", "/api/v1/vocab", SESSION, api_vocab},
     {"GET", "/api/v1/cases", SESSION, api_cases_list},
     {"POST", "/api/v1/cases", SESSION, api_cases_create},
@@ -149,8 +150,25 @@ static bool changes_state(const char *method)
     return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 }
 
-/* Finds the session; on a state-changing request also checks the CSRF token. */
-static bool authenticate(api_call *call)
+/* A session whose password is temporary may only say who it is, change the password
+ * and log out (policy_password_temporary); everything else is refused until then. */
+static bool allowed_before_change(route_fn fn)
+{
+    return fn == api_session_show || fn == api_session_delete || fn == api_session_password;
+}
+
+/* Answers 403 "password.must_change" and returns false. */
+static bool refuse_temporary(api_call *call)
+{
+    qg_error err = {0};
+    qg_fail(&err, QG_EFORBIDDEN, "password", "set your own password first");
+    api_fail(call, &err, json_pack("{s:s}", "reason", "password.must_change"));
+    return false;
+}
+
+/* Finds the session; on a state-changing request also checks the CSRF token; a session
+ * with a temporary password reaches only allowed_before_change. */
+static bool authenticate(api_call *call, route_fn fn)
 {
     qg_error err = {0};
     call->token = http_cookie(call->req, API_COOKIE);
@@ -159,7 +177,7 @@ static bool authenticate(api_call *call)
         return false;
     }
     if (!changes_state(call->req->method))
-        return true;
+        return !call->who.must_change || allowed_before_change(fn) || refuse_temporary(call);
     const char *csrf = http_header(call->req, API_CSRF_HEADER);
     if (!csrf || strlen(csrf) != QG_TOKEN_HEX - 1 ||
         !crypto_equal(csrf, call->who.csrf, QG_TOKEN_HEX - 1)) {
@@ -167,7 +185,7 @@ static bool authenticate(api_call *call)
                      "missing or wrong CSRF token; send the token from the session");
         return false;
     }
-    return true;
+    return !call->who.must_change || allowed_before_change(fn) || refuse_temporary(call);
 }
 
 void api_handle(void *ctx, const http_request *req, http_response *resp)
@@ -176,7 +194,7 @@ void api_handle(void *ctx, const http_request *req, http_response *resp)
     char allow[64]; /* the methods of a known path, for a 405's Allow header */
     const api_route *r = api_route_find(req->method, req->path, call.params, allow, sizeof allow);
     if (r) {
-        if (r->session && !authenticate(&call))
+        if (r->session && !authenticate(&call, r->fn))
             return;
         r->fn(&call);
         return;

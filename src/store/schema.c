@@ -309,6 +309,9 @@ static const char *const migrations[] = {
      "  expires_at INTEGER NOT NULL,"
      "  ended_at INTEGER);"
      "CREATE INDEX access_grants_user ON access_grants(user_id, case_id);"),
+    /* 7: a password an admin sets for someone else is temporary: it works for one
+     * login, after which the user must choose their own before anything else (issue 13) */
+    "ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;",
 };
 
 static const char *const pg_migrations[] = {
@@ -602,6 +605,9 @@ static const char *const pg_migrations[] = {
      "  expires_at BIGINT NOT NULL,"
      "  ended_at BIGINT);"
      "CREATE INDEX access_grants_user ON access_grants(user_id, case_id);"),
+    /* 7: a password an admin sets for someone else is temporary: it works for one
+     * login, after which the user must choose their own before anything else (issue 13) */
+    "ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

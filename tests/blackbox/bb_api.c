@@ -518,12 +518,16 @@ static void test_disabled_user_is_locked_out(void **state)
     httpc_response *r = qgt_call(&fx.env, &gone, "GET", "/api/v1/cases", NULL);
     expect_error(r, 401, "unauthenticated", "session");
     httpc_response_free(r);
+    /* Only the right password learns that the account is disabled (bb_accounts.c). */
     httpc_response *refused = failed_login("api.gone", PASSWORD);
-    httpc_response *wrong = failed_login("api.cm1", WRONG_PASSWORD);
-    expect_error(refused, 401, "unauthenticated", "login");
-    assert_string_equal(refused->body, wrong->body); /* nothing tells "disabled" apart */
+    expect_error_with(refused, 401, "unauthenticated", "login", "reason");
+    assert_non_null(strstr(refused->body, "\"account.disabled\""));
+    httpc_response *wrong = failed_login("api.gone", WRONG_PASSWORD);
+    httpc_response *other = failed_login("api.cm1", WRONG_PASSWORD);
+    assert_string_equal(wrong->body, other->body); /* nothing tells "disabled" apart */
     httpc_response_free(refused);
     httpc_response_free(wrong);
+    httpc_response_free(other);
     /* The admin sees the account as disabled. */
     r = call(U_ADMIN, "GET", "/api/v1/users", NULL);
     json_t *o = json_of(r);

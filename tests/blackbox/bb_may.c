@@ -110,12 +110,13 @@ static const struct {
     const char *refused_method, *refused_path;
 } sessions[] = {
     {ADMIN,
-     "org.list,org.manage,user.list,user.manage,directory.manage,agreement.manage,agreement.list",
+     "org.list,org.manage,user.list,user.manage,directory.manage,agreement.manage,user.confirm,"
+     "agreement.list",
      "none", "any", false, "GET", "/api/v1/users", 200, "GET", "/api/v1/cases"},
     {A_SUP,
      "case.create,case.list,case.read,case.update,personal.read,personal.update,case.assign,org.list,"
      "user.list,report.read,case.close,case.child_record,task.list,directory.manage,agreement.manage,"
-     "referral.send,referral.receive,referral.override,case.break_glass,agreement.list",
+     "referral.send,referral.receive,referral.override,case.break_glass,user.confirm,agreement.list",
      "org", "own", false, "GET", "/api/v1/reports/victims", 200, "GET", "/api/v1/audit"},
     {A_CM,
      "case.create,case.list,case.read,case.update,personal.read,personal.update,org.list,case.close,"

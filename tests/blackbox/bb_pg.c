@@ -75,6 +75,12 @@ static void test_two_servers_one_database(void **state)
     assert_int_equal(r->status, 200);
     assert_non_null(strstr(r->body, "\"next_before\""));
     httpc_response_free(r);
+    /* the user list with its confirmation facts (subqueries) on PostgreSQL */
+    r = qgt_call(&a, &sa, "GET", "/api/v1/users", NULL);
+    assert_non_null(r);
+    assert_int_equal(r->status, 200);
+    assert_non_null(strstr(r->body, "\"must_change\":false"));
+    httpc_response_free(r);
     assert_int_equal(qgt_server_stop(&a), 0);
     assert_int_equal(qgt_server_stop(&b), 0);
 

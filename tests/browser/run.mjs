@@ -16,8 +16,9 @@ import { journeys as mainJourneys } from './journeys.mjs';
 import { journeys as referralView } from './journeys-referral-view.mjs';
 import { journeys as newCase } from './journeys-new-case.mjs';
 import { journeys as agreements } from './journeys-agreements.mjs';
+import { journeys as accounts } from './journeys-accounts.mjs';
 
-const journeys = [...mainJourneys, ...referralView, ...newCase, ...agreements];
+const journeys = [...mainJourneys, ...referralView, ...newCase, ...agreements, ...accounts];
 
 const JOURNEY_MS = 120000;
 

@@ -23,17 +23,17 @@
 /* May the role ever do the action? Columns in qg_action order:
  * CREATE LIST READ UPDATE P_READ P_UPDATE ASSIGN ORG_LIST ORG_MANAGE USER_LIST
  * USER_MANAGE AUDIT_READ REPORT_READ CLOSE CHILD_RECORD TASK_LIST DIRECTORY AGREEMENT
- * REF_SEND REF_RECEIVE REF_OVERRIDE BREAK_GLASS GRANT_REPORT */
+ * REF_SEND REF_RECEIVE REF_OVERRIDE BREAK_GLASS GRANT_REPORT USER_CONFIRM */
 static const bool MAY[ROLES][ACT_COUNT] = {
-    [ROLE_NONE] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-    [ROLE_ADMIN] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0},
-    [ROLE_SUPERVISOR] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0},
-    [ROLE_CASE_MANAGER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0},
+    [ROLE_NONE] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+    [ROLE_ADMIN] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1},
+    [ROLE_SUPERVISOR] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1},
+    [ROLE_CASE_MANAGER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0},
     /* a first responder neither closes a case nor hands the child their record */
-    [ROLE_FIRST_RESPONDER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0},
-    [ROLE_ANALYST] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-    [ROLE_AUDITOR] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
-    [ROLE_SYSTEM] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+    [ROLE_FIRST_RESPONDER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0},
+    [ROLE_ANALYST] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+    [ROLE_AUDITOR] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0},
+    [ROLE_SYSTEM] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
 };
 
 /* The acting user in every situation below (the system actor has ids 0). */
@@ -374,7 +374,7 @@ static void test_action_names(void **state)
         "personal.update", "case.assign", "org.list", "org.manage", "user.list",
         "user.manage", "audit.read",  "report.read", "case.close", "case.child_record",
         "task.list", "directory.manage", "agreement.manage", "referral.send", "referral.receive",
-        "referral.override", "case.break_glass", "grant.report",
+        "referral.override", "case.break_glass", "grant.report", "user.confirm",
     };
     for (int act = 0; act < ACT_COUNT; act++) {
         assert_non_null(policy_action_name((qg_action)act));
@@ -523,22 +523,110 @@ static void test_account_confirmation(void **state)
         assert_false(policy_needs_confirmation(&sys, (qg_role)r));
     }
     assert_false(policy_needs_confirmation(NULL, ROLE_SUPERVISOR));
-    for (int r = ROLE_NONE; r <= ROLE_SYSTEM; r++) {
-        qg_actor a = {.user_id = 2, .org_id = 3, .role = (qg_role)r};
-        policy_verdict own = policy_confirm(&a, 3), other = policy_confirm(&a, 4);
-        if (r == ROLE_SUPERVISOR) {
-            assert_int_equal(own, POLICY_ALLOW);
-            assert_int_equal(other, POLICY_HIDE);
-        } else if (r == ROLE_SYSTEM) {
-            assert_int_equal(own, POLICY_ALLOW);
-            assert_int_equal(other, POLICY_ALLOW);
-        } else {
-            assert_int_equal(own, POLICY_FORBID);
-            assert_int_equal(other, POLICY_FORBID);
-        }
-    }
-    assert_int_equal(policy_confirm(NULL, 3), POLICY_FORBID);
+    assert_int_equal(policy_confirm(NULL, NULL), POLICY_FORBID);
 }
+
+/* Who confirms whom: every actor role × account role × same or other organisation ×
+ * whether the organisation has an active supervisor × whether it holds cases. The one
+ * table of the rule (policy_confirm); change it here and in policy.c together. */
+typedef struct {
+    qg_role actor, account;
+    bool same_org, has_supervisor, has_cases;
+    policy_verdict want;
+} confirm_row;
+
+/* The verdict the rule (docs/security.md, "Confirming accounts") gives for a row. */
+static policy_verdict expected_confirm(const confirm_row *r)
+{
+    bool case_role = r->account == ROLE_SUPERVISOR || r->account == ROLE_CASE_MANAGER ||
+                     r->account == ROLE_FIRST_RESPONDER;
+    switch (r->actor) {
+    case ROLE_SYSTEM:
+        return POLICY_ALLOW;
+    case ROLE_SUPERVISOR:
+        if (!r->same_org)
+            return POLICY_HIDE;
+        return case_role ? POLICY_ALLOW : POLICY_FORBID;
+    case ROLE_ADMIN:
+        return r->account == ROLE_SUPERVISOR && !r->has_supervisor && !r->has_cases
+                   ? POLICY_ALLOW
+                   : POLICY_FORBID;
+    default:
+        return POLICY_FORBID;
+    }
+}
+
+static void test_confirm_table(void **state)
+{
+    (void)state;
+    /* a few rows written out, so the table reads as a decision, not as a formula */
+    static const confirm_row rows[] = {
+        {ROLE_SUPERVISOR, ROLE_CASE_MANAGER, true, true, true, POLICY_ALLOW},
+        {ROLE_SUPERVISOR, ROLE_FIRST_RESPONDER, true, true, false, POLICY_ALLOW},
+        {ROLE_SUPERVISOR, ROLE_SUPERVISOR, true, true, true, POLICY_ALLOW},
+        {ROLE_SUPERVISOR, ROLE_CASE_MANAGER, false, true, true, POLICY_HIDE},
+        {ROLE_SUPERVISOR, ROLE_ANALYST, true, true, true, POLICY_FORBID},
+        {ROLE_ADMIN, ROLE_SUPERVISOR, true, false, false, POLICY_ALLOW}, /* a new org */
+        {ROLE_ADMIN, ROLE_SUPERVISOR, false, false, false, POLICY_ALLOW},
+        {ROLE_ADMIN, ROLE_SUPERVISOR, false, true, false, POLICY_FORBID},
+        {ROLE_ADMIN, ROLE_SUPERVISOR, false, false, true, POLICY_FORBID}, /* holds cases */
+        {ROLE_ADMIN, ROLE_CASE_MANAGER, false, false, false, POLICY_FORBID},
+        {ROLE_CASE_MANAGER, ROLE_CASE_MANAGER, true, true, true, POLICY_FORBID},
+        {ROLE_AUDITOR, ROLE_SUPERVISOR, true, false, false, POLICY_FORBID},
+        {ROLE_ANALYST, ROLE_SUPERVISOR, true, false, false, POLICY_FORBID},
+        {ROLE_SYSTEM, ROLE_SUPERVISOR, false, true, true, POLICY_ALLOW},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        assert_int_equal(expected_confirm(&rows[i]), rows[i].want);
+    for (int ar = ROLE_NONE; ar <= ROLE_SYSTEM; ar++)
+        for (int tr = ROLE_ADMIN; tr < ROLE_SYSTEM; tr++)
+            for (int bits = 0; bits < 8; bits++) {
+                confirm_row r = {(qg_role)ar, (qg_role)tr, bits & 1, bits & 2, bits & 4, 0};
+                qg_actor a = {.user_id = 2, .org_id = 3, .role = r.actor};
+                account_facts f = {.role = r.account, .org_id = r.same_org ? 3 : 4,
+                                   .org_has_supervisor = r.has_supervisor,
+                                   .org_has_cases = r.has_cases};
+                assert_int_equal(policy_confirm(&a, &f), expected_confirm(&r));
+                /* the session's "may" holds user.confirm exactly for the roles that
+                 * can confirm some account */
+                bool some = policy_confirm(&a, NULL) == POLICY_ALLOW;
+                assert_int_equal(policy_decide(&a, ACT_USER_CONFIRM, NULL) == POLICY_ALLOW, some);
+                if (expected_confirm(&r) == POLICY_ALLOW)
+                    assert_true(some);
+            }
+}
+
+/* Who the web shows as the one to confirm a waiting account. */
+static void test_confirmer(void **state)
+{
+    (void)state;
+    account_facts cm = {.role = ROLE_CASE_MANAGER, .org_id = 3, .org_has_supervisor = true};
+    assert_int_equal(policy_confirmer(&cm), ROLE_SUPERVISOR);
+    cm.org_has_supervisor = false; /* the organisation's first supervisor, once confirmed */
+    assert_int_equal(policy_confirmer(&cm), ROLE_SUPERVISOR);
+    account_facts first = {.role = ROLE_SUPERVISOR, .org_id = 3};
+    assert_int_equal(policy_confirmer(&first), ROLE_ADMIN);
+    first.org_has_cases = true; /* no supervisor left, but cases: only the server */
+    assert_int_equal(policy_confirmer(&first), ROLE_SYSTEM);
+    account_facts second = {.role = ROLE_SUPERVISOR, .org_id = 3, .org_has_supervisor = true};
+    assert_int_equal(policy_confirmer(&second), ROLE_SUPERVISOR);
+    assert_int_equal(policy_confirmer(NULL), ROLE_SYSTEM);
+}
+
+/* A password an admin sets for someone else works once; one's own, or the server's, stays. */
+static void test_password_temporary(void **state)
+{
+    (void)state;
+    qg_actor admin = {.user_id = 1, .org_id = 3, .role = ROLE_ADMIN};
+    qg_actor sys = actor_system();
+    qg_actor sup = {.user_id = 5, .org_id = 3, .role = ROLE_SUPERVISOR};
+    assert_true(policy_password_temporary(&admin, 9));
+    assert_false(policy_password_temporary(&admin, 1));
+    assert_false(policy_password_temporary(&sys, 9));
+    assert_false(policy_password_temporary(&sup, 5));
+    assert_false(policy_password_temporary(NULL, 9));
+}
+
 
 int main(void)
 {
@@ -557,6 +645,9 @@ int main(void)
         cmocka_unit_test(test_user_scope_and_case_rules),
         cmocka_unit_test(test_handover_is_final),
         cmocka_unit_test(test_account_confirmation),
+        cmocka_unit_test(test_confirm_table),
+        cmocka_unit_test(test_confirmer),
+        cmocka_unit_test(test_password_temporary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -660,20 +660,26 @@ static void test_login_failures(void **state)
            "login");
     assert_string_equal(err.message, wrong.message);
     assert_null(strstr(err.message, "ghost"));
-    /* and so does a disabled user with the right password */
+    assert_int_equal(who.refusal, LOGIN_REFUSED_NONE);
+    /* a disabled user is refused too; only the right password learns why */
     assert_int_equal(user_disable(f->app, &f->sys, "gulnara.b", &err), QG_OK);
+    expect(login(f, "gulnara.b", PASSWORD2, ADDR, now, &tok, &who, &retry, &err), &err,
+           QG_EUNAUTH, "login");
+    assert_string_equal(err.message, wrong.message);
+    assert_int_equal(who.refusal, LOGIN_REFUSED_NONE);
     expect(login(f, "gulnara.b", PASSWORD, ADDR, now, &tok, &who, &retry, &err), &err, QG_EUNAUTH,
            "login");
-    assert_string_equal(err.message, wrong.message);
+    assert_string_equal(err.message, "the account is disabled");
+    assert_int_equal(who.refusal, LOGIN_REFUSED_DISABLED);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM sessions", NULL), 0);
-    /* three failures audited: two name the user, one says the login was unknown, none
+    /* four failures audited: three name the user, one says the login was unknown, none
      * holds the login name or a password */
-    assert_int_equal(audit_count(f, "login_failed"), 3);
+    assert_int_equal(audit_count(f, "login_failed"), 4);
     assert_int_equal(audit_count(f, "login"), 0);
     char uid[64];
     snprintf(uid, sizeof uid, "%%\"user_id\":%lld%%", (long long)u.user_id);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM audit WHERE action = 'login_failed' AND detail LIKE ?",
-                             uid), 2);
+                             uid), 3);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM audit WHERE action = 'login_failed'"
                                 " AND detail LIKE '%unknown_login%'", NULL), 1);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM audit WHERE instr(detail, 'ghost') > 0"

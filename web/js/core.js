@@ -206,7 +206,9 @@ export function caseMay(c, action) {
 // The policy's other answers about the user, from the session answer: 'case_scope'
 // ("org", "assigned", ...), 'directory_scope' ("own", "any", "none"),
 // 'report_always_protected' (true/false), 'assignable_roles' (role codes),
-// 'agreement_scope' ("all", "org", "none"), 'agreement_manage_scope' ("any", "own", "none").
+// 'agreement_scope' ("all", "org", "none"), 'agreement_manage_scope' ("any", "own", "none"),
+// 'must_change_password' (true while the password is a temporary one an admin set: the
+// server then refuses everything but changing it and logging out).
 export function policy(name) {
   return caps[name];
 }
@@ -224,6 +226,7 @@ export function setSession(answer) {
     assignable_roles: answer.assignable_roles || [],
     agreement_scope: answer.agreement_scope || 'none',
     agreement_manage_scope: answer.agreement_manage_scope || 'none',
+    must_change_password: answer.must_change_password === true,
   };
   if (answer.idle_seconds) idleSeconds = answer.idle_seconds;
   lastInput = Date.now();
@@ -588,13 +591,39 @@ export function go(hash) {
 
 // Adds a navigation entry for the users the policy lets take action (a "may" name such
 // as 'case.list'; all logged-in users when it is missing); labelKey is a message key.
-export function navItem(hash, labelKey, action) {
-  navItems.push({ hash, labelKey, action: action || '' });
+// opts.count (optional) is an async function answering how many things wait there (a
+// number shown next to the entry, hidden when 0); opts.countKey is the message key
+// ({n}) that says so to screen readers. The counts are asked again on every page.
+export function navItem(hash, labelKey, action, opts = {}) {
+  navItems.push({ hash, labelKey, action: action || '', count: opts.count, countKey: opts.countKey, n: 0 });
   renderNav();
 }
 
+// Asks every shown navigation entry with a count for it again, then redraws the
+// navigation (call after a change that alters a count).
+export async function refreshNavCounts() {
+  const shown = navItems.filter((it) => it.count && user && navShown(it));
+  await Promise.all(shown.map(async (it) => {
+    try {
+      it.n = Number(await it.count()) || 0;
+    } catch (e) {
+      it.n = 0;
+    }
+  }));
+  if (shown.length) renderNav();
+}
+
 function navShown(it) {
-  return !it.action || may(it.action);
+  return !caps.must_change_password && (!it.action || may(it.action));
+}
+
+function navLink(it, here) {
+  const text = t(it.labelKey);
+  if (!it.count || !it.n) return h('a', { href: it.hash, 'aria-current': here ? 'page' : null }, text);
+  return h('a', { href: it.hash, 'aria-current': here ? 'page' : null },
+    h('span', { 'aria-hidden': 'true' }, text + ' '),
+    h('span', { class: 'nav-count', 'aria-hidden': 'true' }, String(it.n)),
+    h('span', { class: 'sr-only' }, text + ', ' + t(it.countKey, { n: it.n })));
 }
 
 let started = false;
@@ -608,7 +637,7 @@ function renderNav() {
     for (const it of navItems) {
       if (!navShown(it)) continue;
       const here = location.hash.startsWith(it.hash);
-      list.append(h('li', {}, h('a', { href: it.hash, 'aria-current': here ? 'page' : null }, t(it.labelKey))));
+      list.append(h('li', {}, navLink(it, here)));
     }
   }
   const langs = h('li', { class: 'langs', role: 'group', 'aria-label': t('core.language') },
@@ -616,6 +645,7 @@ function renderNav() {
   list.append(langs);
   if (user) {
     list.append(h('li', { class: 'who' }, h('span', {}, user.login + ' · ' + t('core.role.' + user.role)),
+      h('a', { href: '#/password', 'data-action': 'my-password' }, t('core.password.nav')),
       h('button', { type: 'button', 'data-action': 'logout', on: { click: () => logout() } }, t('core.logout'))));
   }
   nav.append(list);
@@ -627,6 +657,7 @@ function renderNav() {
 // nav entry they have.
 export function homeFor(u) {
   if (!u) return '#/login';
+  if (caps.must_change_password) return '#/password';
   if (may('case.list')) return '#/cases';
   const it = navItems.find(navShown);
   return it ? it.hash : '#/home';
@@ -652,6 +683,7 @@ async function render() {
     if (hash !== '#/login') return go('#/login');
   }
   if (!match) return go(homeFor(user));
+  if (user && caps.must_change_password && hash !== '#/password') return go('#/password');
   if (user) await vocab();
   if (mine !== renderCount) return;
   usedIds.clear();
@@ -664,6 +696,7 @@ async function render() {
     console.error(e);
     container.append(h('p', { class: 'errors', role: 'alert' }, t('core.err.internal')));
   }
+  if (user) refreshNavCounts();
   const title = container.querySelector('#page-title');
   document.title = (title ? title.textContent + ' — ' : '') + 'Qorgau';
   app.focus({ preventScroll: true });

@@ -2,6 +2,7 @@
 // so branches that add pages merge without conflicts), then starts the interface.
 import { start } from './core.js';
 import './pages/login.js';
+import './pages/password.js';
 import './pages/cases.js';
 import './pages/tasks.js';
 import './pages/new-case.js';

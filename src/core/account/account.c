@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/account/audit.h"
 #include "core/common/org_shared.h"
@@ -220,57 +221,107 @@ qg_code user_create(qg_app *app, const qg_actor *actor, int64_t org_id, const ch
 
 static json_t *user_row(db_stmt *st)
 {
-    return json_pack("{s:I, s:I, s:s, s:s, s:b, s:s, s:b}", "id", (json_int_t)db_col_int(st, 0),
-                     "org_id", (json_int_t)db_col_int(st, 1), "login", db_col_text(st, 2),
-                     "role", db_col_text(st, 3), "disabled", (int)db_col_int(st, 4),
-                     "created_at", db_col_text(st, 5), "pending", (int)db_col_int(st, 6));
+    return json_pack("{s:I, s:I, s:s, s:s, s:b, s:s, s:b, s:b, s:b, s:b}", "id",
+                     (json_int_t)db_col_int(st, 0), "org_id", (json_int_t)db_col_int(st, 1),
+                     "login", db_col_text(st, 2), "role", db_col_text(st, 3), "disabled",
+                     (int)db_col_int(st, 4), "created_at", db_col_text(st, 5), "pending",
+                     (int)db_col_int(st, 6), "must_change", (int)db_col_int(st, 7),
+                     "_has_supervisor", (int)db_col_int(st, 8), "_has_cases",
+                     (int)db_col_int(st, 9));
 }
+
+/* Replaces a row's facts (the "_" keys) by what the actor may do with the account
+ * ("may": ["user.confirm"] when the actor may confirm it) and, for a waiting account,
+ * who may confirm it ("confirm_by": a role code, "system" for the command line). */
+static int user_row_finish(json_t *row, const qg_actor *actor)
+{
+    account_facts f = {
+        .role = role_from_code(json_string_value(json_object_get(row, "role"))),
+        .org_id = json_integer_value(json_object_get(row, "org_id")),
+        .org_has_supervisor = json_is_true(json_object_get(row, "_has_supervisor")),
+        .org_has_cases = json_is_true(json_object_get(row, "_has_cases"))};
+    bool pending = json_is_true(json_object_get(row, "pending"));
+    bool disabled = json_is_true(json_object_get(row, "disabled"));
+    json_object_del(row, "_has_supervisor");
+    json_object_del(row, "_has_cases");
+    json_t *may = json_array();
+    if (!may)
+        return -1;
+    if (pending && !disabled && policy_confirm(actor, &f) == POLICY_ALLOW)
+        json_array_append_new(may, json_string(policy_action_name(ACT_USER_CONFIRM)));
+    int failed = json_object_set_new(row, "may", may) != 0;
+    if (pending)
+        failed |= json_object_set_new(row, "confirm_by",
+                                      json_string(role_code(policy_confirmer(&f)))) != 0;
+    return failed ? -1 : 0;
+}
+
+#define USER_COLUMNS                                                                       \
+    "SELECT u.id, u.org_id, u.login, u.role, u.disabled, u.created_at, u.pending,"          \
+    " u.must_change," QG_ACCOUNT_FACTS_SQL "FROM users u"
 
 json_t *user_list(qg_app *app, const qg_actor *actor, qg_error *err)
 {
     if (require(actor, ACT_USER_LIST, err) != QG_OK)
         return NULL;
-    if (policy_user_scope(actor) == USERS_OWN_ORG)
-        return select_array(
-            app,
-            "SELECT id, org_id, login, role, disabled, created_at, pending FROM users"
-            " WHERE org_id = ? ORDER BY id",
-            actor->org_id, user_row, err);
-    return select_array(app,
-                        "SELECT id, org_id, login, role, disabled, created_at, pending FROM users"
-                        " WHERE id > ? ORDER BY id",
-                        0, user_row, err);
+    json_t *list;
+    if (policy_user_scope(actor) == USERS_OWN_ORG) /* waiting accounts first */
+        list = select_array(app,
+                            USER_COLUMNS " WHERE u.org_id = ?"
+                                         " ORDER BY u.pending DESC, u.disabled, u.id",
+                            actor->org_id, user_row, err);
+    else
+        list = select_array(app, USER_COLUMNS " WHERE u.id > ? ORDER BY u.id", 0, user_row, err);
+    size_t i;
+    json_t *row;
+    json_array_foreach(list, i, row) {
+        if (user_row_finish(row, actor) != 0) {
+            json_decref(list);
+            qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+            return NULL;
+        }
+    }
+    return list;
 }
 
-typedef enum { CHANGE_DISABLE, CHANGE_PASSWORD, CHANGE_CONFIRM } change_kind;
+typedef enum { CHANGE_DISABLE, CHANGE_PASSWORD, CHANGE_CONFIRM, CHANGE_OWN } change_kind;
 
 typedef struct {
     qg_app *app;
     const qg_actor *actor;
     const char *login;
     change_kind kind;
-    const char *pw_hash; /* CHANGE_PASSWORD only */
+    const char *pw_hash; /* CHANGE_PASSWORD and CHANGE_OWN */
+    const char *token;   /* CHANGE_OWN: the session the change is made in, kept */
 } change_job;
 
 typedef struct {
     int64_t id, org_id;
     qg_role role;
     bool pending;
+    account_facts facts;
 } user_target;
 
 static qg_code find_target(db *conn, const char *login, user_target *t, qg_error *err)
 {
-    db_stmt *st =
-        db_prepare(conn, "SELECT id, org_id, role, pending FROM users WHERE login = ?", err);
+    db_stmt *st = db_prepare(conn,
+                             "SELECT u.id, u.org_id, u.role, u.pending," QG_ACCOUNT_FACTS_SQL
+                             "FROM users u WHERE u.login = ?",
+                             err);
     if (!st)
         return err->code;
     db_bind_text(st, 1, login);
     int rc = db_step(st, err);
-    if (rc == 1)
+    if (rc == 1) {
         *t = (user_target){.id = db_col_int(st, 0),
                            .org_id = db_col_int(st, 1),
                            .role = role_from_code(db_col_text(st, 2)),
                            .pending = db_col_int(st, 3) != 0};
+        t->facts = (account_facts){.role = t->role,
+                                   .org_id = t->org_id,
+                                   .org_has_supervisor = db_col_int(st, 4) != 0,
+                                   .org_has_cases = db_col_int(st, 5) != 0};
+    }
     db_done(st);
     if (rc < 0)
         return err->code;
@@ -285,13 +336,17 @@ static db_stmt *change_statement(db *conn, const change_job *j, const user_targe
     db_stmt *st;
     switch (j->kind) {
     case CHANGE_PASSWORD:
-        st = db_prepare(
-            conn, "UPDATE users SET pw_hash = ?, pw_changed_at = ?, pending = ? WHERE id = ?", err);
+    case CHANGE_OWN:
+        st = db_prepare(conn,
+                        "UPDATE users SET pw_hash = ?, pw_changed_at = ?, pending = ?,"
+                        " must_change = ? WHERE id = ?",
+                        err);
         if (st) {
             db_bind_text(st, 1, j->pw_hash);
             db_bind_text(st, 2, now);
             db_bind_int(st, 3, t->pending || policy_needs_confirmation(j->actor, t->role));
-            db_bind_int(st, 4, t->id);
+            db_bind_int(st, 4, policy_password_temporary(j->actor, t->id));
+            db_bind_int(st, 5, t->id);
         }
         return st;
     case CHANGE_CONFIRM:
@@ -309,7 +364,7 @@ static db_stmt *change_statement(db *conn, const change_job *j, const user_targe
 /* Confirming needs a supervisor of the account's organisation and a waiting account. */
 static qg_code check_confirm(const change_job *j, const user_target *t, qg_error *err)
 {
-    policy_verdict v = policy_confirm(j->actor, t->org_id);
+    policy_verdict v = policy_confirm(j->actor, &t->facts);
     if (v == POLICY_HIDE)
         return qg_fail(err, QG_ENOTFOUND, "login", "no such user");
     if (v != POLICY_ALLOW)
@@ -323,7 +378,8 @@ static qg_code change_user(db *conn, void *arg, qg_error *err)
 {
     static const char *const actions[] = {[CHANGE_DISABLE] = "user.disable",
                                           [CHANGE_PASSWORD] = "user.passwd",
-                                          [CHANGE_CONFIRM] = "user.confirm"};
+                                          [CHANGE_CONFIRM] = "user.confirm",
+                                          [CHANGE_OWN] = "user.passwd_own"};
     change_job *j = arg;
     user_target t = {0};
     qg_code c = find_target(conn, j->login, &t, err);
@@ -336,11 +392,20 @@ static qg_code change_user(db *conn, void *arg, qg_error *err)
         return err->code;
     if ((c = db_run(st, err)) != QG_OK)
         return c;
-    if (j->kind != CHANGE_CONFIRM && (c = session_drop_user(conn, t.id, err)) != QG_OK)
+    if (j->kind == CHANGE_OWN)
+        c = session_drop_others(conn, t.id, j->token, err);
+    else if (j->kind != CHANGE_CONFIRM)
+        c = session_drop_user(conn, t.id, err);
+    if (c != QG_OK)
         return c;
     char object[32];
     snprintf(object, sizeof object, "user:%lld", (long long)t.id);
-    return audit_append(conn, j->app->keys, j->actor, actions[j->kind], object, NULL, err);
+    json_t *detail = NULL;
+    if (j->kind == CHANGE_PASSWORD)
+        detail = json_pack("{s:b}", "temporary", policy_password_temporary(j->actor, t.id));
+    c = audit_append(conn, j->app->keys, j->actor, actions[j->kind], object, detail, err);
+    json_decref(detail);
+    return c;
 }
 
 qg_code user_disable(qg_app *app, const qg_actor *actor, const char *login, qg_error *err)
@@ -372,11 +437,73 @@ qg_code user_set_password(qg_app *app, const qg_actor *actor, const char *login,
 
 qg_code user_confirm(qg_app *app, const qg_actor *actor, const char *login, qg_error *err)
 {
-    if (policy_confirm(actor, 0) == POLICY_FORBID) /* before any lookup */
+    if (policy_confirm(actor, NULL) == POLICY_FORBID) /* before any lookup */
         return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
     qg_code c = account_check_login(login, "login", err);
     if (c != QG_OK)
         return c;
     change_job j = {.app = app, .actor = actor, .login = login, .kind = CHANGE_CONFIRM};
+    return writer_run(app->writer, change_user, &j, err);
+}
+
+typedef struct {
+    int64_t id;
+    char login[QG_LOGIN_MAX + 1];
+    char pw_hash[QG_PWHASH_MAX];
+} own_row;
+
+/* The read of the acting user's login and password hash. */
+static qg_code read_own(db *conn, void *arg, qg_error *err)
+{
+    own_row *o = arg;
+    db_stmt *st = db_prepare(conn, "SELECT login, pw_hash FROM users WHERE id = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, o->id);
+    int rc = db_step(st, err);
+    if (rc == 1) {
+        snprintf(o->login, sizeof o->login, "%s", db_col_text(st, 0));
+        snprintf(o->pw_hash, sizeof o->pw_hash, "%s", db_col_text(st, 1));
+    }
+    db_done(st);
+    if (rc < 0)
+        return err->code;
+    return rc == 1 ? QG_OK : qg_fail(err, QG_EUNAUTH, "session", "not logged in");
+}
+
+/* Checks the current password against o, counting a wrong one like a failed login. */
+static qg_code check_current(qg_app *app, const own_row *o, const char *current,
+                             const char *password, qg_error *err)
+{
+    char key[QG_LOGIN_MAX + 8];
+    snprintf(key, sizeof key, "login:%s", o->login);
+    int64_t now = (int64_t)time(NULL);
+    if (throttle_blocked(app->throttle, key, now) > 0)
+        return qg_fail(err, QG_ETHROTTLED, "current_password", "too many wrong passwords");
+    if (!current || !crypto_password_verify(o->pw_hash, current)) {
+        throttle_fail(app->throttle, key, now, &app->settings.login_per_account);
+        return qg_fail(err, QG_EINVAL, "current_password", "is not the current password");
+    }
+    if (password && crypto_password_verify(o->pw_hash, password))
+        return qg_fail(err, QG_EINVAL, "password", "must differ from the current password");
+    return QG_OK;
+}
+
+qg_code user_change_own_password(qg_app *app, const qg_actor *actor, const char *token,
+                                 const char *current, const char *password, qg_error *err)
+{
+    if (!actor || actor->user_id <= 0)
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "only a user has a password to change");
+    own_row o = {.id = actor->user_id};
+    qg_code c = app_read(app, read_own, &o, err);
+    if (c == QG_OK)
+        c = check_current(app, &o, current, password, err);
+    char hash[QG_PWHASH_MAX];
+    if (c == QG_OK)
+        c = crypto_password_hash(password, hash, err);
+    if (c != QG_OK)
+        return c;
+    change_job j = {.app = app, .actor = actor, .login = o.login, .kind = CHANGE_OWN,
+                    .pw_hash = hash, .token = token};
     return writer_run(app->writer, change_user, &j, err);
 }

@@ -30,20 +30,36 @@ qg_code user_create(qg_app *app, const qg_actor *actor, int64_t org_id, const ch
                     const char *role, const char *password, int64_t *id, qg_error *err);
 
 /* Returns users as a new JSON array (no password hashes): all of them for an admin or
- * the system, the actor's organisation for a supervisor. */
+ * the system, the actor's organisation for a supervisor (waiting accounts first). Each
+ * user carries "pending", "must_change" (a temporary password), "may" (["user.confirm"]
+ * when the actor may confirm it now) and, while pending, "confirm_by" (the role code of
+ * who may confirm it: policy_confirmer). */
 json_t *user_list(qg_app *app, const qg_actor *actor, qg_error *err);
 
 /* Disables the user with this login and ends their sessions. */
 qg_code user_disable(qg_app *app, const qg_actor *actor, const char *login, qg_error *err);
 
-/* Confirms a waiting account (see policy_needs_confirmation): a supervisor of its
- * organisation, or the system, lets it log in. QG_ENOTFOUND for an account of another
- * organisation, QG_ECONFLICT when it is not waiting. Audited as "user.confirm". */
+/* Confirms a waiting account (see policy_needs_confirmation) as policy_confirm allows:
+ * a supervisor of its organisation, an admin for the first supervisor of a new
+ * organisation, or the system. QG_ENOTFOUND for an account of another organisation
+ * (a supervisor), QG_EFORBIDDEN for a pair the policy refuses, QG_ECONFLICT when it is
+ * not waiting. Audited as "user.confirm". */
 qg_code user_confirm(qg_app *app, const qg_actor *actor, const char *login, qg_error *err);
 
 /* Sets a new password for the user with this login and ends their sessions. When an
- * admin resets a case-role account, it waits for confirmation again. */
+ * admin resets a case-role account, it waits for confirmation again; a password an admin
+ * sets is temporary (policy_password_temporary): the user must change it at the next
+ * login. Audited as "user.passwd" with {"temporary": bool}. */
 qg_code user_set_password(qg_app *app, const qg_actor *actor, const char *login,
                           const char *password, qg_error *err);
+
+/* The logged-in user (actor) changes their own password: current must be the password
+ * they logged in with (QG_EINVAL on "current_password" when not; wrong tries count
+ * against the account like failed logins, QG_ETHROTTLED when too many), password the new
+ * one (checked like any, and different from current). Clears a temporary password's
+ * must-change mark, ends the user's other sessions but keeps the one of token, and is
+ * audited as "user.passwd_own". */
+qg_code user_change_own_password(qg_app *app, const qg_actor *actor, const char *token,
+                                 const char *current, const char *password, qg_error *err);
 
 #endif

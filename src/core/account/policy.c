@@ -15,7 +15,7 @@ static const char *const action_names[ACT_COUNT] = {
     [ACT_DIRECTORY_MANAGE] = "directory.manage", [ACT_AGREEMENT_MANAGE] = "agreement.manage",
     [ACT_REFERRAL_SEND] = "referral.send",     [ACT_REFERRAL_RECEIVE] = "referral.receive",
     [ACT_REFERRAL_OVERRIDE] = "referral.override", [ACT_BREAK_GLASS] = "case.break_glass",
-    [ACT_GRANT_REPORT] = "grant.report",
+    [ACT_GRANT_REPORT] = "grant.report",       [ACT_USER_CONFIRM] = "user.confirm",
 };
 
 const char *policy_action_name(qg_action action)
@@ -50,6 +50,7 @@ static bool role_may(qg_role role, qg_action action)
     case ACT_USER_MANAGE:
         return role == ROLE_ADMIN || role == ROLE_SYSTEM;
     case ACT_USER_LIST:
+    case ACT_USER_CONFIRM:
         return role == ROLE_ADMIN || role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
     case ACT_AUDIT_READ:
         return role == ROLE_AUDITOR || role == ROLE_SYSTEM;
@@ -171,11 +172,42 @@ bool policy_needs_confirmation(const qg_actor *actor, qg_role new_role)
     return actor && actor->role == ROLE_ADMIN && is_case_role(new_role);
 }
 
-policy_verdict policy_confirm(const qg_actor *actor, int64_t org_id)
+policy_verdict policy_confirm(const qg_actor *actor, const account_facts *f)
 {
-    if (!actor || (actor->role != ROLE_SUPERVISOR && actor->role != ROLE_SYSTEM))
+    if (!actor || !role_may(actor->role, ACT_USER_CONFIRM))
         return POLICY_FORBID;
-    return actor->role == ROLE_SYSTEM || actor->org_id == org_id ? POLICY_ALLOW : POLICY_HIDE;
+    if (!f || actor->role == ROLE_SYSTEM)
+        return POLICY_ALLOW;
+    switch (actor->role) {
+    case ROLE_SUPERVISOR: /* the case-role accounts of their own organisation */
+        if (f->org_id != actor->org_id)
+            return POLICY_HIDE;
+        return is_case_role(f->role) ? POLICY_ALLOW : POLICY_FORBID;
+    case ROLE_ADMIN: /* the first supervisor of a new organisation, whom nobody else could */
+        return f->role == ROLE_SUPERVISOR && !f->org_has_supervisor && !f->org_has_cases
+                   ? POLICY_ALLOW
+                   : POLICY_FORBID;
+    default:
+        return POLICY_FORBID;
+    }
+}
+
+qg_role policy_confirmer(const account_facts *f)
+{
+    if (!f)
+        return ROLE_SYSTEM;
+    qg_actor sup = {.user_id = -1, .org_id = f->org_id, .role = ROLE_SUPERVISOR};
+    qg_actor admin = {.user_id = -1, .org_id = 0, .role = ROLE_ADMIN};
+    /* a supervisor there is, or the one the organisation will have for its case workers */
+    if (policy_confirm(&sup, f) == POLICY_ALLOW &&
+        (f->org_has_supervisor || f->role != ROLE_SUPERVISOR))
+        return ROLE_SUPERVISOR;
+    return policy_confirm(&admin, f) == POLICY_ALLOW ? ROLE_ADMIN : ROLE_SYSTEM;
+}
+
+bool policy_password_temporary(const qg_actor *actor, int64_t target_user_id)
+{
+    return actor && actor->role == ROLE_ADMIN && actor->user_id != target_user_id;
 }
 
 policy_verdict policy_org_manage(const qg_actor *actor, qg_action action, int64_t org_id)

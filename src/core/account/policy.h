@@ -40,6 +40,7 @@ typedef enum {
     ACT_REFERRAL_OVERRIDE,  /* refer without a valid agreement in an emergency (audited) */
     ACT_BREAK_GLASS,        /* take temporary access to a case outside one's scope */
     ACT_GRANT_REPORT,       /* read the report of break-the-glass access */
+    ACT_USER_CONFIRM,       /* confirm a waiting account (which ones: policy_confirm) */
     ACT_COUNT
 } qg_action;
 
@@ -115,10 +116,36 @@ bool policy_chooses_case_org(const qg_actor *actor);
  * supervisor of its organisation to confirm it. */
 bool policy_needs_confirmation(const qg_actor *actor, qg_role new_role);
 
-/* Returns the verdict for actor confirming a waiting account of organisation org_id:
- * ALLOW for a supervisor of that organisation or the system, HIDE for a supervisor of
- * another one (the account is answered as absent), FORBID for every other role. */
-policy_verdict policy_confirm(const qg_actor *actor, int64_t org_id);
+/* What the policy needs to know about one account to decide who confirms it. */
+typedef struct {
+    qg_role role;            /* the account's role */
+    int64_t org_id;          /* its organisation */
+    bool org_has_supervisor; /* the organisation has another active, confirmed supervisor */
+    bool org_has_cases;      /* the organisation holds at least one case */
+} account_facts;
+
+/* Returns the verdict for actor confirming the waiting account of facts (the one place
+ * that decides it; docs/security.md "Confirming accounts" explains the choice):
+ *   - a supervisor confirms the case-role accounts (supervisor, case manager, first
+ *     responder) of their own organisation; another organisation's are HIDE (absent);
+ *   - an admin confirms the first supervisor of a new organisation: one that has no
+ *     active supervisor who could, and no cases yet (so an admin never reaches case
+ *     content through an account they confirmed);
+ *   - the system (the command line on the server) confirms any account;
+ *   - every other pair is FORBID.
+ * With facts NULL: ALLOW when the role may confirm some account, else FORBID. */
+policy_verdict policy_confirm(const qg_actor *actor, const account_facts *facts);
+
+/* Returns the role of the users on the web who may confirm the account of facts
+ * (ROLE_SUPERVISOR or ROLE_ADMIN, asked of policy_confirm), or ROLE_SYSTEM when only
+ * the command line on the server can. */
+qg_role policy_confirmer(const account_facts *facts);
+
+/* Returns true when the password actor sets for the account target_user_id is temporary:
+ * it works for one login, after which the user must choose their own before doing
+ * anything else. True when an admin sets someone else's password (a reset); false for
+ * the user's own change and for the system (the operator on the server). */
+bool policy_password_temporary(const qg_actor *actor, int64_t target_user_id);
 
 /* Returns the verdict for actor managing what belongs to organisation org_id: its
  * entries in the service directory (ACT_DIRECTORY_MANAGE) or an agreement it is a party

@@ -7,13 +7,15 @@
 #include <time.h>
 
 #include "core/account/audit.h"
+#include "core/account/policy.h"
 
 #define TOUCH_EVERY_S 60
 
 typedef struct {
     int64_t id, org_id;
     qg_role role;
-    bool disabled; /* disabled, or waiting for a supervisor's confirmation */
+    bool disabled, pending, must_change;
+    account_facts facts; /* for who confirms a waiting account */
     char login[QG_LOGIN_MAX + 1];
     char pw_hash[QG_PWHASH_MAX];
 } user_row;
@@ -30,9 +32,8 @@ static qg_code read_user(db *conn, void *arg, qg_error *err)
     user_row *u = r->user;
     db_stmt *st = db_prepare(
         conn,
-        "SELECT id, org_id, role, CASE WHEN disabled = 1 OR pending = 1 THEN 1 ELSE 0 END,"
-        " login, pw_hash FROM users"
-        " WHERE login = ?",
+        "SELECT u.id, u.org_id, u.role, u.disabled, u.pending, u.must_change, u.login,"
+        " u.pw_hash," QG_ACCOUNT_FACTS_SQL "FROM users u WHERE u.login = ?",
         err);
     if (!st)
         return err->code;
@@ -43,8 +44,14 @@ static qg_code read_user(db *conn, void *arg, qg_error *err)
         u->org_id = db_col_int(st, 1);
         u->role = role_from_code(db_col_text(st, 2));
         u->disabled = db_col_int(st, 3) != 0;
-        snprintf(u->login, sizeof u->login, "%s", db_col_text(st, 4));
-        snprintf(u->pw_hash, sizeof u->pw_hash, "%s", db_col_text(st, 5));
+        u->pending = db_col_int(st, 4) != 0;
+        u->must_change = db_col_int(st, 5) != 0;
+        snprintf(u->login, sizeof u->login, "%s", db_col_text(st, 6));
+        snprintf(u->pw_hash, sizeof u->pw_hash, "%s", db_col_text(st, 7));
+        u->facts = (account_facts){.role = u->role,
+                                   .org_id = u->org_id,
+                                   .org_has_supervisor = db_col_int(st, 8) != 0,
+                                   .org_has_cases = db_col_int(st, 9) != 0};
     }
     db_done(st);
     return rc == 1 ? QG_OK : rc == 0 ? QG_ENOTFOUND : err->code;
@@ -136,7 +143,8 @@ static int login_blocked(qg_app *app, const char *acct_key, const char *addr_key
     return a > b ? a : b;
 }
 
-static qg_code refuse_login(qg_app *app, int64_t user_id, bool throttled, qg_error *err)
+static qg_code refuse_login(qg_app *app, int64_t user_id, bool throttled, login_refusal why,
+                            qg_error *err)
 {
     failure_job fj = {.app = app, .user_id = user_id, .throttled = throttled};
     qg_error audit_err = {0};
@@ -144,8 +152,11 @@ static qg_code refuse_login(qg_app *app, int64_t user_id, bool throttled, qg_err
         return qg_fail(err, audit_err.code, NULL, "%s", audit_err.message);
     if (throttled)
         return qg_fail(err, QG_ETHROTTLED, "login", "too many failed logins; try again later");
-    return qg_fail(err, QG_EUNAUTH, "login",
-                   "login or password is wrong, or the account is disabled or not yet confirmed");
+    if (why == LOGIN_REFUSED_PENDING)
+        return qg_fail(err, QG_EUNAUTH, "login", "the account waits for confirmation");
+    if (why == LOGIN_REFUSED_DISABLED)
+        return qg_fail(err, QG_EUNAUTH, "login", "the account is disabled");
+    return qg_fail(err, QG_EUNAUTH, "login", "login and password do not match");
 }
 
 /* Verifies the password; for an unknown login verifies against a dummy hash so the
@@ -165,7 +176,15 @@ static bool password_ok(const user_row *u, bool found, const char *password)
         crypto_password_verify(dummy_hash, password);
         return false;
     }
-    return crypto_password_verify(u->pw_hash, password) && !u->disabled && u->role != ROLE_NONE;
+    return crypto_password_verify(u->pw_hash, password) && u->role != ROLE_NONE;
+}
+
+/* Why an account whose password was right may not log in (told only then). */
+static login_refusal refusal_of(const user_row *u)
+{
+    if (u->disabled)
+        return LOGIN_REFUSED_DISABLED;
+    return u->pending ? LOGIN_REFUSED_PENDING : LOGIN_REFUSED_NONE;
 }
 
 qg_code session_login(qg_app *app, const char *login, const char *password,
@@ -180,13 +199,18 @@ qg_code session_login(qg_app *app, const char *login, const char *password,
     if (found != QG_OK && found != QG_ENOTFOUND)
         return found;
     *retry_after = login_blocked(app, acct_key, addr_key, now);
+    who->refusal = LOGIN_REFUSED_NONE;
     if (*retry_after > 0)
-        return refuse_login(app, u.id, true, err);
-    if (!password_ok(&u, found == QG_OK, password)) {
+        return refuse_login(app, u.id, true, LOGIN_REFUSED_NONE, err);
+    bool right = password_ok(&u, found == QG_OK, password);
+    login_refusal why = right ? refusal_of(&u) : LOGIN_REFUSED_NONE;
+    if (!right || why != LOGIN_REFUSED_NONE) { /* counted as before: a refused login */
         int a = throttle_fail(app->throttle, acct_key, now, &app->settings.login_per_account);
         int b = throttle_fail(app->throttle, addr_key, now, &app->settings.login_per_address);
         *retry_after = a > b ? a : b;
-        return refuse_login(app, u.id, false, err);
+        who->refusal = why;
+        who->confirm_by = why == LOGIN_REFUSED_PENDING ? policy_confirmer(&u.facts) : ROLE_NONE;
+        return refuse_login(app, u.id, false, why, err);
     }
     throttle_reset(app->throttle, acct_key);
     crypto_random_token(out->token);
@@ -198,6 +222,7 @@ qg_code session_login(qg_app *app, const char *login, const char *password,
     who->actor = (qg_actor){.user_id = u.id, .org_id = u.org_id, .role = u.role};
     snprintf(who->login, sizeof who->login, "%s", u.login);
     snprintf(who->csrf, sizeof who->csrf, "%s", out->csrf);
+    who->must_change = u.must_change;
     int64_t idle = app->settings.session_idle_s, hard = app->settings.session_absolute_s;
     who->expires_at = now + (idle < hard ? idle : hard);
     return QG_OK;
@@ -235,7 +260,8 @@ static qg_code read_session(db *conn, void *arg, qg_error *err)
     session_info *who = r->who;
     db_stmt *st = db_prepare(conn,
                              "SELECT s.created_at, s.last_seen, s.csrf, u.id, u.org_id, u.role,"
-                             " u.login FROM sessions s JOIN users u ON u.id = s.user_id"
+                             " u.login, u.must_change FROM sessions s"
+                             " JOIN users u ON u.id = s.user_id"
                              " WHERE s.token_hash = ? AND u.disabled = 0 AND u.pending = 0",
                              err);
     if (!st)
@@ -250,6 +276,7 @@ static qg_code read_session(db *conn, void *arg, qg_error *err)
         who->actor.org_id = db_col_int(st, 4);
         who->actor.role = role_from_code(db_col_text(st, 5));
         snprintf(who->login, sizeof who->login, "%s", db_col_text(st, 6));
+        who->must_change = db_col_int(st, 7) != 0;
     }
     db_done(st);
     return rc == 1 ? QG_OK : rc == 0 ? QG_ENOTFOUND : err->code;
@@ -322,5 +349,19 @@ qg_code session_drop_user(db *conn, int64_t user_id, qg_error *err)
     if (!st)
         return err->code;
     db_bind_int(st, 1, user_id);
+    return db_run(st, err);
+}
+
+qg_code session_drop_others(db *conn, int64_t user_id, const char *token, qg_error *err)
+{
+    char hash[QG_HASH_HEX] = "";
+    if (token && strlen(token) == QG_TOKEN_HEX - 1)
+        crypto_token_hash(token, hash);
+    db_stmt *st =
+        db_prepare(conn, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, user_id);
+    db_bind_text(st, 2, hash);
     return db_run(st, err);
 }

@@ -10,12 +10,27 @@
 #ifndef QG_SESSION_H
 #define QG_SESSION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/account/actor.h"
 #include "core/common/app.h"
 
 #define QG_LOGIN_MAX 64
+
+/* The facts of account_facts (policy.h) for the users row "u", as two 0/1 columns: the
+ * organisation has another active, confirmed supervisor; it holds a case. */
+#define QG_ACCOUNT_FACTS_SQL                                                                 \
+    " CASE WHEN EXISTS (SELECT 1 FROM users s WHERE s.org_id = u.org_id AND s.id <> u.id"    \
+    " AND s.role = 'supervisor' AND s.pending = 0 AND s.disabled = 0) THEN 1 ELSE 0 END,"   \
+    " CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.org_id = u.org_id) THEN 1 ELSE 0 END "
+
+/* Why a login with the right password was refused. */
+typedef enum {
+    LOGIN_REFUSED_NONE = 0,
+    LOGIN_REFUSED_PENDING, /* waits for confirmation (by session_info.confirm_by) */
+    LOGIN_REFUSED_DISABLED
+} login_refusal;
 
 typedef struct {
     char token[QG_TOKEN_HEX]; /* goes only into the HttpOnly cookie */
@@ -27,12 +42,18 @@ typedef struct {
     char login[QG_LOGIN_MAX + 1];
     char csrf[QG_TOKEN_HEX];
     int64_t expires_at; /* the earlier of idle and absolute expiry */
+    bool must_change;   /* the password is temporary: only changing it (or leaving) works */
+    login_refusal refusal; /* session_login: why the right password did not let in */
+    qg_role confirm_by;    /* with LOGIN_REFUSED_PENDING: who may confirm (policy_confirmer) */
 } session_info;
 
 /* Checks login and password. On success creates a session (deleting, in the same
  * write, every session whose idle or absolute limit has passed at now), fills *out
- * and *who, and audits "login". On failure audits "login_failed" and returns
- * QG_EUNAUTH (one message for unknown login, wrong password and disabled user), or
+ * and *who (who->must_change when the password is temporary), and audits "login". On
+ * failure audits "login_failed" and returns QG_EUNAUTH: one message for an unknown login
+ * and a wrong password; only after the right password, who->refusal says that the
+ * account waits for confirmation (who->confirm_by) or is disabled. Such a refusal still
+ * counts as a failure for the throttle. Or returns
  * QG_ETHROTTLED with *retry_after seconds when the account or the address has failed
  * too often. client_addr is the numeric client address the per-address throttle
  * counts against (per /64 prefix for IPv6). now is the current time in seconds. */
@@ -53,5 +74,9 @@ qg_code session_logout(qg_app *app, const char *token, qg_error *err);
 /* Deletes every session of a user inside the caller's write transaction (after a
  * password change or disabling). */
 qg_code session_drop_user(db *conn, int64_t user_id, qg_error *err);
+
+/* Deletes every session of a user but the one of token (the user's own password change
+ * keeps the session it was made in) inside the caller's write transaction. */
+qg_code session_drop_others(db *conn, int64_t user_id, const char *token, qg_error *err);
 
 #endif

@@ -1,11 +1,22 @@
-// admin.js — accounts and organisations for the admin ('#/admin/users', '#/admin/orgs'):
-// lists, a new user with role, organisation and the password typed twice, disabling a
-// user, a new organisation. Never case content.
-import { api, t, route, navItem, messages, formField, select, label, markSaved, notify, watchUnsaved, fmtDate, h, formError, formMessage, clear } from '../core.js';
+// admin.js — accounts and organisations ('#/users', '#/admin/orgs'). The users page
+// serves everyone the policy lets list users (session "may": user.list): an admin sees
+// every account, who each waiting one waits for, and may add, disable and reset; a
+// supervisor sees their organisation's accounts, waiting ones first, and confirms those
+// the list marks (each user's "may": user.confirm). The navigation counts the accounts
+// waiting for the user. Never case content.
+import { api, t, route, navItem, messages, formField, select, label, markSaved, notify, watchUnsaved, fmtDate, h, formError, formMessage, clear, may, refreshNavCounts } from '../core.js';
 
 const M = 'admin';
 messages(M);
-navItem('#/admin/users', 'adm.nav_users', 'user.manage');
+
+// How many accounts wait for the logged-in user's confirmation.
+async function waitingForMe() {
+  const r = await api('GET', '/api/v1/users');
+  const users = (r.status === 200 && r.data.users) || [];
+  return users.filter((u) => (u.may || []).includes('user.confirm')).length;
+}
+
+navItem('#/users', 'adm.nav_users', 'user.list', { count: waitingForMe, countKey: 'adm.nav_waiting' });
 navItem('#/admin/orgs', 'adm.nav_orgs', 'org.manage');
 
 async function orgs() {
@@ -13,27 +24,108 @@ async function orgs() {
   return r.status === 200 ? r.data.orgs || [] : [];
 }
 
+// The state of an account in words: disabled, waiting (for whom), temporary password, active.
+function stateText(u, orgName) {
+  if (u.disabled) return t('adm.disabled');
+  const parts = [];
+  if (u.pending) {
+    // who may confirm it, a role code from the server (supervisor, admin, system)
+    parts.push(t('adm.waits.' + (u.confirm_by || 'system'), { org: orgName(u.org_id) }));
+  }
+  if (u.must_change) parts.push(t('adm.must_change'));
+  return parts.length ? parts.join(' ') : t('adm.active');
+}
+
+// Waiting accounts first, then active ones, disabled last; by login within each.
+function byWaiting(a, b) {
+  const rank = (u) => (u.disabled ? 2 : (u.pending ? 0 : 1));
+  return rank(a) - rank(b) || a.login.localeCompare(b.login);
+}
+
 async function usersPage(container) {
   await messages(M);
+  const manage = may('user.manage');
   const list = h('div');
+  const summary = h('p', { class: 'hint', role: 'status' });
   const all = await orgs();
   const orgName = (id) => (all.find((o) => o.id === id) || {}).name || String(id);
+  const resetBox = h('div');
   const load = async () => {
     const r = await api('GET', '/api/v1/users');
     clear(list);
-    const users = (r.status === 200 && r.data.users) || [];
-    list.append(h('table', { class: 'list' },
+    const users = ((r.status === 200 && r.data.users) || []).slice().sort(byWaiting);
+    const mine = users.filter((u) => (u.may || []).includes('user.confirm')).length;
+    const waiting = users.filter((u) => u.pending && !u.disabled).length;
+    summary.textContent = mine ? t('adm.waiting_for_you', { n: mine }) : (waiting ? t('adm.waiting_others', { n: waiting }) : t('adm.none_waiting'));
+    list.append(h('table', { class: 'list users' },
+      h('caption', { class: 'sr-only' }, t('adm.users_title')),
       h('thead', {}, h('tr', {}, ['adm.login', 'adm.role', 'adm.org', 'adm.state', 'adm.created', 'adm.actions'].map((k) => h('th', { scope: 'col' }, t(k))))),
-      h('tbody', {}, users.map((u) => h('tr', { 'data-login': u.login },
-        h('td', {}, u.login), h('td', {}, label('role', u.role)), h('td', {}, orgName(u.org_id)),
-        h('td', {}, t(u.disabled ? 'adm.disabled' : (u.pending ? 'adm.pending' : 'adm.active'))),
+      h('tbody', {}, users.map((u) => h('tr', { 'data-login': u.login, class: (u.may || []).includes('user.confirm') ? 'waiting' : null },
+        h('th', { scope: 'row' }, u.login), h('td', {}, label('role', u.role)), h('td', {}, orgName(u.org_id)),
+        h('td', { 'data-field': 'state' }, stateText(u, orgName)),
         h('td', {}, fmtDate(u.created_at)),
-        h('td', {}, u.disabled ? '' : h('button', { type: 'button', 'data-action': 'disable-user', 'data-login': u.login, on: { click: async () => {
-          if (!window.confirm(t('adm.confirm_disable', { login: u.login }))) return;
-          const d = await api('POST', `/api/v1/users/${encodeURIComponent(u.login)}/disable`, {});
-          if (d.status === 200 || d.status === 204) { notify(t('adm.disabled_done')); load(); } else notify(t('adm.failed'));
-        } } }, t('adm.disable'))))))));
+        h('td', {}, h('div', { class: 'user-actions' }, actions(u))))))));
   };
+  const actions = (u) => {
+    const out = [];
+    if ((u.may || []).includes('user.confirm')) {
+      out.push(h('button', { type: 'button', class: 'primary', 'data-action': 'confirm-user', 'data-login': u.login, 'aria-label': t('adm.confirm_who', { login: u.login }), on: { click: async (ev) => {
+        ev.target.disabled = true;
+        const d = await api('POST', `/api/v1/users/${encodeURIComponent(u.login)}/confirm`, {});
+        if (d.status === 204) notify(t('adm.confirmed_done', { login: u.login }));
+        else notify(t('adm.failed'));
+        await load();
+        refreshNavCounts();
+      } } }, t('adm.confirm')));
+    }
+    if (manage && !u.disabled) {
+      out.push(h('button', { type: 'button', 'data-action': 'reset-password', 'data-login': u.login, 'aria-label': t('adm.reset_who', { login: u.login }), on: { click: () => showReset(u) } }, t('adm.reset')));
+      out.push(h('button', { type: 'button', 'data-action': 'disable-user', 'data-login': u.login, 'aria-label': t('adm.disable_who', { login: u.login }), on: { click: async () => {
+        if (!window.confirm(t('adm.confirm_disable', { login: u.login }))) return;
+        const d = await api('POST', `/api/v1/users/${encodeURIComponent(u.login)}/disable`, {});
+        if (d.status === 200 || d.status === 204) { notify(t('adm.disabled_done')); load(); } else notify(t('adm.failed'));
+      } } }, t('adm.disable')));
+    }
+    return out;
+  };
+  // The admin's reset: a temporary password typed twice; it works for one login.
+  const showReset = (u) => {
+    clear(resetBox);
+    const form = h('form', { class: 'reset-password', novalidate: true, 'data-login': u.login },
+      h('h2', { id: 'reset-title' }, t('adm.reset_title', { login: u.login })),
+      h('p', { class: 'hint' }, t('adm.reset_hint')),
+      formField('password', 'adm.temp_password', h('input', { type: 'password', autocomplete: 'new-password', minlength: 12 }), 'adm.password_hint'),
+      formField('password_repeat', 'adm.password_repeat', h('input', { type: 'password', autocomplete: 'new-password' })),
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: 'primary', 'data-action': 'set-temporary' }, t('adm.reset_submit')),
+        h('button', { type: 'button', 'data-action': 'cancel-reset', on: { click: () => { markSaved(form); clear(resetBox); } } }, t('adm.cancel'))));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const v = (n) => form.querySelector(`[name="${n}"]`).value;
+      if (v('password') !== v('password_repeat')) {
+        formMessage(form, t('adm.password_mismatch'), 'password_repeat');
+        return;
+      }
+      const r = await api('PUT', `/api/v1/users/${encodeURIComponent(u.login)}/password`, { password: v('password') });
+      if (r.status === 204) {
+        markSaved(form);
+        clear(resetBox);
+        notify(t('adm.reset_done', { login: u.login }));
+        await load();
+        refreshNavCounts();
+      } else formError(form, r);
+    });
+    watchUnsaved(form);
+    resetBox.append(form);
+    form.querySelector('input').focus();
+  };
+  container.append(h('h1', { id: 'page-title' }, t('adm.users_title')), summary, list, resetBox);
+  if (manage) container.append(newUserForm(all, load));
+  await load();
+}
+
+// The admin's form for a new account.
+function newUserForm(all, load) {
   const orgSel = h('select', {}, all.map((o) => h('option', { value: String(o.id) }, o.name)));
   const form = h('form', { class: 'new-user', novalidate: true },
     h('h2', {}, t('adm.add_user')),
@@ -56,12 +148,12 @@ async function usersPage(container) {
       markSaved(form);
       form.reset();
       notify(t('adm.user_added'));
-      load();
+      await load();
+      refreshNavCounts();
     } else formError(form, r);
   });
   watchUnsaved(form);
-  container.append(h('h1', { id: 'page-title' }, t('adm.users_title')), list, form);
-  await load();
+  return form;
 }
 
 async function orgsPage(container) {
@@ -97,5 +189,6 @@ async function orgsPage(container) {
   await load();
 }
 
-route('#/admin/users', usersPage);
+route('#/users', usersPage);
+route('#/admin/users', usersPage); // the address of earlier versions
 route('#/admin/orgs', orgsPage);

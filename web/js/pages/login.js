@@ -1,6 +1,6 @@
 // login.js — the log-in page (#/login) and #/logout. The password goes only in the
 // POST body; the answer's CSRF token is kept in memory by core.js.
-import { api, formField, go, h, homeFor, logout, markSaved, pageTitle, route, session, setSession, showErrors, t } from '../core.js';
+import { api, formField, go, h, homeFor, logout, markSaved, pageTitle, route, session, setSession, showErrors, showMessage, t } from '../core.js';
 
 route('#/login', (el) => {
   if (session()) return go(homeFor(session()));
@@ -24,7 +24,14 @@ route('#/login', (el) => {
       return;
     }
     password.value = '';
-    if (r.status === 401 || r.status === 403) {
+    const e = (r.data && r.data.error) || {};
+    if (r.status === 401 && e.reason === 'account.pending') {
+      // told only after the right password: for whom the account waits (a role code:
+      // supervisor, admin, or system for the server's command line)
+      showMessage(form, t('core.login.pending.' + (e.confirm_by || 'system')));
+    } else if (r.status === 401 && e.reason === 'account.disabled') {
+      showMessage(form, t('core.login.disabled'));
+    } else if (r.status === 401 || r.status === 403) {
       showErrors(form, { error: { code: 'login_failed', field: 'login' } });
     } else showErrors(form, r.data);
   });

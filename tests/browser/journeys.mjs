@@ -8,7 +8,7 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DESKTOP, PHONE, WEB, personal, fillForm, answerItems, setField, today } from './lib.mjs';
+import { DESKTOP, PHONE, WEB, abortRoute, personal, fillForm, answerItems, setField, today } from './lib.mjs';
 
 // ---- shared steps ---------------------------------------------------------------------
 
@@ -156,7 +156,7 @@ async function scoringFailureKeepsAnswers(page, item, value) {
     const alert = page.locator('#score-result [role="alert"]');
     const said = await messageStart(page, 'screenings', 'scr.score_failed');
     const shown = await page.locator('[data-item]:visible').count();
-    await page.route(route, (r) => r.abort());
+    await abortRoute(page, route);
     await answerItems(page, { [item]: value });
     await eventually(async () => ((await alert.textContent().catch(() => '')) || '').includes(said),
                      'a failed scoring is not reported in the page\'s language (#score-result role=alert)');

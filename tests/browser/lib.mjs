@@ -287,10 +287,28 @@ function guardScript({ keys, prefixes }) {
     window.addEventListener('hashchange', later);
 }
 
+// The requests a journey made fail on purpose (abortRoute), per page: the browser's own
+// console line for them is expected, not the page's fault.
+const abortedByTest = new WeakMap();
+
+// Makes every request of page matching pattern fail as a network failure, and remembers
+// each such URL so that the browser's console line for it does not fail the journey.
+// Undo with page.unroute(pattern).
+export async function abortRoute(page, pattern) {
+    if (!abortedByTest.has(page)) abortedByTest.set(page, new Set());
+    await page.route(pattern, (r) => {
+        abortedByTest.get(page).add(r.request().url());
+        return r.abort();
+    });
+}
+
 // Console messages that are not the page's fault: the browser's own line for an API
-// request that answered 4xx (a journey tries a refusal on purpose; the page shows it).
-function harmlessConsole(msg) {
+// request that answered 4xx (a journey tries a refusal on purpose; the page shows it), or
+// for a request the journey itself made fail (abortRoute).
+function harmlessConsole(msg, page) {
     const url = (msg.location() && msg.location().url) || '';
+    if (/Failed to load resource: net::ERR_FAILED/.test(msg.text()) &&
+        abortedByTest.has(page) && abortedByTest.get(page).has(url)) return true;
     return /Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && /\/api\/v1\//.test(url);
 }
 
@@ -329,7 +347,7 @@ export class Session {
         this.page.on('console', (msg) => {
             const text = msg.text();
             if (/Content Security Policy|Refused to (execute|apply|load|evaluate)/i.test(text)) this.cspErrors.push(text);
-            else if (msg.type() === 'error' && !harmlessConsole(msg)) this.consoleErrors.push(text);
+            else if (msg.type() === 'error' && !harmlessConsole(msg, this.page)) this.consoleErrors.push(text);
             else if (msg.type() === 'warning' && /^qorgau: no message/.test(text)) this.consoleErrors.push(text);
         });
         this.page.on('pageerror', (err) => this.pageErrors.push(String(err && err.message)));

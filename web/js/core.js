@@ -606,8 +606,9 @@ function renderNav() {
       list.append(h('li', {}, h('a', { href: it.hash, 'aria-current': here ? 'page' : null }, t(it.labelKey))));
     }
   }
-  const langs = h('li', { class: 'langs', role: 'group', 'aria-label': t('core.language') },
-    LANGS.map((l) => h('button', { type: 'button', class: 'lang', lang: l, 'data-action': 'set-lang-' + l, 'aria-pressed': l === current ? 'true' : 'false', on: { click: () => setLang(l) } }, t('core.lang.' + l))));
+  // the group is inside the <li>: a list holds only list items (axe rule "list")
+  const langs = h('li', { class: 'langs' }, h('div', { class: 'langs', role: 'group', 'aria-label': t('core.language') },
+    LANGS.map((l) => h('button', { type: 'button', class: 'lang', lang: l, 'data-action': 'set-lang-' + l, 'aria-pressed': l === current ? 'true' : 'false', on: { click: () => setLang(l) } }, t('core.lang.' + l)))));
   list.append(langs);
   if (user) {
     list.append(h('li', { class: 'who' }, h('span', {}, user.login + ' · ' + t('core.role.' + user.role)),

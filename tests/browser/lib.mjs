@@ -402,7 +402,7 @@ const checkedKinds = new Set();
 
 // The kind of page shown: the hash route with codes and numbers replaced, and the step.
 async function pageKind(page, step) {
-    const hash = await page.evaluate(() => location.hash || '#/');
+    const hash = await page.evaluate(() => location.pathname + (location.hash || '#/'));
     const route = hash.split('?')[0].split('/').map((seg) => (/\d/.test(seg) ? ':id' : seg)).join('/');
     return `${route} (${step})`;
 }
@@ -471,6 +471,11 @@ export async function checkA11y(b, step) {
             if (size !== own) {
                 await page.setViewportSize(size);
                 await page.waitForTimeout(50);
+            }
+            // make a11y keeps a screenshot of the other size too, to look at
+            if (size !== own && A11Y_FULL) {
+                const file = path.join(SHOTS, `${b.journey}-${String(b.shots).padStart(2, '0')}-${step}-${size.width}.png`);
+                await page.screenshot({ path: file, fullPage: true });
             }
             const problems = await axeProblems(page);
             if (problems.length && process.env.QG_A11Y_LOG) {

@@ -14,7 +14,10 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { A11Y_FULL, A11Y_LANGS, BIN, CHROMIUM, SHOTS, WEB, Server, Session, exists, redact } from './lib.mjs';
-import { journeys } from './journeys.mjs';
+import { journeys as mainJourneys } from './journeys.mjs';
+import { journeys as a11y } from './journeys-a11y.mjs';
+
+const journeys = [...mainJourneys, ...a11y];
 
 const JOURNEY_MS = 120000;
 

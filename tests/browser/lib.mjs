@@ -389,10 +389,10 @@ export function today(offsetDays = 0) {
 // protocol, never served from web/ and never loosening the page's CSP) with the WCAG
 // 2.0/2.1 A and AA rules, at the desktop size and at 360 px. Any violation, and any
 // colour contrast axe could not decide, fails the journey naming the rule, the element
-// and the page. A page kind (route without codes, and the step) is checked once per
-// language and size in a run (QG_A11Y_LOG=FILE: every problem written to FILE instead, for a
-// survey). `make a11y` (QG_A11Y=full) runs every journey in kk, ru
-// and en; `make check` in Kazakh only.
+// and the page (docs/accessibility.md). A page kind (pageKind) is checked once per
+// language and size in a run. `make a11y` (QG_A11Y=full) runs every journey in kk, ru
+// and en; `make check` in Kazakh only. QG_A11Y_LOG=FILE writes every problem to FILE
+// instead of failing (a survey).
 export const A11Y_FULL = process.env.QG_A11Y === 'full';
 export const A11Y_LANGS = A11Y_FULL ? ['kk', 'ru', 'en'] : ['kk'];
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -400,11 +400,13 @@ const AXE_FILE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 let axeSource = null;
 const checkedKinds = new Set();
 
-// The kind of page shown: the hash route with codes and numbers replaced, and the step.
+// The kind of page shown: the path and hash route with codes and numbers replaced; in
+// `make a11y` each step (a form opened, a result shown) of a route is a kind of its own,
+// in `make check` the first state of each route stands for it (a few seconds in all).
 async function pageKind(page, step) {
     const hash = await page.evaluate(() => location.pathname + (location.hash || '#/'));
     const route = hash.split('?')[0].split('/').map((seg) => (/\d/.test(seg) ? ':id' : seg)).join('/');
-    return `${route} (${step})`;
+    return A11Y_FULL ? `${route} (${step})` : route;
 }
 
 // Runs axe on the page as it is; returns a list of problems (strings).
@@ -455,6 +457,31 @@ async function axeProblems(page) {
     }, AXE_TAGS);
 }
 
+// The controls smaller than 24x24 px (WCAG 2.2's 2.5.8, the interface's own rule at
+// 360 px); a link inside a sentence is exempt, as in 2.5.8.
+async function smallTargets(page) {
+    return page.evaluate(() => {
+        const out = [];
+        const sel = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex="0"]';
+        for (const el of document.querySelectorAll(sel)) {
+            const r = el.getBoundingClientRect();
+            if (!r.width || !r.height || r.right <= 0 || getComputedStyle(el).visibility === 'hidden') continue;
+            const parent = el.parentElement;
+            const inline = el.tagName === 'A' && getComputedStyle(el).display === 'inline'
+                && parent && parent.textContent.trim() !== el.textContent.trim();
+            if (inline) continue;
+            if (r.width < 23.5 || r.height < 23.5) {
+                const id = el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '')
+                    + (el.getAttribute('name') ? `[name=${el.getAttribute('name')}]` : '')
+                    + (el.getAttribute('data-action') ? `[data-action=${el.getAttribute('data-action')}]` : '')
+                    + (el.className && typeof el.className === 'string' ? `.${el.className.split(' ')[0]}` : '');
+                out.push(`target-size ${Math.round(r.width)}x${Math.round(r.height)}: ${id}`);
+            }
+        }
+        return out;
+    });
+}
+
 // Checks the page at both sizes (once per page kind, language and size in a run), and at
 // 360 px that it does not scroll sideways. Throws naming the page, size and language.
 export async function checkA11y(b, step) {
@@ -486,6 +513,13 @@ export async function checkA11y(b, step) {
                                 + `problem(s), first: ${problems[0]}${problems[1] ? '; ' + problems[1] : ''}`);
             }
             if (size.width < 600) {
+                const small = await smallTargets(page);
+                if (small.length && process.env.QG_A11Y_LOG) {
+                    await appendFile(process.env.QG_A11Y_LOG, small.map((p) => `${key}: ${p}\n`).join(''));
+                } else if (small.length) {
+                    throw new Error(`tap targets on ${kind} at ${size.width} px in ${lang}: ${small.length} under 24x24 px, `
+                                    + `first: ${small.slice(0, 2).join('; ')}`);
+                }
                 const wide = await page.evaluate(() => document.documentElement.scrollWidth);
                 if (wide > size.width + 1) throw new Error(`${kind}: the page scrolls sideways at ${size.width} px (${wide} px wide) in ${lang}`);
             }

@@ -74,6 +74,11 @@ const pageKinds = {
             await page.locator('#page-title').waitFor();
             await b.shot(step);
         };
+        // logging out ends on the login page; wait for it (the session is gone by then)
+        const logout = async () => {
+            await b.go('#/logout');
+            await page.waitForFunction(() => location.hash === '#/login' && document.querySelector('[name="login"]'));
+        };
         await b.login('analyst.a11y');
         await visit('#/reports', 'reports');
         for (const name of REPORTS) {
@@ -83,14 +88,14 @@ const pageKinds = {
                 .catch(() => {});
             await b.shot(`report-${name}`);
         }
-        await b.go('#/logout');
+        await logout();
         await b.login('admin.a11y');
         await visit('#/admin/users', 'admin-users');
         await visit('#/admin/orgs', 'admin-orgs');
-        await b.go('#/logout');
+        await logout();
         await b.login('auditor.a11y');
         await visit('#/audit', 'audit');
-        await b.go('#/logout');
+        await logout();
         await b.login('cm.a11y');
         await visit('#/tasks', 'tasks');
         await visit('#/referrals', 'referrals');

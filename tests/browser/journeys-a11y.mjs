@@ -54,7 +54,7 @@ const pageKinds = {
         await s.user(org, 'cm.a11y', 'case_manager');
         return { org };
     },
-    async seed(s) {
+    async seed(s, ctx) {
         const cm = await s.api('cm.a11y');
         for (let i = 0; i < 3; i++) {
             const c = await cm.must('POST', '/api/v1/cases', {
@@ -65,9 +65,15 @@ const pageKinds = {
             const code = c.code ?? c.case?.code;
             await cm.must('POST', `/api/v1/cases/${encodeURIComponent(code)}/tasks`,
                           { title: 'Made-up follow-up call', due_on: today(-1) }, 201);
+            // a referral to an organisation that is not on Qorgau: it has a printable sheet
+            if (!i) {
+                const r = await cm.must('POST', `/api/v1/cases/${encodeURIComponent(code)}/referrals`,
+                                        { service: 'education', to_name: 'Made-up School No. 12', parts: ['profile'] }, 201);
+                ctx.ref = r.ref ?? r.referral?.ref;
+            }
         }
     },
-    async run(b) {
+    async run(b, ctx) {
         const page = b.page;
         const visit = async (hash, step) => {
             await b.go(hash);
@@ -103,6 +109,14 @@ const pageKinds = {
         const unlabelled = await page.evaluate(() => [...document.querySelectorAll('table.list tbody td')]
             .filter((td) => td.colSpan === 1 && td.textContent.trim() && !td.getAttribute('data-label')).length);
         assert(unlabelled === 0, `${unlabelled} cells of the lists have no column label (data-label)`);
+        // the referral, its printable sheet (viewport tag, Russian marked) and its reply code
+        await visit(`#/referral/${ctx.ref}`, 'referral');
+        await page.goto(`${b.server.base}/api/v1/referrals/${encodeURIComponent(ctx.ref)}/sheet`);
+        assert(/width=device-width/.test((await page.getAttribute('meta[name="viewport"]', 'content')) || ''),
+               'the referral sheet has no viewport tag');
+        assert((await page.locator('[lang="ru"]').count()) > 0, 'the referral sheet does not mark its Russian with lang="ru"');
+        await b.shot('sheet');
+        const code = ((await page.locator('strong').first().textContent()) || '').trim();
         // the public reply page and its error page (a made-up code), laid out for phones
         await page.goto(`${b.server.base}/reply`);
         const vp = await page.getAttribute('meta[name="viewport"]', 'content');
@@ -112,7 +126,14 @@ const pageKinds = {
         await page.fill('[name="code"]', 'MADEUP-CODE-0000');
         await page.click('button[type="submit"]');
         await page.locator('h1').waitFor();
-        await b.shot('reply-result');
+        await b.shot('reply-error');
+        // the sheet's code accepts the referral: the result page
+        await page.fill('[name="code"]', code);
+        await page.selectOption('[name="action"]', 'accept');
+        await page.click('button[type="submit"]');
+        await page.locator('h1').waitFor();
+        assert(/Thank you/.test((await page.locator('h1').textContent()) || ''), 'the sheet\'s code did not accept the referral');
+        await b.shot('reply-accepted');
     },
 };
 

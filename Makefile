@@ -159,6 +159,12 @@ faults: $(ASAN)/tests/test_faults
 test-browser: $(ASAN)/qorgau browser-deps
 	@scripts/run-tests.sh $(ASAN) node:tests/browser/run.mjs
 
+# The accessibility checks in full (docs/accessibility.md): every browser journey in kk, ru
+# and en, each page checked by axe-core at desktop size and at 360 px.
+.PHONY: a11y
+a11y: $(ASAN)/qorgau browser-deps
+	@QG_A11Y=full scripts/run-tests.sh $(ASAN) node:tests/browser/run.mjs
+
 # Everything is built in parallel first (-j, each target's output kept together), then the
 # tests run; the time printed at the end counts from the moment make started.
 check: deps

@@ -1,7 +1,9 @@
 /* api_reply_page.c — the small public page where an organisation that is not on Qorgau
  * answers a referral with the one-time code from its referral sheet: GET /reply shows a
  * plain form (no script), POST /reply takes the form and shows the result. No session;
- * the page shows nothing of the case, only the referral's reference and status. */
+ * the page shows nothing of the case, only the referral's reference and status. It is
+ * bilingual, English with the Russian marked lang="ru", laid out for phones (viewport tag,
+ * the interface's style sheet: 44 px controls). */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -14,20 +16,27 @@
 
 #define FIELD_MAX 64 /* a code, an action or a reason code: longer is none of them */
 
-static void page_start(html_out *o, const char *title)
+/* Opens the page: its title is "en / ru", the Russian half marked lang="ru" in the heading. */
+static void page_start(html_out *o, const char *en, const char *ru)
 {
-    html_raw(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
-    html_text(o, title);
-    html_raw(o, "</title></head>\n<body>\n<h1>");
-    html_text(o, title);
-    html_raw(o, "</h1>\n");
+    html_raw(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                "<link rel=\"stylesheet\" href=\"/css/app.css\"><title>");
+    html_text(o, en);
+    html_raw(o, " / ");
+    html_text(o, ru);
+    html_raw(o, "</title></head>\n<body>\n<main>\n<h1>");
+    html_text(o, en);
+    html_raw(o, " / <span lang=\"ru\">");
+    html_text(o, ru);
+    html_raw(o, "</span></h1>\n");
 }
 
 static void send_page(api_call *call, int status, html_out *o)
 {
     char *html = NULL;
     size_t len = 0;
-    html_raw(o, "</body></html>\n");
+    html_raw(o, "</main>\n</body></html>\n");
     if (!html_take(o, &html, &len)) {
         api_fail_new(call, QG_ENOMEM, NULL, "out of memory");
         return;
@@ -53,28 +62,31 @@ static void reply_form(html_out *o)
     html_raw(
         o,
         "<form method=\"post\" action=\"/reply\">\n"
-        "<p><label>Code from the referral sheet / Код с бланка направления<br>"
+        "<p><label>Code from the referral sheet / <span lang=\"ru\">Код с бланка "
+        "направления</span><br>"
         "<input name=\"code\" required autocomplete=\"off\" maxlength=\"32\"></label></p>\n"
-        "<p><label>Answer / Ответ<br><select name=\"action\">"
+        "<p><label>Answer / <span lang=\"ru\">Ответ</span><br><select name=\"action\">"
         "<option value=\"accept\">Accept / Принять</option>"
         "<option value=\"decline\">Decline / Отклонить</option>"
         "<option value=\"complete\">Service completed / Услуга оказана</option>"
         "<option value=\"not_complete\">Service not completed / Услуга не оказана</option>"
         "</select></label></p>\n"
-        "<p><label>Reason (to decline, or when not completed) / Причина<br><select name=\"reason\">"
+        "<p><label>Reason (to decline, or when not completed) / <span lang=\"ru\">Причина</span>"
+        "<br><select name=\"reason\">"
         "<option value=\"\">-</option>");
     options(o, &VOCAB_REFERRAL_REASON);
     html_raw(
         o,
         "</select></label></p>\n"
-        "<p><button type=\"submit\">Send / Отправить</button></p>\n</form>\n");
+        "<p><button type=\"submit\">Send / <span lang=\"ru\">Отправить</span></button></p>\n"
+        "</form>\n");
 }
 
 /* GET /reply */
 void api_reply_page(api_call *call)
 {
     html_out o = {0};
-    page_start(&o, "Answer a referral / Ответ на направление");
+    page_start(&o, "Answer a referral", "Ответ на направление");
     html_raw(&o, "<p>Enter the one-time code printed on the referral sheet you received.</p>\n");
     reply_form(&o);
     send_page(call, 200, &o);
@@ -91,7 +103,7 @@ static void result_ok(api_call *call, json_t *out)
 {
     html_out o = {0};
     const char *next = json_string_value(json_object_get(out, "next_code"));
-    page_start(&o, "Thank you / Спасибо");
+    page_start(&o, "Thank you", "Спасибо");
     html_raw(&o, "<p>Referral ");
     html_text(&o, json_string_value(json_object_get(out, "ref")));
     html_raw(&o, " is now: ");
@@ -103,7 +115,7 @@ static void result_ok(api_call *call, json_t *out)
         html_raw(
             &o,
             "<p>Keep this new one-time code to report the outcome later / "
-            "Сохраните новый код:</p>\n"
+            "<span lang=\"ru\">Сохраните новый код:</span></p>\n"
             "<p><strong>");
         html_text(&o, next);
         html_raw(&o, "</strong></p>\n");
@@ -115,7 +127,7 @@ static void result_ok(api_call *call, json_t *out)
 static void result_error(api_call *call, const qg_error *err, int wait)
 {
     html_out o = {0};
-    page_start(&o, "Not sent / Не отправлено");
+    page_start(&o, "Not sent", "Не отправлено");
     html_raw(&o, "<p>");
     html_text(&o, err->message);
     html_raw(&o, "</p>\n");

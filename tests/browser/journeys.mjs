@@ -509,6 +509,7 @@ const languageRu = {
     id: 'language-ru',
     title: 'user switches the language to Russian',
     viewport: DESKTOP,
+    langs: ['kk'], // starts in Kazakh by design
     pages: ['login', 'cases'],
     async setup(s) {
         const org = await s.org('Made-up Outreach Team', 'ngo', 'almaty');

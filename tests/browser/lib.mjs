@@ -8,7 +8,7 @@
 // every made-up personal value a journey registered.
 
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, mkdir, copyFile, access } from 'node:fs/promises';
+import { mkdtemp, rm, mkdir, copyFile, access, readFile, appendFile } from 'node:fs/promises';
 import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -320,8 +320,9 @@ export const PHONE = { width: 360, height: 740 };
 // One journey's browser context: a new context (no cookies, no storage), one page, a
 // console watch and the screenshots.
 export class Session {
-    constructor(browser, server, journey, viewport) {
+    constructor(browser, server, journey, viewport, lang = 'kk') {
         this.browser = browser;
+        this.lang = lang;
         this.server = server;
         this.journey = journey;
         this.viewport = viewport;
@@ -341,6 +342,10 @@ export class Session {
             if (this.nonsense.length < 20) this.nonsense.push(String(finding));
         });
         await this.context.addInitScript(guardScript, CATALOGUE);
+        // the interface's first language (a choice made on the page is kept)
+        await this.context.addInitScript((l) => {
+            if (!localStorage.getItem('qorgau.lang')) localStorage.setItem('qorgau.lang', l);
+        }, this.lang);
         this.page = await this.context.newPage();
         this.page.setDefaultTimeout(8000);
         this.page.setDefaultNavigationTimeout(15000);
@@ -364,8 +369,9 @@ export class Session {
         await this.context?.close().catch(() => {});
     }
 
-    // Saves a full-page screenshot build/browser/screenshots/<journey>-<NN>-<step>.png and,
-    // on a narrow screen, checks the page does not scroll sideways.
+    // Saves a full-page screenshot build/browser/screenshots/<journey>-<NN>-<step>.png,
+    // on a narrow screen checks the page does not scroll sideways, and checks the page's
+    // accessibility (checkA11y, below).
     async shot(step) {
         // settled: no "loading" placeholder left, then a moment for the last paint
         await this.page.waitForFunction(() => !document.querySelector('.loading, [aria-busy="true"]'), null,
@@ -375,6 +381,7 @@ export class Session {
         const file = path.join(SHOTS, `${this.journey}-${String(this.shots).padStart(2, '0')}-${step}.png`);
         await this.page.screenshot({ path: file, fullPage: true });
         await this.checkPage(step);
+        if (step !== 'failure') await checkA11y(this, step);
         if (this.narrow) {
             const wide = await this.page.evaluate(() => document.documentElement.scrollWidth);
             if (wide > this.viewport.width + 1) throw new Error(`${step}: the page scrolls sideways at ${this.viewport.width} px (${wide} px wide)`);
@@ -509,4 +516,151 @@ export async function answerItems(page, answers) {
 export function today(offsetDays = 0) {
     const d = new Date(Date.now() + offsetDays * 86400000);
     return d.toISOString().slice(0, 10);
+}
+
+// ---- accessibility: axe-core on every page kind ---------------------------------------
+//
+// Each screenshot (Session.shot) is also an accessibility check of the page as it is:
+// axe-core (node_modules, pinned in package-lock.json; evaluated through the DevTools
+// protocol, never served from web/ and never loosening the page's CSP) with the WCAG
+// 2.0/2.1 A and AA rules, at the desktop size and at 360 px. Any violation, and any
+// colour contrast axe could not decide, fails the journey naming the rule, the element
+// and the page (docs/accessibility.md). A page kind (pageKind) is checked once per
+// language and size in a run. `make a11y` (QG_A11Y=full) runs every journey in kk, ru
+// and en; `make check` in Kazakh only. QG_A11Y_LOG=FILE writes every problem to FILE
+// instead of failing (a survey).
+export const A11Y_FULL = process.env.QG_A11Y === 'full';
+export const A11Y_LANGS = A11Y_FULL ? ['kk', 'ru', 'en'] : ['kk'];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const AXE_FILE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
+let axeSource = null;
+const checkedKinds = new Set();
+
+// The kind of page shown: the path and hash route with codes and numbers replaced; in
+// `make a11y` each step (a form opened, a result shown) of a route is a kind of its own,
+// in `make check` the first state of each route stands for it (a few seconds in all).
+async function pageKind(page, step) {
+    const hash = await page.evaluate(() => location.pathname + (location.hash || '#/'));
+    const route = hash.split('?')[0].split('/').map((seg) => (/\d/.test(seg) ? ':id' : seg)).join('/');
+    return A11Y_FULL ? `${route} (${step})` : route;
+}
+
+// Runs axe on the page as it is; returns a list of problems (strings).
+async function axeProblems(page) {
+    if (!axeSource) axeSource = await readFile(AXE_FILE, 'utf8');
+    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+    return page.evaluate(async (tags) => {
+        const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags },
+                                                   resultTypes: ['violations', 'incomplete'] });
+        const out = [];
+        const name = (n) => n.target.join(' ').slice(0, 120);
+        for (const v of r.violations) {
+            for (const n of v.nodes.slice(0, 3)) out.push(`${v.id} (${v.help}): ${name(n)}`);
+        }
+        // Colour contrast axe left undecided (text in a scrolling box, SVG text): the ratio
+        // of the text's colour to the first solid background behind it, computed here.
+        const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+        const lum = ([r, g, b]) => [r, g, b].map((x) => {
+            const s = x / 255;
+            return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        }).reduce((a, x, i) => a + x * [0.2126, 0.7152, 0.0722][i], 0);
+        const decide = (el) => {
+            const cs = getComputedStyle(el);
+            const fg = rgb(el instanceof SVGElement && cs.fill && cs.fill !== 'none' ? cs.fill : cs.color);
+            if (fg.length === 4 && fg[3] < 1) return 'text colour not solid';
+            let bg = null;
+            for (let e = el; e; e = e.parentElement) {
+                const c = rgb(getComputedStyle(e).backgroundColor);
+                if (c.length === 3 || (c.length === 4 && c[3] === 1)) { bg = c; break; }
+                if (c.length === 4 && c[3] > 0) return 'background not solid';
+                if (getComputedStyle(e).backgroundImage !== 'none') return 'background image';
+            }
+            bg = bg || [255, 255, 255];
+            const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+            const ratio = (a + 0.05) / (b + 0.05);
+            const px = parseFloat(cs.fontSize);
+            const large = px >= 24 || (px >= 18.66 && parseInt(cs.fontWeight, 10) >= 700);
+            return ratio >= (large ? 3 : 4.5) ? null : `ratio ${ratio.toFixed(2)}`;
+        };
+        for (const v of r.incomplete.filter((x) => x.id === 'color-contrast')) {
+            for (const n of v.nodes) {
+                const el = document.querySelector(n.target[0]);
+                const why = el ? decide(el) : 'element not found';
+                if (why) out.push(`color-contrast (${why}): ${name(n)}`);
+            }
+        }
+        return out;
+    }, AXE_TAGS);
+}
+
+// The controls smaller than 24x24 px (WCAG 2.2's 2.5.8, the interface's own rule at
+// 360 px); a link inside a sentence is exempt, as in 2.5.8.
+async function smallTargets(page) {
+    return page.evaluate(() => {
+        const out = [];
+        const sel = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex="0"]';
+        for (const el of document.querySelectorAll(sel)) {
+            const r = el.getBoundingClientRect();
+            if (!r.width || !r.height || r.right <= 0 || getComputedStyle(el).visibility === 'hidden') continue;
+            const parent = el.parentElement;
+            const inline = el.tagName === 'A' && getComputedStyle(el).display === 'inline'
+                && parent && parent.textContent.trim() !== el.textContent.trim();
+            if (inline) continue;
+            if (r.width < 23.5 || r.height < 23.5) {
+                const id = el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '')
+                    + (el.getAttribute('name') ? `[name=${el.getAttribute('name')}]` : '')
+                    + (el.getAttribute('data-action') ? `[data-action=${el.getAttribute('data-action')}]` : '')
+                    + (el.className && typeof el.className === 'string' ? `.${el.className.split(' ')[0]}` : '');
+                out.push(`target-size ${Math.round(r.width)}x${Math.round(r.height)}: ${id}`);
+            }
+        }
+        return out;
+    });
+}
+
+// Checks the page at both sizes (once per page kind, language and size in a run), and at
+// 360 px that it does not scroll sideways. Throws naming the page, size and language.
+export async function checkA11y(b, step) {
+    const page = b.page;
+    const kind = await pageKind(page, step);
+    const lang = await page.evaluate(() => document.documentElement.lang);
+    const own = b.viewport;
+    const sizes = own.width < 600 ? [own, DESKTOP] : [own, PHONE];
+    try {
+        for (const size of sizes) {
+            const key = `${kind} ${lang} ${size.width}`;
+            if (checkedKinds.has(key)) continue;
+            checkedKinds.add(key);
+            if (size !== own) {
+                await page.setViewportSize(size);
+                await page.waitForTimeout(50);
+            }
+            // make a11y keeps a screenshot of the other size too, to look at
+            if (size !== own && A11Y_FULL) {
+                const file = path.join(SHOTS, `${b.journey}-${String(b.shots).padStart(2, '0')}-${step}-${size.width}.png`);
+                await page.screenshot({ path: file, fullPage: true });
+            }
+            const problems = await axeProblems(page);
+            if (problems.length && process.env.QG_A11Y_LOG) {
+                // a survey: every problem written down, the journey goes on
+                await appendFile(process.env.QG_A11Y_LOG, problems.map((p) => `${key}: ${p}\n`).join(''));
+            } else if (problems.length) {
+                throw new Error(`accessibility on ${kind} at ${size.width} px in ${lang}: ${problems.length} `
+                                + `problem(s), first: ${problems[0]}${problems[1] ? '; ' + problems[1] : ''}`);
+            }
+            if (size.width < 600) {
+                const small = await smallTargets(page);
+                if (small.length && process.env.QG_A11Y_LOG) {
+                    await appendFile(process.env.QG_A11Y_LOG, small.map((p) => `${key}: ${p}\n`).join(''));
+                } else if (small.length) {
+                    throw new Error(`tap targets on ${kind} at ${size.width} px in ${lang}: ${small.length} under 24x24 px, `
+                                    + `first: ${small.slice(0, 2).join('; ')}`);
+                }
+                const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+                if (wide > size.width + 1) throw new Error(`${kind}: the page scrolls sideways at ${size.width} px (${wide} px wide) in ${lang}`);
+            }
+        }
+    } finally {
+        if (page.viewportSize().width !== own.width) await page.setViewportSize(own);
+    }
 }

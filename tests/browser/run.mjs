@@ -6,19 +6,22 @@
 // counts as skipped; a page that exists but misbehaves is a failure.
 // Screenshots: build/browser/screenshots/<journey>-<NN>-<step>.png; server logs:
 // build/browser/logs/. Usage: node tests/browser/run.mjs [JOURNEY-ID...]
+// Every screenshot is also an axe-core check (lib.mjs checkA11y); with QG_A11Y=full
+// (`make a11y`) every journey runs in kk, ru and en.
 // Exit status: 0 when every journey passed or was skipped, 1 otherwise.
 
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { BIN, CHROMIUM, SHOTS, WEB, Server, Session, exists, redact } from './lib.mjs';
+import { A11Y_FULL, A11Y_LANGS, BIN, CHROMIUM, SHOTS, WEB, Server, Session, exists, redact } from './lib.mjs';
 import { journeys as mainJourneys } from './journeys.mjs';
 import { journeys as referralView } from './journeys-referral-view.mjs';
 import { journeys as newCase } from './journeys-new-case.mjs';
 import { journeys as agreements } from './journeys-agreements.mjs';
 import { journeys as accounts } from './journeys-accounts.mjs';
+import { journeys as a11y } from './journeys-a11y.mjs';
 
-const journeys = [...mainJourneys, ...referralView, ...newCase, ...agreements, ...accounts];
+const journeys = [...mainJourneys, ...referralView, ...newCase, ...agreements, ...accounts, ...a11y];
 
 const JOURNEY_MS = 120000;
 
@@ -49,8 +52,9 @@ async function missingPages(j) {
     return missing;
 }
 
-async function runOne(browser, j) {
-    const server = await Server.create(j.id);
+async function runOne(browser, j, lang) {
+    const id = A11Y_FULL ? `${j.id}-${lang}` : j.id;
+    const server = await Server.create(id);
     let b = null;
     let failure = null;
     const t0 = Date.now();
@@ -58,7 +62,7 @@ async function runOne(browser, j) {
         const ctx = (await j.setup(server)) ?? {};
         await server.start();
         if (j.seed) await j.seed(server, ctx);
-        b = new Session(browser, server, j.id, j.viewport);
+        b = new Session(browser, server, id, j.viewport, lang);
         await b.open();
         await withTimeout(j.run(b, ctx), JOURNEY_MS, 'the journey');
         await b.checkConsole();
@@ -76,7 +80,11 @@ async function runOne(browser, j) {
 
 async function main() {
     const only = process.argv.slice(2);
-    const list = only.length ? journeys.filter((j) => only.includes(j.id)) : journeys;
+    const chosen = only.length ? journeys.filter((j) => only.includes(j.id)) : journeys;
+    // each journey in each language the accessibility checks want (QG_A11Y=full: kk, ru, en),
+    // but a journey tied to one first language (j.langs) only in that
+    const list = chosen.flatMap((j) => A11Y_LANGS.filter((l) => !j.langs || j.langs.includes(l))
+        .map((lang) => ({ ...j, lang, title: A11Y_FULL ? `${j.title} [${lang}]` : j.title })));
     console.log(`1..${list.length}`);
     await rm(SHOTS, { recursive: true, force: true });
     await mkdir(SHOTS, { recursive: true });
@@ -110,7 +118,7 @@ async function main() {
             console.log(`not ok ${k} - ${j.title}: ${reason(launchError)}`);
             continue;
         }
-        const { failure, ms } = await runOne(browser, j);
+        const { failure, ms } = await runOne(browser, j, j.lang);
         if (failure) {
             failed += 1;
             console.log(`not ok ${k} - ${j.title}: ${reason(failure)}`);

@@ -278,9 +278,38 @@ function onInput() {
   }
 }
 
+let warningOpener = null;
+
+// Closes the idle dialog and gives the focus back to where it was (else the page heading).
 function closeWarning() {
-  if (warning) warning.remove();
+  if (!warning) return;
+  warning.remove();
   warning = null;
+  const back = warningOpener && warningOpener.isConnected ? warningOpener : document.getElementById('page-title');
+  warningOpener = null;
+  if (back) {
+    if (back.id === 'page-title') back.tabIndex = -1;
+    back.focus({ preventScroll: true });
+  }
+}
+
+// The dialog keeps the focus: Tab and Shift+Tab cycle through its buttons; Escape is
+// "Stay logged in".
+function trapDialog(box, onEscape) {
+  box.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') {
+      ev.preventDefault();
+      onEscape();
+      return;
+    }
+    if (ev.key !== 'Tab') return;
+    const items = [...box.querySelectorAll('button, [href], input, select, textarea')].filter((x) => !x.disabled);
+    if (!items.length) return;
+    const i = items.indexOf(document.activeElement);
+    const next = ev.shiftKey ? (i <= 0 ? items.length - 1 : i - 1) : (i === items.length - 1 ? 0 : i + 1);
+    ev.preventDefault();
+    items[next].focus();
+  });
 }
 
 function checkIdle() {
@@ -296,18 +325,21 @@ function checkIdle() {
 }
 
 function showWarning() {
-  const stay = h('button', { type: 'button', class: 'primary', 'data-action': 'stay', on: { click: () => {
+  const stayIn = () => {
     closeWarning();
     lastInput = Date.now();
     pinged = Date.now();
     api('GET', '/session');
-  } } }, t('core.idle_stay'));
+  };
+  warningOpener = document.activeElement && document.activeElement !== document.body ? document.activeElement : null;
+  const stay = h('button', { type: 'button', class: 'primary', 'data-action': 'stay', on: { click: stayIn } }, t('core.idle_stay'));
   warning = h('div', { class: 'dialog', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'idle-title', 'aria-describedby': 'idle-text' },
     h('div', { class: 'dialog-box' },
       h('h2', { id: 'idle-title' }, t('core.idle_title')),
       h('p', { id: 'idle-text' }, t('core.idle_text', { minutes: Math.max(1, Math.round((idleSeconds - (Date.now() - lastInput) / 1000) / 60)) })),
       h('div', { class: 'actions' }, stay,
         h('button', { type: 'button', 'data-action': 'logout', on: { click: () => logout() } }, t('core.logout')))));
+  trapDialog(warning, stayIn);
   document.getElementById('dialogs').append(warning);
   stay.focus();
 }
@@ -640,8 +672,9 @@ function renderNav() {
       list.append(h('li', {}, navLink(it, here)));
     }
   }
-  const langs = h('li', { class: 'langs', role: 'group', 'aria-label': t('core.language') },
-    LANGS.map((l) => h('button', { type: 'button', class: 'lang', lang: l, 'data-action': 'set-lang-' + l, 'aria-pressed': l === current ? 'true' : 'false', on: { click: () => setLang(l) } }, t('core.lang.' + l))));
+  // the group is inside the <li>: a list holds only list items (axe rule "list")
+  const langs = h('li', { class: 'langs' }, h('div', { class: 'langs', role: 'group', 'aria-label': t('core.language') },
+    LANGS.map((l) => h('button', { type: 'button', class: 'lang', lang: l, 'data-action': 'set-lang-' + l, 'aria-pressed': l === current ? 'true' : 'false', on: { click: () => setLang(l) } }, t('core.lang.' + l)))));
   list.append(langs);
   if (user) {
     list.append(h('li', { class: 'who' }, h('span', {}, user.login + ' · ' + t('core.role.' + user.role)),
@@ -699,7 +732,23 @@ async function render() {
   if (user) refreshNavCounts();
   const title = container.querySelector('#page-title');
   document.title = (title ? title.textContent + ' — ' : '') + 'Qorgau';
-  app.focus({ preventScroll: true });
+  focusPage(app, container, title);
+}
+
+// Where the focus goes once a page is drawn: it stays where the page put it (the login
+// field); else on the page's heading (tabindex=-1), so a screen reader reads it and Tab
+// goes on into the page. The first page of a visit leaves the focus at the start of the
+// document, so the skip link comes first on Tab.
+let firstPage = true;
+function focusPage(app, container, title) {
+  const first = firstPage;
+  firstPage = false;
+  const active = document.activeElement;
+  if (active && active !== container && container.contains(active)) return;
+  if (first) return;
+  const target = title || app;
+  target.tabIndex = -1;
+  target.focus({ preventScroll: true });
 }
 
 window.addEventListener('hashchange', () => {
@@ -717,9 +766,25 @@ window.addEventListener('hashchange', () => {
   render();
 });
 
+// Stacked tables: below 40rem a table.list hides its column headers (app.css), so every
+// body cell without a data-label gets its column header's text, which the CSS shows
+// before the value. Runs on the page's tables whenever #app changes.
+export function labelCells(root) {
+  for (const table of root.querySelectorAll('table.list')) {
+    const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+    for (const tr of table.querySelectorAll('tbody tr')) {
+      let col = 0;
+      for (const cell of tr.children) {
+        if (cell.tagName === 'TD' && cell.colSpan === 1 && !cell.hasAttribute('data-label')) cell.setAttribute('data-label', heads[col] || '');
+        col += cell.colSpan || 1;
+      }
+    }
+  }
+}
+
 // A page's heading: <h1 id="page-title">.
 export function pageTitle(key, vars) {
-  return h('h1', { id: 'page-title' }, t(key, vars));
+  return h('h1', { id: 'page-title', tabindex: '-1' }, t(key, vars));
 }
 
 // Starts the interface: catalogues, the session, the first page.
@@ -735,6 +800,8 @@ export async function start() {
     document.getElementById('app').focus();
   });
   lastHash = location.hash;
+  const app = document.getElementById('app');
+  new MutationObserver(() => labelCells(app)).observe(app, { childList: true, subtree: true });
   renderNav();
   render();
 }

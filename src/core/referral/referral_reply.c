@@ -86,8 +86,9 @@ static void label_of(html_out *o, const vocab_list *list, const char *code)
     const vocab_entry *e = vocab_find(list, code);
     html_text(o, e ? e->en : code);
     if (e && e->ru) {
-        html_raw(o, " / ");
+        html_raw(o, " / <span lang=\"ru\">");
         html_text(o, e->ru);
+        html_raw(o, "</span>");
     }
 }
 
@@ -149,11 +150,13 @@ typedef struct {
 static void sheet_head(html_out *o, const referral_row *r, const sheet_facts *f)
 {
     html_raw(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 "<title>Referral ");
     html_text(o, r->ref);
     html_raw(
         o,
-        "</title></head>\n<body>\n<h1>Referral sheet / Направление</h1>\n<dl>\n"
+        "</title></head>\n<body>\n<h1>Referral sheet / <span lang=\"ru\">Направление</span></h1>\n"
+        "<dl>\n"
         "<dt>Reference</dt><dd>");
     html_text(o, r->ref);
     html_raw(o, "</dd>\n<dt>From</dt><dd>");

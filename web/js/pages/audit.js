@@ -16,6 +16,7 @@ async function page(container) {
   const starts = [0];
   const load = async (after) => {
     const r = await api('GET', `/api/v1/audit?after=${after}&limit=${LIMIT}`);
+    const paging = pager.contains(document.activeElement);
     clear(list);
     clear(pager);
     if (r.status !== 200) { list.append(h('p', { class: 'errors', role: 'alert' }, t('aud.failed'))); return; }
@@ -31,6 +32,12 @@ async function page(container) {
     if (rows.length === LIMIT) {
       const next = rows[rows.length - 1].seq;
       pager.append(h('button', { type: 'button', 'data-action': 'next-page', on: { click: () => { starts.push(next); load(next); } } }, t('aud.next')));
+    }
+    // the page's buttons were redrawn: the focus goes to the entries shown, never to <body>
+    const table = list.querySelector('table');
+    if (paging && table) {
+      table.tabIndex = -1;
+      table.focus();
     }
   };
   const verify = h('button', { type: 'button', 'data-action': 'verify', on: { click: async () => {

@@ -288,7 +288,8 @@ async function tasksSection(box, code) {
           const u = await api('PATCH', path(code, '/tasks/' + x.n), { status: 'done', version: x.version });
           if (u.status === 200) {
             notify(t('case.task_done'));
-            reload();
+            await reload();
+            focusRow(box, x.n);
           } else notify(t('core.err.' + ((u.data && u.data.error && u.data.error.code) || 'internal')));
         } } }, t('case.mark_done')) : ''))))));
   }
@@ -304,9 +305,18 @@ async function tasksSection(box, code) {
     if (u.status !== 201) return showErrors(form, u.data);
     markSaved(form);
     notify(t('core.saved'));
-    reload();
+    const n = u.data && (u.data.n ?? (u.data.task && u.data.task.n));
+    await reload();
+    focusRow(box, n);
   });
   box.append(form);
+}
+
+// After a task was added or done: the focus on its row (else the task list), never lost.
+function focusRow(box, n) {
+  const row = box.querySelector(`#task-list tr[data-task="${n}"]`) || box.querySelector('#task-list tbody tr:last-child') || box;
+  row.tabIndex = -1;
+  row.focus();
 }
 
 // ---- consent -------------------------------------------------------------------------

@@ -93,9 +93,14 @@ route('#/cases', async (el) => {
     if (filter.status) q.set('status', filter.status);
     if (before) q.set('before', before);
     const r = await api('GET', '/cases?' + q.toString());
+    const hadFocus = more.contains(document.activeElement);
     clear(more);
     if (r.status !== 200) return showErrors(ff, r.data);
+    const firstNew = body.children.length;
     for (const c of r.data.cases) body.append(row(c));
+    // "next page": the focus goes to the first case it added (the button is gone)
+    const added = body.children[firstNew];
+    if (hadFocus && added) (added.querySelector('a') || added).focus();
     empty.classList.toggle('hidden', body.children.length > 0);
     table.classList.toggle('hidden', body.children.length === 0);
     if (r.data.next_before) {

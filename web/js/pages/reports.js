@@ -69,14 +69,19 @@ function chart(tb, labels, k, caption) {
   const rk = keysOf(tb.rows, rd), ck = cd ? keysOf(tb.rows, cd) : [null];
   const value = (a, b) => tb.rows.find((r) => r[rd] === a && (cd ? r[cd] === b : true));
   const max = Math.max(1, ...tb.rows.map((r) => (r.suppressed ? 0 : r.count || 0)));
-  const barW = 14, gap = 10, left = 36, top = 10, plotH = 160;
+  // Drawn at its own size (1 unit = 1 px, never shrunk: text stays 12 px at every width);
+  // a wide chart scrolls inside its box. Group names are slanted (down to the right) so
+  // that they never overlap.
+  const barW = 18, gap = 14, left = 44, top = 12, plotH = 160, below = 96, fs = 12;
   const groupW = ck.length * barW + gap;
-  const width = left + rk.length * groupW + 10;
-  const s = svg('svg', { viewBox: `0 0 ${width} ${plotH + 60}`, class: 'chart', width: '100%', role: 'img', 'aria-label': caption, preserveAspectRatio: 'xMinYMin meet' });
+  const plotW = left + rk.length * groupW + 10;
+  const width = plotW + 80; // room for the last slanted name
+  const height = top + plotH + below;
+  const s = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', width, height, role: 'img', 'aria-label': caption });
   s.append(svg('title', {}, caption));
-  s.append(svg('line', { x1: left, y1: top + plotH, x2: width, y2: top + plotH, stroke: '#333' }));
-  s.append(svg('text', { x: left - 4, y: top + 4, 'text-anchor': 'end', 'font-size': 10 }, String(max)));
-  s.append(svg('text', { x: left - 4, y: top + plotH, 'text-anchor': 'end', 'font-size': 10 }, '0'));
+  s.append(svg('line', { x1: left, y1: top + plotH, x2: plotW, y2: top + plotH, stroke: '#333' }));
+  s.append(svg('text', { x: left - 4, y: top + 4, 'text-anchor': 'end', 'font-size': fs, fill: '#111' }, String(max)));
+  s.append(svg('text', { x: left - 4, y: top + plotH, 'text-anchor': 'end', 'font-size': fs, fill: '#111' }, '0'));
   rk.forEach((a, i) => {
     const gx = left + i * groupW + gap / 2;
     ck.forEach((b, j) => {
@@ -84,7 +89,7 @@ function chart(tb, labels, k, caption) {
       const x = gx + j * barW;
       if (!c) return;
       if (c.suppressed) {
-        s.append(svg('text', { x: x + barW / 2, y: top + plotH - 3, 'text-anchor': 'middle', 'font-size': 7, fill: '#555' }, `<${k}`));
+        s.append(svg('text', { x: x + barW / 2, y: top + plotH - 4, 'text-anchor': 'middle', 'font-size': fs, fill: '#444' }, `<${k}`));
         return;
       }
       const bh = Math.round((c.count / max) * plotH);
@@ -92,12 +97,13 @@ function chart(tb, labels, k, caption) {
         svg('title', {}, `${keyLabel(labels, rd, a)}${cd ? ` · ${keyLabel(labels, cd, b)}` : ''}: ${c.count}`)));
     });
     const lbl = keyLabel(labels, rd, a);
-    s.append(svg('text', { x: gx + (ck.length * barW) / 2, y: top + plotH + 12, 'text-anchor': 'middle', 'font-size': 9 }, lbl.length > 12 ? `${lbl.slice(0, 11)}…` : lbl));
+    const cx = gx + (ck.length * barW) / 2 - 4, cy = top + plotH + 14;
+    s.append(svg('text', { x: cx, y: cy, 'text-anchor': 'start', 'font-size': fs, fill: '#111', transform: `rotate(40 ${cx} ${cy})` }, lbl.length > 14 ? `${lbl.slice(0, 13)}…` : lbl));
   });
   const legend = cd ? h('ul', { class: 'legend' }, ck.map((b, j) => h('li', {},
     (() => { const sw = svg('svg', { width: 12, height: 12, 'aria-hidden': 'true' }); sw.append(svg('rect', { width: 12, height: 12, fill: COLOURS[j % COLOURS.length] })); return sw; })(),
     ' ', keyLabel(labels, cd, b)))) : null;
-  return h('figure', { class: 'chart' }, s, legend, h('figcaption', {}, caption));
+  return h('figure', { class: 'chart' }, h('div', { class: 'chart-scroll', tabindex: '0', role: 'region', 'aria-label': caption }, s), legend, h('figcaption', {}, caption));
 }
 
 function query(form, format) {

@@ -21,7 +21,8 @@ static void page_start(html_out *o, const char *en, const char *ru)
 {
     html_raw(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                "<link rel=\"stylesheet\" href=\"/css/app.css\"><title>");
+                "<link rel=\"stylesheet\" href=\"/css/app.css\">"
+                "<link rel=\"icon\" href=\"/img/logo.svg\" type=\"image/svg+xml\"><title>");
     html_text(o, en);
     html_raw(o, " / ");
     html_text(o, ru);

@@ -110,8 +110,7 @@ static const struct {
     const char *refused_method, *refused_path;
 } sessions[] = {
     {ADMIN,
-     "org.list,org.manage,user.list,user.manage,directory.manage,agreement.manage,user.confirm,"
-     "agreement.list",
+     "org.list,org.manage,user.list,user.manage,directory.manage,agreement.manage,agreement.list",
      "none", "any", false, "GET", "/api/v1/users", 200, "GET", "/api/v1/cases"},
     {A_SUP,
      "case.create,case.list,case.read,case.update,personal.read,personal.update,case.assign,org.list,"

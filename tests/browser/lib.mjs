@@ -254,14 +254,21 @@ function guardScript({ keys, prefixes }) {
         }
         return out;
     }
+    // Codes a page shows as codes on purpose (marked translate="no", e.g. the audit trail's
+    // action names such as case.create): not message keys.
+    function codesShown() {
+        return [...document.querySelectorAll('[translate="no"]')].map((el) => el.textContent || '');
+    }
     function scan() {
         const found = [];
+        const codes = codesShown();
         for (const [where, text] of visibleTexts()) {
             for (const [re, what] of words) {
                 const m = re.exec(text);
                 if (m) found.push(`${what} in the ${where}: "…${text.slice(Math.max(0, m.index - 30), m.index + 30).replace(/\s+/g, ' ')}…"`);
             }
             for (const m of text.matchAll(/\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\b/g)) {
+                if (codes.some((c) => c.includes(m[0]))) continue;
                 if (keySet.has(m[0]) || prefixSet.has(m[0].split('.')[0])) found.push(`a message key in the ${where}: "${m[0]}"`);
             }
         }
@@ -303,13 +310,14 @@ export async function abortRoute(page, pattern) {
 }
 
 // Console messages that are not the page's fault: the browser's own line for an API
-// request that answered 4xx (a journey tries a refusal on purpose; the page shows it), or
+// request, or the public reply page's answer, that was 4xx (a journey tries a refusal on
+// purpose; the page shows it, e.g. a wrong reply code), or
 // for a request the journey itself made fail (abortRoute).
 function harmlessConsole(msg, page) {
     const url = (msg.location() && msg.location().url) || '';
     if (/Failed to load resource: net::ERR_FAILED/.test(msg.text()) &&
         abortedByTest.has(page) && abortedByTest.get(page).has(url)) return true;
-    return /Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && /\/api\/v1\//.test(url);
+    return /Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && /\/api\/v1\/|\/reply(\?|$)/.test(url);
 }
 
 // ---- the browser ---------------------------------------------------------------------

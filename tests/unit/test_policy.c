@@ -26,7 +26,7 @@
  * REF_SEND REF_RECEIVE REF_OVERRIDE BREAK_GLASS GRANT_REPORT USER_CONFIRM */
 static const bool MAY[ROLES][ACT_COUNT] = {
     [ROLE_NONE] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-    [ROLE_ADMIN] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1},
+    [ROLE_ADMIN] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0},
     [ROLE_SUPERVISOR] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1},
     [ROLE_CASE_MANAGER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0},
     /* a first responder neither closes a case nor hands the child their record */
@@ -547,11 +547,8 @@ static policy_verdict expected_confirm(const confirm_row *r)
         if (!r->same_org)
             return POLICY_HIDE;
         return case_role ? POLICY_ALLOW : POLICY_FORBID;
-    case ROLE_ADMIN:
-        return r->account == ROLE_SUPERVISOR && !r->has_supervisor && !r->has_cases
-                   ? POLICY_ALLOW
-                   : POLICY_FORBID;
-    default:
+    default: /* the admin too (issue 13 keeps today's rule: the server) */
+
         return POLICY_FORBID;
     }
 }
@@ -566,8 +563,8 @@ static void test_confirm_table(void **state)
         {ROLE_SUPERVISOR, ROLE_SUPERVISOR, true, true, true, POLICY_ALLOW},
         {ROLE_SUPERVISOR, ROLE_CASE_MANAGER, false, true, true, POLICY_HIDE},
         {ROLE_SUPERVISOR, ROLE_ANALYST, true, true, true, POLICY_FORBID},
-        {ROLE_ADMIN, ROLE_SUPERVISOR, true, false, false, POLICY_ALLOW}, /* a new org */
-        {ROLE_ADMIN, ROLE_SUPERVISOR, false, false, false, POLICY_ALLOW},
+        {ROLE_ADMIN, ROLE_SUPERVISOR, true, false, false, POLICY_FORBID}, /* a new org */
+        {ROLE_ADMIN, ROLE_SUPERVISOR, false, false, false, POLICY_FORBID},
         {ROLE_ADMIN, ROLE_SUPERVISOR, false, true, false, POLICY_FORBID},
         {ROLE_ADMIN, ROLE_SUPERVISOR, false, false, true, POLICY_FORBID}, /* holds cases */
         {ROLE_ADMIN, ROLE_CASE_MANAGER, false, false, false, POLICY_FORBID},
@@ -605,7 +602,7 @@ static void test_confirmer(void **state)
     cm.org_has_supervisor = false; /* the organisation's first supervisor, once confirmed */
     assert_int_equal(policy_confirmer(&cm), ROLE_SUPERVISOR);
     account_facts first = {.role = ROLE_SUPERVISOR, .org_id = 3};
-    assert_int_equal(policy_confirmer(&first), ROLE_ADMIN);
+    assert_int_equal(policy_confirmer(&first), ROLE_SYSTEM); /* a new org's first: the server */
     first.org_has_cases = true; /* no supervisor left, but cases: only the server */
     assert_int_equal(policy_confirmer(&first), ROLE_SYSTEM);
     account_facts second = {.role = ROLE_SUPERVISOR, .org_id = 3, .org_has_supervisor = true};
@@ -613,7 +610,7 @@ static void test_confirmer(void **state)
     assert_int_equal(policy_confirmer(NULL), ROLE_SYSTEM);
 }
 
-/* A password an admin sets for someone else works once; one's own, or the server's, stays. */
+/* A password an admin sets for someone else is temporary; one's own, or the server's, stays. */
 static void test_password_temporary(void **state)
 {
     (void)state;

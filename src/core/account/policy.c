@@ -50,8 +50,9 @@ static bool role_may(qg_role role, qg_action action)
     case ACT_USER_MANAGE:
         return role == ROLE_ADMIN || role == ROLE_SYSTEM;
     case ACT_USER_LIST:
-    case ACT_USER_CONFIRM:
         return role == ROLE_ADMIN || role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
+    case ACT_USER_CONFIRM: /* the second pair of eyes: never the admin who made the account */
+        return role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
     case ACT_AUDIT_READ:
         return role == ROLE_AUDITOR || role == ROLE_SYSTEM;
     case ACT_REPORT_READ:
@@ -183,11 +184,8 @@ policy_verdict policy_confirm(const qg_actor *actor, const account_facts *f)
         if (f->org_id != actor->org_id)
             return POLICY_HIDE;
         return is_case_role(f->role) ? POLICY_ALLOW : POLICY_FORBID;
-    case ROLE_ADMIN: /* the first supervisor of a new organisation, whom nobody else could */
-        return f->role == ROLE_SUPERVISOR && !f->org_has_supervisor && !f->org_has_cases
-                   ? POLICY_ALLOW
-                   : POLICY_FORBID;
-    default:
+    default: /* the admin too: the first supervisor of an organisation is the server's */
+
         return POLICY_FORBID;
     }
 }

@@ -151,6 +151,7 @@ static void sheet_head(html_out *o, const referral_row *r, const sheet_facts *f)
 {
     html_raw(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                "<link rel=\"icon\" href=\"/img/logo.svg\" type=\"image/svg+xml\">"
                 "<title>Referral ");
     html_text(o, r->ref);
     html_raw(

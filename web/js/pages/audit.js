@@ -8,6 +8,13 @@ navItem('#/audit', 'aud.nav', 'audit.read');
 
 const LIMIT = 50;
 
+// An entry's detail as the auditor reads it: its members as JSON, less the empty ones
+// (a null says nothing and reads as an error on the page).
+function detailText(detail) {
+  const kept = Object.entries(detail || {}).filter(([, v]) => v !== null && v !== undefined);
+  return JSON.stringify(Object.fromEntries(kept));
+}
+
 async function page(container) {
   await messages(M);
   const verdict = h('div', { 'aria-live': 'polite' });
@@ -25,7 +32,7 @@ async function page(container) {
       h('thead', {}, h('tr', {}, ['aud.seq', 'aud.at', 'aud.actor', 'aud.action', 'aud.object', 'aud.detail'].map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, rows.map((e) => h('tr', { 'data-seq': e.seq },
         h('td', {}, String(e.seq)), h('td', {}, e.at), h('td', {}, e.actor === null ? t('aud.system') : String(e.actor)),
-        h('td', {}, e.action), h('td', {}, e.object || ''), h('td', { class: 'detail' }, JSON.stringify(e.detail || {})))))));
+        h('td', { translate: 'no' }, e.action), h('td', { translate: 'no' }, e.object || ''), h('td', { class: 'detail', translate: 'no' }, detailText(e.detail)))))));
     if (starts.length > 1) {
       pager.append(h('button', { type: 'button', 'data-action': 'prev-page', on: { click: () => { starts.pop(); load(starts[starts.length - 1]); } } }, t('aud.prev')));
     }

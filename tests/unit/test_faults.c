@@ -22,7 +22,8 @@
  * "faults: N points, M problems"; any problem fails it, with the first ones described.
  * While tracking a bug: QORGAU_FAULTS_ONLY="case update" runs one operation,
  * QORGAU_FAULTS_TRACE=1 names each point on stderr before it runs, and
- * QORGAU_FAULTS_REFONLY=1 only checks that each operation succeeds without faults.
+ * QORGAU_FAULTS_REFONLY=1 only checks that each operation succeeds without faults, and
+ * QORGAU_FAULTS_ENGINE=sqlite (or postgresql) runs the full sweep on one engine.
  * All names and data are made up.
  */
 #include <jansson.h>
@@ -1067,15 +1068,26 @@ static void run_all(bool pg)
     assert_int_equal(problems, 0);
 }
 
+/* QORGAU_FAULTS_ENGINE=sqlite or =postgresql runs the full sweep on that engine only. */
+static bool engine_wanted(const char *name)
+{
+    const char *only = getenv("QORGAU_FAULTS_ENGINE");
+    return !only || strcmp(only, name) == 0;
+}
+
 static void test_faults_sqlite(void **state)
 {
     (void)state;
+    if (!engine_wanted("sqlite"))
+        skip();
     run_all(false);
 }
 
 static void test_faults_pg(void **state)
 {
     (void)state;
+    if (!engine_wanted("postgresql"))
+        skip();
     if (!pg_url()) {
         if (getenv("QORGAU_TEST_PG_REQUIRED"))
             fail_msg("QORGAU_TEST_PG_REQUIRED is set but no PostgreSQL server is available");

@@ -703,6 +703,8 @@ qg_code child_record_export(qg_app *app, const qg_actor *actor, const char *code
     if (c == QG_OK) {
         *text = j.text;
         *len = j.len;
+    } else if (j.text) { /* the job rendered it, then the commit failed */
+        crypto_free_plain(j.text, j.len);
     }
     return c;
 }

@@ -107,8 +107,8 @@ void api_session_password(api_call *call)
     const char *current = NULL, *password = NULL;
     json_error_t jerr;
     qg_error err = {0};
-    qg_code c = json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s, s:s}", "current_password",
-                               &current, "password", &password) == 0
+    qg_code c = api_unpack_strict(body, &jerr, "{s:s, s:s}", "current_password", &current,
+                                  "password", &password) == 0
                     ? user_change_own_password(call->api->app, &call->who.actor, call->token,
                                                current, password, &err)
                     : qg_fail(&err, QG_EINVAL, "body",

@@ -8,6 +8,8 @@
 #      services, which use app_read; writes through core's writer jobs.
 #   2. src/base includes only src/base (and the system's headers).
 #   3. src/store, src/crypto and src/http include nothing from core/, api/ or cli/.
+#   5. Nothing under src/ arms a fault (db_fault_enable, db_fault_arm, qg_alloc_fault_arm):
+#      fault injection is for tests only; the hooks' own files are excepted.
 #   4. The rooms of src/core include only the rooms below them (CORE_ROOMS below, the
 #      table of docs/architecture.md), and nothing from http/, api/ or cli/. A new room
 #      must be given its place in that table first.
@@ -82,6 +84,21 @@ check_tree() {
             "src/$low includes core/, api/ or cli/: it sits below them"
     done
     check_core_rooms "$src/core"
+    forbid_arming "$src"
+}
+
+# Rule 5: only tests arm faults; src/ holds the hooks (base/alloc.c, store/db_fault.c).
+forbid_arming() {
+    local src=$1 found
+    [ -d "$src" ] || return 0
+    if found=$(find "$src" -type f \( -name '*.c' -o -name '*.h' \) \
+            -not -path "$src/base/alloc.*" -not -path "$src/store/db_fault.*" -print0 |
+            xargs -0 -r grep -nHE '\b(db_fault_enable|db_fault_arm|qg_alloc_fault_arm)\s*\(' |
+            grep -vE '^[^:]+:[0-9]+:\s*(/\*|\*|//)'); then
+        printf '%s\n' "$found" >&2
+        echo "lint-layers: src/ arms a fault: fault injection is for tests only" >&2
+        status=1
+    fi
 }
 
 # Rule 4: each room of src/core includes only itself and the rooms CORE_ROOMS gives it.
@@ -129,6 +146,8 @@ self_test() {
         'core/vocab/a.c|#include "core/common/rows.h"'
         'core/case/a.c|#include "http/http.h"'
         'core/zzz/a.c|#include "base/err.h"'
+        'api/a.c|    qg_alloc_fault_arm(3);'
+        'store/a.c|    db_fault_enable();'
     )
     local failures=0 entry file line
     for entry in "${cases[@]}"; do

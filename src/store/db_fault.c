@@ -157,9 +157,3 @@ void db_fault_arm(db_fault_kind kind, long n)
 void db_fault_disarm(void) { atomic_store(&armed_kind, -1); }
 
 bool db_fault_fired(void) { return atomic_load(&fired); }
-
-const char *db_fault_kind_name(db_fault_kind kind)
-{
-    static const char *const names[DB_FAULT_KINDS] = {"prepare", "step", "begin", "commit", "exec"};
-    return (unsigned)kind < DB_FAULT_KINDS ? names[kind] : "?";
-}

@@ -45,7 +45,4 @@ void db_fault_disarm(void);
 /* Returns true when the armed fault has fired since db_fault_arm. */
 bool db_fault_fired(void);
 
-/* Returns the name of kind ("prepare", "step", ...), for test output. */
-const char *db_fault_kind_name(db_fault_kind kind);
-
 #endif

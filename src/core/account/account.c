@@ -247,9 +247,10 @@ static int user_row_finish(json_t *row, const qg_actor *actor)
     json_t *may = json_array();
     if (!may)
         return -1;
+    int failed = 0;
     if (pending && !disabled && policy_confirm(actor, &f) == POLICY_ALLOW)
-        json_array_append_new(may, json_string(policy_action_name(ACT_USER_CONFIRM)));
-    int failed = json_object_set_new(row, "may", may) != 0;
+        failed = json_array_append_new(may, json_string(policy_action_name(ACT_USER_CONFIRM)));
+    failed |= json_object_set_new(row, "may", may) != 0;
     if (pending)
         failed |= json_object_set_new(row, "confirm_by",
                                       json_string(role_code(policy_confirmer(&f)))) != 0;

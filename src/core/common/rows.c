@@ -16,8 +16,8 @@ json_t *rows_collect(db_stmt *st, json_t *(*row_fn)(db_stmt *), qg_error *err)
     if (rc == 0)
         return list;
     json_decref(list);
-    if (rc != -1 || !list)
-        qg_fail(err, QG_EDB, NULL, "a stored row could not be encoded");
+    if (!list || rc == -2) /* a row that could not be made or kept: out of memory */
+        qg_fail(err, QG_ENOMEM, NULL, "out of memory");
     return NULL;
 }
 

@@ -353,10 +353,13 @@ for (const ev of ['keydown', 'mousedown', 'touchstart', 'wheel']) {
 // ---- code lists ----------------------------------------------------------------
 
 // GET /api/v1/vocab once per session: {list: [{code, en, ru?, kk?, extra?}]}.
+// The code lists (GET /vocab), loaded once per session; a refused or failed load is not
+// kept (e.g. while a temporary password must first be changed), so the next page asks again.
 export async function vocab() {
   if (!vocabCache) {
     const r = await api('GET', '/vocab');
-    vocabCache = r.status === 200 ? r.data : {};
+    if (r.status !== 200) return {};
+    vocabCache = r.data;
   }
   return vocabCache;
 }

@@ -134,7 +134,8 @@ const recordAgreement = {
         assert((await nav.innerText()).trim() === 'Ұйымаралық келісімдер', 'the navigation entry is not "Ұйымаралық келісімдер"');
         await nav.click();
         await eventually(async () => (await title(page)) === 'Ұйымаралық келісімдер', 'the register page is not titled "Ұйымаралық келісімдер"');
-        assert(await page.locator('[data-empty="agreements"]').isVisible(), 'the empty register does not say there are no agreements');
+        await eventually(async () => page.locator('[data-empty="agreements"]').isVisible(),
+                         'the empty register does not say there are no agreements');
         await checkVisible(page, 'kk', 'the empty register (kk)');
         await b.shot('register-empty-kk');
         await page.click('[data-action="new-agreement"]');

@@ -107,16 +107,20 @@ void api_session_password(api_call *call)
     const char *current = NULL, *password = NULL;
     json_error_t jerr;
     qg_error err = {0};
+    int wait = 0;
     qg_code c = api_unpack_strict(body, &jerr, "{s:s, s:s}", "current_password", &current,
                                   "password", &password) == 0
                     ? user_change_own_password(call->api->app, &call->who.actor, call->token,
-                                               current, password, &err)
+                                               current, password, &wait, &err)
                     : qg_fail(&err, QG_EINVAL, "body",
                               "must be {\"current_password\", \"password\"} as text, and"
                               " nothing else");
     json_decref(body);
-    if (c != QG_OK)
+    if (c != QG_OK) {
         api_fail(call, &err, NULL);
-    else
+        if (c == QG_ETHROTTLED)
+            retry_after(call, wait);
+    } else {
         api_reply(call, 204, NULL);
+    }
 }

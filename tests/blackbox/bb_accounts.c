@@ -412,6 +412,36 @@ static void test_audited(void **state)
     httpc_response_free(r);
 }
 
+/* Wrong current passwords count against the account like failed logins: once it is
+ * blocked, the change answers 429 with Retry-After, like the login. */
+static void test_password_change_throttled(void **state)
+{
+    (void)state;
+    char org[24];
+    snprintf(org, sizeof org, "%lld", (long long)fx.org[ORG_A]);
+    const char *argv[] = {"user", "add", "--org", org, "--login", "acct.thr", "--role",
+                          "analyst", NULL};
+    assert_int_equal(qgt_cli(&fx.env, true, PASSWORD "\n", NULL, NULL, argv), 0);
+    qgt_session s;
+    assert_int_equal(qgt_login(&fx.env, "acct.thr", PASSWORD, &s), 201);
+    char body[256];
+    snprintf(body, sizeof body, "{\"current_password\":\"%s\",\"password\":\"%s\"}", WRONG,
+             OWN);
+    httpc_response *r = NULL;
+    int tries = 0;
+    do {
+        httpc_response_free(r);
+        r = qgt_call(&fx.env, &s, "PUT", "/api/v1/session/password", body);
+        assert_non_null(r);
+    } while (r->status == 400 && ++tries < 20);
+    assert_int_equal(r->status, 429);
+    assert_true(tries >= 5); /* the login's limit per account */
+    const char *after = httpc_header(r, "Retry-After");
+    assert_non_null(after);
+    assert_true(strtol(after, NULL, 10) > 0);
+    httpc_response_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +451,7 @@ int main(void)
         cmocka_unit_test(test_login_answers),
         cmocka_unit_test(test_temporary_password),
         cmocka_unit_test(test_audited),
+        cmocka_unit_test(test_password_change_throttled),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

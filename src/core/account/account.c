@@ -474,12 +474,12 @@ static qg_code read_own(db *conn, void *arg, qg_error *err)
 
 /* Checks the current password against o, counting a wrong one like a failed login. */
 static qg_code check_current(qg_app *app, const own_row *o, const char *current,
-                             const char *password, qg_error *err)
+                             const char *password, int *wait, qg_error *err)
 {
     char key[QG_LOGIN_MAX + 8];
     snprintf(key, sizeof key, "login:%s", o->login);
     int64_t now = (int64_t)time(NULL);
-    if (throttle_blocked(app->throttle, key, now) > 0)
+    if ((*wait = throttle_blocked(app->throttle, key, now)) > 0)
         return qg_fail(err, QG_ETHROTTLED, "current_password", "too many wrong passwords");
     if (!current || !crypto_password_verify(o->pw_hash, current)) {
         throttle_fail(app->throttle, key, now, &app->settings.login_per_account);
@@ -491,14 +491,16 @@ static qg_code check_current(qg_app *app, const own_row *o, const char *current,
 }
 
 qg_code user_change_own_password(qg_app *app, const qg_actor *actor, const char *token,
-                                 const char *current, const char *password, qg_error *err)
+                                 const char *current, const char *password, int *wait,
+                                 qg_error *err)
 {
+    *wait = 0;
     if (!actor || actor->user_id <= 0)
         return qg_fail(err, QG_EFORBIDDEN, NULL, "only a user has a password to change");
     own_row o = {.id = actor->user_id};
     qg_code c = app_read(app, read_own, &o, err);
     if (c == QG_OK)
-        c = check_current(app, &o, current, password, err);
+        c = check_current(app, &o, current, password, wait, err);
     char hash[QG_PWHASH_MAX];
     if (c == QG_OK)
         c = crypto_password_hash(password, hash, err);

@@ -55,11 +55,13 @@ qg_code user_set_password(qg_app *app, const qg_actor *actor, const char *login,
 
 /* The logged-in user (actor) changes their own password: current must be the password
  * they logged in with (QG_EINVAL on "current_password" when not; wrong tries count
- * against the account like failed logins, QG_ETHROTTLED when too many), password the new
+ * against the account like failed logins, QG_ETHROTTLED when too many, with *wait set to
+ * the seconds until the block ends), password the new
  * one (checked like any, and different from current). Clears a temporary password's
  * must-change mark, ends the user's other sessions but keeps the one of token, and is
  * audited as "user.passwd_own". */
 qg_code user_change_own_password(qg_app *app, const qg_actor *actor, const char *token,
-                                 const char *current, const char *password, qg_error *err);
+                                 const char *current, const char *password, int *wait,
+                                 qg_error *err);
 
 #endif

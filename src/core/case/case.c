@@ -311,7 +311,7 @@ static qg_code list_in_read(db *conn, void *arg, qg_error *err)
     }
     j->result = json_pack("{s:o, s:o}", "cases", cases, "next_before",
                           n == j->query->limit ? json_string(last) : json_null());
-    return QG_OK;
+    return j->result ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
 }
 
 qg_code case_list(qg_app *app, const qg_actor *actor, const case_query *query, json_t **out,

@@ -123,8 +123,9 @@ static void lang_links(html_out *o, reply_lang l)
     html_raw(o, "</ul></nav>\n");
 }
 
-/* Opens the page in l with heading title. */
-static void page_start(html_out *o, reply_lang l, int title)
+/* Opens the page in l with heading title, and the language links when links (not on the
+ * page that shows a new code: leaving it would lose the code). */
+static void page_start(html_out *o, reply_lang l, int title, bool links)
 {
     html_raw(o, "<!DOCTYPE html>\n<html lang=\"");
     html_raw(o, CODES[l]);
@@ -135,7 +136,8 @@ static void page_start(html_out *o, reply_lang l, int title)
                 "<link rel=\"icon\" href=\"/img/logo.svg\" type=\"image/svg+xml\"><title>");
     html_text(o, text(title, l));
     html_raw(o, " — Qorgau</title></head>\n<body class=\"reply\">\n<main>\n");
-    lang_links(o, l);
+    if (links)
+        lang_links(o, l);
     html_raw(o, "<h1>");
     html_text(o, text(title, l));
     html_raw(o, "</h1>\n");
@@ -207,7 +209,7 @@ void api_reply_page(api_call *call)
 {
     html_out o = {0};
     reply_lang l = lang_of(call);
-    page_start(&o, l, T_TITLE);
+    page_start(&o, l, T_TITLE, true);
     html_raw(&o, "<p>");
     html_text(&o, text(T_INTRO, l));
     html_raw(&o, "</p>\n");
@@ -229,7 +231,7 @@ static void result_ok(api_call *call, json_t *out)
     const char *next = json_string_value(json_object_get(out, "next_code"));
     const char *status = json_string_value(json_object_get(out, "status"));
     const vocab_entry *e = vocab_find(&VOCAB_REFERRAL_STATUS, status);
-    page_start(&o, l, T_THANKS);
+    page_start(&o, l, T_THANKS, next == NULL);
     html_raw(&o, "<p role=\"status\">");
     html_text(&o, json_string_value(json_object_get(out, "ref")));
     html_raw(&o, " — ");
@@ -266,7 +268,7 @@ static void result_error(api_call *call, const qg_error *err, int wait)
 {
     html_out o = {0};
     reply_lang l = lang_of(call);
-    page_start(&o, l, T_NOT_SENT);
+    page_start(&o, l, T_NOT_SENT, true);
     html_raw(&o, "<p role=\"alert\">");
     html_text(&o, text(error_text(err), l));
     html_raw(&o, "</p>\n");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api_call.h"
+#include "api/api_lang.h"
 #include "core/referral/referral.h"
 
 void api_referrals_create(api_call *call) { api_with_case_body(call, referral_create, 201); }
@@ -71,14 +72,14 @@ void api_referrals_sheet(api_call *call)
     char url[160], *html = NULL;
     size_t len = 0;
     qg_error err = {0};
-    const char *host = plain_host(call->req);
+    const char *host = plain_host(call->req), *lang = api_page_lang(call->req);
     if (host)
-        snprintf(url, sizeof url, "%s://%s/reply", call->api->secure_cookies ? "https" : "http",
-                 host);
+        snprintf(url, sizeof url, "%s://%s/reply?lang=%s",
+                 call->api->secure_cookies ? "https" : "http", host, lang);
     else
-        snprintf(url, sizeof url, "/reply");
-    qg_code c =
-        referral_sheet(call->api->app, &call->who.actor, call->params[0], url, &html, &len, &err);
+        snprintf(url, sizeof url, "/reply?lang=%s", lang);
+    qg_code c = referral_sheet(call->api->app, &call->who.actor, call->params[0], url, lang, &html,
+                               &len, &err);
     if (c != QG_OK) {
         api_fail(call, &err, NULL);
         return;

@@ -14,6 +14,7 @@
  *
  * All names and texts are made up.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -653,7 +654,7 @@ static void test_reply_page(void **state)
     httpc_response *r = httpc_do(fx.env.port, "GET", "/reply", NULL, NULL, 0);
     assert_non_null(r);
     assert_int_equal(r->status, 200);
-    assert_true(has_text(r, "<form method=\"post\" action=\"/reply\">"));
+    assert_true(has_text(r, "<form method=\"post\" action=\"/reply?lang=kk\">"));
     assert_false(has_text(r, "<script"));
     httpc_response_free(r);
     refer(&fx.sup, fx.c1, OFF_PLATFORM, ref);
@@ -665,7 +666,7 @@ static void test_reply_page(void **state)
     if (r->status != 200)
         fail_msg("reply form: %d %s", r->status, r->body);
     assert_true(has_text(r, ref));
-    assert_true(has_text(r, "Accepted"));
+    assert_true(has_text(r, "Қабылданды")); /* no language asked: Kazakh */
     no_canaries(r->body, "reply page");
     assert_false(has_text(r, NOTE));
     httpc_response_free(r);
@@ -675,6 +676,189 @@ static void test_reply_page(void **state)
     httpc_response_free(r);
     r = httpc_do(fx.env.port, "POST", "/reply", NULL, "{\"code\":\"x\"}", 12);
     assert_int_equal(r->status, 400);
+    httpc_response_free(r);
+}
+
+/* ---- the sheet and the reply page in Kazakh, Russian and English ------------------------------ */
+
+/* What each language shows: <html lang>, a heading, labels of fields and codes. */
+static const struct {
+    const char *lang, *html, *sheet[8], *reply[4], *accepted;
+} LANGS[] = {
+    {"kk", "<html lang=\"kk\">",
+     {"Жолдама парағы", "Жынысы", "Әйел", "Алматы", "Жыныстық қанау", "Қанау түрлері", "Білім беру",
+      "Анықталған кездегі жасы"},
+     {"Жолдамаға жауап", "Жолдама парағындағы код", "Қабылдау", "Жіберу"}, "Қабылданды"},
+    {"ru", "<html lang=\"ru\">",
+     {"Бланк направления", "Пол", "Женский", "Алматы", "Сексуальная эксплуатация", "Формы эксплуатации",
+      "Образование", "Возраст при выявлении"},
+     {"Ответ на направление", "Код с бланка направления", "Принять", "Отправить"}, "Принято"},
+    {"en", "<html lang=\"en\">",
+     {"Referral sheet", "Sex", "Female", "Almaty", "Sexual exploitation", "Forms of exploitation", "Education",
+      "Age when identified"},
+     {"Answer a referral", "Code from the referral sheet", "Accept", "Send"}, "Accepted"},
+};
+
+/* Field names and code values that must never show raw on the sheet. */
+static const char *const RAW[] = {"age_at_identification", "interpreter_needed", "interpreter_language",
+                                  "exploitation_forms", "services_needed", "urgent_needs", "accompaniment",
+                                  "citizenship", ">sex<", ">region<", "Feminine", "almaty", ">KZ<",
+                                  "sexual_exploitation", "unaccompanied", "shelter_24h", "education",
+                                  ">profile<", ">needs<", "Case data (codes only) /"};
+
+/* GETs path (with the session s, may be NULL) sending Accept-Language al (may be NULL). */
+static httpc_response *get_lang(const qgt_session *s, const char *path, const char *al)
+{
+    char cookie[200], csrf[120], accept[120];
+    const char *headers[4] = {NULL, NULL, NULL, NULL};
+    int n = 0;
+    if (s) {
+        snprintf(cookie, sizeof cookie, "Cookie: %s", s->cookie);
+        snprintf(csrf, sizeof csrf, "X-CSRF-Token: %s", s->csrf);
+        headers[n++] = cookie;
+        headers[n++] = csrf;
+    }
+    if (al) {
+        snprintf(accept, sizeof accept, "Accept-Language: %s", al);
+        headers[n++] = accept;
+    }
+    httpc_response *r = httpc_do(fx.env.port, "GET", path, headers, NULL, 0);
+    assert_non_null(r);
+    if (r->status != 200)
+        fail_msg("GET %s: %d", path, r->status);
+    return r;
+}
+
+/* True when body holds an ISO date (dddd-dd-dd). */
+static bool has_iso_date(const char *body)
+{
+    for (const char *p = body; p[0]; p++)
+        if (strlen(p) >= 10 && isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[3]) && p[4] == '-' &&
+            isdigit((unsigned char)p[5]) && p[7] == '-' && isdigit((unsigned char)p[9]))
+            return true;
+    return false;
+}
+
+/* The sheet of ref in language i, asked for by ?lang= or by Accept-Language. */
+static void check_sheet(const char *ref, size_t i, bool by_query, const char *respond_by)
+{
+    char path[PATH_LEN], suffix[32], al[64];
+    snprintf(suffix, sizeof suffix, "/sheet?lang=%s", LANGS[i].lang);
+    snprintf(al, sizeof al, "xx;q=1, %s;q=0.9, en;q=0.1", LANGS[i].lang);
+    ref_path(ref, by_query ? suffix : "/sheet", path);
+    httpc_response *r = get_lang(&fx.cm, path, by_query ? "ru, en" : al);
+    if (!strstr(r->body, LANGS[i].html))
+        fail_msg("sheet %s (%s): no %s", LANGS[i].lang, by_query ? "query" : "header", LANGS[i].html);
+    for (size_t k = 0; k < 8; k++)
+        if (!strstr(r->body, LANGS[i].sheet[k]))
+            fail_msg("sheet %s: lacks label %zu", LANGS[i].lang, k);
+    for (size_t k = 0; k < sizeof RAW / sizeof *RAW; k++)
+        if (strstr(r->body, RAW[k]))
+            fail_msg("sheet %s: shows raw %s", LANGS[i].lang, RAW[k]);
+    assert_true(strstr(r->body, respond_by) != NULL); /* dd.mm.yyyy */
+    assert_false(has_iso_date(r->body));
+    assert_true(strstr(r->body, "href=\"/css/sheet.css\"") != NULL);
+    assert_null(strstr(r->body, "style="));
+    assert_null(strstr(r->body, "<script"));
+    no_canaries(r->body, "sheet");
+    assert_null(strstr(r->body, GIVEN));
+    assert_null(strstr(r->body, PHONE));
+    httpc_response_free(r);
+}
+
+static void test_sheet_languages(void **state)
+{
+    (void)state;
+    char ref[32], path[PATH_LEN], want[16];
+    json_t *o = NULL;
+    refer(&fx.cm, fx.c1, OFF_PLATFORM, ref);
+    ref_path(ref, "", path);
+    assert_int_equal(send(&fx.cm, "GET", path, NULL, &o), 200);
+    const char *iso = str(o, "respond_by");
+    snprintf(want, sizeof want, "%.2s.%.2s.%.4s", iso + 8, iso + 5, iso);
+    json_decref(o);
+    for (size_t i = 0; i < sizeof LANGS / sizeof *LANGS; i++) {
+        check_sheet(ref, i, true, want);
+        check_sheet(ref, i, false, want);
+    }
+    /* no language asked, or an unknown one: Kazakh */
+    ref_path(ref, "/sheet?lang=xx", path);
+    httpc_response *r = get_lang(&fx.cm, path, NULL);
+    assert_non_null(strstr(r->body, "<html lang=\"kk\">"));
+    httpc_response_free(r);
+    ref_path(ref, "/sheet", path);
+    r = get_lang(&fx.cm, path, "de-DE, fr;q=0.8");
+    assert_non_null(strstr(r->body, "<html lang=\"kk\">"));
+    httpc_response_free(r);
+    /* q-values decide, not the order: Russian 0.8 before English 0.5 */
+    r = get_lang(&fx.cm, path, "en;q=0.5, ru-RU;q=0.8");
+    assert_non_null(strstr(r->body, "<html lang=\"ru\">"));
+    assert_non_null(strstr(r->body, "/reply?lang=ru")); /* the answer page in the sheet's language */
+    httpc_response_free(r);
+}
+
+/* POSTs the reply form in language lang with body; returns the response. */
+static httpc_response *post_reply(const char *lang, const char *body)
+{
+    char path[64];
+    const char *const form[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+    snprintf(path, sizeof path, "/reply?lang=%s", lang);
+    httpc_response *r = httpc_do(fx.env.port, "POST", path, form, body, strlen(body));
+    assert_non_null(r);
+    return r;
+}
+
+static void test_reply_page_languages(void **state)
+{
+    (void)state;
+    char ref[32], code[32], body[256], path[64];
+    for (size_t i = 0; i < sizeof LANGS / sizeof *LANGS; i++) {
+        snprintf(path, sizeof path, "/reply?lang=%s", LANGS[i].lang);
+        for (int by_query = 0; by_query < 2; by_query++) {
+            httpc_response *r = get_lang(NULL, by_query ? path : "/reply", by_query ? "de" : LANGS[i].lang);
+            assert_non_null(strstr(r->body, LANGS[i].html));
+            for (size_t k = 0; k < 4; k++)
+                if (!strstr(r->body, LANGS[i].reply[k]))
+                    fail_msg("reply page %s: lacks text %zu", LANGS[i].lang, k);
+            /* the three languages as links, the form answering in the page's language */
+            assert_non_null(strstr(r->body, "href=\"/reply?lang=kk\""));
+            assert_non_null(strstr(r->body, "href=\"/reply?lang=ru\""));
+            assert_non_null(strstr(r->body, "href=\"/reply?lang=en\""));
+            assert_non_null(strstr(r->body, "aria-current=\"page\""));
+            char action[64];
+            snprintf(action, sizeof action, "action=\"/reply?lang=%s\"", LANGS[i].lang);
+            assert_non_null(strstr(r->body, action));
+            assert_null(strstr(r->body, "style="));
+            httpc_response_free(r);
+        }
+        /* an error page: a made-up code */
+        httpc_response *r = post_reply(LANGS[i].lang, "code=ZZZZ-ZZZZ-ZZZZ-ZZZ1&action=accept&reason=");
+        assert_int_equal(r->status, 404);
+        assert_non_null(strstr(r->body, LANGS[i].html));
+        assert_non_null(strstr(r->body, "role=\"alert\""));
+        assert_null(strstr(r->body, "this code is not valid")); /* the core's English is not shown */
+        httpc_response_free(r);
+        /* a missing reason */
+        r = post_reply(LANGS[i].lang, "code=ZZZZ-ZZZZ-ZZZZ-ZZZ1&action=decline&reason=");
+        assert_int_equal(r->status, 400);
+        assert_non_null(strstr(r->body, LANGS[i].html));
+        httpc_response_free(r);
+        /* accepted: the status's label in the page's language */
+        refer(&fx.cm, fx.c1, OFF_PLATFORM, ref);
+        sheet(ref, code);
+        snprintf(body, sizeof body, "code=%s&action=accept&reason=", code);
+        r = post_reply(LANGS[i].lang, body);
+        if (r->status != 200)
+            fail_msg("reply %s: %d", LANGS[i].lang, r->status);
+        assert_non_null(strstr(r->body, LANGS[i].html));
+        assert_non_null(strstr(r->body, LANGS[i].accepted));
+        assert_non_null(strstr(r->body, ref));
+        assert_null(strstr(r->body, ">accepted<"));
+        no_canaries(r->body, "reply page");
+        httpc_response_free(r);
+    }
+    httpc_response *r = get_lang(NULL, "/reply?lang=xx", NULL);
+    assert_non_null(strstr(r->body, "<html lang=\"kk\">"));
     httpc_response_free(r);
 }
 
@@ -738,6 +922,8 @@ int main(void)
         cmocka_unit_test(test_withdrawal_and_overdue),
         cmocka_unit_test(test_sheet_and_codes),
         cmocka_unit_test(test_reply_page),
+        cmocka_unit_test(test_sheet_languages),
+        cmocka_unit_test(test_reply_page_languages),
         cmocka_unit_test(test_guessing_throttled),
         cmocka_unit_test(test_audit),
     };

@@ -155,10 +155,11 @@ qg_code referral_act(qg_app *app, const qg_actor *actor, const char *ref, referr
 /* The printable referral sheet of an off-platform referral (GET /referrals/{ref}/sheet),
  * for the sending side: an HTML page with what the referral carries, its deadline and a
  * new one-time reply code (earlier unused codes of the referral stop working). reply_url
- * is where the recipient answers (escaped into the page). Audited "referral.sheet".
+ * is where the recipient answers (escaped into the page); lang ("kk", "ru" or "en"; any
+ * other, Kazakh) the page's language. Audited "referral.sheet".
  * *html (caller frees with crypto_free_plain(*html, *len)) is personal data. */
 qg_code referral_sheet(qg_app *app, const qg_actor *actor, const char *ref, const char *reply_url,
-                       char **html, size_t *len, qg_error *err);
+                       const char *lang, char **html, size_t *len, qg_error *err);
 
 /* A recipient not on Qorgau answers with a reply code: action is "accept", "decline",
  * "complete" or "not_complete", reason a referral_reason code (required to decline or

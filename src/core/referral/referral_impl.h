@@ -85,4 +85,17 @@ bool referral_overdue(const char *status, const char *respond_by, const char *to
 /* Returns "not found" naming "referral" (the one answer for absent and hidden). */
 qg_code referral_not_found(qg_error *err);
 
+/* What the referral sheet shows besides the referral: the sender's organisation, where
+ * and with which one-time code to answer, and until when (Unix time). */
+typedef struct {
+    const char *from_org, *reply_url, *code;
+    int64_t expires;
+} sheet_facts;
+
+/* Writes the printable sheet of r (opened: its opened contents and note) in lang ("kk",
+ * "ru", "en"; any other, Kazakh) into *html (caller frees with crypto_free_plain). Returns
+ * false when out of memory. (referral_sheet.c) */
+bool referral_sheet_html(const referral_row *r, json_t *opened, const sheet_facts *f,
+                         const char *lang, char **html, size_t *len);
+
 #endif

@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "core/account/audit.h"
-#include "core/common/html.h"
 #include "core/account/policy.h"
 #include "core/referral/referral_impl.h"
 #include "base/text.h"
@@ -81,139 +80,11 @@ static qg_code expire_codes(db *conn, const referral_row *r, int64_t now, qg_err
 
 /* ---- the sheet ---------------------------------------------------------------------------- */
 
-static void label_of(html_out *o, const vocab_list *list, const char *code)
-{
-    const vocab_entry *e = vocab_find(list, code);
-    html_text(o, e ? e->en : code);
-    if (e && e->ru) {
-        html_raw(o, " / <span lang=\"ru\">");
-        html_text(o, e->ru);
-        html_raw(o, "</span>");
-    }
-}
-
-/* One value: text, a number, yes/no, or a list of them separated by commas. */
-static void value_html(html_out *o, json_t *v)
-{
-    size_t i;
-    json_t *item;
-    if (json_is_string(v))
-        html_text(o, json_string_value(v));
-    else if (json_is_integer(v))
-        html_int(o, (long long)json_integer_value(v));
-    else if (json_is_boolean(v))
-        html_raw(o, json_is_true(v) ? "yes" : "no");
-    else if (json_is_array(v))
-        json_array_foreach(v, i, item) {
-            if (i)
-                html_raw(o, ", ");
-            value_html(o, item);
-        }
-    else if (json_is_object(v)) {
-        const char *key;
-        json_object_foreach(v, key, item) {
-            html_text(o, key);
-            html_raw(o, ": ");
-            value_html(o, item);
-            html_raw(o, "; ");
-        }
-    } else {
-        html_raw(o, "-");
-    }
-}
-
-static void contents_html(html_out *o, json_t *contents)
-{
-    const char *part;
-    json_t *fields, *v;
-    json_object_foreach(contents, part, fields) {
-        html_raw(o, "<h3>");
-        label_of(o, &VOCAB_SHARE_PART, part);
-        html_raw(o, "</h3>\n<dl>\n");
-        const char *key;
-        json_object_foreach(fields, key, v) {
-            html_raw(o, "<dt>");
-            html_text(o, key);
-            html_raw(o, "</dt><dd>");
-            value_html(o, v);
-            html_raw(o, "</dd>\n");
-        }
-        html_raw(o, "</dl>\n");
-    }
-}
-
-typedef struct {
-    const char *from_org, *reply_url, *code;
-    int64_t expires;
-} sheet_facts;
-
-static void sheet_head(html_out *o, const referral_row *r, const sheet_facts *f)
-{
-    html_raw(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                "<link rel=\"icon\" href=\"/img/logo.svg\" type=\"image/svg+xml\">"
-                "<title>Referral ");
-    html_text(o, r->ref);
-    html_raw(
-        o,
-        "</title></head>\n<body>\n<h1>Referral sheet / <span lang=\"ru\">Направление</span></h1>\n"
-        "<dl>\n"
-        "<dt>Reference</dt><dd>");
-    html_text(o, r->ref);
-    html_raw(o, "</dd>\n<dt>From</dt><dd>");
-    html_text(o, f->from_org);
-    html_raw(o, "</dd>\n<dt>To</dt><dd>");
-    html_text(o, r->to_name);
-    html_raw(o, "</dd>\n<dt>Service</dt><dd>");
-    label_of(o, &VOCAB_SERVICE, r->service);
-    html_raw(o, "</dd>\n<dt>Please answer by</dt><dd>");
-    html_text(o, r->respond_by);
-    html_raw(o, "</dd>\n</dl>\n");
-}
-
-static void sheet_reply(html_out *o, const sheet_facts *f)
-{
-    char until[32];
-    time_t t = (time_t)(f->expires + TEXT_KZ_UTC_OFFSET_S);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(until, sizeof until, "%Y-%m-%d %H:%M", &tm);
-    html_raw(o, "<h2>How to answer</h2>\n<p>Open ");
-    html_text(o, f->reply_url);
-    html_raw(o,
-             " and enter this one-time code to accept or decline the referral, and later to report "
-             "the outcome:</p>\n<p><strong>");
-    html_text(o, f->code);
-    html_raw(o, "</strong></p>\n<p>The code works once and only until ");
-    html_text(o, until);
-    html_raw(
-        o,
-        " (Kazakhstan time). When you accept, you are given a new code for reporting the outcome: "
-        "keep it. Keep this sheet safe: it is about a child.</p>\n</body></html>\n");
-}
-
-static qg_code render_sheet(const referral_row *r, json_t *opened, const sheet_facts *f,
-                            char **html, size_t *len, qg_error *err)
-{
-    html_out o = {0};
-    json_t *note = json_object_get(opened, "note");
-    sheet_head(&o, r, f);
-    html_raw(&o, "<h2>What the referral carries</h2>\n");
-    contents_html(&o, json_object_get(opened, "contents"));
-    if (json_is_string(note)) {
-        html_raw(&o, "<h2>Message from the sender</h2>\n<p>");
-        html_text(&o, json_string_value(note));
-        html_raw(&o, "</p>\n");
-    }
-    sheet_reply(&o, f);
-    return html_take(&o, html, len) ? QG_OK : oom(err);
-}
-
 typedef struct {
     qg_app *app;
     const qg_actor *actor;
     char ref[REFERRAL_REF_SIZE];
-    const char *reply_url;
+    const char *reply_url, *lang;
     referral_row row;
     char *html;
     size_t len;
@@ -267,7 +138,8 @@ static qg_code sheet_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK)
         c = referral_open(j->app->keys, &j->row, &opened, err);
     if (c == QG_OK)
-        c = render_sheet(&j->row, opened, &f, &j->html, &j->len, err);
+        c = referral_sheet_html(&j->row, opened, &f, j->lang, &j->html, &j->len) ? QG_OK
+                                                                                 : oom(err);
     json_decref(opened);
     crypto_wipe(code, sizeof code);
     if (c == QG_OK)
@@ -277,9 +149,10 @@ static qg_code sheet_in_tx(db *conn, void *arg, qg_error *err)
 }
 
 qg_code referral_sheet(qg_app *app, const qg_actor *actor, const char *ref, const char *reply_url,
-                       char **html, size_t *len, qg_error *err)
+                       const char *lang, char **html, size_t *len, qg_error *err)
 {
-    sheet_job j = {.app = app, .actor = actor, .reply_url = reply_url ? reply_url : "/reply"};
+    sheet_job j = {
+        .app = app, .actor = actor, .reply_url = reply_url ? reply_url : "/reply", .lang = lang};
     *html = NULL;
     *len = 0;
     if (policy_decide(actor, ACT_REFERRAL_SEND, NULL) != POLICY_ALLOW)

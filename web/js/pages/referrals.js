@@ -202,7 +202,7 @@ async function referralPage(container, params) {
   if (x.note) container.append(h('h2', {}, t('ref.note')), h('p', { class: 'note' }, x.note));
   if (x.contents !== undefined) container.append(h('h2', {}, t('ref.contents')), contentsView(x.contents));
   if (sender && x.on_qorgau === false && ['sent', 'accepted', 'in_service'].includes(x.status)) {
-    container.append(h('p', {}, h('a', { href: `/api/v1/referrals/${encodeURIComponent(x.ref)}/sheet`, target: '_blank', rel: 'noopener', 'data-action': 'print-sheet' }, t('ref.sheet'))),
+    container.append(h('p', {}, h('a', { href: `/api/v1/referrals/${encodeURIComponent(x.ref)}/sheet?lang=${lang()}`, target: '_blank', rel: 'noopener', 'data-action': 'print-sheet' }, t('ref.sheet'))),
       h('p', { class: 'hint' }, t('ref.sheet_hint')));
   }
   const actions = sender ? (['sent', 'accepted', 'in_service'].includes(x.status) ? ['cancel'] : []) : (RECEIVER[x.status] || []);

@@ -222,7 +222,7 @@ const recordAgreement = {
             return (r.referrals ?? [])[0];
         }, 'the referral was not sent after the agreement was recorded');
         ctx.ref = ref.ref;
-        await page.locator(`#referrals-title`).waitFor();
+        await page.locator('section.referrals', { hasText: ctx.ref }).waitFor();
         const section = await page.locator('section.referrals').innerText();
         assert(!section.includes('Нет действующего соглашения'), 'the referral form still says there is no agreement');
         assert(section.includes(ctx.ref), 'the case page does not list the sent referral');

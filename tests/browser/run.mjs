@@ -20,8 +20,9 @@ import { journeys as newCase } from './journeys-new-case.mjs';
 import { journeys as agreements } from './journeys-agreements.mjs';
 import { journeys as accounts } from './journeys-accounts.mjs';
 import { journeys as a11y } from './journeys-a11y.mjs';
+import { journeys as phone } from './journeys-phone.mjs';
 
-const journeys = [...mainJourneys, ...referralView, ...newCase, ...agreements, ...accounts, ...a11y];
+const journeys = [...mainJourneys, ...referralView, ...newCase, ...agreements, ...accounts, ...a11y, ...phone];
 
 const JOURNEY_MS = 120000;
 

@@ -94,6 +94,7 @@ const phoneMenuCase = {
             await form.locator('[name="on"]').fill(ddmmyyyy());
             await form.locator('[name="channel"]').selectOption({ index: 1 });
             await form.locator('[name="participants"]').first().check();
+            await form.locator('[name="summary"]').fill('Made-up summary of a call for the browser test');
             await form.locator('[data-action="save"]').click();
             const note = page.locator('#sec-interactions .saved-note[role="status"]');
             await note.waitFor().catch(() => { throw new Error(`${l}: no saved message beside the form`); });
@@ -104,8 +105,8 @@ const phoneMenuCase = {
             const inView = await note.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; });
             assert(inView, `${l}: the saved message is out of view`);
             await b.shot(`saved-${l}`);
-            await page.locator('#menu-toggle').click();
         }
+        await page.locator('#menu-toggle').click();
         await page.locator(`[data-action="set-lang-en"]`).click();
         await page.locator('nav.section-index').waitFor();
         await b.shot('case-en');

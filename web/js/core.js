@@ -705,7 +705,8 @@ function renderNav() {
   const had = nav.contains(document.activeElement) ? document.activeElement : null;
   const key = had ? had.getAttribute('data-action') || had.getAttribute('href') : null;
   clear(nav);
-  const list = h('ul', { class: 'nav', id: 'nav-list' });
+  // a link chosen closes the menu (also when it leads to the page shown now)
+  const list = h('ul', { class: 'nav', id: 'nav-list', on: { click: (ev) => { if (ev.target.closest('a')) setMenu(false); } } });
   let total = 0;
   if (user) {
     for (const it of navItems) {

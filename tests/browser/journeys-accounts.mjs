@@ -5,7 +5,7 @@
 // text the person sees (Kazakh, Russian, English), not only the API's answer.
 // Every name here is made up.
 
-import { DESKTOP, PHONE, PASSWORD } from './lib.mjs';
+import { DESKTOP, PHONE, openMenu, PASSWORD } from './lib.mjs';
 
 const ORG = 'Made-up Family Centre';
 const NEW_LOGIN = 'cm.fresh';
@@ -47,11 +47,13 @@ async function assertText(page, want, where) {
 }
 
 async function setLang(page, lang) {
+    await openMenu(page);
     await page.click(`[data-action="set-lang-${lang}"]`);
     await page.waitForFunction((l) => document.documentElement.lang === l, lang);
 }
 
 async function logout(page) {
+    await openMenu(page);
     await page.click('#nav [data-action="logout"]');
     await page.locator('[name="login"]').waitFor();
 }

@@ -5,7 +5,7 @@
 // text the person sees (Kazakh, Russian, English), not only the API's answer.
 // Every name here is made up.
 
-import { DESKTOP, PHONE, PASSWORD } from './lib.mjs';
+import { DESKTOP, PHONE, openMenu, PASSWORD } from './lib.mjs';
 
 const ORG = 'Made-up Family Centre';
 const NEW_LOGIN = 'cm.fresh';
@@ -47,11 +47,13 @@ async function assertText(page, want, where) {
 }
 
 async function setLang(page, lang) {
+    await openMenu(page);
     await page.click(`[data-action="set-lang-${lang}"]`);
     await page.waitForFunction((l) => document.documentElement.lang === l, lang);
 }
 
 async function logout(page) {
+    await openMenu(page);
     await page.click('#nav [data-action="logout"]');
     await page.locator('[name="login"]').waitFor();
 }
@@ -257,6 +259,11 @@ const accountsPhone = {
         await assertText(page, 'Сіздің растауыңызды күтетін есептік жазбалар: 1.', 'supervisor users page at 360 px (kk)');
         await assertClean(page, 'supervisor users page at 360 px (kk)');
         await b.shot('supervisor-waiting-kk');
+        // the navigation's count is seen (and heard) on the menu button while the menu is closed
+        const menu = (await page.locator('#menu-toggle').innerText()).replace(/\s+/g, ' ');
+        assert(/Мәзір.*1/.test(menu), `the menu button does not show the waiting account ("${menu}")`);
+        assert((await page.locator('#menu-toggle .sr-only').innerText()).includes('1 күтуде'),
+               'the menu button does not tell screen readers that 1 account waits');
         const button = page.locator(`tr[data-login="${NEW_LOGIN}"] [data-action="confirm-user"]`);
         const box = await button.boundingBox();
         assert(box && box.height >= 24 && box.width >= 24, 'the confirm button is smaller than 24 px');

@@ -7,7 +7,7 @@
 // Every name here is made up.
 
 import path from 'node:path';
-import { DESKTOP, PHONE, SHOTS, personal, setField, today } from './lib.mjs';
+import { DESKTOP, PHONE, openMenu, SHOTS, personal, setField, today } from './lib.mjs';
 
 function assert(cond, message) {
     if (!cond) throw new Error(message);
@@ -46,6 +46,7 @@ async function checkVisible(page, lang, where, scope = '#app') {
 }
 
 async function setLang(page, lang) {
+    await openMenu(page);
     await page.click(`[data-action="set-lang-${lang}"]`);
     await page.waitForFunction((l) => document.documentElement.lang === l, lang);
     await page.locator('#page-title').waitFor();
@@ -57,6 +58,7 @@ async function title(page) {
 }
 
 async function logout(b) {
+    await openMenu(b.page);
     await b.page.click('#nav [data-action="logout"]');
     await b.page.waitForFunction(() => location.hash.startsWith('#/login'));
 }
@@ -222,7 +224,7 @@ const recordAgreement = {
             return (r.referrals ?? [])[0];
         }, 'the referral was not sent after the agreement was recorded');
         ctx.ref = ref.ref;
-        await page.locator(`#referrals-title`).waitFor();
+        await page.locator('section.referrals', { hasText: ctx.ref }).waitFor();
         const section = await page.locator('section.referrals').innerText();
         assert(!section.includes('Нет действующего соглашения'), 'the referral form still says there is no agreement');
         assert(section.includes(ctx.ref), 'the case page does not list the sent referral');

@@ -322,6 +322,13 @@ function harmlessConsole(msg, page) {
 
 // ---- the browser ---------------------------------------------------------------------
 
+// Opens the navigation with the menu button when the screen is narrow (below 40rem the
+// navigation, the language buttons and logout are behind it); does nothing on a wide one.
+export async function openMenu(page) {
+    const btn = page.locator('#menu-toggle');
+    if (await btn.isVisible() && (await btn.getAttribute('aria-expanded')) !== 'true') await btn.click();
+}
+
 export const DESKTOP = { width: 1024, height: 768 };
 export const PHONE = { width: 360, height: 740 };
 

@@ -21,8 +21,10 @@ import { journeys as agreements } from './journeys-agreements.mjs';
 import { journeys as accounts } from './journeys-accounts.mjs';
 import { journeys as a11y } from './journeys-a11y.mjs';
 import { journeys as sheet } from './journeys-sheet.mjs';
+import { journeys as phone } from './journeys-phone.mjs';
 
-const journeys = [...mainJourneys, ...referralView, ...newCase, ...agreements, ...accounts, ...a11y, ...sheet];
+const journeys = [...mainJourneys, ...referralView, ...newCase, ...agreements, ...accounts, ...a11y,
+    ...sheet, ...phone];
 
 const JOURNEY_MS = 120000;
 

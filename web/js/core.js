@@ -663,16 +663,57 @@ function navLink(it, here) {
 
 let started = false;
 
+// The menu button (shown below 40rem by app.css): a disclosure for the navigation list.
+// The list is shown or hidden with the class "open" on <nav>; Escape closes it and
+// returns the focus to the button; a new page closes it. The button carries the sum of
+// the navigation's counts, so they are seen (and heard) while the menu is closed.
+let menuOpen = false;
+
+function setMenu(open, focusButton) {
+  menuOpen = open;
+  const nav = document.getElementById('nav');
+  const btn = document.getElementById('menu-toggle');
+  if (nav) nav.classList.toggle('open', open);
+  if (btn) {
+    btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+    if (focusButton) btn.focus();
+  }
+}
+
+document.addEventListener('keydown', (ev) => {
+  if (ev.key !== 'Escape' || !menuOpen) return;
+  const btn = document.getElementById('menu-toggle');
+  if (!btn || !btn.offsetParent) return; // the button is hidden: a wide screen
+  setMenu(false, true);
+});
+
+function menuButton(total) {
+  const kids = [h('span', { class: 'menu-icon', 'aria-hidden': 'true' }, '☰'), ' ', t('core.menu')];
+  if (total) {
+    kids.push(' ', h('span', { class: 'nav-count', 'aria-hidden': 'true' }, String(total)),
+      h('span', { class: 'sr-only' }, ', ' + t('core.menu_waiting', { n: total })));
+  }
+  return h('button', { type: 'button', id: 'menu-toggle', class: 'menu-toggle', 'data-action': 'menu',
+    'aria-expanded': menuOpen ? 'true' : 'false', 'aria-controls': 'nav-list',
+    on: { click: () => setMenu(!menuOpen, false) } }, kids);
+}
+
 function renderNav() {
   const nav = document.getElementById('nav');
   if (!nav || !started) return;
+  // the control that had the focus gets it back in the new navigation
+  const had = nav.contains(document.activeElement) ? document.activeElement : null;
+  const key = had ? had.getAttribute('data-action') || had.getAttribute('href') : null;
   clear(nav);
-  const list = h('ul', { class: 'nav' });
+  // a link chosen closes the menu (also when it leads to the page shown now)
+  const list = h('ul', { class: 'nav', id: 'nav-list', on: { click: (ev) => { if (ev.target.closest('a')) setMenu(false); } } });
+  let total = 0;
   if (user) {
     for (const it of navItems) {
       if (!navShown(it)) continue;
       const here = location.hash.startsWith(it.hash);
       list.append(h('li', {}, navLink(it, here)));
+      if (it.count) total += it.n;
     }
   }
   // the group is inside the <li>: a list holds only list items (axe rule "list")
@@ -684,7 +725,13 @@ function renderNav() {
       h('a', { href: '#/password', 'data-action': 'my-password' }, t('core.password.nav')),
       h('button', { type: 'button', 'data-action': 'logout', on: { click: () => logout() } }, t('core.logout'))));
   }
-  nav.append(list);
+  nav.classList.toggle('open', menuOpen);
+  nav.append(menuButton(total), list);
+  if (key) {
+    const again = [...nav.querySelectorAll('[data-action], a[href]')]
+      .find((e) => (e.getAttribute('data-action') || e.getAttribute('href')) === key);
+    if (again) again.focus();
+  }
   const skip = document.querySelector('.skip');
   if (skip) skip.textContent = t('core.skip');
 }
@@ -725,6 +772,7 @@ async function render() {
   usedIds.clear();
   const container = h('div', { class: 'page' });
   clear(app).append(container);
+  menuOpen = false;
   renderNav();
   try {
     await match.r.render(container, match.params);

@@ -172,9 +172,26 @@ function goalRow(rows, g) {
   return row;
 }
 
+// ---- the saved message ------------------------------------------------------------------
+
+// Shows text (role=status) just before the element before, where the user just saved
+// (not at the top of the page), replacing an earlier one there; focus moves to it when
+// focus is true, so the user stays where the work is.
+export function savedNote(before, text, focus = true) {
+  if (!before || !before.parentNode) return null;
+  const prev = before.previousElementSibling;
+  if (prev && prev.classList.contains('saved-note')) prev.remove();
+  const note = h('p', { class: 'saved-note', role: 'status', tabindex: '-1' }, text);
+  before.before(note);
+  if (focus) note.focus();
+  return note;
+}
+
 // ---- one section ------------------------------------------------------------------------
 
-async function recordSection(box, code, kindPath) {
+// saved (optional): the record just saved ({n}); it is shown again in the form, with the
+// saved message next to it.
+async function recordSection(box, code, kindPath, saved) {
   const kind = KINDS[kindPath];
   const v = await vocab();
   const r = await api('GET', path(code, kindPath));
@@ -185,7 +202,7 @@ async function recordSection(box, code, kindPath) {
   }
   const list = r.data[kind.plural] || [];
   const formBox = h('div');
-  const reload = () => recordSection(box, code, kindPath);
+  const reload = (n) => recordSection(box, code, kindPath, { n });
 
   function showForm(data) {
     const editing = !!data.n;
@@ -202,8 +219,7 @@ async function recordSection(box, code, kindPath) {
       const u = await api(editing ? 'PUT' : 'POST', path(code, kindPath, data.n), body);
       if (u.status !== 200 && u.status !== 201) return showErrors(form, u.data);
       markSaved(form);
-      notify(t('core.saved'));
-      reload();
+      reload((u.data && u.data.n) || data.n);
     });
     clear(formBox).append(form);
     return form;
@@ -222,16 +238,27 @@ async function recordSection(box, code, kindPath) {
           h('td', { 'data-label': t('forms.details') }, cells.slice(1).filter(Boolean).join('; ')),
           h('td', { 'data-label': t('forms.by') }, x.created_by || ''),
           h('td', {}, h('button', { type: 'button', 'data-action': 'open-record', on: { click: async () => {
-            const one = await api('GET', path(code, kindPath, x.n));
-            if (one.status !== 200) return notify(t('core.err.' + ((one.data && one.data.error && one.data.error.code) || 'internal')));
-            const rec = one.data;
-            const body = Object.assign({}, rec.body || rec, { n: x.n, version: rec.version !== undefined ? rec.version : x.version });
-            showForm(body).querySelector('input, select, textarea').focus();
+            const form = await openRecord(x);
+            if (form) form.querySelector('input, select, textarea').focus();
           } } }, t('forms.open'))));
       }))));
   }
   box.append(formBox);
-  showForm({});
+
+  async function openRecord(x) {
+    const one = await api('GET', path(code, kindPath, x.n));
+    if (one.status !== 200) {
+      notify(t('core.err.' + ((one.data && one.data.error && one.data.error.code) || 'internal')));
+      return null;
+    }
+    const rec = one.data;
+    const body = Object.assign({}, rec.body || rec, { n: x.n, version: rec.version !== undefined ? rec.version : x.version });
+    return showForm(body);
+  }
+
+  const again = saved && saved.n ? list.find((x) => x.n === saved.n) : null;
+  const form = (again && (await openRecord(again))) || showForm({});
+  if (saved) savedNote(form, again ? t('forms.saved_n', { n: again.n }) : t('core.saved'));
 }
 
 // The four form sections for the case page, built with its lazySection helper.

@@ -6,7 +6,7 @@
 // asked for, and nothing audited is read unless the worker opens it.
 import { api, caseMay, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, watchUnsaved } from '../core.js';
 import { canAssign, editForm, mountAssignments, personalForm } from './case-edit.js';
-import { mountRecords } from './case-forms.js';
+import { mountRecords, savedNote } from './case-forms.js';
 import { mountReferrals } from './referrals.js';
 import { mountScreenings } from './screenings.js';
 
@@ -182,8 +182,8 @@ function stageForms(code, st, reload, mayClose) {
       const r = await api('POST', path(code, '/stage'), formValues(move));
       if (r.status !== 200 && r.status !== 201) return showErrors(move, r.data);
       markSaved(move);
-      notify(t('case.moved'));
-      reload();
+      await reload();
+      savedNote(document.getElementById('current-stage'), t('case.moved'));
     });
     out.push(move);
     if (mayClose) {
@@ -198,8 +198,8 @@ function stageForms(code, st, reload, mayClose) {
         const r = await api('POST', path(code, '/close'), formValues(close));
         if (r.status !== 200) return showErrors(close, r.data);
         markSaved(close);
-        notify(t('case.closed'));
-        reload();
+        await reload();
+        savedNote(document.getElementById('current-stage'), t('case.closed'));
       });
       out.push(close);
     }
@@ -217,8 +217,8 @@ function stageForms(code, st, reload, mayClose) {
       const r = await api('POST', path(code, '/reopen'), formValues(reopen));
       if (r.status !== 200) return showErrors(reopen, r.data);
       markSaved(reopen);
-      notify(t('case.reopened'));
-      reload();
+      await reload();
+      savedNote(document.getElementById('current-stage'), t('case.reopened'));
     });
     out.push(reopen);
   }
@@ -304,9 +304,9 @@ async function tasksSection(box, code) {
     const u = await api('POST', path(code, '/tasks'), formValues(form));
     if (u.status !== 201) return showErrors(form, u.data);
     markSaved(form);
-    notify(t('core.saved'));
     const n = u.data && (u.data.n ?? (u.data.task && u.data.task.n));
     await reload();
+    savedNote(box.querySelector('#form-task'), t('core.saved'), false);
     focusRow(box, n);
   });
   box.append(form);
@@ -381,10 +381,31 @@ async function consentSection(box, code) {
       return showErrors(form, u.data);
     }
     markSaved(form);
-    notify(t('core.saved'));
-    reload();
+    await reload();
+    savedNote(box.querySelector('#form-consent'), t('core.saved'));
   });
   box.append(form);
+}
+
+// ---- the index of the sections ------------------------------------------------------
+
+// A list of links to the page's sections (each an element with an id "sec-…" and an h2).
+// A link opens a closed section, brings it into view and moves the focus to its heading
+// (the <summary> of a section that opens), so the keyboard and a screen reader go on
+// from there. The hash stays the case's route (the router owns it).
+function sectionIndex(sections) {
+  const links = sections.map((sec) => {
+    const heading = sec.querySelector('h2');
+    return h('li', {}, h('a', { href: location.hash, 'data-section': sec.id, on: { click: (ev) => {
+      ev.preventDefault();
+      const target = sec.tagName === 'DETAILS' ? sec.querySelector('summary') : heading;
+      if (sec.tagName === 'DETAILS') sec.open = true;
+      else heading.tabIndex = -1;
+      target.scrollIntoView({ block: 'start' });
+      target.focus({ preventScroll: true });
+    } } }, heading ? heading.textContent : sec.id));
+  });
+  return h('nav', { class: 'section-index', 'aria-label': t('case.sections') }, h('ul', {}, links));
 }
 
 // ---- the page -----------------------------------------------------------------------
@@ -412,7 +433,7 @@ route('#/case/:code', async (el, params) => {
       if (assignSec) mountAssignments(assignBox, u.data, refreshSummary);
       mayClose = caseMay(u.data, 'case.close');
     }
-    stageSection(stageBox, code, refreshSummary, mayClose);
+    await stageSection(stageBox, code, refreshSummary, mayClose);
   };
   // the coded fields' form reads the case afresh when opened (its version guards the change)
   const editSec = lazySection('edit', 'case.edit', async (b) => {
@@ -439,7 +460,7 @@ route('#/case/:code', async (el, params) => {
       } } }, t('case.glass_end')))
     : null;
   // (the glass warning and the managers' section are null when they do not apply)
-  el.append(...[h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), glass, sumBox, assignSec, editSec, personalSection(code, refreshSummary), stageSec,
+  const sections = [sumBox, assignSec, editSec, personalSection(code, refreshSummary), stageSec,
     lazySection('tasks', 'case.tasks', (b) => tasksSection(b, code)),
     lazySection('screenings', 'case.screenings', (b) => {
       clear(b).append(screenBox);
@@ -450,7 +471,8 @@ route('#/case/:code', async (el, params) => {
     lazySection('referrals', 'case.referrals', (b) => {
       clear(b).append(refBox);
       return mountReferrals(refBox, code);
-    })].filter(Boolean));
+    })].filter(Boolean);
+  el.append(...[h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), glass, sectionIndex(sections), ...sections].filter(Boolean));
   if (assignSec) mountAssignments(assignBox, c, refreshSummary);
   await stageSection(stageBox, code, refreshSummary, mayClose);
 });

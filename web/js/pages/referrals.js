@@ -34,7 +34,8 @@ export async function mountReferrals(container, code) {
   await messages(M);
   const [r, orgs] = await Promise.all([api('GET', `/api/v1/cases/${encodeURIComponent(code)}/referrals`), api('GET', '/api/v1/orgs'), vocab()]);
   const me = session() || {};
-  const box = h('section', { class: 'referrals', 'aria-labelledby': 'referrals-title' }, h('h2', { id: 'referrals-title' }, t('ref.case_title')));
+  // no heading of its own: the case page's section above it says "Referrals"
+  const box = h('section', { class: 'referrals' });
   box.appendChild(r.status === 200 ? listTable(r.data.referrals || [], true) : h('p', { class: 'errors', role: 'alert' }, apiError(r).message || ''));
 
   const voc = await vocab();

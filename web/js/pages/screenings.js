@@ -36,8 +36,8 @@ export async function mountScreenings(container, code) {
   const [r, list] = await Promise.all([api('GET', `/api/v1/cases/${encodeURIComponent(code)}/screenings`), instrumentList()]);
   const titles = {};
   list.forEach((i) => { titles[i.id] = i.title; });
-  const box = h('section', { class: 'screenings', 'aria-labelledby': 'screenings-title' },
-    h('h2', { id: 'screenings-title' }, t('scr.list_title')));
+  // no heading of its own: the case page's section above it says "Screenings"
+  const box = h('div', { class: 'screenings' });
   if (r.status !== 200) {
     box.appendChild(h('p', { role: 'alert', class: 'error' }, apiError(r).message));
   } else if (!(r.data.screenings || []).length) {

@@ -29,10 +29,10 @@
 #include <cmocka.h>
 
 #include "core/instrument/instrument.h"
+#include "support/shipped.h"
 #include "support/tmpdir.h"
 
 /* The shipped set, loaded once for the group. */
-static instrument_set *SET;
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
@@ -94,7 +94,7 @@ static json_t *drop(json_t *obj, const char *key)
 
 static const instrument *shipped(const char *id)
 {
-    const instrument *inst = instrument_find(SET, id, 0);
+    const instrument *inst = instrument_find(qgt_shipped, id, 0);
     if (!inst)
         fail_msg("instrument %s is not loaded", id);
     return inst;
@@ -757,7 +757,7 @@ static json_t *checklist_no_indicators(json_t *def)
 static void test_checklists(void **state)
 {
     (void)state;
-    json_t *list = instrument_set_list(SET);
+    json_t *list = instrument_set_list(qgt_shipped);
     json_t *all = json_object_get(list, "instruments");
     size_t checklists = 0, flipped_to_no = 0;
     for (size_t k = 0; k < json_array_size(all); k++) {
@@ -901,7 +901,7 @@ static void test_shipped_set(void **state)
                                       "home-visit-signs",   "htiam-14",          "ilo-forced-labour",
                                       "newborn-sale-signs", "police-indicators", "school-signs",
                                       "urgent-needs"};
-    json_t *list = instrument_set_list(SET);
+    json_t *list = instrument_set_list(qgt_shipped);
     json_t *all = json_object_get(list, "instruments");
     assert_int_equal(json_array_size(all), sizeof ids / sizeof ids[0]);
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
@@ -1389,26 +1389,6 @@ static void test_load_versions(void **state)
 
 /* ---- runner -------------------------------------------------------------------------- */
 
-static int load_shipped(void **state)
-{
-    (void)state;
-    char file[256] = "";
-    qg_error err = {0};
-    if (instrument_set_load(QG_INSTRUMENTS_DIR, &SET, file, sizeof file, &err) != QG_OK) {
-        print_error("shipped instruments do not load: %s: %s: %s\n", file, err.field, err.message);
-        return -1;
-    }
-    return 0;
-}
-
-static int free_shipped(void **state)
-{
-    (void)state;
-    instrument_set_free(SET);
-    SET = NULL;
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1450,5 +1430,5 @@ int main(void)
         cmocka_unit_test(test_load_name_mismatch),
         cmocka_unit_test(test_load_versions),
     };
-    return cmocka_run_group_tests(tests, load_shipped, free_shipped);
+    return cmocka_run_group_tests(tests, qgt_shipped_load, qgt_shipped_free);
 }

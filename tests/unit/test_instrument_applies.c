@@ -22,8 +22,8 @@
 #include <cmocka.h>
 
 #include "core/instrument/instrument.h"
+#include "support/shipped.h"
 
-static instrument_set *SET;
 
 /* Parses JSON written with ' for " (fails the test on bad JSON). Caller owns. */
 static json_t *jq(const char *text)
@@ -43,7 +43,7 @@ static json_t *jq(const char *text)
 
 static const instrument *shipped(const char *id)
 {
-    const instrument *inst = instrument_find(SET, id, 0);
+    const instrument *inst = instrument_find(qgt_shipped, id, 0);
     if (!inst)
         fail_msg("instrument %s is not loaded", id);
     return inst;
@@ -239,25 +239,6 @@ static void test_drop_still_validates(void **state)
     }
 }
 
-static int load_shipped(void **state)
-{
-    (void)state;
-    char file[256] = "";
-    qg_error err = {0};
-    if (instrument_set_load(QG_INSTRUMENTS_DIR, &SET, file, sizeof file, &err) != QG_OK) {
-        print_error("shipped instruments do not load: %s: %s: %s\n", file, err.field, err.message);
-        return -1;
-    }
-    return 0;
-}
-
-static int free_shipped(void **state)
-{
-    (void)state;
-    instrument_set_free(SET);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,5 +247,5 @@ int main(void)
         cmocka_unit_test(test_school_working_pupil), cmocka_unit_test(test_strict_lists_applies),
         cmocka_unit_test(test_drop_still_validates),
     };
-    return cmocka_run_group_tests(tests, load_shipped, free_shipped);
+    return cmocka_run_group_tests(tests, qgt_shipped_load, qgt_shipped_free);
 }

@@ -240,6 +240,7 @@ function forget() {
   csrf = null;
   caps = { may: new Set() };
   vocabCache = null;
+  navCountsAt = 0; // the next user's counts are asked for at once
   dirtyForms.clear();
   if (idleTimer) clearInterval(idleTimer);
   idleTimer = null;
@@ -636,7 +637,13 @@ export function navItem(hash, labelKey, action, opts = {}) {
 
 // Asks every shown navigation entry with a count for it again, then redraws the
 // navigation (call after a change that alters a count).
+// When the counts were last asked for: a page change asks again only after NAV_COUNT_MS
+// (each count may read a whole list), an action that changes a count asks at once.
+let navCountsAt = 0;
+const NAV_COUNT_MS = 30000;
+
 export async function refreshNavCounts() {
+  navCountsAt = Date.now();
   const shown = navItems.filter((it) => it.count && user && navShown(it));
   await Promise.all(shown.map(async (it) => {
     try {
@@ -780,7 +787,7 @@ async function render() {
     console.error(e);
     container.append(h('p', { class: 'errors', role: 'alert' }, t('core.err.internal')));
   }
-  if (user) refreshNavCounts();
+  if (user && Date.now() - navCountsAt >= NAV_COUNT_MS) refreshNavCounts();
   const title = container.querySelector('#page-title');
   document.title = (title ? title.textContent + ' — ' : '') + 'Qorgau';
   focusPage(app, container, title);

@@ -7,6 +7,7 @@ import './pages/cases.js';
 import './pages/tasks.js';
 import './pages/new-case.js';
 import './pages/case.js';
+import './pages/child-record.js';
 import './pages/home.js';
 import './pages/screenings.js';
 import './pages/referrals.js';

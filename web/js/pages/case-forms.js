@@ -2,6 +2,7 @@
 // and notes), safety plan, action plan (goal rows added and removed) and interaction
 // log. Each section lists the records (numbers, dates, codes: no text), opens one to
 // read and change it (GET, audited; PUT with its version), or makes a new one (POST).
+import { printButton, printDoc, safetyPlanDoc } from './case-print.js';
 import { api, messages, clear, dateInput, fmtDate, formField, checkField, h, label, markSaved, notify, parseDate, select, showErrors, t, vocab, watchUnsaved } from '../core.js';
 
 messages('forms');
@@ -64,7 +65,7 @@ const KINDS = {
     row: (x) => [fmtDate(x.on)],
   },
   'safety-plans': {
-    plural: 'safety_plans', title: 'forms.safety_plan', dateKey: 'made_on',
+    plural: 'safety_plans', title: 'forms.safety_plan', dateKey: 'made_on', printDoc: safetyPlanDoc,
     build(d, v) {
       return [formField('made_on', 'forms.made_on', dateInput(d.made_on), 'forms.date_hint'),
         formField('review_on', 'forms.review_on', dateInput(d.review_on), 'forms.review_hint'),
@@ -211,7 +212,8 @@ async function recordSection(box, code, kindPath, saved) {
       kind.build(data, v),
       h('div', { class: 'actions' },
         h('button', { type: 'submit', class: 'primary', 'data-action': 'save' }, t('core.save')),
-        editing ? h('button', { type: 'button', 'data-action': 'new-record', on: { click: () => showForm({}) } }, t('forms.new')) : null)));
+        editing ? h('button', { type: 'button', 'data-action': 'new-record', on: { click: () => showForm({}) } }, t('forms.new')) : null,
+        editing && kind.printDoc ? printButton('print-record', t('cw.record_n', { what: t(kind.title), n: data.n }), () => printRecord(data)) : null)));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const body = kind.read(form, v);
@@ -237,13 +239,23 @@ async function recordSection(box, code, kindPath, saved) {
           h('td', { 'data-label': t('forms.date') }, cells[0]),
           h('td', { 'data-label': t('forms.details') }, cells.slice(1).filter(Boolean).join('; ')),
           h('td', { 'data-label': t('forms.by') }, x.created_by || ''),
-          h('td', {}, h('button', { type: 'button', 'data-action': 'open-record', on: { click: async () => {
+          h('td', {}, h('div', { class: 'row-actions' }, h('button', { type: 'button', 'data-action': 'open-record', on: { click: async () => {
             const form = await openRecord(x);
             if (form) form.querySelector('input, select, textarea').focus();
-          } } }, t('forms.open'))));
+          } } }, t('forms.open')),
+          kind.printDoc ? printButton('print-record', t('cw.record_n', { what: t(kind.title), n: x.n }), async () => {
+            const one = await api('GET', path(code, kindPath, x.n));
+            if (one.status !== 200) return notify(t('core.err.' + ((one.data && one.data.error && one.data.error.code) || 'internal')));
+            return printRecord(Object.assign({}, one.data.body || one.data, { n: x.n }));
+          }) : null)));
       }))));
   }
   box.append(formBox);
+
+  // Prints record d (as saved) of this kind: its title with its number and the case's code.
+  function printRecord(d) {
+    return printDoc(t('cw.record_n', { what: t(kind.title), n: d.n }) + ' — ' + t('cw.case_code', { code }), kind.printDoc(d, v));
+  }
 
   async function openRecord(x) {
     const one = await api('GET', path(code, kindPath, x.n));

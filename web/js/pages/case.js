@@ -7,6 +7,7 @@
 import { api, caseMay, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, watchUnsaved } from '../core.js';
 import { canAssign, editForm, mountAssignments, personalForm } from './case-edit.js';
 import { mountRecords, savedNote } from './case-forms.js';
+import { childRecordSection, summaryPrintButton } from './case-print.js';
 import { mountReferrals } from './referrals.js';
 import { mountScreenings } from './screenings.js';
 
@@ -420,7 +421,7 @@ route('#/case/:code', async (el, params) => {
     return;
   }
   const c = r.data;
-  const sumBox = h('section', { id: 'sec-summary' }, h('h2', {}, t('case.summary')), summary(c));
+  const sumBox = h('section', { id: 'sec-summary' }, h('h2', {}, t('case.summary')), summaryPrintButton(code), summary(c));
   const stageBox = h('div');
   const stageSec = h('section', { id: 'sec-stage' }, h('h2', {}, t('case.stage')), stageBox);
   const assignBox = h('div');
@@ -471,7 +472,8 @@ route('#/case/:code', async (el, params) => {
     lazySection('referrals', 'case.referrals', (b) => {
       clear(b).append(refBox);
       return mountReferrals(refBox, code);
-    })].filter(Boolean);
+    }),
+    childRecordSection(c)].filter(Boolean);
   el.append(...[h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), glass, sectionIndex(sections), ...sections].filter(Boolean));
   if (assignSec) mountAssignments(assignBox, c, refreshSummary);
   await stageSection(stageBox, code, refreshSummary, mayClose);

@@ -23,9 +23,10 @@ import { journeys as a11y } from './journeys-a11y.mjs';
 import { journeys as sheet } from './journeys-sheet.mjs';
 import { journeys as phone } from './journeys-phone.mjs';
 import { journeys as print } from './journeys-print.mjs';
+import { journeys as casepage } from './journeys-casepage.mjs';
 
 const journeys = [...mainJourneys, ...referralView, ...newCase, ...agreements, ...accounts, ...a11y,
-    ...sheet, ...phone, ...print];
+    ...sheet, ...phone, ...print, ...casepage];
 
 const JOURNEY_MS = 120000;
 

@@ -1,13 +1,17 @@
 // case.js — one case (#/case/:code): the coded summary, the personal data only after
 // the "show" button (GET /personal, audited), the stage with its history and the
-// move / close / reopen forms, tasks, screenings (screenings.js), the four forms
-// (case-forms.js), consent, and referrals (referrals.js). Sections other than the
+// move / close / reopen forms, tasks (case-tasks.js), screenings (screenings.js), the
+// four forms (case-forms.js), consent (case-consent.js), referrals (referrals.js) and the
+// way to the child's own record; printing is case-print.js's. Sections other than the
 // summary and the stage load when opened, so a slow connection fetches only what is
 // asked for, and nothing audited is read unless the worker opens it.
-import { api, caseMay, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, watchUnsaved } from '../core.js';
+import { api, caseMay, clear, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, watchUnsaved } from '../core.js';
 import { canAssign, editForm, mountAssignments, personalForm } from './case-edit.js';
 import { mountRecords, savedNote } from './case-forms.js';
+import { consentSection } from './case-consent.js';
+import { contactSection, profileSections } from './case-people.js';
 import { childRecordSection, summaryPrintButton } from './case-print.js';
+import { tasksSection } from './case-tasks.js';
 import { mountReferrals } from './referrals.js';
 import { mountScreenings } from './screenings.js';
 
@@ -267,127 +271,6 @@ async function stageSection(box, code, onChange, mayClose) {
   box.append(...stageForms(code, st, onChange, mayClose));
 }
 
-// ---- tasks --------------------------------------------------------------------------
-
-async function tasksSection(box, code) {
-  const r = await api('GET', path(code, '/tasks'));
-  clear(box);
-  if (r.status !== 200) return box.append(errLine(r));
-  const tasks = r.data.tasks || [];
-  const reload = () => tasksSection(box, code);
-  if (!tasks.length) box.append(h('p', { class: 'muted' }, t('case.no_tasks')));
-  else {
-    box.append(h('table', { class: 'list', id: 'task-list' },
-      h('thead', {}, h('tr', {}, ['title', 'due', 'stage', 'status', 'assignee', 'act'].map((k) => h('th', { scope: 'col' }, t('case.t.' + k))))),
-      h('tbody', {}, tasks.map((x) => h('tr', { 'data-task': String(x.n), class: x.overdue && x.status === 'open' ? 'overdue' : null },
-        h('td', { 'data-label': t('case.t.title') }, x.title || ''),
-        h('td', { 'data-label': t('case.t.due') }, fmtDate(x.due_on), x.overdue && x.status === 'open' ? ' — ' + t('case.overdue') : ''),
-        h('td', { 'data-label': t('case.t.stage') }, label('stage', x.stage)),
-        h('td', { 'data-label': t('case.t.status') }, label('task_status', x.status)),
-        h('td', { 'data-label': t('case.t.assignee') }, x.assignee || ''),
-        h('td', {}, x.status === 'open' ? h('button', { type: 'button', 'data-action': 'task-done', on: { click: async () => {
-          const u = await api('PATCH', path(code, '/tasks/' + x.n), { status: 'done', version: x.version });
-          if (u.status === 200) {
-            notify(t('case.task_done'));
-            await reload();
-            focusRow(box, x.n);
-          } else notify(t('core.err.' + ((u.data && u.data.error && u.data.error.code) || 'internal')));
-        } } }, t('case.mark_done')) : ''))))));
-  }
-  const form = watchUnsaved(h('form', { id: 'form-task', novalidate: true },
-    h('h3', {}, t('case.add_task')),
-    formField('title', 'case.t.title', h('input', { type: 'text', maxlength: '500', required: true })),
-    formField('due_on', 'case.t.due', dateInput(''), 'case.date_hint'),
-    formField('assignee', 'case.t.assignee', h('input', { type: 'text', autocomplete: 'off', autocapitalize: 'none' }), 'case.assignee_hint'),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-action': 'add-task' }, t('case.add_task')))));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const u = await api('POST', path(code, '/tasks'), formValues(form));
-    if (u.status !== 201) return showErrors(form, u.data);
-    markSaved(form);
-    const n = u.data && (u.data.n ?? (u.data.task && u.data.task.n));
-    await reload();
-    savedNote(box.querySelector('#form-task'), t('core.saved'), false);
-    focusRow(box, n);
-  });
-  box.append(form);
-}
-
-// After a task was added or done: the focus on its row (else the task list), never lost.
-function focusRow(box, n) {
-  const row = box.querySelector(`#task-list tr[data-task="${n}"]`) || box.querySelector('#task-list tbody tr:last-child') || box;
-  row.tabIndex = -1;
-  row.focus();
-}
-
-// ---- consent -------------------------------------------------------------------------
-
-let orgsCache = null;
-
-async function orgs() {
-  if (!orgsCache) {
-    const r = await api('GET', '/orgs');
-    orgsCache = r.status === 200 ? r.data.orgs || [] : [];
-  }
-  return orgsCache;
-}
-
-async function consentSection(box, code) {
-  const [r, list] = await Promise.all([api('GET', path(code, '/consents')), orgs()]);
-  clear(box);
-  if (r.status !== 200) return box.append(errLine(r));
-  const reload = () => consentSection(box, code);
-  box.append(h('p', { id: 'statistics-state' }, t(r.data.statistics === 'excluded' ? 'case.stats_excluded' : 'case.stats_included')));
-  const cs = r.data.consents || [];
-  if (!cs.length) box.append(h('p', { class: 'muted' }, t('case.no_consents')));
-  else {
-    box.append(h('table', { class: 'list', id: 'consent-list' },
-      h('thead', {}, h('tr', {}, ['purpose', 'org', 'given_by', 'given_on', 'state', 'act'].map((k) => h('th', { scope: 'col' }, t('case.c.' + k))))),
-      h('tbody', {}, cs.map((x) => h('tr', { 'data-consent': String(x.n) },
-        h('td', { 'data-label': t('case.c.purpose') }, label('consent_purpose', x.purpose)),
-        h('td', { 'data-label': t('case.c.org') }, x.org_name || ''),
-        h('td', { 'data-label': t('case.c.given_by') }, label('consent_giver', x.given_by)),
-        h('td', { 'data-label': t('case.c.given_on') }, fmtDate(x.given_on)),
-        h('td', { 'data-label': t('case.c.state') }, x.active ? t('case.c.active') : t('case.c.withdrawn', { date: fmtDate(x.withdrawn_on) })),
-        h('td', {}, x.active ? h('button', { type: 'button', class: 'danger', 'data-action': 'withdraw-consent', on: { click: async () => {
-          if (!window.confirm(t('case.withdraw_confirm'))) return;
-          const u = await api('POST', path(code, '/consents/' + x.n + '/withdraw'), {});
-          if (u.status === 200) {
-            notify(t('case.withdrawn_ok'));
-            reload();
-          } else notify(t('core.err.' + ((u.data && u.data.error && u.data.error.code) || 'internal')));
-        } } }, t('case.withdraw')) : ''))))));
-  }
-  const orgSel = h('select', {}, h('option', { value: '' }, t('core.choose')), list.map((o) => h('option', { value: String(o.id) }, o.name)));
-  const orgField = formField('org_id', 'case.c.org', orgSel);
-  orgField.classList.add('hidden');
-  const purpose = select('consent_purpose', { required: true });
-  purpose.addEventListener('change', () => orgField.classList.toggle('hidden', purpose.value !== 'sharing'));
-  const form = watchUnsaved(h('form', { id: 'form-consent', novalidate: true },
-    h('h3', {}, t('case.record_consent')),
-    formField('purpose', 'case.c.purpose', purpose),
-    orgField,
-    formField('given_by', 'case.c.given_by', select('consent_giver', { required: true })),
-    formField('given_on', 'case.c.given_on', dateInput(''), 'case.date_hint'),
-    formField('note', 'case.c.note', h('textarea', { rows: '2', maxlength: '1000' }), 'case.c.note_hint'),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-action': 'record-consent' }, t('case.record_consent')))));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const v = formValues(form);
-    if (v.purpose !== 'sharing') delete v.org_id;
-    else if (v.org_id) v.org_id = Number(v.org_id);
-    const u = await api('POST', path(code, '/consents'), v);
-    if (u.status !== 201) {
-      if (u.data && u.data.error && u.data.error.field === 'org_id') orgField.classList.remove('hidden');
-      return showErrors(form, u.data);
-    }
-    markSaved(form);
-    await reload();
-    savedNote(box.querySelector('#form-consent'), t('core.saved'));
-  });
-  box.append(form);
-}
-
 // ---- the index of the sections ------------------------------------------------------
 
 // A list of links to the page's sections (each an element with an id "sec-…" and an h2).
@@ -461,14 +344,15 @@ route('#/case/:code', async (el, params) => {
       } } }, t('case.glass_end')))
     : null;
   // (the glass warning and the managers' section are null when they do not apply)
-  const sections = [sumBox, assignSec, editSec, personalSection(code, refreshSummary), stageSec,
-    lazySection('tasks', 'case.tasks', (b) => tasksSection(b, code)),
+  const sections = [sumBox, assignSec, editSec, ...profileSections(c, lazySection, refreshSummary),
+    personalSection(code, refreshSummary), contactSection(c, lazySection), stageSec,
+    lazySection('tasks', 'case.tasks', (b) => tasksSection(b, code, c)),
     lazySection('screenings', 'case.screenings', (b) => {
       clear(b).append(screenBox);
       return mountScreenings(screenBox, code);
     }),
     ...mountRecords(code, lazySection),
-    lazySection('consent', 'case.consent', (b) => consentSection(b, code)),
+    lazySection('consent', 'case.consent', (b) => consentSection(b, code, c)),
     lazySection('referrals', 'case.referrals', (b) => {
       clear(b).append(refBox);
       return mountReferrals(refBox, code);

@@ -1,11 +1,33 @@
 // tasks.js — due work (#/tasks): the open tasks due or overdue (GET /tasks?overdue=1)
-// or all open tasks (GET /tasks), and the safety-plan reviews that are due.
+// or all open tasks (GET /tasks), and the safety-plan reviews that are due. A task is
+// marked as done from its row (PATCH /cases/{code}/tasks/{n}); the row stays, saying so.
 import { api, clear, fmtDate, h, label, messages, navItem, pageTitle, route, t } from '../core.js';
 
-const ready = messages('tasks');
+const ready = Promise.all([messages('tasks'), messages('casework')]);
 navItem('#/tasks', 'tasks.nav', 'task.list');
 
 let onlyDue = true;
+
+// "Mark as done" for task x of the due list; afterwards the row says the task is done
+// (role=status, focused), or the error, where the user clicked.
+function doneButton(x) {
+  const btn = h('button', { type: 'button', 'data-action': 'task-done', 'aria-label': t('cw.done_task', { title: x.title || x.n }) }, t('cw.mark_done'));
+  btn.addEventListener('click', async () => {
+    const r = await api('PATCH', '/cases/' + encodeURIComponent(x.case) + '/tasks/' + encodeURIComponent(x.n), { status: 'done' });
+    const cell = btn.closest('td');
+    for (const old of cell.querySelectorAll('.msg')) old.remove();
+    if (r.status !== 200) {
+      btn.before(h('p', { class: 'msg', role: 'alert' }, t('core.err.' + ((r.data && r.data.error && r.data.error.code) || 'internal'))));
+      return;
+    }
+    const note = h('p', { class: 'saved-note', role: 'status', tabindex: '-1' }, t('cw.task_done_short'));
+    btn.replaceWith(note);
+    cell.closest('tr').classList.remove('overdue');
+    cell.closest('tr').classList.add('done');
+    note.focus();
+  });
+  return btn;
+}
 
 route('#/tasks', async (el) => {
   await ready;
@@ -29,13 +51,15 @@ route('#/tasks', async (el) => {
     if (!tasks.length) box.append(h('p', { class: 'muted' }, t('tasks.none')));
     else {
       box.append(h('table', { class: 'list' },
-        h('thead', {}, h('tr', {}, ['case', 'title', 'due', 'stage', 'assignee'].map((k) => h('th', { scope: 'col' }, t('tasks.col.' + k))))),
+        h('thead', {}, h('tr', {}, ['case', 'title', 'due', 'stage', 'assignee'].map((k) => h('th', { scope: 'col' }, t('tasks.col.' + k))),
+          h('th', { scope: 'col' }, t('cw.col_act')))),
         h('tbody', {}, tasks.map((x) => h('tr', { 'data-code': x.case, class: x.overdue ? 'overdue' : null },
           h('td', { 'data-label': t('tasks.col.case') }, h('a', { href: '#/case/' + encodeURIComponent(x.case), class: 'code' }, x.case)),
           h('td', { 'data-label': t('tasks.col.title') }, x.title),
           h('td', { 'data-label': t('tasks.col.due') }, fmtDate(x.due_on), x.overdue ? ' — ' + t('tasks.overdue') : ''),
           h('td', { 'data-label': t('tasks.col.stage') }, label('stage', x.stage)),
-          h('td', { 'data-label': t('tasks.col.assignee') }, x.assignee || ''))))));
+          h('td', { 'data-label': t('tasks.col.assignee') }, x.assignee || ''),
+          h('td', { class: 'task-act' }, doneButton(x)))))));
     }
     const reviews = r.data.reviews || [];
     box.append(h('h2', {}, t('tasks.reviews')));

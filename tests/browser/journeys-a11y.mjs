@@ -184,7 +184,7 @@ const keyboard = {
         await page.waitForFunction(() => /^#\/case\/[^/]+$/.test(location.hash));
         await focusIs(page, 'h1#page-title', 'the case page');
 
-        // add a task: the new task's row takes the focus
+        // add a task: "saved" beside the form, which keeps the task, takes the focus
         await tabTo(page, '[data-action="open-tasks"]', 'the case page');
         await page.keyboard.press('Enter');
         await tabTo(page, '#form-task [name="title"]', 'the tasks section');
@@ -194,14 +194,15 @@ const keyboard = {
         const [y, m, d] = today(3).split('-');
         await page.keyboard.type(`${d}.${m}.${y}`);
         await page.keyboard.press('Enter');
-        await focusIs(page, '#task-list tr[data-task]', 'after adding a task');
-        const task = await page.evaluate(() => document.activeElement.getAttribute('data-task'));
+        await focusIs(page, '#sec-tasks .saved-note', 'after adding a task');
+        const task = await page.getAttribute('#form-task', 'data-task');
+        assert(task && (await page.locator(`#task-list tr[data-task="${task}"]`).count()), 'the task added is not listed');
         await b.shot('task-added');
 
-        // mark it done: its row keeps the focus, now without the button
+        // mark it done: "done" in its row takes the focus; the row has no such button now
         await tabTo(page, `#task-list tr[data-task="${task}"] [data-action="task-done"]`, 'the new task');
         await page.keyboard.press('Enter');
-        await focusIs(page, `#task-list tr[data-task="${task}"]`, 'after "mark task done"');
+        await focusIs(page, `#task-list tr[data-task="${task}"] .saved-note`, 'after "mark task done"');
         assert(!(await page.locator(`#task-list tr[data-task="${task}"] [data-action="task-done"]`).count()),
                'the task done is still offered "mark task done"');
         await b.shot('task-done');
@@ -219,7 +220,7 @@ const keyboard = {
         await focusIs(page, '[role="alertdialog"] button', 'Shift+Tab in the idle dialog');
         await page.keyboard.press('Escape');
         await page.locator('[role="alertdialog"]').waitFor({ state: 'detached' });
-        await focusIs(page, `#task-list tr[data-task="${task}"]`, 'after Escape closed the idle dialog');
+        await focusIs(page, `#task-list tr[data-task="${task}"] .saved-note`, 'after Escape closed the idle dialog');
         assert(/^#\/case\//.test(new URL(page.url()).hash), 'Escape in the idle dialog logged the user out');
     },
 };

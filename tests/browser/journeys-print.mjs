@@ -230,6 +230,15 @@ const recordJourney = {
             for (const w of RECORD[l]) assert(text.includes(w), `the printed record in ${l} lacks "${w}"`);
             assert(!text.includes(CW.kk['cw.record_lang']) && !text.includes(CW.kk['cw.download']), `the printed record in ${l} shows the page's controls`);
         }
+        // the page itself in Russian and English: the record in the interface's language first
+        for (const l of ['ru', 'en']) {
+            await setLang(b, l);
+            await page.waitForFunction((x) => document.querySelector('#child-record-text')?.lang === x, l);
+            assert((await b.visibleText('#page-title')) === CW[l]['cw.record_title'].replace('{code}', ctx.code), `the record page's heading in ${l}`);
+            assert((await b.visibleText('[data-action="download-record"]')) === CW[l]['cw.download'], `the record page's buttons in ${l}`);
+            assert((await b.visibleText('#child-record-text')).includes(RECORD[l][0]), `the record page in ${l} does not show the record in ${l}`);
+            await b.shot(`record-page-${l}`);
+        }
         // the download: a text file of the record in the language chosen (English now)
         const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="download-record"]')]);
         assert(/^child-record-.+-en\.txt$/.test(dl.suggestedFilename()), 'the downloaded file is not named for the case and language');

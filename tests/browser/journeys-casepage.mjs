@@ -210,6 +210,16 @@ const peopleJourney = {
         // route events: a month, a year; one removed
         await openSection(page, 'route');
         await page.locator('[data-action="add-route"]').waitFor();
+        // a route event without its place: the error names the field, in Kazakh
+        await page.click('[data-action="add-route"]');
+        await fillForm(page.locator('#form-route'), { event: 'transit', on: '2022' });
+        await page.click('#form-route [data-action="save-entry"]');
+        await page.locator('#form-route [role="alert"]').waitFor();
+        const alert = await b.visibleText('#form-route [role="alert"]');
+        assert(alert.includes(CW.kk['cw.p.place']), `the error does not name the place field: "${alert}"`);
+        assert(await page.evaluate(() => document.activeElement && document.activeElement.name === 'place'), 'the focus is not on the place field');
+        await part(b, '#sec-route', 'route-error-kk');
+        await page.click('#form-route [data-action="cancel-entry"]');
         await addEntry(page, 'route', { event: 'recruitment', place: 'UZ', on: '05.2023' });
         await addEntry(page, 'route', { event: 'exploitation', place: 'almaty', on: '2024' });
         let rows = await b.visibleText('#route-list');

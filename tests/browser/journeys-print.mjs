@@ -1,7 +1,7 @@
 // journeys-print.mjs — the case page's printouts and the child's own record (issue 13
 // item 4), looked at as printed (page.emulateMedia({media: 'print'}), a screenshot and a
 // PDF): a safety plan filled and saved, then printed with its own "Print" button in kk,
-// ru and en; the case summary; the whole page printed with a form shown as its values;
+// ru and en; the case summary; an action plan; the whole page printed with a form shown as its values;
 // and the child's own record page in kk, ru and en. Each printout must show labels in
 // the chosen language, dates as dd.mm.yyyy, and no navigation, no buttons, no raw field
 // names or codes. Every name here is made up.
@@ -95,6 +95,9 @@ const printJourney = {
         }, 201);
         ctx.code = c.code ?? c.case?.code;
         ctx.vocab = await cm.must('GET', '/api/v1/vocab');
+        await cm.must('POST', `/api/v1/cases/${encodeURIComponent(ctx.code)}/action-plans`, {
+            goals: [{ term: 'short', goal: 'Made-up goal: back to school', owner_note: 'Made-up: the school social worker', due_on: today(30), status: 'in_progress' }],
+        }, 201);
     },
     async run(b, ctx) {
         const page = b.page;
@@ -156,6 +159,17 @@ const printJourney = {
             assert(text.includes(CASE.en[k]), `the printed summary has no label "${CASE.en[k]}"`);
         }
         assert(text.includes('Female') && text.includes(dmy(today(-3))), 'the printed summary shows no label or dd.mm.yyyy date');
+        await endPrint(page);
+
+        // an action plan, printed from its row in Kazakh: its goals with their labels
+        await setLang(b, 'kk');
+        await openSection(page, 'action-plans');
+        await stubPrint(page);
+        await page.locator('#sec-action-plans table [data-action="print-record"]').first().click();
+        text = await printed(b, 'action-plan-kk');
+        for (const w of ['Іс-шаралар жоспары №1', 'Қысқа мерзімді', 'Орындалуда', 'Made-up goal: back to school', dmy(today(30)), FORMS.kk['forms.goal_status']]) {
+            assert(text.includes(w), `the printed action plan lacks "${w}"`);
+        }
         await endPrint(page);
 
         // the whole page printed (the browser's own Print) in Kazakh: the open form shown

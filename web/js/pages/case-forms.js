@@ -2,7 +2,7 @@
 // and notes), safety plan, action plan (goal rows added and removed) and interaction
 // log. Each section lists the records (numbers, dates, codes: no text), opens one to
 // read and change it (GET, audited; PUT with its version), or makes a new one (POST).
-import { printButton, printDoc, safetyPlanDoc } from './case-print.js';
+import { actionPlanDoc, printButton, printDoc, safetyPlanDoc } from './case-print.js';
 import { api, messages, clear, dateInput, fmtDate, formField, checkField, h, label, markSaved, notify, parseDate, select, showErrors, t, vocab, watchUnsaved } from '../core.js';
 
 messages('forms');
@@ -92,7 +92,7 @@ const KINDS = {
     row: (x) => [fmtDate(x.on), x.due_on ? t('forms.review_on') + ': ' + fmtDate(x.due_on) : '', x.review_overdue ? t('forms.review_overdue') : ''],
   },
   'action-plans': {
-    plural: 'action_plans', title: 'forms.action_plan', dateKey: 'made_on',
+    plural: 'action_plans', title: 'forms.action_plan', dateKey: 'made_on', printDoc: actionPlanDoc,
     build(d) {
       const rows = h('div', { class: 'goals' });
       const add = (g) => rows.append(goalRow(rows, g || {}));

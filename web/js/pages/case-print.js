@@ -1,5 +1,5 @@
 // case-print.js — printing from the case page: a "Print" button per printable thing (the
-// case summary, a safety plan) that prints only that thing, laid out for paper in the
+// case summary, a safety plan, an action plan) that prints only that thing, laid out for paper in the
 // interface's language (labels, not codes or field names; dates dd.mm.yyyy); and, when
 // the whole page is printed (the browser's own Print), every filled form shown as its
 // values instead of empty boxes. How: the thing to print is drawn into #print-area (made
@@ -66,6 +66,23 @@ export function safetyPlanDoc(d, v) {
       [t('forms.triggers'), d.triggers]]),
     options ? [h('h2', {}, t('forms.options')), options] : null,
     channels ? [h('h2', {}, t('forms.harm_channels')), channels] : null,
+    d.withheld_from_child ? h('p', { class: 'print-note' }, t('cw.withheld_printed')) : null,
+  ];
+}
+
+// The action plan record d as a printed document's content: its date and a table of
+// its goals (term, goal, owner, due date, status), labels from the code lists.
+export function actionPlanDoc(d) {
+  const cols = ['forms.term', 'forms.goal', 'cw.owner', 'forms.due_on', 'forms.goal_status'];
+  return [
+    pairs([[t('forms.made_on'), fmtDate(d.made_on)]]),
+    h('h2', {}, t('forms.goals')),
+    h('table', { class: 'list print-table' },
+      h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, (d.goals || []).map((g) => h('tr', {},
+        h('td', {}, label('goal_term', g.term)), h('td', { class: 'pre' }, g.goal || ''),
+        h('td', {}, [g.owner, g.owner_note].filter(Boolean).join(' — ')), h('td', {}, fmtDate(g.due_on)),
+        h('td', {}, label('goal_status', g.status)))))),
     d.withheld_from_child ? h('p', { class: 'print-note' }, t('cw.withheld_printed')) : null,
   ];
 }

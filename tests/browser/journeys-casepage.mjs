@@ -113,6 +113,7 @@ const tasksJourney = {
         await page.locator('[data-action="opt-out"]').waitFor();
         assert((await b.visibleText('#statistics-state')) === CASE.kk['case.stats_included'], 'the case does not say it counts in statistics');
         await b.shot('consent-before');
+        await part(b, '#sec-consent', 'consent-before');
         await page.click('[data-action="opt-out"]');
         await page.waitForFunction((x) => document.querySelector('#statistics-state')?.textContent === x, CASE.kk['case.stats_excluded']);
         const optNote = page.locator('#sec-consent .saved-note');

@@ -7,6 +7,7 @@
 import { api, caseMay, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, watchUnsaved } from '../core.js';
 import { canAssign, editForm, mountAssignments, personalForm } from './case-edit.js';
 import { mountRecords, savedNote } from './case-forms.js';
+import { needsReady, needsSection } from './case-needs.js';
 import { mountReferrals } from './referrals.js';
 import { mountScreenings } from './screenings.js';
 
@@ -411,7 +412,7 @@ function sectionIndex(sections) {
 // ---- the page -----------------------------------------------------------------------
 
 route('#/case/:code', async (el, params) => {
-  await ready;
+  await Promise.all([ready, needsReady]);
   const code = params.code;
   el.append(pageTitle('case.title', { code }));
   const r = await api('GET', path(code));
@@ -466,6 +467,7 @@ route('#/case/:code', async (el, params) => {
       clear(b).append(screenBox);
       return mountScreenings(screenBox, code);
     }),
+    needsSection(code, c),
     ...mountRecords(code, lazySection),
     lazySection('consent', 'case.consent', (b) => consentSection(b, code)),
     lazySection('referrals', 'case.referrals', (b) => {

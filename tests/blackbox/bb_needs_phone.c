@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "support/bbhelp.h"
 #include "support/qgtest.h"
@@ -189,6 +190,9 @@ static void test_needs_suggested(void **state)
     qgt_case_path(fx.code, NULL, path, sizeof path);
     assert_int_equal(send(&fx.cm, "GET", path, NULL, &o), 200);
     assert_true(may_has(o, "case.update"));
+    json_t *count = json_object_get(o, "needs_count");
+    assert_int_equal(json_integer_value(json_object_get(count, "open")), 3);
+    assert_int_equal(json_integer_value(json_object_get(count, "addressed")), 0);
     json_decref(o);
 }
 
@@ -223,6 +227,14 @@ static void test_need_address_and_reopen(void **state)
     assert_int_equal(json_integer_value(json_object_get(o, "addressed")), 2);
     assert_string_equal(str(find_need(o, "interpreter"), "status"), "open");
     assert_string_equal(str(find_need(o, "nutrition"), "status"), "addressed");
+    json_decref(o);
+    /* the case answer counts them too */
+    char case_path[PATH_LEN];
+    qgt_case_path(fx.code, NULL, case_path, sizeof case_path);
+    assert_int_equal(send(&fx.cm, "GET", case_path, NULL, &o), 200);
+    json_t *count = json_object_get(o, "needs_count");
+    assert_int_equal(json_integer_value(json_object_get(count, "open")), 1);
+    assert_int_equal(json_integer_value(json_object_get(count, "addressed")), 2);
     json_decref(o);
     /* marking again replaces how */
     need_path("medical_care", path);
@@ -456,6 +468,113 @@ static void test_audit(void **state)
     json_decref(o);
 }
 
+/* ---- the same statements on PostgreSQL ------------------------------------------------- */
+
+static qgt_env pg;
+
+/* Sends on the PostgreSQL server and expects status; the parsed body (caller frees). */
+static json_t *pg_expect(const qgt_session *s, const char *method, const char *path,
+                         const char *body, int status)
+{
+    httpc_response *r = qgt_call(&pg, s, method, path, body);
+    assert_non_null(r);
+    if (r->status != status)
+        fail_msg("%s %s: want %d, got %d", method, path, status, r->status);
+    json_t *o = r->body ? json_loads(r->body, 0, NULL) : NULL;
+    httpc_response_free(r);
+    return o;
+}
+
+static void pg_start(const char *url, char key[QGT_PATH], qgt_session *sup, qgt_session *b_cm,
+                     int64_t *org_b)
+{
+    memset(&pg, 0, sizeof pg);
+    snprintf(pg.dir, sizeof pg.dir, "/tmp/qgbbneeds-XXXXXX");
+    assert_non_null(mkdtemp(pg.dir));
+    snprintf(pg.db, sizeof pg.db, "%s", url);
+    snprintf(key, QGT_PATH, "%s/qorgau.key", pg.dir);
+    snprintf(pg.key, sizeof pg.key, "%s", key);
+    snprintf(pg.log, sizeof pg.log, "%s/server.log", pg.dir);
+    setenv("QORGAU_KEY_FILE", key, 1);
+    const char *init[] = {"init", NULL};
+    assert_int_equal(qgt_cli(&pg, true, NULL, NULL, NULL, init), 0);
+    int64_t org_a = qgt_org(&pg, "PG Needs NGO", "ngo", "almaty");
+    *org_b = qgt_org(&pg, "PG Needs Shelter", "ngo", "almaty");
+    assert_true(org_a > 0 && *org_b > 0);
+    assert_true(qgt_user(&pg, org_a, "pgn.sup", "supervisor", PASSWORD) > 0);
+    assert_true(qgt_user(&pg, *org_b, "pgn.b.cm", "case_manager", PASSWORD) > 0);
+    assert_true(qgt_server_start(&pg, NULL));
+    assert_int_equal(qgt_login(&pg, "pgn.sup", PASSWORD, sup), 201);
+    assert_int_equal(qgt_login(&pg, "pgn.b.cm", PASSWORD, b_cm), 201);
+    char body[BODY_LEN];
+    snprintf(body, sizeof body,
+             "{\"parties\": [%lld, %lld], \"kind\": \"cooperation\", \"purpose\": \"p\","
+             " \"data_shared\": [\"profile\"], \"protections\": \"p\", \"permitted_users\": \"u\","
+             " \"complaints\": \"c\", \"valid_from\": \"2020-01-01\", \"valid_to\": \"2099-12-31\"}",
+             (long long)org_a, (long long)*org_b);
+    json_decref(pg_expect(sup, "POST", "/api/v1/agreements", body, 201));
+}
+
+/* Marking a need and reopening it, and a phone answer read back by both sides. */
+static void test_on_postgres(void **state)
+{
+    (void)state;
+    const char *url = qgt_pg_url();
+    qgt_pg_reset(url);
+    char key[QGT_PATH], path[PATH_LEN], body[BODY_LEN], code[32], ref[32];
+    qgt_session sup, b_cm;
+    int64_t org_b;
+    pg_start(url, key, &sup, &b_cm, &org_b);
+    json_t *o = pg_expect(&sup, "POST", "/api/v1/cases", "{\"sex\":\"Masculine\"}", 201);
+    snprintf(code, sizeof code, "%s", str(o, "code"));
+    json_decref(o);
+    qgt_case_path(code, "/screenings", path, sizeof path);
+    json_decref(pg_expect(&sup, "POST", path,
+                          "{\"instrument\":\"urgent-needs\",\"mode\":\"interviewer\","
+                          "\"language\":\"ru\",\"answers\":{\"language\":\"yes\"}}",
+                          201));
+    qgt_case_path(code, "/needs/interpreter/addressed", path, sizeof path);
+    o = pg_expect(&sup, "POST", path, "{\"how\":\"not_needed\",\"reason\":\"child_declined\"}", 200);
+    assert_string_equal(str(json_object_get(o, "addressed"), "by"), "pgn.sup");
+    json_decref(o);
+    qgt_case_path(code, NULL, path, sizeof path);
+    o = pg_expect(&sup, "GET", path, NULL, 200);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "needs_count"), "addressed")), 1);
+    json_decref(o);
+    qgt_case_path(code, "/needs/interpreter/addressed", path, sizeof path);
+    json_decref(pg_expect(&sup, "DELETE", path, NULL, 200));
+    qgt_case_path(code, "/needs", path, sizeof path);
+    o = pg_expect(&sup, "GET", path, NULL, 200);
+    assert_int_equal(json_integer_value(json_object_get(o, "open")), 1);
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"service\":\"legal\",\"to_org\":%lld,\"parts\":[\"profile\"]}",
+             (long long)org_b);
+    qgt_case_path(code, "/referrals", path, sizeof path);
+    o = pg_expect(&sup, "POST", path, body, 201);
+    snprintf(ref, sizeof ref, "%s", str(o, "ref"));
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/referrals/%s/phone-answer", ref);
+    json_decref(pg_expect(&sup, "POST", path, "{\"answer\":\"accepted\"}", 200));
+    snprintf(path, sizeof path, "/api/v1/referrals/%s", ref);
+    o = pg_expect(&sup, "GET", path, NULL, 200);
+    assert_true(json_is_true(json_object_get(o, "by_phone")));
+    assert_true(json_is_true(json_object_get(json_array_get(json_object_get(o, "events"), 1), "by_phone")));
+    json_decref(o);
+    o = pg_expect(&b_cm, "GET", path, NULL, 200);
+    assert_true(json_is_true(json_object_get(o, "by_phone")));
+    json_decref(o);
+    o = pg_expect(&sup, "GET", "/api/v1/referrals?direction=out", NULL, 200);
+    assert_true(json_is_true(json_object_get(json_array_get(json_object_get(o, "referrals"), 0), "by_phone")));
+    json_decref(o);
+    o = pg_expect(&b_cm, "GET", "/api/v1/referrals?direction=in", NULL, 200);
+    assert_true(json_is_true(json_object_get(json_array_get(json_object_get(o, "referrals"), 0), "by_phone")));
+    json_decref(o);
+    assert_int_equal(qgt_server_stop(&pg), 0);
+    unsetenv("QORGAU_KEY_FILE");
+    unlink(key);
+    qgt_env_free(&pg);
+}
+
 int main(void)
 {
     qgt_main_env();
@@ -468,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_phone_decline_on_qorgau),
         cmocka_unit_test(test_phone_errors_and_access),
         cmocka_unit_test(test_audit),
+        cmocka_unit_test(test_on_postgres),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,8 +3,8 @@
 // referral, a service of our organisation, or not needed after all with a reason; on
 // which day; who marked it), with "Mark as addressed" and "Mark as open again" for those
 // the case's "may" list lets update the case ("case.update"). The summary line counts the
-// open needs before the section is opened; the list is read afresh each time it opens,
-// so a screening saved meanwhile shows its needs.
+// open needs before the section is opened (the case answer's "needs_count"); the list is
+// read afresh each time it opens, so a screening saved meanwhile shows its needs.
 import { api, apiError, caseMay, clear, dateInput, fmtDate, formError, formField, formMessage, h, label, markSaved, messages, parseDate, select, t, today, vocab, watchUnsaved } from '../core.js';
 import { savedNote } from './case-forms.js';
 
@@ -118,7 +118,8 @@ function headingText(open) {
 // The section for case c (its "may" list decides the buttons); a <details> whose list is
 // read every time it opens.
 export function needsSection(code, c) {
-  const heading = h('h2', { class: 'in-summary' }, t('needs.title'));
+  // the case answer counts them: the closed section already says how many are open
+  const heading = h('h2', { class: 'in-summary' }, headingText(c.needs_count ? c.needs_count.open : 0));
   const body = h('div', { class: 'section-body' });
   const d = h('details', { id: 'sec-needs', class: 'case-section' },
     h('summary', { 'data-action': 'open-needs' }, heading), body);
@@ -144,7 +145,6 @@ export function needsSection(code, c) {
     refresh();
     body.append(tally, h('ul', { class: 'needs plain' }, needs.map((n) => needItem(code, n, mayUpdate, refresh))));
   };
-  counts().catch((e) => console.error(e));
   d.addEventListener('toggle', () => {
     if (d.open) load().catch((e) => console.error(e));
   });

@@ -6,7 +6,7 @@
 // beside the work, and the referral's status "accepted (by phone, recorded by the
 // sender)" on the sender's page and lists and on the recipient's. Every name is made up.
 
-import { DESKTOP, today } from './lib.mjs';
+import { DESKTOP, PHONE, today } from './lib.mjs';
 
 function assert(cond, message) {
     if (!cond) throw new Error(message);
@@ -33,6 +33,21 @@ async function expectText(b, selector, text, what) {
         const shown = await b.visibleText(selector).catch(() => '(nothing)');
         throw new Error(`${what}: expected "${text}", the page shows "${shown.slice(0, 200)}"`);
     }
+}
+
+// At 360 px: the page does not scroll sideways and the buttons in selector are at least
+// 24 px tall and wide; takes a screenshot, then goes back to the desktop size.
+async function atPhoneWidth(b, selector, step) {
+    await b.page.setViewportSize(PHONE);
+    await b.page.waitForTimeout(100);
+    const wide = await b.page.evaluate(() => document.documentElement.scrollWidth);
+    assert(wide <= PHONE.width + 1, `${step}: the page scrolls sideways at 360 px (${wide} px wide)`);
+    const small = await b.page.locator(`${selector} button, ${selector} input, ${selector} select`).evaluateAll((els) =>
+        els.filter((e) => e.getClientRects().length).map((e) => e.getBoundingClientRect())
+            .filter((r) => r.width < 24 || r.height < 24).length);
+    assert(small === 0, `${step}: ${small} controls are smaller than 24 px at 360 px`);
+    await b.shot(step);
+    await b.page.setViewportSize(DESKTOP);
 }
 
 // ---- urgent needs ---------------------------------------------------------------------
@@ -113,6 +128,7 @@ const needsJourney = {
         await expectText(b, '#sec-needs .need-counts', T.counts, 'kk: the counts');
         await expectText(b, '#sec-needs summary', 'Шұғыл қажеттіліктер (ашық: 2)', 'kk: the heading after marking');
         await b.shot('needs-addressed-kk');
+        await atPhoneWidth(b, '#sec-needs', 'needs-addressed-kk-360');
 
         // it stays addressed when the page is opened again, in every language
         await b.go(`#/case/${ctx.code}`);
@@ -143,7 +159,7 @@ const needsJourney = {
 
 // ---- an answer given by phone -----------------------------------------------------------
 
-const PHONE = {
+const BY_PHONE = {
     kk: { accepted: 'Қабылданды (телефон арқылы, жіберуші ұйым енгізді)', declined: 'Қабылданбады (телефон арқылы, жіберуші ұйым енгізді)',
           saved: 'Сақталды: телефон арқылы берілген жауап енгізілді.', title: 'Телефон арқылы берілген жауап',
           answerNeeded: 'Қабылдаушының жауабын таңдаңыз: қабылданды немесе қабылданбады.', reasonNeeded: 'Себебін таңдаңыз.',
@@ -185,7 +201,7 @@ const phoneJourney = {
     },
     async run(b, ctx) {
         const page = b.page;
-        const T = PHONE.kk;
+        const T = BY_PHONE.kk;
         await b.login('cm.test');
         await b.go(`#/referral/${ctx.ref}`);
         const form = page.locator('form.phone-answer');
@@ -206,14 +222,14 @@ const phoneJourney = {
         await expectText(b, '#app', T.history, 'kk: the history names who recorded it');
         await b.shot('phone-accepted-kk');
         await setLang(b, 'ru', '#referral-status');
-        await expectText(b, '#referral-status', PHONE.ru.accepted, 'ru: the status');
+        await expectText(b, '#referral-status', BY_PHONE.ru.accepted, 'ru: the status');
         await b.shot('phone-accepted-ru');
         await setLang(b, 'en', '#referral-status');
-        await expectText(b, '#referral-status', PHONE.en.accepted, 'en: the status');
+        await expectText(b, '#referral-status', BY_PHONE.en.accepted, 'en: the status');
         await b.shot('phone-accepted-en');
         // the sender's list says so too
         await b.go('#/referrals');
-        await expectText(b, `#app tr[data-ref="${ctx.ref}"]`, PHONE.en.accepted, 'en: the outgoing list');
+        await expectText(b, `#app tr[data-ref="${ctx.ref}"]`, BY_PHONE.en.accepted, 'en: the outgoing list');
         await b.shot('phone-list-en');
         await setLang(b, 'kk', `tr[data-ref="${ctx.ref}"]`);
 
@@ -222,6 +238,7 @@ const phoneJourney = {
         const form2 = page.locator('form.phone-answer');
         await form2.waitFor();
         await form2.locator('input[name="answer"][value="declined"]').check();
+        await atPhoneWidth(b, 'form.phone-answer', 'phone-form-kk-360');
         await form2.locator('[data-action="record-phone-answer"]').click();
         await expectText(b, 'form.phone-answer .errors', T.reasonNeeded, 'kk: no reason to decline');
         assert(await form2.locator('[data-field="reason"].invalid').count() === 1, 'kk: the reason is not marked');

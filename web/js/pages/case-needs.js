@@ -85,7 +85,10 @@ function needItem(code, n, mayUpdate, refresh) {
             Object.assign(n, fresh);
             render(t('needs.saved_addressed'));
             refresh();
-          }, () => render());
+          }, () => {
+            render();
+            li.querySelector('[data-action="address-need"]').focus();
+          });
           buttons.replaceWith(form);
           form.querySelector('select').focus();
         } } }, t('needs.mark')));

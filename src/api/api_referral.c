@@ -55,6 +55,19 @@ void api_referrals_act(api_call *call)
     api_answer(call, c, &err, 200, out);
 }
 
+/* POST /referrals/{ref}/phone-answer {"answer", "reason"?, "note"?, "version"?} */
+void api_referrals_phone_answer(api_call *call)
+{
+    json_t *body = api_body(call), *out = NULL;
+    if (!body)
+        return;
+    qg_error err = {0};
+    qg_code c =
+        referral_phone_answer(call->api->app, &call->who.actor, call->params[0], body, &out, &err);
+    json_decref(body);
+    api_answer(call, c, &err, 200, out);
+}
+
 /* The Host header when it looks like a host name or address with an optional port. */
 static const char *plain_host(const http_request *req)
 {

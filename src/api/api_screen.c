@@ -6,6 +6,7 @@
 
 #include "api/api_call.h"
 #include "core/instrument/instrument.h"
+#include "core/instrument/need.h"
 #include "core/instrument/qualify.h"
 #include "core/instrument/screening.h"
 
@@ -120,7 +121,30 @@ void api_case_needs(api_call *call)
 {
     json_t *out = NULL;
     qg_error err = {0};
-    qg_code c = screening_needs(call->api->app, &call->who.actor, call->params[0], &out, &err);
+    qg_code c = need_list(call->api->app, &call->who.actor, call->params[0], &out, &err);
+    answer(call, c, &err, 200, out);
+}
+
+/* POST /cases/{code}/needs/{need}/addressed {"how", "reason"?, "on"?} */
+void api_case_need_address(api_call *call)
+{
+    json_t *body = api_body(call), *out = NULL;
+    if (!body)
+        return;
+    qg_error err = {0};
+    qg_code c = need_address(call->api->app, &call->who.actor, call->params[0], call->params[1],
+                             body, &out, &err);
+    json_decref(body);
+    answer(call, c, &err, 200, out);
+}
+
+/* DELETE /cases/{code}/needs/{need}/addressed: the need is open again. */
+void api_case_need_reopen(api_call *call)
+{
+    json_t *out = NULL;
+    qg_error err = {0};
+    qg_code c = need_reopen(call->api->app, &call->who.actor, call->params[0], call->params[1],
+                            &out, &err);
     answer(call, c, &err, 200, out);
 }
 

@@ -33,6 +33,8 @@ static const api_route routes[] = {
     {"GET", "/api/v1/cases/:code/screenings/:n", SESSION, api_screenings_show},
     {"PUT", "/api/v1/cases/:code/screenings/:n", SESSION, api_screenings_update},
     {"GET", "/api/v1/cases/:code/needs", SESSION, api_case_needs},
+    {"POST", "/api/v1/cases/:code/needs/:need/addressed", SESSION, api_case_need_address},
+    {"DELETE", "/api/v1/cases/:code/needs/:need/addressed", SESSION, api_case_need_reopen},
     {"GET", "/api/v1/cases/:code/stages", SESSION, api_stages_show},
     {"POST", "/api/v1/cases/:code/stage", SESSION, api_stages_move},
     {"POST", "/api/v1/cases/:code/close", SESSION, api_cases_close},
@@ -72,6 +74,8 @@ static const api_route routes[] = {
     {"GET", "/api/v1/referrals", SESSION, api_referrals_list},
     {"GET", "/api/v1/referrals/:ref", SESSION, api_referrals_show},
     {"GET", "/api/v1/referrals/:ref/sheet", SESSION, api_referrals_sheet},
+    /* before ":action": the sender records an answer the recipient gave by phone */
+    {"POST", "/api/v1/referrals/:ref/phone-answer", SESSION, api_referrals_phone_answer},
     {"POST", "/api/v1/referrals/:ref/:action", SESSION, api_referrals_act},
     {"POST", "/api/v1/reply", OPEN, api_reply_json}, /* one-time codes: no account, no CSRF */
     {"GET", "/reply", OPEN, api_reply_page},

@@ -312,6 +312,16 @@ static const char *const migrations[] = {
     /* 7: a password an admin sets for someone else is temporary: it works for one
      * login, after which the user must choose their own before anything else (issue 13) */
     "ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;",
+    /* 8: a suggested urgent need marked as addressed (how: a referral, a service given
+     * in-house, or not needed after all with a reason code; on which day; by whom, when;
+     * undone by clearing it), and a referral's answer that the sender recorded because
+     * the recipient gave it by phone (issue 13) */
+    ("ALTER TABLE case_needs ADD COLUMN addressed_how TEXT;"
+     "ALTER TABLE case_needs ADD COLUMN addressed_reason TEXT;"
+     "ALTER TABLE case_needs ADD COLUMN addressed_on TEXT;"
+     "ALTER TABLE case_needs ADD COLUMN addressed_by INTEGER REFERENCES users(id);"
+     "ALTER TABLE case_needs ADD COLUMN addressed_at TEXT;"
+     "ALTER TABLE referral_events ADD COLUMN by_phone INTEGER NOT NULL DEFAULT 0;"),
 };
 
 static const char *const pg_migrations[] = {
@@ -608,6 +618,16 @@ static const char *const pg_migrations[] = {
     /* 7: a password an admin sets for someone else is temporary: it works for one
      * login, after which the user must choose their own before anything else (issue 13) */
     "ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;",
+    /* 8: a suggested urgent need marked as addressed (how: a referral, a service given
+     * in-house, or not needed after all with a reason code; on which day; by whom, when;
+     * undone by clearing it), and a referral's answer that the sender recorded because
+     * the recipient gave it by phone (issue 13) */
+    ("ALTER TABLE case_needs ADD COLUMN addressed_how TEXT;"
+     "ALTER TABLE case_needs ADD COLUMN addressed_reason TEXT;"
+     "ALTER TABLE case_needs ADD COLUMN addressed_on TEXT;"
+     "ALTER TABLE case_needs ADD COLUMN addressed_by BIGINT REFERENCES users(id);"
+     "ALTER TABLE case_needs ADD COLUMN addressed_at TEXT;"
+     "ALTER TABLE referral_events ADD COLUMN by_phone INTEGER NOT NULL DEFAULT 0;"),
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

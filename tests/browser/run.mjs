@@ -24,9 +24,21 @@ import { journeys as sheet } from './journeys-sheet.mjs';
 import { journeys as phone } from './journeys-phone.mjs';
 import { journeys as print } from './journeys-print.mjs';
 import { journeys as casepage } from './journeys-casepage.mjs';
+import { journeys as needs } from './journeys-needs.mjs';
 
-const journeys = [...mainJourneys, ...referralView, ...newCase, ...agreements, ...accounts, ...a11y,
-    ...sheet, ...phone, ...print, ...casepage];
+const journeys = [
+    ...mainJourneys,
+    ...referralView,
+    ...newCase,
+    ...agreements,
+    ...accounts,
+    ...a11y,
+    ...sheet,
+    ...phone,
+    ...print,
+    ...casepage,
+    ...needs,
+];
 
 const JOURNEY_MS = 120000;
 

@@ -71,6 +71,7 @@ static void test_all_lists(void **state)
     const vocab_list *const *all = vocab_all();
     const char *names[] = {"role", "org_type", "region", "country",
                            "sex",  "stage",    "case_status", "need",
+                           "need_how", "need_reason",
                            /* case work (vocab_case.c) */
                            "exploitation_form", "recruitment_method", "exit_method",
                            "relation", "cj_stage", "victim_status", "deciding_body",

@@ -36,6 +36,28 @@ static json_t *managers_json(db *conn, int64_t case_id, qg_error *err)
     return list;
 }
 
+/* How many of the urgent needs the screenings suggested are open and how many addressed:
+ * {"open", "addressed"} as a new object, or NULL with err filled. */
+static json_t *needs_count(db *conn, int64_t case_id, qg_error *err)
+{
+    db_stmt *st = db_prepare(
+        conn, "SELECT count(*), count(addressed_how) FROM case_needs WHERE case_id = ?", err);
+    if (!st)
+        return NULL;
+    db_bind_int(st, 1, case_id);
+    int rc = db_step(st, err);
+    json_t *o = rc == 1 ? json_pack("{s:I, s:I}", "open",
+                                    (json_int_t)(db_col_int(st, 0) - db_col_int(st, 1)),
+                                    "addressed", (json_int_t)db_col_int(st, 1))
+                        : NULL;
+    db_done(st);
+    if (!o && rc == 1)
+        qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    else if (rc == 0)
+        qg_fail(err, QG_EDB, NULL, "the needs could not be counted");
+    return o;
+}
+
 json_t *case_view_short(const case_row *r)
 {
     json_t *o = json_deep_copy(r->fields);
@@ -68,7 +90,11 @@ json_t *case_view_full(db *conn, const case_row *r, const qg_actor *actor, qg_er
         qg_fail(err, QG_ENOMEM, NULL, "out of memory");
         return NULL;
     }
-    if (profile_read_lists(conn, r->id, o, err) != QG_OK) {
+    json_t *needs = NULL;
+    if (profile_read_lists(conn, r->id, o, err) != QG_OK ||
+        !(needs = needs_count(conn, r->id, err)) || !put_new(o, "needs_count", needs)) {
+        if (needs)
+            qg_fail(err, QG_ENOMEM, NULL, "out of memory");
         json_decref(o);
         return NULL;
     }

@@ -12,8 +12,9 @@
  * memory. */
 json_t *case_view_short(const case_row *r);
 
-/* The full view of r (with its case managers and lists, and under "may" the actions actor
- * may take on it, from the facts r carries), or NULL with err filled. */
+/* The full view of r (with its case managers and lists, under "may" the actions actor
+ * may take on it, from the facts r carries, and under "needs_count" how many suggested
+ * urgent needs are "open" and "addressed"), or NULL with err filled. */
 json_t *case_view_full(db *conn, const case_row *r, const qg_actor *actor, qg_error *err);
 
 /* Loads the case with code (no policy check: the caller has made it; actor's

@@ -528,28 +528,3 @@ qg_code screening_get(qg_app *app, const qg_actor *actor, const char *code_in, i
         c = writer_run(app->writer, read_in_tx, &j, err);
     return finish(c, &j, out);
 }
-
-static json_t *need_row(db_stmt *st)
-{
-    return json_pack("{s:s, s:I, s:s}", "need", db_col_text(st, 0), "screening",
-                     (json_int_t)db_col_int(st, 1), "suggested_at", db_col_text(st, 2));
-}
-
-static json_t *select_needs(db *conn, const qg_app *app, int64_t case_id, qg_error *err)
-{
-    (void)app;
-    db_stmt *st = db_prepare(conn,
-                             "SELECT need, screening_n, suggested_at FROM case_needs"
-                             " WHERE case_id = ? ORDER BY suggested_at, need",
-                             err);
-    if (!st)
-        return NULL;
-    db_bind_int(st, 1, case_id);
-    return rows_collect(st, need_row, err);
-}
-
-qg_code screening_needs(qg_app *app, const qg_actor *actor, const char *code_in, json_t **out,
-                        qg_error *err)
-{
-    return read_case_rows(app, actor, code_in, "needs", select_needs, out, err);
-}

@@ -41,9 +41,4 @@ qg_code screening_list(qg_app *app, const qg_actor *actor, const char *code, jso
 qg_code screening_get(qg_app *app, const qg_actor *actor, const char *code, int64_t n,
                       json_t **out, qg_error *err);
 
-/* Lists the urgent needs suggested for the case: {"needs": [{"need", "screening",
- * "suggested_at"}]}. *out caller-owned. */
-qg_code screening_needs(qg_app *app, const qg_actor *actor, const char *code, json_t **out,
-                        qg_error *err);
-
 #endif

@@ -152,6 +152,18 @@ qg_code referral_get(qg_app *app, const qg_actor *actor, const char *ref, json_t
 qg_code referral_act(qg_app *app, const qg_actor *actor, const char *ref, referral_action action,
                      json_t *body, json_t **out, qg_error *err);
 
+/* The sending side records the answer the recipient gave by phone (POST
+ * /referrals/{ref}/phone-answer) with body {"answer": "accepted"|"declined", "reason"?
+ * (a referral_reason code, required to decline), "note"?, "version"?}: only while the
+ * referral is sent and waiting (QG_ECONFLICT naming "status" once the recipient answered
+ * or it was cancelled, "version" when it changed). The history entry is by the actor and
+ * marked "by_phone", so that the sender's and the recipient's pages show the answer as
+ * recorded by the sender. A referral the actor may not act on as its sender is
+ * QG_ENOTFOUND naming "referral". Audited "referral.phone_answer". *out is the summary
+ * with "by_phone": true. */
+qg_code referral_phone_answer(qg_app *app, const qg_actor *actor, const char *ref, json_t *body,
+                              json_t **out, qg_error *err);
+
 /* The printable referral sheet of an off-platform referral (GET /referrals/{ref}/sheet),
  * for the sending side: an HTML page with what the referral carries, its deadline and a
  * new one-time reply code (earlier unused codes of the referral stop working). reply_url

@@ -50,7 +50,8 @@ static qg_code history(db *conn, const qg_keys *keys, const referral_row *r, jso
 {
     db_stmt *st = db_prepare(
         conn,
-        "SELECT e.n, e.from_status, e.to_status, e.reason, u.login, e.via_code, e.at, e.sealed"
+        "SELECT e.n, e.from_status, e.to_status, e.reason, u.login, e.via_code, e.at, e.sealed,"
+        " e.by_phone"
         " FROM referral_events e LEFT JOIN users u ON u.id = e.by_user"
         " WHERE e.referral_id = ? ORDER BY e.n",
         err);
@@ -61,9 +62,10 @@ static qg_code history(db *conn, const qg_keys *keys, const referral_row *r, jso
     qg_code c = QG_OK;
     while (c == QG_OK && (rc = db_step(st, err)) == 1) {
         json_t *entry = json_pack(
-            "{s:I, s:o, s:s, s:o, s:o, s:b, s:s}", "n", (json_int_t)db_col_int(st, 0), "from",
+            "{s:I, s:o, s:s, s:o, s:o, s:b, s:s, s:b}", "n", (json_int_t)db_col_int(st, 0), "from",
             text_or_null(st, 1), "to", db_col_text(st, 2), "reason", text_or_null(st, 3), "by",
-            text_or_null(st, 4), "via_code", db_col_int(st, 5) != 0, "at", db_col_text(st, 6));
+            text_or_null(st, 4), "via_code", db_col_int(st, 5) != 0, "at", db_col_text(st, 6),
+            "by_phone", db_col_int(st, 8) != 0);
         c = entry ? event_note(keys, r, st, entry, err) : oom(err);
         if (c == QG_OK && json_array_append_new(list, entry) != 0)
             c = oom(err);
@@ -72,6 +74,42 @@ static qg_code history(db *conn, const qg_keys *keys, const referral_row *r, jso
     }
     db_done(st);
     return c == QG_OK && rc < 0 ? err->code : c;
+}
+
+/* Sets "by_phone" of view: whether the recipient's answer was recorded by the sender,
+ * given by phone. */
+static qg_code put_by_phone(db *conn, const referral_row *r, json_t *view, qg_error *err)
+{
+    db_stmt *st = db_prepare(
+        conn, "SELECT 1 FROM referral_events WHERE referral_id = ? AND by_phone = 1", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, r->id);
+    int rc = db_step(st, err);
+    db_done(st);
+    return rc < 0 ? err->code : put(view, "by_phone", json_boolean(rc == 1), err);
+}
+
+/* As put_by_phone for the receiving side, which sees "by_phone" only when it is true (a
+ * closed referral shows it only ref, service and status besides). */
+static qg_code put_by_phone_if(db *conn, const referral_row *r, json_t *view, qg_error *err)
+{
+    qg_code c = put_by_phone(conn, r, view, err);
+    if (c == QG_OK && !json_is_true(json_object_get(view, "by_phone")))
+        json_object_del(view, "by_phone");
+    return c;
+}
+
+/* What the sending side may do with the referral now: cancel it while it is open, record
+ * the recipient's answer given by phone while it waits for one. */
+static json_t *sender_may(const referral_row *r)
+{
+    json_t *may = json_array();
+    if (may && referral_status_open(r->status))
+        json_array_append_new(may, json_string("referral.cancel"));
+    if (may && strcmp(r->status, "sent") == 0)
+        json_array_append_new(may, json_string("referral.phone_answer"));
+    return may;
 }
 
 /* All of it: the summary, the contents, the note and the history with its notes. */
@@ -90,6 +128,10 @@ static qg_code sender_view(db *conn, const qg_keys *keys, const referral_row *r,
         c = history(conn, keys, r, events, err);
     if (c == QG_OK)
         c = put(*out, "events", json_incref(events), err);
+    if (c == QG_OK)
+        c = put_by_phone(conn, r, *out, err);
+    if (c == QG_OK)
+        c = put(*out, "may", sender_may(r), err);
     json_decref(opened);
     json_decref(events);
     return c;
@@ -140,9 +182,10 @@ static qg_code receiver_view(db *conn, const qg_keys *keys, const referral_row *
     *out = json_pack("{s:s, s:s, s:s}", "ref", r->ref, "service", r->service, "status", r->status);
     if (!*out)
         return oom(err);
-    if (!referral_status_open(r->status))
-        return QG_OK;
-    qg_code c = referral_org_name(conn, r->from_org, &from, err);
+    qg_code c = put_by_phone_if(conn, r, *out, err);
+    if (c != QG_OK || !referral_status_open(r->status))
+        return c;
+    c = referral_org_name(conn, r->from_org, &from, err);
     if (c == QG_OK)
         c = put(*out, "from_org", from, err);
     if (c == QG_OK)
@@ -219,10 +262,14 @@ qg_code referral_get(qg_app *app, const qg_actor *actor, const char *ref, json_t
     " EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ?),"       \
     " c.handed_over"
 
-/* Columns of an outgoing row; the case facts start at column 12. */
+/* Whether the answer was recorded by the sender, given by phone. */
+#define BY_PHONE \
+    " EXISTS (SELECT 1 FROM referral_events e WHERE e.referral_id = r.id AND e.by_phone = 1)"
+
+/* Columns of an outgoing row; the case facts start at column 12, by phone is column 17. */
 #define OUT_COLUMNS                                                                           \
     "r.ref, c.code, r.service, r.to_org, o.name, r.to_name, r.parts, r.status, r.respond_by," \
-    " r.emergency, r.updated_at, r.version," CASE_FACTS
+    " r.emergency, r.updated_at, r.version," CASE_FACTS "," BY_PHONE
 #define OUT_FROM \
     " FROM referrals r JOIN cases c ON c.id = r.case_id LEFT JOIN orgs o ON o.id = r.to_org"
 #define OUT_FACTS 12
@@ -252,14 +299,15 @@ static json_t *out_item(db_stmt *st, const char *today)
     json_t *parts = qg_json_loads(db_col_text(st, 6), 0, NULL);
     const char *status = db_col_text(st, 7), *respond_by = db_col_text(st, 8);
     json_t *to = db_col_null(st, 3) ? text_or_null(st, 5) : text_or_null(st, 4);
-    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:o, s:s, s:s, s:b, s:b, s:s, s:I}", "ref",
+    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:o, s:s, s:s, s:b, s:b, s:s, s:I, s:b}",
+                     "ref",
                      db_col_text(st, 0), "case", db_col_text(st, 1), "service", db_col_text(st, 2),
                      "to_org", db_col_null(st, 3) ? json_null() : json_integer(db_col_int(st, 3)),
                      "to_name", to, "on_qorgau", !db_col_null(st, 3), "parts",
                      parts ? parts : json_array(), "status", status, "respond_by", respond_by,
                      "overdue", referral_overdue(status, respond_by, today), "emergency",
                      db_col_int(st, 9) != 0, "updated_at", db_col_text(st, 10), "version",
-                     (json_int_t)db_col_int(st, 11));
+                     (json_int_t)db_col_int(st, 11), "by_phone", db_col_int(st, 17) != 0);
 }
 
 static qg_code append(list_job *j, json_t *item, qg_error *err)
@@ -315,6 +363,8 @@ static json_t *in_item(db_stmt *st, const char *today)
     const char *status = db_col_text(st, 2), *respond_by = db_col_text(st, 3);
     json_t *item = json_pack("{s:s, s:s, s:s}", "ref", db_col_text(st, 0), "service",
                              db_col_text(st, 1), "status", status);
+    if (item && db_col_int(st, 7)) /* the sender recorded the answer, given by phone */
+        json_object_set_new(item, "by_phone", json_true());
     if (!item || !referral_status_open(status))
         return item;
     json_t *parts = qg_json_loads(db_col_text(st, 5), 0, NULL);
@@ -330,8 +380,8 @@ static qg_code list_in(db *conn, list_job *j, qg_error *err)
 {
     db_stmt *st =
         db_prepare(conn,
-                   "SELECT r.ref, r.service, r.status, r.respond_by, o.name, r.parts, r.updated_at"
-                   " FROM referrals r JOIN orgs o ON o.id = r.from_org WHERE r.to_org = ?"
+                   "SELECT r.ref, r.service, r.status, r.respond_by, o.name, r.parts, r.updated_at,"
+                   BY_PHONE " FROM referrals r JOIN orgs o ON o.id = r.from_org WHERE r.to_org = ?"
                    " AND (CAST(? AS TEXT) IS NULL OR r.status = ?)"
                    " AND (? = 0 OR (r.status = 'sent' AND r.respond_by < ?))"
                    " ORDER BY r.respond_by, r.ref",

@@ -410,6 +410,25 @@ static const vocab_entry needs[] = {
      "Жазбаша және ауызша аударма"},
 };
 
+/* How a suggested need was addressed (issue 13): by referring the child, by a service
+ * the case's own organisation gave, or it turned out not to be needed (with a reason). */
+static const vocab_entry need_hows[] = {
+    {"referral", NULL, "A referral was made", "Сделано направление", "Жолдама жіберілді"},
+    {"in_house", NULL, "Given by our organisation", "Оказано нашей организацией",
+     "Біздің ұйым көрсетті"},
+    {"not_needed", NULL, "Not needed after all", "Оказалось не нужно", "Қажет емес болып шықты"},
+};
+
+/* Why a suggested need turned out not to be needed. */
+static const vocab_entry need_reasons[] = {
+    {"met_elsewhere", NULL, "Already met by the family or another service",
+     "Уже обеспечено семьёй или другой службой", "Отбасы немесе басқа қызмет қамтамасыз етті"},
+    {"child_declined", NULL, "The child or family declined", "Ребёнок или семья отказались",
+     "Бала немесе отбасы бас тартты"},
+    {"not_confirmed", NULL, "Not confirmed on assessment", "Не подтвердилось при оценке",
+     "Бағалау кезінде расталмады"},
+};
+
 const vocab_list VOCAB_ROLE = LIST("role", roles);
 const vocab_list VOCAB_ORG_TYPE = LIST("org_type", org_types);
 const vocab_list VOCAB_REGION = LIST("region", regions);
@@ -418,10 +437,13 @@ const vocab_list VOCAB_SEX = LIST("sex", sexes);
 const vocab_list VOCAB_STAGE = LIST("stage", stages);
 const vocab_list VOCAB_CASE_STATUS = LIST("case_status", case_statuses);
 const vocab_list VOCAB_NEED = LIST("need", needs);
+const vocab_list VOCAB_NEED_HOW = LIST("need_how", need_hows);
+const vocab_list VOCAB_NEED_REASON = LIST("need_reason", need_reasons);
 
 static const vocab_list *const all_lists[] = {
     &VOCAB_ROLE,    &VOCAB_ORG_TYPE, &VOCAB_REGION,      &VOCAB_COUNTRY,
     &VOCAB_SEX,     &VOCAB_STAGE,    &VOCAB_CASE_STATUS, &VOCAB_NEED,
+    &VOCAB_NEED_HOW, &VOCAB_NEED_REASON,
     &VOCAB_EXPLOITATION_FORM, &VOCAB_RECRUITMENT_METHOD, &VOCAB_EXIT_METHOD, &VOCAB_RELATION,
     &VOCAB_CJ_STAGE, &VOCAB_VICTIM_STATUS, &VOCAB_DECIDING_BODY, &VOCAB_ACCOMPANIMENT,
     &VOCAB_AGE_BAND, &VOCAB_TRAFFICKER_ROLE, &VOCAB_ROUTE_EVENT, &VOCAB_SERVICE,

@@ -33,6 +33,8 @@ extern const vocab_list VOCAB_SEX;
 extern const vocab_list VOCAB_STAGE;
 extern const vocab_list VOCAB_CASE_STATUS;
 extern const vocab_list VOCAB_NEED; /* urgent needs a checklist suggests */
+extern const vocab_list VOCAB_NEED_HOW;    /* how a suggested need was addressed */
+extern const vocab_list VOCAB_NEED_REASON; /* why it was not needed after all */
 
 /* Case work (vocab_case.c): the data the manual asks to collect (L2683-2699), coded in
  * HTCDS v2.0 terms where HTCDS has a code (extra = the HTCDS value, NULL when none). */

@@ -9,6 +9,7 @@ import { api, caseMay, clear, fmtDate, formField, formValues, h, label, markSave
 import { canAssign, editForm, mountAssignments, personalForm } from './case-edit.js';
 import { mountRecords, savedNote } from './case-forms.js';
 import { consentSection } from './case-consent.js';
+import { needsReady, needsSection } from './case-needs.js';
 import { contactSection, profileSections } from './case-people.js';
 import { childRecordSection, summaryPrintButton } from './case-print.js';
 import { tasksSection } from './case-tasks.js';
@@ -295,7 +296,7 @@ function sectionIndex(sections) {
 // ---- the page -----------------------------------------------------------------------
 
 route('#/case/:code', async (el, params) => {
-  await ready;
+  await Promise.all([ready, needsReady]);
   const code = params.code;
   el.append(pageTitle('case.title', { code }));
   const r = await api('GET', path(code));
@@ -351,6 +352,7 @@ route('#/case/:code', async (el, params) => {
       clear(b).append(screenBox);
       return mountScreenings(screenBox, code);
     }),
+    needsSection(code, c),
     ...mountRecords(code, lazySection),
     lazySection('consent', 'case.consent', (b) => consentSection(b, code, c)),
     lazySection('referrals', 'case.referrals', (b) => {

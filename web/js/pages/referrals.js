@@ -4,6 +4,7 @@
 // what the referral carries (the server decides; this page shows what it is given).
 import { api, t, lang, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages, session, navItem, label, select, dateInput, parseDate, may, h, vocab, formError, formMessage, checks, checkedValues, apiError, clear } from '../core.js';
 import { agreementNeed, agreementNext } from './agreements.js';
+import { byPhoneNotice, historyBy, phoneAnswerForm, phoneReady, statusLabel } from './referral-phone.js';
 
 const M = 'referrals';
 messages(M);
@@ -11,7 +12,7 @@ navItem('#/referrals', 'ref.nav', 'referral.receive');
 
 function statusCell(r) {
   return h('td', { class: r.overdue ? 'overdue' : null },
-    label('referral_status', r.status),
+    statusLabel(r),
     r.overdue ? h('strong', { class: 'flag' }, ` ${t('ref.overdue')}`) : null);
 }
 
@@ -31,7 +32,7 @@ function listTable(rows, withCase) {
 // ---- the case's referrals and the form to send one ----------------------------------------
 
 export async function mountReferrals(container, code) {
-  await messages(M);
+  await Promise.all([messages(M), phoneReady]);
   const [r, orgs] = await Promise.all([api('GET', `/api/v1/cases/${encodeURIComponent(code)}/referrals`), api('GET', '/api/v1/orgs'), vocab()]);
   const me = session() || {};
   // no heading of its own: the case page's section above it says "Referrals"
@@ -99,7 +100,7 @@ export async function mountReferrals(container, code) {
 // ---- the in and out lists ----------------------------------------------------------------
 
 async function listPage(container) {
-  await messages(M);
+  await Promise.all([messages(M), phoneReady]);
   const overdueOnly = h('input', { type: 'checkbox', id: 'f-overdue', name: 'overdue' });
   const lists = h('div');
   const load = async () => {
@@ -179,7 +180,7 @@ const RECEIVER = { sent: ['accept', 'decline'], accepted: ['start'], in_service:
 const NEEDS_REASON = ['decline', 'not-complete'];
 
 async function referralPage(container, params) {
-  await messages(M);
+  await Promise.all([messages(M), phoneReady]);
   await vocab();
   const r = await api('GET', `/api/v1/referrals/${encodeURIComponent(params.ref)}`);
   container.append(h('p', { class: 'back' }, h('a', { href: '#/referrals' }, t('ref.back'))));
@@ -192,13 +193,14 @@ async function referralPage(container, params) {
   container.append(h('h1', { id: 'page-title' }, t('ref.one_title', { ref: x.ref })),
     h('dl', { class: 'summary' },
       h('dt', {}, t('ref.service')), h('dd', {}, label('service', x.service)),
-      h('dt', {}, t('ref.col_status')), h('dd', { class: x.overdue ? 'overdue' : null }, label('referral_status', x.status), x.overdue ? ` — ${t('ref.overdue')}` : ''),
+      h('dt', {}, t('ref.col_status')), h('dd', { class: x.overdue ? 'overdue' : null, id: 'referral-status' }, statusLabel(x), x.overdue ? ` — ${t('ref.overdue')}` : ''),
       h('dt', {}, t('ref.col_respond_by')), h('dd', {}, fmtDate(x.respond_by)),
       sender ? [h('dt', {}, t('ref.col_case')), h('dd', {}, h('a', { href: `#/case/${x.case}` }, x.case)),
         h('dt', {}, t('ref.to')), h('dd', {}, x.to_name || ''),
         x.emergency ? [h('dt', {}, t('ref.emergency')), h('dd', {}, t('ref.yes'))] : null]
         : [h('dt', {}, t('ref.col_from')), h('dd', {}, x.from_org || '')],
       x.parts ? [h('dt', {}, t('ref.parts')), h('dd', {}, x.parts.map((p) => label('share_part', p)).join(', '))] : null));
+  container.append(...[byPhoneNotice(x, sender)].filter(Boolean));
   if (!sender) container.append(h('p', { class: 'hint' }, t('ref.recipient_sees')));
   if (x.note) container.append(h('h2', {}, t('ref.note')), h('p', { class: 'note' }, x.note));
   if (x.contents !== undefined) container.append(h('h2', {}, t('ref.contents')), contentsView(x.contents));
@@ -206,6 +208,7 @@ async function referralPage(container, params) {
     container.append(h('p', {}, h('a', { href: `/api/v1/referrals/${encodeURIComponent(x.ref)}/sheet?lang=${lang()}`, target: '_blank', rel: 'noopener', 'data-action': 'print-sheet' }, t('ref.sheet'))),
       h('p', { class: 'hint' }, t('ref.sheet_hint')));
   }
+  container.append(...[phoneAnswerForm(x, () => go(`#/referral/${x.ref}`))].filter(Boolean));
   const actions = sender ? (['sent', 'accepted', 'in_service'].includes(x.status) ? ['cancel'] : []) : (RECEIVER[x.status] || []);
   if (actions.length) {
     const reason = select('referral_reason');
@@ -244,7 +247,7 @@ async function referralPage(container, params) {
       h('tbody', {}, x.events.map((ev) => h('tr', {},
         h('td', {}, fmtDate(ev.at)), h('td', {}, label('referral_status', ev.to)),
         h('td', {}, ev.reason ? label('referral_reason', ev.reason) : ''),
-        h('td', {}, ev.via_code ? t('ref.via_code') : (ev.by || '')), h('td', {}, ev.note || ''))))));
+        h('td', {}, historyBy(ev)), h('td', {}, ev.note || ''))))));
   }
 }
 

@@ -223,6 +223,29 @@ const phone = {
         await page.locator('[data-item="C1"]').scrollIntoViewIfNeeded();
         await b.shot('questions-ru');
         await view(b, 'c1-ru');
+
+        // a text missing in the screening language is said, not silently replaced: the
+        // instrument as served lacks D1's Russian legend (the shipped files have every
+        // text; the loader requires them)
+        await page.route('**/api/v1/instruments/htiam-14', async (route) => {
+            const r = await route.fetch();
+            const def = await r.json();
+            delete def.items.find((it) => it.id === 'D1').rates.ru;
+            await route.fulfill({ response: r, json: def });
+        });
+        await page.reload();
+        await page.locator('[data-item="D1"]').waitFor({ state: 'visible' });
+        await page.selectOption('[name="language"]', 'ru');
+        const notice = page.locator('#lang-gaps');
+        assert(await notice.isVisible(), 'a text missing in Russian is not reported on the page (#lang-gaps)');
+        const said = await notice.innerText();
+        assert(/\b1\b/.test(said) && said.includes("«Орысша»"), `the missing-translation notice reads "${said}"`);
+        const legend = page.locator('[data-item="D1"] legend');
+        assert((await legend.getAttribute('lang')) === 'kk', 'the legend shown in Kazakh is not marked lang="kk"');
+        const text = await legend.innerText();
+        assert(text.includes('Еңбекке ақының') && /Қазақша/.test(text), `D1's legend without Russian reads "${text}"`);
+        await legend.scrollIntoViewIfNeeded();
+        await view(b, 'gap-ru');
     },
 };
 

@@ -347,6 +347,12 @@ async function screeningPage(container, params) {
   const judgementRequired = Array.isArray(def.final_requires) && def.final_requires.length > 0;
   const out = h('div', { id: 'score-result' });
   const summary = h('p', { class: 'live-summary', id: 'live-summary', role: 'status', 'aria-live': 'polite' });
+  // The live result's details: always open beside the questions on a wide screen; under
+  // the compact bar of a narrow one they fold open on demand (and on a failure, to show
+  // the way to try again).
+  const narrow = window.matchMedia ? window.matchMedia('(max-width: 40rem)') : { matches: false };
+  const more = h('details', { class: 'live-more', open: !narrow.matches }, h('summary', {}, t('scr.live_details')), out);
+  if (narrow.addEventListener) narrow.addEventListener('change', () => { more.open = !narrow.matches; });
   const form = h('form', { class: 'screening', novalidate: 'novalidate' });
   const secTitle = {};
   (def.sections || []).forEach((s) => { secTitle[s.id] = s; });
@@ -452,6 +458,7 @@ async function screeningPage(container, params) {
     if (item) item.classList.add('invalid');
     const reason = item ? t('scr.answer_invalid') : errorText({ error: err });
     clear(out);
+    more.open = true;
     summary.textContent = t('scr.score_failed', { reason });
     out.appendChild(h('div', { class: 'error', role: 'alert' },
       h('p', {}, t('scr.score_failed', { reason })),
@@ -533,9 +540,7 @@ async function screeningPage(container, params) {
   await score();
 
   // The live result beside the questions: a side panel on a wide screen, a compact bar
-  // at the bottom of a narrow one (its details fold open on demand).
-  const narrow = window.matchMedia && window.matchMedia('(max-width: 40rem)').matches;
-  const more = h('details', { class: 'live-more', open: !narrow }, h('summary', {}, t('scr.live_details')), out);
+  // at the bottom of a narrow one.
   container.appendChild(h('p', { class: 'back' }, h('a', { href: `#/case/${code}` }, t('scr.back'))));
   container.appendChild(h('h1', { id: 'page-title' }, tx(def.title)));
   container.appendChild(h('p', { class: 'population' }, h('strong', {}, t('scr.population')), ' ', tx(def.population)));

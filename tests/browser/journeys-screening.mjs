@@ -113,6 +113,7 @@ const desktop = {
         const intro = await page.locator('.intro').innerText();
         assert(intro.includes(`«${ORG}»`), `kk: the intro does not name the user's organisation: "${intro.slice(0, 90)}…"`);
         await b.shot('kk');
+        await view(b, 'top-kk');
         await page.locator('[data-item="C1"]').scrollIntoViewIfNeeded();
         await view(b, 'c1-kk');
 
@@ -187,6 +188,16 @@ const desktop = {
         await view(b, 'about-en');
         await page.locator('[data-item="C1"]').scrollIntoViewIfNeeded();
         await view(b, 'c1-en');
+
+        // Russian interface: the questions follow it, the intro still names the organisation
+        await page.locator('[data-action="set-lang-ru"]').click();
+        await eventually(async () => (await page.locator('[name="language"]').inputValue()) === 'ru', 'the screening language does not follow the interface language (ru)');
+        await checkRating(page, 'ru', 'ru');
+        const introRu = await page.locator('.intro').innerText();
+        assert(introRu.includes(`в нашу организацию («${ORG}»)`), `ru: the intro reads "${introRu.slice(0, 90)}…"`);
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await b.shot('ru');
+        await view(b, 'top-ru');
     },
 };
 

@@ -298,7 +298,8 @@ function renderResult(out, def, res, removed) {
 
 function accuracyText(def) {
   const a = def.accuracy;
-  if (!a) return t('scr.no_accuracy');
+  // "a list of signs, not a validated screen" is said of checklists only
+  if (!a) return t(def.kind === 'checklist' ? 'scr.no_accuracy' : 'scr.no_accuracy_tool');
   const pct = (x) => `${Math.round(x * 1000) / 10}%`;
   return `${t('scr.accuracy', { sensitivity: pct(a.sensitivity), specificity: pct(a.specificity) })} ${tx(a.population)} (${a.citation || ''})`;
 }

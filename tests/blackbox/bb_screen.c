@@ -188,6 +188,34 @@ static void test_cli_check(void **state)
     qgt_env_free(&other);
 }
 
+/* `screen check` passes the shipped HTIAM-14 and refuses the same file with a manual line
+ * reference in a question a person reads, naming the item and the language. */
+static void test_cli_check_labels(void **state)
+{
+    (void)state;
+    static char out[QGT_OUT], errout[QGT_OUT];
+    const char *const good[] = {"screen", "check", QG_INSTRUMENTS_DIR "/htiam-14.v1.json", NULL};
+    assert_int_equal(cli(NULL, out, errout, good), 0);
+
+    json_t *def = json_load_file(QG_INSTRUMENTS_DIR "/htiam-14.v1.json", 0, NULL);
+    assert_non_null(def);
+    json_t *b1 = json_array_get(json_object_get(def, "items"), 6);
+    assert_string_equal(json_string_value(json_object_get(b1, "id")), "B1");
+    json_t *text = json_object_get(b1, "text");
+    char with_ref[2048];
+    snprintf(with_ref, sizeof with_ref, "%s (L5586)", json_string_value(json_object_get(text, "ru")));
+    json_object_set_new(text, "ru", json_string(with_ref));
+    char path[QGT_PATH + 32];
+    snprintf(path, sizeof path, "%s/htiam-14.v1.json", fx.env.dir);
+    assert_int_equal(json_dump_file(def, path, JSON_INDENT(1)), 0);
+    json_decref(def);
+    const char *const bad[] = {"screen", "check", path, NULL};
+    assert_int_equal(cli(NULL, out, errout, bad), 2);
+    assert_non_null(strstr(errout, "items[6].text.ru"));
+    assert_non_null(strstr(errout, "line reference"));
+    remove(path);
+}
+
 /* Exercise 1 case 3 (L839-845): children recruited to sell tobacco, beaten if they
  * refuse; the means do not matter for a child. */
 static void test_cli_qualify(void **state)
@@ -457,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_cli_score_greenbaum),
         cmocka_unit_test(test_cli_score_errors),
         cmocka_unit_test(test_cli_check),
+        cmocka_unit_test(test_cli_check_labels),
         cmocka_unit_test(test_cli_qualify),
         cmocka_unit_test(test_api_instruments),
         cmocka_unit_test(test_api_score_without_case),

@@ -25,6 +25,7 @@ import { journeys as phone } from './journeys-phone.mjs';
 import { journeys as print } from './journeys-print.mjs';
 import { journeys as casepage } from './journeys-casepage.mjs';
 import { journeys as needs } from './journeys-needs.mjs';
+import { journeys as screening } from './journeys-screening.mjs';
 
 const journeys = [
     ...mainJourneys,
@@ -38,6 +39,7 @@ const journeys = [
     ...print,
     ...casepage,
     ...needs,
+    ...screening,
 ];
 
 const JOURNEY_MS = 120000;

@@ -478,7 +478,6 @@ static void test_ht_section_maxima(void **state)
             assert_json(json_object_get(s, "applies_when"), "{'item':'A5','ne':'KZ'}");
         } else if (!strcmp(id, "C")) {
             assert_int_equal(max, 12);
-            assert_non_null(json_object_get(s, "erratum")); /* the "/1" is recorded */
             seen_c = true;
         } else if (!strcmp(id, "D")) {
             assert_int_equal(max, 9);
@@ -487,6 +486,19 @@ static void test_ht_section_maxima(void **state)
         }
     }
     assert_true(seen_c);
+    /* the "/1" is recorded in the "about" section, with the manual's line */
+    json_t *errata = json_object_get(json_object_get(def, "about"), "errata");
+    bool seen_l5753 = false;
+    for (size_t i = 0; i < json_array_size(errata); i++) {
+        json_t *e = json_array_get(errata, i);
+        if (!strcmp(json_string_value(json_object_get(e, "manual_lines")), "L5753")) {
+            seen_l5753 = true;
+            assert_non_null(strstr(json_string_value(json_object_get(json_object_get(e, "manual"),
+                                                                     "kk")),
+                                   "/1"));
+        }
+    }
+    assert_true(seen_l5753);
     assert_int_equal(with_b, 39);
     assert_int_equal(without_b, 27);
     json_decref(def);
@@ -926,6 +938,73 @@ static void test_shipped_set(void **state)
     json_decref(list);
 }
 
+/* Every rating item of every shipped instrument names a scale, so each point shows its
+ * meaning; HTIAM-14's items use the manual's evidence scale (L5522-5525) and say what
+ * they rate, the interviewer's own rating a scale of its own. */
+static void test_shipped_scales(void **state)
+{
+    (void)state;
+    json_t *list = instrument_set_list(qgt_shipped);
+    json_t *all = json_object_get(list, "instruments");
+    size_t ratings = 0;
+    for (size_t i = 0; i < json_array_size(all); i++) {
+        const char *id = json_string_value(json_object_get(json_array_get(all, i), "id"));
+        json_t *def = instrument_definition(instrument_find(qgt_shipped, id, 0));
+        json_t *items = json_object_get(def, "items");
+        for (size_t k = 0; k < json_array_size(items); k++) {
+            json_t *it = json_array_get(items, k);
+            if (strcmp(json_string_value(json_object_get(it, "type")), "rating"))
+                continue;
+            ratings++;
+            const char *scale = json_string_value(json_object_get(it, "scale"));
+            if (!scale)
+                fail_msg("%s: %s has no scale", id, json_string_value(json_object_get(it, "id")));
+            assert_non_null(json_object_get(json_object_get(def, "scales"), scale));
+        }
+        json_decref(def);
+    }
+    assert_int_equal(ratings, 13); /* HTIAM-14: B1-B4, C1-C4, D1-D3, E2, interviewer_rating */
+    json_decref(list);
+
+    json_t *def = instrument_definition(shipped("htiam-14"));
+    json_t *ev = json_object_get(json_object_get(def, "scales"), "evidence");
+    static const char *const kk[] = {"дәлелдемелер жоқ", "азғантай дәлелдемелер",
+                                     "орташа дәлелдемелер", "бұлтартпайтын дәлелдемелер"};
+    for (size_t i = 0; i < 4; i++) {
+        json_t *pt = json_array_get(json_object_get(ev, "points"), i);
+        assert_int_equal(json_integer_value(json_object_get(pt, "value")), (json_int_t)i);
+        assert_string_equal(json_string_value(json_object_get(json_object_get(pt, "label"), "kk")),
+                            kk[i]);
+    }
+    json_t *items = json_object_get(def, "items");
+    for (size_t k = 0; k < json_array_size(items); k++) {
+        json_t *it = json_array_get(items, k);
+        const char *scale = json_string_value(json_object_get(it, "scale"));
+        const char *id = json_string_value(json_object_get(it, "id"));
+        if (!scale)
+            continue;
+        if (!strcmp(id, "interviewer_rating")) {
+            assert_string_equal(scale, "likelihood");
+        } else {
+            assert_string_equal(scale, "evidence");
+            assert_non_null(json_object_get(it, "rates"));
+        }
+    }
+    json_decref(def);
+}
+
+/* No label a person reads carries a manual line reference or a placeholder: "intro"'s
+ * "[ұйымның атауына]" became "{org}", which the form fills with the user's organisation. */
+static void test_shipped_labels(void **state)
+{
+    (void)state;
+    json_t *def = instrument_definition(shipped("htiam-14"));
+    const char *intro = json_string_value(json_object_get(json_object_get(def, "intro"), "kk"));
+    assert_non_null(strstr(intro, "{org}"));
+    assert_null(strchr(intro, '['));
+    json_decref(def);
+}
+
 /* ---- answer validation --------------------------------------------------------------- */
 
 static void test_answers_validation(void **state)
@@ -1156,6 +1235,75 @@ static void test_load_texts(void **state)
     assert_int_equal(try_load(def, &err), QG_EINVAL);
     assert_true(strncmp(err.field, "items[0].", 9) == 0);
     assert_non_null(strstr(err.field, "kk"));
+}
+
+/* The labels a person reads: a manual line reference, a bracket or an unknown brace is
+ * refused where it would be shown; "source" and "about" may carry line references. */
+static void test_load_labels(void **state)
+{
+    (void)state;
+    json_t *def = tiny_def();
+    edit(json_object_get(tiny_item(def, 1), "text"), "{'ru':'Вопрос (L5753)'}");
+    expect_load_error(def, "items[1].text.ru", "line reference");
+    def = tiny_def();
+    edit(def, "{'intro':{'kk':'[ұйымның атауына] жүгіну','ru':'x','en':'x'}}");
+    expect_load_error(def, "intro.kk", "placeholder");
+    def = tiny_def();
+    edit(json_object_get(def, "readings"), "{'incomplete':{'kk':'x','ru':'x','en':'see {name}'}}");
+    expect_load_error(def, "readings.incomplete.en", "brace");
+    def = tiny_def();
+    edit(tiny_item(def, 0), "{'note':{'kk':'x','ru':'x','en':'a note (L12-13)'}}");
+    expect_load_error(def, "items[0].note.en", "line reference");
+
+    qg_error err;
+    def = tiny_def();
+    edit(def, "{'intro':{'kk':'біздің ұйымға («{org}»)','ru':'x','en':'our organisation ({org})'}}");
+    edit(json_object_get(def, "source"), "{'note':{'kk':'(L1) [x]','ru':'(L1)','en':'(L1)'}}");
+    edit(def, "{'about':{'errata':[{'manual_lines':'L2','manual':" T3 ",'used':" T3 ",'why':"
+              "{'kk':'(L1)','ru':'(L1)','en':'(L1)'}}]}}");
+    if (try_load(def, &err) != QG_OK)
+        fail_msg("%s: %s", err.field, err.message);
+    def = tiny_def();
+    edit(def, "{'about':{'errata':[{'manual_lines':'L2','manual':" T3 ",'used':" T3 "}]}}");
+    expect_load_error(def, "about.errata[0].why", "is required");
+    expect_load_error(edit(tiny_def(), "{'about':{'text':" T3 "}}"), "about.text", "unknown key");
+}
+
+/* A rating's scale: its points are exactly the item's min..max, each with a label in
+ * three languages; only rating items have a scale or say what they rate. */
+static void test_load_scales(void **state)
+{
+    (void)state;
+#define SCALE "'scales':{'ev':{'source_lines':'L9','points':[{'value':0,'label':" T3 "},"   \
+              "{'value':1,'label':" T3 "},{'value':2,'label':" T3 "},{'value':3,'label':" T3 "}]}}"
+#define RATING(extra) "{'id':'r1','type':'rating','text':" T3 ",'source_lines':'L3'" extra "}"
+    qg_error err;
+    json_t *def = edit(tiny_def(), "{" SCALE "}");
+    json_array_append_new(json_object_get(def, "items"), jq(RATING(",'scale':'ev','rates':" T3)));
+    if (try_load(def, &err) != QG_OK)
+        fail_msg("%s: %s", err.field, err.message);
+    def = edit(tiny_def(), "{" SCALE "}");
+    json_array_append_new(json_object_get(def, "items"), jq(RATING(",'scale':'ev','max':4")));
+    expect_load_error(def, "items[2].scale", "min..max");
+    def = edit(tiny_def(), "{" SCALE "}");
+    json_array_append_new(json_object_get(def, "items"), jq(RATING(",'scale':'none'")));
+    expect_load_error(def, "items[2].scale", "names no scale");
+    def = edit(tiny_def(), "{" SCALE "}");
+    edit(tiny_item(def, 0), "{'scale':'ev'}");
+    expect_load_error(def, "items[0].scale", "only rating");
+    def = edit(tiny_def(), "{" SCALE "}");
+    edit(tiny_item(def, 0), "{'rates':" T3 "}");
+    expect_load_error(def, "items[0].rates", "only rating");
+    def = edit(tiny_def(), "{" SCALE "}");
+    json_object_del(json_array_get(json_object_get(json_object_get(json_object_get(def, "scales"), "ev"),
+                                                   "points"), 1), "label");
+    expect_load_error(def, "scales.ev.points[1].label", "is required");
+    def = edit(tiny_def(), "{" SCALE "}");
+    edit(json_array_get(json_object_get(json_object_get(json_object_get(def, "scales"), "ev"), "points"), 1),
+         "{'value':0}");
+    expect_load_error(def, "scales.ev.points[1]", "rise");
+#undef RATING
+#undef SCALE
 }
 
 static void test_load_conditions(void **state)
@@ -1418,10 +1566,14 @@ int main(void)
         cmocka_unit_test(test_school_gate),
         cmocka_unit_test(test_urgent_needs),
         cmocka_unit_test(test_answers_validation),
+        cmocka_unit_test(test_shipped_scales),
+        cmocka_unit_test(test_shipped_labels),
         cmocka_unit_test(test_load_tiny),
         cmocka_unit_test(test_load_not_json),
         cmocka_unit_test(test_load_unknown_key),
         cmocka_unit_test(test_load_texts),
+        cmocka_unit_test(test_load_labels),
+        cmocka_unit_test(test_load_scales),
         cmocka_unit_test(test_load_conditions),
         cmocka_unit_test(test_load_section_max),
         cmocka_unit_test(test_load_empty_section_condition),

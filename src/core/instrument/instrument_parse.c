@@ -12,6 +12,7 @@
 
 #include "base/text.h"
 #include "core/instrument/instrument_check.h"
+#include "core/instrument/instrument_texts.h"
 #include "core/vocab/vocab.h"
 
 /* ---- items ------------------------------------------------------------------------ */
@@ -191,7 +192,8 @@ static qg_code parse_item(instrument *inst, size_t index, json_t *item, qg_error
 {
     static const char *const keys[] = {"id", "type", "text", "note", "source_lines", "section",
                                        "group", "applies_when", "options", "min", "max",
-                                       "max_length", "points", "indicator", "needs", "role", NULL};
+                                       "max_length", "points", "indicator", "needs", "role",
+                                       "scale", "rates", NULL};
     static const char *const required[] = {"id", "type", "text", "source_lines", NULL};
     char path[INST_PATH_LEN];
     snprintf(path, sizeof path, "items[%zu]", index);
@@ -226,6 +228,8 @@ static qg_code parse_item(instrument *inst, size_t index, json_t *item, qg_error
     if (c == QG_OK)
         c = check_limits(it, item, path, err);
     if (c == QG_OK)
+        c = inst_check_item_scale(inst->def, it, item, path, err);
+    if (c == QG_OK)
         c = check_points(it, item, path, err);
     if (c == QG_OK)
         c = check_item_conds(inst, index, item, path, err);
@@ -249,8 +253,7 @@ static qg_code parse_sections(instrument *inst, qg_error *err)
     inst->sections = calloc(json_array_size(secs), sizeof *inst->sections);
     if (!inst->sections)
         return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
-    static const char *const keys[] = {"id",      "title", "applies_when", "max", "source_lines",
-                                       "erratum", NULL};
+    static const char *const keys[] = {"id", "title", "applies_when", "max", "source_lines", NULL};
     static const char *const required[] = {"id", "title", "max", "source_lines", NULL};
     size_t i;
     json_t *s;
@@ -267,8 +270,6 @@ static qg_code parse_sections(instrument *inst, qg_error *err)
         if (c == QG_OK)
             c = inst_member_text(s, "title", path, err);
         if (c == QG_OK)
-            c = inst_optional_text(s, "erratum", path, err);
-        if (c == QG_OK)
             c = inst_get_int(s, "max", 0, 100000, 0, &inst->sections[i].max, path, err);
         if (c != QG_OK)
             return c;
@@ -279,7 +280,8 @@ static qg_code parse_sections(instrument *inst, qg_error *err)
     return QG_OK;
 }
 
-/* A section's printed maximum must be what its items can give (L5753 misprints C). */
+/* A section's printed maximum must be what its items can give (L5753 misprints C; the
+ * erratum is in the file's "about"). */
 static qg_code check_section_max(const instrument *inst, qg_error *err)
 {
     for (size_t s = 0; s < inst->nsections; s++) {
@@ -510,7 +512,8 @@ static qg_code check_header(instrument *inst, qg_error *err)
     static const char *const keys[] = {"format", "id", "version", "kind", "title", "source",
                                        "population", "accuracy", "intro", "sections", "items",
                                        "results", "default_result", "readings", "suggest",
-                                       "suggest_none", "outputs", "final_requires", NULL};
+                                       "suggest_none", "outputs", "final_requires", "about",
+                                       "scales", NULL};
     static const char *const required[] = {"format",         "id",       "version",    "kind",
                                            "title",          "source",   "population", "items",
                                            "default_result", "readings", NULL};
@@ -542,6 +545,10 @@ static qg_code check_header(instrument *inst, qg_error *err)
         c = check_source(def, err);
     if (c == QG_OK)
         c = check_accuracy(def, err);
+    if (c == QG_OK)
+        c = inst_check_about(def, err);
+    if (c == QG_OK)
+        c = inst_check_scales(def, err);
     return c;
 }
 
@@ -562,5 +569,7 @@ qg_code instrument_check_definition(instrument *inst, qg_error *err)
         c = check_outputs(inst, err);
     if (c == QG_OK)
         c = check_final(inst, err);
+    if (c == QG_OK)
+        c = inst_check_labels(inst->def, err);
     return c;
 }

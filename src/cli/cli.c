@@ -143,9 +143,10 @@ qg_code cli_read_password(char *out, size_t size, qg_error *err)
 int cli_report(const char *command, const qg_error *err)
 {
     if (err->field[0])
-        fprintf(stderr, "qorgau %s: %s: %s\n", command, err->field, err->message);
+        fprintf(stderr, "qorgau %s: %s: %s [%s]\n", command, err->field, err->message,
+                qg_error_reason(err));
     else
-        fprintf(stderr, "qorgau %s: %s\n", command, err->message);
+        fprintf(stderr, "qorgau %s: %s [%s]\n", command, err->message, qg_error_reason(err));
     return qg_code_exit_status(err->code);
 }
 

@@ -497,9 +497,16 @@ function findInput(form, field) {
   return null;
 }
 
-// The text of an API error for people: by status and code, naming the field's label.
+// The text of an API error for people: the sentence for its reason (web/i18n/errors.json,
+// e.g. "errors.iin.check_digit"), else a general one for its code; with fieldLabel, the
+// field's label in front ("«ЖСН»: ...").
 export function errorText(err, fieldLabel) {
   const e = (err && err.error) || err || {};
+  const reasonKey = typeof e.reason === 'string' ? 'errors.' + e.reason : '';
+  if (reasonKey && catalogue[current][reasonKey] !== undefined) {
+    const s = t(reasonKey);
+    return fieldLabel ? t('errors.general.field', { field: fieldLabel, reason: s }) : s;
+  }
   const code = e.code || 'internal';
   const key = 'core.err.' + code;
   const base = catalogue[current][key] !== undefined ? t(key) : t('core.err.internal');
@@ -848,7 +855,7 @@ export function pageTitle(key, vars) {
 // Starts the interface: catalogues, the session, the first page.
 export async function start() {
   document.documentElement.lang = current;
-  await messages('core');
+  await Promise.all([messages('core'), messages('errors')]);
   started = true;
   await Promise.all(loadedModules.values());
   await restoreSession();

@@ -472,7 +472,12 @@ export function formValues(form) {
 
 function clearErrors(form) {
   for (const el of form.querySelectorAll('.invalid')) el.classList.remove('invalid');
-  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  for (const el of form.querySelectorAll('[aria-invalid]')) {
+    el.removeAttribute('aria-invalid');
+    const ids = (el.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && !id.endsWith('-msg'));
+    if (ids.length) el.setAttribute('aria-describedby', ids.join(' '));
+    else el.removeAttribute('aria-describedby');
+  }
   for (const el of form.querySelectorAll('.field .msg')) clear(el);
   const s = form.querySelector('.errors');
   if (s) s.remove();
@@ -534,6 +539,9 @@ export function showErrors(form, apiError) {
       if (msg) {
         msg.textContent = errorText(e);
         input.setAttribute('aria-errormessage', msg.id || '');
+        // Read with the field when it takes the focus (aria-errormessage alone is not).
+        const ids = (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+        if (msg.id && !ids.includes(msg.id)) input.setAttribute('aria-describedby', ids.concat(msg.id).join(' '));
       }
     }
   }

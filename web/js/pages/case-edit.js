@@ -1,7 +1,7 @@
 // case-edit.js — two parts of the case page: the supervisor's case managers (assign one
 // of the organisation's case managers, unassign) and the form that changes the coded
 // fields (PATCH /cases/:code with the version read: only the fields that changed go).
-import { api, caseMay, clear, dateInput, formField, formValues, h, label, markSaved, messages, notify, policy, select, showErrors, showMessage, t, vocab, watchUnsaved } from '../core.js';
+import { api, errorText, caseMay, clear, dateInput, formField, formValues, h, label, markSaved, messages, notify, policy, select, showErrors, showMessage, t, vocab, watchUnsaved } from '../core.js';
 
 const ready = messages('case');
 
@@ -10,7 +10,7 @@ function path(code, rest) {
 }
 
 function errText(r) {
-  return t('core.err.' + ((r.data && r.data.error && r.data.error.code) || 'internal'));
+  return errorText(r.data);
 }
 
 // ---- case managers ----------------------------------------------------------------------

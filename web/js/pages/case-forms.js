@@ -2,7 +2,7 @@
 // and notes), safety plan, action plan (goal rows added and removed) and interaction
 // log. Each section lists the records (numbers, dates, codes: no text), opens one to
 // read and change it (GET, audited; PUT with its version), or makes a new one (POST).
-import { api, messages, clear, dateInput, fmtDate, formField, checkField, h, label, markSaved, notify, parseDate, select, showErrors, t, vocab, watchUnsaved } from '../core.js';
+import { api, errorText, messages, clear, dateInput, fmtDate, formField, checkField, h, label, markSaved, notify, parseDate, select, showErrors, t, vocab, watchUnsaved } from '../core.js';
 
 messages('forms');
 
@@ -197,7 +197,7 @@ async function recordSection(box, code, kindPath, saved) {
   const r = await api('GET', path(code, kindPath));
   clear(box);
   if (r.status !== 200) {
-    box.append(h('p', { class: 'errors', role: 'alert' }, t('core.err.' + ((r.data && r.data.error && r.data.error.code) || 'internal'))));
+    box.append(h('p', { class: 'errors', role: 'alert' }, errorText(r.data)));
     return;
   }
   const list = r.data[kind.plural] || [];
@@ -248,7 +248,7 @@ async function recordSection(box, code, kindPath, saved) {
   async function openRecord(x) {
     const one = await api('GET', path(code, kindPath, x.n));
     if (one.status !== 200) {
-      notify(t('core.err.' + ((one.data && one.data.error && one.data.error.code) || 'internal')));
+      notify(errorText(one.data));
       return null;
     }
     const rec = one.data;

@@ -4,7 +4,7 @@
 // (case-forms.js), consent, and referrals (referrals.js). Sections other than the
 // summary and the stage load when opened, so a slow connection fetches only what is
 // asked for, and nothing audited is read unless the worker opens it.
-import { api, caseMay, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, watchUnsaved } from '../core.js';
+import { api, errorText, caseMay, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, watchUnsaved } from '../core.js';
 import { canAssign, editForm, mountAssignments, personalForm } from './case-edit.js';
 import { mountRecords, savedNote } from './case-forms.js';
 import { mountReferrals } from './referrals.js';
@@ -19,8 +19,7 @@ function path(code, rest) {
 }
 
 function errLine(r) {
-  const code = (r.data && r.data.error && r.data.error.code) || 'internal';
-  return h('p', { class: 'errors', role: 'alert' }, t('core.err.' + code));
+  return h('p', { class: 'errors', role: 'alert' }, errorText(r.data));
 }
 
 // A section that loads its content the first time it is opened.
@@ -290,7 +289,7 @@ async function tasksSection(box, code) {
             notify(t('case.task_done'));
             await reload();
             focusRow(box, x.n);
-          } else notify(t('core.err.' + ((u.data && u.data.error && u.data.error.code) || 'internal')));
+          } else notify(errorText(u.data));
         } } }, t('case.mark_done')) : ''))))));
   }
   const form = watchUnsaved(h('form', { id: 'form-task', novalidate: true },
@@ -354,7 +353,7 @@ async function consentSection(box, code) {
           if (u.status === 200) {
             notify(t('case.withdrawn_ok'));
             reload();
-          } else notify(t('core.err.' + ((u.data && u.data.error && u.data.error.code) || 'internal')));
+          } else notify(errorText(u.data));
         } } }, t('case.withdraw')) : ''))))));
   }
   const orgSel = h('select', {}, h('option', { value: '' }, t('core.choose')), list.map((o) => h('option', { value: String(o.id) }, o.name)));
@@ -456,7 +455,7 @@ route('#/case/:code', async (el, params) => {
         if (u.status === 204 || u.status === 200) {
           notify(t('case.glass_ended'));
           window.location.hash = '#/cases';
-        } else notify(t('core.err.' + ((u.data && u.data.error && u.data.error.code) || 'internal')));
+        } else notify(errorText(u.data));
       } } }, t('case.glass_end')))
     : null;
   // (the glass warning and the managers' section are null when they do not apply)

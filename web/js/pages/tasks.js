@@ -1,6 +1,6 @@
 // tasks.js — due work (#/tasks): the open tasks due or overdue (GET /tasks?overdue=1)
 // or all open tasks (GET /tasks), and the safety-plan reviews that are due.
-import { api, clear, fmtDate, h, label, messages, navItem, pageTitle, route, t } from '../core.js';
+import { api, errorText, clear, fmtDate, h, label, messages, navItem, pageTitle, route, t } from '../core.js';
 
 const ready = messages('tasks');
 navItem('#/tasks', 'tasks.nav', 'task.list');
@@ -22,7 +22,7 @@ route('#/tasks', async (el) => {
     const r = await api('GET', onlyDue ? '/tasks?overdue=1' : '/tasks');
     clear(box);
     if (r.status !== 200) {
-      box.append(h('p', { class: 'errors', role: 'alert' }, t('core.err.' + ((r.data && r.data.error && r.data.error.code) || 'internal'))));
+      box.append(h('p', { class: 'errors', role: 'alert' }, errorText(r.data)));
       return;
     }
     const tasks = r.data.tasks || [];

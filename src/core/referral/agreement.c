@@ -75,7 +75,7 @@ static qg_code check_parties(json_t *v, qg_error *err)
     json_t *a = json_array_get(v, 0), *b = json_array_get(v, 1);
     if (!json_is_array(v) || json_array_size(v) != 2 || !json_is_integer(a) ||
         !json_is_integer(b) || json_integer_value(a) < 1 || json_integer_value(b) < 1)
-        return qg_fail(err, QG_EINVAL, "parties", "list.required",
+        return qg_fail(err, QG_EINVAL, "parties", "agreement.parties_required",
                        "is required: the ids of the two organisations");
     if (json_integer_value(a) == json_integer_value(b))
         return qg_fail(err, QG_EINVAL, "parties", "agreement.same_party",

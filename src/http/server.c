@@ -293,7 +293,7 @@ static enum MHD_Result send_answer(struct MHD_Connection *conn, http_response *r
     return ok;
 }
 
-/* Answers with the JSON error body {"error":{"code","message","field"}}. The message
+/* Answers with the JSON error body {"error":{"code","message","field","reason"}}. The message
  * and field are constants of this file (no quotes to escape, no request data). */
 static enum MHD_Result send_error(struct MHD_Connection *conn, const qg_error *e)
 {

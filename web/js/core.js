@@ -562,7 +562,7 @@ export function showMessage(form, text) {
   summary.focus();
 }
 
-// The error object of an api() answer ({code, message, field}); one of its own for a
+// The error object of an api() answer ({code, message, field, reason}); one of its own for a
 // failure without one (the network).
 export function apiError(res) {
   return (res && res.data && res.data.error) || { code: 'error', message: String(res && res.status), field: null };

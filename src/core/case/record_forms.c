@@ -142,11 +142,11 @@ static qg_code get_text_map(json_t *body, const char *key, const vocab_list *lis
 {
     json_t *map = json_object_get(body, key);
     if (!map)
-        return qg_fail(err, QG_EINVAL, key, "list.required",
+        return qg_fail(err, QG_EINVAL, key, "list.text_required",
                        "is required: at least one %s code with its text", list->name);
     qg_code c = only_keys(map, NULL, list, key, err);
     if (c == QG_OK && json_object_size(map) == 0)
-        c = qg_fail(err, QG_EINVAL, key, "list.required",
+        c = qg_fail(err, QG_EINVAL, key, "list.text_required",
                     "needs at least one %s code with its text", list->name);
     json_t *texts = json_object(), *codes = json_array();
     if (c == QG_OK && (!texts || !codes))

@@ -122,7 +122,9 @@ $(REL)/bench/%: $(REL)/bench/%.o $(call rel_obj,$(LIB_SRC))
 lint: $(call asan_obj,$(LIB_SRC) $(CLI_SRC))
 	@scripts/lint.sh
 	@scripts/lint-layers.sh
+	@perl scripts/lint-reasons.pl . $$(git ls-files -co --exclude-standard -- 'src/*.c' 'src/*.h')
 	@tests/lint/run.sh
+	@tests/lint/reasons.sh
 	@node scripts/check-glossary.mjs && tests/lint/glossary.sh
 	@echo "  CC      tests/unit/*.c (without sanitizers)"
 	@for f in $(UNIT_SRC); do \

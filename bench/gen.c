@@ -595,7 +595,7 @@ static qg_code ensure_org(qg_app *app, gen_org *o, qg_error *err)
         return err->code;
     o->id = find_id(list, "name", o->name);
     json_decref(list);
-    return o->id ? QG_OK : qg_fail(err, QG_EDB, "org", "organisation exists but was not listed");
+    return o->id ? QG_OK : qg_fail(err, QG_EDB, "org", "storage.failure", "organisation exists but was not listed");
 }
 
 /* Creates login with a random password nobody is told (set one with `qorgau user
@@ -615,7 +615,7 @@ static qg_code ensure_user(qg_app *app, const gen_org *o, const char *login, con
         return err->code;
     *id = find_id(list, "login", login);
     json_decref(list);
-    return *id ? QG_OK : qg_fail(err, QG_EDB, "user", "user exists but was not listed");
+    return *id ? QG_OK : qg_fail(err, QG_EDB, "user", "storage.failure", "user exists but was not listed");
 }
 
 static qg_code setup_orgs(qg_app *app, qg_error *err)
@@ -683,7 +683,7 @@ static qg_code create_one(gen_state *g, long long i)
         return QG_OK;
     }
     if (err.code == QG_OK)
-        qg_fail(&err, QG_ECONFLICT, "personal.iin", "could not draw an unused IIN");
+        qg_fail(&err, QG_ECONFLICT, "personal.iin", "iin.duplicate", "could not draw an unused IIN");
     pthread_mutex_lock(&g->lock);
     if (!atomic_load(&g->failed))
         g->first_err = err;

@@ -5,7 +5,7 @@
  * holds no rules of its own: who may do what is the policy's, what is valid is the
  * services'. It authenticates the session cookie, checks the CSRF header on every
  * state-changing request, parses bodies strictly (duplicate keys refused) and answers
- * errors as {"error": {"code", "message", "field"}} with the matching status.
+ * errors as {"error": {"code", "message", "field", "reason"}} with the matching status.
  */
 #ifndef QG_API_H
 #define QG_API_H

@@ -32,7 +32,7 @@ void api_orgs_create(api_call *call)
     qg_code c = api_unpack_strict(body, &jerr, "{s:s, s:s, s:s}", "name", &name, "type", &type,
                                   "region", &region) == 0
                     ? org_create(call->api->app, &call->who.actor, name, type, region, &id, &err)
-                    : qg_fail(&err, QG_EINVAL, "body",
+                    : qg_fail(&err, QG_EINVAL, "body", "body.shape",
                               "must be {\"name\", \"type\", \"region\"} as text, and nothing else");
     json_decref(body);
     if (c != QG_OK)
@@ -61,7 +61,7 @@ void api_users_create(api_call *call)
         api_unpack_strict(body, &jerr, "{s:I, s:s, s:s, s:s}", "org_id", &org, "login", &login,
                           "role", &role, "password", &password) == 0
             ? user_create(call->api->app, &call->who.actor, org, login, role, password, &id, &err)
-            : qg_fail(&err, QG_EINVAL, "body",
+            : qg_fail(&err, QG_EINVAL, "body", "body.shape",
                       "must be {\"org_id\", \"login\", \"role\", \"password\"}, and nothing else");
     json_decref(body);
     if (c != QG_OK)
@@ -96,7 +96,8 @@ void api_users_password(api_call *call)
     qg_code c =
         api_unpack_strict(body, &jerr, "{s:s}", "password", &password) == 0
             ? user_set_password(call->api->app, &call->who.actor, call->params[0], password, &err)
-            : qg_fail(&err, QG_EINVAL, "password", "must be given as text, and nothing else");
+            : qg_fail(&err, QG_EINVAL, "password", "body.shape",
+                      "must be given as text, and nothing else");
     json_decref(body);
     if (c != QG_OK)
         api_fail(call, &err, NULL);

@@ -40,8 +40,12 @@ void api_reply_bytes(api_call *call, int status, const char *type, char *body, s
  * into the "error" object, e.g. {"existing": {...}} for a duplicate child. */
 void api_fail(api_call *call, const qg_error *err, json_t *extra);
 
-/* Shorthand: answers a new error of code naming field. */
-void api_fail_new(api_call *call, qg_code code, const char *field, const char *message);
+/* Shorthand: answers a new error of code naming field, with reason (a string literal,
+ * as for qg_fail) and the fixed English message. */
+#define api_fail_new(call, code, field, reason, message) \
+    api_fail_new_at((call), (code), (field), "" reason "", (message))
+void api_fail_new_at(api_call *call, qg_code code, const char *field, const char *reason,
+                     const char *message);
 
 /* json_unpack_ex(body, jerr, JSON_STRICT, fmt, ...) with no allocation failing inside:
  * jansson 2.14 drops a failed allocation of its strict key check and reports the body as
@@ -87,13 +91,14 @@ typedef qg_code (*case_record_body_fn)(qg_app *app, const qg_actor *actor, const
 
 /* Parses the record number of the path (404 naming field with message when it is not
  * one) and the body, calls fn as the logged-in user and answers 200 or the error. */
-void api_with_case_record_body(api_call *call, const char *field, const char *message,
-                               case_record_body_fn fn);
+void api_with_case_record_body(api_call *call, const char *field, const char *reason,
+                               const char *message, case_record_body_fn fn);
 
 /* Parses the path's second segment (params[1]) as a record number 1..API_NUMBER_MAX
  * (digits only) into *n. Returns false after answering 404 naming field with message
  * when it is not one: a malformed number is a record that does not exist. */
-bool api_path_number(api_call *call, const char *field, const char *message, int64_t *n);
+bool api_path_number(api_call *call, const char *field, const char *reason, const char *message,
+                     int64_t *n);
 
 /* Answers a GET or HEAD of one of the web interface's files (api_static.c) and
  * returns true; false (nothing answered) when the path is not one. */

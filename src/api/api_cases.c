@@ -90,7 +90,7 @@ void api_cases_personal_put(api_call *call)
             ? case_personal_put(call->api->app, &call->who.actor, call->params[0], personal,
                                 version, &err)
             : qg_fail(
-                  &err, QG_EINVAL, "body",
+                  &err, QG_EINVAL, "body", "body.shape",
                   "must be {\"personal\": {...}} with an optional \"version\", and nothing else");
     json_decref(body);
     answer(call, c, &err, 204, NULL);
@@ -115,7 +115,7 @@ void api_cases_assign(api_call *call)
     qg_error err = {0};
     qg_code c;
     if (api_unpack_strict(body, &jerr, "{s:I}", "user_id", &user_id) != 0)
-        c = qg_fail(&err, QG_EINVAL, "user_id",
+        c = qg_fail(&err, QG_EINVAL, "user_id", "body.shape",
                     "must be given as a whole number, and nothing else");
     else
         c = case_assign(call->api->app, &call->who.actor, call->params[0], user_id, &err);
@@ -135,6 +135,6 @@ void api_cases_unassign(api_call *call)
     qg_code c =
         parse_user_id(call->params[1], &user_id)
             ? case_unassign(call->api->app, &call->who.actor, call->params[0], user_id, &err)
-            : qg_fail(&err, QG_EINVAL, "user_id", "must be a user id");
+            : qg_fail(&err, QG_EINVAL, "user_id", "user.id_format", "must be a user id");
     answer(call, c, &err, 204, NULL);
 }

@@ -12,7 +12,8 @@ void api_consents_list(api_call *call) { api_with_case(call, consent_list); }
 /* POST /cases/{code}/consents/{n}/withdraw {"withdrawn_on"?} */
 void api_consents_withdraw(api_call *call)
 {
-    api_with_case_record_body(call, "consent", "no such consent", consent_withdraw);
+    api_with_case_record_body(call, "consent", "consent.not_found", "no such consent",
+                              consent_withdraw);
 }
 
 void api_statistics_opt_out(api_call *call)

@@ -24,7 +24,7 @@ static bool read_query(api_call *call, dataset_query *q, bool *csv)
         return false;
     const char *format = http_query(call->req, "format");
     if (format && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0) {
-        api_fail_new(call, QG_EINVAL, "format", "must be csv or json");
+        api_fail_new(call, QG_EINVAL, "format", "format.unknown", "must be csv or json");
         return false;
     }
     *csv = format && strcmp(format, "csv") == 0;
@@ -51,7 +51,7 @@ static void reply_csv(api_call *call, const dataset *d)
     free(summary);
     if (!added) { /* never sent without the summary of what was removed */
         free(buf);
-        api_fail_new(call, QG_ENOMEM, NULL, "out of memory");
+        api_fail_new(call, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
         return;
     }
     snprintf(name, sizeof name, "qorgau-dataset-k%d.csv", d->summary.k);
@@ -65,7 +65,8 @@ void api_datasets_anonymised(api_call *call)
     dataset *d = NULL;
     qg_error err = {0};
     if (policy_decide(&call->who.actor, ACT_REPORT_READ, NULL) != POLICY_ALLOW) {
-        api_fail_new(call, QG_EFORBIDDEN, NULL, "your role may not export datasets");
+        api_fail_new(call, QG_EFORBIDDEN, NULL, "role.not_allowed",
+                     "your role may not export datasets");
         return;
     }
     if (!read_query(call, &q, &csv))
@@ -79,7 +80,7 @@ void api_datasets_anonymised(api_call *call)
     if (csv)
         reply_csv(call, d);
     else if (!body)
-        api_fail_new(call, QG_ENOMEM, NULL, "out of memory");
+        api_fail_new(call, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     else
         api_reply(call, 200, body);
     dataset_free(d);

@@ -9,14 +9,15 @@
 
 /* Parses path parameter i as an id (digits only, from 1). Returns false after answering
  * 404 naming field: a malformed id is one that does not exist. */
-static bool path_id(api_call *call, int i, const char *field, const char *message, int64_t *id)
+static bool path_id(api_call *call, int i, const char *field, const char *reason,
+                    const char *message, int64_t *id)
 {
     const char *s = call->params[i];
     char *end = NULL;
     errno = 0;
     long long v = strtoll(s, &end, 10);
     if (errno || *s < '0' || *s > '9' || *end || v < 1) {
-        api_fail_new(call, QG_ENOTFOUND, field, message);
+        api_fail_new_at(call, QG_ENOTFOUND, field, reason, message);
         return false;
     }
     *id = v;
@@ -25,7 +26,7 @@ static bool path_id(api_call *call, int i, const char *field, const char *messag
 
 static bool path_org(api_call *call, int64_t *org)
 {
-    return path_id(call, 0, "org", "no such organisation", org);
+    return path_id(call, 0, "org", "org.not_found", "no such organisation", org);
 }
 
 /* PUT /orgs/{org}/services/{service}: 201 when the entry is new, else 200. */
@@ -93,7 +94,7 @@ void api_agreements_create(api_call *call)
 void api_agreements_end(api_call *call)
 {
     int64_t id;
-    if (!path_id(call, 0, "id", "no such agreement", &id))
+    if (!path_id(call, 0, "id", "agreement.not_found", "no such agreement", &id))
         return;
     /* the body is optional here: no body is {} */
     json_t *body = call->req->body_len ? api_body(call) : json_object(), *out = NULL;
@@ -121,7 +122,7 @@ void api_agreements_list(api_call *call)
 void api_agreements_show(api_call *call)
 {
     int64_t id;
-    if (!path_id(call, 0, "id", "no such agreement", &id))
+    if (!path_id(call, 0, "id", "agreement.not_found", "no such agreement", &id))
         return;
     json_t *out = NULL;
     qg_error err = {0};

@@ -29,7 +29,7 @@ static const char *path_kind(api_call *call)
         }
     }
     if (!kind)
-        api_fail_new(call, QG_ENOTFOUND, "path", "no such resource");
+        api_fail_new(call, QG_ENOTFOUND, "path", "path.not_found", "no such resource");
     return kind;
 }
 
@@ -62,7 +62,7 @@ void api_records_show(api_call *call)
 {
     int64_t n;
     const char *kind = path_kind(call);
-    if (!kind || !api_path_number(call, "n", "no such record", &n))
+    if (!kind || !api_path_number(call, "n", "record.not_found", "no such record", &n))
         return;
     json_t *out = NULL;
     qg_error err = {0};
@@ -74,7 +74,7 @@ void api_records_update(api_call *call)
 {
     int64_t n;
     const char *kind = path_kind(call);
-    if (!kind || !api_path_number(call, "n", "no such record", &n))
+    if (!kind || !api_path_number(call, "n", "record.not_found", "no such record", &n))
         return;
     json_t *body = api_body(call);
     if (!body)

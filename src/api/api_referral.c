@@ -41,7 +41,7 @@ void api_referrals_act(api_call *call)
 {
     referral_action action;
     if (!referral_action_parse(call->params[1], &action)) {
-        api_fail_new(call, QG_ENOTFOUND, "path", "no such resource");
+        api_fail_new(call, QG_ENOTFOUND, "path", "path.not_found", "no such resource");
         return;
     }
     json_t *body = call->req->body_len == 0 ? json_object() : api_body(call);
@@ -120,7 +120,7 @@ void api_reply_json(api_call *call)
                           "reason", &reason) != 0) {
         json_decref(body);
         api_fail_new(
-            call, QG_EINVAL, "body",
+            call, QG_EINVAL, "body", "body.shape",
             "must be {\"code\": text, \"action\": text, \"reason\"?: text} and nothing else");
         return;
     }

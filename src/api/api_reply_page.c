@@ -149,7 +149,7 @@ static void send_page(api_call *call, int status, html_out *o)
     size_t len = 0;
     html_raw(o, "</main>\n</body></html>\n");
     if (!html_take(o, &html, &len)) {
-        api_fail_new(call, QG_ENOMEM, NULL, "out of memory");
+        api_fail_new(call, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
         return;
     }
     api_reply_bytes(call, status, "text/html; charset=utf-8", html, len, NULL);
@@ -287,7 +287,8 @@ void api_reply_form(api_call *call)
     if (!is_form(http_header(req, "Content-Type")) ||
         !urlform_get(req->body, req->body_len, "code", code, sizeof code) ||
         !urlform_get(req->body, req->body_len, "action", action, sizeof action)) {
-        qg_fail(&err, QG_EINVAL, "body", "the form is incomplete: give the code and the answer");
+        qg_fail(&err, QG_EINVAL, "body", "reply.form_incomplete",
+                "the form is incomplete: give the code and the answer");
         result_error(call, &err, 0);
         return;
     }

@@ -31,11 +31,11 @@ static bool read_query(api_call *call, report_query *q, reply_format *as)
           : strcmp(format, "xlsx") == 0          ? AS_XLSX
                                                  : (reply_format)-1;
     if (*as == (reply_format)-1) {
-        api_fail_new(call, QG_EINVAL, "format", "must be json, csv or xlsx");
+        api_fail_new(call, QG_EINVAL, "format", "format.unknown", "must be json, csv or xlsx");
         return false;
     }
     if (lang && !report_lang_known(lang)) {
-        api_fail_new(call, QG_EINVAL, "lang", "must be kk, ru or en");
+        api_fail_new(call, QG_EINVAL, "lang", "lang.unknown", "must be kk, ru or en");
         return false;
     }
     q->name = call->params[0];
@@ -58,7 +58,7 @@ static void reply_csv(api_call *call, const report *r)
         rc = -1;
     if (rc != 0) {
         free(buf);
-        api_fail_new(call, QG_ENOMEM, NULL, "out of memory");
+        api_fail_new(call, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
         return;
     }
     snprintf(name, sizeof name, "report-%s.csv", r->name);
@@ -86,7 +86,8 @@ void api_reports_show(api_call *call)
     report *r = NULL;
     qg_error err = {0};
     if (policy_decide(&call->who.actor, ACT_REPORT_READ, NULL) != POLICY_ALLOW) {
-        api_fail_new(call, QG_EFORBIDDEN, NULL, "your role may not read reports");
+        api_fail_new(call, QG_EFORBIDDEN, NULL, "role.not_allowed",
+                     "your role may not read reports");
         return;
     }
     if (!read_query(call, &q, &as))
@@ -102,7 +103,7 @@ void api_reports_show(api_call *call)
     else if (as == AS_XLSX)
         reply_xlsx(call, r);
     else if (!body)
-        api_fail_new(call, QG_ENOMEM, NULL, "out of memory");
+        api_fail_new(call, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     else
         api_reply(call, 200, body);
     report_free(r);

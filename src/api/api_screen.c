@@ -28,7 +28,8 @@ static const instrument *path_instrument(api_call *call)
     const instrument *inst =
         instrument_find(call->api->app->instruments, call->params[0], (int)version);
     if (!inst)
-        api_fail_new(call, QG_ENOTFOUND, "instrument", "no such instrument or version");
+        api_fail_new(call, QG_ENOTFOUND, "instrument", "instrument.not_found",
+                     "no such instrument or version");
     return inst;
 }
 
@@ -38,7 +39,7 @@ void api_instruments_list(api_call *call)
     if (list)
         api_reply(call, 200, list);
     else
-        api_fail_new(call, QG_ENOMEM, NULL, "out of memory");
+        api_fail_new(call, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
 }
 
 void api_instruments_show(api_call *call)
@@ -65,13 +66,15 @@ void api_instruments_score(api_call *call)
     json_t *v;
     json_object_foreach(body, key, v) {
         if (strcmp(key, "answers") != 0 && strcmp(key, "drop_inapplicable") != 0)
-            c = qg_fail(&err, QG_EINVAL, "body",
+            c = qg_fail(&err, QG_EINVAL, "body", "body.unknown_key",
                         "has a key other than \"answers\" and \"drop_inapplicable\"");
     }
     if (c == QG_OK && drop && !json_is_boolean(drop))
-        c = qg_fail(&err, QG_EINVAL, "drop_inapplicable", "must be true or false");
+        c = qg_fail(&err, QG_EINVAL, "drop_inapplicable", "value.not_boolean",
+                    "must be true or false");
     if (c == QG_OK && !json_object_get(body, "answers"))
-        c = qg_fail(&err, QG_EINVAL, "answers", "is required (an object of item ids to answers)");
+        c = qg_fail(&err, QG_EINVAL, "answers", "value.required",
+                    "is required (an object of item ids to answers)");
     if (c == QG_OK && json_is_true(drop))
         c = instrument_score_dropping(inst, json_object_get(body, "answers"), &out, &err);
     else if (c == QG_OK)
@@ -104,7 +107,7 @@ void api_screenings_list(api_call *call)
 void api_screenings_show(api_call *call)
 {
     int64_t n;
-    if (!api_path_number(call, "screening", "no such screening", &n))
+    if (!api_path_number(call, "screening", "screening.not_found", "no such screening", &n))
         return;
     json_t *out = NULL;
     qg_error err = {0};
@@ -114,7 +117,8 @@ void api_screenings_show(api_call *call)
 
 void api_screenings_update(api_call *call)
 {
-    api_with_case_record_body(call, "screening", "no such screening", screening_update);
+    api_with_case_record_body(call, "screening", "screening.not_found", "no such screening",
+                              screening_update);
 }
 
 void api_case_needs(api_call *call)

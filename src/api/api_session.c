@@ -63,7 +63,7 @@ void api_session_create(api_call *call)
     json_error_t jerr;
     if (api_unpack_strict(body, &jerr, "{s:s, s:s}", "login", &login, "password", &password) != 0) {
         json_decref(body);
-        api_fail_new(call, QG_EINVAL, "body",
+        api_fail_new(call, QG_EINVAL, "body", "body.shape",
                      "must be {\"login\": text, \"password\": text} and nothing else");
         return;
     }
@@ -112,7 +112,7 @@ void api_session_password(api_call *call)
                                   "password", &password) == 0
                     ? user_change_own_password(call->api->app, &call->who.actor, call->token,
                                                current, password, &wait, &err)
-                    : qg_fail(&err, QG_EINVAL, "body",
+                    : qg_fail(&err, QG_EINVAL, "body", "body.shape",
                               "must be {\"current_password\", \"password\"} as text, and"
                               " nothing else");
     json_decref(body);

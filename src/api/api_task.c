@@ -16,7 +16,7 @@ void api_tasks_case_list(api_call *call) { api_with_case(call, task_list_case); 
 
 void api_tasks_update(api_call *call)
 {
-    api_with_case_record_body(call, "task", "no such task", task_update);
+    api_with_case_record_body(call, "task", "task.not_found", "no such task", task_update);
 }
 
 /* GET /tasks[?overdue=1][&due_before=YYYY-MM-DD] */

@@ -13,7 +13,8 @@
 
 /* Sent when the error itself cannot be encoded: the contract holds even then. */
 #define FALLBACK_ERROR \
-    "{\"error\":{\"code\":\"internal\",\"message\":\"error could not be encoded\",\"field\":\"\"}}"
+    "{\"error\":{\"code\":\"internal\",\"message\":\"error could not be encoded\",\"field\":\"\"," \
+    "\"reason\":\"internal.failure\"}}"
 
 void api_reply(api_call *call, int status, json_t *body)
 {
@@ -36,8 +37,8 @@ void api_reply(api_call *call, int status, json_t *body)
 
 void api_fail(api_call *call, const qg_error *err, json_t *extra)
 {
-    json_t *e = json_pack("{s:s, s:s, s:s}", "code", qg_code_name(err->code), "message",
-                          err->message, "field", err->field);
+    json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "code", qg_code_name(err->code), "message",
+                          err->message, "field", err->field, "reason", qg_error_reason(err));
     if (e && extra)
         json_object_update(e, extra);
     json_decref(extra);
@@ -50,10 +51,11 @@ void api_fail(api_call *call, const qg_error *err, json_t *extra)
     }
 }
 
-void api_fail_new(api_call *call, qg_code code, const char *field, const char *message)
+void api_fail_new_at(api_call *call, qg_code code, const char *field, const char *reason,
+                     const char *message)
 {
     qg_error err = {0};
-    qg_fail(&err, code, field, "%s", message);
+    qg_fail_at(&err, code, field, reason, "%s", message);
     api_fail(call, &err, NULL);
 }
 
@@ -79,7 +81,8 @@ static bool is_json_type(const char *type)
 json_t *api_body(api_call *call)
 {
     if (!is_json_type(http_header(call->req, "Content-Type"))) {
-        api_fail_new(call, QG_EINVAL, "Content-Type", "must be application/json");
+        api_fail_new(call, QG_EINVAL, "Content-Type", "body.content_type",
+                     "must be application/json");
         return NULL;
     }
     json_error_t jerr;
@@ -93,12 +96,12 @@ json_t *api_body(api_call *call)
         else
             snprintf(msg, sizeof msg, "malformed JSON at line %d, column %d", jerr.line,
                      jerr.column);
-        api_fail_new(call, QG_EINVAL, "body", msg);
+        api_fail_new(call, QG_EINVAL, "body", "json.malformed", msg);
         return NULL;
     }
     if (!json_is_object(body)) {
         json_decref(body);
-        api_fail_new(call, QG_EINVAL, "body", "must be a JSON object");
+        api_fail_new(call, QG_EINVAL, "body", "body.not_object", "must be a JSON object");
         return NULL;
     }
     return body;
@@ -118,7 +121,7 @@ bool api_query_int(api_call *call, const char *name, int64_t def, int64_t lo, in
         char msg[QG_ERR_MSG_MAX];
         snprintf(msg, sizeof msg, "must be a whole number from %lld to %lld", (long long)lo,
                  (long long)hi);
-        api_fail_new(call, QG_EINVAL, name, msg);
+        api_fail_new(call, QG_EINVAL, name, "number.out_of_range", msg);
         return false;
     }
     *out = v;
@@ -155,25 +158,26 @@ void api_with_case(api_call *call, case_read_fn fn)
     api_answer(call, c, &err, 200, out);
 }
 
-bool api_path_number(api_call *call, const char *field, const char *message, int64_t *n)
+bool api_path_number(api_call *call, const char *field, const char *reason, const char *message,
+                     int64_t *n)
 {
     const char *s = call->params[1];
     char *end = NULL;
     errno = 0;
     long long v = strtoll(s, &end, 10);
     if (errno || *s < '0' || *s > '9' || *end || v < 1 || v > API_NUMBER_MAX) {
-        api_fail_new(call, QG_ENOTFOUND, field, message);
+        api_fail_new_at(call, QG_ENOTFOUND, field, reason, message);
         return false;
     }
     *n = v;
     return true;
 }
 
-void api_with_case_record_body(api_call *call, const char *field, const char *message,
-                               case_record_body_fn fn)
+void api_with_case_record_body(api_call *call, const char *field, const char *reason,
+                               const char *message, case_record_body_fn fn)
 {
     int64_t n;
-    if (!api_path_number(call, field, message, &n))
+    if (!api_path_number(call, field, reason, message, &n))
         return;
     json_t *body = api_body(call);
     if (!body)

@@ -165,8 +165,8 @@ static bool allowed_before_change(route_fn fn)
 static bool refuse_temporary(api_call *call)
 {
     qg_error err = {0};
-    qg_fail(&err, QG_EFORBIDDEN, "password", "set your own password first");
-    api_fail(call, &err, json_pack("{s:s}", "reason", "password.must_change"));
+    qg_fail(&err, QG_EFORBIDDEN, "password", "password.must_change", "set your own password first");
+    api_fail(call, &err, NULL);
     return false;
 }
 
@@ -185,7 +185,7 @@ static bool authenticate(api_call *call, route_fn fn)
     const char *csrf = http_header(call->req, API_CSRF_HEADER);
     if (!csrf || strlen(csrf) != QG_TOKEN_HEX - 1 ||
         !crypto_equal(csrf, call->who.csrf, QG_TOKEN_HEX - 1)) {
-        api_fail_new(call, QG_EFORBIDDEN, API_CSRF_HEADER,
+        api_fail_new(call, QG_EFORBIDDEN, API_CSRF_HEADER, "csrf.token",
                      "missing or wrong CSRF token; send the token from the session");
         return false;
     }
@@ -206,10 +206,11 @@ void api_handle(void *ctx, const http_request *req, http_response *resp)
     if (!allow[0] && api_static(&call))
         return;
     if (allow[0]) {
-        api_fail_new(&call, QG_EINVAL, "method", "method not allowed on this resource");
+        api_fail_new(&call, QG_EINVAL, "method", "request.method",
+                     "method not allowed on this resource");
         resp->status = 405;
         http_add_header(resp, "Allow", allow);
         return;
     }
-    api_fail_new(&call, QG_ENOTFOUND, "path", "no such resource");
+    api_fail_new(&call, QG_ENOTFOUND, "path", "path.not_found", "no such resource");
 }

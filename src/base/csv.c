@@ -70,11 +70,12 @@ void csv_close(csv_reader *r)
 }
 
 /* Records the final error of the reader, naming line. Returns -1. */
-static int reader_fail(csv_reader *r, qg_code code, size_t line, const char *msg)
+static int reader_fail(csv_reader *r, qg_code code, size_t line, const char *reason,
+                       const char *msg)
 {
     char field[32];
     snprintf(field, sizeof field, "line %zu", line);
-    qg_fail(&r->error, code, field, "%s", msg);
+    qg_fail_at(&r->error, code, field, reason, "%s", msg);
     r->failed = true;
     return -1;
 }
@@ -84,7 +85,7 @@ static int syntax_fail(csv_reader *r, const char *msg)
 {
     char text[QG_ERR_MSG_MAX];
     snprintf(text, sizeof text, "%s (column %zu)", msg, r->count + 1);
-    return reader_fail(r, QG_EINVAL, r->line, text);
+    return reader_fail(r, QG_EINVAL, r->line, "csv.syntax", text);
 }
 
 /* Reads the next block. Returns 1 with bytes in buf, 0 at the end of the file, -1 when
@@ -96,7 +97,8 @@ static int refill(csv_reader *r)
     size_t n = fread(r->buf, 1, sizeof r->buf, r->f);
     if (n < sizeof r->buf) {
         if (ferror(r->f))
-            return reader_fail(r, QG_EIO, r->line, "the file could not be read");
+            return reader_fail(r, QG_EIO, r->line, "file.read_failed",
+                               "the file could not be read");
         r->eof = true;
     }
     r->pos = 0;
@@ -110,12 +112,12 @@ static int grow_record(csv_reader *r, size_t need)
     size_t cap = r->rec_cap;
     while (cap < need) {
         if (cap > SIZE_MAX / 2)
-            return reader_fail(r, QG_ENOMEM, r->line, "out of memory");
+            return reader_fail(r, QG_ENOMEM, r->line, "memory.exhausted", "out of memory");
         cap *= 2;
     }
     char *p = qg_realloc(r->rec, cap);
     if (!p)
-        return reader_fail(r, QG_ENOMEM, r->line, "out of memory");
+        return reader_fail(r, QG_ENOMEM, r->line, "memory.exhausted", "out of memory");
     r->rec = p;
     r->rec_cap = cap;
     return 0;
@@ -128,7 +130,7 @@ static int append(csv_reader *r, const void *p, size_t n)
         char text[QG_ERR_MSG_MAX];
         snprintf(text, sizeof text, "field longer than %zu bytes (column %zu)", r->max_field,
                  r->count + 1);
-        return reader_fail(r, QG_ETOOLARGE, r->line, text);
+        return reader_fail(r, QG_ETOOLARGE, r->line, "csv.too_large", text);
     }
     /* + 1 keeps room for the NUL that ends the field */
     if (r->rec_cap - r->rec_len < n + 1 && grow_record(r, r->rec_len + n + 1) < 0)
@@ -151,7 +153,7 @@ static int grow_fields(csv_reader *r)
         r->starts = starts;
     csv_field *fields = starts ? qg_realloc(r->fields, cap * sizeof *fields) : NULL;
     if (!fields)
-        return reader_fail(r, QG_ENOMEM, r->line, "out of memory");
+        return reader_fail(r, QG_ENOMEM, r->line, "memory.exhausted", "out of memory");
     r->fields = fields;
     r->fields_cap = cap;
     return 0;
@@ -163,7 +165,7 @@ static int end_field(csv_reader *r)
     if (r->count == r->max_fields) {
         char text[QG_ERR_MSG_MAX];
         snprintf(text, sizeof text, "more than %zu fields", r->max_fields);
-        return reader_fail(r, QG_ETOOLARGE, r->line, text);
+        return reader_fail(r, QG_ETOOLARGE, r->line, "csv.too_large", text);
     }
     if (grow_fields(r) < 0)
         return -1;
@@ -312,7 +314,7 @@ static int at_end_of_file(csv_reader *r, enum csv_state st, bool any)
             return 0;
         return end_field(r) < 0 ? -1 : 1;
     case ST_QUOTED:
-        return reader_fail(r, QG_EINVAL, r->quote_line, "unterminated quoted field");
+        return reader_fail(r, QG_EINVAL, r->quote_line, "csv.syntax", "unterminated quoted field");
     case ST_CR:
         return syntax_fail(r, "a carriage return not followed by a line feed");
     case ST_UNQUOTED:
@@ -335,7 +337,7 @@ static void fill_row(csv_reader *r, csv_row *row, size_t line)
 int csv_next(csv_reader *r, csv_row *row, qg_error *err)
 {
     if (!r || !row) {
-        qg_fail(err, QG_EINVAL, NULL, "no reader");
+        qg_fail(err, QG_EINVAL, NULL, "internal.failure", "no reader");
         return -1;
     }
     int rc = r->failed ? -1 : 0;

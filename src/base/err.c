@@ -7,11 +7,13 @@
 
 #include "base/text.h"
 
-qg_code qg_fail(qg_error *err, qg_code code, const char *field, const char *fmt, ...)
+qg_code qg_fail_at(qg_error *err, qg_code code, const char *field, const char *reason,
+                   const char *fmt, ...)
 {
     if (!err)
         return code;
     err->code = code;
+    err->reason = reason;
     /* Cut on a character boundary so the field stays valid UTF-8 in a JSON answer. */
     size_t n = field ? text_utf8_prefix(field, sizeof err->field - 1) : 0;
     memcpy(err->field, field ? field : "", n);
@@ -21,6 +23,18 @@ qg_code qg_fail(qg_error *err, qg_code code, const char *field, const char *fmt,
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     return code;
+}
+
+qg_code qg_fail_copy(qg_error *err, const qg_error *from)
+{
+    if (err && err != from)
+        *err = *from;
+    return from->code;
+}
+
+const char *qg_error_reason(const qg_error *err)
+{
+    return err && err->reason && *err->reason ? err->reason : "internal.failure";
 }
 
 static const struct {

@@ -23,10 +23,10 @@ static bool in_list(const char *const *list, const char *name)
 static qg_code add_opt(cli_args *out, const char *name, const char *value, qg_error *err)
 {
     if (out->count == CLI_OPTS_MAX)
-        return qg_fail(err, QG_EINVAL, name, "too many options");
+        return qg_fail(err, QG_EINVAL, name, "cli.too_many_options", "too many options");
     for (int i = 0; i < out->count; i++)
         if (strcmp(out->names[i], name) == 0)
-            return qg_fail(err, QG_EINVAL, name, "is given twice");
+            return qg_fail(err, QG_EINVAL, name, "cli.option_twice", "is given twice");
     out->names[out->count] = name;
     out->values[out->count++] = value;
     return QG_OK;
@@ -41,10 +41,11 @@ static qg_code parse_args(int argc, char **argv, const char *const *allowed,
         const char *arg = argv[i];
         if (strncmp(arg, "--", 2) != 0) {
             if (max_pos == 0) /* e.g. an unquoted value with a space: never drop it silently */
-                return qg_fail(err, QG_EINVAL, "arguments",
+                return qg_fail(err, QG_EINVAL, "arguments", "cli.options_only",
                                "this command takes only --options; quote values that hold spaces");
             if (out->npos == max_pos)
-                return qg_fail(err, QG_EINVAL, "arguments", "too many arguments");
+                return qg_fail(err, QG_EINVAL, "arguments", "cli.too_many_arguments",
+                               "too many arguments");
             out->pos[out->npos++] = arg;
             continue;
         }
@@ -53,9 +54,10 @@ static qg_code parse_args(int argc, char **argv, const char *const *allowed,
         if (in_list(flags, name))
             c = add_opt(out, name, "1", err);
         else if (!in_list(allowed, name))
-            return qg_fail(err, QG_EINVAL, name, "is not an option of this command");
+            return qg_fail(err, QG_EINVAL, name, "cli.unknown_option",
+                           "is not an option of this command");
         else if (i + 1 >= argc)
-            return qg_fail(err, QG_EINVAL, name, "needs a value");
+            return qg_fail(err, QG_EINVAL, name, "cli.option_needs_value", "needs a value");
         else
             c = add_opt(out, name, argv[++i], err);
         if (c != QG_OK)
@@ -88,7 +90,7 @@ const char *cli_require(const cli_args *a, const char *name, qg_error *err)
 {
     const char *v = cli_opt(a, name);
     if (!v || !*v)
-        qg_fail(err, QG_EINVAL, name, "is required");
+        qg_fail(err, QG_EINVAL, name, "value.required", "is required");
     return v && *v ? v : NULL;
 }
 
@@ -126,10 +128,12 @@ qg_code cli_read_password(char *out, size_t size, qg_error *err)
         fputc('\n', stderr);
     }
     if (!line)
-        return qg_fail(err, QG_EINVAL, "password", "must be given on standard input");
+        return qg_fail(err, QG_EINVAL, "password", "password.stdin",
+                       "must be given on standard input");
     size_t n = strcspn(out, "\n");
     if (out[n] != '\n' && !feof(stdin))
-        return qg_fail(err, QG_EINVAL, "password", "is longer than %d bytes", QG_PASSWORD_MAX);
+        return qg_fail(err, QG_EINVAL, "password", "password.too_long", "is longer than %d bytes",
+                       QG_PASSWORD_MAX);
     out[n] = '\0';
     if (n > 0 && out[n - 1] == '\r')
         out[n - 1] = '\0';
@@ -139,9 +143,10 @@ qg_code cli_read_password(char *out, size_t size, qg_error *err)
 int cli_report(const char *command, const qg_error *err)
 {
     if (err->field[0])
-        fprintf(stderr, "qorgau %s: %s: %s\n", command, err->field, err->message);
+        fprintf(stderr, "qorgau %s: %s: %s [%s]\n", command, err->field, err->message,
+                qg_error_reason(err));
     else
-        fprintf(stderr, "qorgau %s: %s\n", command, err->message);
+        fprintf(stderr, "qorgau %s: %s [%s]\n", command, err->message, qg_error_reason(err));
     return qg_code_exit_status(err->code);
 }
 
@@ -152,7 +157,8 @@ qg_code cli_int(const char *text, const char *field, long long lo, long long hi,
     errno = 0;
     long long v = text ? strtoll(text, &end, 10) : 0;
     if (!text || !*text || errno || *end || v < lo || v > hi)
-        return qg_fail(err, QG_EINVAL, field, "must be a whole number from %lld to %lld", lo, hi);
+        return qg_fail(err, QG_EINVAL, field, "number.out_of_range",
+                       "must be a whole number from %lld to %lld", lo, hi);
     *out = v;
     return QG_OK;
 }
@@ -163,7 +169,7 @@ qg_code cli_read_json(const char *path, size_t limit, json_t **out, qg_error *er
     bool from_stdin = !path || strcmp(path, "-") == 0;
     FILE *f = from_stdin ? stdin : fopen(path, "rb");
     if (!f)
-        return qg_fail(err, QG_EIO, "input", "cannot be read");
+        return qg_fail(err, QG_EIO, "input", "file.read_failed", "cannot be read");
     char *buf = malloc(limit + 1);
     size_t n = buf ? fread(buf, 1, limit + 1, f) : 0;
     bool failed = ferror(f) != 0;
@@ -171,13 +177,14 @@ qg_code cli_read_json(const char *path, size_t limit, json_t **out, qg_error *er
         fclose(f);
     qg_code c = QG_OK;
     if (!buf)
-        c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        c = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     else if (failed)
-        c = qg_fail(err, QG_EIO, "input", "cannot be read");
+        c = qg_fail(err, QG_EIO, "input", "file.read_failed", "cannot be read");
     else if (n > limit)
-        c = qg_fail(err, QG_ETOOLARGE, "input", "is larger than %zu bytes", limit);
+        c = qg_fail(err, QG_ETOOLARGE, "input", "value.too_large", "is larger than %zu bytes",
+                    limit);
     else if (!(*out = json_loadb(buf, n, JSON_REJECT_DUPLICATES, NULL)))
-        c = qg_fail(err, QG_EINVAL, "input", "is not valid JSON");
+        c = qg_fail(err, QG_EINVAL, "input", "json.malformed", "is not valid JSON");
     free(buf);
     return c;
 }
@@ -202,9 +209,9 @@ FILE *cli_create_out(const char *path, qg_error *err)
         unlink(path);
     }
     if (!f && errno == EEXIST)
-        qg_fail(err, QG_ECONFLICT, "out", "already exists; it is never overwritten");
+        qg_fail(err, QG_ECONFLICT, "out", "file.exists", "already exists; it is never overwritten");
     else if (!f)
-        qg_fail(err, QG_EIO, "out", "cannot be created: %s", strerror(errno));
+        qg_fail(err, QG_EIO, "out", "file.create_failed", "cannot be created: %s", strerror(errno));
     return f;
 }
 
@@ -219,7 +226,7 @@ qg_code cli_out_close(const char *path, FILE *out, qg_code c, qg_error *err)
     if (!path || !out)
         return c;
     if (fclose(out) != 0 && c == QG_OK)
-        c = qg_fail(err, QG_EIO, "out", "cannot be written");
+        c = qg_fail(err, QG_EIO, "out", "file.write_failed", "cannot be written");
     if (c != QG_OK)
         unlink(path); /* no half-written file is left behind */
     return c;

@@ -50,7 +50,8 @@ qg_code cli_open(const cli_args *a, qg_app **app, qg_error *err);
  * into out (size bytes). QG_EINVAL (field "password") when missing or too long. */
 qg_code cli_read_password(char *out, size_t size, qg_error *err);
 
-/* Prints err to stderr as "qorgau: FIELD: MESSAGE" and returns the exit status. */
+/* Prints err to stderr as "qorgau COMMAND: FIELD: MESSAGE [REASON]" and returns the exit
+ * status. */
 int cli_report(const char *command, const qg_error *err);
 
 /* Parses a positive integer option; QG_EINVAL naming it otherwise. */

@@ -103,7 +103,7 @@ int cmd_org(int argc, char **argv)
             return cli_report("org list", &err);
         return with_app("org list", &a, org_print);
     }
-    qg_fail(&err, QG_EINVAL, "subcommand", "must be add or list");
+    qg_fail(&err, QG_EINVAL, "subcommand", "cli.unknown_subcommand", "must be add or list");
     return cli_report("org", &err);
 }
 
@@ -191,6 +191,7 @@ int cmd_user(int argc, char **argv)
     if (strcmp(sub, "confirm") == 0)
         return user_sub("user confirm", argc - 1, argv + 1, login_opts, login_req, user_ok);
     qg_error err = {0};
-    qg_fail(&err, QG_EINVAL, "subcommand", "must be add, list, disable, passwd or confirm");
+    qg_fail(&err, QG_EINVAL, "subcommand", "cli.unknown_subcommand",
+            "must be add, list, disable, passwd or confirm");
     return cli_report("user", &err);
 }

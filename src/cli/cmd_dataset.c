@@ -34,7 +34,7 @@ static qg_code parse_options(const cli_args *a, dataset_query *q, bool *json, qg
     q->k = (int)k;
     *json = format && strcmp(format, "json") == 0;
     if (c == QG_OK && format && !*json && strcmp(format, "csv") != 0)
-        c = qg_fail(err, QG_EINVAL, "format", "must be csv or json");
+        c = qg_fail(err, QG_EINVAL, "format", "format.unknown", "must be csv or json");
     if (c == QG_OK) {
         qg_actor system = actor_system();
         c = dataset_check(&system, q, err);
@@ -48,7 +48,7 @@ static qg_code write_dataset(const dataset *d, bool json, FILE *out, qg_error *e
     if (json) {
         json_t *j = dataset_to_json(d);
         if (!j)
-            return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+            return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
         rc = json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         if (rc == 0 && fputc('\n', out) == EOF)
             rc = -1;
@@ -57,7 +57,7 @@ static qg_code write_dataset(const dataset *d, bool json, FILE *out, qg_error *e
         rc = dataset_write_csv(d, out);
     }
     if (rc != 0 || fflush(out) != 0)
-        return qg_fail(err, QG_EIO, "out", "cannot be written");
+        return qg_fail(err, QG_EIO, "out", "file.write_failed", "cannot be written");
     return QG_OK;
 }
 

@@ -84,7 +84,8 @@ static qg_code parse_cases(const char *command, int argc, char **argv, const cha
                            cli_args *a, qg_error *err)
 {
     if (argc < 1 || strcmp(argv[0], "cases") != 0)
-        return qg_fail(err, QG_EINVAL, "subcommand", "must be cases%s (qorgau %s cases ...)",
+        return qg_fail(err, QG_EINVAL, "subcommand", "cli.unknown_subcommand",
+                       "must be cases%s (qorgau %s cases ...)",
                        strcmp(command, "export") == 0 ? " or dataset" : "", command);
     return cli_parse_with_args(argc - 1, argv + 1, opts, NULL, a, err);
 }
@@ -95,7 +96,8 @@ static int run_import(const char *path, int64_t org_id, const cli_args *a)
     qg_app *app = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        qg_fail(&err, QG_EINVAL, "file", "cannot be opened: %s", strerror(errno));
+        qg_fail(&err, QG_EINVAL, "file", "file.read_failed", "cannot be opened: %s",
+                strerror(errno));
         return cli_report("import cases", &err);
     }
     qg_code c = cli_open(a, &app, &err);
@@ -130,7 +132,7 @@ int cmd_import(int argc, char **argv)
     if (parse_cases("import", argc, argv, opts, &a, &err) != QG_OK)
         return cli_report("import", &err);
     if (a.npos != 1)
-        qg_fail(&err, QG_EINVAL, "file",
+        qg_fail(&err, QG_EINVAL, "file", "cli.arguments",
                 "give exactly one CSV file: qorgau import cases FILE.csv --org ID");
     if (a.npos != 1 || parse_org(&a, true, &org_id, &err) != QG_OK)
         return cli_report("import cases", &err);
@@ -169,7 +171,7 @@ int cmd_export(int argc, char **argv)
     if (parse_cases("export", argc, argv, opts, &a, &err) != QG_OK)
         return cli_report("export", &err);
     if (a.npos != 0)
-        qg_fail(&err, QG_EINVAL, "arguments",
+        qg_fail(&err, QG_EINVAL, "arguments", "cli.arguments",
                 "export takes only --options: qorgau export cases [--org ID] [--out FILE]");
     if (a.npos != 0 || parse_org(&a, false, &org_id, &err) != QG_OK)
         return cli_report("export cases", &err);

@@ -67,7 +67,7 @@ int cmd_audit(int argc, char **argv)
     qg_error err = {0};
     bool verify = strcmp(sub, "verify") == 0, list = strcmp(sub, "list") == 0;
     if (!verify && !list) {
-        qg_fail(&err, QG_EINVAL, "subcommand", "must be verify or list");
+        qg_fail(&err, QG_EINVAL, "subcommand", "cli.unknown_subcommand", "must be verify or list");
         return cli_report("audit", &err);
     }
     if (cli_parse(argc - 1, argv + 1, verify ? db_only : list_opts, NULL, &a, &err) != QG_OK)
@@ -84,7 +84,7 @@ int cmd_backup(int argc, char **argv)
     if (cli_parse_with_args(argc, argv, db_only, NULL, &a, &err) != QG_OK)
         return cli_report("backup", &err);
     if (a.npos != 1) {
-        qg_fail(&err, QG_EINVAL, "file", "give exactly one backup file path");
+        qg_fail(&err, QG_EINVAL, "file", "cli.arguments", "give exactly one backup file path");
         return cli_report("backup", &err);
     }
     qg_actor sys = actor_system();

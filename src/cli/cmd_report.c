@@ -53,7 +53,7 @@ static qg_code parse_format(const cli_args *a, out_format *f, qg_error *err)
         *f = FORMAT_XLSX;
         return QG_OK;
     }
-    return qg_fail(err, QG_EINVAL, "format", "must be json, csv or xlsx");
+    return qg_fail(err, QG_EINVAL, "format", "format.unknown", "must be json, csv or xlsx");
 }
 
 /* Fills q and the format from the options. */
@@ -71,9 +71,10 @@ static qg_code parse_query(const cli_args *a, report_query *q, out_format *f, qg
     q->region = cli_opt(a, "region");
     q->shared = cli_opt(a, "shared") != NULL;
     if (c == QG_OK && *f == FORMAT_XLSX && !cli_opt(a, "out"))
-        c = qg_fail(err, QG_EINVAL, "out", "xlsx is written to a file: give --out FILE.xlsx");
+        c = qg_fail(err, QG_EINVAL, "out", "cli.xlsx_needs_file",
+                    "xlsx is written to a file: give --out FILE.xlsx");
     if (c == QG_OK && cli_opt(a, "lang") && !report_lang_known(cli_opt(a, "lang")))
-        c = qg_fail(err, QG_EINVAL, "lang", "must be kk, ru or en");
+        c = qg_fail(err, QG_EINVAL, "lang", "lang.unknown", "must be kk, ru or en");
     if (c == QG_OK) {
         qg_actor system = actor_system();
         c = report_check(&system, q, err);
@@ -89,14 +90,14 @@ static qg_code write_report(const report *r, out_format f, FILE *out, qg_error *
     } else {
         json_t *j = report_to_json(r);
         if (!j)
-            return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+            return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
         rc = json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         if (rc == 0 && fputc('\n', out) == EOF)
             rc = -1;
         json_decref(j);
     }
     if (rc != 0 || fflush(out) != 0)
-        return qg_fail(err, QG_EIO, "out", "cannot be written");
+        return qg_fail(err, QG_EIO, "out", "file.write_failed", "cannot be written");
     return QG_OK;
 }
 
@@ -108,7 +109,7 @@ static int run_xlsx(const cli_args *a, const report_query *q)
     report *r = NULL;
     const char *path = cli_opt(a, "out");
     struct stat st;
-    qg_code c = lstat(path, &st) == 0 ? qg_fail(&err, QG_ECONFLICT, "out",
+    qg_code c = lstat(path, &st) == 0 ? qg_fail(&err, QG_ECONFLICT, "out", "file.exists",
                                                 "already exists; it is never overwritten")
                                       : cli_open(a, &app, &err);
     qg_actor system = actor_system();
@@ -154,7 +155,8 @@ int cmd_report(int argc, char **argv)
     report_query q = {0};
     out_format f;
     if (argc < 1 || argv[0][0] == '-') {
-        qg_fail(&err, QG_EINVAL, "name", "give a report: qorgau report NAME [--options]");
+        qg_fail(&err, QG_EINVAL, "name", "cli.arguments",
+                "give a report: qorgau report NAME [--options]");
         return cli_report("report", &err);
     }
     if (!report_known(argv[0]))

@@ -29,10 +29,11 @@ static qg_code find(const cli_args *a, const instrument_set *set, const instrume
         cli_int(cli_opt(a, "version"), "version", 1, 9999, &version, err) != QG_OK)
         return QG_EINVAL;
     *out = a->npos > 0 ? instrument_find(set, a->pos[0], (int)version) : NULL;
+    if (!*out && a->npos == 0)
+        return qg_fail(err, QG_EINVAL, "instrument", "value.required", "name the instrument");
     if (!*out)
-        return qg_fail(err, a->npos > 0 ? QG_ENOTFOUND : QG_EINVAL, "instrument",
-                       a->npos > 0 ? "no such instrument or version (see qorgau screen list)"
-                                   : "name the instrument");
+        return qg_fail(err, QG_ENOTFOUND, "instrument", "instrument.not_found",
+                       "no such instrument or version (see qorgau screen list)");
     return QG_OK;
 }
 
@@ -88,14 +89,17 @@ static int screen_check(const cli_args *a, qg_error *err)
 static qg_code read_answers(const cli_args *a, json_t **doc, qg_error *err)
 {
     if (a->npos > 2)
-        return qg_fail(err, QG_EINVAL, "arguments", "give the instrument and at most one file");
+        return qg_fail(err, QG_EINVAL, "arguments", "cli.arguments",
+                       "give the instrument and at most one file");
     qg_code c = cli_read_json(a->npos == 2 ? a->pos[1] : NULL, INPUT_MAX, doc, err);
     if (c != QG_OK)
         return c;
     if (!json_is_object(*doc) || !json_object_get(*doc, "answers"))
-        return qg_fail(err, QG_EINVAL, "answers", "input must be {\"answers\": {...}}");
+        return qg_fail(err, QG_EINVAL, "answers", "body.shape",
+                       "input must be {\"answers\": {...}}");
     if (json_object_size(*doc) != 1)
-        return qg_fail(err, QG_EINVAL, "body", "has a key other than \"answers\"");
+        return qg_fail(err, QG_EINVAL, "body", "body.unknown_key",
+                       "has a key other than \"answers\"");
     return QG_OK;
 }
 
@@ -146,7 +150,7 @@ int cmd_qualify(int argc, char **argv)
     json_t *facts = NULL, *answer = NULL;
     qg_code c = cli_parse_with_args(argc, argv, (const char *const[]){NULL}, NULL, &a, &err);
     if (c == QG_OK && a.npos > 1)
-        c = qg_fail(&err, QG_EINVAL, "arguments", "give at most one file");
+        c = qg_fail(&err, QG_EINVAL, "arguments", "cli.arguments", "give at most one file");
     if (c == QG_OK)
         c = cli_read_json(a.npos == 1 ? a.pos[0] : NULL, INPUT_MAX, &facts, &err);
     if (c == QG_OK)

@@ -37,7 +37,8 @@ static qg_code check_proxy(const char *addr, qg_error *err)
     unsigned char buf[sizeof(struct in6_addr)];
     if (!addr || inet_pton(AF_INET, addr, buf) == 1 || inet_pton(AF_INET6, addr, buf) == 1)
         return QG_OK;
-    return qg_fail(err, QG_EINVAL, "trusted-proxy", "must be one numeric IPv4 or IPv6 address");
+    return qg_fail(err, QG_EINVAL, "trusted-proxy", "config.address",
+                   "must be one numeric IPv4 or IPv6 address");
 }
 
 static qg_code serve_config(const cli_args *a, http_config *cfg, qg_error *err)
@@ -80,10 +81,10 @@ static qg_code forbid_core_dumps(qg_error *err)
 {
     const struct rlimit none = {.rlim_cur = 0, .rlim_max = 0};
     if (setrlimit(RLIMIT_CORE, &none) != 0)
-        return qg_fail(err, QG_EIO, "core-dumps",
+        return qg_fail(err, QG_EIO, "core-dumps", "server.core_dumps",
                        "could not be turned off (setrlimit RLIMIT_CORE); not serving");
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-        return qg_fail(err, QG_EIO, "core-dumps",
+        return qg_fail(err, QG_EIO, "core-dumps", "server.core_dumps",
                        "could not be turned off (prctl PR_SET_DUMPABLE); not serving");
     return QG_OK;
 }

@@ -78,7 +78,7 @@ static void set_json_alloc(void) { json_set_alloc_funcs(qg_malloc, wiping_free);
 qg_code crypto_init(qg_error *err)
 {
     if (sodium_init() < 0)
-        return qg_fail(err, QG_ECRYPTO, NULL, "cannot initialise libsodium");
+        return qg_fail(err, QG_ECRYPTO, NULL, "crypto.failure", "cannot initialise libsodium");
     pthread_once(&json_once, set_json_alloc);
     return QG_OK;
 }
@@ -141,17 +141,16 @@ qg_code keyfile_create(const char *path, qg_error *err)
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
         if (errno == EEXIST)
-            return qg_fail(err, QG_ECONFLICT, NULL,
-                           "key file already exists: %.120s (it is never overwritten)",
-                           path);
-        return qg_fail(err, QG_EIO, NULL, "cannot create key file %.120s: %s", path,
-                       strerror(errno));
+            return qg_fail(err, QG_ECONFLICT, NULL, "file.exists",
+                           "key file already exists: %.120s (it is never overwritten)", path);
+        return qg_fail(err, QG_EIO, NULL, "file.create_failed", "cannot create key file %.120s: %s",
+                       path, strerror(errno));
     }
     char *text = sodium_malloc(KEYFILE_LEN + 1);
     if (!text) {
         close(fd);
         unlink(path);
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory for the key");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory for the key");
     }
     keyfile_text(text);
     int rc = fchmod(fd, 0600);
@@ -167,8 +166,8 @@ qg_code keyfile_create(const char *path, qg_error *err)
     }
     if (rc != 0) {
         unlink(path); /* ours, incomplete: a half-written key file must not stay */
-        return qg_fail(err, QG_EIO, NULL, "cannot write key file %.120s: %s", path,
-                       strerror(saved));
+        return qg_fail(err, QG_EIO, NULL, "file.write_failed", "cannot write key file %.120s: %s",
+                       path, strerror(saved));
     }
     sync_parent_dir(path);
     return QG_OK;
@@ -180,23 +179,25 @@ static qg_code keyfile_open(const char *path, int *fd_out, qg_error *err)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)
-            return qg_fail(err, QG_EKEY, NULL, "key file not found: %.120s", path);
-        return qg_fail(err, QG_EKEY, NULL, "key file cannot be read: %.120s: %s", path,
-                       strerror(errno));
+            return qg_fail(err, QG_EKEY, NULL, "key.missing", "key file not found: %.120s", path);
+        return qg_fail(err, QG_EKEY, NULL, "key.unreadable", "key file cannot be read: %.120s: %s",
+                       path, strerror(errno));
     }
     struct stat st;
-    const char *why = NULL;
+    qg_code c = QG_OK;
     if (fstat(fd, &st) != 0)
-        why = "key file cannot be read";
+        c = qg_fail(err, QG_EKEY, NULL, "key.unreadable", "key file cannot be read");
     else if (!S_ISREG(st.st_mode))
-        why = "key file is not a regular file";
+        c = qg_fail(err, QG_EKEY, NULL, "key.unsafe_file", "key file is not a regular file");
     else if (st.st_mode & (S_IRGRP | S_IROTH))
-        why = "key file is readable by group or others; chmod 600";
+        c = qg_fail(err, QG_EKEY, NULL, "key.unsafe_file",
+                    "key file is readable by group or others; chmod 600");
     else if (st.st_mode & (S_IWGRP | S_IWOTH | S_IXGRP | S_IXOTH))
-        why = "key file is writable by group or others; chmod 600";
-    if (why) {
+        c = qg_fail(err, QG_EKEY, NULL, "key.unsafe_file",
+                    "key file is writable by group or others; chmod 600");
+    if (c != QG_OK) {
         close(fd);
-        return qg_fail(err, QG_EKEY, NULL, "%s", why);
+        return c;
     }
     *fd_out = fd;
     return QG_OK;
@@ -247,11 +248,10 @@ static qg_code keys_derive(const unsigned char *master, qg_keys **out, qg_error 
 {
     qg_keys *keys = sodium_malloc(sizeof *keys);
     if (!keys)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory for the keys");
-    crypto_kdf_derive_from_key(keys->aead, sizeof keys->aead, SUBKEY_AEAD, KDF_CONTEXT,
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory for the keys");
+    crypto_kdf_derive_from_key(keys->aead, sizeof keys->aead, SUBKEY_AEAD, KDF_CONTEXT, master);
+    crypto_kdf_derive_from_key(keys->lookup, sizeof keys->lookup, SUBKEY_LOOKUP, KDF_CONTEXT,
                                master);
-    crypto_kdf_derive_from_key(keys->lookup, sizeof keys->lookup, SUBKEY_LOOKUP,
-                               KDF_CONTEXT, master);
     crypto_kdf_derive_from_key(keys->check, sizeof keys->check, SUBKEY_CHECK, KDF_CONTEXT,
                                master);
     sodium_mprotect_readonly(keys);
@@ -272,16 +272,17 @@ qg_code keyfile_load(const char *path, qg_keys **out, qg_error *err)
     char *text = sodium_malloc(KEYFILE_READ_MAX);
     unsigned char *master = sodium_malloc(QG_KEY_BYTES);
     if (!text || !master) {
-        rc = qg_fail(err, QG_ENOMEM, NULL, "out of memory for the key");
+        rc = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory for the key");
         goto done;
     }
     ssize_t n = read_up_to(fd, text, KEYFILE_READ_MAX);
     if (n < 0) {
-        rc = qg_fail(err, QG_EKEY, NULL, "key file cannot be read: %s", strerror(errno));
+        rc = qg_fail(err, QG_EKEY, NULL, "key.unreadable", "key file cannot be read: %s",
+                     strerror(errno));
         goto done;
     }
     if (!keyfile_parse(text, (size_t)n, master)) {
-        rc = qg_fail(err, QG_EKEY, NULL, "key file is malformed");
+        rc = qg_fail(err, QG_EKEY, NULL, "key.malformed", "key file is malformed");
         goto done;
     }
     rc = keys_derive(master, out, err);
@@ -318,15 +319,16 @@ qg_code crypto_seal(const qg_keys *keys, const char *ad, const void *plain, size
     *out = NULL;
     *out_len = 0;
     if (!ad)
-        return qg_fail(err, QG_EINVAL, NULL, "associated data (record id) is required");
+        return qg_fail(err, QG_EINVAL, NULL, "internal.failure",
+                       "associated data (record id) is required");
     if (!plain && len > 0)
-        return qg_fail(err, QG_EINVAL, NULL, "nothing to encrypt");
+        return qg_fail(err, QG_EINVAL, NULL, "internal.failure", "nothing to encrypt");
     if (len > crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX ||
         len > SIZE_MAX - QG_SEAL_OVERHEAD)
-        return qg_fail(err, QG_ETOOLARGE, NULL, "value too large to encrypt");
+        return qg_fail(err, QG_ETOOLARGE, NULL, "crypto.failure", "value too large to encrypt");
     unsigned char *buf = malloc(len + QG_SEAL_OVERHEAD);
     if (!buf)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory while encrypting");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory while encrypting");
     static const unsigned char empty[1];
     randombytes_buf(buf, NONCE_BYTES);
     unsigned long long clen = 0;
@@ -345,18 +347,18 @@ qg_code crypto_open(const qg_keys *keys, const char *ad, const unsigned char *se
     *out = NULL;
     *out_len = 0;
     if (!ad || !sealed || sealed_len < QG_SEAL_OVERHEAD)
-        return qg_fail(err, QG_ECRYPTO, NULL, "cannot decrypt: data is damaged");
+        return qg_fail(err, QG_ECRYPTO, NULL, "crypto.damaged", "cannot decrypt: data is damaged");
     size_t plain_len = sealed_len - QG_SEAL_OVERHEAD;
     char *buf = malloc(plain_len + 1);
     if (!buf)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory while decrypting");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory while decrypting");
     unsigned long long mlen = 0;
     int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(
         (unsigned char *)buf, &mlen, NULL, sealed + NONCE_BYTES, sealed_len - NONCE_BYTES,
         (const unsigned char *)ad, strlen(ad), sealed, keys->aead);
     if (rc != 0 || mlen != plain_len) {
         crypto_free_plain(buf, plain_len + 1);
-        return qg_fail(err, QG_ECRYPTO, NULL,
+        return qg_fail(err, QG_ECRYPTO, NULL, "crypto.damaged",
                        "cannot decrypt: wrong key, wrong record or damaged data");
     }
     buf[plain_len] = '\0';
@@ -448,11 +450,11 @@ qg_code crypto_password_hash(const char *password, char out[QG_PWHASH_MAX], qg_e
     out[0] = '\0';
     size_t len = password ? strnlen(password, QG_PASSWORD_MAX + 1) : 0;
     if (len < QG_PASSWORD_MIN)
-        return qg_fail(err, QG_EINVAL, "password", "must be at least %d characters",
-                       QG_PASSWORD_MIN);
+        return qg_fail(err, QG_EINVAL, "password", "password.too_short",
+                       "must be at least %d characters", QG_PASSWORD_MIN);
     if (len > QG_PASSWORD_MAX)
-        return qg_fail(err, QG_EINVAL, "password", "must be at most %d characters",
-                       QG_PASSWORD_MAX);
+        return qg_fail(err, QG_EINVAL, "password", "password.too_long",
+                       "must be at most %d characters", QG_PASSWORD_MAX);
     ensure_init();
     /* The algorithm is named explicitly rather than relying on the library default. */
     unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
@@ -466,7 +468,8 @@ qg_code crypto_password_hash(const char *password, char out[QG_PWHASH_MAX], qg_e
     pwhash_leave();
     if (rc != 0) {
         sodium_memzero(out, QG_PWHASH_MAX);
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory while hashing the password");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted",
+                       "out of memory while hashing the password");
     }
     return QG_OK;
 }

@@ -293,7 +293,7 @@ static enum MHD_Result send_answer(struct MHD_Connection *conn, http_response *r
     return ok;
 }
 
-/* Answers with the JSON error body {"error":{"code","message","field"}}. The message
+/* Answers with the JSON error body {"error":{"code","message","field","reason"}}. The message
  * and field are constants of this file (no quotes to escape, no request data). */
 static enum MHD_Result send_error(struct MHD_Connection *conn, const qg_error *e)
 {
@@ -303,8 +303,9 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, const qg_error *e
     if (!json)
         return MHD_NO;
     int n = snprintf(json, ERROR_JSON_MAX,
-                     "{\"error\":{\"code\":\"%s\",\"message\":\"%s\",\"field\":\"%s\"}}",
-                     qg_code_name(e->code), e->message, e->field);
+                     "{\"error\":{\"code\":\"%s\",\"message\":\"%s\",\"field\":\"%s\","
+                     "\"reason\":\"%s\"}}",
+                     qg_code_name(e->code), e->message, e->field, qg_error_reason(e));
     if (n < 0 || n >= ERROR_JSON_MAX) {
         free(json);
         return MHD_NO;
@@ -317,15 +318,15 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, const qg_error *e
 static enum MHD_Result send_too_large(struct MHD_Connection *conn, size_t max)
 {
     qg_error e;
-    qg_fail(&e, QG_ETOOLARGE, "body", "request body exceeds %zu bytes", max);
+    qg_fail(&e, QG_ETOOLARGE, "body", "body.too_large", "request body exceeds %zu bytes", max);
     return send_error(conn, &e);
 }
 
 static enum MHD_Result send_invalid(struct MHD_Connection *conn, const char *field,
-                                    const char *message)
+                                    const char *reason, const char *message)
 {
     qg_error e;
-    qg_fail(&e, QG_EINVAL, field, "%s", message);
+    qg_fail_at(&e, QG_EINVAL, field, reason, "%s", message);
     return send_error(conn, &e);
 }
 
@@ -456,9 +457,10 @@ static enum MHD_Result begin_request(http_server *srv, struct MHD_Connection *co
         return MHD_NO;
     *req_cls = st;
     if (uri_bad || !path_ok(url))
-        return send_invalid(conn, "path", "request path is not valid");
+        return send_invalid(conn, "path", "request.path", "request path is not valid");
     if (values_bad(conn, MHD_HEADER_KIND))
-        return send_invalid(conn, "header", "request header holds a control character");
+        return send_invalid(conn, "header", "request.header",
+                            "request header holds a control character");
     unsigned long long declared;
     if (declared_length(conn, &declared) && declared > srv->max_body)
         return send_too_large(conn, srv->max_body);
@@ -488,7 +490,8 @@ static enum MHD_Result finish_request(http_server *srv, struct MHD_Connection *c
     if (st->verdict == REQ_TOO_LARGE)
         return send_too_large(conn, srv->max_body);
     if (values_bad(conn, MHD_FOOTER_KIND))
-        return send_invalid(conn, "header", "request trailer holds a control character");
+        return send_invalid(conn, "header", "request.header",
+                            "request trailer holds a control character");
     http_request req = {0};
     req.method = method;
     req.path = url;
@@ -662,15 +665,17 @@ static qg_code check_config(const http_config *cfg, http_handler_fn handler,
                             qg_error *err)
 {
     if (!cfg || !handler)
-        return qg_fail(err, QG_EINVAL, "config", "server configuration missing");
+        return qg_fail(err, QG_EINVAL, "config", "config.missing", "server configuration missing");
     if (cfg->max_body > BODY_HARD_MAX)
-        return qg_fail(err, QG_EINVAL, "max_body", "max_body over %zu bytes",
+        return qg_fail(err, QG_EINVAL, "max_body", "config.max_body", "max_body over %zu bytes",
                        BODY_HARD_MAX);
     if (cfg->threads > MAX_THREADS)
-        return qg_fail(err, QG_EINVAL, "threads", "more than %u threads", MAX_THREADS);
+        return qg_fail(err, QG_EINVAL, "threads", "config.threads", "more than %u threads",
+                       MAX_THREADS);
     net_addr proxy;
     if (cfg->trusted_proxy && !addr_parse(cfg->trusted_proxy, &proxy))
-        return qg_fail(err, QG_EINVAL, "trusted_proxy", "not a numeric IPv4 or IPv6 address");
+        return qg_fail(err, QG_EINVAL, "trusted_proxy", "config.address",
+                       "not a numeric IPv4 or IPv6 address");
     return QG_OK;
 }
 
@@ -720,10 +725,11 @@ qg_code http_server_start(const http_config *cfg, http_handler_fn handler, void 
     bind_addr addr;
     bool v6;
     if (!parse_bind(cfg->bind_addr, cfg->port, &addr, &v6))
-        return qg_fail(err, QG_EINVAL, "bind_addr", "not a numeric address and port");
+        return qg_fail(err, QG_EINVAL, "bind_addr", "config.address",
+                       "not a numeric address and port");
     http_server *srv = calloc(1, sizeof *srv);
     if (!srv)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     srv->handler = handler;
     srv->ctx = ctx;
     srv->max_body = cfg->max_body;
@@ -732,7 +738,8 @@ qg_code http_server_start(const http_config *cfg, http_handler_fn handler, void 
     srv->daemon = start_daemon(srv, cfg, &addr, v6);
     if (!srv->daemon) {
         free(srv);
-        return qg_fail(err, QG_EIO, "bind_addr", "cannot listen on the address");
+        return qg_fail(err, QG_EIO, "bind_addr", "server.listen_failed",
+                       "cannot listen on the address");
     }
     const union MHD_DaemonInfo *info =
         MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);

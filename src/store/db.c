@@ -155,7 +155,7 @@ qg_code db_meta_get(db *conn, const char *key, char *out, size_t size, qg_error 
     if (rc == 1)
         snprintf(out, size, "%s", db_col_text(st, 0));
     else if (rc == 0)
-        c = qg_fail(err, QG_ENOTFOUND, NULL, "meta value missing");
+        c = qg_fail(err, QG_ENOTFOUND, NULL, "storage.failure", "meta value missing");
     else
         c = err->code;
     db_done(st);
@@ -214,8 +214,8 @@ qg_code db_migrate(db *conn, qg_error *err)
         return c;
     int have = stored_version(conn), want = schema_migration_count();
     if (have > want)
-        return qg_fail(err, QG_EDB, "db", "database schema %d is newer than this program (%d)",
-                       have, want);
+        return qg_fail(err, QG_EDB, "db", "storage.schema_newer",
+                       "database schema %d is newer than this program (%d)", have, want);
     for (int v = have + 1; v <= want && c == QG_OK; v++)
         c = apply_migration(conn, v, err);
     return c;
@@ -226,14 +226,14 @@ qg_code db_pool_open(const char *path, int size, db_pool **out, qg_error *err)
     *out = NULL;
     db_pool *p = calloc(1, sizeof *p);
     if (!p)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     p->conns = calloc((size_t)size, sizeof *p->conns);
     p->free_list = calloc((size_t)size, sizeof *p->free_list);
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->freed, NULL);
     if (!p->conns || !p->free_list) {
         db_pool_close(p);
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     }
     for (int i = 0; i < size; i++) {
         qg_code c = db_open(path, false, &p->conns[i], err);

@@ -46,9 +46,10 @@ static qg_code fail_as_engine(db *conn, const char *what, qg_error *err)
     if (is_pg(conn)) {
         qg_error ignored = {0};
         real_ops(conn)->exec(conn, "SELECT 1/0", &ignored);
-        return qg_fail(err, QG_EDB, NULL, "%s: insufficient resources (SQLSTATE 53100)", what);
+        return qg_fail(err, QG_EDB, NULL, "storage.failure",
+                       "%s: insufficient resources (SQLSTATE 53100)", what);
     }
-    return qg_fail(err, QG_EDB, NULL, "%s: disk I/O error", what);
+    return qg_fail(err, QG_EDB, NULL, "storage.failure", "%s: disk I/O error", what);
 }
 
 static qg_code f_exec(db *conn, const char *sql, qg_error *err)
@@ -102,7 +103,7 @@ static qg_code f_commit(db *conn, qg_error *err)
 {
     if (due(DB_FAULT_COMMIT)) {
         real_ops(conn)->rollback(conn);
-        return qg_fail(err, QG_EDB, NULL, "%s",
+        return qg_fail(err, QG_EDB, NULL, "storage.failure", "%s",
                        is_pg(conn) ? "commit failed: insufficient resources (SQLSTATE 53100)"
                                    : "database statement failed: disk I/O error");
     }

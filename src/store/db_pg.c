@@ -85,10 +85,13 @@ static qg_code fail_pg(qg_error *err, const PGresult *r, const char *what)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     if (!state || strlen(state) != 5)
-        return qg_fail(err, QG_EDB, NULL, "%s: no answer from the database server", what);
+        return qg_fail(err, QG_EDB, NULL, "storage.failure",
+                       "%s: no answer from the database server", what);
     if (strncmp(state, "23", 2) == 0)
-        return qg_fail(err, QG_ECONFLICT, NULL, "%s: constraint violated", what);
-    return qg_fail(err, QG_EDB, NULL, "%s: %s (SQLSTATE %s)", what, state_class(state), state);
+        return qg_fail(err, QG_ECONFLICT, NULL, "storage.constraint", "%s: constraint violated",
+                       what);
+    return qg_fail(err, QG_EDB, NULL, "storage.failure", "%s: %s (SQLSTATE %s)", what,
+                   state_class(state), state);
 }
 
 static bool result_ok(const PGresult *r)
@@ -113,12 +116,14 @@ static bool usable(pg_db *c, qg_error *err)
     if (PQstatus(c->h) == CONNECTION_OK)
         return true;
     if (c->in_tx) {
-        qg_fail(err, QG_EDB, NULL, "database connection lost during a transaction");
+        qg_fail(err, QG_EDB, NULL, "storage.failure",
+                "database connection lost during a transaction");
         return false;
     }
     PQreset(c->h);
     if (PQstatus(c->h) != CONNECTION_OK) {
-        qg_fail(err, QG_EDB, NULL, "database connection lost; reconnecting failed");
+        qg_fail(err, QG_EDB, NULL, "storage.failure",
+                "database connection lost; reconnecting failed");
         return false;
     }
     for (int i = 0; i < c->cached; i++)
@@ -280,12 +285,12 @@ static db_stmt *pg_prepare(db *conn, const char *sql, qg_error *err)
         if (c->cache[i]->sql == sql)
             return &c->cache[i]->base;
     if (c->cached == STMT_CACHE) { /* more distinct statements than the program has */
-        qg_fail(err, QG_EDB, NULL, "statement cache full");
+        qg_fail(err, QG_EDB, NULL, "storage.failure", "statement cache full");
         return NULL;
     }
     pg_stmt *s = stmt_new(conn, sql, c->cached);
     if (!s) {
-        qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
         return NULL;
     }
     if (!usable(c, err) || !server_prepare(c, s, err)) {
@@ -353,7 +358,7 @@ static void pg_bind_null(db_stmt *st, int i) { set_param(ST(st), i, NULL, 0, 0, 
 static qg_code execute(pg_db *c, pg_stmt *s, qg_error *err)
 {
     if (s->bind_failed)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (!usable(c, err) || (!s->prepared && !server_prepare(c, s, err)))
         return err->code;
     PGresult *r = PQexecPrepared(c->h, s->name, s->nparams, (const char *const *)s->values,
@@ -494,7 +499,7 @@ static qg_code pg_commit(db *conn, qg_error *err)
     if (!result_ok(r))
         code = fail_pg(err, r, "commit failed");
     else if (strcmp(PQcmdStatus(r), "COMMIT") != 0) /* a failed transaction answers ROLLBACK */
-        code = qg_fail(err, QG_EDB, NULL,
+        code = qg_fail(err, QG_EDB, NULL, "storage.failure",
                        "commit failed: the transaction had failed and was rolled back");
     PQclear(r);
     pg_rollback(conn);
@@ -514,7 +519,7 @@ static qg_code pg_backup(db *conn, const char *path, qg_error *err)
 {
     (void)conn;
     (void)path;
-    return qg_fail(err, QG_EINVAL, "db",
+    return qg_fail(err, QG_EINVAL, "db", "backup.postgresql",
                    "is a PostgreSQL database: back it up with pg_dump or the server's replication;"
                    " 'qorgau backup' copies SQLite files only");
 }
@@ -552,11 +557,12 @@ static qg_code connect_to(pg_db *c, const char *uri, qg_error *err)
     const char *const values[] = {CONNECT_TIMEOUT, "qorgau", uri, "UTF8", NULL};
     c->h = PQconnectdbParams(keys, values, 1);
     if (!c->h)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (PQstatus(c->h) != CONNECTION_OK) {
         char why[160];
         first_line(PQerrorMessage(c->h), why, sizeof why);
-        return qg_fail(err, QG_EIO, "db", "cannot connect to the PostgreSQL database: %s", why);
+        return qg_fail(err, QG_EIO, "db", "storage.connect_failed",
+                       "cannot connect to the PostgreSQL database: %s", why);
     }
     PQsetNoticeProcessor(c->h, quiet, NULL);
     return QG_OK;
@@ -574,10 +580,10 @@ static qg_code check_initialised(pg_db *c, bool create, qg_error *err)
     bool has_meta = PQgetvalue(r, 0, 0)[0] == 't';
     PQclear(r);
     if (create && has_meta)
-        return qg_fail(err, QG_ECONFLICT, "db",
+        return qg_fail(err, QG_ECONFLICT, "db", "storage.exists",
                        "database already holds a Qorgau schema; it is never overwritten");
     if (!create && !has_meta)
-        return qg_fail(err, QG_EIO, "db",
+        return qg_fail(err, QG_EIO, "db", "storage.not_initialised",
                        "database is not initialised; create it with 'qorgau init'");
     return QG_OK;
 }
@@ -587,7 +593,7 @@ static qg_code pg_open(const char *path, bool create, db **out, qg_error *err)
     *out = NULL;
     pg_db *c = calloc(1, sizeof *c);
     if (!c)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     c->base.ops = &db_pg_ops;
     qg_code code = connect_to(c, path, err);
     if (code == QG_OK)

@@ -42,8 +42,10 @@ static qg_code fail_sqlite(qg_error *err, sqlite3 *h, const char *what)
 {
     int rc = h ? sqlite3_extended_errcode(h) : SQLITE_ERROR;
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        return qg_fail(err, QG_ECONFLICT, NULL, "%s: constraint violated", what);
-    return qg_fail(err, QG_EDB, NULL, "%s: %s", what, h ? sqlite3_errstr(rc) : "error");
+        return qg_fail(err, QG_ECONFLICT, NULL, "storage.constraint", "%s: constraint violated",
+                       what);
+    return qg_fail(err, QG_EDB, NULL, "storage.failure", "%s: %s", what,
+                   h ? sqlite3_errstr(rc) : "error");
 }
 
 static bool file_exists(const char *path)
@@ -94,13 +96,14 @@ static qg_code lite_open(const char *path, bool create, db **out, qg_error *err)
     *out = NULL;
     bool exists = file_exists(path);
     if (create && exists)
-        return qg_fail(err, QG_ECONFLICT, "db",
+        return qg_fail(err, QG_ECONFLICT, "db", "storage.exists",
                        "database file already exists; it is never overwritten");
     if (!create && !exists)
-        return qg_fail(err, QG_EIO, "db", "database file not found; create it with 'qorgau init'");
+        return qg_fail(err, QG_EIO, "db", "storage.not_initialised",
+                       "database file not found; create it with 'qorgau init'");
     lite_db *l = calloc(1, sizeof *l);
     if (!l)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     l->base.ops = &db_sqlite_ops;
     pthread_once(&config_once, configure_library);
     /* NOMUTEX: a connection is only ever used by one thread at a time (the pool hands it
@@ -110,7 +113,8 @@ static qg_code lite_open(const char *path, bool create, db **out, qg_error *err)
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
         if (fd < 0) {
             free(l);
-            return qg_fail(err, QG_EIO, "db", "cannot create database file: %s", strerror(errno));
+            return qg_fail(err, QG_EIO, "db", "file.create_failed",
+                           "cannot create database file: %s", strerror(errno));
         }
         close(fd);
     }
@@ -141,7 +145,7 @@ static db_stmt *lite_prepare(db *conn, const char *sql, qg_error *err)
     }
     if (l->cached == STMT_CACHE) { /* more distinct statements than the program has */
         sqlite3_finalize(st);
-        qg_fail(err, QG_EDB, NULL, "statement cache full");
+        qg_fail(err, QG_EDB, NULL, "storage.failure", "statement cache full");
         return NULL;
     }
     int slot = l->cached++;
@@ -248,7 +252,7 @@ static qg_code backup_into(db *conn, const char *tmp, qg_error *err)
     sqlite3 *dst = NULL;
     if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         sqlite3_close(dst);
-        return qg_fail(err, QG_EIO, "file", "cannot create backup file");
+        return qg_fail(err, QG_EIO, "file", "file.create_failed", "cannot create backup file");
     }
     sqlite3_backup *b = sqlite3_backup_init(dst, "main", H(conn), "main");
     qg_code c = QG_OK;
@@ -264,7 +268,8 @@ static qg_code backup_into(db *conn, const char *tmp, qg_error *err)
             sqlite3_sleep(5);
         sqlite3_backup_finish(b);
         if (rc != SQLITE_DONE)
-            c = qg_fail(err, QG_EIO, "file", "backup failed: %s", sqlite3_errstr(rc));
+            c = qg_fail(err, QG_EIO, "file", "file.create_failed", "backup failed: %s",
+                        sqlite3_errstr(rc));
     }
     if (c == QG_OK &&
         sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
@@ -279,7 +284,8 @@ static qg_code fsync_path(const char *path, qg_error *err)
     if (fd < 0 || fsync(fd) != 0) {
         if (fd >= 0)
             close(fd);
-        return qg_fail(err, QG_EIO, "file", "cannot sync backup file: %s", strerror(errno));
+        return qg_fail(err, QG_EIO, "file", "file.create_failed", "cannot sync backup file: %s",
+                       strerror(errno));
     }
     close(fd);
     return QG_OK;
@@ -288,20 +294,22 @@ static qg_code fsync_path(const char *path, qg_error *err)
 static qg_code lite_backup(db *conn, const char *path, qg_error *err)
 {
     if (file_exists(path))
-        return qg_fail(err, QG_ECONFLICT, "file",
+        return qg_fail(err, QG_ECONFLICT, "file", "file.exists",
                        "backup file already exists; it is never overwritten");
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.partial", path) >= (int)sizeof tmp)
-        return qg_fail(err, QG_EINVAL, "file", "path too long");
+        return qg_fail(err, QG_EINVAL, "file", "path.too_long", "path too long");
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0)
-        return qg_fail(err, QG_EIO, "file", "cannot create backup file: %s", strerror(errno));
+        return qg_fail(err, QG_EIO, "file", "file.create_failed", "cannot create backup file: %s",
+                       strerror(errno));
     close(fd);
     qg_code c = backup_into(conn, tmp, err);
     if (c == QG_OK)
         c = fsync_path(tmp, err);
     if (c == QG_OK && link(tmp, path) != 0) /* link, unlike rename, never replaces */
-        c = qg_fail(err, QG_EIO, "file", "cannot move backup into place: %s", strerror(errno));
+        c = qg_fail(err, QG_EIO, "file", "file.create_failed", "cannot move backup into place: %s",
+                    strerror(errno));
     unlink(tmp);
     return c;
 }

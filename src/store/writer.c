@@ -46,7 +46,7 @@ static void run_batch(writer *w, job *batch)
         if (c == QG_OK)
             run_in_savepoint(w->conn, j);
         else
-            j->result = qg_fail(j->err, begin_err.code, NULL, "%s", begin_err.message);
+            j->result = qg_fail_copy(j->err, &begin_err);
     }
     if (c != QG_OK)
         return;
@@ -55,7 +55,7 @@ static void run_batch(writer *w, job *batch)
         return;
     for (job *j = batch; j; j = j->next)
         if (j->result == QG_OK)
-            j->result = qg_fail(j->err, commit_err.code, NULL, "%s", commit_err.message);
+            j->result = qg_fail_copy(j->err, &commit_err);
 }
 
 static job *take_batch(writer *w)
@@ -98,7 +98,7 @@ qg_code writer_open(const char *path, bool threaded, writer **out, qg_error *err
     *out = NULL;
     writer *w = calloc(1, sizeof *w);
     if (!w)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     qg_code c = db_open(path, false, &w->conn, err);
     if (c != QG_OK) {
         free(w);
@@ -111,7 +111,7 @@ qg_code writer_open(const char *path, bool threaded, writer **out, qg_error *err
     if (threaded && pthread_create(&w->thread, NULL, writer_main, w) != 0) {
         w->threaded = false;
         writer_close(w);
-        return qg_fail(err, QG_EIO, NULL, "cannot start the writer thread");
+        return qg_fail(err, QG_EIO, NULL, "storage.failure", "cannot start the writer thread");
     }
     *out = w;
     return QG_OK;

@@ -97,7 +97,7 @@ static json_t *login(const char *user, const char *password, int *st, qgt_sessio
     return o;
 }
 
-/* The "reason" of a refused login's error, or "" when it has none. */
+/* The "reason" of a refused login's error ("login.wrong_password", "account.pending", ...). */
 static const char *reason_of(json_t *o)
 {
     const char *r = json_string_value(json_object_get(json_object_get(o, "error"), "reason"));
@@ -301,7 +301,7 @@ static void test_login_answers(void **state)
     json_t *unknown = login("no.such.login", WRONG, &st, NULL);
     assert_true(json_equal(wrong_waiting, wrong_other));
     assert_true(json_equal(wrong_waiting, unknown));
-    assert_string_equal(reason_of(wrong_waiting), "");
+    assert_string_equal(reason_of(wrong_waiting), "login.wrong_password");
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(wrong_waiting, "error"), "message")),
         "login and password do not match");
@@ -322,7 +322,7 @@ static void test_login_answers(void **state)
     assert_string_equal(reason_of(off), "account.disabled");
     json_decref(off);
     off = login("acct.auditor", WRONG, &st, NULL);
-    assert_string_equal(reason_of(off), "");
+    assert_string_equal(reason_of(off), "login.wrong_password");
     json_decref(off);
 }
 

@@ -145,8 +145,9 @@ static json_t *json_of(const httpc_response *r)
     return o;
 }
 
-/* Asserts that r is exactly {"error": {"code", "message", "field"}} (plus extra_key
- * when given) with this status, code and field (NULL: any field). */
+/* Asserts that r is exactly {"error": {"code", "message", "field", "reason"}} (plus
+ * extra_key when given) with this status, code and field (NULL: any field), and that the
+ * reason is a dotted lower-case name such as "iin.check_digit". */
 static void expect_error_with(const httpc_response *r, int status, const char *code,
                               const char *field, const char *extra_key)
 {
@@ -161,7 +162,12 @@ static void expect_error_with(const httpc_response *r, int status, const char *c
     assert_int_equal(json_object_size(o), 1);
     json_t *e = json_object_get(o, "error");
     assert_true(json_is_object(e));
-    assert_int_equal(json_object_size(e), extra_key ? 4 : 3);
+    bool extra = extra_key && strcmp(extra_key, "reason") != 0;
+    assert_int_equal(json_object_size(e), extra ? 5 : 4);
+    const char *reason = json_string_value(json_object_get(e, "reason"));
+    assert_non_null(reason);
+    assert_true(strspn(reason, "abcdefghijklmnopqrstuvwxyz0123456789_.") == strlen(reason));
+    assert_non_null(strchr(reason, '.'));
     assert_true(json_is_string(json_object_get(e, "code")));
     assert_true(json_is_string(json_object_get(e, "message")));
     assert_true(json_is_string(json_object_get(e, "field")));

@@ -26,6 +26,7 @@ import { journeys as print } from './journeys-print.mjs';
 import { journeys as casepage } from './journeys-casepage.mjs';
 import { journeys as needs } from './journeys-needs.mjs';
 import { journeys as screening } from './journeys-screening.mjs';
+import { journeys as errors } from './journeys-errors.mjs';
 
 const journeys = [
     ...mainJourneys,
@@ -40,6 +41,7 @@ const journeys = [
     ...casepage,
     ...needs,
     ...screening,
+    ...errors,
 ];
 
 const JOURNEY_MS = 120000;

@@ -132,7 +132,7 @@ static void check_number(const char *path, const char *param)
     api_call call = {.req = &req, .resp = &resp};
     snprintf(call.params[1], sizeof call.params[1], "%s", param);
     int64_t n = 0;
-    if (api_path_number(&call, "n", "no such record", &n)) {
+    if (api_path_number(&call, "n", "record.not_found", "no such record", &n)) {
         if (n < 1 || n > API_NUMBER_MAX || strspn(param, "0123456789") != strlen(param) || resp.body)
             abort();
     } else if (resp.status != 404 || !resp.body) {

@@ -12,13 +12,33 @@ static void test_fail_fills_and_returns_code(void **state)
 {
     (void)state;
     qg_error err = {0};
-    assert_int_equal(qg_fail(&err, QG_EINVAL, "sex", "is not a known %s code", "sex"), QG_EINVAL);
+    assert_int_equal(
+        qg_fail(&err, QG_EINVAL, "sex", "value.not_in_list", "is not a known %s code", "sex"),
+        QG_EINVAL);
     assert_int_equal(err.code, QG_EINVAL);
     assert_string_equal(err.field, "sex");
+    assert_string_equal(err.reason, "value.not_in_list");
     assert_string_equal(err.message, "is not a known sex code");
-    assert_int_equal(qg_fail(&err, QG_EDB, NULL, "x"), QG_EDB);
+    assert_int_equal(qg_fail(&err, QG_EDB, NULL, "storage.failure", "x"), QG_EDB);
     assert_string_equal(err.field, "");
-    assert_int_equal(qg_fail(NULL, QG_ENOTFOUND, "code", "no such case"), QG_ENOTFOUND);
+    assert_string_equal(qg_error_reason(&err), "storage.failure");
+    assert_int_equal(qg_fail(NULL, QG_ENOTFOUND, "code", "case.not_found", "no such case"),
+                     QG_ENOTFOUND);
+}
+
+static void test_reason_is_kept_copied_and_never_missing(void **state)
+{
+    (void)state;
+    qg_error none = {0};
+    assert_string_equal(qg_error_reason(&none), "internal.failure");
+    assert_string_equal(qg_error_reason(NULL), "internal.failure");
+    qg_error from = {0}, to = {0};
+    qg_fail(&from, QG_EINVAL, "iin", "iin.check_digit", "check digit does not match");
+    assert_int_equal(qg_fail_copy(&to, &from), QG_EINVAL);
+    assert_string_equal(to.field, "iin");
+    assert_string_equal(to.reason, "iin.check_digit");
+    assert_string_equal(to.message, "check digit does not match");
+    assert_int_equal(qg_fail_copy(NULL, &from), QG_EINVAL);
 }
 
 static void test_long_texts_are_cut_not_overflowed(void **state)
@@ -28,7 +48,7 @@ static void test_long_texts_are_cut_not_overflowed(void **state)
     memset(long_field, 'f', sizeof long_field - 1);
     long_field[sizeof long_field - 1] = '\0';
     qg_error err = {0};
-    qg_fail(&err, QG_EINVAL, long_field, "%s", long_field);
+    qg_fail(&err, QG_EINVAL, long_field, "test.failure", "%s", long_field);
     assert_int_equal(strlen(err.field), QG_ERR_FIELD_MAX - 1);
     assert_int_equal(strlen(err.message), QG_ERR_MSG_MAX - 1);
 }
@@ -69,6 +89,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fail_fills_and_returns_code),
+        cmocka_unit_test(test_reason_is_kept_copied_and_never_missing),
         cmocka_unit_test(test_long_texts_are_cut_not_overflowed),
         cmocka_unit_test(test_mappings),
     };

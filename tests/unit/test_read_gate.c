@@ -88,7 +88,7 @@ static qg_code failing_read(db *conn, void *arg, qg_error *err)
     db_stmt *st = db_prepare(conn, "SELECT x FROM no_such_table", err);
     if (st) {
         db_done(st);
-        return qg_fail(err, QG_EIO, NULL, "the table was expected to be missing");
+        return qg_fail(err, QG_EIO, NULL, "test.failure", "the table was expected to be missing");
     }
     return err->code;
 }
@@ -99,7 +99,7 @@ static qg_code refusing_read(db *conn, void *arg, qg_error *err)
     (void)conn;
     probe *p = arg;
     p->calls++;
-    return qg_fail(err, QG_ENOTFOUND, "probe", "nothing here");
+    return qg_fail(err, QG_ENOTFOUND, "probe", "test.failure", "nothing here");
 }
 
 /* A read that succeeds: counts the trail's entries. */

@@ -800,7 +800,7 @@ static qg_code insert_then_maybe_fail(db *conn, void *arg, qg_error *err)
     if (j->reader) /* has any job with this tag been committed before this one ran? */
         j->in_open_batch = count_rows(j->reader, j->tag) == 0;
     if (j->fail_with != QG_OK)
-        return qg_fail(err, j->fail_with, j->fail_field, "job %lld fails on purpose", (long long)j->n);
+        return qg_fail(err, j->fail_with, j->fail_field, "test.failure", "job %lld fails on purpose", (long long)j->n);
     return QG_OK;
 }
 

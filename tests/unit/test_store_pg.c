@@ -447,7 +447,7 @@ static qg_code job_insert(db *conn, void *arg, qg_error *err)
     if (c == QG_OK && id == CLASHING_ID)
         c = insert_t(conn, 1, NULL, err);
     if (c == QG_OK && id == FAILING_ID)
-        c = qg_fail(err, QG_EINVAL, "job", "fails on purpose");
+        c = qg_fail(err, QG_EINVAL, "job", "test.failure", "fails on purpose");
     return c;
 }
 

@@ -472,7 +472,12 @@ export function formValues(form) {
 
 function clearErrors(form) {
   for (const el of form.querySelectorAll('.invalid')) el.classList.remove('invalid');
-  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  for (const el of form.querySelectorAll('[aria-invalid]')) {
+    el.removeAttribute('aria-invalid');
+    const ids = (el.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && !id.endsWith('-msg'));
+    if (ids.length) el.setAttribute('aria-describedby', ids.join(' '));
+    else el.removeAttribute('aria-describedby');
+  }
   for (const el of form.querySelectorAll('.field .msg')) clear(el);
   const s = form.querySelector('.errors');
   if (s) s.remove();
@@ -497,9 +502,16 @@ function findInput(form, field) {
   return null;
 }
 
-// The text of an API error for people: by status and code, naming the field's label.
+// The text of an API error for people: the sentence for its reason (web/i18n/errors.json,
+// e.g. "errors.iin.check_digit"), else a general one for its code; with fieldLabel, the
+// field's label in front ("«ЖСН»: ...").
 export function errorText(err, fieldLabel) {
   const e = (err && err.error) || err || {};
+  const reasonKey = typeof e.reason === 'string' ? 'errors.' + e.reason : '';
+  if (reasonKey && catalogue[current][reasonKey] !== undefined) {
+    const s = t(reasonKey);
+    return fieldLabel ? t('errors.general.field', { field: fieldLabel, reason: s }) : s;
+  }
   const code = e.code || 'internal';
   const key = 'core.err.' + code;
   const base = catalogue[current][key] !== undefined ? t(key) : t('core.err.internal');
@@ -527,6 +539,9 @@ export function showErrors(form, apiError) {
       if (msg) {
         msg.textContent = errorText(e);
         input.setAttribute('aria-errormessage', msg.id || '');
+        // Read with the field when it takes the focus (aria-errormessage alone is not).
+        const ids = (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+        if (msg.id && !ids.includes(msg.id)) input.setAttribute('aria-describedby', ids.concat(msg.id).join(' '));
       }
     }
   }
@@ -547,7 +562,7 @@ export function showMessage(form, text) {
   summary.focus();
 }
 
-// The error object of an api() answer ({code, message, field}); one of its own for a
+// The error object of an api() answer ({code, message, field, reason}); one of its own for a
 // failure without one (the network).
 export function apiError(res) {
   return (res && res.data && res.data.error) || { code: 'error', message: String(res && res.status), field: null };
@@ -848,7 +863,7 @@ export function pageTitle(key, vars) {
 // Starts the interface: catalogues, the session, the first page.
 export async function start() {
   document.documentElement.lang = current;
-  await messages('core');
+  await Promise.all([messages('core'), messages('errors')]);
   started = true;
   await Promise.all(loadedModules.values());
   await restoreSession();

@@ -16,18 +16,19 @@
 static qg_code require(const qg_actor *actor, qg_action action, qg_error *err)
 {
     if (policy_decide(actor, action, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed", "your role may not do this");
     return QG_OK;
 }
 
 static qg_code account_check_text(const char *text, size_t max, const char *field, qg_error *err)
 {
     if (!text || !*text)
-        return qg_fail(err, QG_EINVAL, field, "is required");
+        return qg_fail(err, QG_EINVAL, field, "value.required", "is required");
     if (strlen(text) > max)
-        return qg_fail(err, QG_EINVAL, field, "is longer than %zu bytes", max);
+        return qg_fail(err, QG_EINVAL, field, "text.too_long", "is longer than %zu bytes", max);
     if (!text_utf8_valid(text, false))
-        return qg_fail(err, QG_EINVAL, field, "must be UTF-8 text without control characters");
+        return qg_fail(err, QG_EINVAL, field, "text.invalid_characters",
+                       "must be UTF-8 text without control characters");
     return QG_OK;
 }
 
@@ -35,12 +36,14 @@ static qg_code account_check_login(const char *login, const char *field, qg_erro
 {
     size_t n = login ? strlen(login) : 0;
     if (n < 3 || n > QG_LOGIN_MAX)
-        return qg_fail(err, QG_EINVAL, field, "must be 3 to %d characters", QG_LOGIN_MAX);
+        return qg_fail(err, QG_EINVAL, field, "login.length", "must be 3 to %d characters",
+                       QG_LOGIN_MAX);
     for (size_t i = 0; i < n; i++) {
         char ch = login[i];
         if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
               ch == '-'))
-            return qg_fail(err, QG_EINVAL, field, "may hold only a-z, 0-9, '.', '_' and '-'");
+            return qg_fail(err, QG_EINVAL, field, "login.characters",
+                           "may hold only a-z, 0-9, '.', '_' and '-'");
     }
     return QG_OK;
 }
@@ -72,9 +75,9 @@ static qg_code insert_org(db *conn, void *arg, qg_error *err)
         j->id = db_col_int(st, 0);
     db_done(st);
     if (rc < 0)
-        return err->code == QG_ECONFLICT
-                   ? qg_fail(err, QG_ECONFLICT, "name", "an organisation with this name exists")
-                   : err->code;
+        return err->code == QG_ECONFLICT ? qg_fail(err, QG_ECONFLICT, "name", "org.name_taken",
+                                                   "an organisation with this name exists")
+                                         : err->code;
     char object[32];
     snprintf(object, sizeof object, "org:%lld", (long long)j->id);
     json_t *detail = json_pack("{s:s, s:s}", "type", j->type, "region", j->region);
@@ -92,9 +95,10 @@ qg_code org_create(qg_app *app, const qg_actor *actor, const char *name, const c
     if (c != QG_OK)
         return c;
     if (!type || !vocab_has(&VOCAB_ORG_TYPE, type))
-        return qg_fail(err, QG_EINVAL, "type", "is not a known organisation type");
+        return qg_fail(err, QG_EINVAL, "type", "value.not_in_list",
+                       "is not a known organisation type");
     if (!region || !vocab_has(&VOCAB_REGION, region))
-        return qg_fail(err, QG_EINVAL, "region", "is not a known region");
+        return qg_fail(err, QG_EINVAL, "region", "value.not_in_list", "is not a known region");
     org_job j = {.app = app, .actor = actor, .name = name, .type = type, .region = region};
     c = writer_run(app->writer, insert_org, &j, err);
     if (c == QG_OK)
@@ -184,7 +188,7 @@ static qg_code insert_user(db *conn, void *arg, qg_error *err)
     db_done(st);
     if (rc < 0)
         return err->code == QG_ECONFLICT
-                   ? qg_fail(err, QG_ECONFLICT, "login", "this login is taken")
+                   ? qg_fail(err, QG_ECONFLICT, "login", "login.taken", "this login is taken")
                    : err->code;
     char object[32];
     snprintf(object, sizeof object, "user:%lld", (long long)j->id);
@@ -204,9 +208,9 @@ qg_code user_create(qg_app *app, const qg_actor *actor, int64_t org_id, const ch
     if (c != QG_OK)
         return c;
     if (role_from_code(role) == ROLE_NONE)
-        return qg_fail(err, QG_EINVAL, "role", "is not a known role");
+        return qg_fail(err, QG_EINVAL, "role", "value.not_in_list", "is not a known role");
     if (org_id <= 0)
-        return qg_fail(err, QG_EINVAL, "org", "must be an organisation id");
+        return qg_fail(err, QG_EINVAL, "org", "org.id_format", "must be an organisation id");
     char hash[QG_PWHASH_MAX];
     c = crypto_password_hash(password, hash, err);
     if (c != QG_OK)
@@ -278,7 +282,7 @@ json_t *user_list(qg_app *app, const qg_actor *actor, qg_error *err)
     json_array_foreach(list, i, row) {
         if (user_row_finish(row, actor) != 0) {
             json_decref(list);
-            qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+            qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
             return NULL;
         }
     }
@@ -326,7 +330,7 @@ static qg_code find_target(db *conn, const char *login, user_target *t, qg_error
     db_done(st);
     if (rc < 0)
         return err->code;
-    return rc == 1 ? QG_OK : qg_fail(err, QG_ENOTFOUND, "login", "no such user");
+    return rc == 1 ? QG_OK : qg_fail(err, QG_ENOTFOUND, "login", "user.not_found", "no such user");
 }
 
 /* The UPDATE for one kind of change; binds its parameters. NULL with err on failure. */
@@ -367,11 +371,12 @@ static qg_code check_confirm(const change_job *j, const user_target *t, qg_error
 {
     policy_verdict v = policy_confirm(j->actor, &t->facts);
     if (v == POLICY_HIDE)
-        return qg_fail(err, QG_ENOTFOUND, "login", "no such user");
+        return qg_fail(err, QG_ENOTFOUND, "login", "user.not_found", "no such user");
     if (v != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed", "your role may not do this");
     if (!t->pending)
-        return qg_fail(err, QG_ECONFLICT, "login", "is not waiting for confirmation");
+        return qg_fail(err, QG_ECONFLICT, "login", "account.not_pending",
+                       "is not waiting for confirmation");
     return QG_OK;
 }
 
@@ -439,7 +444,7 @@ qg_code user_set_password(qg_app *app, const qg_actor *actor, const char *login,
 qg_code user_confirm(qg_app *app, const qg_actor *actor, const char *login, qg_error *err)
 {
     if (policy_confirm(actor, NULL) == POLICY_FORBID) /* before any lookup */
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed", "your role may not do this");
     qg_code c = account_check_login(login, "login", err);
     if (c != QG_OK)
         return c;
@@ -469,7 +474,7 @@ static qg_code read_own(db *conn, void *arg, qg_error *err)
     db_done(st);
     if (rc < 0)
         return err->code;
-    return rc == 1 ? QG_OK : qg_fail(err, QG_EUNAUTH, "session", "not logged in");
+    return rc == 1 ? QG_OK : qg_fail(err, QG_EUNAUTH, "session", "session.none", "not logged in");
 }
 
 /* Checks the current password against o, counting a wrong one like a failed login. */
@@ -480,13 +485,16 @@ static qg_code check_current(qg_app *app, const own_row *o, const char *current,
     snprintf(key, sizeof key, "login:%s", o->login);
     int64_t now = (int64_t)time(NULL);
     if ((*wait = throttle_blocked(app->throttle, key, now)) > 0)
-        return qg_fail(err, QG_ETHROTTLED, "current_password", "too many wrong passwords");
+        return qg_fail(err, QG_ETHROTTLED, "current_password", "password.throttled",
+                       "too many wrong passwords");
     if (!current || !crypto_password_verify(o->pw_hash, current)) {
         throttle_fail(app->throttle, key, now, &app->settings.login_per_account);
-        return qg_fail(err, QG_EINVAL, "current_password", "is not the current password");
+        return qg_fail(err, QG_EINVAL, "current_password", "password.wrong_current",
+                       "is not the current password");
     }
     if (password && crypto_password_verify(o->pw_hash, password))
-        return qg_fail(err, QG_EINVAL, "password", "must differ from the current password");
+        return qg_fail(err, QG_EINVAL, "password", "password.unchanged",
+                       "must differ from the current password");
     return QG_OK;
 }
 
@@ -496,7 +504,8 @@ qg_code user_change_own_password(qg_app *app, const qg_actor *actor, const char 
 {
     *wait = 0;
     if (!actor || actor->user_id <= 0)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "only a user has a password to change");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed",
+                       "only a user has a password to change");
     own_row o = {.id = actor->user_id};
     qg_code c = app_read(app, read_own, &o, err);
     if (c == QG_OK)

@@ -63,7 +63,8 @@ static qg_code entry_hash(const qg_keys *keys, const entry_view *e, bool fresh,
 {
     char *text = canonical(e, fresh);
     if (!text)
-        return qg_fail(err, QG_EDB, "audit", "audit entry %" PRId64 " cannot be encoded", e->seq);
+        return qg_fail(err, QG_EDB, "audit", "storage.failure",
+                       "audit entry %" PRId64 " cannot be encoded", e->seq);
     crypto_lookup_hash(keys, "audit", text, out);
     free(text);
     return QG_OK;
@@ -136,7 +137,7 @@ qg_code audit_append(db *conn, const qg_keys *keys, const qg_actor *actor, const
         return c;
     char *detail_text = detail ? qg_json_dumps(detail, DUMP_FLAGS) : qg_strdup("{}");
     if (!detail_text)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     db_now_iso(at);
     entry_view e = {.seq = last + 1, .at = at, .actor = actor->user_id, .action = action,
                     .object = object, .detail = detail_text, .prev = prev};

@@ -8,7 +8,8 @@
 qg_code audit_trail_check(const qg_actor *actor, qg_error *err)
 {
     if (policy_decide(actor, ACT_AUDIT_READ, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not read the audit trail");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed",
+                       "your role may not read the audit trail");
     return QG_OK;
 }
 
@@ -34,10 +35,11 @@ qg_code audit_trail_list(qg_app *app, const qg_actor *actor, int64_t after, int 
     if (c != QG_OK)
         return c;
     if (after < 0)
-        return qg_fail(err, QG_EINVAL, "after", "must be a whole number from 0");
+        return qg_fail(err, QG_EINVAL, "after", "number.out_of_range",
+                       "must be a whole number from 0");
     if (limit < 1 || limit > AUDIT_TRAIL_PAGE_MAX)
-        return qg_fail(err, QG_EINVAL, "limit", "must be a whole number from 1 to %d",
-                       AUDIT_TRAIL_PAGE_MAX);
+        return qg_fail(err, QG_EINVAL, "limit", "number.out_of_range",
+                       "must be a whole number from 1 to %d", AUDIT_TRAIL_PAGE_MAX);
     list_read r = {.after = after, .limit = limit};
     c = app_read(app, read_page, &r, err);
     if (c == QG_OK)

@@ -149,14 +149,17 @@ static qg_code refuse_login(qg_app *app, int64_t user_id, bool throttled, login_
     failure_job fj = {.app = app, .user_id = user_id, .throttled = throttled};
     qg_error audit_err = {0};
     if (writer_run(app->writer, store_failure, &fj, &audit_err) != QG_OK)
-        return qg_fail(err, audit_err.code, NULL, "%s", audit_err.message);
+        return qg_fail_copy(err, &audit_err);
     if (throttled)
-        return qg_fail(err, QG_ETHROTTLED, "login", "too many failed logins; try again later");
+        return qg_fail(err, QG_ETHROTTLED, "login", "login.throttled",
+                       "too many failed logins; try again later");
     if (why == LOGIN_REFUSED_PENDING)
-        return qg_fail(err, QG_EUNAUTH, "login", "the account waits for confirmation");
+        return qg_fail(err, QG_EUNAUTH, "login", "account.pending",
+                       "the account waits for confirmation");
     if (why == LOGIN_REFUSED_DISABLED)
-        return qg_fail(err, QG_EUNAUTH, "login", "the account is disabled");
-    return qg_fail(err, QG_EUNAUTH, "login", "login and password do not match");
+        return qg_fail(err, QG_EUNAUTH, "login", "account.disabled", "the account is disabled");
+    return qg_fail(err, QG_EUNAUTH, "login", "login.wrong_password",
+                   "login and password do not match");
 }
 
 /* Verifies the password; for an unknown login verifies against a dummy hash so the
@@ -286,7 +289,7 @@ qg_code session_lookup(qg_app *app, const char *token, int64_t now, session_info
                        qg_error *err)
 {
     if (!token || strlen(token) != QG_TOKEN_HEX - 1)
-        return qg_fail(err, QG_EUNAUTH, "session", "not logged in");
+        return qg_fail(err, QG_EUNAUTH, "session", "session.none", "not logged in");
     char hash[QG_HASH_HEX];
     crypto_token_hash(token, hash);
     session_read r = {.hash = hash, .who = who};
@@ -297,7 +300,8 @@ qg_code session_lookup(qg_app *app, const char *token, int64_t now, session_info
     int64_t idle_end = last_seen + app->settings.session_idle_s;
     int64_t hard_end = r.created + app->settings.session_absolute_s;
     if (found == QG_ENOTFOUND || now >= idle_end || now >= hard_end || who->actor.role == ROLE_NONE)
-        return qg_fail(err, QG_EUNAUTH, "session", "not logged in, or the session has expired");
+        return qg_fail(err, QG_EUNAUTH, "session", "session.expired",
+                       "not logged in, or the session has expired");
     /* last_seen is written back at most once a minute, or once per quarter of the idle
      * limit when that is shorter: a session ends at most that long before it has been
      * unused for the whole idle limit, however short the limit is. */
@@ -327,7 +331,7 @@ static qg_code delete_session(db *conn, void *arg, qg_error *err)
     if (c != QG_OK)
         return c;
     if (db_changes(conn) == 0)
-        return qg_fail(err, QG_EUNAUTH, "session", "not logged in");
+        return qg_fail(err, QG_EUNAUTH, "session", "session.none", "not logged in");
     return audit_append(conn, j->app->keys, &j->actor, "logout", NULL, NULL, err);
 }
 

@@ -41,7 +41,7 @@ static qg_code fresh_code(db *conn, char code[QG_CODE_SIZE], qg_error *err)
         if (c != QG_OK || !taken)
             return c;
     }
-    return qg_fail(err, QG_EDB, NULL, "could not draw an unused case code");
+    return qg_fail(err, QG_EDB, NULL, "storage.failure", "could not draw an unused case code");
 }
 
 typedef struct {
@@ -67,7 +67,9 @@ static qg_code id_of_code(db *conn, const char *code, int64_t *id, qg_error *err
     if (rc == 1)
         *id = db_col_int(st, 0);
     db_done(st);
-    return rc == 1 ? QG_OK : rc < 0 ? err->code : qg_fail(err, QG_EDB, NULL, "case was not stored");
+    return rc == 1  ? QG_OK
+           : rc < 0 ? err->code
+                    : qg_fail(err, QG_EDB, NULL, "storage.failure", "case was not stored");
 }
 
 static qg_code insert_case_row(db *conn, const qg_actor *actor, int64_t org_id, json_t *fields,
@@ -115,7 +117,7 @@ qg_code case_insert_imported(db *conn, const qg_actor *actor, int64_t org_id, js
     int64_t id = 0;
     if (json_object_set_new(fields, "stage", json_string("identification")) != 0 ||
         json_object_set_new(fields, "status", json_string("open")) != 0)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     return insert_new_case(conn, actor, org_id, fields, code, &id, err);
 }
 
@@ -168,12 +170,14 @@ static qg_code prepare_create(const qg_actor *actor, json_t *body, create_job *j
         return c;
     json_t *org = json_object_get(body, "org_id");
     if (org && !policy_chooses_case_org(actor))
-        return qg_fail(err, QG_EINVAL, "org_id", "is set from your account and cannot be given");
+        return qg_fail(err, QG_EINVAL, "org_id", "org.not_given",
+                       "is set from your account and cannot be given");
     if (org && (!json_is_integer(org) || json_integer_value(org) <= 0))
-        return qg_fail(err, QG_EINVAL, "org_id", "must be an organisation id");
+        return qg_fail(err, QG_EINVAL, "org_id", "org.id_format", "must be an organisation id");
     j->org_id = org ? json_integer_value(org) : actor->org_id;
     if (j->org_id <= 0) /* the system actor belongs to no organisation */
-        return qg_fail(err, QG_EINVAL, "org_id", "is required: name the organisation of the case");
+        return qg_fail(err, QG_EINVAL, "org_id", "value.required",
+                       "is required: name the organisation of the case");
     j->personal = json_object_get(body, "personal");
     if (j->personal && (c = case_input_check_personal(j->personal, err)) != QG_OK)
         return c;
@@ -188,9 +192,10 @@ static qg_code prepare_create(const qg_actor *actor, json_t *body, create_job *j
         (!json_is_string(json_object_get(j->fields, "stage")) &&
          json_object_set_new(j->fields, "stage", json_string("identification")) != 0) ||
         json_object_set_new(j->fields, "status", json_string("open")) != 0)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (strcmp(json_string_value(json_object_get(j->fields, "stage")), "closure") == 0)
-        return qg_fail(err, QG_EINVAL, "stage", "a case opens at any stage but closure");
+        return qg_fail(err, QG_EINVAL, "stage", "stage.not_at_opening",
+                       "a case opens at any stage but closure");
     if ((c = profile_check_merged(j->fields, err)) != QG_OK)
         return c;
     if ((c = case_input_check_not_empty(body, err)) != QG_OK) /* last: the specific errors first */
@@ -202,7 +207,8 @@ qg_code case_create(qg_app *app, const qg_actor *actor, json_t *body, json_t **o
 {
     *out = NULL;
     if (policy_decide(actor, ACT_CASE_CREATE, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not open cases");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed",
+                       "your role may not open cases");
     create_job j = {.app = app, .actor = actor};
     qg_code c = prepare_create(actor, body, &j, err);
     if (c == QG_OK)
@@ -214,7 +220,7 @@ qg_code case_create(qg_app *app, const qg_actor *actor, json_t *body, json_t **o
     }
     *out = j.result;
     if (j.duplicate)
-        return qg_fail(err, QG_ECONFLICT, "personal.iin",
+        return qg_fail(err, QG_ECONFLICT, "personal.iin", "iin.duplicate",
                        "a child with this IIN is already registered; no second case was created");
     return QG_OK;
 }
@@ -261,16 +267,17 @@ static void bind_list(db_stmt *st, case_scope scope, const qg_actor *actor, cons
 static qg_code check_query(case_query *q, char before[QG_CODE_SIZE], qg_error *err)
 {
     if (q->limit < 1 || q->limit > CASE_LIST_MAX)
-        return qg_fail(err, QG_EINVAL, "limit", "must be from 1 to %d", CASE_LIST_MAX);
+        return qg_fail(err, QG_EINVAL, "limit", "number.out_of_range", "must be from 1 to %d",
+                       CASE_LIST_MAX);
     if (q->before) {
         if (child_code_parse(q->before, "before", before, err) != QG_OK)
             return err->code;
         q->before = before;
     }
     if (q->stage && !vocab_has(&VOCAB_STAGE, q->stage))
-        return qg_fail(err, QG_EINVAL, "stage", "is not a known stage code");
+        return qg_fail(err, QG_EINVAL, "stage", "value.not_in_list", "is not a known stage code");
     if (q->status && !vocab_has(&VOCAB_CASE_STATUS, q->status))
-        return qg_fail(err, QG_EINVAL, "status", "must be open or closed");
+        return qg_fail(err, QG_EINVAL, "status", "value.not_in_list", "must be open or closed");
     return QG_OK;
 }
 
@@ -297,7 +304,7 @@ static qg_code list_in_read(db *conn, void *arg, qg_error *err)
         if (!r.fields || json_array_append_new(cases, case_view_short(&r)) != 0) {
             case_row_free(&r);
             rc = -1;
-            qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+            qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
             break;
         }
         memcpy(last, r.code, sizeof last);
@@ -311,7 +318,7 @@ static qg_code list_in_read(db *conn, void *arg, qg_error *err)
     }
     j->result = json_pack("{s:o, s:o}", "cases", cases, "next_before",
                           n == j->query->limit ? json_string(last) : json_null());
-    return j->result ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    return j->result ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
 }
 
 qg_code case_list(qg_app *app, const qg_actor *actor, const case_query *query, json_t **out,
@@ -320,7 +327,8 @@ qg_code case_list(qg_app *app, const qg_actor *actor, const case_query *query, j
     *out = NULL;
     case_scope scope = policy_case_scope(actor);
     if (scope == SCOPE_NONE)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not list cases");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed",
+                       "your role may not list cases");
     case_query copy = *query, *q = &copy;
     char before[QG_CODE_SIZE];
     qg_code c = check_query(q, before, err);
@@ -384,9 +392,10 @@ static qg_code check_version(json_t *patch, int64_t stored, qg_error *err)
     if (!v)
         return QG_OK;
     if (!json_is_integer(v))
-        return qg_fail(err, QG_EINVAL, "version", "must be the version number you read");
+        return qg_fail(err, QG_EINVAL, "version", "version.format",
+                       "must be the version number you read");
     if (json_integer_value(v) != stored)
-        return qg_fail(err, QG_ECONFLICT, "version",
+        return qg_fail(err, QG_ECONFLICT, "version", "version.stale",
                        "the case was changed by someone else; reload it");
     return QG_OK;
 }
@@ -403,7 +412,7 @@ static qg_code merged_fields(db *conn, case_job *j, case_row *r, json_t **merged
             whole &= json_object_set(*merged, key, v) == 0;
     }
     if (!whole) /* never write back a merge that lost fields or changes */
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (!r->has_personal)
         return QG_OK;
     json_t *personal = NULL;
@@ -477,8 +486,9 @@ qg_code case_update(qg_app *app, const qg_actor *actor, const char *code_in, jso
     *out = NULL;
     qg_code c = case_precheck(actor, ACT_CASE_UPDATE, code_in, code, err);
     if (c == QG_OK && json_object_get(patch, "stage"))
-        c = qg_fail(err, QG_EINVAL, "stage", "changes only through the case's stage history"
-                                             " (POST /api/v1/cases/{code}/stage)");
+        c = qg_fail(err, QG_EINVAL, "stage", "value.read_only",
+                    "changes only through the case's stage history"
+                    " (POST /api/v1/cases/{code}/stage)");
     if (c == QG_OK)
         c = case_input_check_fields(patch, update_extra, err);
     if (c != QG_OK)

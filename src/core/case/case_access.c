@@ -11,7 +11,7 @@ qg_code case_precheck(const qg_actor *actor, qg_action action, const char *code_
                       char code[QG_CODE_SIZE], qg_error *err)
 {
     if (policy_decide(actor, action, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed", "your role may not do this");
     return child_code_parse(code_in, "code", code, err);
 }
 
@@ -49,6 +49,7 @@ qg_code case_find_open(db *conn, const qg_actor *actor, qg_action action, const 
     qg_code c = case_state_for(conn, actor, action, code, &state, err);
     *case_id = state.id;
     if (c == QG_OK && state.closed)
-        c = qg_fail(err, QG_ECONFLICT, "status", "the case is closed; reopen it first");
+        c = qg_fail(err, QG_ECONFLICT, "status", "case.closed",
+                    "the case is closed; reopen it first");
     return c;
 }

@@ -54,13 +54,13 @@ static qg_code check_assignee(db *conn, int64_t user_id, int64_t org_id, qg_erro
     if (rc < 0)
         c = err->code;
     else if (rc == 0)
-        c = qg_fail(err, QG_EINVAL, "user_id", "no such user");
+        c = qg_fail(err, QG_EINVAL, "user_id", "user.not_found", "no such user");
     else if (!policy_assignable_role(role_from_code(db_col_text(st, 1))))
-        c = qg_fail(err, QG_EINVAL, "user_id", "is not a case manager");
+        c = qg_fail(err, QG_EINVAL, "user_id", "user.not_case_manager", "is not a case manager");
     else if (db_col_int(st, 2))
-        c = qg_fail(err, QG_EINVAL, "user_id", "is disabled");
+        c = qg_fail(err, QG_EINVAL, "user_id", "user.disabled", "is disabled");
     else if (db_col_int(st, 0) != org_id)
-        c = qg_fail(err, QG_EINVAL, "user_id", "belongs to another organisation");
+        c = qg_fail(err, QG_EINVAL, "user_id", "user.other_org", "belongs to another organisation");
     db_done(st);
     return c;
 }
@@ -99,9 +99,10 @@ static qg_code assign_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK)
         c = assigned_already(conn, r.id, j->user_id, &already, err);
     if (c == QG_OK && already)
-        c = qg_fail(err, QG_ECONFLICT, "user_id", "is already a case manager of this case");
+        c = qg_fail(err, QG_ECONFLICT, "user_id", "assignment.exists",
+                    "is already a case manager of this case");
     if (c == QG_OK && r.facts.assigned_count >= CASE_MANAGERS_MAX)
-        c = qg_fail(err, QG_ECONFLICT, "user_id",
+        c = qg_fail(err, QG_ECONFLICT, "user_id", "assignment.at_most_two",
                     "a child has at most two case managers (manual L1979); unassign one first");
     if (c == QG_OK)
         c = case_assignment_insert(conn, r.id, j->user_id, j->actor->user_id, err);
@@ -131,7 +132,8 @@ static qg_code unassign_in_tx(db *conn, void *arg, qg_error *err)
         c = db_run(st, err);
     }
     if (c == QG_OK && db_changes(conn) == 0)
-        c = qg_fail(err, QG_ENOTFOUND, "user_id", "is not a case manager of this case");
+        c = qg_fail(err, QG_ENOTFOUND, "user_id", "assignment.not_found",
+                    "is not a case manager of this case");
     if (c == QG_OK)
         c = audit_assignment(conn, j, "case.unassign", err);
     case_row_free(&r);
@@ -146,7 +148,7 @@ static qg_code run_assignment(qg_app *app, const qg_actor *actor, const char *co
     if (c != QG_OK)
         return c;
     if (user_id <= 0)
-        return qg_fail(err, QG_EINVAL, "user_id", "must be a user id");
+        return qg_fail(err, QG_EINVAL, "user_id", "user.id_format", "must be a user id");
     assign_job j = {.app = app, .actor = actor, .code = code, .user_id = user_id};
     c = writer_run(app->writer, fn, &j, err);
     json_decref(j.result);

@@ -66,8 +66,8 @@ static const char *cursor_take(list_cursor *lc, int64_t case_id, qg_error *err)
             const char *code = db_col_text(lc->st, 1);
             size_t n = strlen(code);
             if (used + n + 2 > sizeof lc->text) {
-                qg_fail(err, QG_ETOOLARGE, NULL, "a stored list is longer than %d bytes",
-                        LIST_TEXT_MAX);
+                qg_fail(err, QG_ETOOLARGE, NULL, "storage.failure",
+                        "a stored list is longer than %d bytes", LIST_TEXT_MAX);
                 return NULL;
             }
             if (used)
@@ -133,7 +133,7 @@ static qg_code write_rows(db *conn, export_job *j, list_cursor *forms, list_curs
     if (!st)
         return err->code;
     if (case_csv_write_header(j->out) != 0)
-        return qg_fail(err, QG_EIO, "out", "cannot be written");
+        return qg_fail(err, QG_EIO, "out", "file.write_failed", "cannot be written");
     int rc;
     qg_code c = QG_OK;
     char age[24];
@@ -141,7 +141,7 @@ static qg_code write_rows(db *conn, export_job *j, list_cursor *forms, list_curs
         const char *cells[CASE_CSV_COLUMNS];
         c = fill_cells(st, forms, services, age, cells, err);
         if (c == QG_OK && case_csv_write_row(j->out, cells) != 0)
-            c = qg_fail(err, QG_EIO, "out", "cannot be written");
+            c = qg_fail(err, QG_EIO, "out", "file.write_failed", "cannot be written");
         j->count += c == QG_OK;
     }
     db_done(st);
@@ -179,7 +179,7 @@ static qg_code audit_export(db *conn, void *arg, qg_error *err)
         json_pack("{s:o, s:I}", "org_id", j->org_id ? json_integer(j->org_id) : json_null(),
                   "count", (json_int_t)j->count);
     if (!detail)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     qg_code c = audit_append(conn, j->app->keys, j->actor, "case.export", j->org_id ? object : NULL,
                              detail, err);
     json_decref(detail);
@@ -191,12 +191,12 @@ qg_code case_export_csv(qg_app *app, const qg_actor *actor, int64_t org_id, FILE
 {
     *count = 0;
     if (policy_case_scope(actor) != SCOPE_ALL)
-        return qg_fail(err, QG_EFORBIDDEN, NULL,
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.server_only",
                        "only the command line on the server may export cases");
     export_job j = {.app = app, .actor = actor, .out = out, .org_id = org_id};
     qg_code c = app_read(app, export_snapshot, &j, err);
     if (c == QG_OK && fflush(out) != 0)
-        c = qg_fail(err, QG_EIO, "out", "cannot be written");
+        c = qg_fail(err, QG_EIO, "out", "file.write_failed", "cannot be written");
     if (c == QG_OK) /* what left the database goes into the trail */
         c = writer_run(app->writer, audit_export, &j, err);
     *count = j.count;

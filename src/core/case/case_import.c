@@ -50,7 +50,7 @@ static qg_code load_stored_refs(db *conn, int64_t org_id, refset *refs, qg_error
         const char *ref = db_col_text(st, 0);
         if (refset_add(refs, ref, strlen(ref), 0, &ignored) < 0) {
             rc = -1;
-            qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+            qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
             break;
         }
     }
@@ -113,7 +113,7 @@ static qg_code check_ref(import_job *j, const case_csv_header *h, const csv_row 
         return QG_OK;
     int rc = refset_add(j->refs, cell->data, cell->len, row->line, &first);
     if (rc < 0)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (rc == 0 && first == 0)
         import_problems_add(&j->result->problems, row->line, "external_ref",
                             "is already used by a case of this organisation");
@@ -159,7 +159,8 @@ static qg_code check_pass(import_job *j, qg_error *err)
 {
     csv_reader *r = csv_open(j->f, CASE_CSV_FIELD_MAX, CASE_CSV_FIELDS_MAX);
     qg_digest *d = crypto_digest_new();
-    qg_code c = r && d ? check_rows(j, r, d, err) : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    qg_code c = r && d ? check_rows(j, r, d, err)
+                       : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (d)
         crypto_digest_final(d, j->checked);
     crypto_digest_free(d);
@@ -171,7 +172,7 @@ static qg_code check_pass(import_job *j, qg_error *err)
 
 static qg_code file_changed(qg_error *err)
 {
-    return qg_fail(err, QG_EINVAL, "file",
+    return qg_fail(err, QG_EINVAL, "file", "import.file_changed",
                    "changed while it was being imported; nothing was imported");
 }
 
@@ -193,7 +194,8 @@ static qg_code store_row(db *conn, import_job *j, const case_csv_header *h, cons
         import_problems_add(
             &j->result->problems, row->line, "external_ref",
             "is already used by a case of this organisation (stored while the file was checked)");
-        c = qg_fail(err, QG_EINVAL, NULL, "the file has problems; nothing was imported");
+        c = qg_fail(err, QG_EINVAL, NULL, "import.file_problems",
+                    "the file has problems; nothing was imported");
     }
     return c;
 }
@@ -205,7 +207,7 @@ static qg_code audit_import(db *conn, const import_job *j, size_t count, qg_erro
     json_t *detail =
         json_pack("{s:I, s:I}", "org_id", (json_int_t)j->org_id, "count", (json_int_t)count);
     if (!detail)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     qg_code c = audit_append(conn, j->app->keys, j->actor, "case.import", object, detail, err);
     json_decref(detail);
     return c;
@@ -231,7 +233,8 @@ static qg_code store_rows(db *conn, import_job *j, csv_reader *r, qg_digest *d, 
             tell(j, true, *stored, j->result->rows);
     }
     if (c == QG_OK && rc < 0)
-        c = e.code == QG_EIO ? qg_fail(err, QG_EIO, "file", "cannot be read") : file_changed(err);
+        c = e.code == QG_EIO ? qg_fail(err, QG_EIO, "file", "file.read_failed", "cannot be read")
+                             : file_changed(err);
     return c;
 }
 
@@ -245,7 +248,7 @@ static qg_code store_in_tx(db *conn, void *arg, qg_error *err)
     csv_reader *r = csv_open(j->f, CASE_CSV_FIELD_MAX, CASE_CSV_FIELDS_MAX);
     qg_digest *d = crypto_digest_new();
     qg_code c = r && d ? store_rows(conn, j, r, d, &stored, err)
-                       : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+                       : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (d)
         crypto_digest_final(d, digest);
     crypto_digest_free(d);
@@ -265,7 +268,8 @@ static qg_code store_in_tx(db *conn, void *arg, qg_error *err)
 static qg_code rewind_file(FILE *f, qg_error *err)
 {
     if (fseek(f, 0, SEEK_SET) != 0)
-        return qg_fail(err, QG_EINVAL, "file", "must be a regular file: it is read twice");
+        return qg_fail(err, QG_EINVAL, "file", "import.not_regular_file",
+                       "must be a regular file: it is read twice");
     clearerr(f);
     return QG_OK;
 }
@@ -288,12 +292,12 @@ qg_code case_import_csv(qg_app *app, const qg_actor *actor, FILE *f, int64_t org
     memset(result, 0, sizeof *result);
     if (!policy_chooses_case_org(actor) ||
         policy_decide(actor, ACT_CASE_CREATE, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL,
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.server_only",
                        "only the command line on the server may import cases");
     import_job j = {.app = app, .actor = actor, .f = f, .org_id = org_id, .progress = progress,
                     .ctx = ctx, .result = result, .refs = refset_new()};
     if (!j.refs)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     qg_code c = rewind_file(f, err);
     if (c == QG_OK)
         c = app_read(app, prepare_refs, &j, err);
@@ -301,7 +305,8 @@ qg_code case_import_csv(qg_app *app, const qg_actor *actor, FILE *f, int64_t org
         c = check_pass(&j, err);
     refset_free(j.refs);
     if (c == QG_OK && result->problems.total)
-        c = qg_fail(err, QG_EINVAL, NULL, "the file has problems; nothing was imported");
+        c = qg_fail(err, QG_EINVAL, NULL, "import.file_problems",
+                    "the file has problems; nothing was imported");
     if (c == QG_OK)
         tell(&j, false, result->rows, result->rows);
     if (c == QG_OK && result->rows)

@@ -34,13 +34,14 @@ static qg_code check_date(json_t *v, const char *min, const char *field, qg_erro
 {
     const char *s = json_string_value(v);
     if (!s || !text_parse_date(s, NULL, NULL, NULL))
-        return qg_fail(err, QG_EINVAL, field, "must be a real date written YYYY-MM-DD");
+        return qg_fail(err, QG_EINVAL, field, "date.format",
+                       "must be a real date written YYYY-MM-DD");
     char today[11];
     text_today(today);
     if (strcmp(s, today) > 0)
-        return qg_fail(err, QG_EINVAL, field, "must not be in the future");
+        return qg_fail(err, QG_EINVAL, field, "date.in_future", "must not be in the future");
     if (min && strcmp(s, min) < 0)
-        return qg_fail(err, QG_EINVAL, field, "must not be before %s", min);
+        return qg_fail(err, QG_EINVAL, field, "date.too_early", "must not be before %s", min);
     return QG_OK;
 }
 
@@ -62,13 +63,14 @@ static qg_code unknown_member(const char *path, const char *message, qg_error *e
         if (digits > 0 && path[n + digits] == ']' && path[n + digits + 1] == '.')
             snprintf(parent, sizeof parent, "%.*s", (int)(n + digits + 1), path);
     }
-    return qg_fail(err, QG_EINVAL, parent, "%s", message);
+    return qg_fail(err, QG_EINVAL, parent, "body.unknown_key", "%s", message);
 }
 
 static qg_code check_int(json_t *v, long lo, long hi, const char *field, qg_error *err)
 {
     if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
-        return qg_fail(err, QG_EINVAL, field, "must be a whole number from %ld to %ld", lo, hi);
+        return qg_fail(err, QG_EINVAL, field, "number.out_of_range",
+                       "must be a whole number from %ld to %ld", lo, hi);
     return QG_OK;
 }
 
@@ -76,7 +78,8 @@ static qg_code check_code(json_t *v, const vocab_list *list, const char *field, 
 {
     const char *s = json_string_value(v);
     if (!s || !vocab_has(list, s))
-        return qg_fail(err, QG_EINVAL, field, "is not a known %s code", list->name);
+        return qg_fail(err, QG_EINVAL, field, "value.not_in_list", "is not a known %s code",
+                       list->name);
     return QG_OK;
 }
 
@@ -98,7 +101,8 @@ static qg_code check_field(const char *key, json_t *v, qg_error *err)
         return check_date(v, CASE_DATE_MIN, key, err);
     if (strcmp(key, "status") == 0 || strcmp(key, "close_reason") == 0 ||
         strcmp(key, "closed_on") == 0)
-        return qg_fail(err, QG_EINVAL, key, "changes only by closing or reopening the case");
+        return qg_fail(err, QG_EINVAL, key, "value.read_only",
+                       "changes only by closing or reopening the case");
     if (profile_is_field(key))
         return profile_check(key, v, err);
     return unknown_member(key, "holds a field that is not a case field", err);
@@ -111,7 +115,7 @@ static const char *const clearable[] = {"sex", "citizenship", "region", "age_at_
 qg_code case_input_check_fields(json_t *obj, const char *const *also_allowed, qg_error *err)
 {
     if (!json_is_object(obj))
-        return qg_fail(err, QG_EINVAL, "body", "must be a JSON object");
+        return qg_fail(err, QG_EINVAL, "body", "body.not_object", "must be a JSON object");
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
@@ -131,13 +135,15 @@ qg_code case_input_text(json_t *v, size_t max, bool multiline, const char *field
 {
     const char *s = json_string_value(v);
     if (!s)
-        return qg_fail(err, QG_EINVAL, field, "must be text");
+        return qg_fail(err, QG_EINVAL, field, "text.not_text", "must be text");
     if (!*s)
-        return qg_fail(err, QG_EINVAL, field, "must not be empty; leave it out instead");
+        return qg_fail(err, QG_EINVAL, field, "text.empty",
+                       "must not be empty; leave it out instead");
     if (strlen(s) > max)
-        return qg_fail(err, QG_EINVAL, field, "is longer than %zu bytes", max);
+        return qg_fail(err, QG_EINVAL, field, "text.too_long", "is longer than %zu bytes", max);
     if (!text_utf8_valid(s, multiline))
-        return qg_fail(err, QG_EINVAL, field, "must be UTF-8 text without control characters");
+        return qg_fail(err, QG_EINVAL, field, "text.invalid_characters",
+                       "must be UTF-8 text without control characters");
     return QG_OK;
 }
 
@@ -146,16 +152,18 @@ static qg_code check_phone(json_t *v, const char *field, qg_error *err)
     const char *s = json_string_value(v);
     size_t digits = 0;
     if (!s || strlen(s) > PHONE_MAX)
-        return qg_fail(err, QG_EINVAL, field, "must be a phone number of at most %d characters",
-                       PHONE_MAX);
+        return qg_fail(err, QG_EINVAL, field, "phone.too_long",
+                       "must be a phone number of at most %d characters", PHONE_MAX);
     for (const char *p = s; *p; p++) {
         if (*p >= '0' && *p <= '9')
             digits++;
         else if (!strchr("+-() ", *p))
-            return qg_fail(err, QG_EINVAL, field, "may hold only digits, spaces and + - ( )");
+            return qg_fail(err, QG_EINVAL, field, "phone.characters",
+                           "may hold only digits, spaces and + - ( )");
     }
     if (digits < 5)
-        return qg_fail(err, QG_EINVAL, field, "must have at least 5 digits");
+        return qg_fail(err, QG_EINVAL, field, "phone.too_few_digits",
+                       "must have at least 5 digits");
     return QG_OK;
 }
 
@@ -166,14 +174,15 @@ static qg_code check_object_list(json_t *v, size_t max, member_check fn, const c
                                  qg_error *err)
 {
     if (!json_is_array(v) || json_array_size(v) > max)
-        return qg_fail(err, QG_EINVAL, field, "must be a list of at most %zu entries", max);
+        return qg_fail(err, QG_EINVAL, field, "list.too_long",
+                       "must be a list of at most %zu entries", max);
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
         char at[QG_ERR_FIELD_MAX];
         snprintf(at, sizeof at, "%s[%zu]", field, i);
         if (!json_is_object(item))
-            return qg_fail(err, QG_EINVAL, at, "must be an object");
+            return qg_fail(err, QG_EINVAL, at, "body.not_object", "must be an object");
         const char *key;
         json_t *m;
         json_object_foreach(item, key, m) {
@@ -212,8 +221,8 @@ static qg_code relative_member(const char *key, json_t *v, const char *field, qg
 static qg_code check_languages(json_t *v, const char *field, qg_error *err)
 {
     if (!json_is_array(v) || json_array_size(v) > LANGUAGES_MAX)
-        return qg_fail(err, QG_EINVAL, field, "must be a list of at most %d language codes",
-                       LANGUAGES_MAX);
+        return qg_fail(err, QG_EINVAL, field, "list.too_long",
+                       "must be a list of at most %d language codes", LANGUAGES_MAX);
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
@@ -223,7 +232,7 @@ static qg_code check_languages(json_t *v, const char *field, qg_error *err)
         for (size_t k = 0; ok && k < n; k++)
             ok = s[k] >= 'a' && s[k] <= 'z';
         if (!ok)
-            return qg_fail(err, QG_EINVAL, field,
+            return qg_fail(err, QG_EINVAL, field, "language.not_iso639",
                            "entry %zu must be an ISO 639 code such as kk, ru, uz", i);
     }
     return QG_OK;
@@ -236,8 +245,9 @@ static qg_code personal_member(const char *key, json_t *v, const char *field, qg
     if (strcmp(key, "birth_date") == 0)
         return check_date(v, NULL, field, err);
     if (strcmp(key, "iin") == 0)
-        return json_is_string(v) ? iin_validate(json_string_value(v), field, NULL, err)
-                                 : qg_fail(err, QG_EINVAL, field, "must be text of 12 digits");
+        return json_is_string(v)
+                   ? iin_validate(json_string_value(v), field, NULL, err)
+                   : qg_fail(err, QG_EINVAL, field, "iin.length", "must be text of 12 digits");
     if (strcmp(key, "address") == 0)
         return case_input_text(v, ADDRESS_MAX, true, field, err);
     if (strcmp(key, "phone") == 0)
@@ -258,7 +268,7 @@ static qg_code personal_member(const char *key, json_t *v, const char *field, qg
 qg_code case_input_check_personal(json_t *personal, qg_error *err)
 {
     if (!json_is_object(personal))
-        return qg_fail(err, QG_EINVAL, "personal", "must be a JSON object");
+        return qg_fail(err, QG_EINVAL, "personal", "body.not_object", "must be a JSON object");
     const char *key;
     json_t *v;
     json_object_foreach(personal, key, v) {
@@ -282,7 +292,8 @@ static bool birth_date_of(json_t *personal, int *y, int *m, int *d, qg_error *er
         int by, bm, bday;
         if (bd && text_parse_date(bd, &by, &bm, &bday) &&
             (by != info.year || bm != info.month || bday != info.day)) {
-            *c = qg_fail(err, QG_EINVAL, "personal.iin", "does not match personal.birth_date");
+            *c = qg_fail(err, QG_EINVAL, "personal.iin", "iin.birth_date_mismatch",
+                         "does not match personal.birth_date");
             return false;
         }
         *y = info.year, *m = info.month, *d = info.day;
@@ -300,7 +311,8 @@ static qg_code reconcile_sex(json_t *fields, json_t *personal, qg_error *err)
         return QG_OK;
     bool clash = (strcmp(sex, "Feminine") == 0 && info.sex == IIN_SEX_MALE) ||
                  (strcmp(sex, "Masculine") == 0 && info.sex == IIN_SEX_FEMALE);
-    return clash ? qg_fail(err, QG_EINVAL, "sex", "does not match the sex digit of personal.iin")
+    return clash ? qg_fail(err, QG_EINVAL, "sex", "sex.iin_mismatch",
+                           "does not match the sex digit of personal.iin")
                  : QG_OK;
 }
 
@@ -323,17 +335,18 @@ qg_code case_input_reconcile(json_t *fields, json_t *personal, qg_error *err)
         return c;
     json_t *year = json_object_get(fields, "birth_year");
     if (json_is_integer(year) && json_integer_value(year) != y)
-        return qg_fail(err, QG_EINVAL, "birth_year",
+        return qg_fail(err, QG_EINVAL, "birth_year", "birth_year.birth_date_mismatch",
                        "does not match the birth date in personal data");
     if (!json_is_integer(year))
         json_object_set_new(fields, "birth_year", json_integer(y));
     const char *on = json_string_value(json_object_get(fields, "identified_on"));
     int age = on ? age_on(y, m, d, on) : -1;
     if (on && age < 0)
-        return qg_fail(err, QG_EINVAL, "identified_on", "is before the birth date");
+        return qg_fail(err, QG_EINVAL, "identified_on", "date.before_birth",
+                       "is before the birth date");
     json_t *given = json_object_get(fields, "age_at_identification");
     if (age >= 0 && json_is_integer(given) && json_integer_value(given) != age)
-        return qg_fail(err, QG_EINVAL, "age_at_identification",
+        return qg_fail(err, QG_EINVAL, "age_at_identification", "age.birth_date_mismatch",
                        "does not match the birth date in personal data");
     if (age >= 0 && age <= CASE_AGE_MAX && !json_is_integer(given))
         json_object_set_new(fields, "age_at_identification", json_integer(age));
@@ -359,6 +372,6 @@ qg_code case_input_check_not_empty(json_t *body, qg_error *err)
     for (size_t i = 0; json_is_object(p) && personal[i]; i++)
         if (given(p, personal[i]))
             return QG_OK;
-    return qg_fail(err, QG_EINVAL, "sex",
+    return qg_fail(err, QG_EINVAL, "sex", "case.empty",
                    "a new case needs at least the child's sex, age, birth year or name");
 }

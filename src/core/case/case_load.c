@@ -20,8 +20,8 @@ qg_code case_load(db *conn, const char *code, const qg_actor *actor, case_row *r
     if (rc < 0)
         return err->code;
     if (rc == 0)
-        return qg_fail(err, QG_ENOTFOUND, "code", "no such case");
-    return r->fields ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOTFOUND, "code", "case.not_found", "no such case");
+    return r->fields ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
 }
 
 qg_code case_load_grant(db *conn, const qg_actor *actor, qg_action action, case_row *r,
@@ -52,8 +52,9 @@ qg_code case_load_visible(db *conn, const qg_actor *actor, qg_action action, con
     if (c == QG_OK)
         c = verdict_for(conn, actor, action, r, &v, err);
     if (c == QG_OK && v != POLICY_ALLOW)
-        c = v == POLICY_HIDE ? qg_fail(err, QG_ENOTFOUND, "code", "no such case")
-                             : qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+        c = v == POLICY_HIDE ? qg_fail(err, QG_ENOTFOUND, "code", "case.not_found", "no such case")
+                             : qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed",
+                                       "your role may not do this");
     if (c != QG_OK)
         case_row_free(r);
     return c;

@@ -26,7 +26,7 @@ qg_code case_personal_store(db *conn, const qg_keys *keys, int64_t case_id, json
     personal_ad(case_id, ad, sizeof ad);
     char *plain = qg_json_dumps(personal, JSON_COMPACT);
     if (!plain)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     unsigned char *sealed = NULL;
     size_t sealed_len = 0, plain_len = strlen(plain);
     qg_code c = crypto_seal(keys, ad, plain, plain_len, &sealed, &sealed_len, err);
@@ -72,7 +72,8 @@ qg_code case_personal_load(db *conn, const qg_keys *keys, int64_t case_id, json_
             *out = qg_json_loads(plain, JSON_REJECT_DUPLICATES, NULL);
             crypto_free_plain(plain, plain_len);
             if (!*out)
-                c = qg_fail(err, QG_ECRYPTO, "personal", "stored personal data is damaged");
+                c = qg_fail(err, QG_ECRYPTO, "personal", "crypto.damaged",
+                            "stored personal data is damaged");
         }
     } else if (rc == 0) {
         *out = json_object();
@@ -126,7 +127,7 @@ static qg_code find_duplicate(db *conn, const qg_actor *actor, const char *hash,
     if (rc < 0)
         return err->code;
     if (rc == 1 && !dup->fields) /* never decide on a row with fields missing */
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     return QG_OK;
 }
 
@@ -262,10 +263,10 @@ static qg_code personal_write_in_tx(db *conn, void *arg, qg_error *err)
     json_t *fields = NULL;
     qg_code c = case_load_visible(conn, j->actor, ACT_PERSONAL_UPDATE, j->code, &r, err);
     if (c == QG_OK && j->version && j->version != r.version)
-        c = qg_fail(err, QG_ECONFLICT, "version",
+        c = qg_fail(err, QG_ECONFLICT, "version", "version.stale",
                     "the case was changed by someone else; reload it");
     if (c == QG_OK && !(fields = json_deep_copy(r.fields))) /* never write back NULLs */
-        c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        c = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (c == QG_OK) {
         forget_derived(fields, j->input);
         c = case_input_reconcile(fields, j->input, err);
@@ -298,7 +299,7 @@ qg_code case_personal_put(qg_app *app, const qg_actor *actor, const char *code_i
     c = writer_run(app->writer, personal_write_in_tx, &j, err);
     json_decref(j.result);
     if (c == QG_OK && j.duplicate)
-        return qg_fail(err, QG_ECONFLICT, "personal.iin",
+        return qg_fail(err, QG_ECONFLICT, "personal.iin", "iin.duplicate",
                        "a child with this IIN is already registered in another case");
     return c;
 }

@@ -65,7 +65,8 @@ static qg_code check_code(json_t *v, const vocab_list *list, const char *field, 
 {
     const char *s = json_string_value(v);
     if (!s || !vocab_has(list, s))
-        return qg_fail(err, QG_EINVAL, field, "is not a known %s code", list->name);
+        return qg_fail(err, QG_EINVAL, field, "value.not_in_list", "is not a known %s code",
+                       list->name);
     return QG_OK;
 }
 
@@ -102,29 +103,26 @@ static qg_code check_scalar(const scalar_field *f, json_t *v, qg_error *err)
     case KIND_CODE:
         return check_code(v, f->list, f->name, err);
     case KIND_BOOL:
-        return json_is_boolean(v) ? QG_OK
-                                  : qg_fail(err, QG_EINVAL, f->name, "must be true or false");
+        return json_is_boolean(v)
+                   ? QG_OK
+                   : qg_fail(err, QG_EINVAL, f->name, "value.not_boolean", "must be true or false");
     case KIND_PLACE:
-        return profile_is_place(s)
-                   ? QG_OK
-                   : qg_fail(
-                         err, QG_EINVAL, f->name,
-                         "must be a region code of Kazakhstan or a country code"
-                         " (ISO 3166-1 alpha-2)");
+        return profile_is_place(s) ? QG_OK
+                                   : qg_fail(err, QG_EINVAL, f->name, "place.unknown",
+                                             "must be a region code of Kazakhstan or a country code"
+                                             " (ISO 3166-1 alpha-2)");
     case KIND_LANGUAGE:
-        return is_language(s)
-                   ? QG_OK
-                   : qg_fail(err, QG_EINVAL, f->name, "must be an ISO 639 code such as kk, ru, uz");
+        return is_language(s) ? QG_OK
+                              : qg_fail(err, QG_EINVAL, f->name, "language.not_iso639",
+                                        "must be an ISO 639 code such as kk, ru, uz");
     case KIND_REF:
-        return is_ref(s)
-                   ? QG_OK
-                   : qg_fail(
-                         err, QG_EINVAL, f->name,
-                         "must be 1 to %d letters, digits or . _ - / : starting with a"
-                         " letter or digit",
-                         PROFILE_REF_MAX);
+        return is_ref(s) ? QG_OK
+                         : qg_fail(err, QG_EINVAL, f->name, "reference.format",
+                                   "must be 1 to %d letters, digits or . _ - / : starting with a"
+                                   " letter or digit",
+                                   PROFILE_REF_MAX);
     }
-    return qg_fail(err, QG_EINVAL, f->name, "has an unknown kind");
+    return qg_fail(err, QG_EINVAL, f->name, "internal.failure", "has an unknown kind");
 }
 
 /* ---- list values ----------------------------------------------------------------- */
@@ -133,7 +131,8 @@ static qg_code check_scalar(const scalar_field *f, json_t *v, qg_error *err)
 static qg_code check_code_set(json_t *v, const vocab_list *list, const char *field, qg_error *err)
 {
     if (!json_is_array(v) || json_array_size(v) > list->count)
-        return qg_fail(err, QG_EINVAL, field, "must be a list of %s codes", list->name);
+        return qg_fail(err, QG_EINVAL, field, "list.not_list", "must be a list of %s codes",
+                       list->name);
     size_t i, k;
     json_t *item;
     json_array_foreach(v, i, item) {
@@ -143,7 +142,7 @@ static qg_code check_code_set(json_t *v, const vocab_list *list, const char *fie
             return err->code;
         for (k = 0; k < i; k++)
             if (json_equal(json_array_get(v, k), item))
-                return qg_fail(err, QG_EINVAL, at, "repeats an earlier entry");
+                return qg_fail(err, QG_EINVAL, at, "list.duplicate", "repeats an earlier entry");
     }
     return QG_OK;
 }
@@ -156,18 +155,20 @@ static qg_code check_objects(json_t *v, size_t max, member_fn fn, const char *co
                              const char *field, qg_error *err)
 {
     if (!json_is_array(v) || json_array_size(v) > max)
-        return qg_fail(err, QG_EINVAL, field, "must be a list of at most %zu entries", max);
+        return qg_fail(err, QG_EINVAL, field, "list.too_long",
+                       "must be a list of at most %zu entries", max);
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
         char at[QG_ERR_FIELD_MAX], member[QG_ERR_FIELD_MAX];
         snprintf(at, sizeof at, "%s[%zu]", field, i);
         if (!json_is_object(item) || json_object_size(item) == 0)
-            return qg_fail(err, QG_EINVAL, at, "must be an object with at least one field");
+            return qg_fail(err, QG_EINVAL, at, "body.not_object",
+                           "must be an object with at least one field");
         for (const char *const *r = required; r && *r; r++)
             if (!json_object_get(item, *r)) {
                 snprintf(member, sizeof member, "%s.%s", at, *r);
-                return qg_fail(err, QG_EINVAL, member, "is required");
+                return qg_fail(err, QG_EINVAL, member, "value.required", "is required");
             }
         const char *key;
         json_t *m;
@@ -181,7 +182,8 @@ static qg_code check_objects(json_t *v, size_t max, member_fn fn, const char *co
 
 static qg_code unknown_member(const char *at, qg_error *err)
 {
-    return qg_fail(err, QG_EINVAL, at, "holds a field that does not belong there");
+    return qg_fail(err, QG_EINVAL, at, "body.unknown_key",
+                   "holds a field that does not belong there");
 }
 
 static qg_code trafficker_member(const char *key, json_t *v, const char *at, qg_error *err)
@@ -228,13 +230,13 @@ static qg_code route_member(const char *key, json_t *v, const char *at, qg_error
     if (strcmp(key, "place") == 0)
         return profile_is_place(json_string_value(v))
                    ? QG_OK
-                   : qg_fail(err, QG_EINVAL, field,
+                   : qg_fail(err, QG_EINVAL, field, "place.unknown",
                              "must be a region code of Kazakhstan or a country code");
     if (strcmp(key, "on") == 0)
         return route_date_valid(json_string_value(v))
                    ? QG_OK
                    : qg_fail(
-                         err, QG_EINVAL, field,
+                         err, QG_EINVAL, field, "date.partial_format",
                          "must be YYYY, YYYY-MM or YYYY-MM-DD, from 1990 and not in the future");
     return unknown_member(at, err);
 }
@@ -260,18 +262,20 @@ qg_code profile_check(const char *key, json_t *v, qg_error *err)
         return check_scalar(f, v, err);
     if (profile_is_list(key))
         return check_list(key, v, err);
-    return qg_fail(err, QG_EINVAL, "body", "holds a field that is not a case field");
+    return qg_fail(err, QG_EINVAL, "body", "body.unknown_key",
+                   "holds a field that is not a case field");
 }
 
 qg_code profile_check_merged(json_t *fields, qg_error *err)
 {
     if (json_is_string(json_object_get(fields, "interpreter_language")) &&
         !json_is_true(json_object_get(fields, "interpreter_needed")))
-        return qg_fail(err, QG_EINVAL, "interpreter_language",
+        return qg_fail(err, QG_EINVAL, "interpreter_language", "interpreter.not_needed",
                        "is given only when interpreter_needed is true");
     if (json_is_string(json_object_get(fields, "status_decided_by")) &&
         !json_is_string(json_object_get(fields, "victim_status")))
-        return qg_fail(err, QG_EINVAL, "status_decided_by", "is given only with a victim_status");
+        return qg_fail(err, QG_EINVAL, "status_decided_by", "victim_status.missing",
+                       "is given only with a victim_status");
     return QG_OK;
 }
 

@@ -23,7 +23,7 @@ static json_t *managers_json(db *conn, int64_t case_id, qg_error *err)
         json_t *m = json_pack("{s:I, s:s, s:s}", "user_id", (json_int_t)db_col_int(st, 0),
                               "login", db_col_text(st, 1), "assigned_at", db_col_text(st, 2));
         if (!m || json_array_append_new(list, m) != 0) {
-            qg_fail(err, QG_EDB, NULL, "a case manager could not be encoded");
+            qg_fail(err, QG_EDB, NULL, "storage.failure", "a case manager could not be encoded");
             rc = -1;
             break;
         }
@@ -87,7 +87,7 @@ json_t *case_view_full(db *conn, const case_row *r, const qg_actor *actor, qg_er
     if (!o || !put_new(o, "case_managers", managers) ||
         !put_new(o, "may", capabilities_case_may(actor, &r->facts))) {
         json_decref(o);
-        qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
         return NULL;
     }
     json_t *needs = NULL;

@@ -102,22 +102,24 @@ qg_code child_code_parse(const char *in, const char *field, char out[QG_CODE_SIZ
     if (n == DATA_SYMBOLS + 3 && sym[0] == 'Q' && sym[1] == 'G')
         body = sym + 2; /* "QG" prefix; without it a code has exactly 13 symbols */
     else if (n != DATA_SYMBOLS + 1)
-        return qg_fail(err, QG_EINVAL, field,
+        return qg_fail(err, QG_EINVAL, field, "case_code.format",
                        "must be a code like QG-XXXX-XXXX-XXXX-C (12 symbols and a check "
                        "symbol)");
     uint64_t value = 0;
     for (int i = 0; i < DATA_SYMBOLS; i++) {
         int v = symbol_value(body[i]);
         if (v < 0)
-            return qg_fail(err, QG_EINVAL, field, "contains a character that is not used "
-                                                  "in codes");
+            return qg_fail(err, QG_EINVAL, field, "case_code.characters",
+                           "contains a character that is not used "
+                           "in codes");
         value = (value << BITS_PER_SYMBOL) | (uint64_t)v;
     }
     int check = symbol_value(body[DATA_SYMBOLS]);
     if (check < 0)
-        return qg_fail(err, QG_EINVAL, field, "check symbol is not a valid symbol");
+        return qg_fail(err, QG_EINVAL, field, "case_code.check_symbol",
+                       "check symbol is not a valid symbol");
     if ((uint64_t)check != value % CHECK_MOD)
-        return qg_fail(err, QG_EINVAL, field,
+        return qg_fail(err, QG_EINVAL, field, "case_code.check_symbol",
                        "check symbol does not match (probably a typing error)");
     format_code(value, out);
     return QG_OK;

@@ -318,7 +318,7 @@ static qg_code load_case_view(render *r, case_view *v, qg_error *err)
     db_done(st);
     return rc == 1  ? QG_OK
            : rc < 0 ? err->code
-                    : qg_fail(err, QG_ENOTFOUND, "code", "no such case");
+                    : qg_fail(err, QG_ENOTFOUND, "code", "case.not_found", "no such case");
 }
 
 static qg_code any_withheld(render *r, bool *yes, qg_error *err)
@@ -331,7 +331,9 @@ static qg_code any_withheld(render *r, bool *yes, qg_error *err)
     int rc = db_step(st, err);
     *yes = rc == 1 && db_col_int(st, 0) > 0;
     db_done(st);
-    return rc == 1 ? QG_OK : rc < 0 ? err->code : qg_fail(err, QG_EDB, NULL, "no row");
+    return rc == 1  ? QG_OK
+           : rc < 0 ? err->code
+                    : qg_fail(err, QG_EDB, NULL, "storage.failure", "no row");
 }
 
 static qg_code write_header(render *r, const case_view *v, qg_error *err)
@@ -482,7 +484,7 @@ static qg_code form_from_row(render *r, db_stmt *st, const char *kind, form *f, 
     dmy(db_col_text(st, 2), f->due);
     f->meta = qg_json_loads(db_col_text(st, 3), 0, NULL);
     if (!json_is_object(f->meta))
-        return qg_fail(err, QG_EDB, "meta", "a stored form is damaged");
+        return qg_fail(err, QG_EDB, "meta", "storage.damaged", "a stored form is damaged");
     return sealed_get(r->keys, r->case_id, kind, f->n, blob, len, &f->text, err);
 }
 
@@ -635,7 +637,7 @@ static qg_code write_record(render *r, qg_error *err)
     if (c == QG_OK)
         c = write_interactions(r, err);
     if (c == QG_OK && r->out.failed)
-        c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        c = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     return c;
 }
 
@@ -646,7 +648,7 @@ qg_code child_record_render(db *conn, const qg_keys *keys, int64_t case_id, cons
     *text = NULL;
     *len = 0;
     if (!parse_lang(lang, &r.lang))
-        return qg_fail(err, QG_EINVAL, "lang", "must be kk, ru or en");
+        return qg_fail(err, QG_EINVAL, "lang", "lang.unknown", "must be kk, ru or en");
     r.m = &MESSAGES[r.lang];
     qg_code c = write_record(&r, err);
     if (c != QG_OK) {
@@ -675,7 +677,7 @@ static qg_code export_in_tx(db *conn, void *arg, qg_error *err)
     case_state state;
     json_t *detail = json_pack("{s:s}", "lang", j->lang);
     qg_code c = detail ? case_state_for(conn, j->actor, ACT_PERSONAL_READ, j->code, &state, err)
-                       : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+                       : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (c == QG_OK)
         c = child_record_render(conn, j->app->keys, state.id, j->lang, &j->text, &j->len, err);
     if (c == QG_OK)
@@ -697,7 +699,7 @@ qg_code child_record_export(qg_app *app, const qg_actor *actor, const char *code
     *len = 0;
     qg_code c = case_precheck(actor, ACT_CHILD_RECORD, code, j.code, err);
     if (c == QG_OK && !child_record_lang_ok(j.lang))
-        c = qg_fail(err, QG_EINVAL, "lang", "must be kk, ru or en");
+        c = qg_fail(err, QG_EINVAL, "lang", "lang.unknown", "must be kk, ru or en");
     if (c == QG_OK)
         c = writer_run(app->writer, export_in_tx, &j, err);
     if (c == QG_OK) {

@@ -39,27 +39,29 @@ typedef struct {
 static qg_code read_body(json_t *body, grant_job *j, qg_error *err)
 {
     if (!json_is_object(body))
-        return qg_fail(err, QG_EINVAL, "body", "must be a JSON object");
+        return qg_fail(err, QG_EINVAL, "body", "body.not_object", "must be a JSON object");
     const char *key;
     json_t *v;
     json_object_foreach(body, key, v) {
         if (strcmp(key, "reason") != 0 && strcmp(key, "hours") != 0)
-            return qg_fail(err, QG_EINVAL, "body", "has a field that does not belong there");
+            return qg_fail(err, QG_EINVAL, "body", "body.unknown_key",
+                           "has a field that does not belong there");
     }
     j->reason = json_object_get(body, "reason");
     if (!j->reason)
-        return qg_fail(err, QG_EINVAL, "reason", "is required: say why you need this case");
+        return qg_fail(err, QG_EINVAL, "reason", "grant.reason_required",
+                       "is required: say why you need this case");
     qg_code c = case_input_text(j->reason, GRANT_REASON_MAX, true, "reason", err);
     if (c == QG_OK && strlen(json_string_value(j->reason)) < GRANT_REASON_MIN)
-        c = qg_fail(err, QG_EINVAL, "reason", "must say why, in at least %d characters",
-                    GRANT_REASON_MIN);
+        c = qg_fail(err, QG_EINVAL, "reason", "grant.reason_too_short",
+                    "must say why, in at least %d characters", GRANT_REASON_MIN);
     json_t *hours = json_object_get(body, "hours");
     j->hours = GRANT_HOURS_DEFAULT;
     if (c == QG_OK && hours) {
         if (!json_is_integer(hours) || json_integer_value(hours) < 1 ||
             json_integer_value(hours) > GRANT_HOURS_MAX)
-            c = qg_fail(err, QG_EINVAL, "hours", "must be a whole number from 1 to %d",
-                        GRANT_HOURS_MAX);
+            c = qg_fail(err, QG_EINVAL, "hours", "number.out_of_range",
+                        "must be a whole number from 1 to %d", GRANT_HOURS_MAX);
         else
             j->hours = json_integer_value(hours);
     }
@@ -73,7 +75,7 @@ static qg_code target_case(db *conn, grant_job *j, int64_t *case_id, qg_error *e
     case_state state;
     qg_code c = case_state_for(conn, j->actor, ACT_CASE_READ, j->code, &state, err);
     if (c == QG_OK)
-        return qg_fail(err, QG_ECONFLICT, "code",
+        return qg_fail(err, QG_ECONFLICT, "code", "grant.not_needed",
                        "you can already see this case; no access is needed");
     if (c != QG_ENOTFOUND)
         return c;
@@ -186,7 +188,8 @@ static qg_code end_in_tx(db *conn, void *arg, qg_error *err)
         c = db_run(st, err);
     }
     if (c == QG_OK && db_changes(conn) == 0)
-        c = qg_fail(err, QG_ENOTFOUND, "code", "you hold no access to this case");
+        c = qg_fail(err, QG_ENOTFOUND, "code", "grant.not_found",
+                    "you hold no access to this case");
     if (c == QG_OK)
         c = audit_append(conn, j->app->keys, j->actor, "case.break_glass_end", j->code, NULL, err);
     return c;
@@ -228,7 +231,7 @@ static qg_code report_row(db_stmt *st, grant_job *j, json_t **row, qg_error *err
                      "user", db_col_text(st, 4), "user_org_id", (json_int_t)db_col_int(st, 5),
                      "granted_at", granted, "expires_at", expires, "ended_at", nullable_time(st, 8),
                      "active", active, "reason", reason);
-    return *row ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    return *row ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
 }
 
 static qg_code report_in_tx(db *conn, void *arg, qg_error *err)
@@ -278,9 +281,10 @@ qg_code grant_report(qg_app *app, const qg_actor *actor, bool active_only, int l
                    .now = (int64_t)time(NULL)};
     *out = NULL;
     if (policy_decide(actor, ACT_GRANT_REPORT, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not read the access report");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed",
+                       "your role may not read the access report");
     if (limit < 1 || limit > 500)
-        return qg_fail(err, QG_EINVAL, "limit", "must be from 1 to 500");
+        return qg_fail(err, QG_EINVAL, "limit", "number.out_of_range", "must be from 1 to 500");
     qg_code c = writer_run(app->writer, report_in_tx, &j, err);
     if (c == QG_OK)
         *out = j.result;

@@ -57,24 +57,26 @@ int iin_check_digit(const char *first11)
 qg_code iin_validate(const char *s, const char *field, iin_info *info, qg_error *err)
 {
     if (!s || strnlen(s, QG_IIN_LEN + 1) != QG_IIN_LEN)
-        return qg_fail(err, QG_EINVAL, field, "must be 12 digits");
+        return qg_fail(err, QG_EINVAL, field, "iin.length", "must be 12 digits");
     if (!all_digits(s, QG_IIN_LEN))
-        return qg_fail(err, QG_EINVAL, field, "must contain only digits");
+        return qg_fail(err, QG_EINVAL, field, "iin.not_digits", "must contain only digits");
     int century = s[6] - '0';
     if (century < 1 || century > 6)
-        return qg_fail(err, QG_EINVAL, field, "century digit must be 1-6");
+        return qg_fail(err, QG_EINVAL, field, "iin.century_digit", "century digit must be 1-6");
     int year = 1800 + 100 * ((century - 1) / 2) + two_digits(s);
     int month = two_digits(s + 2);
     int day = two_digits(s + 4);
     if (!text_date_valid(year, month, day))
-        return qg_fail(err, QG_EINVAL, field, "birth date is not a real date");
+        return qg_fail(err, QG_EINVAL, field, "iin.birth_date", "birth date is not a real date");
     if (text_date_in_future(year, month, day))
-        return qg_fail(err, QG_EINVAL, field, "birth date is in the future");
+        return qg_fail(err, QG_EINVAL, field, "iin.birth_date_in_future",
+                       "birth date is in the future");
     int check = check_digit_of(s);
     if (check < 0)
-        return qg_fail(err, QG_EINVAL, field, "is never issued (no check digit exists)");
+        return qg_fail(err, QG_EINVAL, field, "iin.never_issued",
+                       "is never issued (no check digit exists)");
     if (check != s[11] - '0')
-        return qg_fail(err, QG_EINVAL, field, "check digit does not match");
+        return qg_fail(err, QG_EINVAL, field, "iin.check_digit", "check digit does not match");
     if (info) {
         info->year = year;
         info->month = month;

@@ -45,7 +45,7 @@ typedef struct {
 
 static qg_code no_record(qg_error *err)
 {
-    return qg_fail(err, QG_ENOTFOUND, "n", "no such record");
+    return qg_fail(err, QG_ENOTFOUND, "n", "record.not_found", "no such record");
 }
 
 /* Asks the policy (before any lookup), checks the case code and finds the form. */
@@ -58,7 +58,7 @@ static qg_code prepare(record_job *j, qg_app *app, const qg_actor *actor, const 
     j->form = record_form_find(kind);
     qg_code c = case_precheck(actor, action, code_in, j->code, err);
     if (c == QG_OK && !j->form)
-        c = qg_fail(err, QG_EINVAL, "kind", "is not a kind of case record");
+        c = qg_fail(err, QG_EINVAL, "kind", "value.not_in_list", "is not a kind of case record");
     return c;
 }
 
@@ -121,7 +121,7 @@ static qg_code row_parts(db_stmt *st, record_job *j, int64_t case_id, record_par
     p->withheld = db_col_int(st, 3) != 0;
     p->meta = qg_json_loads(db_col_text(st, 9), JSON_REJECT_DUPLICATES, NULL);
     if (!p->meta)
-        return qg_fail(err, QG_EDB, NULL, "a stored record could not be read");
+        return qg_fail(err, QG_EDB, NULL, "storage.damaged", "a stored record could not be read");
     const void *blob = db_col_blob(st, COL_SEALED, &len);
     return sealed_get(j->app->keys, case_id, j->form->kind, j->n, blob, len, &p->sealed, err);
 }
@@ -135,7 +135,7 @@ static qg_code full_record(db_stmt *st, record_job *j, int64_t case_id, qg_error
     json_t *result = json_pack("{s:I, s:s}", "n", (json_int_t)j->n, "kind", j->form->kind);
     if (c == QG_OK && !(body && stamp && result && json_object_update(result, body) == 0 &&
                         json_object_update(result, stamp) == 0))
-        c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        c = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (c == QG_OK && j->form->recorded_by)
         json_object_set(result, "recorded_by", json_object_get(stamp, "created_by"));
     if (c == QG_OK) {
@@ -196,7 +196,7 @@ static qg_code write_record(db *conn, record_job *j, int64_t case_id, const char
     char now[21], *meta = qg_json_dumps(j->parts.meta, JSON_COMPACT);
     qg_code c = meta ? sealed_put(j->app->keys, case_id, j->form->kind, j->n, j->parts.sealed,
                                   &sealed, &len, err)
-                     : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+                     : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     db_stmt *st = c == QG_OK ? db_prepare(conn, sql, err) : NULL;
     if (st) {
         db_now_iso(now);
@@ -231,7 +231,7 @@ static qg_code check_version(db *conn, record_job *j, int64_t case_id, qg_error 
     if (rc != 1)
         return rc < 0 ? err->code : no_record(err);
     if (j->version && j->version != stored)
-        return qg_fail(err, QG_ECONFLICT, "version",
+        return qg_fail(err, QG_ECONFLICT, "version", "version.stale",
                        "the record was changed meanwhile; read it again");
     return QG_OK;
 }
@@ -248,7 +248,7 @@ static qg_code audit_record(db *conn, record_job *j, const char *verb, qg_error 
     snprintf(action, sizeof action, "%s.%s", j->form->kind, verb);
     json_t *detail = json_pack("{s:I}", "n", (json_int_t)j->n);
     qg_code c = detail ? audit_append(conn, j->app->keys, j->actor, action, j->code, detail, err)
-                       : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+                       : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     json_decref(detail);
     return c;
 }
@@ -311,7 +311,7 @@ static qg_code read_update_body(record_job *j, json_t *body, qg_error *err)
 {
     json_t *version = json_object_get(body, "version");
     if (version && (!json_is_integer(version) || json_integer_value(version) < 1))
-        return qg_fail(err, QG_EINVAL, "version",
+        return qg_fail(err, QG_EINVAL, "version", "version.format",
                        "must be the record's version, a whole number from 1");
     j->version = version ? json_integer_value(version) : 0;
     json_t *rest = json_is_object(body) ? json_copy(body) : json_incref(body);
@@ -422,7 +422,7 @@ qg_code record_list(qg_app *app, const qg_actor *actor, const char *kind, const 
         decorate_list(r.list, j.form, r.state.closed);
         *out = json_pack("{s:o}", j.form->plural, r.list);
         if (!*out)
-            c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+            c = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     }
     return c;
 }

@@ -15,7 +15,10 @@
 #define FIELD_SIZE QG_ERR_FIELD_MAX
 #define LOGIN_MIN 3
 
-static qg_code no_memory(qg_error *err) { return qg_fail(err, QG_ENOMEM, NULL, "out of memory"); }
+static qg_code no_memory(qg_error *err)
+{
+    return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+}
 
 /* ---- dates -------------------------------------------------------------------------- */
 
@@ -57,12 +60,13 @@ static qg_code only_keys(json_t *obj, const char *const *names, const vocab_list
                          const char *where, qg_error *err)
 {
     if (!json_is_object(obj))
-        return qg_fail(err, QG_EINVAL, where, "must be a JSON object");
+        return qg_fail(err, QG_EINVAL, where, "body.not_object", "must be a JSON object");
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
         if (!key_allowed(key, names, codes))
-            return qg_fail(err, QG_EINVAL, where, "has a key that does not belong there");
+            return qg_fail(err, QG_EINVAL, where, "body.unknown_key",
+                           "has a key that does not belong there");
     }
     return QG_OK;
 }
@@ -76,7 +80,7 @@ static qg_code get_text(json_t *obj, const char *prefix, const char *key, size_t
     field_name(prefix, key, field);
     json_t *v = json_object_get(obj, key);
     if (!v)
-        return required ? qg_fail(err, QG_EINVAL, field, "is required") : QG_OK;
+        return required ? qg_fail(err, QG_EINVAL, field, "value.required", "is required") : QG_OK;
     qg_code c = case_input_text(v, max, multiline, field, err);
     if (c == QG_OK && into && json_object_set(into, key, v) != 0)
         c = no_memory(err);
@@ -92,11 +96,15 @@ static qg_code get_code(json_t *obj, const char *prefix, const char *key, const 
     field_name(prefix, key, field);
     json_t *v = json_object_get(obj, key);
     *out = v ? json_string_value(v) : fallback;
+    if (!*out && !v)
+        return qg_fail(err, QG_EINVAL, field, "value.required", "is required: a %s code",
+                       list->name);
     if (!*out)
-        return qg_fail(err, QG_EINVAL, field, v ? "must be a %s code" : "is required: a %s code",
+        return qg_fail(err, QG_EINVAL, field, "value.not_in_list", "must be a %s code",
                        list->name);
     return vocab_has(list, *out) ? QG_OK
-                                 : qg_fail(err, QG_EINVAL, field, "must be a %s code", list->name);
+                                 : qg_fail(err, QG_EINVAL, field, "value.not_in_list",
+                                           "must be a %s code", list->name);
 }
 
 /* Reads the date obj[key] into out: absent is today unless required; never before
@@ -110,17 +118,18 @@ static qg_code get_date(json_t *obj, const char *prefix, const char *key, bool r
     const char *s = json_string_value(v);
     int y, m, d;
     if (!v && required)
-        return qg_fail(err, QG_EINVAL, field, "is required: a date YYYY-MM-DD");
+        return qg_fail(err, QG_EINVAL, field, "value.required", "is required: a date YYYY-MM-DD");
     if (!v) {
         text_today(out);
         return QG_OK;
     }
     if (!text_parse_date(s, &y, &m, &d))
-        return qg_fail(err, QG_EINVAL, field, "must be a date YYYY-MM-DD");
+        return qg_fail(err, QG_EINVAL, field, "date.format", "must be a date YYYY-MM-DD");
     if (strcmp(s, CASE_DATE_MIN) < 0)
-        return qg_fail(err, QG_EINVAL, field, "must not be before %s", CASE_DATE_MIN);
+        return qg_fail(err, QG_EINVAL, field, "date.too_early", "must not be before %s",
+                       CASE_DATE_MIN);
     if (past_only && text_date_in_future(y, m, d))
-        return qg_fail(err, QG_EINVAL, field, "must not be in the future");
+        return qg_fail(err, QG_EINVAL, field, "date.in_future", "must not be in the future");
     snprintf(out, 11, "%s", s);
     return QG_OK;
 }
@@ -133,11 +142,12 @@ static qg_code get_text_map(json_t *body, const char *key, const vocab_list *lis
 {
     json_t *map = json_object_get(body, key);
     if (!map)
-        return qg_fail(err, QG_EINVAL, key, "is required: at least one %s code with its text",
-                       list->name);
+        return qg_fail(err, QG_EINVAL, key, "list.text_required",
+                       "is required: at least one %s code with its text", list->name);
     qg_code c = only_keys(map, NULL, list, key, err);
     if (c == QG_OK && json_object_size(map) == 0)
-        c = qg_fail(err, QG_EINVAL, key, "needs at least one %s code with its text", list->name);
+        c = qg_fail(err, QG_EINVAL, key, "list.text_required",
+                    "needs at least one %s code with its text", list->name);
     json_t *texts = json_object(), *codes = json_array();
     if (c == QG_OK && (!texts || !codes))
         c = no_memory(err);
@@ -177,7 +187,7 @@ static qg_code assessment_element(json_t *elements, const char *code, record_par
     const char *level = NULL;
     if (!e)
         return qg_fail(
-            err, QG_EINVAL, where,
+            err, QG_EINVAL, where, "assessment.level_required",
             "is required: every element needs a level (not_assessed when it was not assessed)");
     qg_code c = only_keys(e, keys, NULL, where, err);
     if (c == QG_OK)
@@ -201,7 +211,7 @@ static qg_code assessment_split(json_t *body, record_parts *p, qg_error *err)
         json_object_set_new(p->sealed, "elements", json_object()))
         return no_memory(err);
     if (!elements)
-        return qg_fail(err, QG_EINVAL, "elements",
+        return qg_fail(err, QG_EINVAL, "elements", "assessment.level_required",
                        "is required: a level for each of the eight elements");
     qg_code c = only_keys(elements, NULL, &VOCAB_ASSESSMENT_ELEMENT, "elements", err);
     for (size_t i = 0; c == QG_OK && i < VOCAB_ASSESSMENT_ELEMENT.count; i++)
@@ -247,9 +257,10 @@ static qg_code review_date(json_t *body, record_parts *p, qg_error *err)
         return c;
     int64_t days = day_number(p->due) - day_number(p->on);
     if (days < 0)
-        return qg_fail(err, QG_EINVAL, "review_on", "must not be before made_on");
+        return qg_fail(err, QG_EINVAL, "review_on", "review.before_made",
+                       "must not be before made_on");
     if (days > RECORD_REVIEW_DAYS_MAX)
-        return qg_fail(err, QG_EINVAL, "review_on",
+        return qg_fail(err, QG_EINVAL, "review_on", "review.too_late",
                        "must be at most %d days after made_on: a safety plan is reviewed regularly",
                        RECORD_REVIEW_DAYS_MAX);
     return QG_OK;
@@ -283,11 +294,11 @@ static qg_code goal_owner(json_t *goal, const char *where, json_t *text, qg_erro
     json_t *owner = json_object_get(goal, "owner");
     size_t len = json_is_string(owner) ? strlen(json_string_value(owner)) : 0;
     if (owner && (len < LOGIN_MIN || len > QG_LOGIN_MAX))
-        return qg_fail(err, QG_EINVAL, field,
+        return qg_fail(err, QG_EINVAL, field, "user.not_in_org",
                        "must be the login of a user of the case's organisation");
     qg_code c = get_text(goal, where, "owner_note", RECORD_OWNER_NOTE_MAX, false, false, text, err);
     if (c == QG_OK && !owner && !json_object_get(goal, "owner_note"))
-        c = qg_fail(err, QG_EINVAL, field,
+        c = qg_fail(err, QG_EINVAL, field, "plan.owner_required",
                     "is required: say who does it (owner, a login, or owner_note)");
     return c;
 }
@@ -329,8 +340,8 @@ static qg_code action_split(json_t *body, record_parts *p, qg_error *err)
         return no_memory(err);
     if (!json_is_array(goals) || json_array_size(goals) < 1 ||
         json_array_size(goals) > RECORD_GOALS_MAX)
-        return qg_fail(err, QG_EINVAL, "goals", "is required: a list of 1 to %d goals",
-                       RECORD_GOALS_MAX);
+        return qg_fail(err, QG_EINVAL, "goals", "list.required",
+                       "is required: a list of 1 to %d goals", RECORD_GOALS_MAX);
     qg_code c = QG_OK;
     for (size_t i = 0; c == QG_OK && i < json_array_size(goals); i++)
         c = goal_split(json_array_get(goals, i), i, metas, texts, err);
@@ -388,7 +399,7 @@ static qg_code goal_owners_check(db *conn, int64_t case_id, const record_parts *
         if (!found) {
             char field[FIELD_SIZE];
             snprintf(field, sizeof field, "goals[%zu].owner", i);
-            return qg_fail(err, QG_EINVAL, field,
+            return qg_fail(err, QG_EINVAL, field, "user.not_in_org",
                            "is not an enabled user of the case's organisation");
         }
     }
@@ -404,17 +415,18 @@ static qg_code participants_split(json_t *body, record_parts *p, qg_error *err)
         return no_memory(err);
     if (!json_is_array(list) || json_array_size(list) < 1 ||
         json_array_size(list) > RECORD_PARTICIPANTS_MAX)
-        return qg_fail(err, QG_EINVAL, "participants",
+        return qg_fail(err, QG_EINVAL, "participants", "list.required",
                        "is required: a list of 1 to %d participant codes", RECORD_PARTICIPANTS_MAX);
     for (size_t i = 0; i < json_array_size(list); i++) {
         const char *code = json_string_value(json_array_get(list, i));
         char field[FIELD_SIZE];
         snprintf(field, sizeof field, "participants[%zu]", i);
         if (!vocab_has(&VOCAB_PARTICIPANT, code))
-            return qg_fail(err, QG_EINVAL, field, "must be a participant code");
+            return qg_fail(err, QG_EINVAL, field, "value.not_in_list",
+                           "must be a participant code");
         for (size_t k = 0; k < i; k++)
             if (strcmp(code, json_string_value(json_array_get(codes, k))) == 0)
-                return qg_fail(err, QG_EINVAL, field, "is already in the list");
+                return qg_fail(err, QG_EINVAL, field, "list.duplicate", "is already in the list");
         if (json_array_append_new(codes, json_string(code)))
             return no_memory(err);
     }
@@ -488,9 +500,9 @@ static qg_code get_withheld(json_t *body, bool *out, qg_error *err)
 {
     json_t *v = json_object_get(body, "withheld_from_child");
     *out = json_is_true(v);
-    return !v || json_is_boolean(v)
-               ? QG_OK
-               : qg_fail(err, QG_EINVAL, "withheld_from_child", "must be true or false");
+    return !v || json_is_boolean(v) ? QG_OK
+                                    : qg_fail(err, QG_EINVAL, "withheld_from_child",
+                                              "value.not_boolean", "must be true or false");
 }
 
 qg_code record_form_read(const record_form *f, json_t *body, record_parts *p, qg_error *err)
@@ -545,7 +557,7 @@ qg_code record_check(const char *kind, json_t *body, qg_error *err)
     const record_form *f = record_form_find(kind);
     record_parts p;
     if (!f)
-        return qg_fail(err, QG_EINVAL, "kind", "is not a kind of case record");
+        return qg_fail(err, QG_EINVAL, "kind", "value.not_in_list", "is not a kind of case record");
     qg_code c = record_form_read(f, body, &p, err);
     record_parts_free(&p);
     return c;

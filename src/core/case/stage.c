@@ -31,20 +31,21 @@ qg_code stage_check_move(const char *from, const char *to, bool *needs_note, qg_
     int a = stage_number(from), b = stage_number(to);
     *needs_note = false;
     if (!b)
-        return qg_fail(err, QG_EINVAL, "stage", "is not a known stage code");
+        return qg_fail(err, QG_EINVAL, "stage", "value.not_in_list", "is not a known stage code");
     if (b == STAGE_CLOSURE)
-        return qg_fail(err, QG_EINVAL, "stage",
+        return qg_fail(err, QG_EINVAL, "stage", "stage.closure_by_closing",
                        "closure is reached only by closing the case, with a reason");
     if (a == b)
-        return qg_fail(err, QG_ECONFLICT, "stage", "is already the case's current stage");
+        return qg_fail(err, QG_ECONFLICT, "stage", "stage.already_current",
+                       "is already the case's current stage");
     if (b > a)
         return QG_OK;
     if (b < STAGE_ASSESSMENT)
         return qg_fail(
-            err, QG_ECONFLICT, "stage",
+            err, QG_ECONFLICT, "stage", "stage.no_return",
             "a case never goes back to identification or exit assistance; only stages 3-8 repeat");
     if (b > STAGE_MONITORING || a > STAGE_RECOVERY)
-        return qg_fail(err, QG_ECONFLICT, "stage",
+        return qg_fail(err, QG_ECONFLICT, "stage", "stage.no_repeat",
                        "only stages 3-8 (assessment to monitoring) repeat");
     *needs_note = true;
     return QG_OK;
@@ -93,7 +94,8 @@ static qg_code read_note(json_t *body, bool required, stage_job *j, qg_error *er
 {
     j->note = json_object_get(body, "note");
     if (!j->note)
-        return required ? qg_fail(err, QG_EINVAL, "note", "is required: say why") : QG_OK;
+        return required ? qg_fail(err, QG_EINVAL, "note", "note.required", "is required: say why")
+                        : QG_OK;
     return case_input_text(j->note, STAGE_NOTE_MAX, true, "note", err);
 }
 
@@ -105,7 +107,7 @@ static qg_code audit_change(db *conn, stage_job *j, const char *action, qg_error
     if (detail && j->reason)
         json_object_set_new(detail, "reason", json_string(j->reason));
     qg_code c = detail ? audit_append(conn, j->app->keys, j->actor, action, j->code, detail, err)
-                       : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+                       : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     json_decref(detail);
     return c;
 }
@@ -130,11 +132,13 @@ static qg_code move_in_tx(db *conn, void *arg, qg_error *err)
     bool needs_note = false;
     qg_code c = case_state_for(conn, j->actor, ACT_CASE_UPDATE, j->code, &j->state, err);
     if (c == QG_OK && j->state.closed)
-        c = qg_fail(err, QG_ECONFLICT, "status", "the case is closed; reopen it first");
+        c = qg_fail(err, QG_ECONFLICT, "status", "case.closed",
+                    "the case is closed; reopen it first");
     if (c == QG_OK)
         c = stage_check_move(j->state.stage, j->to, &needs_note, err);
     if (c == QG_OK && needs_note && !j->note)
-        c = qg_fail(err, QG_EINVAL, "note", "is required when a stage is repeated: say why");
+        c = qg_fail(err, QG_EINVAL, "note", "stage.repeat_note_required",
+                    "is required when a stage is repeated: say why");
     return c == QG_OK ? apply_change(conn, j, "open", "case.stage", err) : c;
 }
 
@@ -143,7 +147,8 @@ static qg_code close_in_tx(db *conn, void *arg, qg_error *err)
     stage_job *j = arg;
     qg_code c = case_state_for(conn, j->actor, ACT_CASE_CLOSE, j->code, &j->state, err);
     if (c == QG_OK && j->state.closed)
-        c = qg_fail(err, QG_ECONFLICT, "status", "the case is already closed");
+        c = qg_fail(err, QG_ECONFLICT, "status", "case.already_closed",
+                    "the case is already closed");
     return c == QG_OK ? apply_change(conn, j, "closed", "case.close", err) : c;
 }
 
@@ -152,7 +157,7 @@ static qg_code reopen_in_tx(db *conn, void *arg, qg_error *err)
     stage_job *j = arg;
     qg_code c = case_state_for(conn, j->actor, ACT_CASE_CLOSE, j->code, &j->state, err);
     if (c == QG_OK && !j->state.closed)
-        c = qg_fail(err, QG_ECONFLICT, "status",
+        c = qg_fail(err, QG_ECONFLICT, "status", "case.not_closed",
                     "the case is open; only a closed case is reopened");
     return c == QG_OK ? apply_change(conn, j, "open", "case.reopen", err) : c;
 }
@@ -178,7 +183,7 @@ qg_code stage_move(qg_app *app, const qg_actor *actor, const char *code, json_t 
         c = input_check_keys(body, keys, err);
     j.to = json_string_value(json_object_get(body, "stage"));
     if (c == QG_OK && !stage_number(j.to))
-        c = qg_fail(err, QG_EINVAL, "stage", "is required: a stage code");
+        c = qg_fail(err, QG_EINVAL, "stage", "value.required", "is required: a stage code");
     if (c == QG_OK)
         c = read_note(body, false, &j, err);
     return c == QG_OK ? run(&j, move_in_tx, out, err) : c;
@@ -195,7 +200,7 @@ qg_code stage_close(qg_app *app, const qg_actor *actor, const char *code, json_t
         c = input_check_keys(body, keys, err);
     j.reason = json_string_value(json_object_get(body, "reason"));
     if (c == QG_OK && !vocab_has(&VOCAB_CLOSE_REASON, j.reason))
-        c = qg_fail(err, QG_EINVAL, "reason", "is required: a close_reason code");
+        c = qg_fail(err, QG_EINVAL, "reason", "value.required", "is required: a close_reason code");
     if (c == QG_OK) /* "other, with a text" */
         c = read_note(body, strcmp(j.reason, "other") == 0, &j, err);
     return c == QG_OK ? run(&j, close_in_tx, out, err) : c;
@@ -215,7 +220,7 @@ qg_code stage_reopen(qg_app *app, const qg_actor *actor, const char *code, json_
         j.to = json_string_value(stage);
         int n = stage_number(j.to);
         if (n < STAGE_ASSESSMENT || n > STAGE_RECOVERY)
-            c = qg_fail(err, QG_EINVAL, "stage",
+            c = qg_fail(err, QG_EINVAL, "stage", "stage.not_on_reopening",
                         "a reopened case returns to a stage from assessment to recovery");
     }
     if (c == QG_OK)

@@ -105,11 +105,12 @@ static qg_code read_entries(db *conn, const qg_keys *keys, int64_t case_id, bool
     while (c == QG_OK && (rc = db_step(st, err)) == 1) {
         json_t *entry = entry_json(st);
         if (!entry)
-            c = qg_fail(err, QG_EDB, NULL, "a history entry could not be encoded");
+            c = qg_fail(err, QG_EDB, NULL, "storage.failure",
+                        "a history entry could not be encoded");
         else if (notes)
             c = add_note(st, keys, case_id, entry, err);
         if (entry && json_array_append_new(history, entry) != 0 && c == QG_OK)
-            c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+            c = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     }
     if (c == QG_OK && rc < 0)
         c = err->code;
@@ -132,7 +133,8 @@ qg_code stage_history_view(db *conn, const qg_keys *keys, int64_t case_id, bool 
                          nullable(st, 3), "history");
     db_done(st);
     if (rc != 1)
-        return rc < 0 ? err->code : qg_fail(err, QG_ENOTFOUND, "code", "no such case");
+        return rc < 0 ? err->code
+                      : qg_fail(err, QG_ENOTFOUND, "code", "case.not_found", "no such case");
     return read_entries(conn, keys, case_id, notes, json_object_get(*out, "history"), err);
 }
 

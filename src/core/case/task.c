@@ -34,9 +34,11 @@ static qg_code check_due(json_t *v, qg_error *err)
 {
     const char *s = json_string_value(v);
     if (!s || !text_parse_date(s, NULL, NULL, NULL))
-        return qg_fail(err, QG_EINVAL, "due_on", "must be a real date written YYYY-MM-DD");
+        return qg_fail(err, QG_EINVAL, "due_on", "date.format",
+                       "must be a real date written YYYY-MM-DD");
     if (strcmp(s, CASE_DATE_MIN) < 0)
-        return qg_fail(err, QG_EINVAL, "due_on", "must not be before %s", CASE_DATE_MIN);
+        return qg_fail(err, QG_EINVAL, "due_on", "date.too_early", "must not be before %s",
+                       CASE_DATE_MIN);
     return QG_OK;
 }
 
@@ -44,9 +46,9 @@ static qg_code check_stage(json_t *v, qg_error *err)
 {
     const char *s = json_string_value(v);
     if (!s || !vocab_has(&VOCAB_STAGE, s))
-        return qg_fail(err, QG_EINVAL, "stage", "is not a known stage code");
+        return qg_fail(err, QG_EINVAL, "stage", "value.not_in_list", "is not a known stage code");
     if (strcmp(s, "closure") == 0)
-        return qg_fail(err, QG_EINVAL, "stage",
+        return qg_fail(err, QG_EINVAL, "stage", "stage.not_for_task",
                        "a task belongs to a working stage, never to closure");
     return QG_OK;
 }
@@ -55,14 +57,15 @@ static qg_code check_assignee_form(json_t *v, qg_error *err)
 {
     const char *s = json_string_value(v);
     if (!s || !*s || strlen(s) > QG_LOGIN_MAX)
-        return qg_fail(err, QG_EINVAL, "assignee", "must be a user's login");
+        return qg_fail(err, QG_EINVAL, "assignee", "user.login_format", "must be a user's login");
     return QG_OK;
 }
 
 static qg_code check_version_form(json_t *v, qg_error *err)
 {
     if (!json_is_integer(v) || json_integer_value(v) < 1)
-        return qg_fail(err, QG_EINVAL, "version", "must be a whole number from 1");
+        return qg_fail(err, QG_EINVAL, "version", "version.format",
+                       "must be a whole number from 1");
     return QG_OK;
 }
 
@@ -81,7 +84,8 @@ static qg_code check_fields(json_t *body, qg_error *err)
         c = check_stage(v, err);
     if (c == QG_OK && (v = json_object_get(body, "status")) &&
         !vocab_has(&VOCAB_TASK_STATUS, json_string_value(v)))
-        c = qg_fail(err, QG_EINVAL, "status", "must be open, done or cancelled");
+        c = qg_fail(err, QG_EINVAL, "status", "value.not_in_list",
+                    "must be open, done or cancelled");
     if (c == QG_OK && (v = json_object_get(body, "version")))
         c = check_version_form(v, err);
     return c;
@@ -92,9 +96,10 @@ static qg_code read_create_body(json_t *body, qg_error *err)
     static const char *const keys[] = {"title", "due_on", "assignee", "stage", NULL};
     qg_code c = input_check_keys(body, keys, err);
     if (c == QG_OK && !json_object_get(body, "title"))
-        c = qg_fail(err, QG_EINVAL, "title", "is required: say what is to be done");
+        c = qg_fail(err, QG_EINVAL, "title", "value.required",
+                    "is required: say what is to be done");
     if (c == QG_OK && !json_object_get(body, "due_on"))
-        c = qg_fail(err, QG_EINVAL, "due_on", "is required: a date YYYY-MM-DD");
+        c = qg_fail(err, QG_EINVAL, "due_on", "value.required", "is required: a date YYYY-MM-DD");
     return c == QG_OK ? check_fields(body, err) : c;
 }
 
@@ -105,7 +110,7 @@ static qg_code read_update_body(json_t *body, qg_error *err)
     qg_code c = input_check_keys(body, keys, err);
     size_t changes = json_object_size(body) - (json_object_get(body, "version") ? 1 : 0);
     if (c == QG_OK && changes == 0)
-        c = qg_fail(err, QG_EINVAL, "body", "names nothing to change");
+        c = qg_fail(err, QG_EINVAL, "body", "body.nothing_to_change", "names nothing to change");
     return c == QG_OK ? check_fields(body, err) : c;
 }
 
@@ -113,7 +118,8 @@ static qg_code read_update_body(json_t *body, qg_error *err)
 
 static qg_code cannot_assign(qg_error *err)
 {
-    return qg_fail(err, QG_EINVAL, "assignee", "is not an active user who can see this case");
+    return qg_fail(err, QG_EINVAL, "assignee", "user.cannot_see_case",
+                   "is not an active user who can see this case");
 }
 
 /* The enabled, confirmed user with login, as an actor. */
@@ -221,10 +227,10 @@ static qg_code add_title(const qg_keys *keys, int64_t case_id, int64_t n, db_stm
         return c;
     if (!json_is_string(title)) {
         json_decref(title);
-        return qg_fail(err, QG_ECRYPTO, "title", "stored text is damaged");
+        return qg_fail(err, QG_ECRYPTO, "title", "crypto.damaged", "stored text is damaged");
     }
     if (json_object_set_new(obj, "title", title) != 0) /* takes title even when it fails */
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     return QG_OK;
 }
 
@@ -258,9 +264,9 @@ static qg_code read_tasks(db *conn, task_job *j, int64_t n, json_t *list, qg_err
     while (c == QG_OK && (rc = db_step(st, err)) == 1) {
         json_t *task = task_json(st, today);
         c = task ? add_title(j->app->keys, j->state.id, db_col_int(st, 0), st, 9, task, err)
-                 : qg_fail(err, QG_EDB, NULL, "a task could not be encoded");
+                 : qg_fail(err, QG_EDB, NULL, "storage.failure", "a task could not be encoded");
         if (c == QG_OK && json_array_append_new(list, task) != 0)
-            c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+            c = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
         else if (c != QG_OK)
             json_decref(task);
     }
@@ -274,9 +280,9 @@ static qg_code load_one(db *conn, task_job *j, qg_error *err)
 {
     json_t *list = json_array();
     qg_code c = list ? read_tasks(conn, j, j->n, list, err)
-                     : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+                     : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (c == QG_OK && json_array_size(list) == 0)
-        c = qg_fail(err, QG_ENOTFOUND, "task", "no such task");
+        c = qg_fail(err, QG_ENOTFOUND, "task", "task.not_found", "no such task");
     if (c == QG_OK)
         j->result = json_incref(json_array_get(list, 0));
     json_decref(list);
@@ -288,7 +294,7 @@ static qg_code load_one(db *conn, task_job *j, qg_error *err)
 static qg_code audit_task(db *conn, task_job *j, const char *action, json_t *detail, qg_error *err)
 {
     qg_code c = detail ? audit_append(conn, j->app->keys, j->actor, action, j->code, detail, err)
-                       : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+                       : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     json_decref(detail);
     return c;
 }
@@ -312,7 +318,8 @@ static qg_code open_case(db *conn, task_job *j, qg_action action, qg_error *err)
 {
     qg_code c = case_state_for(conn, j->actor, action, j->code, &j->state, err);
     if (c == QG_OK && j->state.closed)
-        c = qg_fail(err, QG_ECONFLICT, "status", "the case is closed; reopen it first");
+        c = qg_fail(err, QG_ECONFLICT, "status", "case.closed",
+                    "the case is closed; reopen it first");
     return c;
 }
 
@@ -361,7 +368,7 @@ static qg_code list_in_tx(db *conn, void *arg, qg_error *err)
     task_job *j = arg;
     qg_code c = case_state_for(conn, j->actor, ACT_PERSONAL_READ, j->code, &j->state, err);
     if (c == QG_OK && !(j->result = json_pack("{s:[]}", "tasks")))
-        c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        c = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     json_t *tasks = json_object_get(j->result, "tasks");
     if (c == QG_OK)
         c = read_tasks(conn, j, 0, tasks, err);
@@ -398,10 +405,11 @@ static qg_code stored_task(db *conn, task_job *j, int64_t *id, qg_error *err)
     *id = rc == 1 ? db_col_int(st, 0) : 0;
     db_done(st);
     if (rc != 1)
-        return rc < 0 ? err->code : qg_fail(err, QG_ENOTFOUND, "task", "no such task");
+        return rc < 0 ? err->code
+                      : qg_fail(err, QG_ENOTFOUND, "task", "task.not_found", "no such task");
     json_t *want = json_object_get(j->body, "version");
     if (want && json_integer_value(want) != version)
-        return qg_fail(err, QG_ECONFLICT, "version",
+        return qg_fail(err, QG_ECONFLICT, "version", "version.stale",
                        "the task was changed by someone else; reload it");
     return QG_OK;
 }
@@ -511,7 +519,7 @@ qg_code task_update(qg_app *app, const qg_actor *actor, const char *code, int64_
     *out = NULL;
     qg_code c = case_precheck(actor, ACT_PERSONAL_UPDATE, code, j.code, err);
     if (c == QG_OK && n < 1)
-        c = qg_fail(err, QG_ENOTFOUND, "task", "no such task");
+        c = qg_fail(err, QG_ENOTFOUND, "task", "task.not_found", "no such task");
     if (c == QG_OK)
         c = read_update_body(body, err);
     if (c == QG_OK)
@@ -562,8 +570,9 @@ static qg_code append_due(due_job *j, json_t *list, json_t *item, qg_error *err)
         json_decref(item);
         return QG_OK;
     }
-    return json_array_append_new(list, item) == 0 ? QG_OK
-                                                  : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    return json_array_append_new(list, item) == 0
+               ? QG_OK
+               : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
 }
 
 static json_t *due_task_json(db_stmt *st, const char *today)
@@ -608,7 +617,7 @@ static qg_code read_due_tasks(db *conn, due_job *j, json_t *list, qg_error *err)
             continue;
         json_t *task = due_task_json(st, j->today);
         c = task ? add_title(j->app->keys, db_col_int(st, 7), db_col_int(st, 1), st, 6, task, err)
-                 : qg_fail(err, QG_EDB, NULL, "a task could not be encoded");
+                 : qg_fail(err, QG_EDB, NULL, "storage.failure", "a task could not be encoded");
         if (c == QG_OK)
             c = append_due(j, list, task, err);
         else
@@ -663,7 +672,7 @@ static qg_code read_due_reviews(db *conn, due_job *j, json_t *list, qg_error *er
                                    (json_int_t)db_col_int(st, 1), "review_on", due, "overdue",
                                    strcmp(due, j->today) < 0);
         c = review ? append_due(j, list, review, err)
-                   : qg_fail(err, QG_EDB, NULL, "a review could not be encoded");
+                   : qg_fail(err, QG_EDB, NULL, "storage.failure", "a review could not be encoded");
     }
     if (c == QG_OK && rc < 0)
         c = err->code;
@@ -677,18 +686,18 @@ static qg_code due_in_tx(db *conn, void *arg, qg_error *err)
     json_t *tasks = json_array(), *reviews = json_array();
     j->result = json_pack("{s:o, s:o}", "tasks", tasks, "reviews", reviews);
     qg_code c = j->result ? read_due_tasks(conn, j, tasks, err)
-                          : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+                          : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (c == QG_OK)
         c = read_due_reviews(conn, j, reviews, err);
     if (c == QG_OK)
         c = json_object_set_new(j->result, "truncated", json_boolean(j->truncated)) == 0
                 ? QG_OK
-                : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+                : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     json_t *detail =
         c == QG_OK ? json_pack("{s:I}", "count", (json_int_t)json_array_size(tasks)) : NULL;
     if (c == QG_OK)
         c = detail ? audit_append(conn, j->app->keys, j->actor, "task.list", NULL, detail, err)
-                   : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+                   : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     json_decref(detail);
     return c;
 }
@@ -700,7 +709,8 @@ static qg_code due_cutoff(const task_query *q, due_job *j, qg_error *err)
     text_today(j->today);
     j->cutoff[0] = '\0';
     if (q->due_before && !text_parse_date(q->due_before, NULL, NULL, NULL))
-        return qg_fail(err, QG_EINVAL, "due_before", "must be a real date written YYYY-MM-DD");
+        return qg_fail(err, QG_EINVAL, "due_before", "date.format",
+                       "must be a real date written YYYY-MM-DD");
     if (q->due_before)
         snprintf(j->cutoff, sizeof j->cutoff, "%s", q->due_before);
     if (q->overdue && (!j->cutoff[0] || strcmp(j->today, j->cutoff) < 0))
@@ -714,7 +724,7 @@ qg_code task_list_due(qg_app *app, const qg_actor *actor, const task_query *quer
     due_job j = {.app = app, .actor = actor, .scope = policy_task_scope(actor)};
     *out = NULL;
     if (j.scope == TASKS_NONE)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role has no task list");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed", "your role has no task list");
     qg_code c = due_cutoff(query, &j, err);
     if (c == QG_OK) /* a write job: titles are decrypted, so the read is audited with it */
         c = writer_run(app->writer, due_in_tx, &j, err);

@@ -13,14 +13,14 @@ qg_code app_resolve_paths(const char *explicit_db, char db_path[QG_PATH_MAX],
         db_name = "qorgau.db";
     const char *key = getenv("QORGAU_KEY_FILE");
     if (snprintf(db_path, QG_PATH_MAX, "%s", db_name) >= QG_PATH_MAX)
-        return qg_fail(err, QG_EINVAL, "db", "path is too long");
+        return qg_fail(err, QG_EINVAL, "db", "path.too_long", "path is too long");
     if (db_is_url(db_name) && (!key || !*key)) /* a URL has no "beside it" for the key */
-        return qg_fail(err, QG_EINVAL, "key",
+        return qg_fail(err, QG_EINVAL, "key", "config.key_file",
                        "a PostgreSQL database needs $QORGAU_KEY_FILE naming its key file");
     int n = key && *key ? snprintf(key_path, QG_PATH_MAX, "%s", key)
                         : snprintf(key_path, QG_PATH_MAX, "%s.key", db_name);
     if (n >= QG_PATH_MAX)
-        return qg_fail(err, QG_EINVAL, "key", "path is too long");
+        return qg_fail(err, QG_EINVAL, "key", "path.too_long", "path is too long");
     return QG_OK;
 }
 

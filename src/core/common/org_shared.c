@@ -18,15 +18,17 @@ static bool seen_before(json_t *list, size_t end, json_t *item)
 qg_code org_check_codes(json_t *v, const vocab_list *list, const char *field, qg_error *err)
 {
     if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > list->count)
-        return qg_fail(err, QG_EINVAL, field,
+        return qg_fail(err, QG_EINVAL, field, "list.required",
                        "is required: a list of at least one %s code, each once", list->name);
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
         if (!vocab_has(list, json_string_value(item)))
-            return qg_fail(err, QG_EINVAL, field, "entry %zu is not a %s code", i, list->name);
+            return qg_fail(err, QG_EINVAL, field, "value.not_in_list", "entry %zu is not a %s code",
+                           i, list->name);
         if (seen_before(v, i, item))
-            return qg_fail(err, QG_EINVAL, field, "entry %zu repeats an earlier one", i);
+            return qg_fail(err, QG_EINVAL, field, "list.duplicate",
+                           "entry %zu repeats an earlier one", i);
     }
     return QG_OK;
 }
@@ -43,15 +45,17 @@ static bool is_language(const char *s)
 qg_code org_check_languages(json_t *v, size_t max, const char *field, qg_error *err)
 {
     if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > max)
-        return qg_fail(err, QG_EINVAL, field, "is required: a list of 1 to %zu ISO 639 codes", max);
+        return qg_fail(err, QG_EINVAL, field, "list.required",
+                       "is required: a list of 1 to %zu ISO 639 codes", max);
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
         if (!is_language(json_string_value(item)))
-            return qg_fail(err, QG_EINVAL, field,
+            return qg_fail(err, QG_EINVAL, field, "language.not_iso639",
                            "entry %zu must be an ISO 639 code such as kk, ru, uz", i);
         if (seen_before(v, i, item))
-            return qg_fail(err, QG_EINVAL, field, "entry %zu repeats an earlier one", i);
+            return qg_fail(err, QG_EINVAL, field, "list.duplicate",
+                           "entry %zu repeats an earlier one", i);
     }
     return QG_OK;
 }
@@ -59,7 +63,7 @@ qg_code org_check_languages(json_t *v, size_t max, const char *field, qg_error *
 qg_code org_check_date(json_t *v, const char *field, qg_error *err)
 {
     if (!text_parse_date(json_string_value(v), NULL, NULL, NULL))
-        return qg_fail(err, QG_EINVAL, field, "must be a date YYYY-MM-DD");
+        return qg_fail(err, QG_EINVAL, field, "date.format", "must be a date YYYY-MM-DD");
     return QG_OK;
 }
 
@@ -81,6 +85,6 @@ qg_code org_require(db *conn, int64_t id, const char *field, qg_error *err)
     bool found = false;
     qg_code c = org_find(conn, id, &found, err);
     if (c == QG_OK && !found)
-        c = qg_fail(err, QG_EINVAL, field, "no such organisation");
+        c = qg_fail(err, QG_EINVAL, field, "org.not_found", "no such organisation");
     return c;
 }

@@ -17,7 +17,7 @@ json_t *rows_collect(db_stmt *st, json_t *(*row_fn)(db_stmt *), qg_error *err)
         return list;
     json_decref(list);
     if (!list || rc == -2) /* a row that could not be made or kept: out of memory */
-        qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     return NULL;
 }
 
@@ -35,5 +35,7 @@ qg_code rows_next_number(db *conn, const char *sql, int64_t case_id, const char 
     if (rc == 1)
         *n = db_col_int(st, 0);
     db_done(st);
-    return rc == 1 ? QG_OK : rc < 0 ? err->code : qg_fail(err, QG_EDB, NULL, "no row");
+    return rc == 1  ? QG_OK
+           : rc < 0 ? err->code
+                    : qg_fail(err, QG_EDB, NULL, "storage.failure", "no row");
 }

@@ -21,7 +21,7 @@ qg_code sealed_put(const qg_keys *keys, int64_t case_id, const char *what, int64
     *len = 0;
     char *plain = qg_json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!plain)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     size_t plain_len = strlen(plain);
     qg_code c = crypto_seal(keys, ad, plain, plain_len, out, len, err);
     crypto_free_plain(plain, plain_len);
@@ -40,5 +40,6 @@ qg_code sealed_get(const qg_keys *keys, int64_t case_id, const char *what, int64
         return c;
     *out = qg_json_loadb(plain, plain_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
     crypto_free_plain(plain, plain_len);
-    return *out ? QG_OK : qg_fail(err, QG_ECRYPTO, what, "stored text is damaged");
+    return *out ? QG_OK
+                : qg_fail(err, QG_ECRYPTO, what, "crypto.damaged", "stored text is damaged");
 }

@@ -78,10 +78,10 @@ static void remove_db_files(const char *db_path)
 qg_code app_init_files(const char *db_path, const char *key_path, qg_error *err)
 {
     if (!db_is_url(db_path) && access(db_path, F_OK) == 0)
-        return qg_fail(err, QG_ECONFLICT, "db",
+        return qg_fail(err, QG_ECONFLICT, "db", "file.exists",
                        "database file already exists; it is never overwritten");
     if (access(key_path, F_OK) == 0)
-        return qg_fail(err, QG_ECONFLICT, "key",
+        return qg_fail(err, QG_ECONFLICT, "key", "file.exists",
                        "key file already exists; it is never overwritten");
     qg_code c = crypto_init(err);
     if (c == QG_OK)
@@ -103,13 +103,13 @@ static qg_code check_key(db *conn, const qg_keys *keys, qg_error *err)
     char stored[QG_HASH_HEX + 8], mine[QG_HASH_HEX];
     qg_code c = db_meta_get(conn, KEY_CHECK, stored, sizeof stored, err);
     if (c == QG_ENOTFOUND)
-        return qg_fail(err, QG_EKEY, "key",
+        return qg_fail(err, QG_EKEY, "key", "key.wrong_database",
                        "database has no key check value; was it made by 'qorgau init'?");
     if (c != QG_OK)
         return c;
     keys_check_value(keys, mine);
     if (strlen(stored) != QG_HASH_HEX - 1 || !crypto_equal(stored, mine, QG_HASH_HEX - 1))
-        return qg_fail(err, QG_EKEY, "key",
+        return qg_fail(err, QG_EKEY, "key", "key.wrong_database",
                        "key file does not belong to this database; refusing to start");
     return QG_OK;
 }
@@ -120,7 +120,7 @@ qg_code app_open(const char *db_path, const char *key_path, int readers, bool th
     *out = NULL;
     qg_app *app = calloc(1, sizeof *app);
     if (!app)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     app->settings = app_default_settings();
     qg_code c = crypto_init(err);
     if (c == QG_OK)
@@ -134,7 +134,7 @@ qg_code app_open(const char *db_path, const char *key_path, int readers, bool th
     if (c == QG_OK)
         c = db_pool_open(db_path, readers, &app->readers, err);
     if (c == QG_OK && !(app->throttle = throttle_new(THROTTLE_SLOTS)))
-        c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        c = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (c != QG_OK) {
         app_close(app);
         return c;

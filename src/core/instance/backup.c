@@ -27,7 +27,7 @@ static qg_code audit_backup(db *conn, void *arg, qg_error *err)
 qg_code backup_write(qg_app *app, const qg_actor *actor, const char *path, qg_error *err)
 {
     if (policy_case_scope(actor) != SCOPE_ALL)
-        return qg_fail(err, QG_EFORBIDDEN, NULL,
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.server_only",
                        "only the command line on the server may back up the database");
     backup_job j = {.app = app, .actor = actor, .path = path};
     qg_code c = app_read(app, copy_database, &j, err);

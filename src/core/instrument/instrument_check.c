@@ -28,7 +28,7 @@ bool inst_listed(const char *key, const char *const *names)
 
 qg_code inst_bad(qg_error *err, const char *path, const char *message)
 {
-    return qg_fail(err, QG_EINVAL, path, "%s", message);
+    return qg_fail(err, QG_EINVAL, path, "instrument.definition", "%s", message);
 }
 
 /* Every key of obj must be in allowed and every name of required present. */

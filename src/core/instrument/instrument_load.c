@@ -39,21 +39,22 @@ static qg_code read_json_file(const char *path, json_t **out, qg_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return qg_fail(err, QG_EIO, "file", "cannot be read");
+        return qg_fail(err, QG_EIO, "file", "file.read_failed", "cannot be read");
     char *buf = malloc(INSTRUMENT_FILE_MAX + 1);
     size_t n = buf ? fread(buf, 1, INSTRUMENT_FILE_MAX + 1, f) : 0;
     fclose(f);
     if (!buf)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (n > INSTRUMENT_FILE_MAX) {
         free(buf);
-        return qg_fail(err, QG_ETOOLARGE, "file", "is larger than 1 MiB");
+        return qg_fail(err, QG_ETOOLARGE, "file", "instrument.definition", "is larger than 1 MiB");
     }
     json_error_t jerr;
     *out = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &jerr);
     free(buf);
     if (!*out)
-        return qg_fail(err, QG_EINVAL, "file", "is not valid JSON (line %d)", jerr.line);
+        return qg_fail(err, QG_EINVAL, "file", "instrument.definition",
+                       "is not valid JSON (line %d)", jerr.line);
     return QG_OK;
 }
 
@@ -62,7 +63,7 @@ qg_code instrument_load_file(const char *path, instrument **out, qg_error *err)
     *out = NULL;
     instrument *inst = calloc(1, sizeof *inst);
     if (!inst)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     qg_code c = read_json_file(path, &inst->def, err);
     if (c == QG_OK)
         c = instrument_check_definition(inst, err);
@@ -109,10 +110,11 @@ static bool file_name_parts(const char *name, char *id, size_t idsize, int *vers
 static qg_code set_add(instrument_set *set, instrument *inst, qg_error *err)
 {
     if (instrument_find(set, inst->id, inst->version))
-        return qg_fail(err, QG_EINVAL, "version", "this id and version are loaded twice");
+        return qg_fail(err, QG_EINVAL, "version", "instrument.definition",
+                       "this id and version are loaded twice");
     instrument **grown = realloc(set->all, (set->count + 1) * sizeof *grown);
     if (!grown)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     set->all = grown;
     set->all[set->count++] = inst;
     return QG_OK;
@@ -123,15 +125,17 @@ static qg_code load_entry(instrument_set *set, const char *dir, const char *name
     char id[64], path[4096];
     int version;
     if (!file_name_parts(name, id, sizeof id, &version))
-        return qg_fail(err, QG_EINVAL, "file", "name must be <id>.v<version>.json");
+        return qg_fail(err, QG_EINVAL, "file", "instrument.definition",
+                       "name must be <id>.v<version>.json");
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
-        return qg_fail(err, QG_EINVAL, "file", "path is too long");
+        return qg_fail(err, QG_EINVAL, "file", "path.too_long", "path is too long");
     instrument *inst;
     qg_code c = instrument_load_file(path, &inst, err);
     if (c != QG_OK)
         return c;
     if (strcmp(inst->id, id) != 0 || inst->version != version)
-        c = qg_fail(err, QG_EINVAL, "id", "id and version must match the file name");
+        c = qg_fail(err, QG_EINVAL, "id", "instrument.definition",
+                    "id and version must match the file name");
     if (c == QG_OK)
         c = set_add(set, inst, err);
     if (c != QG_OK)
@@ -145,9 +149,9 @@ qg_code instrument_set_load(const char *dir, instrument_set **out, char *file, s
     *out = NULL;
     DIR *d = opendir(dir);
     if (!d)
-        return qg_fail(err, QG_EIO, "instruments", "directory cannot be read");
+        return qg_fail(err, QG_EIO, "instruments", "file.read_failed", "directory cannot be read");
     instrument_set *set = calloc(1, sizeof *set);
-    qg_code c = set ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    qg_code c = set ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     struct dirent *e;
     while (c == QG_OK && (e = readdir(d)) != NULL) {
         size_t n = strlen(e->d_name);
@@ -159,7 +163,8 @@ qg_code instrument_set_load(const char *dir, instrument_set **out, char *file, s
     }
     closedir(d);
     if (c == QG_OK && set->count == 0)
-        c = qg_fail(err, QG_EINVAL, "instruments", "directory holds no instrument");
+        c = qg_fail(err, QG_EINVAL, "instruments", "instrument.definition",
+                    "directory holds no instrument");
     if (c != QG_OK) {
         instrument_set_free(set);
         return c;

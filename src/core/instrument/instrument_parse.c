@@ -252,7 +252,7 @@ static qg_code parse_sections(instrument *inst, qg_error *err)
         return inst_bad(err, "sections", "must be a non-empty array");
     inst->sections = calloc(json_array_size(secs), sizeof *inst->sections);
     if (!inst->sections)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     static const char *const keys[] = {"id", "title", "applies_when", "max", "source_lines", NULL};
     static const char *const required[] = {"id", "title", "max", "source_lines", NULL};
     size_t i;
@@ -292,8 +292,8 @@ static qg_code check_section_max(const instrument *inst, qg_error *err)
         if (sum != inst->sections[s].max) {
             char p[INST_PATH_LEN];
             snprintf(p, sizeof p, "sections[%zu].max", s);
-            return qg_fail(err, QG_EINVAL, p, "is %lld but the items give at most %lld",
-                           inst->sections[s].max, sum);
+            return qg_fail(err, QG_EINVAL, p, "instrument.definition",
+                           "is %lld but the items give at most %lld", inst->sections[s].max, sum);
         }
     }
     return QG_OK;
@@ -330,7 +330,7 @@ static qg_code parse_items(instrument *inst, qg_error *err)
         return inst_bad(err, "items", "must be an array of 1 to 500 items");
     inst->items = calloc(json_array_size(items), sizeof *inst->items);
     if (!inst->items)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     size_t i;
     json_t *item;
     json_array_foreach(items, i, item) {

@@ -35,9 +35,11 @@ static tri tri_of(bool b) { return b ? T_TRUE : T_FALSE; }
 /* ---- answer validation ------------------------------------------------------------- */
 
 /* Fails with field "answers.<id>". */
-static qg_code fail_item(qg_error *err, const char *id, const char *message)
+#define fail_item(err, id, reason, message) fail_item_at((err), (id), "" reason "", (message))
+static qg_code fail_item_at(qg_error *err, const char *id, const char *reason,
+                            const char *message)
 {
-    qg_fail(err, QG_EINVAL, NULL, "%s", message);
+    qg_fail_at(err, QG_EINVAL, NULL, reason, "%s", message);
     if (err)
         snprintf(err->field, sizeof err->field, "answers.%s", id);
     return QG_EINVAL;
@@ -56,8 +58,9 @@ static qg_code unknown_item(const char *key, qg_error *err)
             (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     }
     if (plain && digit)
-        return fail_item(err, key, "is not an item of this instrument");
-    return qg_fail(err, QG_EINVAL, "answers", "names an item this instrument does not have");
+        return fail_item(err, key, "answer.unknown_item", "is not an item of this instrument");
+    return qg_fail(err, QG_EINVAL, "answers", "answer.unknown_item",
+                   "names an item this instrument does not have");
 }
 
 static bool valid_multi(const inst_item *it, json_t *v)
@@ -84,36 +87,55 @@ static bool in_range(const inst_item *it, json_t *v)
 }
 
 /* Returns the message for a wrong answer, or NULL when v fits the item. */
-static const char *answer_problem(const inst_item *it, json_t *v)
+/* Checks the answer v to item it, failing with field "answers.<id>". */
+static qg_code check_answer(const inst_item *it, json_t *v, qg_error *err)
 {
     const char *s = json_string_value(v);
+    const char *id = it->id;
     switch (it->type) {
     case IT_YESNO:
-        return s && (!strcmp(s, "yes") || !strcmp(s, "no")) ? NULL : "must be \"yes\" or \"no\"";
+        return s && (!strcmp(s, "yes") || !strcmp(s, "no"))
+                   ? QG_OK
+                   : fail_item(err, id, "answer.not_yes_no", "must be \"yes\" or \"no\"");
     case IT_RATING:
-        return in_range(it, v) ? NULL : "must be a whole-number rating within the item's range";
+        return in_range(it, v) ? QG_OK
+                               : fail_item(err, id, "number.out_of_range",
+                                           "must be a whole-number rating within the item's range");
     case IT_NUMBER:
-        return in_range(it, v) ? NULL : "must be a whole number within the item's range";
+        return in_range(it, v) ? QG_OK
+                               : fail_item(err, id, "number.out_of_range",
+                                           "must be a whole number within the item's range");
     case IT_CHOICE:
-        return s && inst_has_option(it, s) ? NULL : "must be one of the item's options";
+        return s && inst_has_option(it, s) ? QG_OK
+                                           : fail_item(err, id, "value.not_in_list",
+                                                       "must be one of the item's options");
     case IT_MULTI:
-        return valid_multi(it, v) ? NULL : "must be a non-empty array of distinct options";
+        return valid_multi(it, v) ? QG_OK
+                                  : fail_item(err, id, "answer.options",
+                                              "must be a non-empty array of distinct options");
     case IT_COUNTRY:
-        return s && vocab_has(&VOCAB_COUNTRY, s) ? NULL : "must be an ISO 3166-1 alpha-2 code";
+        return s && vocab_has(&VOCAB_COUNTRY, s) ? QG_OK
+                                                 : fail_item(err, id, "value.not_in_list",
+                                                             "must be an ISO 3166-1 alpha-2 code");
     case IT_TEXT:
         if (!s || json_string_length(v) == 0)
-            return "must be non-empty text (leave it out or null when not answered)";
+            return fail_item(err, id, "text.empty",
+                             "must be non-empty text (leave it out or null when not answered)");
         if (json_string_length(v) > it->max_length)
-            return "is longer than the item allows";
-        return text_utf8_valid(s, true) ? NULL : "must be UTF-8 text without control characters";
+            return fail_item(err, id, "text.too_long", "is longer than the item allows");
+        return text_utf8_valid(s, true)
+                   ? QG_OK
+                   : fail_item(err, id, "text.invalid_characters",
+                               "must be UTF-8 text without control characters");
     }
-    return "has an unknown type";
+    return fail_item(err, id, "internal.failure", "has an unknown type");
 }
 
 static qg_code read_answers(score_ctx *c, json_t *answers, qg_error *err)
 {
     if (!json_is_object(answers))
-        return qg_fail(err, QG_EINVAL, "answers", "must be an object of item ids to answers");
+        return qg_fail(err, QG_EINVAL, "answers", "body.shape",
+                       "must be an object of item ids to answers");
     const char *key;
     json_t *v;
     json_object_foreach(answers, key, v) {
@@ -122,9 +144,9 @@ static qg_code read_answers(score_ctx *c, json_t *answers, qg_error *err)
             return unknown_item(key, err);
         if (json_is_null(v))
             continue;
-        const char *problem = answer_problem(&c->inst->items[i], v);
-        if (problem)
-            return fail_item(err, key, problem);
+        qg_code bad = check_answer(&c->inst->items[i], v, err);
+        if (bad != QG_OK)
+            return bad;
         c->value[i] = v;
     }
     return QG_OK;
@@ -295,9 +317,11 @@ static qg_code settle_items(score_ctx *c, qg_error *err)
             c->dropped[i] = true;
         }
         if (c->applies[i] == T_FALSE && c->value[i])
-            return fail_item(err, it->id, "does not apply given the other answers");
+            return fail_item(err, it->id, "answer.not_applicable",
+                             "does not apply given the other answers");
         if (c->applies[i] == T_UNKNOWN && c->value[i])
-            return fail_item(err, it->id, "depends on an earlier item that is not answered");
+            return fail_item(err, it->id, "answer.depends_on_unanswered",
+                             "depends on an earlier item that is not answered");
         if (!it->indicator || c->applies[i] == T_FALSE)
             c->indic[i] = T_FALSE;
         else if (!c->value[i])
@@ -510,13 +534,13 @@ static qg_code score_with(const instrument *inst, json_t *answers, bool drop, js
                    .dropped = qg_calloc(n, sizeof(bool))};
     qg_code code = QG_OK;
     if (!c.value || !c.applies || !c.indic || !c.dropped)
-        code = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        code = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (code == QG_OK)
         code = read_answers(&c, answers, err);
     if (code == QG_OK)
         code = settle_items(&c, err);
     if (code == QG_OK && !(*out = build_result(&c)))
-        code = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        code = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     free(c.value);
     free(c.applies);
     free(c.indic);

@@ -314,7 +314,8 @@ static qg_code parse_codes(json_t *v, const vocab_list *list, const char *key,
                            uint32_t *bits, qg_error *err)
 {
     if (!json_is_array(v))
-        return qg_fail(err, QG_EINVAL, key, "must be a list of %s codes", list->name);
+        return qg_fail(err, QG_EINVAL, key, "list.not_list", "must be a list of %s codes",
+                       list->name);
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
@@ -322,15 +323,16 @@ static qg_code parse_codes(json_t *v, const vocab_list *list, const char *key,
         snprintf(field, sizeof field, "%s[%zu]", key, i);
         const char *s = json_string_value(item);
         if (!s)
-            return qg_fail(err, QG_EINVAL, field, "must be a %s code written as text",
-                           list->name);
-        const vocab_entry *e = strlen(s) == json_string_length(item) ? vocab_find(list, s)
-                                                                     : NULL;
+            return qg_fail(err, QG_EINVAL, field, "value.not_in_list",
+                           "must be a %s code written as text", list->name);
+        const vocab_entry *e = strlen(s) == json_string_length(item) ? vocab_find(list, s) : NULL;
         if (!e)
-            return qg_fail(err, QG_EINVAL, field, "is not a known %s code", list->name);
+            return qg_fail(err, QG_EINVAL, field, "value.not_in_list", "is not a known %s code",
+                           list->name);
         uint32_t bit = (uint32_t)1 << (e - list->entries);
         if (*bits & bit)
-            return qg_fail(err, QG_EINVAL, field, "repeats a code given earlier in the list");
+            return qg_fail(err, QG_EINVAL, field, "list.duplicate",
+                           "repeats a code given earlier in the list");
         *bits |= bit;
     }
     return QG_OK;
@@ -342,8 +344,8 @@ static qg_code parse_age(json_t *v, int *age, qg_error *err)
         return QG_OK; /* unknown, as when absent */
     if (!json_is_integer(v) || json_integer_value(v) < 0 ||
         json_integer_value(v) > QUALIFY_AGE_MAX)
-        return qg_fail(err, QG_EINVAL, "age", "must be a whole number from 0 to %d, or null",
-                       QUALIFY_AGE_MAX);
+        return qg_fail(err, QG_EINVAL, "age", "number.out_of_range",
+                       "must be a whole number from 0 to %d, or null", QUALIFY_AGE_MAX);
     *age = (int)json_integer_value(v);
     return QG_OK;
 }
@@ -360,19 +362,20 @@ static qg_code parse_member(const char *key, json_t *v, facts_t *f, qg_error *er
         return parse_age(v, &f->age, err);
     if (strcmp(key, "prostitution") == 0) {
         if (!json_is_boolean(v))
-            return qg_fail(err, QG_EINVAL, key, "must be true or false");
+            return qg_fail(err, QG_EINVAL, key, "value.not_boolean", "must be true or false");
         f->prostitution = json_is_true(v);
         return QG_OK;
     }
     /* The key is not named back: it can be anything the sender typed. */
-    return qg_fail(err, QG_EINVAL, "body", "holds a field that is not a qualification fact");
+    return qg_fail(err, QG_EINVAL, "body", "body.unknown_key",
+                   "holds a field that is not a qualification fact");
 }
 
 static qg_code parse_facts(json_t *obj, facts_t *f, qg_error *err)
 {
     *f = (facts_t){.age = -1};
     if (!json_is_object(obj))
-        return qg_fail(err, QG_EINVAL, "body", "must be a JSON object");
+        return qg_fail(err, QG_EINVAL, "body", "body.not_object", "must be a JSON object");
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
@@ -565,6 +568,7 @@ qg_code qualify_facts(json_t *facts, json_t **out, qg_error *err)
         return c;
     *out = answer_json(&f);
     if (!*out)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory while writing the answer");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted",
+                       "out of memory while writing the answer");
     return QG_OK;
 }

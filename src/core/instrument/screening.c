@@ -44,12 +44,16 @@ static qg_code find_instrument(qg_app *app, json_t *body, screen_job *j, qg_erro
     const char *id = json_string_value(json_object_get(body, "instrument"));
     json_t *version = json_object_get(body, "version");
     if (!id)
-        return qg_fail(err, QG_EINVAL, "instrument", "is required (an instrument id)");
+        return qg_fail(err, QG_EINVAL, "instrument", "value.required",
+                       "is required (an instrument id)");
     if (version && (!json_is_integer(version) || json_integer_value(version) < 1 ||
                     json_integer_value(version) > 9999))
-        return qg_fail(err, QG_EINVAL, "version", "must be a whole number 1..9999");
+        return qg_fail(err, QG_EINVAL, "version", "number.out_of_range",
+                       "must be a whole number 1..9999");
     j->inst = instrument_find(app->instruments, id, version ? (int)json_integer_value(version) : 0);
-    return j->inst ? QG_OK : qg_fail(err, QG_EINVAL, "instrument", "no such instrument or version");
+    return j->inst ? QG_OK
+                   : qg_fail(err, QG_EINVAL, "instrument", "instrument.not_found",
+                             "no such instrument or version");
 }
 
 static qg_code check_date(json_t *v, char out[11], qg_error *err)
@@ -60,9 +64,11 @@ static qg_code check_date(json_t *v, char out[11], qg_error *err)
         return QG_OK;
     }
     if (!json_is_string(v) || !text_parse_date(json_string_value(v), &y, &m, &d))
-        return qg_fail(err, QG_EINVAL, "administered_on", "must be a date YYYY-MM-DD");
+        return qg_fail(err, QG_EINVAL, "administered_on", "date.format",
+                       "must be a date YYYY-MM-DD");
     if (text_date_in_future(y, m, d))
-        return qg_fail(err, QG_EINVAL, "administered_on", "must not be in the future");
+        return qg_fail(err, QG_EINVAL, "administered_on", "date.in_future",
+                       "must not be in the future");
     snprintf(out, 11, "%s", json_string_value(v));
     return QG_OK;
 }
@@ -79,9 +85,10 @@ static qg_code read_create_body(qg_app *app, json_t *body, screen_job *j, qg_err
     j->mode = json_string_value(json_object_get(body, "mode"));
     j->language = json_string_value(json_object_get(body, "language"));
     if (c == QG_OK && !input_listed(j->mode, modes))
-        c = qg_fail(err, QG_EINVAL, "mode", "must be \"interviewer\" or \"self\"");
+        c = qg_fail(err, QG_EINVAL, "mode", "value.not_in_list",
+                    "must be \"interviewer\" or \"self\"");
     if (c == QG_OK && !input_listed(j->language, langs))
-        c = qg_fail(err, QG_EINVAL, "language", "must be kk, ru or en");
+        c = qg_fail(err, QG_EINVAL, "language", "lang.unknown", "must be kk, ru or en");
     if (c == QG_OK)
         c = check_date(json_object_get(body, "administered_on"), j->on, err);
     return c;
@@ -92,7 +99,8 @@ static qg_code score_answers(screen_job *j, json_t *body, qg_error *err)
 {
     j->answers = json_object_get(body, "answers");
     if (!j->answers)
-        return qg_fail(err, QG_EINVAL, "answers", "is required (an object of item ids to answers)");
+        return qg_fail(err, QG_EINVAL, "answers", "value.required",
+                       "is required (an object of item ids to answers)");
     return instrument_score(j->inst, j->answers, &j->score, err);
 }
 
@@ -123,7 +131,7 @@ static qg_code insert_screening(db *conn, screen_job *j, int64_t case_id, qg_err
     char now[21], *score = stored_score(j->score);
     qg_code c =
         score ? sealed_put(j->app->keys, case_id, "screening", j->n, j->answers, &sealed, &len, err)
-              : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+              : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     db_stmt *st = c == QG_OK
                       ? db_prepare(conn,
                                    "INSERT INTO screenings (case_id, n, instrument, version, mode,"
@@ -189,7 +197,7 @@ static qg_code audit_screening(db *conn, screen_job *j, const char *action, qg_e
     if (detail && j->score)
         json_object_set_new(detail, "final", json_boolean(is_final(j->score)));
     qg_code c = detail ? audit_append(conn, j->app->keys, j->actor, action, j->code, detail, err)
-                       : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+                       : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     json_decref(detail);
     return c;
 }
@@ -255,7 +263,9 @@ static qg_code load_one(db *conn, screen_job *j, int64_t case_id, qg_error *err)
     json_decref(j->result);
     j->result = json_incref(json_array_get(list, 0));
     json_decref(list);
-    return j->result ? QG_OK : qg_fail(err, QG_ENOTFOUND, "screening", "no such screening");
+    return j->result ? QG_OK
+                     : qg_fail(err, QG_ENOTFOUND, "screening", "screening.not_found",
+                               "no such screening");
 }
 
 /* ---- create -------------------------------------------------------------------------- */
@@ -282,7 +292,9 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
 
 static qg_code need_instruments(const qg_app *app, qg_error *err)
 {
-    return app->instruments ? QG_OK : qg_fail(err, QG_EIO, "instruments", "are not loaded");
+    return app->instruments
+               ? QG_OK
+               : qg_fail(err, QG_EIO, "instruments", "instrument.not_loaded", "are not loaded");
 }
 
 static qg_code finish(qg_code c, screen_job *j, json_t **out)
@@ -340,11 +352,12 @@ static qg_code stored_state(db *conn, screen_job *j, int64_t case_id, bool *fina
     if (rc < 0)
         return err->code;
     if (rc == 0)
-        return qg_fail(err, QG_ENOTFOUND, "screening", "no such screening");
+        return qg_fail(err, QG_ENOTFOUND, "screening", "screening.not_found", "no such screening");
     if (*final)
-        return qg_fail(err, QG_ECONFLICT, "screening", "a final screening cannot change");
+        return qg_fail(err, QG_ECONFLICT, "screening", "screening.final",
+                       "a final screening cannot change");
     return j->inst ? QG_OK
-                   : qg_fail(err, QG_ECONFLICT, "version",
+                   : qg_fail(err, QG_ECONFLICT, "version", "instrument.not_loaded",
                              "the screening's instrument version is not loaded");
 }
 
@@ -355,7 +368,7 @@ static qg_code rewrite(db *conn, screen_job *j, int64_t case_id, qg_error *err)
     char now[21], *score = stored_score(j->score);
     qg_code c =
         score ? sealed_put(j->app->keys, case_id, "screening", j->n, j->answers, &sealed, &len, err)
-              : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+              : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     db_stmt *st = c == QG_OK ? db_prepare(conn,
                                           "UPDATE screenings SET result = ?, score = ?, sealed = ?,"
                                           " final = ?, updated_at = ? WHERE case_id = ? AND n = ?",
@@ -404,7 +417,8 @@ static qg_code update_in_tx(db *conn, void *arg, qg_error *err)
 static qg_code check_number(int64_t n, qg_error *err)
 {
     return n >= 1 ? QG_OK
-                  : qg_fail(err, QG_EINVAL, "screening", "must be a screening number 1, 2, ...");
+                  : qg_fail(err, QG_EINVAL, "screening", "screening.number_format",
+                            "must be a screening number 1, 2, ...");
 }
 
 qg_code screening_update(qg_app *app, const qg_actor *actor, const char *code_in, int64_t n,
@@ -484,9 +498,10 @@ static qg_code open_answers(db *conn, screen_job *j, int64_t case_id, qg_error *
     db_bind_int(st, 1, case_id);
     db_bind_int(st, 2, j->n);
     int rc = db_step(st, err);
-    qg_code c =
-        rc < 0 ? err->code
-               : (rc == 0 ? qg_fail(err, QG_ENOTFOUND, "screening", "no such screening") : QG_OK);
+    qg_code c = rc < 0 ? err->code
+                       : (rc == 0 ? qg_fail(err, QG_ENOTFOUND, "screening", "screening.not_found",
+                                            "no such screening")
+                                  : QG_OK);
     if (rc == 1) {
         size_t len = 0;
         const void *sealed = db_col_blob(st, 0, &len);

@@ -75,9 +75,11 @@ static qg_code check_parties(json_t *v, qg_error *err)
     json_t *a = json_array_get(v, 0), *b = json_array_get(v, 1);
     if (!json_is_array(v) || json_array_size(v) != 2 || !json_is_integer(a) ||
         !json_is_integer(b) || json_integer_value(a) < 1 || json_integer_value(b) < 1)
-        return qg_fail(err, QG_EINVAL, "parties", "is required: the ids of the two organisations");
+        return qg_fail(err, QG_EINVAL, "parties", "agreement.parties_required",
+                       "is required: the ids of the two organisations");
     if (json_integer_value(a) == json_integer_value(b))
-        return qg_fail(err, QG_EINVAL, "parties", "must be two different organisations");
+        return qg_fail(err, QG_EINVAL, "parties", "agreement.same_party",
+                       "must be two different organisations");
     return QG_OK;
 }
 
@@ -88,7 +90,7 @@ static qg_code check_dates(json_t *body, qg_error *err)
     if (c == QG_OK)
         c = org_check_date(to, "valid_to", err);
     if (c == QG_OK && strcmp(json_string_value(to), json_string_value(from)) < 0)
-        c = qg_fail(err, QG_EINVAL, "valid_to", "must not be before valid_from");
+        c = qg_fail(err, QG_EINVAL, "valid_to", "period.reversed", "must not be before valid_from");
     return c;
 }
 
@@ -104,11 +106,12 @@ qg_code agreement_check_body(json_t *body, qg_error *err)
         c = check_parties(json_object_get(body, "parties"), err);
     if (c == QG_OK &&
         !vocab_has(&VOCAB_AGREEMENT_KIND, json_string_value(json_object_get(body, "kind"))))
-        c = qg_fail(err, QG_EINVAL, "kind", "is required: an agreement_kind code");
+        c = qg_fail(err, QG_EINVAL, "kind", "value.required",
+                    "is required: an agreement_kind code");
     for (const char *const *t = texts; c == QG_OK && *t; t++)
         c = json_object_get(body, *t)
                 ? case_input_text(json_object_get(body, *t), AGREEMENT_TEXT_MAX, true, *t, err)
-                : qg_fail(err, QG_EINVAL, *t, "is required");
+                : qg_fail(err, QG_EINVAL, *t, "value.required", "is required");
     if (c == QG_OK)
         c = org_check_codes(json_object_get(body, "data_shared"), &VOCAB_SHARE_PART, "data_shared",
                             err);
@@ -150,7 +153,7 @@ static json_t *agreement_row(db_stmt *st)
 
 static qg_code no_agreement(qg_error *err)
 {
-    return qg_fail(err, QG_ENOTFOUND, "id", "no such agreement");
+    return qg_fail(err, QG_ENOTFOUND, "id", "agreement.not_found", "no such agreement");
 }
 
 /* May the actor see an agreement between a and b? */
@@ -180,13 +183,16 @@ static qg_code load_agreement(db *conn, const qg_actor *actor, int64_t id, json_
         return err->code;
     if (!visible)
         return no_agreement(err);
-    return *out ? QG_OK : qg_fail(err, QG_EDB, NULL, "a stored agreement could not be read");
+    return *out ? QG_OK
+                : qg_fail(err, QG_EDB, NULL, "storage.damaged",
+                          "a stored agreement could not be read");
 }
 
 static qg_code may_list(const qg_actor *actor, qg_error *err)
 {
     if (policy_agreement_scope(actor) == AGREEMENTS_NONE)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not read the agreements register");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed",
+                       "your role may not read the agreements register");
     return QG_OK;
 }
 
@@ -252,13 +258,13 @@ qg_code agreement_list(qg_app *app, const qg_actor *actor, int64_t org_id, const
     if (valid_on && !*valid_on)
         valid_on = NULL;
     if (valid_on && !text_parse_date(valid_on, NULL, NULL, NULL))
-        return qg_fail(err, QG_EINVAL, "valid_on", "must be a date YYYY-MM-DD");
+        return qg_fail(err, QG_EINVAL, "valid_on", "date.format", "must be a date YYYY-MM-DD");
     agreement_read r = {.actor = actor, .org_id = org_id, .valid_on = valid_on};
     c = app_read(app, read_list, &r, err);
     if (c != QG_OK)
         return c;
     *out = json_pack("{s:o}", "agreements", r.result);
-    return *out ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    return *out ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
 }
 
 /* ---- recording and ending -------------------------------------------------------------------- */
@@ -275,7 +281,8 @@ typedef struct {
 static qg_code may_manage(const qg_actor *actor, qg_error *err)
 {
     if (policy_decide(actor, ACT_AGREEMENT_MANAGE, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not manage agreements");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed",
+                       "your role may not manage agreements");
     return QG_OK;
 }
 
@@ -293,7 +300,8 @@ static qg_code need_parties(db *conn, const agreement_job *j, qg_error *err)
     if (c == QG_OK)
         c = org_find(conn, j->org_b, &b, err);
     if (c == QG_OK && !(a && b))
-        c = qg_fail(err, QG_EINVAL, "parties", "names an organisation that does not exist");
+        c = qg_fail(err, QG_EINVAL, "parties", "org.not_found",
+                    "names an organisation that does not exist");
     return c;
 }
 
@@ -316,7 +324,8 @@ static qg_code insert_agreement(db *conn, agreement_job *j, qg_error *err)
             : NULL;
     if (!st) {
         free(shared);
-        return shared ? err->code : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return shared ? err->code
+                      : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     }
     static const char *const texts[] = {"kind",        "purpose",         NULL,
                                         "protections", "permitted_users", "complaints",
@@ -335,7 +344,7 @@ static qg_code insert_agreement(db *conn, agreement_job *j, qg_error *err)
     free(shared);
     return rc == 1  ? QG_OK
            : rc < 0 ? err->code
-                    : qg_fail(err, QG_EDB, NULL, "the agreement was not stored");
+                    : qg_fail(err, QG_EDB, NULL, "storage.failure", "the agreement was not stored");
 }
 
 static qg_code audit_agreement(db *conn, const agreement_job *j, const char *action, json_t *detail,
@@ -344,7 +353,7 @@ static qg_code audit_agreement(db *conn, const agreement_job *j, const char *act
     char object[40];
     snprintf(object, sizeof object, "agreement:%lld", (long long)j->id);
     qg_code c = detail ? audit_append(conn, j->app->keys, j->actor, action, object, detail, err)
-                       : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+                       : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     json_decref(detail);
     return c;
 }
@@ -390,7 +399,8 @@ qg_code agreement_create(qg_app *app, const qg_actor *actor, json_t *body, json_
     j.org_a = a < b ? a : b;
     j.org_b = a < b ? b : a;
     if (!manages(actor, j.org_a, j.org_b))
-        return qg_fail(err, QG_EINVAL, "parties", "your organisation must be one of the parties");
+        return qg_fail(err, QG_EINVAL, "parties", "agreement.not_party",
+                       "your organisation must be one of the parties");
     return finish(writer_run(app->writer, create_in_tx, &j, err), &j, out);
 }
 
@@ -408,10 +418,12 @@ static qg_code check_end(db *conn, agreement_job *j, qg_error *err)
     if (rc == 0 || (rc == 1 && !manages(j->actor, db_col_int(st, 0), db_col_int(st, 1))))
         c = no_agreement(err);
     else if (rc == 1 && !db_col_null(st, 4))
-        c = qg_fail(err, QG_ECONFLICT, "ended_on", "the agreement has already been ended");
+        c = qg_fail(err, QG_ECONFLICT, "ended_on", "agreement.already_ended",
+                    "the agreement has already been ended");
     else if (rc == 1 && (strcmp(j->ended_on, db_col_text(st, 2)) < 0 ||
                          strcmp(j->ended_on, db_col_text(st, 3)) > 0))
-        c = qg_fail(err, QG_EINVAL, "ended_on", "must lie from valid_from to valid_to");
+        c = qg_fail(err, QG_EINVAL, "ended_on", "agreement.end_outside_period",
+                    "must lie from valid_from to valid_to");
     db_done(st);
     return c;
 }

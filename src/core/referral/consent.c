@@ -51,7 +51,8 @@ qg_code consent_case_in_statistics(db *conn, int64_t case_id, bool *yes, qg_erro
         *yes = db_col_int(st, 0) == 0;
     db_done(st);
     if (rc != 1)
-        return rc < 0 ? err->code : qg_fail(err, QG_ENOTFOUND, "case", "no such case");
+        return rc < 0 ? err->code
+                      : qg_fail(err, QG_ENOTFOUND, "case", "case.not_found", "no such case");
     return QG_OK;
 }
 
@@ -63,11 +64,13 @@ static qg_code check_date(json_t *v, const char *field, qg_error *err)
     const char *s = json_string_value(v);
     int y, m, d;
     if (!s || !text_parse_date(s, &y, &m, &d))
-        return qg_fail(err, QG_EINVAL, field, "must be a real date written YYYY-MM-DD");
+        return qg_fail(err, QG_EINVAL, field, "date.format",
+                       "must be a real date written YYYY-MM-DD");
     if (strcmp(s, CASE_DATE_MIN) < 0)
-        return qg_fail(err, QG_EINVAL, field, "must not be before %s", CASE_DATE_MIN);
+        return qg_fail(err, QG_EINVAL, field, "date.too_early", "must not be before %s",
+                       CASE_DATE_MIN);
     if (text_date_in_future(y, m, d))
-        return qg_fail(err, QG_EINVAL, field, "must not be in the future");
+        return qg_fail(err, QG_EINVAL, field, "date.in_future", "must not be in the future");
     return QG_OK;
 }
 
@@ -77,11 +80,13 @@ static qg_code check_org(json_t *body, const char *purpose, qg_error *err)
     json_t *v = json_object_get(body, "org_id");
     bool sharing = strcmp(purpose, "sharing") == 0;
     if (!sharing && v)
-        return qg_fail(err, QG_EINVAL, "org_id", "only a consent to sharing names an organisation");
+        return qg_fail(err, QG_EINVAL, "org_id", "consent.org_not_for_purpose",
+                       "only a consent to sharing names an organisation");
     if (sharing && !v)
-        return qg_fail(err, QG_EINVAL, "org_id", "is required for sharing: the organisation's id");
+        return qg_fail(err, QG_EINVAL, "org_id", "consent.org_required",
+                       "is required for sharing: the organisation's id");
     if (sharing && (!json_is_integer(v) || json_integer_value(v) < 1))
-        return qg_fail(err, QG_EINVAL, "org_id",
+        return qg_fail(err, QG_EINVAL, "org_id", "org.id_format",
                        "must be an organisation's id (a whole number from 1)");
     return QG_OK;
 }
@@ -93,12 +98,14 @@ qg_code consent_check_create(json_t *body, qg_error *err)
     const char *purpose = json_string_value(json_object_get(body, "purpose"));
     json_t *v;
     if (c == QG_OK && !vocab_has(&VOCAB_CONSENT_PURPOSE, purpose))
-        c = qg_fail(err, QG_EINVAL, "purpose", "is required: services, sharing or statistics");
+        c = qg_fail(err, QG_EINVAL, "purpose", "value.required",
+                    "is required: services, sharing or statistics");
     if (c == QG_OK)
         c = check_org(body, purpose, err);
     if (c == QG_OK &&
         !vocab_has(&VOCAB_CONSENT_GIVER, json_string_value(json_object_get(body, "given_by"))))
-        c = qg_fail(err, QG_EINVAL, "given_by", "is required: child, parent, guardian or other");
+        c = qg_fail(err, QG_EINVAL, "given_by", "value.required",
+                    "is required: child, parent, guardian or other");
     if (c == QG_OK && (v = json_object_get(body, "given_on")))
         c = check_date(v, "given_on", err);
     if (c == QG_OK && (v = json_object_get(body, "note")))
@@ -150,7 +157,7 @@ static qg_code audit_consent(db *conn, consent_job *j, const char *action, json_
                              qg_error *err)
 {
     qg_code c = detail ? audit_append(conn, j->app->keys, j->actor, action, j->code, detail, err)
-                       : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+                       : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     json_decref(detail);
     return c;
 }
@@ -218,7 +225,7 @@ static qg_code load_one(db *conn, consent_job *j, qg_error *err)
         return err->code;
     qg_code c = json_array_size(list) == 1
                     ? QG_OK
-                    : qg_fail(err, QG_ENOTFOUND, "consent", "no such consent");
+                    : qg_fail(err, QG_ENOTFOUND, "consent", "consent.not_found", "no such consent");
     if (c == QG_OK)
         j->result = json_incref(json_array_get(list, 0));
     json_decref(list);
@@ -233,7 +240,7 @@ static qg_code check_not_duplicate(db *conn, consent_job *j, const char *purpose
     bool active = false;
     qg_code c = consent_active(conn, j->case_id, purpose, org_id, &active, err);
     if (c == QG_OK && active)
-        c = qg_fail(err, QG_ECONFLICT, "purpose",
+        c = qg_fail(err, QG_ECONFLICT, "purpose", "consent.already_active",
                     "an active consent for this purpose is already recorded; withdraw it first");
     return c;
 }
@@ -347,7 +354,7 @@ static qg_code list_view(db *conn, consent_job *j, qg_error *err)
         c = err->code;
     if (c == QG_OK && !(j->result = json_pack("{s:o, s:s}", "consents", list, "statistics",
                                               in ? "included" : "excluded")))
-        c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        c = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     return c;
 }
 
@@ -387,13 +394,15 @@ static qg_code stored_consent(db *conn, consent_job *j, char purpose[16], qg_err
     db_bind_int(st, 1, j->case_id);
     db_bind_int(st, 2, j->n);
     int rc = db_step(st, err);
-    qg_code c = rc < 0    ? err->code
-                : rc == 0 ? qg_fail(err, QG_ENOTFOUND, "consent", "no such consent")
-                          : QG_OK;
+    qg_code c = rc < 0 ? err->code
+                : rc == 0
+                    ? qg_fail(err, QG_ENOTFOUND, "consent", "consent.not_found", "no such consent")
+                    : QG_OK;
     if (c == QG_OK && !db_col_null(st, 2))
-        c = qg_fail(err, QG_ECONFLICT, "consent", "is already withdrawn");
+        c = qg_fail(err, QG_ECONFLICT, "consent", "consent.already_withdrawn",
+                    "is already withdrawn");
     if (c == QG_OK && strcmp(j->day, db_col_text(st, 1)) < 0)
-        c = qg_fail(err, QG_EINVAL, "withdrawn_on",
+        c = qg_fail(err, QG_EINVAL, "withdrawn_on", "consent.withdrawn_before_given",
                     "must not be before the day the consent was given");
     if (c == QG_OK)
         snprintf(purpose, 16, "%s", db_col_text(st, 0));
@@ -449,7 +458,7 @@ qg_code consent_withdraw(qg_app *app, const qg_actor *actor, const char *code, i
     *out = NULL;
     qg_code c = case_precheck(actor, ACT_PERSONAL_UPDATE, code, j.code, err);
     if (c == QG_OK && n < 1)
-        c = qg_fail(err, QG_ENOTFOUND, "consent", "no such consent");
+        c = qg_fail(err, QG_ENOTFOUND, "consent", "consent.not_found", "no such consent");
     if (c == QG_OK)
         c = consent_check_withdraw(body, err);
     if (c == QG_OK) {
@@ -488,7 +497,8 @@ static qg_code opt_out_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK)
         c = consent_case_in_statistics(conn, j->case_id, &in, err);
     if (c == QG_OK && !in)
-        c = qg_fail(err, QG_ECONFLICT, "statistics", "the case is already left out of statistics");
+        c = qg_fail(err, QG_ECONFLICT, "statistics", "statistics.already_opted_out",
+                    "the case is already left out of statistics");
     if (c == QG_OK)
         c = active_statistics(conn, j->case_id, &j->n, err);
     if (c == QG_OK && j->n)
@@ -502,7 +512,7 @@ static qg_code opt_out_in_tx(db *conn, void *arg, qg_error *err)
                           err);
     if (c == QG_OK &&
         !(j->result = json_pack("{s:s, s:O}", "statistics", "excluded", "withdrawn", withdrawn)))
-        c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        c = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     json_decref(withdrawn);
     return c;
 }

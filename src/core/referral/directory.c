@@ -109,9 +109,12 @@ static qg_code check_int(json_t *body, const char *key, bool required, int64_t l
     json_t *v = json_object_get(body, key);
     if (!v && !required)
         return QG_OK;
+    if (!v)
+        return qg_fail(err, QG_EINVAL, key, "value.required", "is required: a whole number from %s",
+                       range);
     if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
-        return qg_fail(err, QG_EINVAL, key, "%s a whole number from %s",
-                       required ? "is required:" : "must be", range);
+        return qg_fail(err, QG_EINVAL, key, "number.out_of_range", "must be a whole number from %s",
+                       range);
     return QG_OK;
 }
 
@@ -129,7 +132,7 @@ static qg_code check_places(json_t *body, qg_error *err)
     json_t *capacity = json_object_get(body, "capacity");
     qg_code c = check_int(body, "capacity", false, 0, DIRECTORY_CAPACITY_MAX, "0 to 100000", err);
     if (c == QG_OK && json_object_get(body, "available") && !capacity)
-        c = qg_fail(err, QG_EINVAL, "available",
+        c = qg_fail(err, QG_EINVAL, "available", "directory.available_needs_capacity",
                     "needs capacity: free places are counted against it");
     if (c == QG_OK)
         c = check_int(body, "available", false, 0, json_integer_value(capacity), "0 to capacity",
@@ -146,7 +149,7 @@ static qg_code check_text(json_t *body, const char *key, size_t max, bool multil
     qg_code c = case_input_text(v, max, multiline, key, err);
     if (c == QG_OK && directory_has_address(json_string_value(v)))
         c = qg_fail(
-            err, QG_EINVAL, key,
+            err, QG_EINVAL, key, "directory.address_not_allowed",
             "must not hold an address (L2452): give the procedure and a phone, e-mail or desk");
     return c;
 }
@@ -192,13 +195,14 @@ static bool is_age(const char *s)
 qg_code directory_check_filter(const directory_filter *f, qg_error *err)
 {
     if (f->service && *f->service && !vocab_has(&VOCAB_SERVICE, f->service))
-        return qg_fail(err, QG_EINVAL, "service", "is not a service code");
+        return qg_fail(err, QG_EINVAL, "service", "value.not_in_list", "is not a service code");
     if (f->region && *f->region && !vocab_has(&VOCAB_REGION, f->region))
-        return qg_fail(err, QG_EINVAL, "region", "is not a region code");
+        return qg_fail(err, QG_EINVAL, "region", "value.not_in_list", "is not a region code");
     if (f->age && *f->age && !is_age(f->age))
-        return qg_fail(err, QG_EINVAL, "age", "must be a whole number from 0 to 120");
+        return qg_fail(err, QG_EINVAL, "age", "number.out_of_range",
+                       "must be a whole number from 0 to 120");
     if (f->sex && *f->sex && !vocab_has(&VOCAB_SEX, f->sex))
-        return qg_fail(err, QG_EINVAL, "sex", "is not a sex code");
+        return qg_fail(err, QG_EINVAL, "sex", "value.not_in_list", "is not a sex code");
     return QG_OK;
 }
 
@@ -231,12 +235,13 @@ static json_t *entry_row(db_stmt *st)
 
 static qg_code no_org(qg_error *err)
 {
-    return qg_fail(err, QG_ENOTFOUND, "org", "no such organisation");
+    return qg_fail(err, QG_ENOTFOUND, "org", "org.not_found", "no such organisation");
 }
 
 static qg_code no_entry(qg_error *err)
 {
-    return qg_fail(err, QG_ENOTFOUND, "service", "the organisation does not list this service");
+    return qg_fail(err, QG_ENOTFOUND, "service", "directory.service_not_listed",
+                   "the organisation does not list this service");
 }
 
 /* The organisation must exist. */
@@ -262,7 +267,8 @@ static qg_code load_entry(db *conn, int64_t org_id, const char *service, json_t 
     db_done(st);
     if (rc != 1)
         return rc < 0 ? err->code : no_entry(err);
-    return *out ? QG_OK : qg_fail(err, QG_EDB, NULL, "a stored entry could not be read");
+    return *out ? QG_OK
+                : qg_fail(err, QG_EDB, NULL, "storage.damaged", "a stored entry could not be read");
 }
 
 /* ---- writing ------------------------------------------------------------------------------ */
@@ -283,11 +289,12 @@ static qg_code manage_precheck(const qg_actor *actor, int64_t org_id, const char
 {
     policy_verdict v = policy_org_manage(actor, ACT_DIRECTORY_MANAGE, org_id);
     if (v == POLICY_FORBID)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not change the service directory");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed",
+                       "your role may not change the service directory");
     if (v == POLICY_HIDE || org_id <= 0)
         return no_org(err);
     if (!vocab_has(&VOCAB_SERVICE, service))
-        return qg_fail(err, QG_ENOTFOUND, "service", "is not a service code");
+        return qg_fail(err, QG_ENOTFOUND, "service", "value.not_in_list", "is not a service code");
     return QG_OK;
 }
 
@@ -319,7 +326,7 @@ static qg_code bind_entry(db_stmt *st, const dir_job *j, const char *now, qg_err
     for (int k = 0; k < 3; k++) {
         char *text = qg_json_dumps(json_object_get(j->body, lists[k]), JSON_COMPACT);
         if (!text)
-            return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+            return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
         db_bind_text(st, columns[k], text); /* copied */
         free(text);
     }
@@ -359,7 +366,7 @@ static qg_code audit_entry(db *conn, const dir_job *j, const char *action, qg_er
     json_t *detail =
         json_pack("{s:I, s:s}", "org_id", (json_int_t)j->org_id, "service", j->service);
     qg_code c = detail ? audit_append(conn, j->app->keys, j->actor, action, object, detail, err)
-                       : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+                       : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     json_decref(detail);
     return c;
 }
@@ -373,7 +380,7 @@ static qg_code put_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK)
         c = stored_version(conn, j, &stored, err);
     if (c == QG_OK && version && json_integer_value(version) != stored)
-        c = qg_fail(err, QG_ECONFLICT, "version",
+        c = qg_fail(err, QG_ECONFLICT, "version", "version.stale",
                     "the entry was changed or removed meanwhile; read it again");
     j->created = stored == 0;
     if (c == QG_OK)
@@ -441,7 +448,8 @@ qg_code directory_remove(qg_app *app, const qg_actor *actor, int64_t org_id, con
 static qg_code may_read(const qg_actor *actor, qg_error *err)
 {
     if (policy_decide(actor, ACT_ORG_LIST, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not read the service directory");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed",
+                       "your role may not read the service directory");
     return QG_OK;
 }
 
@@ -475,7 +483,7 @@ static qg_code wrap(json_t *list, json_t **out, qg_error *err)
     *out = list ? json_pack("{s:o}", "services", list) : NULL;
     if (!list)
         return err->code;
-    return *out ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    return *out ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
 }
 
 typedef struct {

@@ -23,10 +23,13 @@
 
 qg_code referral_not_found(qg_error *err)
 {
-    return qg_fail(err, QG_ENOTFOUND, "referral", "no such referral");
+    return qg_fail(err, QG_ENOTFOUND, "referral", "referral.not_found", "no such referral");
 }
 
-static qg_code oom(qg_error *err) { return qg_fail(err, QG_ENOMEM, NULL, "out of memory"); }
+static qg_code oom(qg_error *err)
+{
+    return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+}
 
 static void copy_col(db_stmt *st, int i, char *out, size_t size)
 {
@@ -54,7 +57,7 @@ static qg_code row_from(db_stmt *st, referral_row *r, qg_error *err)
     r->version = db_col_int(st, 15);
     copy_col(st, 16, r->ref, sizeof r->ref);
     if (!json_is_array(r->parts))
-        return qg_fail(err, QG_EDB, "parts", "a stored referral is damaged");
+        return qg_fail(err, QG_EDB, "parts", "storage.damaged", "a stored referral is damaged");
     if (!(r->sealed = malloc(len ? len : 1)))
         return oom(err);
     if (len)
@@ -122,7 +125,7 @@ qg_code referral_open(const qg_keys *keys, const referral_row *r, json_t **out, 
     if (c == QG_OK && !json_is_object(json_object_get(*out, "contents"))) {
         json_decref(*out);
         *out = NULL;
-        c = qg_fail(err, QG_ECRYPTO, "contents", "stored contents are damaged");
+        c = qg_fail(err, QG_ECRYPTO, "contents", "crypto.damaged", "stored contents are damaged");
     }
     return c;
 }
@@ -283,7 +286,7 @@ typedef struct {
 static qg_code check_to_org(db *conn, create_job *j, qg_error *err)
 {
     if (j->to_org == j->state.org_id)
-        return qg_fail(err, QG_EINVAL, "to_org",
+        return qg_fail(err, QG_EINVAL, "to_org", "referral.own_org",
                        "must be another organisation than the case's own");
     db_stmt *st = db_prepare(conn, "SELECT 1 FROM orgs WHERE id = ?", err);
     if (!st)
@@ -291,9 +294,10 @@ static qg_code check_to_org(db *conn, create_job *j, qg_error *err)
     db_bind_int(st, 1, j->to_org);
     int rc = db_step(st, err);
     db_done(st);
-    return rc == 1  ? QG_OK
-           : rc < 0 ? err->code
-                    : qg_fail(err, QG_EINVAL, "to_org", "is not a known organisation");
+    return rc == 1 ? QG_OK
+           : rc < 0
+               ? err->code
+               : qg_fail(err, QG_EINVAL, "to_org", "org.not_found", "is not a known organisation");
 }
 
 /* Personal parts go only with the child's consent to sharing with the recipient
@@ -316,7 +320,7 @@ static qg_code check_consent(db *conn, create_job *j, qg_error *err)
             char field[32];
             snprintf(field, sizeof field, "parts[%zu]", i);
             return qg_fail(
-                err, QG_ECONFLICT, field,
+                err, QG_ECONFLICT, field, "referral.no_consent",
                 "is personal data: no consent to sharing with this organisation is on record");
         }
     }
@@ -335,7 +339,7 @@ static qg_code check_agreement(db *conn, create_job *j, qg_error *err)
         j->emergency = true;
         return QG_OK;
     }
-    return qg_fail(err, QG_ECONFLICT, "agreement",
+    return qg_fail(err, QG_ECONFLICT, "agreement", "referral.no_agreement",
                    "no valid agreement with this organisation covers these parts");
 }
 
@@ -420,7 +424,8 @@ static qg_code fresh_ref(db *conn, char ref[REFERRAL_REF_SIZE], qg_error *err)
         if (rc != 1)
             return rc < 0 ? err->code : QG_OK;
     }
-    return qg_fail(err, QG_EDB, NULL, "could not draw an unused referral reference");
+    return qg_fail(err, QG_EDB, NULL, "storage.failure",
+                   "could not draw an unused referral reference");
 }
 
 static qg_code insert_referral(db *conn, create_job *j, qg_error *err)
@@ -452,7 +457,8 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
     create_job *j = arg;
     qg_code c = case_state_for(conn, j->actor, ACT_PERSONAL_READ, j->code, &j->state, err);
     if (c == QG_OK && j->state.closed)
-        c = qg_fail(err, QG_ECONFLICT, "status", "the case is closed; reopen it first");
+        c = qg_fail(err, QG_ECONFLICT, "status", "case.closed",
+                    "the case is closed; reopen it first");
     if (c == QG_OK && j->to_org)
         c = check_to_org(conn, j, err);
     if (c == QG_OK && j->to_org)
@@ -483,7 +489,7 @@ qg_code referral_create(qg_app *app, const qg_actor *actor, const char *code, js
         c = referral_check_create(body, j.today, j.respond_by, err);
     j.override_allowed = policy_decide(actor, ACT_REFERRAL_OVERRIDE, NULL) == POLICY_ALLOW;
     if (c == QG_OK && json_object_get(body, "emergency_reason") && !j.override_allowed)
-        c = qg_fail(err, QG_EFORBIDDEN, "emergency_reason",
+        c = qg_fail(err, QG_EFORBIDDEN, "emergency_reason", "referral.emergency_supervisor_only",
                     "only a supervisor may override in an emergency");
     j.to_org = json_integer_value(json_object_get(body, "to_org"));
     if (c == QG_OK)
@@ -521,7 +527,7 @@ static qg_code act_in_tx(db *conn, void *arg, qg_error *err)
     if (c == QG_OK && side != (referral_action_by_sender(j->action) ? SIDE_SENDER : SIDE_RECEIVER))
         c = referral_not_found(err);
     if (c == QG_OK && want && json_integer_value(want) != j->row.version)
-        c = qg_fail(err, QG_ECONFLICT, "version",
+        c = qg_fail(err, QG_ECONFLICT, "version", "version.stale",
                     "the referral was changed by someone else; reload it");
     if (c == QG_OK)
         c = referral_next_status(j->row.status, j->action, &to, err);
@@ -552,7 +558,7 @@ qg_code referral_act(qg_app *app, const qg_actor *actor, const char *ref, referr
     *out = NULL;
     qg_action need = referral_action_by_sender(action) ? ACT_REFERRAL_SEND : ACT_REFERRAL_RECEIVE;
     if (policy_decide(actor, need, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed", "your role may not do this");
     if (!referral_ref_parse(ref, j.ref))
         return referral_not_found(err);
     qg_code c = referral_check_transition(body, action, err);

@@ -15,7 +15,10 @@
 #include "core/vocab/vocab.h"
 #include "core/common/json_text.h"
 
-static qg_code oom(qg_error *err) { return qg_fail(err, QG_ENOMEM, NULL, "out of memory"); }
+static qg_code oom(qg_error *err)
+{
+    return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+}
 
 static json_t *text_or_null(db_stmt *st, int i)
 {
@@ -240,7 +243,7 @@ qg_code referral_get(qg_app *app, const qg_actor *actor, const char *ref, json_t
     *out = NULL;
     if (policy_decide(actor, ACT_REFERRAL_SEND, NULL) != POLICY_ALLOW &&
         policy_decide(actor, ACT_REFERRAL_RECEIVE, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed", "your role may not do this");
     if (!referral_ref_parse(ref, j.ref))
         return referral_not_found(err);
     qg_code c =
@@ -313,7 +316,7 @@ static json_t *out_item(db_stmt *st, const char *today)
 static qg_code append(list_job *j, json_t *item, qg_error *err)
 {
     if (!item)
-        return qg_fail(err, QG_EDB, NULL, "a referral could not be encoded");
+        return qg_fail(err, QG_EDB, NULL, "storage.failure", "a referral could not be encoded");
     if (json_array_size(j->list) >= REFERRAL_LIST_MAX) {
         j->truncated = true;
         json_decref(item);
@@ -425,12 +428,14 @@ static qg_code check_query(const qg_actor *actor, const referral_query *q, qg_er
 {
     const char *d = q->direction;
     if (!d || (strcmp(d, "out") != 0 && strcmp(d, "in") != 0))
-        return qg_fail(err, QG_EINVAL, "direction", "must be out (sent) or in (received)");
+        return qg_fail(err, QG_EINVAL, "direction", "value.not_in_list",
+                       "must be out (sent) or in (received)");
     if (q->status && !vocab_has(&VOCAB_REFERRAL_STATUS, q->status))
-        return qg_fail(err, QG_EINVAL, "status", "is not a known referral_status code");
+        return qg_fail(err, QG_EINVAL, "status", "value.not_in_list",
+                       "is not a known referral_status code");
     qg_action need = strcmp(d, "out") == 0 ? ACT_REFERRAL_SEND : ACT_REFERRAL_RECEIVE;
     if (policy_decide(actor, need, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed", "your role may not do this");
     return QG_OK;
 }
 

@@ -19,7 +19,10 @@
 #define REPLY_OUTCOME_TTL_S (90 * DAY_S)   /* a code for reporting the outcome */
 #define REPLY_HASH_DOMAIN "reply"
 
-static qg_code oom(qg_error *err) { return qg_fail(err, QG_ENOMEM, NULL, "out of memory"); }
+static qg_code oom(qg_error *err)
+{
+    return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+}
 
 /* ---- codes ------------------------------------------------------------------------------ */
 
@@ -111,10 +114,10 @@ static qg_code sheet_checks(db *conn, sheet_job *j, qg_error *err)
     if (c == QG_OK && side != SIDE_SENDER)
         c = referral_not_found(err);
     if (c == QG_OK && j->row.to_org)
-        c = qg_fail(err, QG_ECONFLICT, "to_org",
+        c = qg_fail(err, QG_ECONFLICT, "to_org", "referral.recipient_on_qorgau",
                     "the recipient is on Qorgau and answers there; no sheet is needed");
     if (c == QG_OK && !referral_status_open(j->row.status))
-        c = qg_fail(err, QG_ECONFLICT, "status", "the referral is closed");
+        c = qg_fail(err, QG_ECONFLICT, "status", "referral.closed", "the referral is closed");
     return c;
 }
 
@@ -156,7 +159,7 @@ qg_code referral_sheet(qg_app *app, const qg_actor *actor, const char *ref, cons
     *html = NULL;
     *len = 0;
     if (policy_decide(actor, ACT_REFERRAL_SEND, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed", "your role may not do this");
     if (!referral_ref_parse(ref, j.ref))
         return referral_not_found(err);
     qg_code c = writer_run(app->writer, sheet_in_tx, &j, err);
@@ -185,7 +188,7 @@ typedef struct {
 
 static qg_code no_such_code(qg_error *err)
 {
-    return qg_fail(err, QG_ENOTFOUND, "code",
+    return qg_fail(err, QG_ENOTFOUND, "code", "reply_code.invalid",
                    "this code is not valid: it may be mistyped, used or expired");
 }
 
@@ -293,9 +296,10 @@ static qg_code refuse(qg_app *app, bool throttled, qg_code c, qg_error *err)
     failure_job fj = {.app = app, .throttled = throttled};
     qg_error audit_err = {0};
     if (writer_run(app->writer, audit_failure, &fj, &audit_err) != QG_OK)
-        return qg_fail(err, audit_err.code, NULL, "%s", audit_err.message);
+        return qg_fail_copy(err, &audit_err);
     if (throttled)
-        return qg_fail(err, QG_ETHROTTLED, "code", "too many wrong codes; try again later");
+        return qg_fail(err, QG_ETHROTTLED, "code", "reply_code.throttled",
+                       "too many wrong codes; try again later");
     return c;
 }
 
@@ -304,15 +308,18 @@ static qg_code check_reply(reply_job *j, const char *action, qg_error *err)
     if (!referral_action_parse(action, &j->action) ||
         (j->action != REF_ACCEPT && j->action != REF_DECLINE && j->action != REF_COMPLETE &&
          j->action != REF_NOT_COMPLETE))
-        return qg_fail(err, QG_EINVAL, "action",
+        return qg_fail(err, QG_EINVAL, "action", "value.not_in_list",
                        "must be accept, decline, complete or not_complete");
     bool needs = j->action == REF_DECLINE || j->action == REF_NOT_COMPLETE;
     if (needs && !j->reason)
-        return qg_fail(err, QG_EINVAL, "reason", "is required: a referral_reason code");
+        return qg_fail(err, QG_EINVAL, "reason", "value.required",
+                       "is required: a referral_reason code");
     if (!needs && j->reason)
-        return qg_fail(err, QG_EINVAL, "reason", "is only for declining or not completing");
+        return qg_fail(err, QG_EINVAL, "reason", "referral.reason_not_for_action",
+                       "is only for declining or not completing");
     if (j->reason && !vocab_has(&VOCAB_REFERRAL_REASON, j->reason))
-        return qg_fail(err, QG_EINVAL, "reason", "is not a known referral_reason code");
+        return qg_fail(err, QG_EINVAL, "reason", "value.not_in_list",
+                       "is not a known referral_reason code");
     return QG_OK;
 }
 

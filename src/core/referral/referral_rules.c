@@ -58,7 +58,8 @@ qg_code referral_next_status(const char *from, referral_action a, const char **t
             *to = transitions[i].to;
             return QG_OK;
         }
-    return qg_fail(err, QG_ECONFLICT, "status", "the referral's status does not allow this");
+    return qg_fail(err, QG_ECONFLICT, "status", "referral.status_forbids",
+                   "the referral's status does not allow this");
 }
 
 bool referral_status_open(const char *status)
@@ -98,12 +99,13 @@ static qg_code check_recipient(json_t *body, qg_error *err)
     json_t *org = json_object_get(body, "to_org"), *name = json_object_get(body, "to_name");
     if (!org && !name)
         return qg_fail(
-            err, QG_EINVAL, "to_org",
+            err, QG_EINVAL, "to_org", "referral.recipient_required",
             "is required: an organisation's id, or to_name for one that is not on Qorgau");
     if (org && name)
-        return qg_fail(err, QG_EINVAL, "to_name", "give either to_org or to_name, not both");
+        return qg_fail(err, QG_EINVAL, "to_name", "referral.recipient_twice",
+                       "give either to_org or to_name, not both");
     if (org && (!json_is_integer(org) || json_integer_value(org) < 1))
-        return qg_fail(err, QG_EINVAL, "to_org", "must be an organisation's id");
+        return qg_fail(err, QG_EINVAL, "to_org", "org.id_format", "must be an organisation's id");
     return name ? case_input_text(name, REFERRAL_TO_NAME_MAX, false, "to_name", err) : QG_OK;
 }
 
@@ -115,16 +117,18 @@ static qg_code check_part(json_t *parts, size_t i, const char *service, bool off
     const char *p = json_string_value(json_array_get(parts, i));
     snprintf(field, sizeof field, "parts[%zu]", i);
     if (!p || !vocab_has(&VOCAB_SHARE_PART, p))
-        return qg_fail(err, QG_EINVAL, field, "is not a known share_part code");
+        return qg_fail(err, QG_EINVAL, field, "value.not_in_list",
+                       "is not a known share_part code");
     for (size_t k = 0; k < i; k++)
         if (strcmp(p, json_string_value(json_array_get(parts, k))) == 0)
-            return qg_fail(err, QG_EINVAL, field, "is given twice");
+            return qg_fail(err, QG_EINVAL, field, "list.duplicate", "is given twice");
     if (off_platform && referral_part_personal(p))
         return qg_fail(
-            err, QG_EINVAL, field,
+            err, QG_EINVAL, field, "referral.personal_off_qorgau",
             "personal data never goes on a sheet for an organisation that is not on Qorgau");
     if (part_needs_identity_service(p) && !referral_service_takes_identity(service))
-        return qg_fail(err, QG_EINVAL, field, "is not needed for this service");
+        return qg_fail(err, QG_EINVAL, field, "referral.part_not_needed",
+                       "is not needed for this service");
     return QG_OK;
 }
 
@@ -135,7 +139,8 @@ static qg_code check_parts(json_t *body, qg_error *err)
     bool off_platform = json_object_get(body, "to_name") != NULL;
     if (!json_is_array(parts) || json_array_size(parts) == 0 ||
         json_array_size(parts) > VOCAB_SHARE_PART.count)
-        return qg_fail(err, QG_EINVAL, "parts", "must be a list of one or more share_part codes");
+        return qg_fail(err, QG_EINVAL, "parts", "list.required",
+                       "must be a list of one or more share_part codes");
     qg_code c = QG_OK;
     for (size_t i = 0; c == QG_OK && i < json_array_size(parts); i++)
         c = check_part(parts, i, service, off_platform, err);
@@ -147,19 +152,20 @@ static qg_code check_respond_by(json_t *body, const char *today, char respond_by
     json_t *v = json_object_get(body, "respond_by");
     char last[11];
     if (!referral_date_add(today, REFERRAL_RESPOND_MAX_DAYS, last))
-        return qg_fail(err, QG_EINVAL, "respond_by", "today is not a date");
+        return qg_fail(err, QG_EINVAL, "respond_by", "clock.failure", "today is not a date");
     if (!v)
         return referral_date_add(today, REFERRAL_RESPOND_DAYS, respond_by)
                    ? QG_OK
-                   : qg_fail(err, QG_EINVAL, "respond_by", "today is not a date");
+                   : qg_fail(err, QG_EINVAL, "respond_by", "clock.failure", "today is not a date");
     const char *s = json_string_value(v);
     if (!s || !text_parse_date(s, NULL, NULL, NULL))
-        return qg_fail(err, QG_EINVAL, "respond_by", "must be a real date written YYYY-MM-DD");
+        return qg_fail(err, QG_EINVAL, "respond_by", "date.format",
+                       "must be a real date written YYYY-MM-DD");
     if (strcmp(s, today) < 0)
-        return qg_fail(err, QG_EINVAL, "respond_by", "must not be in the past");
+        return qg_fail(err, QG_EINVAL, "respond_by", "date.in_past", "must not be in the past");
     if (strcmp(s, last) > 0)
-        return qg_fail(err, QG_EINVAL, "respond_by", "must be at most %d days ahead",
-                       REFERRAL_RESPOND_MAX_DAYS);
+        return qg_fail(err, QG_EINVAL, "respond_by", "date.too_far_ahead",
+                       "must be at most %d days ahead", REFERRAL_RESPOND_MAX_DAYS);
     snprintf(respond_by, 11, "%s", s);
     return QG_OK;
 }
@@ -172,7 +178,7 @@ qg_code referral_check_create(json_t *body, const char *today, char respond_by[1
     qg_code c = input_check_keys(body, keys, err);
     if (c == QG_OK &&
         !vocab_has(&VOCAB_SERVICE, json_string_value(json_object_get(body, "service"))))
-        c = qg_fail(err, QG_EINVAL, "service", "is required: a service code");
+        c = qg_fail(err, QG_EINVAL, "service", "value.required", "is required: a service code");
     if (c == QG_OK)
         c = check_recipient(body, err);
     if (c == QG_OK)
@@ -196,18 +202,21 @@ qg_code referral_check_transition(json_t *body, referral_action a, qg_error *err
     reason = json_object_get(body, "reason");
     bool needs = a == REF_DECLINE || a == REF_NOT_COMPLETE;
     if (needs && !reason)
-        return qg_fail(err, QG_EINVAL, "reason", "is required: a referral_reason code");
+        return qg_fail(err, QG_EINVAL, "reason", "value.required",
+                       "is required: a referral_reason code");
     if (reason && !needs && a != REF_CANCEL)
-        return qg_fail(err, QG_EINVAL, "reason",
+        return qg_fail(err, QG_EINVAL, "reason", "referral.reason_not_for_action",
                        "is only for declining, not completing or cancelling");
     if (reason && !vocab_has(&VOCAB_REFERRAL_REASON, json_string_value(reason)))
-        return qg_fail(err, QG_EINVAL, "reason", "is not a known referral_reason code");
+        return qg_fail(err, QG_EINVAL, "reason", "value.not_in_list",
+                       "is not a known referral_reason code");
     if ((v = json_object_get(body, "note")) &&
         case_input_text(v, REFERRAL_NOTE_MAX, true, "note", err) != QG_OK)
         return err->code;
     v = json_object_get(body, "version");
     if (v && (!json_is_integer(v) || json_integer_value(v) < 1))
-        return qg_fail(err, QG_EINVAL, "version", "must be a whole number from 1");
+        return qg_fail(err, QG_EINVAL, "version", "version.format",
+                       "must be a whole number from 1");
     return QG_OK;
 }
 

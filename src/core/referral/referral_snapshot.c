@@ -17,7 +17,10 @@ typedef struct {
     json_t *personal; /* decrypted once, when a part needs it */
 } snap;
 
-static qg_code oom(qg_error *err) { return qg_fail(err, QG_ENOMEM, NULL, "out of memory"); }
+static qg_code oom(qg_error *err)
+{
+    return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+}
 
 static json_t *text_or_null(db_stmt *st, int i)
 {
@@ -72,7 +75,8 @@ static qg_code part_profile(snap *s, json_t **out, qg_error *err)
                          "interpreter_language", text_or_null(st, 6));
     db_done(st);
     if (rc != 1)
-        return rc < 0 ? err->code : qg_fail(err, QG_ENOTFOUND, "code", "no such case");
+        return rc < 0 ? err->code
+                      : qg_fail(err, QG_ENOTFOUND, "code", "case.not_found", "no such case");
     if (!*out)
         return oom(err);
     json_t *lists = json_object();
@@ -181,7 +185,7 @@ static qg_code newest_form(snap *s, const char *kind, json_t **meta, json_t **te
         snprintf(due, 11, "%s", db_col_null(st, 2) ? "" : db_col_text(st, 2));
         *meta = qg_json_loads(db_col_text(st, 3), 0, NULL);
         c = *meta ? sealed_get(s->keys, s->case_id, kind, db_col_int(st, 0), blob, len, text, err)
-                  : qg_fail(err, QG_EDB, "meta", "a stored form is damaged");
+                  : qg_fail(err, QG_EDB, "meta", "storage.damaged", "a stored form is damaged");
     }
     db_done(st);
     return c;
@@ -260,7 +264,8 @@ qg_code referral_snapshot(db *conn, const qg_keys *keys, int64_t case_id, json_t
         part_fn fn = builder_of(json_string_value(p));
         json_t *value = NULL;
         if (c == QG_OK && !fn)
-            c = qg_fail(err, QG_EINVAL, "parts", "holds an unknown share_part code");
+            c = qg_fail(err, QG_EINVAL, "parts", "value.not_in_list",
+                        "holds an unknown share_part code");
         if (c == QG_OK)
             c = fn(&s, &value, err);
         if (c == QG_OK && json_object_set_new(*out, json_string_value(p), value) != 0)

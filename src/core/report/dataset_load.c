@@ -32,7 +32,7 @@ static const char SQL_FORMS[] =
 
 static qg_code oom(qg_error *err)
 {
-    return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
 }
 
 /* ---- checks ---- */
@@ -40,12 +40,14 @@ static qg_code oom(qg_error *err)
 qg_code dataset_check(const qg_actor *actor, const dataset_query *q, qg_error *err)
 {
     if (policy_decide(actor, ACT_REPORT_READ, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not export datasets");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed",
+                       "your role may not export datasets");
     int min = policy_dataset_any_k(actor) ? 1 : DATASET_K_MIN;
     if (q->k && (q->k < min || q->k > DATASET_K_MAX))
-        return qg_fail(err, QG_EINVAL, "k", "must be from %d to %d", min, DATASET_K_MAX);
+        return qg_fail(err, QG_EINVAL, "k", "number.out_of_range", "must be from %d to %d", min,
+                       DATASET_K_MAX);
     if (q->k && q->k < DATASET_K_DEFAULT && policy_report_always_protected(actor))
-        return qg_fail(err, QG_EINVAL, "k", "must be at least %d for an analyst",
+        return qg_fail(err, QG_EINVAL, "k", "k.too_small", "must be at least %d for an analyst",
                        DATASET_K_DEFAULT);
     return report_check_years(q->from_year, q->to_year, err);
 }

@@ -167,30 +167,34 @@ bool report_known(const char *name)
 qg_code report_check_years(int from_year, int to_year, qg_error *err)
 {
     if (from_year && (from_year < 1900 || from_year > 2100))
-        return qg_fail(err, QG_EINVAL, "from", "must be a year from 1900 to 2100");
+        return qg_fail(err, QG_EINVAL, "from", "year.out_of_range",
+                       "must be a year from 1900 to 2100");
     if (to_year && (to_year < 1900 || to_year > 2100))
-        return qg_fail(err, QG_EINVAL, "to", "must be a year from 1900 to 2100");
+        return qg_fail(err, QG_EINVAL, "to", "year.out_of_range",
+                       "must be a year from 1900 to 2100");
     if (from_year && to_year && from_year > to_year)
-        return qg_fail(err, QG_EINVAL, "to", "must not be before from");
+        return qg_fail(err, QG_EINVAL, "to", "period.reversed", "must not be before from");
     return QG_OK;
 }
 
 qg_code report_check(const qg_actor *actor, const report_query *q, qg_error *err)
 {
     if (policy_decide(actor, ACT_REPORT_READ, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not read reports");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed",
+                       "your role may not read reports");
     if (!report_known(q->name))
-        return qg_fail(err, QG_EINVAL, "name",
+        return qg_fail(err, QG_EINVAL, "name", "value.not_in_list",
                        "must be victims, exploitation, regions, age-bands, flows or process");
     qg_code c = report_check_years(q->from_year, q->to_year, err);
     if (c != QG_OK)
         return c;
     if (q->region && strcmp(q->region, "unknown") != 0 && !vocab_has(&VOCAB_REGION, q->region))
-        return qg_fail(err, QG_EINVAL, "region", "must be a region code or unknown");
+        return qg_fail(err, QG_EINVAL, "region", "value.not_in_list",
+                       "must be a region code or unknown");
     if (q->k && (q->k < REPORT_K_MIN || q->k > REPORT_K_MAX))
-        return qg_fail(err, QG_EINVAL, "k", "must be from 2 to 100");
+        return qg_fail(err, QG_EINVAL, "k", "number.out_of_range", "must be from 2 to 100");
     if (q->k && q->k < REPORT_K_DEFAULT && policy_report_always_protected(actor))
-        return qg_fail(err, QG_EINVAL, "k", "must be at least 5 for an analyst");
+        return qg_fail(err, QG_EINVAL, "k", "k.too_small", "must be at least 5 for an analyst");
     return QG_OK;
 }
 
@@ -198,7 +202,7 @@ qg_code report_check(const qg_actor *actor, const report_query *q, qg_error *err
 
 static qg_code oom(qg_error *err)
 {
-    return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
 }
 
 static bool grow(void **p, size_t *cap, size_t need, size_t size)

@@ -18,7 +18,7 @@
 
 static qg_code oom(qg_error *err)
 {
-    return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+    return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
 }
 
 /* ---- one table ---- */

@@ -189,7 +189,7 @@ qg_code table_from_builder(const table_spec *spec, const builder *b, report_tabl
     if (!ok) {
         report_table_free(out);
         memset(out, 0, sizeof *out);
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     }
     return QG_OK;
 }

@@ -601,18 +601,20 @@ static qg_code publish(const char *tmp, const char *path, qg_error *err)
         return QG_OK; /* a file system without hard links */
     unlink(tmp);
     if (e == EEXIST)
-        return qg_fail(err, QG_ECONFLICT, "out", "already exists; it is never overwritten");
-    return qg_fail(err, QG_EIO, "out", "cannot be created: %s", strerror(e));
+        return qg_fail(err, QG_ECONFLICT, "out", "file.exists",
+                       "already exists; it is never overwritten");
+    return qg_fail(err, QG_EIO, "out", "file.create_failed", "cannot be created: %s", strerror(e));
 }
 
 /* Makes the temporary file beside path (mode 0600) and writes its name into tmp. */
 static qg_code make_tmp(const char *path, char *tmp, size_t size, qg_error *err)
 {
     if ((size_t)snprintf(tmp, size, "%s.tmp-XXXXXX", path) >= size)
-        return qg_fail(err, QG_EINVAL, "out", "path is too long");
+        return qg_fail(err, QG_EINVAL, "out", "path.too_long", "path is too long");
     int fd = mkstemp(tmp);
     if (fd < 0)
-        return qg_fail(err, QG_EIO, "out", "cannot be created: %s", strerror(errno));
+        return qg_fail(err, QG_EIO, "out", "file.create_failed", "cannot be created: %s",
+                       strerror(errno));
     close(fd);
     return QG_OK;
 }
@@ -625,12 +627,13 @@ static qg_code write_file(const report *r, const char *file, const char *lang, c
 {
     xw x = {.r = r, .lang = lang, .wb = workbook_new(file)};
     if (!x.wb)
-        return qg_fail(err, QG_EIO, field, "cannot be written");
+        return qg_fail(err, QG_EIO, field, "file.write_failed", "cannot be written");
     write_workbook(&x);
     lxw_error closed = workbook_close(x.wb); /* frees the workbook in every case */
     keep(&x, closed);
     if (x.rc != LXW_NO_ERROR)
-        return qg_fail(err, QG_EIO, field, "cannot be written: %s", lxw_strerror(x.rc));
+        return qg_fail(err, QG_EIO, field, "file.write_failed", "cannot be written: %s",
+                       lxw_strerror(x.rc));
     return QG_OK;
 }
 
@@ -640,7 +643,7 @@ static qg_code pick_lang(const char **lang, qg_error *err)
 {
     *lang = *lang ? *lang : REPORT_LANG_DEFAULT;
     if (!report_lang_known(*lang))
-        return qg_fail(err, QG_EINVAL, "lang", "must be kk, ru or en");
+        return qg_fail(err, QG_EINVAL, "lang", "lang.unknown", "must be kk, ru or en");
     return QG_OK;
 }
 
@@ -649,10 +652,11 @@ qg_code report_write_xlsx(const report *r, const char *path, const char *lang, q
     if (pick_lang(&lang, err) != QG_OK)
         return err->code;
     if (!path || !*path)
-        return qg_fail(err, QG_EINVAL, "out", "give the file to write");
+        return qg_fail(err, QG_EINVAL, "out", "cli.xlsx_needs_file", "give the file to write");
     struct stat st;
     if (lstat(path, &st) == 0)
-        return qg_fail(err, QG_ECONFLICT, "out", "already exists; it is never overwritten");
+        return qg_fail(err, QG_ECONFLICT, "out", "file.exists",
+                       "already exists; it is never overwritten");
     char tmp[PATH_MAX];
     qg_code c = make_tmp(path, tmp, sizeof tmp, err);
     if (c != QG_OK)
@@ -676,12 +680,14 @@ static int open_private_tmp(char *tmp, size_t size, qg_error *err)
     if (!dir || !*dir)
         dir = "/tmp";
     if ((size_t)snprintf(tmp, size, "%s/qorgau-xlsx-XXXXXX", dir) >= size) {
-        qg_fail(err, QG_EIO, NULL, "the temporary directory's name is too long");
+        qg_fail(err, QG_EIO, NULL, "file.create_failed",
+                "the temporary directory's name is too long");
         return -1;
     }
     int fd = mkstemp(tmp); /* O_EXCL, mode 0600 */
     if (fd < 0)
-        qg_fail(err, QG_EIO, NULL, "cannot make a temporary file: %s", strerror(errno));
+        qg_fail(err, QG_EIO, NULL, "file.create_failed", "cannot make a temporary file: %s",
+                strerror(errno));
     return fd;
 }
 
@@ -690,18 +696,18 @@ static qg_code read_back(int fd, char **buf, size_t *len, qg_error *err)
 {
     struct stat st;
     if (fstat(fd, &st) != 0 || st.st_size <= 0)
-        return qg_fail(err, QG_EIO, NULL, "cannot read the workbook back");
+        return qg_fail(err, QG_EIO, NULL, "file.read_failed", "cannot read the workbook back");
     size_t n = (size_t)st.st_size, got = 0;
     char *b = malloc(n);
     if (!b)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     while (got < n) {
         ssize_t k = pread(fd, b + got, n - got, (off_t)got);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0) {
             free(b);
-            return qg_fail(err, QG_EIO, NULL, "cannot read the workbook back");
+            return qg_fail(err, QG_EIO, NULL, "file.read_failed", "cannot read the workbook back");
         }
         got += (size_t)k;
     }

@@ -1,6 +1,6 @@
 // access-grants.js — the auditor's report of break-the-glass grants '#/access-grants'
 // (GET /api/v1/access-grants: reading it is audited, the reasons are shown).
-import { api, clear, fmtDate, h, messages, navItem, pageTitle, route, t } from '../core.js';
+import { api, errorText, clear, fmtDate, h, messages, navItem, pageTitle, route, t } from '../core.js';
 
 const ready = messages('cases');
 navItem('#/access-grants', 'grants.nav', 'grant.report');
@@ -21,7 +21,7 @@ route('#/access-grants', async (el) => {
   const load = async () => {
     const r = await api('GET', '/access-grants?limit=500' + (only.checked ? '&active=1' : ''));
     clear(box);
-    if (r.status !== 200) return box.append(h('p', { class: 'errors', role: 'alert' }, t('core.err.' + ((r.data && r.data.error && r.data.error.code) || 'internal'))));
+    if (r.status !== 200) return box.append(h('p', { class: 'errors', role: 'alert' }, errorText(r.data)));
     const gs = r.data.grants || [];
     if (!gs.length) return box.append(h('p', { class: 'muted' }, t('grants.none')));
     const cols = ['case', 'user', 'orgs', 'granted', 'until', 'state', 'reason'];

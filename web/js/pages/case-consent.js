@@ -5,7 +5,7 @@
 // what was recorded, with "saved" beside it, and a button for another consent; a
 // withdrawal or an opt-out says "saved" where the user clicked. Recording, withdrawing and
 // the opt-out need the right to change the case's personal data (the case's "may" list).
-import { api, caseMay, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, select, showErrors, t, watchUnsaved } from '../core.js';
+import { api, errorText, caseMay, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, select, showErrors, t, watchUnsaved } from '../core.js';
 import { savedNote } from './case-forms.js';
 
 const ready = Promise.all([messages('case'), messages('casework')]);
@@ -15,7 +15,7 @@ function path(code, rest) {
 }
 
 function errText(r) {
-  return t('core.err.' + ((r.data && r.data.error && r.data.error.code) || 'internal'));
+  return errorText(r.data);
 }
 
 let orgsCache = null;

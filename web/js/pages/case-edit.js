@@ -1,7 +1,7 @@
 // case-edit.js — two parts of the case page: the supervisor's case managers (assign one
 // of the organisation's case managers, unassign) and the form that changes the coded
 // fields (PATCH /cases/:code with the version read: only the fields that changed go).
-import { api, caseMay, clear, dateInput, formField, formValues, h, label, markSaved, messages, notify, policy, select, showErrors, showMessage, t, vocab, watchUnsaved } from '../core.js';
+import { api, errorText, caseMay, clear, dateInput, formField, formValues, h, label, markSaved, messages, notify, policy, select, showErrors, showMessage, t, vocab, watchUnsaved } from '../core.js';
 
 const ready = messages('case');
 
@@ -10,7 +10,7 @@ function path(code, rest) {
 }
 
 function errText(r) {
-  return t('core.err.' + ((r.data && r.data.error && r.data.error.code) || 'internal'));
+  return errorText(r.data);
 }
 
 // ---- case managers ----------------------------------------------------------------------
@@ -139,7 +139,7 @@ export async function editForm(c, onSaved) {
     }
     patch.version = c.version;
     const r = await api('PATCH', path(c.code), patch);
-    if (r.status === 409 && r.data && r.data.error && r.data.error.field === 'version') return showMessage(form, t('case.version_conflict'));
+    if (r.data && r.data.error && r.data.error.reason === 'version.stale') return showMessage(form, t('case.version_conflict'));
     if (r.status !== 200) return showErrors(form, r.data);
     markSaved(form);
     notify(t('core.saved'));
@@ -198,7 +198,7 @@ export async function personalForm(code, p, version, onSaved, onCancel) {
     if (version) body.version = version;
     const r = await api('PUT', path(code, '/personal'), body);
     const e = (r.data && r.data.error) || {};
-    if (r.status === 409 && e.field === 'version') return showMessage(form, t('case.version_conflict'));
+    if (e.reason === 'version.stale') return showMessage(form, t('case.version_conflict'));
     if (r.status !== 200 && r.status !== 204) {
       showErrors(form, r.data);
       if (r.status === 409 && e.field === 'personal.iin') {

@@ -3,7 +3,7 @@
 // log. Each section lists the records (numbers, dates, codes: no text), opens one to
 // read and change it (GET, audited; PUT with its version), or makes a new one (POST).
 import { actionPlanDoc, printButton, printDoc, safetyPlanDoc } from './case-print.js';
-import { api, messages, clear, dateInput, fmtDate, formField, checkField, h, label, markSaved, notify, parseDate, select, showErrors, t, vocab, watchUnsaved } from '../core.js';
+import { api, errorText, messages, clear, dateInput, fmtDate, formField, checkField, h, label, markSaved, notify, parseDate, select, showErrors, t, vocab, watchUnsaved } from '../core.js';
 
 messages('forms');
 
@@ -198,7 +198,7 @@ async function recordSection(box, code, kindPath, saved) {
   const r = await api('GET', path(code, kindPath));
   clear(box);
   if (r.status !== 200) {
-    box.append(h('p', { class: 'errors', role: 'alert' }, t('core.err.' + ((r.data && r.data.error && r.data.error.code) || 'internal'))));
+    box.append(h('p', { class: 'errors', role: 'alert' }, errorText(r.data)));
     return;
   }
   const list = r.data[kind.plural] || [];
@@ -245,7 +245,7 @@ async function recordSection(box, code, kindPath, saved) {
           } } }, t('forms.open')),
           kind.printDoc ? printButton('print-record', t('cw.record_n', { what: t(kind.title), n: x.n }), async () => {
             const one = await api('GET', path(code, kindPath, x.n));
-            if (one.status !== 200) return notify(t('core.err.' + ((one.data && one.data.error && one.data.error.code) || 'internal')));
+            if (one.status !== 200) return notify(errorText(one.data));
             return printRecord(Object.assign({}, one.data.body || one.data, { n: x.n }));
           }) : null)));
       }))));
@@ -260,7 +260,7 @@ async function recordSection(box, code, kindPath, saved) {
   async function openRecord(x) {
     const one = await api('GET', path(code, kindPath, x.n));
     if (one.status !== 200) {
-      notify(t('core.err.' + ((one.data && one.data.error && one.data.error.code) || 'internal')));
+      notify(errorText(one.data));
       return null;
     }
     const rec = one.data;

@@ -5,7 +5,7 @@
 // the case's "may" list lets update the case ("case.update"). The summary line counts the
 // open needs before the section is opened (the case answer's "needs_count"); the list is
 // read afresh each time it opens, so a screening saved meanwhile shows its needs.
-import { api, apiError, caseMay, clear, dateInput, fmtDate, formError, formField, formMessage, h, label, markSaved, messages, parseDate, select, t, today, vocab, watchUnsaved } from '../core.js';
+import { api, errorText, apiError, caseMay, clear, dateInput, fmtDate, formError, formField, formMessage, h, label, markSaved, messages, parseDate, select, t, today, vocab, watchUnsaved } from '../core.js';
 import { savedNote } from './case-forms.js';
 
 const M = 'needs';
@@ -100,7 +100,7 @@ function needItem(code, n, mayUpdate, refresh) {
             render(t('needs.saved_open'));
             refresh();
           } else {
-            const msg = h('p', { class: 'errors', role: 'alert' }, t('core.err.' + (apiError(res).code || 'internal')));
+            const msg = h('p', { class: 'errors', role: 'alert' }, errorText(res.data));
             ev.target.after(msg);
           }
         } } }, t('needs.reopen')));
@@ -136,7 +136,7 @@ export function needsSection(code, c) {
     clear(body).append(h('p', { class: 'loading' }, t('core.loading')));
     const [r] = await Promise.all([counts(), vocab()]);
     clear(body);
-    if (r.status !== 200) return body.append(h('p', { class: 'errors', role: 'alert' }, t('core.err.' + (apiError(r).code || 'internal'))));
+    if (r.status !== 200) return body.append(h('p', { class: 'errors', role: 'alert' }, errorText(r.data)));
     const needs = r.data.needs || [];
     if (!needs.length) return body.append(h('p', {}, t('needs.none')));
     const tally = h('p', { class: 'need-counts', 'aria-live': 'polite' });

@@ -7,7 +7,7 @@
 // adds an entry or changes the one chosen; after a save the form keeps what was saved,
 // with "saved" beside it. Code lists are pickers of their labels; the place picker is
 // placeInput() below, the one place to swap for a country picker.
-import { api, caseMay, clear, fmtDate, formField, h, label, markSaved, messages, parseDate, select, showErrors, showMessage, t, vocab, watchUnsaved } from '../core.js';
+import { api, errorText, caseMay, clear, fmtDate, formField, h, label, markSaved, messages, parseDate, select, showErrors, showMessage, t, vocab, watchUnsaved } from '../core.js';
 import { savedNote } from './case-forms.js';
 
 const ready = Promise.all([messages('case'), messages('casework')]);
@@ -17,7 +17,7 @@ function casePath(code, rest) {
 }
 
 function errText(r) {
-  return t('core.err.' + ((r.data && r.data.error && r.data.error.code) || 'internal'));
+  return errorText(r.data);
 }
 
 // ---- the place picker (a region of Kazakhstan or a country) ---------------------------

@@ -3,7 +3,7 @@
 // one form that adds a task or changes the one chosen. After a save the form keeps what
 // was saved (it becomes the form of that task), with "saved" beside it; after "mark as
 // done" the note stands in the task's own row. The focus stays where the work is.
-import { api, caseMay, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, select, showErrors, t, watchUnsaved } from '../core.js';
+import { api, errorText, caseMay, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, select, showErrors, t, watchUnsaved } from '../core.js';
 import { savedNote } from './case-forms.js';
 
 const ready = Promise.all([messages('case'), messages('casework')]);
@@ -13,7 +13,7 @@ function path(code, rest) {
 }
 
 function errText(r) {
-  return t('core.err.' + ((r.data && r.data.error && r.data.error.code) || 'internal'));
+  return errorText(r.data);
 }
 
 // The form that adds a task (task: {}) or changes task (with its n and version).

@@ -5,7 +5,7 @@
 // way to the child's own record; printing is case-print.js's. Sections other than the
 // summary and the stage load when opened, so a slow connection fetches only what is
 // asked for, and nothing audited is read unless the worker opens it.
-import { api, caseMay, clear, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, watchUnsaved } from '../core.js';
+import { api, errorText, caseMay, clear, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, watchUnsaved } from '../core.js';
 import { canAssign, editForm, mountAssignments, personalForm } from './case-edit.js';
 import { mountRecords, savedNote } from './case-forms.js';
 import { consentSection } from './case-consent.js';
@@ -25,8 +25,7 @@ function path(code, rest) {
 }
 
 function errLine(r) {
-  const code = (r.data && r.data.error && r.data.error.code) || 'internal';
-  return h('p', { class: 'errors', role: 'alert' }, t('core.err.' + code));
+  return h('p', { class: 'errors', role: 'alert' }, errorText(r.data));
 }
 
 // A section that loads its content the first time it is opened.
@@ -341,7 +340,7 @@ route('#/case/:code', async (el, params) => {
         if (u.status === 204 || u.status === 200) {
           notify(t('case.glass_ended'));
           window.location.hash = '#/cases';
-        } else notify(t('core.err.' + ((u.data && u.data.error && u.data.error.code) || 'internal')));
+        } else notify(errorText(u.data));
       } } }, t('case.glass_end')))
     : null;
   // (the glass warning and the managers' section are null when they do not apply)

@@ -4,7 +4,7 @@
 // (the interface's language first), printed (the page's print rules leave out the
 // navigation and the controls) or downloaded as a text file. Each reading is audited on
 // the server, so the text is read once per language asked for.
-import { api, clear, h, lang, messages, pageTitle, route, t } from '../core.js';
+import { api, errorText, clear, h, lang, messages, pageTitle, route, t } from '../core.js';
 
 const ready = Promise.all([messages('casework'), messages('case')]);
 const LANGS = ['kk', 'ru', 'en'];
@@ -39,7 +39,7 @@ function render(text, l) {
 }
 
 function errText(r) {
-  return t('core.err.' + ((r.data && r.data.error && r.data.error.code) || 'internal'));
+  return errorText(r.data);
 }
 
 route('#/case/:code/child-record', async (el, params) => {

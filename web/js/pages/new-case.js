@@ -81,7 +81,7 @@ route('#/new-case', async (el) => {
       return;
     }
     if (err && String(err.field || '').startsWith('personal')) personal.open = true;
-    if (r.status === 400 && err && err.field === 'sex' && !body.sex && /needs at least/.test(err.message || '')) {
+    if (r.status === 400 && err && err.reason === 'case.empty') {
       refuseEmpty(form);
       return;
     }

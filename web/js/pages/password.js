@@ -35,10 +35,7 @@ route('#/password', (el) => {
       notify(t('core.password.done'));
       return;
     }
-    const e = (r.data && r.data.error) || {};
-    if (r.status === 400 && e.field === 'current_password') formMessage(form, t('core.password.wrong_current'), 'current_password');
-    else if (r.status === 400 && e.field === 'password') formMessage(form, t('core.password.bad_new'), 'password');
-    else showErrors(form, r.data);
+    showErrors(form, r.data); // the reason's sentence next to the field at fault
   });
   watchUnsaved(form);
   el.append(pageTitle(forced ? 'core.password.title_forced' : 'core.password.title'),

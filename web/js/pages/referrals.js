@@ -78,12 +78,12 @@ export async function mountReferrals(container, code) {
       return;
     }
     const err = apiError(res);
-    if (res.status === 409 && err.field === 'agreement') {
+    if (err.reason === 'referral.no_agreement') {
       const org = toOrg.selectedOptions[0];
       formMessage(form, agreementNeed(org ? org.textContent : '', body.parts), 'to_org');
       const next = [...agreementNext(toOrg.value, body.parts), may('referral.override') && h('p', {}, t('ref.need_agreement_sup'))];
       form.querySelector('.errors').append(...next.filter(Boolean));
-    } else if (res.status === 409 && /^parts/.test(err.field || '')) {
+    } else if (err.reason === 'referral.no_consent') {
       formMessage(form, t('ref.need_consent'), null);
       const fs = form.querySelector('fieldset[name="parts"]');
       if (fs) fs.classList.add('invalid');

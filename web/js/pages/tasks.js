@@ -1,7 +1,7 @@
 // tasks.js — due work (#/tasks): the open tasks due or overdue (GET /tasks?overdue=1)
 // or all open tasks (GET /tasks), and the safety-plan reviews that are due. A task is
 // marked as done from its row (PATCH /cases/{code}/tasks/{n}); the row stays, saying so.
-import { api, clear, fmtDate, h, label, messages, navItem, pageTitle, route, t } from '../core.js';
+import { api, errorText, clear, fmtDate, h, label, messages, navItem, pageTitle, route, t } from '../core.js';
 
 const ready = Promise.all([messages('tasks'), messages('casework')]);
 navItem('#/tasks', 'tasks.nav', 'task.list');
@@ -17,7 +17,7 @@ function doneButton(x) {
     const cell = btn.closest('td');
     for (const old of cell.querySelectorAll('.msg')) old.remove();
     if (r.status !== 200) {
-      btn.before(h('p', { class: 'msg', role: 'alert' }, t('core.err.' + ((r.data && r.data.error && r.data.error.code) || 'internal'))));
+      btn.before(h('p', { class: 'msg', role: 'alert' }, errorText(r.data)));
       return;
     }
     const note = h('p', { class: 'saved-note', role: 'status', tabindex: '-1' }, t('cw.task_done_short'));
@@ -44,7 +44,7 @@ route('#/tasks', async (el) => {
     const r = await api('GET', onlyDue ? '/tasks?overdue=1' : '/tasks');
     clear(box);
     if (r.status !== 200) {
-      box.append(h('p', { class: 'errors', role: 'alert' }, t('core.err.' + ((r.data && r.data.error && r.data.error.code) || 'internal'))));
+      box.append(h('p', { class: 'errors', role: 'alert' }, errorText(r.data)));
       return;
     }
     const tasks = r.data.tasks || [];

@@ -474,7 +474,8 @@ function clearErrors(form) {
   for (const el of form.querySelectorAll('.invalid')) el.classList.remove('invalid');
   for (const el of form.querySelectorAll('[aria-invalid]')) {
     el.removeAttribute('aria-invalid');
-    const ids = (el.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && !id.endsWith('-msg'));
+    // only the field's own error message goes; a hint stays
+    const ids = (el.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && id !== el.id + '-msg');
     if (ids.length) el.setAttribute('aria-describedby', ids.join(' '));
     else el.removeAttribute('aria-describedby');
   }

@@ -52,9 +52,9 @@ static json_t *needs_count(db *conn, int64_t case_id, qg_error *err)
                         : NULL;
     db_done(st);
     if (!o && rc == 1)
-        qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     else if (rc == 0)
-        qg_fail(err, QG_EDB, NULL, "the needs could not be counted");
+        qg_fail(err, QG_EDB, NULL, "storage.failure", "the needs could not be counted");
     return o;
 }
 
@@ -94,7 +94,7 @@ json_t *case_view_full(db *conn, const case_row *r, const qg_actor *actor, qg_er
     if (profile_read_lists(conn, r->id, o, err) != QG_OK ||
         !(needs = needs_count(conn, r->id, err)) || !put_new(o, "needs_count", needs)) {
         if (needs)
-            qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+            qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
         json_decref(o);
         return NULL;
     }

@@ -16,7 +16,10 @@
     " n.addressed_on, u.login, n.addressed_at"
 #define NEED_FROM " FROM case_needs n LEFT JOIN users u ON u.id = n.addressed_by"
 
-static qg_code oom(qg_error *err) { return qg_fail(err, QG_ENOMEM, NULL, "out of memory"); }
+static qg_code oom(qg_error *err)
+{
+    return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+}
 
 static json_t *text_or_null(db_stmt *st, int i)
 {
@@ -106,7 +109,7 @@ static qg_code check_need(const char *need, qg_error *err)
 {
     return need && vocab_has(&VOCAB_NEED, need)
                ? QG_OK
-               : qg_fail(err, QG_EINVAL, "need", "is not a known need code");
+               : qg_fail(err, QG_EINVAL, "need", "value.not_in_list", "is not a known need code");
 }
 
 static qg_code check_on(json_t *v, char out[11], qg_error *err)
@@ -117,9 +120,9 @@ static qg_code check_on(json_t *v, char out[11], qg_error *err)
         return QG_OK;
     }
     if (!json_is_string(v) || !text_parse_date(json_string_value(v), &y, &m, &d))
-        return qg_fail(err, QG_EINVAL, "on", "must be a date YYYY-MM-DD");
+        return qg_fail(err, QG_EINVAL, "on", "date.format", "must be a date YYYY-MM-DD");
     if (text_date_in_future(y, m, d))
-        return qg_fail(err, QG_EINVAL, "on", "must not be in the future");
+        return qg_fail(err, QG_EINVAL, "on", "date.in_future", "must not be in the future");
     snprintf(out, 11, "%s", json_string_value(v));
     return QG_OK;
 }
@@ -134,17 +137,22 @@ static qg_code read_body(need_job *j, json_t *body, qg_error *err)
     j->how = json_string_value(json_object_get(body, "how"));
     j->reason = json_string_value(reason);
     if (!j->how)
-        return qg_fail(err, QG_EINVAL, "how", "is required: referral, in_house or not_needed");
+        return qg_fail(err, QG_EINVAL, "how", "value.required",
+                       "is required: referral, in_house or not_needed");
     if (!vocab_has(&VOCAB_NEED_HOW, j->how))
-        return qg_fail(err, QG_EINVAL, "how", "must be referral, in_house or not_needed");
+        return qg_fail(err, QG_EINVAL, "how", "value.not_in_list",
+                       "must be referral, in_house or not_needed");
     bool not_needed = strcmp(j->how, "not_needed") == 0;
     if (reason && !json_is_null(reason) &&
         (!j->reason || !vocab_has(&VOCAB_NEED_REASON, j->reason)))
-        return qg_fail(err, QG_EINVAL, "reason", "is not a known need_reason code");
+        return qg_fail(err, QG_EINVAL, "reason", "value.not_in_list",
+                       "is not a known need_reason code");
     if (not_needed && !j->reason)
-        return qg_fail(err, QG_EINVAL, "reason", "is required when the need was not needed");
+        return qg_fail(err, QG_EINVAL, "reason", "need.reason_required",
+                       "is required when the need was not needed");
     if (!not_needed && j->reason)
-        return qg_fail(err, QG_EINVAL, "reason", "is only for a need that was not needed");
+        return qg_fail(err, QG_EINVAL, "reason", "need.reason_not_for_how",
+                       "is only for a need that was not needed");
     return check_on(json_object_get(body, "on"), j->on, err);
 }
 
@@ -169,7 +177,8 @@ static qg_code write_need(db *conn, need_job *j, int64_t case_id, qg_error *err)
     db_bind_text(st, 7, j->need);
     qg_code c = db_run(st, err);
     if (c == QG_OK && db_changes(conn) == 0)
-        c = qg_fail(err, QG_ENOTFOUND, "need", "no screening has suggested this need for the case");
+        c = qg_fail(err, QG_ENOTFOUND, "need", "need.not_suggested",
+                    "no screening has suggested this need for the case");
     return c;
 }
 
@@ -186,7 +195,7 @@ static qg_code load_need(db *conn, need_job *j, int64_t case_id, qg_error *err)
         return err->code;
     j->result = json_incref(json_array_get(list, 0));
     json_decref(list);
-    return j->result ? QG_OK : qg_fail(err, QG_ENOTFOUND, "need", "no such need");
+    return j->result ? QG_OK : qg_fail(err, QG_ENOTFOUND, "need", "need.not_found", "no such need");
 }
 
 static qg_code audit_need(db *conn, need_job *j, qg_error *err)
@@ -240,7 +249,7 @@ qg_code need_address(qg_app *app, const qg_actor *actor, const char *code_in, co
     need_job j = {.app = app, .actor = actor, .need = need};
     if (!body) {
         *out = NULL;
-        return qg_fail(err, QG_EINVAL, "body", "must be a JSON object");
+        return qg_fail(err, QG_EINVAL, "body", "body.not_object", "must be a JSON object");
     }
     return mark(&j, code_in, body, out, err);
 }

@@ -8,7 +8,10 @@
 #include "core/account/policy.h"
 #include "core/referral/referral_impl.h"
 
-static qg_code oom(qg_error *err) { return qg_fail(err, QG_ENOMEM, NULL, "out of memory"); }
+static qg_code oom(qg_error *err)
+{
+    return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+}
 
 typedef struct {
     qg_app *app;
@@ -24,16 +27,18 @@ typedef struct {
 static qg_code check_body(phone_job *j, qg_error *err)
 {
     if (!json_is_object(j->body))
-        return qg_fail(err, QG_EINVAL, "body", "must be a JSON object");
+        return qg_fail(err, QG_EINVAL, "body", "body.not_object", "must be a JSON object");
     const char *answer = json_string_value(json_object_get(j->body, "answer"));
     if (!answer)
-        return qg_fail(err, QG_EINVAL, "answer", "is required: accepted or declined");
+        return qg_fail(err, QG_EINVAL, "answer", "value.required",
+                       "is required: accepted or declined");
     if (strcmp(answer, "accepted") == 0)
         j->action = REF_ACCEPT;
     else if (strcmp(answer, "declined") == 0)
         j->action = REF_DECLINE;
     else
-        return qg_fail(err, QG_EINVAL, "answer", "must be accepted or declined");
+        return qg_fail(err, QG_EINVAL, "answer", "value.not_in_list",
+                       "must be accepted or declined");
     json_t *rest = json_copy(j->body);
     if (!rest)
         return oom(err);
@@ -48,12 +53,13 @@ static qg_code check_state(const phone_job *j, qg_error *err)
 {
     json_t *want = json_object_get(j->body, "version");
     if (strcmp(j->row.status, "cancelled") == 0)
-        return qg_fail(err, QG_ECONFLICT, "status", "the referral was cancelled");
+        return qg_fail(err, QG_ECONFLICT, "status", "referral.cancelled",
+                       "the referral was cancelled");
     if (strcmp(j->row.status, "sent") != 0)
-        return qg_fail(err, QG_ECONFLICT, "status",
+        return qg_fail(err, QG_ECONFLICT, "status", "referral.already_answered",
                        "the recipient has already answered this referral");
     if (want && json_integer_value(want) != j->row.version)
-        return qg_fail(err, QG_ECONFLICT, "version",
+        return qg_fail(err, QG_ECONFLICT, "version", "version.stale",
                        "the referral was changed by someone else; reload it");
     return QG_OK;
 }
@@ -112,7 +118,7 @@ qg_code referral_phone_answer(qg_app *app, const qg_actor *actor, const char *re
     phone_job j = {.app = app, .actor = actor, .body = body};
     *out = NULL;
     if (policy_decide(actor, ACT_REFERRAL_SEND, NULL) != POLICY_ALLOW)
-        return qg_fail(err, QG_EFORBIDDEN, NULL, "your role may not do this");
+        return qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed", "your role may not do this");
     if (!referral_ref_parse(ref, j.ref))
         return referral_not_found(err);
     qg_code c = check_body(&j, err);

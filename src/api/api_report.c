@@ -1,7 +1,8 @@
 /*
  * api_report.c — GET /api/v1/reports/:name?from=&to=&region=&shared=&k=
- * &format=json|csv|xlsx&lang=kk|ru|en: an aggregate report (core/report.h) as JSON, or
- * as a CSV or XLSX download. Analysts always get protected figures; a supervisor sees
+ * &format=json|csv|xlsx&lang=kk|ru|en&table=: an aggregate report (core/report.h) as
+ * JSON, or as a CSV (one table per file: `table`, default the first; labels in `lang`,
+ * default kk) or XLSX download. Analysts always get protected figures; a supervisor sees
  * their own organisation's cases.
  */
 #include <stdio.h>
@@ -47,13 +48,21 @@ static bool read_query(api_call *call, report_query *q, reply_format *as)
     return true;
 }
 
-/* Answers r as a CSV attachment. */
+/* Answers table `table` (default the first) of r as a CSV attachment in `lang`, or
+ * 400 naming "table" when r has no such table. */
 static void reply_csv(api_call *call, const report *r)
 {
-    char *buf = NULL, name[64];
-    size_t len = 0;
+    char *buf = NULL, name[128];
+    size_t len = 0, table = 0;
+    const char *want = http_query(call->req, "table");
+    const char *lang = http_query(call->req, "lang");
+    if (want && !report_table_find(r, want, &table)) {
+        api_fail_new(call, QG_EINVAL, "table", "is not a table of this report");
+        return;
+    }
+    lang = lang ? lang : REPORT_LANG_DEFAULT;
     FILE *f = open_memstream(&buf, &len);
-    int rc = f ? report_write_csv(r, f) : -1;
+    int rc = f ? report_write_csv(r, table, lang, f) : -1;
     if (f && fclose(f) != 0)
         rc = -1;
     if (rc != 0) {
@@ -61,7 +70,7 @@ static void reply_csv(api_call *call, const report *r)
         api_fail_new(call, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
         return;
     }
-    snprintf(name, sizeof name, "report-%s.csv", r->name);
+    snprintf(name, sizeof name, "report-%s-%s-%s.csv", r->name, r->tables[table].name, lang);
     api_reply_bytes(call, 200, "text/csv; charset=utf-8", buf, len, name);
 }
 

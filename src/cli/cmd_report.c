@@ -1,8 +1,9 @@
 /* cmd_report.c — `qorgau report NAME [--from YEAR] [--to YEAR] [--region R]
- * [--format json|csv|xlsx] [--out FILE] [--lang kk|ru|en] [--shared] [--k N]`: an
- * aggregate report as the system actor (every organisation), small numbers suppressed
+ * [--format json|csv|xlsx] [--table T] [--out FILE] [--lang kk|ru|en] [--shared] [--k N]`:
+ * an aggregate report as the system actor (every organisation), small numbers suppressed
  * with --shared. --out writes a new file (mode 0600, never overwriting one); xlsx needs
- * it, with labels in --lang (default kk). */
+ * it. xlsx and csv have labels in --lang (default kk); csv holds one table (--table,
+ * default the report's first). */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,11 +83,15 @@ static qg_code parse_query(const cli_args *a, report_query *q, out_format *f, qg
     return c;
 }
 
-static qg_code write_report(const report *r, out_format f, FILE *out, qg_error *err)
+static qg_code write_report(const cli_args *a, const report *r, out_format f, FILE *out,
+                            qg_error *err)
 {
     int rc;
+    size_t table = 0;
     if (f == FORMAT_CSV) {
-        rc = report_write_csv(r, out);
+        if (cli_opt(a, "table") && !report_table_find(r, cli_opt(a, "table"), &table))
+            return qg_fail(err, QG_EINVAL, "table", "is not a table of this report");
+        rc = report_write_csv(r, table, cli_opt(a, "lang"), out);
     } else {
         json_t *j = report_to_json(r);
         if (!j)
@@ -138,7 +143,7 @@ static int run_report(const cli_args *a, const report_query *q, out_format f)
     if (c == QG_OK)
         c = report_run(app, &system, q, &r, &err);
     if (c == QG_OK)
-        c = write_report(r, f, out, &err);
+        c = write_report(a, r, f, out, &err);
     c = cli_out_close(path, out, c, &err);
     report_free(r);
     app_close(app);
@@ -147,8 +152,8 @@ static int run_report(const cli_args *a, const report_query *q, out_format f)
 
 int cmd_report(int argc, char **argv)
 {
-    static const char *const opts[] = {"db",  "from", "to", "region", "format",
-                                       "out", "k",    "lang", NULL};
+    static const char *const opts[] = {"db", "from", "to",   "region", "format",
+                                       "out", "k",   "lang", "table",  NULL};
     static const char *const flags[] = {"shared", NULL};
     cli_args a;
     qg_error err = {0};

@@ -483,11 +483,14 @@ static void test_csv_and_cli_errors(void **state)
     size_t len = 0;
     char *text = qgt_read_file(path, &len);
     assert_non_null(text);
-    assert_true(strncmp(text, "table,victims\r\nyear,category,count,suppressed\r\n", 47) == 0);
-    assert_non_null(strstr(text, "2019,men,,true\r\n"));
-    assert_non_null(strstr(text, "2019,boys,6,false\r\n"));
-    /* 1 + 1 + 15 cells + 3 row totals + 5 column totals + grand */
-    assert_int_equal(check_csv(text, len), 2 + 15 + 3 + 5 + 1);
+    /* one table, Kazakh labels by default, then the codes row */
+    const char *head = "Жыл \\ Санат,Код,Ерлер (18 жас және одан жоғары),";
+    assert_true(strncmp(text, head, strlen(head)) == 0);
+    assert_non_null(strstr(text, "\r\nyear\\category,code,men,women,boys,girls,unknown,total\r\n"));
+    assert_non_null(strstr(text, "\r\n2019,2019,,")); /* men 2019 (3) withheld */
+    assert_null(strstr(text, "table,"));
+    /* labels and codes rows, 3 years, totals */
+    assert_int_equal(check_csv(text, len), 2 + 3 + 1);
     free(text);
     assert_int_equal(qgt_cli(&e, true, NULL, out, err, to_file), 1);
     assert_non_null(strstr(err, "out: already exists"));
@@ -504,6 +507,8 @@ static void test_csv_and_cli_errors(void **state)
         {{"report", "victims", "--region", "mars", NULL}, "report: region:"},
         {{"report", "victims", "--format", "pdf", NULL}, "report: format:"},
         {{"report", "victims", "--format", "xlsx", NULL}, "report: out:"}, /* xlsx needs --out */
+        {{"report", "process", "--format", "csv", "--table", "nope", NULL}, "report: table:"},
+        {{"report", "victims", "--format", "csv", "--lang", "de", NULL}, "report: lang:"},
         {{"report", "victims", "--colour", "red", NULL}, "colour"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -601,16 +606,183 @@ static void test_api(void **state)
     expect_400(&e, &an, "/api/v1/reports/victims?k=101", "k");
     expect_400(&e, &an, "/api/v1/reports/victims?format=pdf", "format");
 
-    /* the CSV download */
-    httpc_response *r = qgt_call(&e, &an, "GET", "/api/v1/reports/process?format=csv", NULL);
+    /* the CSV download: one table per file, labels in the chosen language */
+    httpc_response *r = qgt_call(&e, &an, "GET",
+                                 "/api/v1/reports/process?format=csv&table=overdue_tasks&lang=ru",
+                                 NULL);
     assert_non_null(r);
     assert_int_equal(r->status, 200);
     assert_string_equal(httpc_header(r, "Content-Type"), "text/csv; charset=utf-8");
     assert_string_equal(httpc_header(r, "Content-Disposition"),
-                        "attachment; filename=\"report-process.csv\"");
-    assert_non_null(strstr(r->body, "table,overdue_tasks\r\n"));
+                        "attachment; filename=\"report-process-overdue_tasks-ru.csv\"");
+    assert_true(strncmp(r->body, "Этап,Код,Число\r\nstage,code,count\r\n", 40) == 0);
+    assert_null(strstr(r->body, "first_assessment")); /* not the delays table */
     check_csv(r->body, r->body_len);
     httpc_response_free(r);
+    assert_int_equal(qgt_server_stop(&e), 0);
+    qgt_env_free(&e);
+}
+
+/* ---- the per-table CSV through the API ---- */
+
+/* Parses CSV text into a JSON array of arrays of strings (caller frees). */
+static json_t *csv_lines(const char *text, size_t len)
+{
+    FILE *f = fmemopen((void *)text, len, "rb");
+    assert_non_null(f);
+    csv_reader *r = csv_open(f, 4096, 64);
+    csv_row row;
+    qg_error e = {0};
+    json_t *lines = json_array();
+    while (csv_next(r, &row, &e) == 1) {
+        json_t *line = json_array();
+        for (size_t i = 0; i < row.count; i++)
+            json_array_append_new(line, json_stringn(row.fields[i].data, row.fields[i].len));
+        json_array_append_new(lines, line);
+    }
+    csv_close(r);
+    fclose(f);
+    return lines;
+}
+
+static httpc_response *get_ok(qgt_env *e, const qgt_session *s, const char *path)
+{
+    httpc_response *r = qgt_call(e, s, "GET", path, NULL);
+    assert_non_null(r);
+    if (r->status != 200)
+        fail_msg("%s: status %d: %s", path, r->status, r->body);
+    return r;
+}
+
+static const char *line_at(json_t *lines, size_t l, size_t f)
+{
+    return json_string_value(json_array_get(json_array_get(lines, l), f));
+}
+
+/* The JSON count (-1 when withheld) that the CSV cell (row code rk, column code ck) of
+ * table t shows; rd/cd are the table's dimensions (cd NULL for a 1-D table). */
+static long long json_count(json_t *t, const char *rd, const char *cd, const char *rk,
+                            const char *ck)
+{
+    bool row_total = strcmp(rk, "total") == 0, col_total = !cd || strcmp(ck, "total") == 0;
+    json_t *totals = json_object_get(t, "totals"), *c;
+    if (row_total && col_total)
+        c = json_object_get(json_object_get(totals, "grand"), "count");
+    else if (row_total)
+        c = json_object_get(find_row(json_object_get(totals, "columns"), cd, ck, NULL, NULL),
+                            "count");
+    else if (cd && col_total)
+        c = json_object_get(find_row(json_object_get(totals, "rows"), rd, rk, NULL, NULL),
+                            "count");
+    else
+        c = json_object_get(find_row(json_object_get(t, "rows"), rd, rk, cd, ck), "count");
+    return json_is_null(c) ? -1 : json_integer_value(c);
+}
+
+/* Checks that every count of the CSV equals the JSON's and that every withheld count
+ * (JSON null) is an empty cell: the CSV is exactly as protected as the JSON. Returns
+ * the number of empty cells. */
+static size_t same_protection(json_t *lines, json_t *t)
+{
+    json_t *dims = json_object_get(t, "dimensions");
+    const char *rd = json_string_value(json_array_get(dims, 0));
+    const char *cd = json_string_value(json_array_get(dims, 1));
+    size_t empty = 0, width = json_array_size(json_array_get(lines, 1));
+    for (size_t l = 2; l < json_array_size(lines); l++) {
+        assert_int_equal(json_array_size(json_array_get(lines, l)), width);
+        for (size_t f = 2; f < width; f++) {
+            const char *v = line_at(lines, l, f);
+            long long want = json_count(t, rd, cd, line_at(lines, l, 1), line_at(lines, 1, f));
+            if (want < 0) {
+                assert_string_equal(v, "");
+                empty++;
+            } else {
+                assert_int_equal(strtoll(v, NULL, 10), want);
+                assert_true(*v != '\0');
+            }
+        }
+    }
+    return empty;
+}
+
+static void test_api_csv_tables(void **state)
+{
+    (void)state;
+    qgt_env e;
+    env_with_ex4(&e);
+    int64_t a = strtoll(org_a, NULL, 10);
+    assert_true(qgt_user(&e, a, "rc.analyst", "analyst", PASSWORD) > 0);
+    assert_true(qgt_server_start(&e, NULL));
+    qgt_session an;
+    assert_int_equal(qgt_login(&e, "rc.analyst", PASSWORD, &an), 201);
+
+    /* the header row in each language, the codes row the same in all three */
+    static const struct {
+        const char *lang, *head;
+    } langs[] = {
+        {"kk", "Жыл \\ Санат,Код,Ерлер (18 жас және одан жоғары),Әйелдер (18 жас және одан "
+               "жоғары),Ұл балалар (18 жасқа дейін),Қыз балалар (18 жасқа дейін),Белгісіз,"
+               "Барлығы\r\n"},
+        {"ru", "Год \\ Категория,Код,Мужчины (18 лет и старше),Женщины (18 лет и старше),"
+               "Мальчики (до 18 лет),Девочки (до 18 лет),Неизвестно,Итого\r\n"},
+        {"en", "Year \\ Category,Code,Men (18 and over),Women (18 and over),Boys (under 18),"
+               "Girls (under 18),Unknown,Total\r\n"},
+    };
+    json_t *v = api_json(&e, &an, "/api/v1/reports/victims", 200);
+    for (size_t i = 0; i < 3; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/api/v1/reports/victims?format=csv&lang=%s", langs[i].lang);
+        httpc_response *r = get_ok(&e, &an, path);
+        if (strncmp(r->body, langs[i].head, strlen(langs[i].head)) != 0)
+            fail_msg("%s: header %.200s", langs[i].lang, r->body);
+        const char *codes = "year\\category,code,men,women,boys,girls,unknown,total\r\n";
+        assert_true(strncmp(r->body + strlen(langs[i].head), codes, strlen(codes)) == 0);
+        json_t *lines = csv_lines(r->body, r->body_len);
+        /* one table: two header rows, the three years, the totals; nothing else */
+        assert_int_equal(json_array_size(lines), 2 + 3 + 1);
+        assert_string_equal(line_at(lines, 2, 0), "2019");
+        assert_string_equal(line_at(lines, 5, 1), "total");
+        /* small cells withheld exactly as in the JSON (9 cells and their totals) */
+        assert_true(same_protection(lines, v) >= 9);
+        assert_string_equal(line_at(lines, 2, 2), ""); /* 2019 men: 3 */
+        json_decref(lines);
+        httpc_response_free(r);
+    }
+    json_decref(v);
+
+    /* every table of process, one per file, as protected as the JSON */
+    json_t *p = api_json(&e, &an, "/api/v1/reports/process", 200);
+    json_t *tables = json_object_get(p, "tables"), *t;
+    size_t i;
+    json_array_foreach(tables, i, t)
+    {
+        char path[128];
+        const char *name = json_string_value(json_object_get(t, "table"));
+        snprintf(path, sizeof path, "/api/v1/reports/process?format=csv&table=%s&lang=en", name);
+        httpc_response *r = get_ok(&e, &an, path);
+        json_t *lines = csv_lines(r->body, r->body_len);
+        json_t *rows = json_object_get(t, "rows");
+        size_t ncols = json_array_size(json_object_get(t, "dimensions")) == 1
+                           ? 1
+                           : json_array_size(json_array_get(lines, 1)) - 3;
+        assert_int_equal(json_array_size(lines), 2 + json_array_size(rows) / ncols + 1);
+        same_protection(lines, t);
+        json_decref(lines);
+        httpc_response_free(r);
+    }
+    json_decref(p);
+
+    /* flows: places by name, codes beside them */
+    httpc_response *r = get_ok(&e, &an, "/api/v1/reports/flows?format=csv&lang=kk");
+    const char *flows = "Тартылған жері \\ Қанау орны,Код,";
+    assert_true(strncmp(r->body, flows, strlen(flows)) == 0);
+    assert_non_null(strstr(r->body, "\r\norigin\\destination,code,"));
+    httpc_response_free(r);
+
+    /* a table the report does not have, a language that is not offered */
+    expect_400(&e, &an, "/api/v1/reports/process?format=csv&table=nope", "table");
+    expect_400(&e, &an, "/api/v1/reports/victims?format=csv&table=stages", "table");
+    expect_400(&e, &an, "/api/v1/reports/victims?format=csv&lang=de", "lang");
     assert_int_equal(qgt_server_stop(&e), 0);
     qgt_env_free(&e);
 }
@@ -626,6 +798,7 @@ int main(void)
         cmocka_unit_test(test_process_shape),
         cmocka_unit_test(test_csv_and_cli_errors),
         cmocka_unit_test(test_api),
+        cmocka_unit_test(test_api_csv_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,7 @@ import { journeys as casepage } from './journeys-casepage.mjs';
 import { journeys as needs } from './journeys-needs.mjs';
 import { journeys as screening } from './journeys-screening.mjs';
 import { journeys as errors } from './journeys-errors.mjs';
+import { journeys as reports } from './journeys-reports.mjs';
 
 const journeys = [
     ...mainJourneys,
@@ -42,6 +43,7 @@ const journeys = [
     ...needs,
     ...screening,
     ...errors,
+    ...reports,
 ];
 
 const JOURNEY_MS = 120000;

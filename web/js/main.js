@@ -15,6 +15,7 @@ import './pages/qualify.js';
 import './pages/services.js';
 import './pages/agreements.js';
 import './pages/reports.js';
+import './pages/dataset.js';
 import './pages/admin.js';
 import './pages/audit.js';
 import './pages/access-grants.js';

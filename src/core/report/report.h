@@ -10,7 +10,8 @@
  * consent to statistics was withdrawn (cases.stats_excluded = 1) are in no report.
  *
  * Writers: report_to_json (the API and `qorgau report --format json`), report_write_csv
- * (RFC 4180 through csv_write_field, with the formula guard). The XLSX writer is a
+ * (one table per file, labels and codes, RFC 4180 through csv_write_field with the
+ * formula guard). The XLSX writer is a
  * separate piece: it reads the same structures.
  */
 #ifndef QG_REPORT_H
@@ -124,12 +125,20 @@ void report_free(report *r);
  * carries the first one. NULL when out of memory. */
 json_t *report_to_json(const report *r);
 
-/* Writes r as RFC 4180 CSV to out: per table, a line naming the table ("table",
- * NAME), a header row (the dimensions, "count", "suppressed"), one row per cell with
- * suppressed counts empty and "true" in the last column, the totals as rows whose key
- * is "total", and an empty line between tables. Every field goes through
- * csv_write_field (formula guard). Returns 0, or -1 when writing fails. */
-int report_write_csv(const report *r, FILE *out);
+/* Sets *index to the position of the table called name in r ("victims" ... for a
+ * report of one table, whose table has the report's name; "stages", "delays",
+ * "referrals", "overdue_tasks" for process) and returns true; false when r has no such
+ * table (or name is NULL). */
+bool report_table_find(const report *r, const char *name, size_t *index);
+
+/* Writes table number `table` of r as RFC 4180 CSV to out, one table per file, laid out
+ * as on the page (docs/reports-csv.md): row 1 the headers as labels in lang (kk, ru or
+ * en; anything else = kk), row 2 the same headers as codes; then one row per row key
+ * (its label, its code, the counts, the row total) and a last row of totals. A withheld
+ * count (suppressed, totals included) is an empty cell. Every field goes through
+ * csv_write_field (formula guard). Returns 0, or -1 when writing fails or table is out
+ * of range. */
+int report_write_csv(const report *r, size_t table, const char *lang, FILE *out);
 
 /* Returns the labels of key in dimension dim ("region", "form", "stage" ...), or NULL
  * when it has none (years, "count"). The entry is static. */

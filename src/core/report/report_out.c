@@ -1,14 +1,13 @@
 /*
- * report_out.c — writing a report: JSON in the issue's shape (with labels for every
- * coded key), CSV through the guarded csv_write_field, and the labels of the report's
- * own codes (categories, age bands, sexes, delays) in English, Russian and Kazakh.
+ * report_out.c — writing a report as JSON in the issue's shape (with labels for every
+ * coded key), and the labels of the report's own codes (categories, age bands, sexes,
+ * delays) in English, Russian and Kazakh. The CSV writer is report_csv.c.
  * The Russian and Kazakh wording still needs a native speaker's review.
  */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/csv.h"
 #include "core/report/report.h"
 
 static const vocab_entry OWN[] = {
@@ -211,68 +210,4 @@ json_t *report_to_json(const report *r)
         json_object_set_new(o, "tables", tables);
     json_object_set_new(o, "labels", labels);
     return o;
-}
-
-/* ---- CSV ---- */
-
-/* One data line: the keys (second NULL for a 1-D table), the count or empty, and
- * "true"/"false". */
-static int csv_line(FILE *out, const char *k1, const char *k2, int64_t n, bool suppressed)
-{
-    char num[24];
-    snprintf(num, sizeof num, "%" PRId64, n);
-    if (csv_write_field(out, k1, true) || (k2 && csv_write_field(out, k2, false)) ||
-        csv_write_field(out, suppressed ? "" : num, false) ||
-        csv_write_field(out, suppressed ? "true" : "false", false))
-        return -1;
-    return csv_end_record(out);
-}
-
-static int csv_header(FILE *out, const report_table *t)
-{
-    if (csv_write_field(out, "table", true) || csv_write_field(out, t->name, false) ||
-        csv_end_record(out))
-        return -1;
-    if (csv_write_field(out, t->rows.name, true) ||
-        (t->has_cols && csv_write_field(out, t->cols.name, false)) ||
-        csv_write_field(out, "count", false) || csv_write_field(out, "suppressed", false))
-        return -1;
-    return csv_end_record(out);
-}
-
-static int csv_totals(FILE *out, const report_table *t)
-{
-    const char *k2 = t->has_cols ? "total" : NULL;
-    for (size_t r = 0; t->has_cols && r < t->rows.n; r++)
-        if (csv_line(out, t->rows.keys[r], k2, t->row_totals[r], t->row_total_suppressed[r]))
-            return -1;
-    for (size_t c = 0; t->has_cols && c < t->cols.n; c++)
-        if (csv_line(out, "total", t->cols.keys[c], t->col_totals[c], t->col_total_suppressed[c]))
-            return -1;
-    return csv_line(out, "total", k2, t->grand, t->grand_suppressed);
-}
-
-static int csv_table(FILE *out, const report_table *t)
-{
-    if (csv_header(out, t))
-        return -1;
-    for (size_t r = 0; r < t->rows.n; r++)
-        for (size_t c = 0; c < t->cols.n; c++) {
-            size_t i = r * t->cols.n + c;
-            if (csv_line(out, t->rows.keys[r], t->has_cols ? t->cols.keys[c] : NULL,
-                         t->counts[i], t->suppressed[i]))
-                return -1;
-        }
-    return csv_totals(out, t);
-}
-
-int report_write_csv(const report *r, FILE *out)
-{
-    for (size_t i = 0; i < r->ntables; i++) {
-        if (i > 0 && csv_end_record(out))
-            return -1;
-        if (csv_table(out, &r->tables[i]))
-            return -1;
-    }
-    return 0;
 }

@@ -91,6 +91,7 @@ static const text_entry TEXTS[] = {
     {"dim.outcome", "Outcome", "Результат", "Нәтиже"},
     {"dim.count", "Number", "Число", "Саны"},
     {"total", "Total", "Итого", "Барлығы"},
+    {"code", "Code", "Код", "Код"},
     {"years", "Years", "Годы", "Жылдар"},
     {"all", "all", "все", "барлығы"},
     {"all_regions", "all regions", "все регионы", "барлық өңірлер"},
@@ -129,13 +130,20 @@ static const char *pick(const char *lang, const char *en, const char *ru, const 
     return s ? s : en;
 }
 
-/* Returns the label of key (e.g. "table.victims") in lang, or fallback when none. */
-static const char *tr(const char *lang, const char *key, const char *fallback)
+const char *report_text(const char *lang, const char *key, const char *fallback)
 {
+    if (!report_lang_known(lang))
+        lang = REPORT_LANG_DEFAULT;
     for (size_t i = 0; i < sizeof TEXTS / sizeof TEXTS[0]; i++)
         if (strcmp(TEXTS[i].key, key) == 0)
             return pick(lang, TEXTS[i].en, TEXTS[i].ru, TEXTS[i].kk);
     return fallback;
+}
+
+/* Returns the label of key (e.g. "table.victims") in lang, or fallback when none. */
+static const char *tr(const char *lang, const char *key, const char *fallback)
+{
+    return report_text(lang, key, fallback);
 }
 
 /* Returns the label of a table, report or dimension name (prefix "table.", ...). */

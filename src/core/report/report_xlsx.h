@@ -20,6 +20,11 @@
 /* Returns true when lang is one of the label languages: kk, ru, en. */
 bool report_lang_known(const char *lang);
 
+/* Returns the label of key in lang (kk, ru or en; anything else = kk), or fallback when
+ * there is none. Keys: "report.NAME", "table.NAME", "dim.NAME" (year, region ...,
+ * count), "total", "code". Shared by the XLSX and the CSV writers; static text. */
+const char *report_text(const char *lang, const char *key, const char *fallback);
+
 /* Writes r as a new XLSX file at path with labels in lang (kk, ru or en; NULL = kk).
  * The workbook is written to a temporary file beside path (path.tmp-XXXXXX, mode 0600)
  * and linked into place only when complete, so path never holds half a file and an

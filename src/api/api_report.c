@@ -57,7 +57,8 @@ static void reply_csv(api_call *call, const report *r)
     const char *want = http_query(call->req, "table");
     const char *lang = http_query(call->req, "lang");
     if (want && !report_table_find(r, want, &table)) {
-        api_fail_new(call, QG_EINVAL, "table", "is not a table of this report");
+        api_fail_new(call, QG_EINVAL, "table", "report.unknown_table",
+                     "is not a table of this report");
         return;
     }
     lang = lang ? lang : REPORT_LANG_DEFAULT;

@@ -90,7 +90,8 @@ static qg_code write_report(const cli_args *a, const report *r, out_format f, FI
     size_t table = 0;
     if (f == FORMAT_CSV) {
         if (cli_opt(a, "table") && !report_table_find(r, cli_opt(a, "table"), &table))
-            return qg_fail(err, QG_EINVAL, "table", "is not a table of this report");
+            return qg_fail(err, QG_EINVAL, "table", "report.unknown_table",
+                           "is not a table of this report");
         rc = report_write_csv(r, table, cli_opt(a, "lang"), out);
     } else {
         json_t *j = report_to_json(r);

@@ -1,9 +1,10 @@
 // tasks.js — due work (#/tasks): the open tasks due or overdue (GET /tasks?overdue=1)
 // or all open tasks (GET /tasks), and the safety-plan reviews that are due.
 import { api, clear, fmtDate, h, label, messages, navItem, pageTitle, route, t } from '../core.js';
+import { overdueWork } from './home.js';
 
 const ready = messages('tasks');
-navItem('#/tasks', 'tasks.nav', 'task.list');
+navItem('#/tasks', 'tasks.nav', 'task.list', { count: overdueWork, countKey: 'home.nav_overdue' });
 
 let onlyDue = true;
 

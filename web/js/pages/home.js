@@ -34,7 +34,8 @@ navItem('#/home', 'core.home.title');
 
 // One "label: number" line; the number carries data-count for the tests.
 function line(key, n, vars, name) {
-  return h('li', { class: n ? 'home-line' : 'home-line muted' }, t(key, vars) + ': ',
+  const late = n && name === 'overdue';
+  return h('li', { class: ['home-line', n ? null : 'muted', late ? 'late' : null] }, t(key, vars) + ': ',
     h('strong', { 'data-count': name || key }, String(n)));
 }
 

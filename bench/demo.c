@@ -13,7 +13,9 @@
  *   - gen.cm1's tasks (two overdue, two due this week, one later) and safety plans (one
  *     review overdue, one due this week, one later);
  *   - a few audited reads and one break-the-glass grant by gen.sup1, for the auditor;
- *   - one account in Almaty, created by demo.admin, waiting for gen.sup1's confirmation.
+ *   - one account in Almaty, created by demo.admin, waiting for gen.sup1's confirmation;
+ *   - two cases demo.police opened this week, a task due and one overdue, and a referral
+ *     of one of them to Almaty under a third agreement (Police Astana with NGO Almaty).
  * A deadline cannot be set in the past through the service, so the two overdue
  * referrals get theirs moved back afterwards (the one write here outside a service).
  *
@@ -386,6 +388,38 @@ static qg_code sensitive_reads(demo *d, char codes[][QG_CODE_SIZE], size_t n)
     return c;
 }
 
+/* demo.police (Synthetic Police Astana) opens two cases this week, with a task due
+ * tomorrow and one overdue, and refers one of them to Almaty under their agreement. */
+static qg_code police_work(demo *d, int64_t almaty, int64_t police)
+{
+    qg_actor fr = as_user(d, "demo.police");
+    if (!fr.user_id)
+        return QG_OK;
+    char codes[2][QG_CODE_SIZE], on[11], ref[REFERRAL_REF_SIZE];
+    for (int i = 0; i < 2; i++) {
+        d->step = "case of demo.police";
+        json_t *body = json_pack("{s:s, s:i, s:s, s:s}", "sex", i ? "Masculine" : "Feminine",
+                                 "age_at_identification", 15 - i, "region", "astana",
+                                 "identified_on", day(d, -2 - i, on)),
+               *out = NULL;
+        qg_code c = body ? case_create(d->app, &fr, body, &out, &d->err) : QG_ENOMEM;
+        if (c == QG_OK)
+            snprintf(codes[i], QG_CODE_SIZE, "%s", json_string_value(json_object_get(out, "code")));
+        json_decref(body);
+        json_decref(out);
+        if (c != QG_OK)
+            return c;
+    }
+    qg_code c = add_task(d, &fr, codes[0], "Demo only (made up): hand the case over to an NGO", 1);
+    if (c == QG_OK)
+        c = add_task(d, &fr, codes[1], "Demo only (made up): call the child's guardian", -1);
+    if (c == QG_OK)
+        c = add_agreement(d, almaty, police);
+    if (c == QG_OK)
+        c = send(d, &fr, codes[0], almaty, "shelter_24h", ref);
+    return c;
+}
+
 /* An account demo.admin creates in Almaty: it waits for gen.sup1's confirmation. */
 static qg_code waiting_account(demo *d, int64_t almaty)
 {
@@ -433,6 +467,8 @@ static qg_code run(demo *d)
         c = due_work(d, codes + (n > 13 ? 5 : 0), n > 13 ? n - 5 : n);
     if (c == QG_OK)
         c = sensitive_reads(d, codes, n);
+    if (c == QG_OK)
+        c = police_work(d, almaty, id_of(d->orgs, "name", "Synthetic Police Astana"));
     if (c == QG_OK)
         c = waiting_account(d, almaty);
     return c;

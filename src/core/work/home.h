@@ -17,9 +17,11 @@
  *                        "object"}]}                                    reads the audit
  *   "grants"             {"active", "last_7_days"}  break-the-glass    reads grants
  *
- * plus "today" and "due_days". Only numbers, logins and organisation names: no case
- * code, no title, no personal data, so reading it is not audited itself (the figures
- * are: each report run is audited "report.read", as on the reports page).
+ * plus "today" and "due_days". Only numbers, logins and organisation names, no title
+ * and no personal data; no case code but in the auditor's recent reads, which are audit
+ * entries as GET /audit shows them. So reading it is not audited itself, like the case
+ * list and the audit trail (the figures are: each report run is audited "report.read",
+ * as on the reports page).
  */
 #ifndef QG_HOME_H
 #define QG_HOME_H

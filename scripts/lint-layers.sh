@@ -38,6 +38,7 @@ declare -A CORE_ROOMS=(
     [referral]='case account common vocab'
     [report]='account common vocab'
     [instance]='account common vocab'
+    [work]='report referral case account common vocab'
 )
 
 status=0

@@ -2,10 +2,11 @@
 # run-demo.sh — what `make run` does after building: unless it exists, creates a demo
 # database with synthetic organisations, users and cases (made-up data only, from
 # bench/gen), prints how to log in, and serves it on http://127.0.0.1:8080 until Ctrl-C.
-# Usage: run-demo.sh QORGAU_BINARY GENERATOR_BINARY
+# Usage: run-demo.sh QORGAU_BINARY GENERATOR_BINARY [DEMO_WORK_BINARY]
 set -euo pipefail
 qorgau=$1
 gen=$2
+demo=${3:-$(dirname "$gen")/demo}
 dir=${QORGAU_DEMO_DIR:-build/demo}
 db="$dir/qorgau.db"
 port=${QORGAU_PORT:-8080}
@@ -27,6 +28,11 @@ seed_demo() {
     add_user 2 demo.police first_responder
     add_user 1 demo.analyst analyst
     add_user 1 demo.auditor auditor
+    # The work on every home page (bench/demo.c): a filled service directory, agreements
+    # of Synthetic NGO Almaty with Turkistan and Karaganda, referrals both ways (answered,
+    # waiting, overdue), gen.cm1's tasks and safety-plan reviews due, a few audited reads
+    # and a break-the-glass grant, an account waiting for gen.sup1's confirmation.
+    "$demo" --db "$db"
 }
 
 if [ ! -f "$db" ]; then

@@ -154,6 +154,7 @@ void api_tasks_create(api_call *call);     /* api_task.c: tasks and the child's 
 void api_tasks_case_list(api_call *call);
 void api_tasks_update(api_call *call);
 void api_tasks_due(api_call *call);
+void api_home(api_call *call); /* api_home.c: the home page's summary */
 void api_child_record(api_call *call);
 void api_consents_create(api_call *call);   /* api_consent.c: consents and statistics */
 void api_consents_list(api_call *call);

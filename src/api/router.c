@@ -69,6 +69,7 @@ static const api_route routes[] = {
     {"POST", "/api/v1/cases/:code/consents/:n/withdraw", SESSION, api_consents_withdraw},
     {"POST", "/api/v1/cases/:code/statistics/opt-out", SESSION, api_statistics_opt_out},
     {"GET", "/api/v1/tasks", SESSION, api_tasks_due},
+    {"GET", "/api/v1/home", SESSION, api_home},
     {"GET", "/api/v1/cases/:code/referrals", SESSION, api_referrals_case_list},
     {"POST", "/api/v1/cases/:code/referrals", SESSION, api_referrals_create},
     {"GET", "/api/v1/referrals", SESSION, api_referrals_list},

@@ -5,7 +5,8 @@
  * the due list, the child's own record, consent and its withdrawal, the service
  * directory, an agreement, a referral from sending to completion, an off-platform
  * sheet answered with its reply code, break-the-glass access and its report, every
- * aggregate report (JSON, CSV, XLSX) and the anonymised dataset — and ends
+ * aggregate report (JSON, CSV, XLSX), the anonymised dataset and every role's home page's
+ * summary — and ends
  * with an intact audit chain. The SQLite suites test the rules in depth; this one
  * checks that the PostgreSQL engine runs the same statements. Skipped without
  * $QORGAU_TEST_PG (failed instead when $QORGAU_TEST_PG_REQUIRED is set).
@@ -262,6 +263,22 @@ static void reports(void)
     json_decref(o);
 }
 
+/* The home page's summary of every role runs its counts on PostgreSQL (bb_home checks
+ * the numbers on SQLite). */
+static void home_pages(void)
+{
+    const qgt_session *who[] = {&fx.sup_a, &fx.cm_b, &fx.sup_b, &fx.admin, &fx.auditor,
+                                &fx.analyst};
+    const char *block[] = {"cases", "tasks", "workload", "orgs", "sensitive_reads", "figures"};
+    for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+        json_t *o = expect(who[i], "GET", "/api/v1/home", NULL, 200);
+        assert_non_null(json_object_get(o, block[i]));
+        json_decref(o);
+        o = expect(who[i], "GET", "/api/v1/home?counts=1", NULL, 200);
+        json_decref(o);
+    }
+}
+
 static void test_casework_on_postgres(void **state)
 {
     (void)state;
@@ -274,6 +291,7 @@ static void test_casework_on_postgres(void **state)
     sheet_and_reply();
     break_glass();
     reports();
+    home_pages();
     assert_int_equal(qgt_server_stop(&fx.env), 0);
     char out[QGT_OUT];
     const char *verify[] = {"audit", "verify", NULL};

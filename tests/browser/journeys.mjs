@@ -64,6 +64,14 @@ async function seedSharingConsent(api, code, orgB) {
                     { purpose: 'sharing', org_id: orgB, given_by: 'child' }, 201);
 }
 
+// Opens the case list from the home page a login lands on (the address, as a bookmark
+// would: the navigation is behind the menu button at 360 px).
+async function toCases(b) {
+    await b.page.evaluate(() => { location.hash = '#/cases'; });
+    await b.page.waitForFunction(() => location.hash === '#/cases');
+    await b.page.locator('#page-title').waitFor();
+}
+
 // Opens the case page: from the case list, by its row (data-code).
 async function openCaseFromList(b, code) {
     const row = b.page.locator(`[data-code="${code}"]`).first();
@@ -188,6 +196,7 @@ function firstResponder(id, title, viewport) {
         async run(b) {
             const page = b.page;
             await b.login('fr.test');
+            await toCases(b);
             await b.shot('cases');
             await page.click('[data-action="new-case"]');
             const form = page.locator('form', { has: page.locator('[data-action="save"]') }).first();
@@ -272,6 +281,7 @@ const caseManager = {
         const page = b.page;
         const code = ctx.code;
         await b.login('cm.test');
+        await toCases(b);
         await b.shot('cases');
         await openCaseFromList(b, code);
         await b.shot('case');
@@ -576,6 +586,7 @@ const supervisorCase = {
         const code = ctx.code;
         const url = `/api/v1/cases/${encodeURIComponent(code)}`;
         await b.login('sup.assign');
+        await toCases(b);
         await openCaseFromList(b, code);
         const api = await b.server.api('sup.assign');
         await setField(page, 'user_id', String(ctx.cm));
@@ -657,6 +668,7 @@ const breakGlass = {
         const page = b.page;
         const code = ctx.code;
         await b.login('sup.north');
+        await toCases(b);
         await page.locator('[data-action="find-case"]').waitFor();
         await setField(page, 'code', code);
         await page.click('[data-action="find-case"]');

@@ -28,6 +28,7 @@ import { journeys as needs } from './journeys-needs.mjs';
 import { journeys as screening } from './journeys-screening.mjs';
 import { journeys as errors } from './journeys-errors.mjs';
 import { journeys as reports } from './journeys-reports.mjs';
+import { journeys as home } from './journeys-home.mjs';
 
 const journeys = [
     ...mainJourneys,
@@ -44,6 +45,7 @@ const journeys = [
     ...screening,
     ...errors,
     ...reports,
+    ...home,
 ];
 
 const JOURNEY_MS = 120000;

@@ -759,14 +759,12 @@ function renderNav() {
   if (skip) skip.textContent = t('core.skip');
 }
 
-// The first page of a user: the cases for those who work with cases, else the first
-// nav entry they have.
+// The first page of a user: the home page with their work (pages/home.js), once the
+// password is their own.
 export function homeFor(u) {
   if (!u) return '#/login';
   if (caps.must_change_password) return '#/password';
-  if (may('case.list')) return '#/cases';
-  const it = navItems.find(navShown);
-  return it ? it.hash : '#/home';
+  return '#/home';
 }
 
 let renderCount = 0;

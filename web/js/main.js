@@ -3,12 +3,12 @@
 import { start } from './core.js';
 import './pages/login.js';
 import './pages/password.js';
+import './pages/home.js'; // first: its entry leads the navigation
 import './pages/cases.js';
 import './pages/tasks.js';
 import './pages/new-case.js';
 import './pages/case.js';
 import './pages/child-record.js';
-import './pages/home.js';
 import './pages/screenings.js';
 import './pages/referrals.js';
 import './pages/qualify.js';

@@ -2,13 +2,14 @@
 // (mountReferrals, mounted by the case page), the in and out lists '#/referrals' and one
 // referral '#/referral/:ref' with the actions its state allows. The recipient sees only
 // what the referral carries (the server decides; this page shows what it is given).
-import { api, t, lang, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages, session, navItem, label, select, dateInput, parseDate, may, h, vocab, formError, formMessage, checks, checkedValues, apiError, clear } from '../core.js';
+import { api, t, lang, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages, session, navItem, label, select, dateInput, parseDate, may, h, vocab, formError, formMessage, checks, checkedValues, apiError, clear, refreshNavCounts } from '../core.js';
+import { newReferrals } from './home.js';
 import { agreementNeed, agreementNext } from './agreements.js';
 import { byPhoneNotice, historyBy, phoneAnswerForm, phoneReady, statusLabel } from './referral-phone.js';
 
 const M = 'referrals';
 messages(M);
-navItem('#/referrals', 'ref.nav', 'referral.receive');
+navItem('#/referrals', 'ref.nav', 'referral.receive', { count: newReferrals, countKey: 'home.nav_new_referrals' });
 
 function statusCell(r) {
   return h('td', { class: r.overdue ? 'overdue' : null },
@@ -234,6 +235,7 @@ async function referralPage(container, params) {
       if (res.status === 200) {
         markSaved(form);
         notify(t('ref.done'));
+        refreshNavCounts(); // an answered referral is no longer new
         go(`#/referral/${x.ref}`);
       } else if (res.status === 409 && apiError(res).field === 'version') {
         formMessage(form, t('ref.changed'), null);

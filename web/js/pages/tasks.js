@@ -2,9 +2,10 @@
 // or all open tasks (GET /tasks), and the safety-plan reviews that are due. A task is
 // marked as done from its row (PATCH /cases/{code}/tasks/{n}); the row stays, saying so.
 import { api, errorText, clear, fmtDate, h, label, messages, navItem, pageTitle, route, t } from '../core.js';
+import { overdueWork } from './home.js';
 
 const ready = Promise.all([messages('tasks'), messages('casework')]);
-navItem('#/tasks', 'tasks.nav', 'task.list');
+navItem('#/tasks', 'tasks.nav', 'task.list', { count: overdueWork, countKey: 'home.nav_overdue' });
 
 let onlyDue = true;
 

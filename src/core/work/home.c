@@ -13,7 +13,10 @@
 #include "core/report/report.h"
 #include "core/work/home_impl.h"
 
-static qg_code oom(qg_error *err) { return qg_fail(err, QG_ENOMEM, NULL, "out of memory"); }
+static qg_code oom(qg_error *err)
+{
+    return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+}
 
 static bool allowed(const qg_actor *actor, qg_action action)
 {
@@ -163,7 +166,7 @@ static qg_code set_dates(home_ctx *h, qg_error *err)
     text_today(h->today);
     if (!referral_date_add(h->today, HOME_DUE_DAYS, h->horizon) ||
         !referral_date_add(h->today, -7, h->week_ago))
-        return qg_fail(err, QG_EINVAL, NULL, "today is not a date");
+        return qg_fail(err, QG_EINVAL, NULL, "clock.failure", "today is not a date");
     return QG_OK;
 }
 

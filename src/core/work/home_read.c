@@ -31,7 +31,10 @@
 
 #define HOME_RECENT_MAX 5 /* the latest sensitive reads shown */
 
-static qg_code oom(qg_error *err) { return qg_fail(err, QG_ENOMEM, NULL, "out of memory"); }
+static qg_code oom(qg_error *err)
+{
+    return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+}
 
 static bool allowed(const home_ctx *h, qg_action action)
 {

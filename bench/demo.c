@@ -251,7 +251,8 @@ static qg_code refer_out(demo *d, char codes[][QG_CODE_SIZE], size_t n, int64_t 
              ksup = as_user(d, "gen.sup6");
     char ref[5][REFERRAL_REF_SIZE];
     if (n < 5)
-        return qg_fail(&d->err, QG_ENOTFOUND, "gen.cm1", "has fewer than 5 open cases");
+        return qg_fail(&d->err, QG_ENOTFOUND, "gen.cm1", "demo.not_seeded",
+                       "has fewer than 5 open cases");
     qg_code c = send(d, &cm, codes[0], turk, "shelter_24h", ref[0]);
     if (c == QG_OK)
         c = send(d, &cm, codes[1], turk, "psychological", ref[1]);
@@ -282,7 +283,8 @@ static qg_code refer_in(demo *d, int64_t almaty)
     char tcodes[3][QG_CODE_SIZE], kcodes[1][QG_CODE_SIZE], ref[4][REFERRAL_REF_SIZE];
     d->step = "cases of Turkistan and Karaganda";
     if (open_cases(d, &tsup, tcodes, 3) < 3 || open_cases(d, &ksup, kcodes, 1) < 1)
-        return qg_fail(&d->err, QG_ENOTFOUND, "cases", "Turkistan or Karaganda has too few");
+        return qg_fail(&d->err, QG_ENOTFOUND, "cases", "demo.not_seeded",
+                       "Turkistan or Karaganda has too few");
     qg_code c = send(d, &tsup, tcodes[0], almaty, "shelter_24h", ref[0]);
     if (c == QG_OK)
         c = send(d, &tsup, tcodes[1], almaty, "psychological", ref[1]);
@@ -449,7 +451,7 @@ static qg_code run(demo *d)
             turk = id_of(d->orgs, "name", "Synthetic NGO Turkistan"),
             kar = id_of(d->orgs, "name", "Synthetic Crisis Centre Karaganda");
     if (!almaty || !turk || !kar)
-        return qg_fail(&d->err, QG_ENOTFOUND, "orgs", "run gen first");
+        return qg_fail(&d->err, QG_ENOTFOUND, "orgs", "demo.not_seeded", "run gen first");
     qg_actor cm = as_user(d, "gen.cm1");
     char codes[CODES_MAX][QG_CODE_SIZE];
     d->step = "cases of gen.cm1";

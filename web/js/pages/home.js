@@ -8,12 +8,18 @@ import { api, clear, fmtDate, h, label, may, messages, navItem, pageTitle, route
 
 const ready = messages('home');
 
-// The counts of the navigation: one request answers every count of one refresh.
+// The counts of the navigation: one request answers every count of one refresh. The
+// answer is kept for its own session only: after a logout and a new login within the
+// two seconds, the next user must not see the previous user's counts.
 let countsAsk = null;
+let countsFor = null;
 export function workCounts() {
-  if (!countsAsk) {
-    countsAsk = api('GET', '/home?counts=1').then((r) => (r.status === 200 ? r.data : {}));
-    setTimeout(() => { countsAsk = null; }, 2000);
+  const who = session();
+  if (!countsAsk || countsFor !== who) {
+    countsFor = who;
+    const ask = api('GET', '/home?counts=1').then((r) => (r.status === 200 ? r.data : {}));
+    countsAsk = ask;
+    setTimeout(() => { if (countsAsk === ask) countsAsk = null; }, 2000);
   }
   return countsAsk;
 }

@@ -5,7 +5,11 @@
  * <locale>/{ru,kk}/LC_MESSAGES/iso_3166-1.mo (read here, no gettext tools needed).
  * Kazakhstan, its neighbours and the manual's countries of origin come first and are
  * marked "common"; the rest follow by code; last our "XX" (unknown or stateless).
- * It defines VOCAB_COUNTRY (vocab.h). Run by the Makefile:
+ * The language list likewise, from iso_639-2.json and ru/LC_MESSAGES/iso_639-2.mo
+ * (iso-codes has no Kazakh language names): the ISO 639-1 code where there is one, as
+ * Qorgau stores languages ("kk", "ru"), else the ISO 639-2 code; the languages children
+ * in Kazakhstan most often speak first, marked "common".
+ * It defines VOCAB_COUNTRY and VOCAB_LANGUAGE (vocab.h). Run by the Makefile:
  *   isogen <iso-codes json dir> <locale dir> > build/gen/vocab_iso.c
  */
 #include <jansson.h>
@@ -17,6 +21,10 @@
 /* Kazakhstan, then its neighbours, then the manual's other countries of origin (L2-4,
  * L2562-2565): shown first in every picker, in this order. */
 static const char *const COMMON[] = {"KZ", "UZ", "KG", "RU", "CN", "TM", "TJ", "AZ", NULL};
+
+/* The languages of the region and the manual's cases (L2576-2581, L3126), first. */
+static const char *const COMMON_LANG[] = {"kk", "ru", "uz", "ky", "tg", "ug",  "tk",
+                                          "en", "zh", "tt", "az", "tr", "uk", NULL};
 
 typedef struct {
     char *data;
@@ -201,6 +209,75 @@ static int emit(json_t *all, const mo_file *ru, const mo_file *kk)
     return 0;
 }
 
+/* A language's code as Qorgau stores it: ISO 639-1 where there is one, else 639-2. */
+static const char *lang_code(json_t *l)
+{
+    const char *a2 = json_string_value(json_object_get(l, "alpha_2"));
+    return a2 ? a2 : json_string_value(json_object_get(l, "alpha_3"));
+}
+
+static int in_list(const char *const *list, const char *code)
+{
+    for (int i = 0; list[i]; i++)
+        if (strcmp(list[i], code) == 0)
+            return 1;
+    return 0;
+}
+
+static void put_language(json_t *l, const mo_file *ru, int common)
+{
+    const char *name = json_string_value(json_object_get(l, "name"));
+    printf("    {");
+    put_str(lang_code(l));
+    printf(", %s, ", common ? "\"common\"" : "NULL");
+    put_str(name);
+    printf(", ");
+    put_str(mo_get(ru, name));
+    printf(", NULL},\n");
+}
+
+static json_t *find_language(json_t *all, const char *code)
+{
+    size_t i;
+    json_t *l;
+    json_array_foreach(all, i, l) {
+        if (strcmp(lang_code(l), code) == 0)
+            return l;
+    }
+    return NULL;
+}
+
+/* Only plain 2- or 3-letter codes (not the range qaa-qtz), as the case input takes. */
+static int plain_code(const char *c)
+{
+    size_t n = strlen(c);
+    for (size_t i = 0; i < n; i++)
+        if (c[i] < 'a' || c[i] > 'z')
+            return 0;
+    return n == 2 || n == 3;
+}
+
+static int emit_languages(json_t *all, const mo_file *ru)
+{
+    printf("\nstatic const vocab_entry languages[] = {\n");
+    for (int i = 0; COMMON_LANG[i]; i++) {
+        json_t *l = find_language(all, COMMON_LANG[i]);
+        if (!l)
+            return fail("no such language in iso_639-2.json", COMMON_LANG[i]);
+        put_language(l, ru, 1);
+    }
+    size_t i;
+    json_t *l;
+    json_array_foreach(all, i, l) {
+        const char *c = lang_code(l);
+        if (plain_code(c) && !in_list(COMMON_LANG, c))
+            put_language(l, ru, 0);
+    }
+    printf("};\n\nconst vocab_list VOCAB_LANGUAGE = {\"language\", languages,"
+           " sizeof languages / sizeof *languages};\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -222,6 +299,20 @@ int main(int argc, char **argv)
     if (mo_open(path, &kk) != 0)
         return fail("cannot read the Kazakh country names", path);
     int rc = emit(all, &ru, &kk);
+    snprintf(path, sizeof path, "%s/iso_639-2.json", argv[1]);
+    json_t *lroot = json_load_file(path, 0, &jerr);
+    json_t *langs = json_object_get(lroot, "639-2");
+    mo_file lru;
+    if (rc == 0 && !json_is_array(langs))
+        rc = fail("cannot read the language list", path);
+    snprintf(path, sizeof path, "%s/ru/LC_MESSAGES/iso_639-2.mo", argv[2]);
+    if (rc == 0 && mo_open(path, &lru) != 0)
+        rc = fail("cannot read the Russian language names", path);
+    if (rc == 0) {
+        rc = emit_languages(langs, &lru);
+        free(lru.data);
+    }
+    json_decref(lroot);
     free(ru.data);
     free(kk.data);
     json_decref(root);

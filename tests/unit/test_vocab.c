@@ -81,7 +81,9 @@ static void test_all_lists(void **state)
                            "task_status",
                            /* referrals (vocab_referral.c) */
                            "share_part", "agreement_kind", "consent_purpose", "consent_giver",
-                           "referral_status", "referral_reason"};
+                           "referral_status", "referral_reason",
+                           /* generated from iso-codes (tools/isogen.c) */
+                           "language"};
     size_t n = 0;
     while (all[n]) {
         assert_true(n < sizeof names / sizeof names[0]);
@@ -96,7 +98,7 @@ static void test_codes_unique_and_labelled(void **state)
 {
     (void)state;
     for (const vocab_list *const *l = vocab_all(); *l; l++) {
-        bool full = *l != &VOCAB_COUNTRY;
+        bool full = *l != &VOCAB_COUNTRY && *l != &VOCAB_LANGUAGE;
         for (size_t i = 0; i < (*l)->count; i++) {
             const vocab_entry *e = &(*l)->entries[i];
             assert_labels(e, full);
@@ -228,6 +230,26 @@ static void test_countries(void **state)
     assert_false(vocab_has(&VOCAB_COUNTRY, "SU"));
     assert_false(vocab_has(&VOCAB_COUNTRY, "UK"));
     assert_false(vocab_has(&VOCAB_COUNTRY, "kz"));
+}
+
+static void test_languages(void **state)
+{
+    (void)state;
+    /* ISO 639-2 from iso-codes, stored as ISO 639-1 where there is one: "kk", "ru" */
+    assert_true(VOCAB_LANGUAGE.count > 400);
+    const char *first[] = {"kk", "ru", "uz", "ky", "tg", "ug", "tk", "en", "zh"};
+    for (size_t i = 0; i < sizeof first / sizeof first[0]; i++) {
+        assert_string_equal(VOCAB_LANGUAGE.entries[i].code, first[i]);
+        assert_string_equal(VOCAB_LANGUAGE.entries[i].extra, "common");
+        assert_non_null(VOCAB_LANGUAGE.entries[i].ru);
+    }
+    assert_string_equal(vocab_find(&VOCAB_LANGUAGE, "kk")->en, "Kazakh");
+    assert_string_equal(vocab_find(&VOCAB_LANGUAGE, "ru")->ru, "русский");
+    assert_non_null(vocab_find(&VOCAB_LANGUAGE, "kaa")); /* Kara-Kalpak: 639-2 only */
+    for (size_t i = 0; i < VOCAB_LANGUAGE.count; i++) {
+        size_t n = strlen(VOCAB_LANGUAGE.entries[i].code);
+        assert_true(n == 2 || n == 3);
+    }
 }
 
 static void test_sex_and_stages(void **state)
@@ -472,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_regions),
         cmocka_unit_test(test_org_types),
         cmocka_unit_test(test_countries),
+        cmocka_unit_test(test_languages),
         cmocka_unit_test(test_sex_and_stages),
         cmocka_unit_test(test_find_edge_cases),
         cmocka_unit_test(test_case_lists_codes),

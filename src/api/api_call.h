@@ -112,6 +112,10 @@ void api_cases_personal_show(api_call *call);
 void api_cases_personal_put(api_call *call);
 void api_cases_assign(api_call *call);
 void api_cases_unassign(api_call *call);
+/* GET .../assignable/case-managers and .../assignable/workers: who may take the case's
+ * work (case_assignable.h), for the web's pickers. */
+void api_cases_assignable(api_call *call);
+void api_cases_workers(api_call *call);
 void api_orgs_list(api_call *call);
 void api_orgs_create(api_call *call);
 void api_users_list(api_call *call);

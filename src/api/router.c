@@ -28,6 +28,8 @@ static const api_route routes[] = {
     {"PUT", "/api/v1/cases/:code/personal", SESSION, api_cases_personal_put},
     {"POST", "/api/v1/cases/:code/assignments", SESSION, api_cases_assign},
     {"DELETE", "/api/v1/cases/:code/assignments/:user", SESSION, api_cases_unassign},
+    {"GET", "/api/v1/cases/:code/assignable/case-managers", SESSION, api_cases_assignable},
+    {"GET", "/api/v1/cases/:code/assignable/workers", SESSION, api_cases_workers},
     {"GET", "/api/v1/cases/:code/screenings", SESSION, api_screenings_list},
     {"POST", "/api/v1/cases/:code/screenings", SESSION, api_screenings_create},
     {"GET", "/api/v1/cases/:code/screenings/:n", SESSION, api_screenings_show},

@@ -22,9 +22,10 @@ import { journeys as accounts } from './journeys-accounts.mjs';
 import { journeys as a11y } from './journeys-a11y.mjs';
 import { journeys as sheet } from './journeys-sheet.mjs';
 import { journeys as phone } from './journeys-phone.mjs';
+import { journeys as pickers } from './journeys-pickers.mjs';
 
 const journeys = [...mainJourneys, ...referralView, ...newCase, ...agreements, ...accounts, ...a11y,
-    ...sheet, ...phone];
+    ...sheet, ...phone, ...pickers];
 
 const JOURNEY_MS = 120000;
 

@@ -4,8 +4,9 @@
 // (case-forms.js), consent, and referrals (referrals.js). Sections other than the
 // summary and the stage load when opened, so a slow connection fetches only what is
 // asked for, and nothing audited is read unless the worker opens it.
-import { api, caseMay, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, watchUnsaved } from '../core.js';
+import { api, caseMay, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, vocab, watchUnsaved } from '../core.js';
 import { canAssign, editForm, mountAssignments, personalForm } from './case-edit.js';
+import { assignableUsers, listLabel, pickerReady, userPicker } from '../picker.js';
 import { mountRecords, savedNote } from './case-forms.js';
 import { mountReferrals } from './referrals.js';
 import { mountScreenings } from './screenings.js';
@@ -99,6 +100,7 @@ function personalSection(code, onChange) {
   const hide = h('button', { type: 'button', class: 'hidden', 'data-action': 'hide-personal' }, t('case.hide_personal'));
   let p = {};
   let version = 0;
+  let voc = {};
   const render = () => {
     clear(box);
     const rows = [];
@@ -106,6 +108,7 @@ function personalSection(code, onChange) {
       let v = p[k];
       if (v === undefined || v === null || v === '') continue;
       if (k === 'birth_date') v = fmtDate(v);
+      if (k === 'languages' && Array.isArray(v)) v = v.map((x) => listLabel(voc, 'language', x)); // by name
       if (Array.isArray(v)) v = v.join(', ');
       rows.push(h('dt', {}, t('case.p.' + k)), h('dd', {}, String(v)));
     }
@@ -116,6 +119,7 @@ function personalSection(code, onChange) {
     box.append(rows.length ? h('dl', { class: 'summary personal' }, rows) : h('p', { class: 'muted' }, t('case.no_personal')));
   };
   const load = async () => {
+    [voc] = await Promise.all([vocab(), pickerReady]);
     const c = await api('GET', path(code));
     const r = await api('GET', path(code, '/personal'));
     clear(box);
@@ -297,7 +301,7 @@ async function tasksSection(box, code) {
     h('h3', {}, t('case.add_task')),
     formField('title', 'case.t.title', h('input', { type: 'text', maxlength: '500', required: true })),
     formField('due_on', 'case.t.due', dateInput(''), 'case.date_hint'),
-    formField('assignee', 'case.t.assignee', h('input', { type: 'text', autocomplete: 'off', autocapitalize: 'none' }), 'case.assignee_hint'),
+    userPicker(t('case.t.assignee'), await assignableUsers(code, 'workers'), '', 'assignee', 'login', t('case.assignee_hint')),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-action': 'add-task' }, t('case.add_task')))));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();

@@ -6,6 +6,7 @@
 // accuracy is shown, and the worker's own judgement is required before the screening
 // is saved.
 import { api, t, lang, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages, errorText, h, tx, vocab, formError, formMessage, clear, apiError } from '../core.js';
+import { countryField, pickerReady } from '../picker.js';
 
 const M = 'screenings';
 messages(M);
@@ -109,11 +110,7 @@ function itemInput(item, voc) {
         h('label', { for: `f-${item.id}` }, tx(item.text)),
         h('input', { type: 'number', id: `f-${item.id}`, name: item.id, min: item.min, max: item.max, step: 1, inputmode: 'numeric' }));
     case 'country':
-      return h('div', { class: 'field' },
-        h('label', { for: `f-${item.id}` }, tx(item.text)),
-        h('select', { id: `f-${item.id}`, name: item.id },
-          h('option', { value: '' }, t('scr.no_answer')),
-          ((voc && voc.country) || []).map((c) => h('option', { value: c.code }, `${c[lang()] || c.en} (${c.code})`))));
+      return countryField(voc, tx(item.text), '', item.id); // by name, type-ahead (picker.js)
     default: // text
       return h('div', { class: 'field' },
         h('label', { for: `f-${item.id}` }, tx(item.text)),
@@ -140,8 +137,8 @@ function readAnswer(form, item) {
       const v = inputs[0].value.trim();
       return v === '' || !/^-?\d+$/.test(v) ? null : Number(v);
     }
-    default: {
-      const v = inputs[0].value;
+    default: { // a picker (country) answers its code
+      const v = inputs[0].dataset.code !== undefined ? inputs[0].dataset.code : inputs[0].value;
       return v.trim() === '' ? null : v;
     }
   }
@@ -151,6 +148,7 @@ function clearAnswer(form, item) {
   form.querySelectorAll(`[name="${item.id}"]`).forEach((i) => {
     if (i.type === 'radio') i.checked = i.value === '';
     else if (i.type === 'checkbox') i.checked = false;
+    else if (i.closest('.picker')) i.closest('.picker').pickerSet('');
     else i.value = '';
   });
 }
@@ -192,7 +190,7 @@ function accuracyText(def) {
 async function screeningPage(container, params) {
   await messages(M);
   const code = params.code;
-  const [def, voc] = await Promise.all([definition(params.id), vocab()]);
+  const [def, voc] = await Promise.all([definition(params.id), vocab(), pickerReady]);
   if (!def) {
     container.appendChild(h('h1', { id: 'page-title' }, t('scr.not_found')));
     return;

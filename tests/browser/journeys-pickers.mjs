@@ -1,0 +1,215 @@
+// journeys-pickers.mjs — pickers instead of typed codes (issue 13 item 6): a supervisor
+// opens a case choosing the citizenship by its Kazakh name with the keyboard ("Қыр" →
+// Қырғызстан, ArrowDown, Enter; Kazakhstan first in the list), sees the name on the case
+// page and the code KG stored; picks the child's languages by name (stored as uz, ru and
+// shown as names); assigns a case manager picked by login and role label; the IIN box
+// shows all 12 digits and takes only digits. The same pickers in Russian and English, and
+// at 360 px. Every name here is made up.
+
+import { DESKTOP, PHONE } from './lib.mjs';
+
+function assert(cond, message) {
+    if (!cond) throw new Error(message);
+}
+
+async function eventually(fn, message, ms = 6000) {
+    const end = Date.now() + ms;
+    for (;;) {
+        if (await fn()) return;
+        if (Date.now() > end) throw new Error(message);
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+
+// The visible texts of the options of the picker whose input is named name.
+async function optionTexts(page, name) {
+    const list = page.locator(`#${await page.locator(`[name="${name}"]`).getAttribute('aria-controls')}`);
+    await list.waitFor({ state: 'visible' });
+    return list.locator('[role="option"] .picker-label').allInnerTexts();
+}
+
+// The text of the option the combobox named name points at (aria-activedescendant).
+async function activeText(page, name) {
+    const id = await page.locator(`[name="${name}"]`).getAttribute('aria-activedescendant');
+    assert(id, `${name}: no option is active (aria-activedescendant)`);
+    return page.locator(`[id="${id}"] .picker-label`).innerText();
+}
+
+// Types query into the picker named name, moves to the first match with the keyboard
+// and chooses it with Enter; answers the text shown in the box after.
+async function typeAndPick(page, name, query, expect) {
+    const input = page.locator(`[name="${name}"]`);
+    await input.click();
+    await input.fill('');
+    await input.pressSequentially(query, { delay: 20 });
+    const texts = await optionTexts(page, name);
+    assert(texts[0] === expect, `${name}: typing "${query}" lists "${texts[0]}" first, not "${expect}"`);
+    await input.press('ArrowDown');
+    const active = await activeText(page, name);
+    assert(active === expect, `${name}: ArrowDown points at "${active}", not "${expect}"`);
+    return input;
+}
+
+const FIRST = {
+    kk: { query: 'Қыр', name: 'Қырғызстан', kz: 'Қазақстан' },
+    ru: { query: 'Кирг', name: 'Киргизия', kz: 'Казахстан' },
+    en: { query: 'Kyr', name: 'Kyrgyzstan', kz: 'Kazakhstan' },
+};
+
+const pickersJourney = {
+    id: 'pickers',
+    title: 'pickers: a country by its Kazakh name with the keyboard, languages by name, a case manager by login and role; the IIN shows 12 digits',
+    viewport: DESKTOP,
+    langs: ['kk'],
+    pages: ['login', 'new-case', 'case'],
+    async setup(s) {
+        const org = await s.org('Made-up Pickers NGO', 'ngo', 'almaty');
+        const other = await s.org('Made-up Other NGO', 'ngo', 'astana');
+        await s.user(org, 'pk.sup', 'supervisor');
+        const cm = await s.user(org, 'pk.cm.aigerim', 'case_manager');
+        await s.user(org, 'pk.fr', 'first_responder');
+        await s.user(other, 'pk.cm.other', 'case_manager');
+        return { cm };
+    },
+    async run(b, ctx) {
+        const page = b.page;
+        const api = await b.server.api('pk.sup');
+        await b.login('pk.sup');
+        await b.go('#/new-case');
+        const country = page.locator('[name="citizenship"]');
+        await country.waitFor();
+        // Kazakhstan first, its neighbours after it, when the list opens
+        await country.click();
+        const all = await optionTexts(page, 'citizenship');
+        assert(all[0] === 'Қазақстан', `the country list starts with "${all[0]}", not Қазақстан`);
+        assert(all.slice(1, 6).includes('Қырғызстан') && all.slice(1, 6).includes('Өзбекстан'),
+               `the neighbours do not follow Kazakhstan (${all.slice(0, 6).join(', ')})`);
+        assert(all.length === 250, `the country list has ${all.length} entries, not 249 and "unknown"`);
+        await b.shot('country-list-open-kk');
+        await page.keyboard.press('Escape');
+        assert(!(await page.locator('.picker-list').first().isVisible()), 'Esc does not close the list');
+        // "Қыр", ArrowDown, Enter: Қырғызстан
+        const input = await typeAndPick(page, 'citizenship', FIRST.kk.query, FIRST.kk.name);
+        await b.shot('country-typed-kk');
+        await input.press('Enter');
+        assert((await input.inputValue()) === 'Қырғызстан', `the box shows "${await input.inputValue()}" after Enter`);
+        assert((await input.getAttribute('data-code')) === 'KG', 'the chosen country does not carry the code KG');
+        assert((await input.getAttribute('aria-expanded')) === 'false', 'the list stays open after Enter');
+        await page.selectOption('[name="sex"]', 'Feminine');
+        // the IIN: only digits, all 12 shown
+        await page.click('[data-action="add-personal"]');
+        const iin = page.locator('[name="iin"]');
+        await iin.fill('');
+        await iin.pressSequentially('12a34-5678 9012345', { delay: 5 });
+        const typed = await iin.inputValue();
+        assert(typed === '123456789012', `the IIN box holds "${typed.replace(/\d/g, '#')}", not the first 12 digits`);
+        const fits = await iin.evaluate((el) => el.scrollWidth <= el.clientWidth);
+        assert(fits, 'the IIN box does not show all 12 digits');
+        assert((await iin.getAttribute('inputmode')) === 'numeric', 'the IIN box does not ask for a numeric keyboard');
+        await b.shot('iin-12-digits');
+        await iin.fill('');
+        await page.click('form [data-action="save"]');
+        await page.waitForFunction(() => location.hash.startsWith('#/case/'));
+        await page.locator('#case-summary').waitFor();
+        const code = decodeURIComponent((await page.evaluate(() => location.hash)).slice('#/case/'.length));
+        const c = await api.must('GET', `/api/v1/cases/${encodeURIComponent(code)}`);
+        assert(c.citizenship === 'KG', `the case stores citizenship ${c.citizenship}, not KG`);
+        const summary = await b.visibleText('#case-summary');
+        assert(summary.includes('Қырғызстан'), 'the case page does not show the citizenship by its Kazakh name');
+
+        // a case manager by login and role label, never another organisation's
+        const voc = await api.must('GET', '/api/v1/vocab');
+        const roleKk = voc.role.find((r) => r.code === 'case_manager').kk;
+        const who = page.locator('[name="user_id"]');
+        await who.waitFor();
+        await who.click();
+        await who.pressSequentially('aig', { delay: 20 });
+        const list = page.locator(`#${await who.getAttribute('aria-controls')}`);
+        const offered = (await list.innerText()).replace(/\s+/g, ' ');
+        assert(offered.includes('pk.cm.aigerim') && offered.includes(roleKk), `the assignee list shows "${offered.slice(0, 80)}", not the case manager with the role "${roleKk}"`);
+        const everyone = (await (async () => { await who.fill(''); return list.innerText(); })()).replace(/\s+/g, ' ');
+        assert(!everyone.includes('pk.cm.other') && !everyone.includes('pk.fr') && !everyone.includes('pk.sup'),
+               'the assignee list offers someone who may not take the case');
+        await who.pressSequentially('aig', { delay: 20 });
+        await who.press('ArrowDown');
+        await b.shot('assignee-list');
+        await who.press('Enter');
+        await page.click('[data-action="assign"]');
+        await eventually(async () => ((await api.call('GET', `/api/v1/cases/${encodeURIComponent(code)}`)).data.case_managers || [])
+            .some((m) => m.user_id === ctx.cm), 'the case manager picked was not assigned');
+        await eventually(async () => (await b.visibleText('#sec-managers')).includes('pk.cm.aigerim'),
+                         'the assigned case manager is not shown');
+
+        // the child's languages by name: "өзб" and "орыс", chosen with the keyboard
+        await page.click('[data-action="show-personal"]');
+        await page.click('[data-action="edit-personal"]');
+        const langs = page.locator('[name="personal.languages"]');
+        await langs.waitFor();
+        await typeAndPick(page, 'personal.languages', 'өзб', 'өзбек тілі');
+        await langs.press('Enter');
+        await typeAndPick(page, 'personal.languages', 'орыс', 'орыс тілі');
+        await langs.press('Enter');
+        await langs.press('Escape');
+        const chips = (await page.locator('#form-personal .chips').innerText()).replace(/\s+/g, ' ');
+        assert(chips.includes('өзбек тілі') && chips.includes('орыс тілі'), `the chosen languages show as "${chips}"`);
+        await b.shot('languages-chosen');
+        await page.click('[data-action="save-personal"]');
+        await eventually(async () => (await b.visibleText('#personal-data')).includes('өзбек тілі, орыс тілі'),
+                         'the case page does not show the languages by name');
+        const p = await api.must('GET', `/api/v1/cases/${encodeURIComponent(code)}/personal`);
+        assert(JSON.stringify(p.personal.languages) === JSON.stringify(['uz', 'ru']),
+               `the languages are stored as ${JSON.stringify(p.personal.languages)}, not ["uz","ru"]`);
+        await b.shot('languages-shown');
+
+        // the same country picker in Russian and English
+        for (const l of ['ru', 'en']) {
+            await page.click(`[data-action="set-lang-${l}"]`);
+            await b.go('#/new-case');
+            await page.locator('[name="citizenship"]').waitFor();
+            await page.locator('[name="citizenship"]').click();
+            const first = (await optionTexts(page, 'citizenship'))[0];
+            assert(first === FIRST[l].kz, `${l}: the country list starts with "${first}"`);
+            await typeAndPick(page, 'citizenship', FIRST[l].query, FIRST[l].name);
+            await b.shot(`country-typed-${l}`);
+            await page.keyboard.press('Enter');
+            await page.click('[data-action="add-personal"]');
+            await b.shot(`new-case-${l}`);
+        }
+    },
+};
+
+const pickersPhone = {
+    id: 'pickers-360',
+    title: 'pickers at 360 px: the country list opens under its box, fits the screen and takes a tap',
+    viewport: PHONE,
+    langs: ['kk'],
+    pages: ['login', 'new-case'],
+    async setup(s) {
+        const org = await s.org('Made-up Phone NGO', 'ngo', 'almaty');
+        await s.user(org, 'pk.phone', 'first_responder');
+        return {};
+    },
+    async run(b) {
+        const page = b.page;
+        await b.login('pk.phone');
+        await b.go('#/new-case');
+        const input = page.locator('[name="citizenship"]');
+        await input.waitFor();
+        await input.click();
+        await input.pressSequentially('Қыр', { delay: 20 });
+        const list = page.locator(`#${await input.getAttribute('aria-controls')}`);
+        await list.waitFor();
+        const box = await list.boundingBox();
+        assert(box && box.x >= 0 && box.x + box.width <= 361, 'the country list does not fit a 360 px screen');
+        await b.shot('country-list-360');
+        await list.locator('[role="option"][data-value="KG"]').click();
+        assert((await input.inputValue()) === 'Қырғызстан', 'a tap on Қырғызстан does not choose it');
+        await page.click('[data-action="add-personal"]');
+        const iin = page.locator('[name="iin"]');
+        await iin.fill('987654321098');
+        assert(await iin.evaluate((el) => el.scrollWidth <= el.clientWidth), 'the IIN box does not show 12 digits at 360 px');
+        await b.shot('new-case-360');
+    },
+};
+
+export const journeys = [pickersJourney, pickersPhone];

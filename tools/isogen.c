@@ -4,7 +4,8 @@
  * names from iso_3166-1.json, the Russian and Kazakh names from the gettext catalogues
  * <locale>/{ru,kk}/LC_MESSAGES/iso_3166-1.mo (read here, no gettext tools needed).
  * Kazakhstan, its neighbours and the manual's countries of origin come first and are
- * marked "common"; the rest follow by code; last our "XX" (unknown or stateless).
+ * marked "common"; the rest follow by code; last our "XX" (unknown or stateless, also
+ * "common": pickers show it with the first ones).
  * The language list likewise, from iso_639-2.json and ru/LC_MESSAGES/iso_639-2.mo
  * (iso-codes has no Kazakh language names): the ISO 639-1 code where there is one, as
  * Qorgau stores languages ("kk", "ru"), else the ISO 639-2 code; the languages children
@@ -202,7 +203,7 @@ static int emit(json_t *all, const mo_file *ru, const mo_file *kk)
         put_entry(rest[i], ru, kk, 0);
     free(rest);
     /* Ours, not ISO's: ISO 3166-1 leaves XX to user assignment. */
-    printf("    {\"XX\", NULL, \"Unknown or stateless\", \"Неизвестно или лицо без "
+    printf("    {\"XX\", \"common\", \"Unknown or stateless\", \"Неизвестно или лицо без "
            "гражданства\",\n     \"Белгісіз немесе азаматтығы жоқ адам\"},\n};\n\n"
            "const vocab_list VOCAB_COUNTRY = {\"country\", countries,"
            " sizeof countries / sizeof *countries};\n");

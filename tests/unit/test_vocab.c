@@ -217,6 +217,7 @@ static void test_countries(void **state)
         assert_true(strcmp(VOCAB_COUNTRY.entries[i - 1].code, VOCAB_COUNTRY.entries[i].code) < 0);
     }
     assert_string_equal(VOCAB_COUNTRY.entries[VOCAB_COUNTRY.count - 1].code, "XX");
+    assert_string_equal(VOCAB_COUNTRY.entries[VOCAB_COUNTRY.count - 1].extra, "common");
     assert_string_equal(vocab_find(&VOCAB_COUNTRY, "KZ")->kk, "Қазақстан");
     assert_string_equal(vocab_find(&VOCAB_COUNTRY, "KG")->kk, "Қырғызстан");
     assert_string_equal(vocab_find(&VOCAB_COUNTRY, "KZ")->ru, "Казахстан");

@@ -98,7 +98,7 @@ static const vocab_entry regions[] = {
  * ISO 3166-1 alpha-2 codes with iso-codes' English, Russian and Kazakh names, never
  * typed by hand. Kazakhstan, its neighbours and the manual's countries of origin come
  * first (extra = "common"), then the rest by code; the last entry, "XX", is ours, not
- * ISO's: it stands for an unknown country or a stateless person. */
+ * ISO's: it stands for an unknown country or a stateless person (also "common"). */
 
 /* ---- sex (HTCDS v2.0 prs_Gender codes) ------------------------------------------- */
 

@@ -6,7 +6,7 @@
 // shows all 12 digits and takes only digits. The same pickers in Russian and English, and
 // at 360 px. Every name here is made up.
 
-import { DESKTOP, PHONE } from './lib.mjs';
+import { DESKTOP, PHONE, setField, today } from './lib.mjs';
 
 function assert(cond, message) {
     if (!cond) throw new Error(message);
@@ -160,6 +160,34 @@ const pickersJourney = {
         assert(JSON.stringify(p.personal.languages) === JSON.stringify(['uz', 'ru']),
                `the languages are stored as ${JSON.stringify(p.personal.languages)}, not ["uz","ru"]`);
         await b.shot('languages-shown');
+
+        // a task and an action-plan goal given to the case manager picked by login
+        await page.click('[data-action="open-tasks"]');
+        const tform = page.locator('#form-task');
+        await tform.waitFor();
+        await tform.locator('[name="title"]').fill('Made-up home visit');
+        await setField(tform, 'due_on', today(3));
+        const assignee = await typeAndPick(page, 'assignee', 'aig', 'pk.cm.aigerim');
+        await assignee.press('Enter');
+        await tform.locator('[data-action="add-task"]').click();
+        await eventually(async () => ((await api.call('GET', `/api/v1/cases/${encodeURIComponent(code)}/tasks`)).data.tasks || [])
+            .some((x) => x.assignee === 'pk.cm.aigerim'), 'the task was not given to the case manager picked');
+        await page.click('[data-action="open-action-plans"]');
+        const plan = page.locator('form[data-kind="action-plans"]');
+        await plan.waitFor();
+        await setField(plan, 'made_on', today());
+        await plan.locator('[name="goals.0.term"]').selectOption('short');
+        await plan.locator('[name="goals.0.goal"]').fill('Made-up goal');
+        await setField(plan, 'goals.0.due_on', today(30));
+        const owner = await typeAndPick(page, 'goals.0.owner', 'aig', 'pk.cm.aigerim');
+        await owner.press('Enter');
+        await b.shot('goal-owner');
+        await plan.locator('[data-action="save"]').click();
+        await eventually(async () => {
+            const r = await api.call('GET', `/api/v1/cases/${encodeURIComponent(code)}/action-plans/1`);
+            const goals = (r.data && (r.data.goals || (r.data.action_plan && r.data.action_plan.goals))) || [];
+            return goals.length === 1 && goals[0].owner === 'pk.cm.aigerim';
+        }, 'the goal was not given to the case manager picked');
 
         // the same country picker in Russian and English
         for (const l of ['ru', 'en']) {

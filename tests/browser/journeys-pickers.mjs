@@ -197,6 +197,7 @@ const pickersJourney = {
             await page.locator('[name="citizenship"]').click();
             const first = (await optionTexts(page, 'citizenship'))[0];
             assert(first === FIRST[l].kz, `${l}: the country list starts with "${first}"`);
+            if (l === 'ru') await typeAndPick(page, 'citizenship', 'Турц', 'Турция'); // not in iso-codes' ru
             await typeAndPick(page, 'citizenship', FIRST[l].query, FIRST[l].name);
             await b.shot(`country-typed-${l}`);
             await page.keyboard.press('Enter');

@@ -238,9 +238,10 @@ export function pickerField(opts) {
   return field;
 }
 
-// The label of a code-list entry in the interface language: the entry's own, else, for a
-// language that iso-codes does not name in Kazakh, the message catalogue's name or the
-// Russian one (Kazakhstan's second official language), else the English one.
+// The label of a code-list entry in the interface language: the entry's own (from
+// iso-codes); for the common languages the message catalogue's name; a country iso-codes
+// does not name in the language, the browser's name for it; a language iso-codes does not
+// name in Kazakh, its Russian name (Kazakhstan's other official language); else English.
 function entryLabel(list, e) {
   const l = lang();
   if (list === 'language') {
@@ -248,7 +249,21 @@ function entryLabel(list, e) {
     if (e.extra === 'common') return t(key);
     if (l === 'kk') return e.ru || e.en;
   }
+  if (!e[l] && list === 'country' && e.code !== 'XX') {
+    const n = regionName(l, e.code); // iso-codes has no Russian name for Türkiye (TR)
+    if (n) return n;
+  }
   return e[l] || (l === 'kk' ? e.ru : null) || e.en || e.code;
+}
+
+// The browser's (CLDR's) name of an ISO 3166-1 region in language l, or ''.
+function regionName(l, code) {
+  try {
+    const n = new Intl.DisplayNames([l], { type: 'region', fallback: 'none' }).of(code);
+    return n && n !== code ? n : '';
+  } catch (e) {
+    return '';
+  }
 }
 
 // The options of a code list from GET /vocab, common entries (extra "common") first.

@@ -22,30 +22,33 @@ async function eventually(fn, message, ms = 6000) {
 }
 
 // The visible texts of the options of the picker whose input is named name.
-async function optionTexts(page, name) {
-    const list = page.locator(`#${await page.locator(`[name="${name}"]`).getAttribute('aria-controls')}`);
+async function optionTexts(page, nameOrInput) {
+    const input = typeof nameOrInput === 'string' ? page.locator(`[name="${nameOrInput}"]`) : nameOrInput;
+    const list = page.locator(`#${await input.getAttribute('aria-controls')}`);
     await list.waitFor({ state: 'visible' });
     return list.locator('[role="option"] .picker-label').allInnerTexts();
 }
 
 // The text of the option the combobox named name points at (aria-activedescendant).
-async function activeText(page, name) {
-    const id = await page.locator(`[name="${name}"]`).getAttribute('aria-activedescendant');
+async function activeText(page, input) {
+    const name = await input.getAttribute('name');
+    const id = await input.getAttribute('aria-activedescendant');
     assert(id, `${name}: no option is active (aria-activedescendant)`);
     return page.locator(`[id="${id}"] .picker-label`).innerText();
 }
 
 // Types query into the picker named name, moves to the first match with the keyboard
 // and chooses it with Enter; answers the text shown in the box after.
-async function typeAndPick(page, name, query, expect) {
-    const input = page.locator(`[name="${name}"]`);
+async function typeAndPick(page, nameOrInput, query, expect) {
+    const input = typeof nameOrInput === 'string' ? page.locator(`[name="${nameOrInput}"]`) : nameOrInput;
+    const name = await input.getAttribute('name');
     await input.click();
     await input.fill('');
     await input.pressSequentially(query, { delay: 20 });
-    const texts = await optionTexts(page, name);
+    const texts = await optionTexts(page, input);
     assert(texts[0] === expect, `${name}: typing "${query}" lists "${texts[0]}" first, not "${expect}"`);
     await input.press('ArrowDown');
-    const active = await activeText(page, name);
+    const active = await activeText(page, input);
     assert(active === expect, `${name}: ArrowDown points at "${active}", not "${expect}"`);
     return input;
 }
@@ -188,6 +191,29 @@ const pickersJourney = {
             const goals = (r.data && (r.data.goals || (r.data.action_plan && r.data.action_plan.goals))) || [];
             return goals.length === 1 && goals[0].owner === 'pk.cm.aigerim';
         }, 'the goal was not given to the case manager picked');
+
+        // the service directory: the languages a service works in, by name
+        await b.go('#/services');
+        const svc = page.locator('form.service-entry').last();
+        await svc.waitFor();
+        await setField(svc, 'service', 'shelter_24h');
+        await setField(svc, 'regions', ['almaty']);
+        await setField(svc, 'sexes', ['Feminine', 'Masculine']);
+        const svcLangs = svc.locator('[name="languages"]');
+        const had = (await svc.locator('.chips').innerText()).replace(/\s+/g, ' ');
+        assert(had.includes('қазақ тілі') && had.includes('орыс тілі'), `a new service's languages show as "${had}"`);
+        await typeAndPick(page, svcLangs, 'ұйғ', 'ұйғыр тілі');
+        await svcLangs.press('Enter');
+        await svcLangs.press('Escape');
+        await svc.locator('[data-action="save-service"]').click();
+        await eventually(async () => {
+            const r = await api.call('GET', `/api/v1/services?service=shelter_24h`);
+            const mine = ((r.data && r.data.services) || [])[0];
+            return mine && JSON.stringify(mine.languages) === JSON.stringify(['kk', 'ru', 'ug']);
+        }, 'the service does not keep the languages picked (kk, ru, ug)');
+        await eventually(async () => (await b.visibleText('table.list')).includes('қазақ тілі, орыс тілі, ұйғыр тілі'),
+                         'the directory does not show the languages by name');
+        await b.shot('service-languages');
 
         // the same country picker in Russian and English
         for (const l of ['ru', 'en']) {

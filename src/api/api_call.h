@@ -121,6 +121,8 @@ void api_orgs_create(api_call *call);
 void api_users_list(api_call *call);
 void api_users_create(api_call *call);
 void api_users_disable(api_call *call);
+/* PUT /api/v1/users/:login/name {"name"}: the name shown beside the login (an admin). */
+void api_users_name(api_call *call);
 void api_users_confirm(api_call *call);
 void api_users_password(api_call *call);
 void api_audit_list(api_call *call);

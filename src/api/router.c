@@ -95,6 +95,7 @@ static const api_route routes[] = {
     {"GET", "/api/v1/users", SESSION, api_users_list},
     {"POST", "/api/v1/users", SESSION, api_users_create},
     {"POST", "/api/v1/users/:login/disable", SESSION, api_users_disable},
+    {"PUT", "/api/v1/users/:login/name", SESSION, api_users_name},
     {"POST", "/api/v1/users/:login/confirm", SESSION, api_users_confirm},
     {"PUT", "/api/v1/users/:login/password", SESSION, api_users_password},
     {"GET", "/api/v1/audit", SESSION, api_audit_list},

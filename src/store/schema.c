@@ -312,6 +312,9 @@ static const char *const migrations[] = {
     /* 7: a password an admin sets for someone else is temporary: it works for one
      * login, after which the user must choose their own before anything else (issue 13) */
     "ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;",
+    /* 8: a person's name beside the login, for the pickers that give work to people
+     * (issue 13); NULL until an admin sets it */
+    "ALTER TABLE users ADD COLUMN name TEXT;",
 };
 
 static const char *const pg_migrations[] = {
@@ -608,6 +611,9 @@ static const char *const pg_migrations[] = {
     /* 7: a password an admin sets for someone else is temporary: it works for one
      * login, after which the user must choose their own before anything else (issue 13) */
     "ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;",
+    /* 8: a person's name beside the login, for the pickers that give work to people
+     * (issue 13); NULL until an admin sets it */
+    "ALTER TABLE users ADD COLUMN name TEXT;",
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

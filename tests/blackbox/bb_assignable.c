@@ -6,7 +6,7 @@
  * users, a disabled or waiting account, or a role that may not take a case; a case
  * manager may not ask for case managers but sees who may take a task (those who may
  * read the case); another organisation's supervisor gets 404 for the case; the answer
- * carries logins and roles only.
+ * carries logins, roles and the names an admin set (PUT /api/v1/users/:login/name) only.
  *
  * All names are made up.
  */
@@ -60,9 +60,11 @@ static char *logins(const qgt_session *s, const char *suffix, int want)
     json_array_foreach(json_object_get(o, "users"), i, u) {
         assert_non_null(json_object_get(u, "id"));
         assert_non_null(json_string_value(json_object_get(u, "role")));
-        assert_int_equal(json_object_size(u), 3); /* id, login, role: nothing else */
+        assert_int_equal(json_object_size(u), 4); /* id, login, role, name: nothing else */
+        const char *name = json_string_value(json_object_get(u, "name"));
         size_t n = strlen(out);
-        snprintf(out + n, sizeof out - n, "%s ", json_string_value(json_object_get(u, "login")));
+        snprintf(out + n, sizeof out - n, "%s%s%s ", json_string_value(json_object_get(u, "login")),
+                 name ? "=" : "", name ? name : "");
     }
     json_decref(o);
     return out;
@@ -143,6 +145,48 @@ static void test_case_managers(void **state)
     logins(&fx.admin, "/assignable/case-managers", 403);
 }
 
+static void test_names(void **state)
+{
+    (void)state;
+    /* an admin names a person; the pickers show the name beside the login */
+    assert_int_equal(send(&fx.admin, "PUT", "/api/v1/users/as.cm2/name",
+                          "{\"name\":\"Айгерім Тестова\"}", NULL), 204);
+    char *l = logins(&fx.sup, "/assignable/case-managers", 200);
+    assert_non_null(strstr(l, " as.cm2=Айгерім Тестова "));
+    json_t *o = NULL;
+    assert_int_equal(send(&fx.sup, "GET", "/api/v1/users", NULL, &o), 200);
+    size_t i;
+    json_t *u;
+    int named = 0;
+    json_array_foreach(json_object_get(o, "users"), i, u) {
+        if (json_is_string(json_object_get(u, "name")))
+            named++;
+        else
+            assert_true(json_is_null(json_object_get(u, "name")));
+    }
+    json_decref(o);
+    assert_int_equal(named, 1);
+    /* only an admin names people; a bad name or an unknown login names the field */
+    assert_int_equal(send(&fx.sup, "PUT", "/api/v1/users/as.cm2/name", "{\"name\":\"X\"}", NULL),
+                     403);
+    httpc_response_free(qgt_expect_error(&fx.env, &fx.admin, "PUT", "/api/v1/users/as.cm2/name",
+                                         "{\"name\":\"Bad\\u0001name\"}", 400, "name", NULL));
+    httpc_response_free(qgt_expect_error(&fx.env, &fx.admin, "PUT",
+                                         "/api/v1/users/as.nobody/name", "{\"name\":\"Zhok\"}",
+                                         404, "login", NULL));
+    /* a name given when the account is made; "" removes it */
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"org_id\":%lld,\"login\":\"as.named\",\"role\":\"analyst\","
+             "\"password\":\"" PASSWORD "\",\"name\":\"Test Named\"}",
+             (long long)fx.org_a);
+    assert_int_equal(send(&fx.admin, "POST", "/api/v1/users", body, NULL), 201);
+    assert_int_equal(send(&fx.admin, "PUT", "/api/v1/users/as.cm2/name", "{\"name\":\"\"}", NULL),
+                     204);
+    l = logins(&fx.sup, "/assignable/case-managers", 200);
+    assert_non_null(strstr(l, " as.cm2 "));
+}
+
 static void test_workers(void **state)
 {
     (void)state;
@@ -172,6 +216,7 @@ int main(void)
     qgt_main_env();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_case_managers),
+        cmocka_unit_test(test_names),
         cmocka_unit_test(test_workers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -3,7 +3,8 @@
 // Қырғызстан, ArrowDown, Enter; Kazakhstan first in the list), sees the name on the case
 // page and the code KG stored; picks the child's languages by name (stored as uz, ru and
 // shown as names); assigns a case manager picked by login and role label; the IIN box
-// shows all 12 digits and takes only digits. The same pickers in Russian and English, and
+// shows all 12 digits and takes only digits.
+// Users are offered by the name an admin set, with their login and role. The same pickers in Russian and English, and
 // at 360 px. Every name here is made up.
 
 import { DESKTOP, PHONE, setField, today } from './lib.mjs';
@@ -53,6 +54,8 @@ async function typeAndPick(page, nameOrInput, query, expect) {
     return input;
 }
 
+const NAME = 'Айгерім Тестова';
+
 const FIRST = {
     kk: { query: 'Қыр', name: 'Қырғызстан', kz: 'Қазақстан' },
     ru: { query: 'Кирг', name: 'Киргизия', kz: 'Казахстан' },
@@ -69,6 +72,7 @@ const pickersJourney = {
         const org = await s.org('Made-up Pickers NGO', 'ngo', 'almaty');
         const other = await s.org('Made-up Other NGO', 'ngo', 'astana');
         await s.user(org, 'pk.sup', 'supervisor');
+        await s.user(org, 'pk.admin', 'admin');
         const cm = await s.user(org, 'pk.cm.aigerim', 'case_manager');
         await s.user(org, 'pk.fr', 'first_responder');
         await s.user(other, 'pk.cm.other', 'case_manager');
@@ -77,6 +81,9 @@ const pickersJourney = {
     async run(b, ctx) {
         const page = b.page;
         const api = await b.server.api('pk.sup');
+        // an admin gives the case manager a (made-up) name shown beside the login
+        const admin = await b.server.api('pk.admin');
+        await admin.must('PUT', '/api/v1/users/pk.cm.aigerim/name', { name: NAME }, 204);
         await b.login('pk.sup');
         await b.go('#/new-case');
         const country = page.locator('[name="citizenship"]');
@@ -126,15 +133,17 @@ const pickersJourney = {
         const who = page.locator('[name="user_id"]');
         await who.waitFor();
         await who.click();
-        await who.pressSequentially('aig', { delay: 20 });
+        await who.pressSequentially('Айг', { delay: 20 });
         const list = page.locator(`#${await who.getAttribute('aria-controls')}`);
         const offered = (await list.innerText()).replace(/\s+/g, ' ');
-        assert(offered.includes('pk.cm.aigerim') && offered.includes(roleKk), `the assignee list shows "${offered.slice(0, 80)}", not the case manager with the role "${roleKk}"`);
+        assert(offered.includes(NAME) && offered.includes('pk.cm.aigerim') && offered.includes(roleKk),
+               `the assignee list shows "${offered.slice(0, 80)}", not the case manager's name, login and role "${roleKk}"`);
         const everyone = (await (async () => { await who.fill(''); return list.innerText(); })()).replace(/\s+/g, ' ');
         assert(!everyone.includes('pk.cm.other') && !everyone.includes('pk.fr') && !everyone.includes('pk.sup'),
                'the assignee list offers someone who may not take the case');
-        await who.pressSequentially('aig', { delay: 20 });
+        await who.pressSequentially('aig', { delay: 20 }); // the login finds the person too
         await who.press('ArrowDown');
+        assert((await activeText(page, who)) === NAME, 'the login typed does not find the person by name');
         await b.shot('assignee-list');
         await who.press('Enter');
         await page.click('[data-action="assign"]');
@@ -170,7 +179,7 @@ const pickersJourney = {
         await tform.waitFor();
         await tform.locator('[name="title"]').fill('Made-up home visit');
         await setField(tform, 'due_on', today(3));
-        const assignee = await typeAndPick(page, 'assignee', 'aig', 'pk.cm.aigerim');
+        const assignee = await typeAndPick(page, 'assignee', 'Айг', NAME);
         await assignee.press('Enter');
         await tform.locator('[data-action="add-task"]').click();
         await eventually(async () => ((await api.call('GET', `/api/v1/cases/${encodeURIComponent(code)}/tasks`)).data.tasks || [])
@@ -182,7 +191,7 @@ const pickersJourney = {
         await plan.locator('[name="goals.0.term"]').selectOption('short');
         await plan.locator('[name="goals.0.goal"]').fill('Made-up goal');
         await setField(plan, 'goals.0.due_on', today(30));
-        const owner = await typeAndPick(page, 'goals.0.owner', 'aig', 'pk.cm.aigerim');
+        const owner = await typeAndPick(page, 'goals.0.owner', 'Айг', NAME);
         await owner.press('Enter');
         await b.shot('goal-owner');
         await plan.locator('[data-action="save"]').click();

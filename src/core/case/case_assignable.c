@@ -56,7 +56,7 @@ static qg_code collect(db *conn, assignable_job *j, const case_state *cs, json_t
     if (j->actor->role != ROLE_SYSTEM && j->actor->org_id != cs->org_id)
         return QG_OK;
     db_stmt *st = db_prepare(conn,
-                             "SELECT id, login, role FROM users WHERE org_id = ?"
+                             "SELECT id, login, role, name FROM users WHERE org_id = ?"
                              " AND disabled = 0 AND pending = 0 ORDER BY login",
                              err);
     if (!st)
@@ -66,9 +66,10 @@ static qg_code collect(db *conn, assignable_job *j, const case_state *cs, json_t
     json_t *rows = json_array();
     int rc;
     while (rows && (rc = db_step(st, err)) == 1)
-        json_array_append_new(rows, json_pack("{s:I, s:s, s:s}", "id",
+        json_array_append_new(rows, json_pack("{s:I, s:s, s:s, s:s?}", "id",
                                               (json_int_t)db_col_int(st, 0), "login",
-                                              db_col_text(st, 1), "role", db_col_text(st, 2)));
+                                              db_col_text(st, 1), "role", db_col_text(st, 2),
+                                              "name", db_col_text(st, 3)));
     db_done(st);
     if (!rows)
         return qg_fail(err, QG_ENOMEM, NULL, "out of memory");

@@ -16,14 +16,15 @@
 /* The users actor may make case managers of case code: enabled, confirmed users of the
  * case's organisation whose role the policy lets take a case, not yet assigned to it.
  * Needs the right to assign on that case (else QG_EFORBIDDEN / QG_ENOTFOUND as for the
- * assignment itself). *out = {"users": [{"id", "login", "role"}]} (caller owns). */
+ * assignment itself). *out = {"users": [{"id", "login", "role", "name"}]} (caller owns;
+ * name is null when none is set). */
 qg_code case_assignable_managers(qg_app *app, const qg_actor *actor, const char *code,
                                  json_t **out, qg_error *err);
 
 /* The users a task or goal of case code may be given to: enabled, confirmed users who
  * may read the case's personal data (they will read the task's title), the actor among
  * them. Needs the right to change the case's personal part, as creating a task does.
- * *out = {"users": [{"id", "login", "role"}]} (caller owns). */
+ * *out as for case_assignable_managers. */
 qg_code case_assignable_workers(qg_app *app, const qg_actor *actor, const char *code,
                                 json_t **out, qg_error *err);
 

@@ -184,6 +184,8 @@ const pickersJourney = {
         await tform.locator('[data-action="add-task"]').click();
         await eventually(async () => ((await api.call('GET', `/api/v1/cases/${encodeURIComponent(code)}/tasks`)).data.tasks || [])
             .some((x) => x.assignee === 'pk.cm.aigerim'), 'the task was not given to the case manager picked');
+        await eventually(async () => (await b.visibleText('#task-list')).includes('pk.cm.aigerim'),
+                         'the task list does not show the task given to the case manager');
         await page.click('[data-action="open-action-plans"]');
         const plan = page.locator('form[data-kind="action-plans"]');
         await plan.waitFor();
@@ -200,6 +202,8 @@ const pickersJourney = {
             const goals = (r.data && (r.data.goals || (r.data.action_plan && r.data.action_plan.goals))) || [];
             return goals.length === 1 && goals[0].owner === 'pk.cm.aigerim';
         }, 'the goal was not given to the case manager picked');
+        // the page has taken the answer (the form is saved) before the next page opens
+        await page.locator('#sec-action-plans .saved-note').waitFor();
 
         // the service directory: the languages a service works in, by name
         await b.go('#/services');

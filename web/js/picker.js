@@ -11,9 +11,13 @@ import { api, h, lang, messages, t, vocab } from './core.js';
 const ready = messages('picker');
 let serial = 0;
 
-// The text used to match what the user typed: lower case, ё as е, no extra spaces.
+// Kazakh letters as the Russian ones people type without a Kazakh keyboard.
+const PLAIN = { 'ә': 'а', 'ғ': 'г', 'қ': 'к', 'ң': 'н', 'ө': 'о', 'ұ': 'у', 'ү': 'у', 'һ': 'х', 'і': 'и', 'ё': 'е' };
+
+// The text used to match what the user typed: lower case, Kazakh letters and ё as the
+// plain Russian ones (so "Казак" finds Қазақстан), no extra spaces.
 function fold(s) {
-  return String(s || '').toLocaleLowerCase(lang()).replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
+  return String(s || '').toLocaleLowerCase(lang()).replace(/[әғқңөұүһіё]/g, (c) => PLAIN[c]).replace(/\s+/g, ' ').trim();
 }
 
 // The options, common ones first in their order, then the rest alphabetically in the
@@ -26,7 +30,8 @@ function ordered(options) {
 }
 
 // Those of options whose label (or hint, or code) matches query: words starting with it
-// first, then labels that merely contain it; all of them for an empty query.
+// first, then labels that merely contain it or the option's names in the other
+// languages (alt: a Russian speaker's "Кыргыз" finds Киргизия); all for an empty query.
 function matching(options, query) {
   const q = fold(query);
   if (!q) return options;
@@ -35,7 +40,7 @@ function matching(options, query) {
   for (const o of options) {
     const l = fold(o.label);
     if (l.startsWith(q) || l.split(/[\s(,;-]+/).some((w) => w.startsWith(q)) || fold(o.value) === q) starts.push(o);
-    else if (l.includes(q) || fold(o.hint).includes(q)) inside.push(o);
+    else if (l.includes(q) || fold(o.hint).includes(q) || fold(o.alt).includes(q)) inside.push(o);
   }
   return starts.concat(inside);
 }
@@ -270,7 +275,12 @@ function regionName(l, code) {
 async function listOptions(list) {
   const voc = await vocab();
   await ready;
-  return ((voc && voc[list]) || []).map((e) => ({ value: e.code, label: entryLabel(list, e), common: e.extra === 'common' }));
+  return ((voc && voc[list]) || []).map((e) => ({ value: e.code, label: entryLabel(list, e), alt: altNames(e), common: e.extra === 'common' }));
+}
+
+// An entry's names in all three languages, for matching what the user typed.
+function altNames(e) {
+  return [e.kk, e.ru, e.en].filter(Boolean).join(' ');
 }
 
 // The label of code in code list list of voc (vocab()'s answer) as the pickers show it,
@@ -283,13 +293,13 @@ export function listLabel(voc, list, code) {
 
 // A country picker field built from voc at once (pickerReady must have been awaited).
 export function countryField(voc, label, value, name, hint) {
-  const options = ((voc && voc.country) || []).map((e) => ({ value: e.code, label: entryLabel('country', e), common: e.extra === 'common' }));
+  const options = ((voc && voc.country) || []).map((e) => ({ value: e.code, label: entryLabel('country', e), alt: altNames(e), common: e.extra === 'common' }));
   return pickerField({ name, label, hint, value: value || '', options });
 }
 
 // A language picker field built from voc at once (pickerReady must have been awaited).
 export function languageField(voc, label, value, name, hint, multiple = true) {
-  const options = ((voc && voc.language) || []).map((e) => ({ value: e.code, label: entryLabel('language', e), common: e.extra === 'common' }));
+  const options = ((voc && voc.language) || []).map((e) => ({ value: e.code, label: entryLabel('language', e), alt: altNames(e), common: e.extra === 'common' }));
   return pickerField({ name, label, hint, value: value || (multiple ? [] : ''), multiple, options });
 }
 

@@ -98,7 +98,8 @@ void api_users_name(api_call *call)
     qg_error err = {0};
     qg_code c = api_unpack_strict(body, &jerr, "{s:s}", "name", &name) == 0
                     ? user_set_name(call->api->app, &call->who.actor, call->params[0], name, &err)
-                    : qg_fail(&err, QG_EINVAL, "name", "must be {\"name\"} (\"\" removes it)");
+                    : qg_fail(&err, QG_EINVAL, "name", "body.shape",
+                              "must be {\"name\"} (\"\" removes it)");
     json_decref(body);
     if (c != QG_OK)
         api_fail(call, &err, NULL);

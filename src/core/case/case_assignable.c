@@ -72,7 +72,7 @@ static qg_code collect(db *conn, assignable_job *j, const case_state *cs, json_t
                                               "name", db_col_text(st, 3)));
     db_done(st);
     if (!rows)
-        return qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (rc < 0) {
         json_decref(rows);
         return err->code;
@@ -103,11 +103,11 @@ static qg_code assignable_in_read(db *conn, void *arg, qg_error *err)
                                j->code, &cs, err);
     json_t *users = c == QG_OK ? json_array() : NULL;
     if (c == QG_OK && !users)
-        c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        c = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (c == QG_OK)
         c = collect(conn, j, &cs, users, err);
     if (c == QG_OK && !(j->result = json_pack("{s:o}", "users", users)))
-        c = qg_fail(err, QG_ENOMEM, NULL, "out of memory");
+        c = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     else if (c != QG_OK)
         json_decref(users);
     return c;

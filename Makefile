@@ -23,6 +23,9 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 
 LIB_SRC  := $(sort $(wildcard src/base/*.c src/core/*/*.c src/crypto/*.c src/store/*.c \
                               src/http/*.c src/api/*.c))
+# The country list, generated from Debian's iso-codes package (tools/isogen.c).
+GEN      := build/gen
+LIB_SRC  += $(GEN)/vocab_iso.c
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 SUP_SRC  := $(sort $(wildcard tests/support/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -71,6 +74,24 @@ $(NODE_STAMP): package.json package-lock.json
 	@touch $@
 
 build: $(REL)/qorgau $(ASAN)/qorgau $(BENCH_BIN)
+
+# tools/isogen.c reads the installed iso-codes package (names never typed by hand) and
+# parses its gettext catalogues itself; a machine without iso-codes stops here, saying so.
+ISO_JSON   ?= /usr/share/iso-codes/json
+ISO_LOCALE ?= /usr/share/locale
+
+$(GEN)/isogen: tools/isogen.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(WARN) $(DEFS) -O1 $(shell pkg-config --cflags jansson) $< -o $@ \
+	    $(shell pkg-config --libs jansson)
+
+$(GEN)/vocab_iso.c: $(GEN)/isogen
+	@test -r $(ISO_JSON)/iso_3166-1.json || { echo "make: Debian's iso-codes package is \
+	missing ($(ISO_JSON)/iso_3166-1.json): run scripts/deps.sh or apt-get install iso-codes" >&2; \
+	exit 1; }
+	@echo "  GEN     $@"
+	@$(GEN)/isogen $(ISO_JSON) $(ISO_LOCALE) > $@.tmp && mv $@.tmp $@
 
 $(REL)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# deps.sh — installs the Debian 12 packages Qorgau builds, tests and benchmarks with,
+# deps.sh — installs the Debian 12 packages Qorgau builds, tests and benchmarks with
+# (iso-codes: the country names the build reads, tools/isogen.c),
 # when any is missing. Called by `make run`, `make check` and `make bench`; a fresh
 # machine needs nothing installed by hand. Extra groups: `deps.sh bench`, `deps.sh browser`,
 # `deps.sh pg` (the PostgreSQL server the tests run the PostgreSQL engine against).
 set -euo pipefail
 
 base=(gcc make pkgconf libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev
-      libxlsxwriter-dev libpq-dev libcmocka-dev sqlite3 curl clang libclang-rt-14-dev unzip)
+      libxlsxwriter-dev libpq-dev libcmocka-dev sqlite3 curl clang libclang-rt-14-dev unzip
+      iso-codes)
 bench=(wrk nginx-light)
 pg=(postgresql)
 # The browser tests (tests/browser): Debian's Chromium, driven by playwright-core from npm

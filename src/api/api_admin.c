@@ -52,17 +52,22 @@ void api_users_create(api_call *call)
     json_t *body = api_body(call);
     if (!body)
         return;
-    const char *login = NULL, *role = NULL, *password = NULL;
+    const char *login = NULL, *role = NULL, *password = NULL, *name = NULL;
     json_int_t org = 0;
     json_error_t jerr;
     qg_error err = {0};
     int64_t id = 0;
     qg_code c =
-        api_unpack_strict(body, &jerr, "{s:I, s:s, s:s, s:s}", "org_id", &org, "login", &login,
-                          "role", &role, "password", &password) == 0
-            ? user_create(call->api->app, &call->who.actor, org, login, role, password, &id, &err)
+        api_unpack_strict(body, &jerr, "{s:I, s:s, s:s, s:s, s?s}", "org_id", &org, "login",
+                          &login, "role", &role, "password", &password, "name", &name) == 0
+            ? user_name_check(name, &err)
             : qg_fail(&err, QG_EINVAL, "body", "body.shape",
-                      "must be {\"org_id\", \"login\", \"role\", \"password\"}, and nothing else");
+                      "must be {\"org_id\", \"login\", \"role\", \"password\"} and an optional"
+                      " \"name\", and nothing else");
+    if (c == QG_OK)
+        c = user_create(call->api->app, &call->who.actor, org, login, role, password, &id, &err);
+    if (c == QG_OK && name && *name)
+        c = user_set_name(call->api->app, &call->who.actor, login, name, &err);
     json_decref(body);
     if (c != QG_OK)
         api_fail(call, &err, NULL);
@@ -82,6 +87,25 @@ static void account_change(api_call *call,
 }
 
 void api_users_disable(api_call *call) { account_change(call, user_disable); }
+
+void api_users_name(api_call *call)
+{
+    json_t *body = api_body(call);
+    if (!body)
+        return;
+    const char *name = NULL;
+    json_error_t jerr;
+    qg_error err = {0};
+    qg_code c = api_unpack_strict(body, &jerr, "{s:s}", "name", &name) == 0
+                    ? user_set_name(call->api->app, &call->who.actor, call->params[0], name, &err)
+                    : qg_fail(&err, QG_EINVAL, "name", "body.shape",
+                              "must be {\"name\"} (\"\" removes it)");
+    json_decref(body);
+    if (c != QG_OK)
+        api_fail(call, &err, NULL);
+    else
+        api_reply(call, 204, NULL);
+}
 
 void api_users_confirm(api_call *call) { account_change(call, user_confirm); }
 

@@ -117,11 +117,17 @@ void api_cases_personal_show(api_call *call);
 void api_cases_personal_put(api_call *call);
 void api_cases_assign(api_call *call);
 void api_cases_unassign(api_call *call);
+/* GET .../assignable/case-managers and .../assignable/workers: who may take the case's
+ * work (case_assignable.h), for the web's pickers. */
+void api_cases_assignable(api_call *call);
+void api_cases_workers(api_call *call);
 void api_orgs_list(api_call *call);
 void api_orgs_create(api_call *call);
 void api_users_list(api_call *call);
 void api_users_create(api_call *call);
 void api_users_disable(api_call *call);
+/* PUT /api/v1/users/:login/name {"name"}: the name shown beside the login (an admin). */
+void api_users_name(api_call *call);
 void api_users_confirm(api_call *call);
 void api_users_password(api_call *call);
 void api_audit_list(api_call *call);

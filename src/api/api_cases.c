@@ -138,3 +138,7 @@ void api_cases_unassign(api_call *call)
             : qg_fail(&err, QG_EINVAL, "user_id", "user.id_format", "must be a user id");
     answer(call, c, &err, 204, NULL);
 }
+
+void api_cases_assignable(api_call *call) { api_with_case(call, case_assignable_managers); }
+
+void api_cases_workers(api_call *call) { api_with_case(call, case_assignable_workers); }

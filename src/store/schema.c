@@ -322,6 +322,9 @@ static const char *const migrations[] = {
      "ALTER TABLE case_needs ADD COLUMN addressed_by INTEGER REFERENCES users(id);"
      "ALTER TABLE case_needs ADD COLUMN addressed_at TEXT;"
      "ALTER TABLE referral_events ADD COLUMN by_phone INTEGER NOT NULL DEFAULT 0;"),
+    /* 9: a person's name beside the login, for the pickers that give work to people
+     * (issue 13); NULL until an admin sets it */
+    "ALTER TABLE users ADD COLUMN name TEXT;",
 };
 
 static const char *const pg_migrations[] = {
@@ -628,6 +631,9 @@ static const char *const pg_migrations[] = {
      "ALTER TABLE case_needs ADD COLUMN addressed_by BIGINT REFERENCES users(id);"
      "ALTER TABLE case_needs ADD COLUMN addressed_at TEXT;"
      "ALTER TABLE referral_events ADD COLUMN by_phone INTEGER NOT NULL DEFAULT 0;"),
+    /* 9: a person's name beside the login, for the pickers that give work to people
+     * (issue 13); NULL until an admin sets it */
+    "ALTER TABLE users ADD COLUMN name TEXT;",
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

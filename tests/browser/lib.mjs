@@ -475,6 +475,10 @@ export async function setField(scope, name, value) {
     }
     const tag = await first.evaluate((el) => el.tagName.toLowerCase());
     const type = await first.evaluate((el) => (el.getAttribute('type') || '').toLowerCase());
+    if ((await first.getAttribute('role')) === 'combobox') {
+        await pick(first, value);
+        return;
+    }
     if (tag === 'select') {
         const values = Array.isArray(value) ? value.map(String) : String(value);
         await first.selectOption(values);
@@ -500,6 +504,28 @@ export async function setField(scope, name, value) {
         if (isDate && m) v = `${m[3]}.${m[2]}.${m[1]}`;
         await first.fill(v);
     }
+}
+
+// Chooses value(s) (codes) in a picker (web/js/picker.js) as a person would: opens its
+// list and clicks each option not chosen yet; '' empties a single picker.
+export async function pick(input, value) {
+    const values = (Array.isArray(value) ? value : [value]).map(String);
+    if (values.length === 1 && values[0] === '') {
+        await input.fill('');
+        await input.press('Tab');
+        return;
+    }
+    const list = input.page().locator(`#${await input.getAttribute('aria-controls')}`);
+    const name = await input.getAttribute('name');
+    for (const v of values) {
+        await input.click();
+        const option = list.locator(`[role="option"][data-value="${v}"]`);
+        await option.waitFor().catch(() => {
+            throw new Error(`the picker ${name} offers no ${v}`);
+        });
+        if ((await option.getAttribute('aria-selected')) !== 'true') await option.click();
+    }
+    if (await list.isVisible()) await input.press('Escape');
 }
 
 // Fills the named fields that the form has; the names every form must have are listed in

@@ -29,6 +29,7 @@ import { journeys as screening } from './journeys-screening.mjs';
 import { journeys as errors } from './journeys-errors.mjs';
 import { journeys as reports } from './journeys-reports.mjs';
 import { journeys as home } from './journeys-home.mjs';
+import { journeys as pickers } from './journeys-pickers.mjs';
 
 const journeys = [
     ...mainJourneys,
@@ -46,6 +47,7 @@ const journeys = [
     ...errors,
     ...reports,
     ...home,
+    ...pickers,
 ];
 
 const JOURNEY_MS = 120000;

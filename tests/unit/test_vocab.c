@@ -82,7 +82,9 @@ static void test_all_lists(void **state)
                            "task_status",
                            /* referrals (vocab_referral.c) */
                            "share_part", "agreement_kind", "consent_purpose", "consent_giver",
-                           "referral_status", "referral_reason"};
+                           "referral_status", "referral_reason",
+                           /* generated from iso-codes (tools/isogen.c) */
+                           "language"};
     size_t n = 0;
     while (all[n]) {
         assert_true(n < sizeof names / sizeof names[0]);
@@ -97,7 +99,7 @@ static void test_codes_unique_and_labelled(void **state)
 {
     (void)state;
     for (const vocab_list *const *l = vocab_all(); *l; l++) {
-        bool full = *l != &VOCAB_COUNTRY;
+        bool full = *l != &VOCAB_COUNTRY && *l != &VOCAB_LANGUAGE;
         for (size_t i = 0; i < (*l)->count; i++) {
             const vocab_entry *e = &(*l)->entries[i];
             assert_labels(e, full);
@@ -175,27 +177,54 @@ static void test_org_types(void **state)
     assert_true(vocab_has(&VOCAB_ORG_TYPE, "children_ombudsman"));
 }
 
+/* The codes stored before the list was generated from iso-codes: all 249 ISO 3166-1
+ * alpha-2 codes and our XX. The generated list must keep exactly these. */
+static const char STORED_CODES[] =
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO "
+    "BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ "
+    "DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP "
+    "GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG "
+    "KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML "
+    "MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE "
+    "PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL "
+    "SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM "
+    "US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW XX";
+
 static void test_countries(void **state)
 {
     (void)state;
+    /* generated from iso-codes (tools/isogen.c): 249 countries and XX, codes unchanged */
+    assert_int_equal(VOCAB_COUNTRY.count, 249 + 1);
+    assert_int_equal(strlen(STORED_CODES), 3 * VOCAB_COUNTRY.count - 1);
     for (size_t i = 0; i < VOCAB_COUNTRY.count; i++) {
         const char *c = VOCAB_COUNTRY.entries[i].code;
         assert_int_equal(strlen(c), 2);
         assert_true(c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z');
-        /* ISO codes sorted, so a diff against the standard stays easy; XX comes last */
-        if (i > 0 && i + 1 < VOCAB_COUNTRY.count)
-            assert_true(strcmp(VOCAB_COUNTRY.entries[i - 1].code, c) < 0);
+        assert_non_null(strstr(STORED_CODES, c));
+        /* iso-codes has Kazakh and English names for every country */
+        assert_non_null(VOCAB_COUNTRY.entries[i].kk);
+        assert_non_null(VOCAB_COUNTRY.entries[i].en);
+    }
+    /* Kazakhstan first, then its neighbours and the countries of origin, marked common */
+    const char *first[] = {"KZ", "UZ", "KG", "RU", "CN", "TM", "TJ", "AZ"};
+    for (size_t i = 0; i < sizeof first / sizeof first[0]; i++) {
+        assert_string_equal(VOCAB_COUNTRY.entries[i].code, first[i]);
+        assert_string_equal(VOCAB_COUNTRY.entries[i].extra, "common");
+        assert_labels(&VOCAB_COUNTRY.entries[i], true);
+    }
+    /* the rest by code, so a diff against the standard stays easy; XX comes last */
+    for (size_t i = 9; i + 1 < VOCAB_COUNTRY.count; i++) {
+        assert_null(VOCAB_COUNTRY.entries[i].extra);
+        assert_true(strcmp(VOCAB_COUNTRY.entries[i - 1].code, VOCAB_COUNTRY.entries[i].code) < 0);
     }
     assert_string_equal(VOCAB_COUNTRY.entries[VOCAB_COUNTRY.count - 1].code, "XX");
-    const char *neighbours[] = {"KZ", "RU", "KG", "UZ", "TJ", "TM", "CN", "TR", "AE", "KR"};
-    for (size_t i = 0; i < sizeof neighbours / sizeof neighbours[0]; i++) {
-        const vocab_entry *e = vocab_find(&VOCAB_COUNTRY, neighbours[i]);
-        assert_non_null(e);
-        assert_labels(e, true);
-    }
+    assert_string_equal(VOCAB_COUNTRY.entries[VOCAB_COUNTRY.count - 1].extra, "common");
     assert_string_equal(vocab_find(&VOCAB_COUNTRY, "KZ")->kk, "Қазақстан");
+    assert_string_equal(vocab_find(&VOCAB_COUNTRY, "KG")->kk, "Қырғызстан");
+    assert_string_equal(vocab_find(&VOCAB_COUNTRY, "KZ")->ru, "Казахстан");
     assert_string_equal(vocab_find(&VOCAB_COUNTRY, "KZ")->en, "Kazakhstan");
     assert_string_equal(vocab_find(&VOCAB_COUNTRY, "DE")->en, "Germany");
+    assert_non_null(vocab_find(&VOCAB_COUNTRY, "DE")->ru);
     assert_non_null(vocab_find(&VOCAB_COUNTRY, "AQ")); /* Antarctica is assigned */
     assert_non_null(vocab_find(&VOCAB_COUNTRY, "SS"));
     assert_non_null(vocab_find(&VOCAB_COUNTRY, "XX")); /* unknown or stateless */
@@ -203,6 +232,26 @@ static void test_countries(void **state)
     assert_false(vocab_has(&VOCAB_COUNTRY, "SU"));
     assert_false(vocab_has(&VOCAB_COUNTRY, "UK"));
     assert_false(vocab_has(&VOCAB_COUNTRY, "kz"));
+}
+
+static void test_languages(void **state)
+{
+    (void)state;
+    /* ISO 639-2 from iso-codes, stored as ISO 639-1 where there is one: "kk", "ru" */
+    assert_true(VOCAB_LANGUAGE.count > 400);
+    const char *first[] = {"kk", "ru", "uz", "ky", "tg", "ug", "tk", "en", "zh"};
+    for (size_t i = 0; i < sizeof first / sizeof first[0]; i++) {
+        assert_string_equal(VOCAB_LANGUAGE.entries[i].code, first[i]);
+        assert_string_equal(VOCAB_LANGUAGE.entries[i].extra, "common");
+        assert_non_null(VOCAB_LANGUAGE.entries[i].ru);
+    }
+    assert_string_equal(vocab_find(&VOCAB_LANGUAGE, "kk")->en, "Kazakh");
+    assert_string_equal(vocab_find(&VOCAB_LANGUAGE, "ru")->ru, "русский");
+    assert_non_null(vocab_find(&VOCAB_LANGUAGE, "kaa")); /* Kara-Kalpak: 639-2 only */
+    for (size_t i = 0; i < VOCAB_LANGUAGE.count; i++) {
+        size_t n = strlen(VOCAB_LANGUAGE.entries[i].code);
+        assert_true(n == 2 || n == 3);
+    }
 }
 
 static void test_sex_and_stages(void **state)
@@ -447,6 +496,7 @@ int main(void)
         cmocka_unit_test(test_regions),
         cmocka_unit_test(test_org_types),
         cmocka_unit_test(test_countries),
+        cmocka_unit_test(test_languages),
         cmocka_unit_test(test_sex_and_stages),
         cmocka_unit_test(test_find_edge_cases),
         cmocka_unit_test(test_case_lists_codes),

@@ -452,7 +452,8 @@ export function checkField(name, labelKey, checked) {
 
 // Reads the named inputs of a form into an object: dates (data-type=date) converted
 // to YYYY-MM-DD (an unreadable date stays as typed, so the server names the field),
-// checkboxes as booleans, numbers (type=number) as numbers, empty values left out.
+// checkboxes as booleans, numbers (type=number) as numbers, empty values left out; a
+// picker's input (web/js/picker.js) gives the code(s) in its data-code, not its text.
 export function formValues(form) {
   const out = {};
   for (const el of form.elements) {
@@ -461,7 +462,7 @@ export function formValues(form) {
       out[el.name] = el.checked;
       continue;
     }
-    let v = el.value.trim();
+    let v = (el.dataset.code !== undefined ? el.dataset.code : el.value).trim();
     if (v === '') continue;
     if (el.dataset.type === 'date') v = parseDate(v) || v;
     else if (el.type === 'number') v = Number(v);

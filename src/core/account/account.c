@@ -234,6 +234,18 @@ static json_t *user_row(db_stmt *st)
                      (int)db_col_int(st, 9));
 }
 
+/* user_row with the user's name (null when none is set). */
+static json_t *user_row_named(db_stmt *st)
+{
+    json_t *row = user_row(st);
+    const char *name = db_col_text(st, 10);
+    if (row && json_object_set_new(row, "name", name ? json_string(name) : json_null()) != 0) {
+        json_decref(row);
+        return NULL;
+    }
+    return row;
+}
+
 /* Replaces a row's facts (the "_" keys) by what the actor may do with the account
  * ("may": ["user.confirm"] when the actor may confirm it) and, for a waiting account,
  * who may confirm it ("confirm_by": a role code, "system" for the command line). */
@@ -263,7 +275,7 @@ static int user_row_finish(json_t *row, const qg_actor *actor)
 
 #define USER_COLUMNS                                                                       \
     "SELECT u.id, u.org_id, u.login, u.role, u.disabled, u.created_at, u.pending,"          \
-    " u.must_change," QG_ACCOUNT_FACTS_SQL "FROM users u"
+    " u.must_change," QG_ACCOUNT_FACTS_SQL ", u.name FROM users u"
 
 json_t *user_list(qg_app *app, const qg_actor *actor, qg_error *err)
 {
@@ -274,9 +286,10 @@ json_t *user_list(qg_app *app, const qg_actor *actor, qg_error *err)
         list = select_array(app,
                             USER_COLUMNS " WHERE u.org_id = ?"
                                          " ORDER BY u.pending DESC, u.disabled, u.id",
-                            actor->org_id, user_row, err);
+                            actor->org_id, user_row_named, err);
     else
-        list = select_array(app, USER_COLUMNS " WHERE u.id > ? ORDER BY u.id", 0, user_row, err);
+        list = select_array(app, USER_COLUMNS " WHERE u.id > ? ORDER BY u.id", 0, user_row_named,
+                            err);
     size_t i;
     json_t *row;
     json_array_foreach(list, i, row) {
@@ -518,4 +531,53 @@ qg_code user_change_own_password(qg_app *app, const qg_actor *actor, const char 
     change_job j = {.app = app, .actor = actor, .login = o.login, .kind = CHANGE_OWN,
                     .pw_hash = hash, .token = token};
     return writer_run(app->writer, change_user, &j, err);
+}
+
+/* ---- names -------------------------------------------------------------------------- */
+
+typedef struct {
+    qg_app *app;
+    const qg_actor *actor;
+    const char *login, *name;
+} name_job;
+
+static qg_code name_user(db *conn, void *arg, qg_error *err)
+{
+    name_job *j = arg;
+    user_target t = {0};
+    qg_code c = find_target(conn, j->login, &t, err);
+    if (c != QG_OK)
+        return c;
+    db_stmt *st = db_prepare(conn, "UPDATE users SET name = ? WHERE id = ?", err);
+    if (!st)
+        return err->code;
+    if (j->name)
+        db_bind_text(st, 1, j->name);
+    else
+        db_bind_null(st, 1);
+    db_bind_int(st, 2, t.id);
+    if ((c = db_run(st, err)) != QG_OK)
+        return c;
+    char object[32];
+    snprintf(object, sizeof object, "user:%lld", (long long)t.id);
+    return audit_append(conn, j->app->keys, j->actor, "user.name", object, NULL, err);
+}
+
+qg_code user_name_check(const char *name, qg_error *err)
+{
+    return name && *name ? account_check_text(name, QG_USER_NAME_MAX, "name", err) : QG_OK;
+}
+
+qg_code user_set_name(qg_app *app, const qg_actor *actor, const char *login, const char *name,
+                      qg_error *err)
+{
+    qg_code c = require(actor, ACT_USER_MANAGE, err);
+    if (c == QG_OK)
+        c = account_check_login(login, "login", err);
+    if (c == QG_OK)
+        c = user_name_check(name, err);
+    if (c != QG_OK)
+        return c;
+    name_job j = {.app = app, .actor = actor, .login = login, .name = name && *name ? name : NULL};
+    return writer_run(app->writer, name_user, &j, err);
 }

@@ -29,6 +29,18 @@ json_t *org_list(qg_app *app, const qg_actor *actor, qg_error *err);
 qg_code user_create(qg_app *app, const qg_actor *actor, int64_t org_id, const char *login,
                     const char *role, const char *password, int64_t *id, qg_error *err);
 
+#define QG_USER_NAME_MAX 200 /* bytes of a person's name shown beside the login */
+
+/* QG_OK when name (NULL or "" = none) may be a user's name; else QG_EINVAL naming "name". */
+qg_code user_name_check(const char *name, qg_error *err);
+
+/* Sets the name shown beside login's login in lists and pickers (an admin's task; NULL
+ * or "" removes it). Audited as "user.name" (without the name). QG_ENOTFOUND naming
+ * "login" for no such user; QG_EINVAL naming "name" for a name too long or with control
+ * characters. */
+qg_code user_set_name(qg_app *app, const qg_actor *actor, const char *login, const char *name,
+                      qg_error *err);
+
 /* Returns users as a new JSON array (no password hashes): all of them for an admin or
  * the system, the actor's organisation for a supervisor (waiting accounts first). Each
  * user carries "pending", "must_change" (a temporary password), "may" (["user.confirm"]

@@ -22,6 +22,7 @@
 #include "core/account/policy.h"
 #include "core/case/case_access.h"
 #include "core/case/case_assign.h"
+#include "core/case/case_assignable.h"
 #include "core/case/case_personal.h"
 
 #define CASE_LIST_MAX 200

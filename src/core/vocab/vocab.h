@@ -28,7 +28,12 @@ typedef struct {
 extern const vocab_list VOCAB_ROLE;
 extern const vocab_list VOCAB_ORG_TYPE;
 extern const vocab_list VOCAB_REGION;
-extern const vocab_list VOCAB_COUNTRY;
+extern const vocab_list VOCAB_COUNTRY; /* generated from iso-codes (tools/isogen.c) */
+/* ISO 639 languages, generated from iso-codes: the 639-1 code where there is one, else
+ * 639-2; English and Russian names (iso-codes has no Kazakh ones: kk is NULL); the
+ * region's languages first with extra = "common". For pickers: case input takes any
+ * 2- or 3-letter code. */
+extern const vocab_list VOCAB_LANGUAGE;
 extern const vocab_list VOCAB_SEX;
 extern const vocab_list VOCAB_STAGE;
 extern const vocab_list VOCAB_CASE_STATUS;

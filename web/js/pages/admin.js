@@ -65,9 +65,10 @@ async function usersPage(container) {
     summary.textContent = mine ? t('adm.waiting_for_you', { n: mine }) : (waiting ? t('adm.waiting_others', { n: waiting }) : t('adm.none_waiting'));
     list.append(h('table', { class: 'list users' },
       h('caption', { class: 'sr-only' }, t('adm.users_title')),
-      h('thead', {}, h('tr', {}, ['adm.login', 'adm.role', 'adm.org', 'adm.state', 'adm.created', 'adm.actions'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('thead', {}, h('tr', {}, ['adm.login', 'adm.person_name', 'adm.role', 'adm.org', 'adm.state', 'adm.created', 'adm.actions'].map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, users.map((u) => h('tr', { 'data-login': u.login, class: (u.may || []).includes('user.confirm') ? 'waiting' : null },
-        h('th', { scope: 'row' }, u.login), h('td', {}, label('role', u.role)), h('td', {}, orgName(u.org_id)),
+        h('th', { scope: 'row' }, u.login), h('td', { 'data-field': 'name' }, u.name || '—'),
+        h('td', {}, label('role', u.role)), h('td', {}, orgName(u.org_id)),
         h('td', { 'data-field': 'state' }, stateText(u, orgName)),
         h('td', {}, fmtDate(u.created_at)),
         h('td', {}, h('div', { class: 'user-actions' }, actions(u))))))));
@@ -85,6 +86,7 @@ async function usersPage(container) {
       } } }, t('adm.confirm'), whose(u)));
     }
     if (manage && !u.disabled) {
+      out.push(h('button', { type: 'button', 'data-action': 'set-name', 'data-login': u.login, on: { click: () => showName(u) } }, t('adm.set_name'), whose(u)));
       out.push(h('button', { type: 'button', 'data-action': 'reset-password', 'data-login': u.login, on: { click: () => showReset(u) } }, t('adm.reset'), whose(u)));
       out.push(h('button', { type: 'button', 'data-action': 'disable-user', 'data-login': u.login, on: { click: async () => {
         if (!window.confirm(t('adm.confirm_disable', { login: u.login }))) return;
@@ -93,6 +95,29 @@ async function usersPage(container) {
       } } }, t('adm.disable'), whose(u)));
     }
     return out;
+  };
+  // The admin's form for the name shown beside a login (in the pickers that give work).
+  const showName = (u) => {
+    clear(resetBox);
+    const form = h('form', { class: 'user-name', novalidate: true, 'data-login': u.login },
+      h('h2', {}, t('adm.name_title', { login: u.login })),
+      formField('name', 'adm.person_name', h('input', { type: 'text', autocomplete: 'off', maxlength: 100, value: u.name || '' }), 'adm.name_hint'),
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: 'primary', 'data-action': 'save-name' }, t('adm.name_submit')),
+        h('button', { type: 'button', 'data-action': 'cancel-name', on: { click: () => { markSaved(form); clear(resetBox); } } }, t('adm.cancel'))));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const r = await api('PUT', `/api/v1/users/${encodeURIComponent(u.login)}/name`, { name: form.querySelector('[name="name"]').value.trim() });
+      if (r.status === 204) {
+        markSaved(form);
+        clear(resetBox);
+        notify(t('adm.name_done', { login: u.login }));
+        await load();
+      } else formError(form, r);
+    });
+    watchUnsaved(form);
+    resetBox.append(form);
+    form.querySelector('input').focus();
   };
   // The admin's reset: a temporary password typed twice; the user must replace it at login.
   const showReset = (u) => {
@@ -136,6 +161,7 @@ function newUserForm(all, load) {
   const form = h('form', { class: 'new-user', novalidate: true },
     h('h2', {}, t('adm.add_user')),
     formField('login', 'adm.login', h('input', { type: 'text', autocomplete: 'off', minlength: 3, maxlength: 64 })),
+    formField('name', 'adm.person_name', h('input', { type: 'text', autocomplete: 'off', maxlength: 100 }), 'adm.name_hint'),
     formField('role', 'adm.role', select('role', { required: true })),
     formField('org_id', 'adm.org', orgSel),
     formField('password', 'adm.password', h('input', { type: 'password', autocomplete: 'new-password', minlength: 12 }), 'adm.password_hint'),
@@ -149,7 +175,9 @@ function newUserForm(all, load) {
       formMessage(form, t('adm.password_mismatch'), 'password_repeat');
       return;
     }
-    const r = await api('POST', '/api/v1/users', { login: v('login').trim(), role: v('role'), org_id: Number(v('org_id')), password: v('password') });
+    const body = { login: v('login').trim(), role: v('role'), org_id: Number(v('org_id')), password: v('password') };
+    if (v('name').trim()) body.name = v('name').trim();
+    const r = await api('POST', '/api/v1/users', body);
     if (r.status === 201) {
       markSaved(form);
       form.reset();

@@ -1,6 +1,7 @@
 // case-edit.js — two parts of the case page: the supervisor's case managers (assign one
 // of the organisation's case managers, unassign) and the form that changes the coded
 // fields (PATCH /cases/:code with the version read: only the fields that changed go).
+import { assignableUsers, countryPicker, iinInput, languagePicker, placePicker, userPicker } from '../picker.js';
 import { api, errorText, caseMay, clear, dateInput, formField, formValues, h, label, markSaved, messages, notify, policy, select, showErrors, showMessage, t, vocab, watchUnsaved } from '../core.js';
 
 const ready = messages('case');
@@ -16,7 +17,8 @@ function errText(r) {
 // ---- case managers ----------------------------------------------------------------------
 
 // The case managers of the case with unassign buttons and a form to assign one of the
-// organisation's users who may be assigned (shown to those who may assign: canAssign).
+// case managers who may take it, picked by name and role (GET .../assignable/case-managers;
+// shown to those who may assign: canAssign).
 // onChange() is called after a change.
 export async function mountAssignments(box, c, onChange) {
   await ready;
@@ -34,21 +36,16 @@ export async function mountAssignments(box, c, onChange) {
         } else notify(errText(r));
       } } }, t('case.unassign')))))
     : h('p', { class: 'muted', id: 'case-managers' }, t('case.no_managers')));
-  const u = await api('GET', '/users');
-  if (u.status !== 200) return;
-  const have = new Set(managers.map((m) => m.user_id));
-  const users = (u.data.users || []).filter((x) => !x.disabled && !x.pending && x.org_id === c.org_id &&
-    policy('assignable_roles').includes(x.role) && !have.has(x.id));
+  const users = await assignableUsers(c.code, 'case-managers');
   if (!users.length) return box.append(h('p', { class: 'muted' }, t('case.no_assignable')));
-  const sel = h('select', { required: true }, h('option', { value: '' }, t('core.choose')),
-    users.map((x) => h('option', { value: String(x.id) }, x.login)));
+  const who = userPicker(t('case.assign_who'), users, '', 'user_id', 'id');
   const form = h('form', { id: 'form-assign', class: 'inline', novalidate: true },
-    formField('user_id', 'case.assign_who', sel),
+    who,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-action': 'assign' }, t('case.assign'))));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    if (!sel.value) return showErrors(form, { error: { code: 'required', field: 'user_id' } });
-    const r = await api('POST', path(c.code, '/assignments'), { user_id: Number(sel.value) });
+    if (!who.pickerValue()) return showErrors(form, { error: { code: 'required', field: 'user_id' } });
+    const r = await api('POST', path(c.code, '/assignments'), { user_id: Number(who.pickerValue()) });
     if (r.status !== 200 && r.status !== 201) return showErrors(form, r.data);
     notify(t('case.assigned'));
     onChange();
@@ -77,13 +74,6 @@ function checkList(name, list, legendKey, chosen) {
 
 let vocabNow = {};
 
-function placeSelect(value) {
-  const s = h('select', {}, h('option', { value: '' }, t('core.choose')));
-  s.append(h('optgroup', { label: t('case.place_regions') }, (vocabNow.region || []).map((e) => h('option', { value: e.code, selected: e.code === value }, label('region', e.code)))));
-  s.append(h('optgroup', { label: t('case.place_countries') }, (vocabNow.country || []).map((e) => h('option', { value: e.code, selected: e.code === value }, label('country', e.code)))));
-  return s;
-}
-
 function same(a, b) {
   if (Array.isArray(a) || Array.isArray(b)) return [...(a || [])].sort().join(',') === [...(b || [])].sort().join(',');
   return (a === undefined || a === null ? '' : a) === (b === undefined || b === null ? '' : b);
@@ -95,17 +85,17 @@ export async function editForm(c, onSaved) {
   vocabNow = await vocab();
   const age = h('input', { type: 'number', min: '0', max: '25', step: '1', inputmode: 'numeric', class: 'short', value: c.age_at_identification != null ? String(c.age_at_identification) : '' });
   const interp = h('input', { type: 'checkbox', id: 'f-interpreter_needed', name: 'interpreter_needed', checked: !!c.interpreter_needed });
-  const langField = formField('interpreter_language', 'case.f.interpreter_language', h('input', { type: 'text', class: 'short', maxlength: '3', autocomplete: 'off', value: c.interpreter_language || '' }), 'case.language_hint');
+  const langField = await languagePicker(t('case.f.interpreter_language'), c.interpreter_language || '', 'interpreter_language', null, false);
   langField.classList.toggle('hidden', !c.interpreter_needed);
   interp.addEventListener('change', () => langField.classList.toggle('hidden', !interp.checked));
   const form = watchUnsaved(h('form', { id: 'form-edit-case', novalidate: true },
     formField('sex', 'case.f.sex', select('sex', { value: c.sex })),
     formField('age_at_identification', 'case.f.age', age),
     formField('region', 'case.f.region', select('region', { value: c.region })),
-    formField('citizenship', 'case.f.citizenship', select('country', { value: c.citizenship })),
+    await countryPicker(t('case.f.citizenship'), c.citizenship, 'citizenship'),
     formField('identified_on', 'case.f.identified_on', dateInput(c.identified_on), 'case.date_hint'),
     checkList('exploitation_forms', 'exploitation_form', 'case.f.exploitation_forms', c.exploitation_forms),
-    formField('exploitation_place', 'case.f.exploitation_place', placeSelect(c.exploitation_place)),
+    await placePicker(t('case.f.exploitation_place'), c.exploitation_place, 'exploitation_place', t('case.place_regions')),
     CODES.map(([name, list]) => formField(name, 'case.f.' + name, select(list, { value: c[name] }))),
     h('div', { class: 'field check', 'data-field': 'interpreter_needed' }, interp, h('label', { for: interp.id }, t('case.f.interpreter_needed')), h('p', { class: 'msg' })),
     langField,
@@ -172,10 +162,10 @@ export async function personalForm(code, p, version, onSaved, onCancel) {
     field('family_name', text('family_name')),
     field('patronymic', text('patronymic')),
     field('birth_date', dateInput(p.birth_date), 'case.date_hint'),
-    field('iin', text('iin', { inputmode: 'numeric', maxlength: '12', class: 'short' })),
+    field('iin', iinInput(p.iin != null ? String(p.iin) : '')),
     field('phone', text('phone', { type: 'tel' })),
     field('address', h('textarea', { rows: '2' }, p.address || '')),
-    field('languages', h('input', { type: 'text', autocomplete: 'off', value: (p.languages || []).join(', ') }), 'case.languages_hint'),
+    await languagePicker(t('case.p.languages'), p.languages || [], 'personal.languages'),
     field('notes', h('textarea', { rows: '3' }, p.notes || '')),
     field('criminal_case_number', text('criminal_case_number')),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-action': 'save-personal' }, t('case.save_changes')), cancel)));

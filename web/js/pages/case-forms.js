@@ -4,6 +4,7 @@
 // read and change it (GET, audited; PUT with its version), or makes a new one (POST).
 import { actionPlanDoc, printButton, printDoc, safetyPlanDoc } from './case-print.js';
 import { api, errorText, messages, clear, dateInput, fmtDate, formField, checkField, h, label, markSaved, notify, parseDate, select, showErrors, t, vocab, watchUnsaved } from '../core.js';
+import { assignableUsers, userPicker } from '../picker.js';
 
 messages('forms');
 
@@ -13,8 +14,13 @@ function path(code, kind, n) {
 
 function val(form, name) {
   const el = form.querySelector('[name="' + CSS.escape(name) + '"]');
-  return el ? el.value.trim() : '';
+  if (!el) return '';
+  return (el.dataset.code !== undefined ? el.dataset.code : el.value).trim(); // a picker: its code
 }
+
+// The users an action-plan goal may be given to (loaded with the section), for the
+// owner picker; empty when the list was refused (the owner is then typed as a login).
+let workers = [];
 
 function dateVal(form, name) {
   const v = val(form, name);
@@ -150,6 +156,13 @@ function renumber(rows) {
   });
 }
 
+// The goal's owner picked by name and role among those who may take the case's work.
+function ownerPicker(i, owner) {
+  const field = userPicker(t('forms.owner'), workers, owner || '', 'goals.' + i + '.owner', 'login');
+  field.querySelector('input').dataset.goalField = 'owner';
+  return field;
+}
+
 function goalRow(rows, g) {
   const i = rows.children.length;
   const f = (field, labelKey, input) => {
@@ -159,7 +172,7 @@ function goalRow(rows, g) {
   const row = h('fieldset', { class: 'row-goal' }, h('legend', {}, t('forms.goal_n', { n: i + 1 })),
     f('term', 'forms.term', select('goal_term', { required: true, value: g.term })),
     f('goal', 'forms.goal', h('textarea', { rows: '2', value: g.goal || '' })),
-    f('owner', 'forms.owner', h('input', { type: 'text', autocomplete: 'off', autocapitalize: 'none', value: g.owner || '' })),
+    workers.length ? ownerPicker(i, g.owner) : f('owner', 'forms.owner', h('input', { type: 'text', autocomplete: 'off', autocapitalize: 'none', value: g.owner || '' })),
     f('owner_note', 'forms.owner_note', h('input', { type: 'text', value: g.owner_note || '' })),
     f('due_on', 'forms.due_on', dateInput(g.due_on)),
     f('status', 'forms.goal_status', select('goal_status', { value: g.status || 'planned', empty: false })));
@@ -195,6 +208,7 @@ export function savedNote(before, text, focus = true) {
 async function recordSection(box, code, kindPath, saved) {
   const kind = KINDS[kindPath];
   const v = await vocab();
+  if (kindPath === 'action-plans') workers = await assignableUsers(code, 'workers');
   const r = await api('GET', path(code, kindPath));
   clear(box);
   if (r.status !== 200) {

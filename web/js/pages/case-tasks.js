@@ -5,6 +5,7 @@
 // done" the note stands in the task's own row. The focus stays where the work is.
 import { api, errorText, caseMay, clear, dateInput, fmtDate, formField, formValues, h, label, markSaved, messages, select, showErrors, t, watchUnsaved } from '../core.js';
 import { savedNote } from './case-forms.js';
+import { assignableUsers, userPicker } from '../picker.js';
 
 const ready = Promise.all([messages('case'), messages('casework')]);
 
@@ -17,20 +18,21 @@ function errText(r) {
 }
 
 // The form that adds a task (task: {}) or changes task (with its n and version).
-function taskForm(box, code, task, onSaved) {
+// users: those who may take the task (GET /cases/{code}/assignable/workers), by name.
+function taskForm(box, code, task, onSaved, users) {
   const editing = !!task.n;
   const fresh = h('button', { type: 'button', 'data-action': 'new-task' }, t('cw.new_task'));
   const form = watchUnsaved(h('form', { id: 'form-task', novalidate: true, 'data-task': editing ? String(task.n) : null },
     h('h3', {}, editing ? t('cw.task_n', { n: task.n }) : t('case.add_task')),
     formField('title', 'case.t.title', h('input', { type: 'text', maxlength: '500', required: true, value: task.title || '' })),
     formField('due_on', 'case.t.due', dateInput(task.due_on), 'case.date_hint'),
-    formField('assignee', 'case.t.assignee', h('input', { type: 'text', autocomplete: 'off', autocapitalize: 'none', value: task.assignee || '' }), 'case.assignee_hint'),
+    userPicker(t('case.t.assignee'), users, task.assignee || '', 'assignee', 'login', t('case.assignee_hint')),
     editing ? formField('status', 'case.t.status', select('task_status', { value: task.status, empty: false })) : null,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', 'data-action': editing ? 'save-task' : 'add-task' }, editing ? t('core.save') : t('case.add_task')),
       editing ? fresh : null)));
   fresh.addEventListener('click', () => {
-    const f = taskForm(box, code, {}, onSaved);
+    const f = taskForm(box, code, {}, onSaved, users);
     form.replaceWith(f);
     f.querySelector('input').focus();
   });
@@ -60,7 +62,7 @@ function taskForm(box, code, task, onSaved) {
 // just saved, and the message to show beside the form or in its row.
 export async function tasksSection(box, code, c, after) {
   await ready;
-  const r = await api('GET', path(code));
+  const [r, users] = await Promise.all([api('GET', path(code)), assignableUsers(code, 'workers')]);
   clear(box);
   if (r.status !== 200) return box.append(h('p', { class: 'errors', role: 'alert' }, errText(r)));
   const tasks = r.data.tasks || [];
@@ -68,7 +70,7 @@ export async function tasksSection(box, code, c, after) {
   const reload = (n, key, where) => tasksSection(box, code, c, { n, key, where });
   let form = null;
   const edit = (x) => {
-    const f = taskForm(box, code, x, (n, key) => reload(n, key, 'form'));
+    const f = taskForm(box, code, x, (n, key) => reload(n, key, 'form'), users);
     form.replaceWith(f);
     form = f;
     f.querySelector('input').focus();
@@ -95,7 +97,7 @@ export async function tasksSection(box, code, c, after) {
   }
   if (!mayChange) return;
   const again = after && after.where === 'form' ? tasks.find((x) => x.n === after.n) : null;
-  form = taskForm(box, code, again || {}, (n, key) => reload(n, key, 'form'));
+  form = taskForm(box, code, again || {}, (n, key) => reload(n, key, 'form'), users);
   box.append(form);
   if (!after) return;
   if (after.where === 'form') savedNote(form, t(after.key));

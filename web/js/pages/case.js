@@ -5,8 +5,9 @@
 // way to the child's own record; printing is case-print.js's. Sections other than the
 // summary and the stage load when opened, so a slow connection fetches only what is
 // asked for, and nothing audited is read unless the worker opens it.
-import { api, errorText, caseMay, clear, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, watchUnsaved } from '../core.js';
+import { api, errorText, caseMay, clear, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, vocab, watchUnsaved } from '../core.js';
 import { canAssign, editForm, mountAssignments, personalForm } from './case-edit.js';
+import { assignableUsers, listLabel, pickerReady, userPicker } from '../picker.js';
 import { mountRecords, savedNote } from './case-forms.js';
 import { consentSection } from './case-consent.js';
 import { needsReady, needsSection } from './case-needs.js';
@@ -104,6 +105,7 @@ function personalSection(code, onChange) {
   const hide = h('button', { type: 'button', class: 'hidden', 'data-action': 'hide-personal' }, t('case.hide_personal'));
   let p = {};
   let version = 0;
+  let voc = {};
   const render = () => {
     clear(box);
     const rows = [];
@@ -111,6 +113,7 @@ function personalSection(code, onChange) {
       let v = p[k];
       if (v === undefined || v === null || v === '') continue;
       if (k === 'birth_date') v = fmtDate(v);
+      if (k === 'languages' && Array.isArray(v)) v = v.map((x) => listLabel(voc, 'language', x)); // by name
       if (Array.isArray(v)) v = v.join(', ');
       rows.push(h('dt', {}, t('case.p.' + k)), h('dd', {}, String(v)));
     }
@@ -121,6 +124,7 @@ function personalSection(code, onChange) {
     box.append(rows.length ? h('dl', { class: 'summary personal' }, rows) : h('p', { class: 'muted' }, t('case.no_personal')));
   };
   const load = async () => {
+    [voc] = await Promise.all([vocab(), pickerReady]);
     const c = await api('GET', path(code));
     const r = await api('GET', path(code, '/personal'));
     clear(box);

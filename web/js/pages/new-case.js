@@ -2,6 +2,7 @@
 // optional personal part behind a disclosure. When the IIN shows the child may be
 // registered already (409 with "existing"), a warning names the case (when the user
 // may see it) or says another organisation holds it; no second case is made.
+import { countryPicker, iinInput } from '../picker.js';
 import { api, dateInput, formField, formValues, go, h, markSaved, messages, navItem, pageTitle, route, select, showErrors, showMessage, t, today, watchUnsaved } from '../core.js';
 
 const ready = messages('newcase');
@@ -39,7 +40,7 @@ route('#/new-case', async (el) => {
     formField('given_name', 'newcase.given_name', h('input', { type: 'text', autocomplete: 'off' })),
     formField('family_name', 'newcase.family_name', h('input', { type: 'text', autocomplete: 'off' })),
     formField('birth_date', 'newcase.birth_date', dateInput(''), 'newcase.date_hint'),
-    formField('iin', 'newcase.iin', h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'off', maxlength: '12', class: 'short' }), 'newcase.iin_hint'),
+    formField('iin', 'newcase.iin', iinInput(''), 'newcase.iin_hint'),
     formField('phone', 'newcase.phone', h('input', { type: 'tel', autocomplete: 'off' })));
   const warnBox = h('div');
   const form = watchUnsaved(h('form', { novalidate: true },
@@ -47,7 +48,7 @@ route('#/new-case', async (el) => {
       formField('sex', 'newcase.sex', select('sex')),
       formField('age_at_identification', 'newcase.age', h('input', { type: 'number', min: '0', max: '120', inputmode: 'numeric', class: 'short' })),
       formField('region', 'newcase.region', select('region')),
-      formField('citizenship', 'newcase.citizenship', select('country')),
+      await countryPicker(t('newcase.citizenship'), '', 'citizenship'),
       formField('identified_on', 'newcase.identified_on', dateInput(today()), 'newcase.date_hint'),
       formField('stage', 'newcase.stage', select('stage', { empty: false, value: 'identification' }))),
     personal,

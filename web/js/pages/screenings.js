@@ -6,6 +6,7 @@
 // accuracy is shown, and the worker's own judgement is required before the screening
 // is saved.
 import { api, t, lang, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages, errorText, h, tx, vocab, formError, formMessage, clear, apiError, session } from '../core.js';
+import { countryField, pickerReady } from '../picker.js';
 
 const M = 'screenings';
 messages(M);
@@ -190,11 +191,12 @@ function itemInput(b, def, item, voc) {
         b.text('label', { for: `f-${item.id}` }, { obj: item.text }),
         h('input', { type: 'number', id: `f-${item.id}`, name: item.id, min: item.min, max: item.max, step: 1, inputmode: 'numeric' })), noteOf(b, item)];
     case 'country':
-      return [h('div', { class: 'field' },
-        b.text('label', { for: `f-${item.id}` }, { obj: item.text }),
-        h('select', { id: `f-${item.id}`, name: item.id },
-          h('option', { value: '' }, t('scr.no_answer')),
-          ((voc && voc.country) || []).map((c) => h('option', { value: c.code }, `${c[lang()] || c.en} (${c.code})`)))), noteOf(b, item)];
+      { // by name, type-ahead (picker.js); the visible label follows the screening language
+        const f = countryField(voc, tx(item.text), '', item.id);
+        const lab = f.querySelector('label');
+        if (lab) lab.replaceWith(b.text('label', { for: lab.htmlFor }, { obj: item.text }));
+        return [f, noteOf(b, item)];
+      }
     default: // text
       return [h('div', { class: 'field' },
         b.text('label', { for: `f-${item.id}` }, { obj: item.text }),
@@ -221,8 +223,8 @@ function readAnswer(form, item) {
       const v = inputs[0].value.trim();
       return v === '' || !/^-?\d+$/.test(v) ? null : Number(v);
     }
-    default: {
-      const v = inputs[0].value;
+    default: { // a picker (country) answers its code
+      const v = inputs[0].dataset.code !== undefined ? inputs[0].dataset.code : inputs[0].value;
       return v.trim() === '' ? null : v;
     }
   }
@@ -232,6 +234,7 @@ function clearAnswer(form, item) {
   form.querySelectorAll(`[name="${item.id}"]`).forEach((i) => {
     if (i.type === 'radio') i.checked = i.value === '';
     else if (i.type === 'checkbox') i.checked = false;
+    else if (i.closest('.picker')) i.closest('.picker').pickerSet('');
     else i.value = '';
   });
 }
@@ -339,7 +342,7 @@ function fillOrg(text, name) {
 async function screeningPage(container, params) {
   await messages(M);
   const code = params.code;
-  const [def, voc, all, org] = await Promise.all([definition(params.id), vocab(), moduleMessages(), orgName()]);
+  const [def, voc, all, org] = await Promise.all([definition(params.id), vocab(), moduleMessages(), orgName(), pickerReady]);
   if (!def) {
     container.appendChild(h('h1', { id: 'page-title' }, t('scr.not_found')));
     return;

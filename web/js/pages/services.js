@@ -1,6 +1,7 @@
 // services.js — the service directory '#/services': search by service, region, age and
 // sex with capacity and free places; a supervisor edits their own organisation's entries
 // (PUT/DELETE /api/v1/orgs/{org}/services/{service}). Never an address (L2452).
+import { languageField, listLabel, pickerReady } from '../picker.js';
 import { api, t, route, navItem, messages, formField, select, session, policy, label, markSaved, notify, watchUnsaved, h, vocab, checks, checkedValues, formError, clear } from '../core.js';
 
 const M = 'services';
@@ -10,6 +11,8 @@ navItem('#/services', 'svc.nav');
 function listOf(list, codes) {
   return (codes || []).map((c) => label(list, c)).join(', ');
 }
+
+let vocabNow = {};
 
 function resultTable(rows) {
   if (!rows.length) return h('p', {}, t('svc.none'));
@@ -22,7 +25,7 @@ function resultTable(rows) {
       h('td', {}, listOf('region', s.regions)),
       h('td', {}, `${s.age_min}–${s.age_max}`),
       h('td', {}, listOf('sex', s.sexes)),
-      h('td', {}, (s.languages || []).join(', ')),
+      h('td', {}, (s.languages || []).map((c) => listLabel(vocabNow, 'language', c)).join(', ')),
       h('td', { class: s.available === 0 ? 'num full' : 'num' }, s.capacity === null || s.capacity === undefined ? t('svc.unknown') : t('svc.places', { free: s.available === null || s.available === undefined ? '?' : s.available, capacity: s.capacity })),
       h('td', {}, s.contact || '')))));
 }
@@ -39,7 +42,7 @@ function editForm(voc, orgId, entry, reload) {
     formField('age_min', 'svc.age_min', num(e.age_min === undefined ? 0 : e.age_min, 0, 120)),
     formField('age_max', 'svc.age_max', num(e.age_max === undefined ? 17 : e.age_max, 0, 120)),
     checks(voc, 'sex', 'sexes', t('svc.col_sexes'), e.sexes || []),
-    formField('languages', 'svc.languages', h('input', { type: 'text', value: (e.languages || ['kk', 'ru']).join(', '), autocomplete: 'off' }), 'svc.languages_hint'),
+    languageField(voc, t('svc.languages'), e.languages || ['kk', 'ru'], 'languages'),
     formField('capacity', 'svc.capacity', num(e.capacity, 0, 100000)),
     formField('available', 'svc.available', num(e.available, 0, 100000)),
     formField('procedure', 'svc.procedure', h('textarea', { maxlength: 2000, rows: 2 }, e.procedure || ''), 'svc.no_address'),
@@ -47,12 +50,15 @@ function editForm(voc, orgId, entry, reload) {
     h('div', { class: 'actions' },
       h('button', { type: 'submit', 'data-action': 'save-service' }, t('svc.save')),
       entry ? h('button', { type: 'button', 'data-action': 'delete-service' }, t('svc.delete')) : null));
-  const val = (n) => form.querySelector(`[name="${n}"]`).value.trim();
+  const val = (n) => {
+    const el = form.querySelector(`[name="${n}"]`);
+    return (el.dataset.code !== undefined ? el.dataset.code : el.value).trim(); // a picker: its codes
+  };
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const body = { regions: checkedValues(form, 'regions'), sexes: checkedValues(form, 'sexes'),
       age_min: Number(val('age_min')), age_max: Number(val('age_max')),
-      languages: val('languages').split(/[\s,]+/).filter(Boolean) };
+      languages: val('languages').split(',').filter(Boolean) };
     if (val('capacity') !== '') body.capacity = Number(val('capacity'));
     if (val('available') !== '') body.available = Number(val('available'));
     if (val('procedure')) body.procedure = val('procedure');
@@ -78,8 +84,9 @@ function editForm(voc, orgId, entry, reload) {
 }
 
 async function page(container) {
-  await messages(M);
+  await Promise.all([messages(M), pickerReady]);
   const voc = await vocab();
+  vocabNow = voc;
   const me = session() || {};
   const results = h('div', { 'aria-live': 'polite' });
   const form = h('form', { class: 'search', novalidate: true },

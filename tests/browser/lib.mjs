@@ -465,6 +465,8 @@ export class Session {
 export async function setField(scope, name, value) {
     // form controls only (a <fieldset> may carry the name of the group it holds)
     const controls = scope.locator(`:is(input, select, textarea)[name="${name}"]`);
+    // a page that is still being drawn (e.g. just after a hash change) gets a moment
+    await controls.first().waitFor({ state: 'attached', timeout: 5000 }).catch(() => {});
     const n = await controls.count();
     if (n === 0) throw new Error(`no control named ${name}`);
     const first = controls.first();

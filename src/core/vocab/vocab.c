@@ -387,7 +387,7 @@ static const vocab_entry stages[] = {
     {"monitoring", NULL, "Monitoring progress", "Мониторинг прогресса",
      "Ілгерілеуді бақылау"},
     {"recovery", NULL, "Recovery", "Восстановление", "Қалпына келтіру"},
-    {"closure", NULL, "Case closure", "Закрытие дела", "Істі жабу"},
+    {"closure", NULL, "Case closure", "Закрытие случая", "Істі жабу"},
 };
 
 /* ---- case statuses ----------------------------------------------------------------- */

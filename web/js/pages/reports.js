@@ -177,6 +177,9 @@ async function page(container) {
       const caption = d.tables ? t(`rep.table.${tb.table}`) : t(`rep.name.${d.report}`);
       out.append(h('section', { class: 'report-table' }, h('h2', {}, caption), tableView(tb, d.labels, d.k, caption), chart(tb, d.labels, d.k, caption)));
     });
+    // the report shown takes the focus at its first heading (issue 25: focus where the work is)
+    const first = out.querySelector('h2');
+    if (first) { first.tabIndex = -1; first.focus(); }
   });
   container.append(h('h1', { id: 'page-title' }, t('rep.title')), form, status, out);
 }

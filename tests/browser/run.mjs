@@ -26,6 +26,8 @@ import { journeys as print } from './journeys-print.mjs';
 import { journeys as casepage } from './journeys-casepage.mjs';
 import { journeys as needs } from './journeys-needs.mjs';
 import { journeys as screening } from './journeys-screening.mjs';
+import { journeys as sweep } from './journeys-sweep.mjs';
+import { journeys as keys } from './journeys-keys.mjs';
 
 const journeys = [
     ...mainJourneys,
@@ -40,6 +42,8 @@ const journeys = [
     ...casepage,
     ...needs,
     ...screening,
+    ...sweep,
+    ...keys,
 ];
 
 const JOURNEY_MS = 120000;
@@ -83,7 +87,7 @@ async function runOne(browser, j, lang) {
         if (j.seed) await j.seed(server, ctx);
         b = new Session(browser, server, id, j.viewport, lang);
         await b.open();
-        await withTimeout(j.run(b, ctx), JOURNEY_MS, 'the journey');
+        await withTimeout(j.run(b, ctx), j.ms || JOURNEY_MS, 'the journey');
         await b.checkConsole();
     } catch (err) {
         failure = err;

@@ -306,6 +306,19 @@ async function walkLanguage(b, ctx) {
     }
     await w.login('auditor.sweep');
     await w.navPages('auditor.sweep');
+    // the grants list shows when asked for (reading it is audited)
+    await b.go('#/access-grants');
+    await page.locator('#page-title').waitFor();
+    await page.click('[data-action="filter"]');
+    await page.locator('main table').first().waitFor().catch(() => {});
+    await w.check('auditor.sweep the grants listed');
+    await b.go('#/audit');
+    await page.locator('#page-title').waitFor();
+    if (await page.locator('[data-action="verify"]').count()) {
+        await page.click('[data-action="verify"]');
+        await page.waitForTimeout(300);
+        await w.check('auditor.sweep the audit trail verified');
+    }
 
     // the public pages: the referral sheet (the sender's, in this language) and /reply
     await w.login('cm.sweep');
@@ -396,6 +409,9 @@ const sweep = {
         const off = await cm.must('POST', `/api/v1/cases/${enc}/referrals`,
                                   { service: 'education', to_name: 'Сынақ мектебі № 12', parts: ['profile'] }, 201);
         ctx.refOff = off.ref ?? off.referral?.ref;
+        // a break-the-glass grant by the other organisation's supervisor
+        const sup2 = await s.api('sup2.sweep');
+        await sup2.call('POST', `/api/v1/cases/${enc}/break-glass`, { reason: 'Сынақ: шұғыл жағдай, бала жоғалды', hours: 2 });
         // an account waiting for the supervisor, and a service in the directory
         await admin.must('POST', '/api/v1/users', { org_id: ctx.orgA, login: 'new.sweep', role: 'case_manager',
                                                     password: 'made-up-Passw0rd-for-browser-tests' }, 201);

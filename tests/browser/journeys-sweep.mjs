@@ -101,8 +101,8 @@ function textFindings({ codes, allowedLatin, allowedSnake, extraAllowed }) {
         // the sweep's own data (logins, case codes, referral references), addresses and
         // one-time codes (XXXX-XXXX-XXXX-XXXX): not words of any language
         for (const x of extraAllowed) raw = raw.split(x).join(' ');
-        raw = raw.replace(/https?:\/\/\S+/g, ' ').replace(/\b[A-Z]{1,4}-[0-9A-Z]{2,}(?:-[0-9A-Z]+)*\b/g, ' ')
-            .replace(/\b[0-9A-Z]{4}(?:-[0-9A-Z]{4}){2,}\b/g, ' ');
+        raw = raw.replace(/https?:\/\/\S+/g, ' ')
+            .replace(/\b(?:[0-9A-Z]+(?:-[0-9A-Z]+){2,}|(?=[0-9A-Z-]*[0-9])[0-9A-Z]+(?:-[0-9A-Z]+)+)\b/g, ' ');
         for (const m of raw.matchAll(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g)) {
             if (!allowedSnake.includes(m[0])) add(`a raw field name "${m[0]}"`);
         }

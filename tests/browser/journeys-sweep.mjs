@@ -172,6 +172,36 @@ function smallMainActions() {
 
 // ---- one language's walk ---------------------------------------------------------------
 
+// Pages every role sees alike (but for the navigation), or whose differences between roles
+// come from the same page code with fewer buttons: checked once per language, for the
+// first role that has them. The lists whose content depends on the role (cases, users,
+// agreements, referrals) are checked for every role.
+const SAME_FOR_ALL = ['#/qualify', '#/services', '#/password', '#/new-case', '#/tasks', '#/reports',
+                      '#/audit', '#/access-grants', '#/admin/orgs', '#/home'];
+
+// The sweep's own text checks catch what they should: a made-up paragraph with a raw field
+// name, a code and an English word, added to the login page and taken away.
+async function selfTest(w) {
+    const found = await w.page.evaluate((args) => {
+        const p = document.createElement('p');
+        p.textContent = 'age_at_identification';
+        const q = document.createElement('p');
+        q.textContent = 'Masculine';
+        const r = document.createElement('p');
+        r.textContent = 'Жынысы: Hello';
+        document.querySelector('main').append(p, q, r);
+        const out = window.__qgSweepText(args);
+        p.remove(); q.remove(); r.remove();
+        return out;
+    }, w.textArgs());
+    const want = ['a raw field name "age_at_identification"', 'a code value "Masculine"', 'an English word "Hello"'];
+    const lang = await w.page.evaluate(() => document.documentElement.lang);
+    for (const x of want) {
+        if (x.startsWith('an English') && lang === 'en') continue;
+        assert(found.some((f) => f.startsWith(x)), `the sweep's text check misses ${x} (it found: ${found.join('; ').slice(0, 200)})`);
+    }
+}
+
 class Walk {
     constructor(b, ctx) {
         this.b = b;
@@ -180,7 +210,14 @@ class Walk {
         this.findings = [];
         this.pages = 0;
         this.times = [];
+        this.seen = new Set();
+        this.kinds = new Set();
         this.last = Date.now();
+    }
+
+    textArgs() {
+        return { codes: CODES, allowedLatin: [...ALLOWED_LATIN], allowedSnake: [...ALLOWED_SNAKE],
+                 extraAllowed: this.ctx.dataWords };
     }
 
     note(where, list) {
@@ -206,10 +243,13 @@ class Walk {
             this.b.nonsense = [];
             this.b.consoleErrors = [];
         }
-        this.note(where, await page.evaluate(textFindings, {
-            codes: CODES, allowedLatin: [...ALLOWED_LATIN], allowedSnake: [...ALLOWED_SNAKE],
-            extraAllowed: this.ctx.dataWords,
-        }));
+        this.note(where, await page.evaluate(textFindings, this.textArgs()));
+        // the structure and the 360 px layout once per kind of page (its route without codes
+        // and the role); the text of every state
+        const kind = `${where.split(' ')[0]} ${await page.evaluate(() => location.pathname + location.hash)}`
+            .replace(/[0-9A-Z]+(?:-[0-9A-Z]+)+|\d+/g, ':id');
+        if (this.kinds.has(kind)) return;
+        this.kinds.add(kind);
         this.note(where, await structureFindings(page).catch((err) => [`axe: ${err.message.split('\n')[0]}`]));
         await page.setViewportSize(PHONE);
         await page.waitForTimeout(30);
@@ -248,15 +288,20 @@ class Walk {
         await this.page.click('[data-action="login"]');
         await this.page.waitForFunction(() => !location.hash.startsWith('#/login'), null, { timeout: 10000 });
         await this.page.locator('#page-title').waitFor();
-        await this.check(`${login} first page`);
+        // the first page is checked with the navigation's pages, or here when it has no link
+        const first = await this.page.evaluate(() => location.hash);
+        const linked = await this.page.locator(`#nav a[href="${first}"]`).count();
+        if (!linked) await this.check(`${login} first page`);
     }
 
-    // The pages the navigation offers (the menu's links), each visited and checked.
-    async navPages(login, skip = []) {
+    // The pages the navigation offers (the menu's links), each visited and checked; the
+    // pages that show every role the same (SAME_FOR_ALL) once per language.
+    async navPages(login) {
         const hrefs = await this.page.evaluate(() => [...document.querySelectorAll('#nav a[href^="#/"]')]
             .map((a) => a.getAttribute('href')).filter((h) => h !== '#/logout'));
         for (const h of [...new Set(hrefs)]) {
-            if (skip.includes(h)) continue;
+            if (SAME_FOR_ALL.includes(h) && this.seen.has(h)) continue;
+            this.seen.add(h);
             await this.visit(h, `${login} ${h}`, { open: true });
         }
         return hrefs;
@@ -271,6 +316,8 @@ async function walkLanguage(b, ctx) {
     await b.go('#/login');
     await page.locator('[name="login"]').waitFor();
     await w.check('the login page');
+    await page.evaluate(`window.__qgSweepText = ${textFindings.toString()}`);
+    await selfTest(w);
 
     // the case manager: navigation, the case page opened whole, a screening, a referral
     await w.login('cm.sweep');

@@ -311,7 +311,8 @@ function aboutSection(def) {
   const errata = (def.about && def.about.errata) || [];
   return h('details', { class: 'about', id: 'about' },
     h('summary', {}, t('scr.about')),
-    h('p', {}, h('strong', {}, t('scr.about_source')), ' ', src.citation || ''),
+    // the citation is as published (in English): marked so, for screen readers (WCAG 3.1.2)
+    h('p', {}, h('strong', {}, t('scr.about_source')), ' ', src.citation ? h('span', { lang: 'en' }, src.citation) : ''),
     h('p', {}, h('strong', {}, t('scr.about_lines')), ' ', src.manual_lines || ''),
     src.note ? h('p', {}, tx(src.note)) : null,
     errata.length ? [h('h3', {}, t('scr.errata')),

@@ -323,6 +323,10 @@ async function walkLanguage(b, ctx) {
     await w.login('cm.sweep');
     await w.navPages('cm.sweep');
     await w.visit(`#/case/${ctx.code}`, 'cm.sweep case page', { open: true });
+    // the pages the case page links to (the child's own record…), but the screening forms
+    const linked = await page.evaluate((code) => [...document.querySelectorAll(`main a[href^="#/case/${code}/"]`)]
+        .map((a) => a.getAttribute('href')).filter((h) => !h.includes('/screening/')), ctx.code);
+    for (const h of [...new Set(linked)]) await w.visit(h, `cm.sweep ${h.replace(/^#\/case\/[^/]+/, 'case')}`);
     // the screening form of every instrument (the stored screening is on the case page)
     for (const id of ctx.instruments) await w.visit(`#/case/${ctx.code}/screening/${id}`, `cm.sweep screening ${id}`);
     await w.visit(`#/referral/${ctx.refOut}`, 'cm.sweep referral sent');
@@ -493,7 +497,12 @@ const sweep = {
                 others.push(s);
             }
             b.journey = 'sweep-kk';
-            const walks = await Promise.all([b, ...others].map((s) => walkLanguage(s, ctx)));
+            // every walk runs to its end (a failure in one would close the others' pages)
+            const settled = await Promise.allSettled([b, ...others].map((s) => walkLanguage(s, ctx)));
+            const broken = settled.map((r, i) => (r.status === 'rejected' ? `${LANGS[i]}: ${r.reason && r.reason.message}` : null))
+                .filter(Boolean);
+            if (broken.length) throw new Error(`the walk stopped in ${broken[0]}`);
+            const walks = settled.map((r) => r.value);
             for (const s of others) await s.checkConsole();
             const findings = walks.flatMap((w) => w.findings);
             const pages = walks.reduce((n, w) => n + w.pages, 0);

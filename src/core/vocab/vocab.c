@@ -393,8 +393,8 @@ static const vocab_entry stages[] = {
 /* ---- case statuses ----------------------------------------------------------------- */
 
 static const vocab_entry case_statuses[] = {
-    {"open", NULL, "Open", "Открыто", "Ашық"},
-    {"closed", NULL, "Closed", "Закрыто", "Жабық"},
+    {"open", NULL, "Open", "Открыт", "Ашық"},
+    {"closed", NULL, "Closed", "Закрыт", "Жабық"},
 };
 
 /* ---- urgent needs a checklist can suggest (signs and needs, L3119-3126) ---------- */

@@ -49,10 +49,6 @@ const KNOWN = [
     { re: /: an English word "(kk|ru|uz)" on a (kk|ru) page/, why: 'languages shown as codes (issue 13 item 6)' },
     // item 7 (reports): a report's table and its chart are two regions with the same name
     { re: /report [a-z-]+: landmark-unique: /, why: 'table and chart regions share a name (issue 13 item 7)' },
-    // item 5 (screening forms): the Greenbaum tool's English citation is not marked
-    // lang="en"; it moves to the "about this instrument" section
-    { re: /screening greenbaum-12: an English word "(VJ|et|al|Adolesc|Health)" on a (kk|ru) page/,
-      why: 'a citation in English without lang="en" (issue 13 item 5)' },
 ];
 
 // ---- the code lists' codes: shown raw, they are a code where a label belongs --------

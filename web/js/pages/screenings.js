@@ -301,7 +301,9 @@ function accuracyText(def) {
   // "a list of signs, not a validated screen" is said of checklists only
   if (!a) return t(def.kind === 'checklist' ? 'scr.no_accuracy' : 'scr.no_accuracy_tool');
   const pct = (x) => `${Math.round(x * 1000) / 10}%`;
-  return `${t('scr.accuracy', { sensitivity: pct(a.sensitivity), specificity: pct(a.specificity) })} ${tx(a.population)} (${a.citation || ''})`;
+  const text = `${t('scr.accuracy', { sensitivity: pct(a.sensitivity), specificity: pct(a.specificity) })} ${tx(a.population)}`;
+  // the citation as published, in English: marked so (WCAG 3.1.2)
+  return a.citation ? [text, ' (', h('span', { lang: 'en' }, a.citation), ')'] : text;
 }
 
 // "About this instrument": where it comes from and the manual's errata with what is used

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// check-glossary.mjs — fails when a message catalogue (web/i18n/*.json) or a code list's
-// labels (src/core/vocab/*.c) use a word that docs/glossary.md forbids. The rules are the
+// check-glossary.mjs — fails when a message catalogue (web/i18n/*.json), a code list's
+// labels (src/core/vocab/*.c), the user-visible texts of the C sources that print pages
+// and files (the child's own record, the referral sheet, the public reply page, the XLSX
+// report: their kk/ru/en tables) or the instruments' texts (instruments/*.json, every
+// {"kk", "ru", "en"} object) use a word that docs/glossary.md forbids. The rules are the
 // rows of the glossary's table "Checked rules": | Term | Language | English has | Unless
 // English has | Must have | Must not have |, each pattern a JavaScript regular expression
 // in backticks (matched ignoring case; `\|` is a | inside a cell). A rule applies to the
@@ -87,6 +90,74 @@ function vocabTexts() {
   return out;
 }
 
+const LIT = '((?:"(?:[^"\\\\]|\\\\.)*"\\s*)+)';
+const joinLit = (s) => [...s.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`)).join('');
+
+// The C sources whose kk/ru/en tables print what a user reads (besides the code lists).
+const C_SOURCES = ['src/core/case/child_record.c', 'src/core/referral/referral_sheet.c',
+                   'src/api/api_reply_page.c', 'src/core/report/report_xlsx.c'];
+
+// The texts of one C source, in every table layout these files use: {"code", NULL|"x", en,
+// ru, kk} (a code list), {"key", en, ru, kk} (the XLSX's labels), [T_X] = {kk, ru, en} or
+// {kk, ru, en} (the sheet's and reply page's texts), and per-language structs
+// [LANG_KK] = { .field = "..." } (the child's record), paired by field name.
+function cTexts(rel, src) {
+    const out = [];
+    const vocab = new RegExp(`\\{\\s*"([A-Za-z0-9_.-]+)",\\s*(?:NULL|"[^"]*"),\\s*${LIT},\\s*${LIT},\\s*${LIT}\\}`, 'g');
+    for (const m of src.matchAll(vocab)) out.push({ file: rel, key: m[1], en: joinLit(m[2]), ru: joinLit(m[3]), kk: joinLit(m[4]) });
+    const keyed = new RegExp(`\\{\\s*"([A-Za-z0-9_.-]+)",\\s*${LIT},\\s*${LIT},\\s*${LIT}\\}`, 'g');
+    for (const m of src.matchAll(keyed)) out.push({ file: rel, key: m[1], en: joinLit(m[2]), ru: joinLit(m[3]), kk: joinLit(m[4]) });
+    const tri = new RegExp(`(?:\\[(\\w+)\\]\\s*=\\s*)?\\{\\s*${LIT},\\s*${LIT},\\s*${LIT}\\}`, 'g');
+    for (const m of src.matchAll(tri)) {
+        const [kk, ru, en] = [joinLit(m[2]), joinLit(m[3]), joinLit(m[4])];
+        // a {kk, ru, en} triple: the English one has no Cyrillic letter
+        if (/\p{Script=Cyrillic}/u.test(en) || !/\p{Script=Cyrillic}/u.test(kk + ru)) continue;
+        out.push({ file: rel, key: m[1] || en.slice(0, 30), en, ru, kk });
+    }
+    const blocks = {};
+    for (const b of src.matchAll(/\[LANG_(KK|RU|EN)\]\s*=\s*\{([\s\S]*?)\n\s*\},/g)) {
+        const fields = {};
+        for (const f of b[2].matchAll(new RegExp(`\\.(\\w+)\\s*=\\s*${LIT}`, 'g'))) fields[f[1]] = joinLit(f[2]);
+        blocks[b[1].toLowerCase()] = fields;
+    }
+    for (const k of Object.keys(blocks.en || {})) {
+        out.push({ file: rel, key: k, en: blocks.en[k], ru: (blocks.ru || {})[k], kk: (blocks.kk || {})[k] });
+    }
+    return out;
+}
+
+function sourceTexts() {
+    const out = [];
+    for (const rel of C_SOURCES) {
+        const file = path.join(root, rel);
+        if (existsSync(file)) out.push(...cTexts(rel, readFileSync(file, 'utf8')));
+    }
+    return out;
+}
+
+// Every {"kk", "ru", "en"} object of the instruments that is Qorgau's own (titles, options,
+// readings, hints), not the manual's own sentences: an item's question and its notes for
+// the interviewer (items[N].text, items[N].note) and the introduction read to the child
+// keep the manual's words.
+const MANUAL_OWN = /^(items\[\d+\]\.(text|note)|intro)$/;
+function instrumentTexts() {
+    const dir = path.join(root, 'instruments');
+    if (!existsSync(dir)) return [];
+    const out = [];
+    const walk = (o, at, rel) => {
+        if (Array.isArray(o)) o.forEach((v, i) => walk(v, `${at}[${i}]`, rel));
+        else if (o && typeof o === 'object') {
+            if (typeof o.en === 'string' && (typeof o.kk === 'string' || typeof o.ru === 'string')) {
+                if (!MANUAL_OWN.test(at.slice(1))) out.push({ file: rel, key: at.slice(1), en: o.en, ru: o.ru, kk: o.kk });
+            } else for (const [k, v] of Object.entries(o)) walk(v, `${at}.${k}`, rel);
+        }
+    };
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+        walk(JSON.parse(readFileSync(path.join(dir, f), 'utf8')), '', `instruments/${f}`);
+    }
+    return out;
+}
+
 function check(rules, texts) {
   const faults = [];
   for (const x of texts) {
@@ -107,7 +178,8 @@ function check(rules, texts) {
 
 try {
   const rules = readRules(path.join(root, 'docs/glossary.md'));
-  const texts = [...catalogueTexts(), ...vocabTexts()];
+  const texts = [...catalogueTexts(), ...vocabTexts(), ...sourceTexts(), ...instrumentTexts()];
+  if (process.env.QG_GLOSSARY_DUMP) for (const x of texts) console.log(JSON.stringify(x));
   const faults = check(rules, texts);
   for (const f of faults) console.log(f);
   if (faults.length) {

@@ -30,6 +30,8 @@ import { journeys as errors } from './journeys-errors.mjs';
 import { journeys as reports } from './journeys-reports.mjs';
 import { journeys as home } from './journeys-home.mjs';
 import { journeys as pickers } from './journeys-pickers.mjs';
+import { journeys as sweep } from './journeys-sweep.mjs';
+import { journeys as keys } from './journeys-keys.mjs';
 
 const journeys = [
     ...mainJourneys,
@@ -48,6 +50,8 @@ const journeys = [
     ...reports,
     ...home,
     ...pickers,
+    ...sweep,
+    ...keys,
 ];
 
 const JOURNEY_MS = 120000;
@@ -91,7 +95,7 @@ async function runOne(browser, j, lang) {
         if (j.seed) await j.seed(server, ctx);
         b = new Session(browser, server, id, j.viewport, lang);
         await b.open();
-        await withTimeout(j.run(b, ctx), JOURNEY_MS, 'the journey');
+        await withTimeout(j.run(b, ctx), j.ms || JOURNEY_MS, 'the journey');
         await b.checkConsole();
     } catch (err) {
         failure = err;

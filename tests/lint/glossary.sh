@@ -3,7 +3,10 @@
 # repository's docs/glossary.md, a catalogue that says the glossary's words passes, and
 # one that uses each forbidden variant (a bare "келісім" or "келісімшарт" for the agreement
 # in Kazakh, "согласие" or "договор" for it in Russian, "соглашение" for the consent,
-# "супервизор") fails naming the message; a code list's label is checked as well.
+# "супервизор", "іс жүргізуші" for the case manager, "Примечание" for a case note, "дело"
+# for the case) fails naming the message; a code list's label, a C source's kk/ru/en table
+# (the referral sheet, the child's record) and an instrument's own label are checked as
+# well, and an instrument's question (the manual's own sentence) is not.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 check="$here/../../scripts/check-glossary.mjs"
@@ -64,6 +67,34 @@ expect "супервизор" fail 's (ru) uses "Супервизор"'
 
 tree "$good" "Соглашение о сотрудничестве" "Ынтымақтастық келісімі"
 expect "a code list's label" fail 'src/core/vocab/v.c: cooperation (kk) uses "келісім"'
+
+tree '{"kk":{"m":"Іс жүргізуші"},"ru":{"m":"Кейс-менеджер"},"en":{"m":"Case manager"}}' \
+    "Соглашение о сотрудничестве" "Ынтымақтастық туралы келісім"
+expect "іс жүргізуші for the case manager" fail 'm (kk) uses "Іс жүргізуш"'
+
+tree '{"kk":{"n":"Ескертпе"},"ru":{"n":"Примечание к делу"},"en":{"n":"Note on the case"}}' \
+    "Соглашение о сотрудничестве" "Ынтымақтастық туралы келісім"
+expect "Примечание for a case note" fail 'n (ru) uses "Примечани"'
+expect "дело for the case" fail 'n (ru) uses "делу"'
+
+# a C source's table: the referral sheet's {kk, ru, en} and the child record's structs
+tree "$good" "Соглашение о сотрудничестве" "Ынтымақтастық туралы келісім"
+mkdir -p "$work/t/src/core/referral" "$work/t/src/core/case"
+printf '/* s.c */\nstatic const tri T[] = {\n    [T_X] = {"Жолдама", "Направление в дело",\n             "Referral to the case"},\n};\n' \
+    >"$work/t/src/core/referral/referral_sheet.c"
+expect "a referral sheet's text" fail 'src/core/referral/referral_sheet.c: T_X (ru) uses "дело"'
+rm "$work/t/src/core/referral/referral_sheet.c"
+printf '/* c.c */\nstatic const messages M[] = {\n    [LANG_KK] = {\n        .title = "Алғашқы көмек көрсетуші",\n    },\n    [LANG_EN] = {\n        .title = "First responder",\n    },\n};\n' \
+    >"$work/t/src/core/case/child_record.c"
+expect "the child record's text" fail 'src/core/case/child_record.c: title (kk) uses "Алғашқы көмек көрсетуш"'
+rm "$work/t/src/core/case/child_record.c"
+
+# an instrument's own label is checked; its question (the manual's sentence) is not
+mkdir -p "$work/t/instruments"
+printf '{"items":[{"text":{"kk":"Трафикер","ru":"Торговец людьми","en":"Trafficker"}}]}\n' >"$work/t/instruments/i.json"
+expect "an instrument's question" pass
+printf '{"items":[{"options":[{"label":{"kk":"Трафикер","ru":"Торговец людьми","en":"Trafficker"}}]}]}\n' >"$work/t/instruments/i.json"
+expect "an instrument's label" fail 'instruments/i.json: items[0].options[0].label (kk) uses "Трафикер"'
 
 echo "glossary check tests: $passed passed, $failed failed"
 [ $failed -eq 0 ]

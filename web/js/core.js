@@ -169,8 +169,13 @@ export async function api(method, path, body) {
   const type = res.headers.get('Content-Type') || '';
   let data = null;
   if (res.status !== 204) {
-    if (type.startsWith('application/json')) data = await res.json().catch(() => null);
-    else data = await res.blob();
+    // a body cut off (the page left while it came) is a network failure, never a 200
+    // without data that a page would read as a list
+    try {
+      data = type.startsWith('application/json') ? await res.json() : await res.blob();
+    } catch (e) {
+      return { status: 0, data: { error: { code: 'network', field: '' } } };
+    }
   }
   if (res.ok) pinged = Date.now();
   if (res.status === 401 && !(method === 'POST' && url === '/api/v1/session')) {

@@ -57,7 +57,7 @@ static const text_entry TEXTS[] = {
     {"report.victims", "Victims by year and category", "Жертвы по годам и категориям",
      "Жылдар мен санаттар бойынша құрбандар"},
     {"report.exploitation", "Forms of exploitation by year", "Формы эксплуатации по годам",
-     "Жылдар бойынша қанау нысандары"},
+     "Жылдар бойынша қанау түрлері"},
     {"report.regions", "Cases by region and year", "Случаи по регионам и годам",
      "Өңірлер мен жылдар бойынша істер"},
     {"report.age-bands", "Cases by age band and sex", "Случаи по возрастным группам и полу",
@@ -66,7 +66,7 @@ static const text_entry TEXTS[] = {
      "От места вербовки до места эксплуатации", "Тартылған жерден қанау орнына дейін"},
     {"report.process", "Case work", "Работа со случаями", "Істермен жұмыс"},
     {"table.victims", "Victims", "Жертвы", "Құрбандар"},
-    {"table.exploitation", "Exploitation", "Эксплуатация", "Қанау нысандары"},
+    {"table.exploitation", "Exploitation", "Эксплуатация", "Қанау түрлері"},
     {"table.regions", "Regions", "Регионы", "Өңірлер"},
     {"table.age-bands", "Age bands", "Возрастные группы", "Жас топтары"},
     {"table.flows", "Flows", "Потоки", "Ағындар"},
@@ -78,7 +78,7 @@ static const text_entry TEXTS[] = {
      "Мерзімі өткен тапсырмалар"},
     {"dim.year", "Year", "Год", "Жыл"},
     {"dim.category", "Category", "Категория", "Санат"},
-    {"dim.form", "Form of exploitation", "Форма эксплуатации", "Қанау нысаны"},
+    {"dim.form", "Form of exploitation", "Форма эксплуатации", "Қанау түрі"},
     {"dim.region", "Region", "Регион", "Өңір"},
     {"dim.age_band", "Age band", "Возрастная группа", "Жас тобы"},
     {"dim.sex", "Sex", "Пол", "Жынысы"},
@@ -111,7 +111,7 @@ static const text_entry TEXTS[] = {
                    "case-forms.",
      "Случай с несколькими формами эксплуатации учтён в каждой из них; итоги считают пары "
      "«случай — форма».",
-     "Бірнеше қанау нысаны бар іс әр нысанда есептеледі; жиынтықтар «іс — нысан» жұптарын "
+     "Бірнеше қанау түрі бар іс әр түрде есептеледі; жиынтықтар «іс — түр» жұптарын "
      "санайды."},
     {"no_cases", "No cases match the filters.", "Нет случаев, подходящих под фильтры.",
      "Сүзгілерге сәйкес келетін іс жоқ."},

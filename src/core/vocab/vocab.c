@@ -133,14 +133,14 @@ static const vocab_entry stages[] = {
     {"monitoring", NULL, "Monitoring progress", "Мониторинг прогресса",
      "Ілгерілеуді бақылау"},
     {"recovery", NULL, "Recovery", "Восстановление", "Қалпына келтіру"},
-    {"closure", NULL, "Case closure", "Закрытие дела", "Істі жабу"},
+    {"closure", NULL, "Case closure", "Закрытие случая", "Істі жабу"},
 };
 
 /* ---- case statuses ----------------------------------------------------------------- */
 
 static const vocab_entry case_statuses[] = {
-    {"open", NULL, "Open", "Открыто", "Ашық"},
-    {"closed", NULL, "Closed", "Закрыто", "Жабық"},
+    {"open", NULL, "Open", "Открыт", "Ашық"},
+    {"closed", NULL, "Closed", "Закрыт", "Жабық"},
 };
 
 /* ---- urgent needs a checklist can suggest (signs and needs, L3119-3126) ---------- */

@@ -14,7 +14,7 @@
  * parts are coded or organisational and identify nobody; the rest are personal data,
  * sent only when the service needs them and the consent to sharing covers them. */
 static const vocab_entry share_parts[] = {
-    {"profile", NULL, "Case data (codes only)", "Данные дела (только коды)",
+    {"profile", NULL, "Case data (codes only)", "Данные случая (только коды)",
      "Іс деректері (тек кодтар)"},
     {"needs", NULL, "Needs and services needed", "Потребности и нужные услуги",
      "Қажеттіліктер және қажет қызметтер"},

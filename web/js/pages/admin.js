@@ -56,6 +56,12 @@ async function usersPage(container) {
   const all = await orgs();
   const orgName = (id) => (all.find((o) => o.id === id) || {}).name || String(id);
   const resetBox = h('div');
+  // After an action on an account, its row takes the focus (the keyboard goes on from the
+  // account the action changed, never from <body>; issue 25).
+  const focusRow = (login) => {
+    const row = list.querySelector(`tr[data-login="${CSS.escape(login)}"]`);
+    if (row) { row.tabIndex = -1; row.focus(); }
+  };
   const load = async () => {
     const r = await api('GET', '/api/v1/users');
     clear(list);
@@ -82,6 +88,7 @@ async function usersPage(container) {
         if (d.status === 204) notify(t('adm.confirmed_done', { login: u.login }));
         else notify(t('adm.failed'));
         await load();
+        focusRow(u.login);
         refreshNavCounts();
       } } }, t('adm.confirm'), whose(u)));
     }
@@ -91,7 +98,7 @@ async function usersPage(container) {
       out.push(h('button', { type: 'button', 'data-action': 'disable-user', 'data-login': u.login, on: { click: async () => {
         if (!window.confirm(t('adm.confirm_disable', { login: u.login }))) return;
         const d = await api('POST', `/api/v1/users/${encodeURIComponent(u.login)}/disable`, {});
-        if (d.status === 200 || d.status === 204) { notify(t('adm.disabled_done')); load(); } else notify(t('adm.failed'));
+        if (d.status === 200 || d.status === 204) { notify(t('adm.disabled_done')); await load(); focusRow(u.login); } else notify(t('adm.failed'));
       } } }, t('adm.disable'), whose(u)));
     }
     return out;
@@ -143,6 +150,7 @@ async function usersPage(container) {
         clear(resetBox);
         notify(t('adm.reset_done', { login: u.login }));
         await load();
+        focusRow(u.login);
         refreshNavCounts();
       } else formError(form, r);
     });
@@ -151,12 +159,12 @@ async function usersPage(container) {
     form.querySelector('input').focus();
   };
   container.append(h('h1', { id: 'page-title' }, t('adm.users_title')), summary, list, resetBox);
-  if (manage) container.append(newUserForm(all, load));
+  if (manage) container.append(newUserForm(all, load, focusRow));
   await load();
 }
 
-// The admin's form for a new account.
-function newUserForm(all, load) {
+// The admin's form for a new account; the new account's row takes the focus (focusRow).
+function newUserForm(all, load, focusRow) {
   const orgSel = h('select', {}, all.map((o) => h('option', { value: String(o.id) }, o.name)));
   const form = h('form', { class: 'new-user', novalidate: true },
     h('h2', {}, t('adm.add_user')),
@@ -179,10 +187,12 @@ function newUserForm(all, load) {
     if (v('name').trim()) body.name = v('name').trim();
     const r = await api('POST', '/api/v1/users', body);
     if (r.status === 201) {
+      const login = v('login').trim();
       markSaved(form);
       form.reset();
       notify(t('adm.user_added'));
       await load();
+      focusRow(login);
       refreshNavCounts();
     } else formError(form, r);
   });

@@ -363,6 +363,9 @@ async function page(container) {
       return;
     }
     showReport(r.data, out, form);
+    // the report shown takes the focus at its first heading (issue 25: focus where the work is)
+    const first = out.querySelector('h2');
+    if (first) { first.tabIndex = -1; first.focus(); }
   });
   container.append(h('h1', { id: 'page-title' }, t('rep.title')), form, downloads(form),
     may('report.read') ? h('p', { class: 'more' }, h('a', { href: '#/dataset' }, t('rep.dataset_link'))) : null, out);

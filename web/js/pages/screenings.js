@@ -304,7 +304,9 @@ function accuracyText(def) {
   // "a list of signs, not a validated screen" is said of checklists only
   if (!a) return t(def.kind === 'checklist' ? 'scr.no_accuracy' : 'scr.no_accuracy_tool');
   const pct = (x) => `${Math.round(x * 1000) / 10}%`;
-  return `${t('scr.accuracy', { sensitivity: pct(a.sensitivity), specificity: pct(a.specificity) })} ${tx(a.population)} (${a.citation || ''})`;
+  const text = `${t('scr.accuracy', { sensitivity: pct(a.sensitivity), specificity: pct(a.specificity) })} ${tx(a.population)}`;
+  // the citation as published, in English: marked so (WCAG 3.1.2)
+  return a.citation ? [text, ' (', h('span', { lang: 'en' }, a.citation), ')'] : text;
 }
 
 // "About this instrument": where it comes from and the manual's errata with what is used
@@ -314,7 +316,8 @@ function aboutSection(def) {
   const errata = (def.about && def.about.errata) || [];
   return h('details', { class: 'about', id: 'about' },
     h('summary', {}, t('scr.about')),
-    h('p', {}, h('strong', {}, t('scr.about_source')), ' ', src.citation || ''),
+    // the citation is as published (in English): marked so, for screen readers (WCAG 3.1.2)
+    h('p', {}, h('strong', {}, t('scr.about_source')), ' ', src.citation ? h('span', { lang: 'en' }, src.citation) : ''),
     h('p', {}, h('strong', {}, t('scr.about_lines')), ' ', src.manual_lines || ''),
     src.note ? h('p', {}, tx(src.note)) : null,
     errata.length ? [h('h3', {}, t('scr.errata')),

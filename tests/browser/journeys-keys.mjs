@@ -176,7 +176,10 @@ const create = {
         await tabTo(page, '.new-user [name="login"]', 'the new-user form');
         await page.keyboard.type('new.keys');
         await page.keyboard.press('Tab');
-        await focusIs(page, '.new-user [name="role"]', 'Tab from the login');
+        await focusIs(page, '.new-user [name="name"]', 'Tab from the login');
+        await page.keyboard.type('Keys Person');
+        await page.keyboard.press('Tab');
+        await focusIs(page, '.new-user [name="role"]', 'Tab from the name');
         await focusVisible(page, 'the role');
         for (let i = 0; i < 10 && (await page.inputValue('.new-user [name="role"]')) !== 'case_manager'; i++) {
             await page.keyboard.press('ArrowDown');

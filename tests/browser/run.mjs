@@ -55,6 +55,8 @@ const journeys = [
 ];
 
 const JOURNEY_MS = 120000;
+// How many journeys run at once (QORGAU_BROWSER_JOBS; 1 runs them one after another).
+const JOBS = Number(process.env.QORGAU_BROWSER_JOBS || 3);
 
 function withTimeout(promise, ms, what) {
     let timer;
@@ -136,27 +138,41 @@ async function main() {
         }
     }
 
+    // Journeys run JOBS at a time (each has its own server and browser context), so the
+    // two cores stay busy while one journey waits for a page; TAP lines come in order.
     let failed = 0;
-    for (const [i, j] of list.entries()) {
+    const lines = new Array(list.length);
+    let printed = 0;
+    const flush = () => {
+        while (printed < list.length && lines[printed] !== undefined) console.log(lines[printed++]);
+    };
+    async function one(i) {
+        const j = list[i];
         const k = i + 1;
         const missing = await missingPages(j);
-        if (missing.length) {
-            console.log(`not ok ${k} # SKIP ${j.title}: page missing (${missing.join(', ')})`);
-            continue;
-        }
+        if (missing.length) return `not ok ${k} # SKIP ${j.title}: page missing (${missing.join(', ')})`;
         if (launchError) {
             failed += 1;
-            console.log(`not ok ${k} - ${j.title}: ${reason(launchError)}`);
-            continue;
+            return `not ok ${k} - ${j.title}: ${reason(launchError)}`;
         }
         const { failure, ms } = await runOne(browser, j, j.lang);
         if (failure) {
             failed += 1;
-            console.log(`not ok ${k} - ${j.title}: ${reason(failure)}`);
-        } else {
-            console.log(`ok ${k} - ${j.title} (${(ms / 1000).toFixed(1)} s)`);
+            return `not ok ${k} - ${j.title}: ${reason(failure)}`;
+        }
+        return `ok ${k} - ${j.title} (${(ms / 1000).toFixed(1)} s)`;
+    }
+    // the longest journeys start first, so that one does not finish alone at the end
+    const order = list.map((j, i) => i).sort((x, y) => (list[y].ms || 0) - (list[x].ms || 0));
+    let next = 0;
+    async function worker() {
+        while (next < order.length) {
+            const i = order[next++];
+            lines[i] = await one(i);
+            flush();
         }
     }
+    await Promise.all(Array.from({ length: Math.max(1, JOBS) }, worker));
     if (browser) await browser.close();
     console.log(`# screenshots in ${path.relative(process.cwd(), SHOTS) || SHOTS}`);
     process.exitCode = failed ? 1 : 0;

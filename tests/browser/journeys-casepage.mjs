@@ -75,20 +75,26 @@ const tasksJourney = {
         await b.go(`#/case/${encodeURIComponent(ctx.code)}`);
         await page.locator('#page-title').waitFor();
 
-        // a task added: the form becomes that task's, with "saved" beside it
+        // a task added: "added" in its row; the form is blank again for the next task, so
+        // that typing it never overwrites this one
         await openSection(page, 'tasks');
         const form = page.locator('#form-task');
         await form.waitFor();
         await fillForm(form, { title: 'Made-up task: visit the family', due_on: today(7) });
         await form.locator('[data-action="add-task"]').click();
-        await page.locator('#form-task[data-task="1"]').waitFor();
-        assert((await noteBefore(page.locator('#form-task'))) === K['cw.task_added'], 'no "task added" beside the task form');
-        assert((await page.inputValue('#form-task [name="title"]')) === 'Made-up task: visit the family', 'the task form went blank after saving');
-        assert((await page.inputValue('#form-task [name="due_on"]')) === dmy(today(7)), 'the saved due date is not kept as dd.mm.yyyy');
-        assert((await page.locator('#form-task h3').innerText()) === K['cw.task_n'].replace('{n}', '1'), 'the form is not the saved task\'s');
+        const addedNote = page.locator('#task-list tr[data-task="1"] .saved-note');
+        await addedNote.waitFor();
+        assert((await addedNote.innerText()) === K['cw.task_added'], 'no "task added" in the new task\'s row');
+        assert((await page.inputValue('#form-task [name="title"]')) === '', 'the form still holds the added task: the next one would overwrite it');
+        assert((await page.locator('#form-task').getAttribute('data-task')) === null, 'the form after adding is not a new task\'s');
         await b.shot('task-added');
 
-        // changed: saved beside the form again
+        // changed from its row: the form becomes that task's, keeps the saved values
+        await page.click('#task-list tr[data-task="1"] [data-action="edit-task"]');
+        await page.locator('#form-task[data-task="1"]').waitFor();
+        assert((await page.inputValue('#form-task [name="title"]')) === 'Made-up task: visit the family', 'the change form does not hold the task');
+        assert((await page.inputValue('#form-task [name="due_on"]')) === dmy(today(7)), 'the saved due date is not shown as dd.mm.yyyy');
+        assert((await page.locator('#form-task h3').innerText()) === K['cw.task_n'].replace('{n}', '1'), 'the form is not the task\'s');
         await page.fill('#form-task [name="title"]', 'Made-up task: visit the family on Monday');
         await page.click('#form-task [data-action="save-task"]');
         await page.waitForFunction(() => {

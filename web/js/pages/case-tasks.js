@@ -53,7 +53,9 @@ function taskForm(box, code, task, onSaved, users) {
     if (u.status !== 200 && u.status !== 201) return showErrors(form, u.data);
     markSaved(form);
     const saved = (u.data && (u.data.task || u.data)) || {};
-    await onSaved(saved.n || task.n, editing ? 'cw.task_saved' : 'cw.task_added');
+    // a change stays in its form; a new task is shown in its row, and the form is blank
+    // again, so that typing the next task never overwrites this one
+    await onSaved(saved.n || task.n, editing ? 'cw.task_saved' : 'cw.task_added', editing ? 'form' : 'row');
   });
   return form;
 }
@@ -70,7 +72,7 @@ export async function tasksSection(box, code, c, after) {
   const reload = (n, key, where) => tasksSection(box, code, c, { n, key, where });
   let form = null;
   const edit = (x) => {
-    const f = taskForm(box, code, x, (n, key) => reload(n, key, 'form'), users);
+    const f = taskForm(box, code, x, (n, key, where) => reload(n, key, where), users);
     form.replaceWith(f);
     form = f;
     f.querySelector('input').focus();
@@ -97,7 +99,7 @@ export async function tasksSection(box, code, c, after) {
   }
   if (!mayChange) return;
   const again = after && after.where === 'form' ? tasks.find((x) => x.n === after.n) : null;
-  form = taskForm(box, code, again || {}, (n, key) => reload(n, key, 'form'), users);
+  form = taskForm(box, code, again || {}, (n, key, where) => reload(n, key, where), users);
   box.append(form);
   if (!after) return;
   if (after.where === 'form') savedNote(form, t(after.key));

@@ -2,7 +2,7 @@
 // (mountReferrals, mounted by the case page), the in and out lists '#/referrals' and one
 // referral '#/referral/:ref' with the actions its state allows. The recipient sees only
 // what the referral carries (the server decides; this page shows what it is given).
-import { api, t, lang, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages, session, navItem, label, select, dateInput, parseDate, may, h, vocab, formError, formMessage, checks, checkedValues, apiError, clear, refreshNavCounts } from '../core.js';
+import { api, errorText, t, lang, fmtDate, route, go, formField, watchUnsaved, markSaved, notify, messages, session, navItem, label, select, dateInput, parseDate, may, h, vocab, formError, formMessage, checks, checkedValues, apiError, clear, refreshNavCounts } from '../core.js';
 import { newReferrals } from './home.js';
 import { agreementNeed, agreementNext } from './agreements.js';
 import { byPhoneNotice, historyBy, phoneAnswerForm, phoneReady, statusLabel } from './referral-phone.js';
@@ -38,7 +38,7 @@ export async function mountReferrals(container, code) {
   const me = session() || {};
   // no heading of its own: the case page's section above it says "Referrals"
   const box = h('section', { class: 'referrals' });
-  box.appendChild(r.status === 200 ? listTable(r.data.referrals || [], true) : h('p', { class: 'errors', role: 'alert' }, apiError(r).message || ''));
+  box.appendChild(r.status === 200 ? listTable(r.data.referrals || [], true) : h('p', { class: 'errors', role: 'alert' }, errorText(r.data)));
 
   const voc = await vocab();
   const toOrg = h('select', {}, h('option', { value: '' }, t('ref.off_platform')),
@@ -75,7 +75,12 @@ export async function mountReferrals(container, code) {
       notify(t('ref.sent', { ref: res.data.ref }));
       const fresh = h('div');
       box.replaceWith(fresh);
-      mountReferrals(fresh, code);
+      await mountReferrals(fresh, code);
+      // the focus stays where the work is: on the referral just sent, in the list
+      const row = [...fresh.querySelectorAll('tbody tr')].find((tr) => tr.dataset.ref === res.data.ref);
+      const target = row || fresh;
+      target.tabIndex = -1;
+      target.focus();
       return;
     }
     const err = apiError(res);

@@ -40,7 +40,7 @@ export async function mountScreenings(container, code) {
   // no heading of its own: the case page's section above it says "Screenings"
   const box = h('div', { class: 'screenings' });
   if (r.status !== 200) {
-    box.appendChild(h('p', { role: 'alert', class: 'error' }, apiError(r).message));
+    box.appendChild(h('p', { role: 'alert', class: 'error' }, errorText(r.data)));
   } else if (!(r.data.screenings || []).length) {
     box.appendChild(h('p', {}, t('scr.none')));
   } else {

@@ -32,7 +32,10 @@ route('#/login', (el) => {
     } else if (r.status === 401 && e.reason === 'account.disabled') {
       showMessage(form, t('core.login.disabled'));
     } else if (r.status === 401 || r.status === 403) {
-      showErrors(form, { error: { code: 'login_failed', field: 'login' } });
+      // which of the two was wrong is never said: the sentence stands for the form, and
+      // the focus goes back to the (emptied) password for the next try
+      showErrors(form, { error: { code: 'login_failed', reason: 'login.wrong_password' } });
+      password.focus();
     } else showErrors(form, r.data);
   });
   el.append(pageTitle('core.login.title'), h('p', {}, t('core.login.intro')), form);

@@ -145,9 +145,13 @@ static void put_entry(json_t *c, const mo_file *ru, const mo_file *kk, int commo
     printf(", %s, ", common ? "\"common\"" : "NULL");
     put_str(cn ? cn : name);
     printf(", ");
-    put_str(translate(ru, name, cn));
+    /* a name the catalogue lacks (iso-codes has no Russian "Türkiye") is the English
+     * one: the C side (reports, the XLSX, the child's record, the sheet) then never meets
+     * a NULL label, and the web shows the browser's own name instead (picker.js) */
+    const char *r = translate(ru, name, cn), *k = translate(kk, name, cn);
+    put_str(r ? r : cn ? cn : name);
     printf(", ");
-    put_str(translate(kk, name, cn));
+    put_str(k ? k : cn ? cn : name);
     printf("},\n");
 }
 
@@ -233,8 +237,14 @@ static void put_language(json_t *l, const mo_file *ru, int common)
     printf(", %s, ", common ? "\"common\"" : "NULL");
     put_str(name);
     printf(", ");
-    put_str(mo_get(ru, name));
-    printf(", NULL},\n");
+    /* iso-codes has no Kazakh language names: the Kazakh label is the Russian one (the
+     * web gives the common languages Kazakh names from web/i18n/picker.json), else the
+     * English; never NULL */
+    const char *r = mo_get(ru, name);
+    put_str(r ? r : name);
+    printf(", ");
+    put_str(r ? r : name);
+    printf("},\n");
 }
 
 static json_t *find_language(json_t *all, const char *code)

@@ -254,7 +254,9 @@ function entryLabel(list, e) {
     if (e.extra === 'common') return t(key);
     if (l === 'kk') return e.ru || e.en;
   }
-  if (!e[l] && list === 'country' && e.code !== 'XX') {
+  // a name iso-codes lacks comes as the English one (tools/isogen.c): the browser's own
+  // name in the page's language is better
+  if ((!e[l] || (l !== 'en' && e[l] === e.en)) && list === 'country' && e.code !== 'XX') {
     const n = regionName(l, e.code); // iso-codes has no Russian name for Türkiye (TR)
     if (n) return n;
   }

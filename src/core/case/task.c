@@ -649,13 +649,7 @@ static qg_code read_due_reviews(db *conn, due_job *j, json_t *list, qg_error *er
         db_prepare(conn,
                    "SELECT c.code, r.n, r.due_on," DUE_FACTS
                    " FROM case_records r JOIN cases c ON c.id = r.case_id"
-                   " WHERE r.kind = 'safety_plan' AND c.status = 'open' AND r.due_on IS NOT NULL"
-                   " AND NOT EXISTS (SELECT 1 FROM case_records m WHERE m.case_id = r.case_id"
-                   " AND m.kind = 'safety_plan' AND (m.on_date > r.on_date"
-                   " OR (m.on_date = r.on_date AND m.n > r.n)))"
-                   " AND (? = 0 OR c.org_id = ?)"
-                   " AND (? = 0 OR c.created_by = ? OR EXISTS (SELECT 1 FROM case_assignments b"
-                   " WHERE b.case_id = c.id AND b.user_id = ?))"
+                   TASK_SQL_REVIEWS_IN_SCOPE
                    " AND (CAST(? AS TEXT) IS NULL OR r.due_on < ?)"
                    " ORDER BY r.due_on, c.code",
                    err);

@@ -24,6 +24,20 @@
 #define TASK_TITLE_MAX 500   /* bytes, one line */
 #define TASK_LIST_MAX 1000   /* items per list across cases; more sets "truncated" */
 
+/* The SQL (a literal, so that statements stay literal: db_prepare caches by pointer) that
+ * picks, from case_records r joined to cases c, the newest safety plan of each open case
+ * that has a review date, within a scope bound as five parameters: (org-limited?, org id,
+ * own-only?, user id, user id). Shared by the due list (task.c) and the home page's
+ * counts (core/work), so both count the same reviews. */
+#define TASK_SQL_REVIEWS_IN_SCOPE                                                          \
+    " WHERE r.kind = 'safety_plan' AND c.status = 'open' AND r.due_on IS NOT NULL"         \
+    " AND NOT EXISTS (SELECT 1 FROM case_records m WHERE m.case_id = r.case_id"            \
+    " AND m.kind = 'safety_plan' AND (m.on_date > r.on_date"                               \
+    " OR (m.on_date = r.on_date AND m.n > r.n)))"                                          \
+    " AND (? = 0 OR c.org_id = ?)"                                                         \
+    " AND (? = 0 OR c.created_by = ? OR EXISTS (SELECT 1 FROM case_assignments b"          \
+    " WHERE b.case_id = c.id AND b.user_id = ?))"
+
 /* Creates a task from body {"title" (required), "due_on" (required, YYYY-MM-DD, not
  * before 2000-01-01), "assignee" (a login; default the creator), "stage" (a stage
  * code but closure; default the case's current stage)}. Audited as "task.create"

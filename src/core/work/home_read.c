@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/account/policy.h"
+#include "core/case/task.h"
 #include "core/common/rows.h"
 #include "core/vocab/vocab.h"
 
@@ -172,13 +173,7 @@ static qg_code count_reviews(db *conn, const home_ctx *h, qg_error *err)
         db_prepare(conn,
                    "SELECT r.due_on," HOME_FACTS " FROM case_records r"
                    " JOIN cases c ON c.id = r.case_id"
-                   " WHERE r.kind = 'safety_plan' AND c.status = 'open' AND r.due_on IS NOT NULL"
-                   " AND NOT EXISTS (SELECT 1 FROM case_records m WHERE m.case_id = r.case_id"
-                   " AND m.kind = 'safety_plan' AND (m.on_date > r.on_date"
-                   " OR (m.on_date = r.on_date AND m.n > r.n)))"
-                   " AND (? = 0 OR c.org_id = ?)"
-                   " AND (? = 0 OR c.created_by = ? OR EXISTS (SELECT 1 FROM case_assignments b"
-                   " WHERE b.case_id = c.id AND b.user_id = ?))"
+                   TASK_SQL_REVIEWS_IN_SCOPE
                    " AND r.due_on <= ?",
                    err);
     if (!st)

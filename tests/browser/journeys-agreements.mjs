@@ -151,7 +151,7 @@ const recordAgreement = {
         const help = await form.locator('.hint').count();
         assert(help >= 9, `the agreement form has help text for only ${help} fields`);
         const formText = await form.innerText();
-        for (const want of ['Мақсаты', 'Берілуі мүмкін деректер', 'Балалар қалай қорғалады', 'Деректерді кім пайдалана алады',
+        for (const want of ['Мақсаты', 'Берілуі мүмкін деректер', 'Балалардың деректері қалай қорғалады', 'Деректерді кім пайдалана алады',
                             'Шағымды қалай беруге болады', 'Деректер алмасу туралы келісім', 'Аты-жөні және туған күні', ORG_A]) {
             assert(formText.includes(want), `the agreement form does not show "${want}"`);
         }

@@ -378,11 +378,13 @@ export function label(list, code) {
   return e[current] || e.en || String(code);
 }
 
-// A <select> of a code list: opts {empty: true (a "choose" first option), value, required}.
+// A <select> of a code list: opts {empty: true (a "choose" first option), value, required,
+// except (codes left out)}.
 export function select(list, opts = {}) {
   const s = h('select', { required: opts.required });
   if (opts.empty !== false) s.append(h('option', { value: '' }, t('core.choose')));
   for (const e of (vocabCache || {})[list] || []) {
+    if (opts.except && opts.except.includes(e.code)) continue;
     s.append(h('option', { value: e.code, selected: e.code === opts.value }, e[current] || e.en));
   }
   return s;

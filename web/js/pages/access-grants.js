@@ -19,7 +19,10 @@ route('#/access-grants', async (el) => {
     h('div', { class: 'field check' }, only, h('label', { for: only.id }, t('grants.active_only'))),
     h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-action': 'filter' }, t('grants.show'))));
   const load = async () => {
-    const r = await api('GET', '/access-grants?limit=500' + (only.checked ? '&active=1' : ''));
+    const [r, o] = await Promise.all([api('GET', '/access-grants?limit=500' + (only.checked ? '&active=1' : '')), api('GET', '/orgs')]);
+    // organisations by name, not by number (the number only when the list is unreachable)
+    const names = new Map(((o.status === 200 && o.data.orgs) || []).map((x) => [x.id, x.name]));
+    const org = (id) => names.get(id) || '№' + id;
     clear(box);
     if (r.status !== 200) return box.append(h('p', { class: 'errors', role: 'alert' }, errorText(r.data)));
     const gs = r.data.grants || [];
@@ -30,7 +33,7 @@ route('#/access-grants', async (el) => {
       h('tbody', {}, gs.map((g) => h('tr', { 'data-code': g.case, 'data-grant': String(g.id) },
         h('td', { 'data-label': t('grants.col.case') }, h('span', { class: 'code' }, g.case)),
         h('td', { 'data-label': t('grants.col.user') }, g.user),
-        h('td', { 'data-label': t('grants.col.orgs') }, t('grants.orgs', { user: g.user_org_id, case: g.case_org_id })),
+        h('td', { 'data-label': t('grants.col.orgs') }, t('grants.orgs', { user: org(g.user_org_id), case: org(g.case_org_id) })),
         h('td', { 'data-label': t('grants.col.granted') }, when(g.granted_at)),
         h('td', { 'data-label': t('grants.col.until') }, g.ended_at ? t('grants.ended', { at: when(g.ended_at) }) : when(g.expires_at)),
         h('td', { 'data-label': t('grants.col.state') }, t(g.active ? 'grants.active' : 'grants.inactive')),

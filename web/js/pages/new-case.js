@@ -50,7 +50,7 @@ route('#/new-case', async (el) => {
       formField('region', 'newcase.region', select('region')),
       await countryPicker(t('newcase.citizenship'), '', 'citizenship'),
       formField('identified_on', 'newcase.identified_on', dateInput(today()), 'newcase.date_hint'),
-      formField('stage', 'newcase.stage', select('stage', { empty: false, value: 'identification' }))),
+      formField('stage', 'newcase.stage', select('stage', { empty: false, value: 'identification', except: ['closure'] }) /* a case opens at any stage but closure (the API refuses it too) */)),
     personal,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', 'data-action': 'save' }, t('newcase.save')),

@@ -187,7 +187,7 @@ const keyboard = {
         await page.waitForFunction(() => /^#\/case\/[^/]+$/.test(location.hash));
         await focusIs(page, 'h1#page-title', 'the case page');
 
-        // add a task: "saved" beside the form, which keeps the task, takes the focus
+        // add a task: "added" in the new task's row takes the focus; the form is blank again
         await tabTo(page, '[data-action="open-tasks"]', 'the case page');
         await page.keyboard.press('Enter');
         await tabTo(page, '#form-task [name="title"]', 'the tasks section');
@@ -197,9 +197,10 @@ const keyboard = {
         const [y, m, d] = today(3).split('-');
         await page.keyboard.type(`${d}.${m}.${y}`);
         await page.keyboard.press('Enter');
-        await focusIs(page, '#sec-tasks .saved-note', 'after adding a task');
-        const task = await page.getAttribute('#form-task', 'data-task');
+        await focusIs(page, '#task-list tr[data-task] .saved-note', 'after adding a task');
+        const task = await page.evaluate(() => document.activeElement.closest('tr').dataset.task);
         assert(task && (await page.locator(`#task-list tr[data-task="${task}"]`).count()), 'the task added is not listed');
+        assert((await page.inputValue('#form-task [name="title"]')) === '', 'the task form is not blank for the next task');
         await b.shot('task-added');
 
         // mark it done: "done" in its row takes the focus; the row has no such button now

@@ -58,9 +58,14 @@ async function usersPage(container) {
   const resetBox = h('div');
   // After an action on an account, its row takes the focus (the keyboard goes on from the
   // account the action changed, never from <body>; issue 25).
-  const focusRow = (login) => {
+  // After an action on an account its row takes the focus; note (optional) stays in the
+  // row, where the user is, after the page-wide notice has gone.
+  const focusRow = (login, note) => {
     const row = list.querySelector(`tr[data-login="${CSS.escape(login)}"]`);
-    if (row) { row.tabIndex = -1; row.focus(); }
+    if (!row) return;
+    if (note && row.lastElementChild) row.lastElementChild.append(h('p', { class: 'saved-note' }, note));
+    row.tabIndex = -1;
+    row.focus();
   };
   const load = async () => {
     const r = await api('GET', '/api/v1/users');
@@ -85,10 +90,10 @@ async function usersPage(container) {
       out.push(h('button', { type: 'button', class: 'primary', 'data-action': 'confirm-user', 'data-login': u.login, on: { click: async (ev) => {
         ev.target.disabled = true;
         const d = await api('POST', `/api/v1/users/${encodeURIComponent(u.login)}/confirm`, {});
-        if (d.status === 204) notify(t('adm.confirmed_done', { login: u.login }));
-        else notify(t('adm.failed'));
+        const said = d.status === 204 ? t('adm.confirmed_done', { login: u.login }) : t('adm.failed');
+        notify(said);
         await load();
-        focusRow(u.login);
+        focusRow(u.login, said);
         refreshNavCounts();
       } } }, t('adm.confirm'), whose(u)));
     }
@@ -98,7 +103,7 @@ async function usersPage(container) {
       out.push(h('button', { type: 'button', 'data-action': 'disable-user', 'data-login': u.login, on: { click: async () => {
         if (!window.confirm(t('adm.confirm_disable', { login: u.login }))) return;
         const d = await api('POST', `/api/v1/users/${encodeURIComponent(u.login)}/disable`, {});
-        if (d.status === 200 || d.status === 204) { notify(t('adm.disabled_done')); await load(); focusRow(u.login); } else notify(t('adm.failed'));
+        if (d.status === 200 || d.status === 204) { notify(t('adm.disabled_done')); await load(); focusRow(u.login, t('adm.disabled_done')); } else notify(t('adm.failed'));
       } } }, t('adm.disable'), whose(u)));
     }
     return out;
@@ -150,7 +155,7 @@ async function usersPage(container) {
         clear(resetBox);
         notify(t('adm.reset_done', { login: u.login }));
         await load();
-        focusRow(u.login);
+        focusRow(u.login, t('adm.reset_done', { login: u.login }));
         refreshNavCounts();
       } else formError(form, r);
     });

@@ -6,7 +6,7 @@
 #   The short run of `make check`: a fixed seed (so a run is repeatable) and a bounded
 #   number of inputs: RUNS, else $QORGAU_FUZZ_RUNS, else the target's own count below
 #   (the targets differ a lot in cost per input), and never longer than
-#   $QORGAU_FUZZ_SECONDS (default 10) seconds of wall time on a busy machine.
+#   $QORGAU_FUZZ_SECONDS (default 6) seconds of wall time on a busy machine.
 # Usage: run.sh --time SECONDS FUZZER_BINARY
 #   The long run of `make fuzz` (FUZZ_SECONDS=N to change its length): a fresh seed
 #   each time, for SECONDS, growing a corpus kept in corpus/ beside the binary.
@@ -25,7 +25,7 @@ case $name in
     *) own_runs=300000 ;;           # fuzz_input, fuzz_answers, fuzz_urlform: cheap inputs
 esac
 runs=${2:-${QORGAU_FUZZ_RUNS:-$own_runs}}
-seconds=${QORGAU_FUZZ_SECONDS:-10}
+seconds=${QORGAU_FUZZ_SECONDS:-6}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 corpus=$(dirname "$0")/corpus/${name#fuzz_}   # each target has its own seed corpus

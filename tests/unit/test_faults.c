@@ -985,7 +985,7 @@ static bool run_once(fx *f, const op *o, const request *r, int kind, long n, boo
 
 /* make check samples every ALLOC_STRIDE-th allocation (from a start that differs per
  * operation); make faults takes every one. */
-#define ALLOC_STRIDE 8
+#define ALLOC_STRIDE 16
 
 static void sweep(fx *f, const op *o, int kind, const int64_t *delta, long first, long stride)
 {

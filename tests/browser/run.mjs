@@ -56,7 +56,7 @@ const journeys = [
 
 const JOURNEY_MS = 120000;
 // How many journeys run at once (QORGAU_BROWSER_JOBS; 1 runs them one after another).
-const JOBS = Number(process.env.QORGAU_BROWSER_JOBS || 3);
+const JOBS = Number(process.env.QORGAU_BROWSER_JOBS || 4);
 
 function withTimeout(promise, ms, what) {
     let timer;
@@ -138,7 +138,7 @@ async function main() {
         }
     }
 
-    // Journeys run JOBS at a time (each has its own server and browser context), so the
+    // Journeys run JOBS (4) at a time (each has its own server and browser context), so the
     // two cores stay busy while one journey waits for a page; TAP lines come in order.
     let failed = 0;
     const lines = new Array(list.length);

@@ -14,10 +14,6 @@ function path(code, rest) {
   return '/cases/' + encodeURIComponent(code) + rest;
 }
 
-function errText(r) {
-  return errorText(r.data);
-}
-
 let orgsCache = null;
 
 async function orgs() {
@@ -42,7 +38,7 @@ function statistics(box, code, state, may, reload) {
     const u = await api('POST', path(code, '/statistics/opt-out'), {});
     if (u.status !== 200) {
       const p = box.querySelector('#opt-out .msg') || h('p', { class: 'msg', role: 'alert' });
-      p.textContent = errText(u);
+      p.textContent = errorText(u.data);
       btn.before(p);
       return;
     }
@@ -99,7 +95,7 @@ export async function consentSection(box, code, c, after) {
   await ready;
   const [r, list] = await Promise.all([api('GET', path(code, '/consents')), orgs()]);
   clear(box);
-  if (r.status !== 200) return box.append(h('p', { class: 'errors', role: 'alert' }, errText(r)));
+  if (r.status !== 200) return box.append(h('p', { class: 'errors', role: 'alert' }, errorText(r.data)));
   const may = caseMay(c, 'personal.update');
   const reload = (a) => consentSection(box, code, c, a);
   box.append(...statistics(box, code, r.data.statistics, may, reload));
@@ -118,7 +114,7 @@ export async function consentSection(box, code, c, after) {
           if (!window.confirm(t('case.withdraw_confirm'))) return;
           const u = await api('POST', path(code, '/consents/' + x.n + '/withdraw'), {});
           if (u.status === 200) return reload({ where: 'row', n: x.n, key: 'case.withdrawn_ok' });
-          ev.target.before(h('p', { class: 'msg', role: 'alert' }, errText(u)));
+          ev.target.before(h('p', { class: 'msg', role: 'alert' }, errorText(u.data)));
         } } }, t('case.withdraw')) : ''))))));
   }
   if (!may) return;

@@ -10,10 +10,6 @@ function path(code, rest) {
   return '/cases/' + encodeURIComponent(code) + (rest || '');
 }
 
-function errText(r) {
-  return errorText(r.data);
-}
-
 // ---- case managers ----------------------------------------------------------------------
 
 // The case managers of the case with unassign buttons and a form to assign one of the
@@ -33,7 +29,7 @@ export async function mountAssignments(box, c, onChange) {
         if (r.status === 200 || r.status === 204) {
           notify(t('case.unassigned', { login: m.login }));
           onChange();
-        } else notify(errText(r));
+        } else notify(errorText(r.data));
       } } }, t('case.unassign')))))
     : h('p', { class: 'muted', id: 'case-managers' }, t('case.no_managers')));
   const users = await assignableUsers(c.code, 'case-managers');

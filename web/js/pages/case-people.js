@@ -16,10 +16,6 @@ function casePath(code, rest) {
   return '/cases/' + encodeURIComponent(code) + (rest || '');
 }
 
-function errText(r) {
-  return errorText(r.data);
-}
-
 // ---- the place picker (a region of Kazakhstan or a country) ---------------------------
 
 // A <select> of the regions of Kazakhstan, then the countries, labelled in the interface's
@@ -128,7 +124,7 @@ function drawList(box, kindName, items, may, save, after) {
             const list = items.filter((_, k) => k !== i);
             const r = await save(list);
             if (r.status >= 200 && r.status < 300) return redraw(list, { i: -1, key: 'cw.removed' });
-            ev.target.closest('td').prepend(h('p', { class: 'msg', role: 'alert' }, r.status === 409 ? t('case.version_conflict') : errText(r)));
+            ev.target.closest('td').prepend(h('p', { class: 'msg', role: 'alert' }, r.status === 409 ? t('case.version_conflict') : errorText(r.data)));
           } } }, t('cw.remove')))) : null)))));
   }
   if (!may) return;
@@ -185,7 +181,7 @@ export function profileSections(c, lazySection, onChange) {
     await ready;
     vocabNow = await vocab();
     const r = await api('GET', casePath(c.code));
-    if (r.status !== 200) return clear(box).append(h('p', { class: 'errors', role: 'alert' }, errText(r)));
+    if (r.status !== 200) return clear(box).append(h('p', { class: 'errors', role: 'alert' }, errorText(r.data)));
     let version = r.data.version;
     const save = async (list) => {
       const u = await api('PATCH', casePath(c.code), { [kindName]: list, version });
@@ -212,7 +208,7 @@ export function contactSection(c, lazySection) {
     const cr = await api('GET', casePath(c.code));
     const pr = await api('GET', casePath(c.code, '/personal'));
     clear(box);
-    if (cr.status !== 200 || pr.status !== 200) return box.append(h('p', { class: 'errors', role: 'alert' }, errText(pr.status !== 200 ? pr : cr)));
+    if (cr.status !== 200 || pr.status !== 200) return box.append(h('p', { class: 'errors', role: 'alert' }, errorText((pr.status !== 200 ? pr : cr).data)));
     let version = cr.data.version;
     const p = pr.data.personal || {};
     const boxes = { contacts: h('div', { id: 'contacts-box' }), relatives: h('div', { id: 'relatives-box' }) };

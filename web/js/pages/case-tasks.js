@@ -13,10 +13,6 @@ function path(code, rest) {
   return '/cases/' + encodeURIComponent(code) + '/tasks' + (rest || '');
 }
 
-function errText(r) {
-  return errorText(r.data);
-}
-
 // The form that adds a task (task: {}) or changes task (with its n and version).
 // users: those who may take the task (GET /cases/{code}/assignable/workers), by name.
 function taskForm(box, code, task, onSaved, users) {
@@ -66,7 +62,7 @@ export async function tasksSection(box, code, c, after) {
   await ready;
   const [r, users] = await Promise.all([api('GET', path(code)), assignableUsers(code, 'workers')]);
   clear(box);
-  if (r.status !== 200) return box.append(h('p', { class: 'errors', role: 'alert' }, errText(r)));
+  if (r.status !== 200) return box.append(h('p', { class: 'errors', role: 'alert' }, errorText(r.data)));
   const tasks = r.data.tasks || [];
   const mayChange = caseMay(c, 'personal.update');
   const reload = (n, key, where) => tasksSection(box, code, c, { n, key, where });
@@ -93,7 +89,7 @@ export async function tasksSection(box, code, c, after) {
             if (u.status === 200) return reload(x.n, 'case.task_done', 'row');
             const cell = ev.target.closest('td');
             for (const old of cell.querySelectorAll('.msg')) old.remove();
-            cell.prepend(h('p', { class: 'msg', role: 'alert' }, errText(u)));
+            cell.prepend(h('p', { class: 'msg', role: 'alert' }, errorText(u.data)));
           } } }, t('case.mark_done')) : null,
           h('button', { type: 'button', 'data-action': 'edit-task', 'aria-label': t('cw.change_task', { title: x.title || x.n }), on: { click: () => edit(x) } }, t('cw.change'))) : ''))))));
   }

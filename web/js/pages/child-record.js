@@ -38,10 +38,6 @@ function render(text, l) {
   return out;
 }
 
-function errText(r) {
-  return errorText(r.data);
-}
-
 route('#/case/:code/child-record', async (el, params) => {
   await ready;
   const code = params.code;
@@ -65,7 +61,7 @@ route('#/case/:code/child-record', async (el, params) => {
     if (r.status !== 200 || !(r.data instanceof Blob)) {
       blob = null;
       printBtn.disabled = download.disabled = true;
-      box.append(h('p', { class: 'errors', role: 'alert' }, errText(r)));
+      box.append(h('p', { class: 'errors', role: 'alert' }, errorText(r.data)));
       return;
     }
     blob = r.data;

@@ -5,7 +5,7 @@
 // message next to it. The visible texts are checked in Kazakh and Russian (and English
 // for the index). Every name here is made up.
 
-import { PHONE, personal } from './lib.mjs';
+import { PHONE, personal, today } from './lib.mjs';
 
 function assert(cond, message) {
     if (!cond) throw new Error(message);
@@ -15,8 +15,10 @@ const MENU = { kk: 'Мәзір', ru: 'Меню', en: 'Menu' };
 const SECTIONS = { kk: 'Іс бөлімдері', ru: 'Разделы случая', en: 'Sections of the case' };
 const SAVED = { kk: 'жазба сақталды', ru: 'сохранена', en: 'saved' };
 
-function ddmmyyyy(d = new Date()) {
-    return `${String(d.getDate()).padStart(2, '0')}.${String(d.getMonth() + 1).padStart(2, '0')}.${d.getFullYear()}`;
+// Today in Kazakhstan as dd.mm.yyyy (lib.mjs today(): the server's date, not UTC's).
+function ddmmyyyy() {
+    const [y, m, d] = today().split('-');
+    return `${d}.${m}.${y}`;
 }
 
 async function focused(page) {

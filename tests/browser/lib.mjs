@@ -350,8 +350,11 @@ export class Session {
     }
 
     async open() {
+        // the browser keeps Kazakhstan's clock (UTC+5, as the server's "today": text.h), as
+        // the users' browsers do; else from 19:00 UTC the page and the server disagree on
+        // the date. Etc/GMT-5 is UTC+5 whatever the browser's own zone data says of Almaty.
         this.context = await this.browser.newContext({ viewport: this.viewport, acceptDownloads: true,
-                                                        locale: 'en-US' });
+                                                        locale: 'en-US', timezoneId: 'Etc/GMT-5' });
         // the guard: nonsense on any page of the journey is reported here (checkPage)
         await this.context.exposeBinding('__qgReport', (_src, finding) => {
             if (this.nonsense.length < 20) this.nonsense.push(String(finding));
@@ -556,8 +559,11 @@ export async function answerItems(page, answers) {
     }
 }
 
+// Today in Kazakhstan (UTC+5, the server's "today": src/base/text.h) plus offsetDays, as
+// YYYY-MM-DD: the UTC date is a day behind from 19:00 UTC.
+export const KZ_OFFSET_MS = 5 * 3600000;
 export function today(offsetDays = 0) {
-    const d = new Date(Date.now() + offsetDays * 86400000);
+    const d = new Date(Date.now() + KZ_OFFSET_MS + offsetDays * 86400000);
     return d.toISOString().slice(0, 10);
 }
 

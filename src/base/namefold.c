@@ -170,24 +170,31 @@ static void put_all(folded *f, const char *s)
         put(f, *s);
 }
 
+/* The rule of step 2 that applies at mid[i] (m letters in all), or -1 for none. */
+static int spelling_at(const char *mid, size_t i, size_t m)
+{
+    if (!strchr("szkgpcxywq", mid[i])) /* the first letters of SPELLINGS */
+        return -1;
+    for (size_t k = 0; k < sizeof SPELLINGS / sizeof SPELLINGS[0]; k++) {
+        size_t flen = strlen(SPELLINGS[k].from);
+        if (flen <= m - i && memcmp(mid + i, SPELLINGS[k].from, flen) == 0)
+            return (int)k;
+    }
+    return -1;
+}
+
 /* Step 2 over the m Latin letters of mid, writing into f. */
 static void spell(const char *mid, size_t m, folded *f)
 {
     size_t i = 0;
     while (i < m) {
-        size_t k = 0, nrules = sizeof SPELLINGS / sizeof SPELLINGS[0];
-        while (k < nrules) {
-            size_t flen = strlen(SPELLINGS[k].from);
-            if (flen <= m - i && memcmp(mid + i, SPELLINGS[k].from, flen) == 0)
-                break;
-            k++;
-        }
-        if (k < nrules) {
-            put_all(f, SPELLINGS[k].to);
-            i += strlen(SPELLINGS[k].from);
-        } else {
+        int k = spelling_at(mid, i, m);
+        if (k < 0) {
             put(f, mid[i++]);
+            continue;
         }
+        put_all(f, SPELLINGS[k].to);
+        i += strlen(SPELLINGS[k].from);
     }
 }
 

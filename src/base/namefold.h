@@ -34,9 +34,10 @@
  * Ş ş, Ū ū, Ü ü, I ı for і, İ i for и and й, Y y for ы, Q q for қ, J j for ж), as
  * presented by the government's National Commission on 28 January 2021 (KazTAG,
  * folkpublication.com/en/2766) and tabulated at en.wikipedia.org/wiki/Kazakh_alphabets
- * #Latin_script and in the npm package qazlatyn-db; ICAO Doc 9303 part 3, the Cyrillic
- * transliteration of machine-readable passports (ZH, KH, TS, CH, SH, SHCH, IU, IA, Y for ы,
- * I for й, E for е and э, IE for ъ, ь dropped).
+ * #Latin_script and in the npm package qazlatyn-db; ICAO Doc 9303 part 3 (8th edition,
+ * 2021), the Cyrillic transliteration of machine-readable passports (ZH, KH, TS, CH, SH,
+ * SHCH, IU, IA, Y for ы, I for и, й and і, E for е, ё and э, IE for ъ, ь dropped; its H for
+ * the Ukrainian and Belarusian г is not followed: г is g here).
  *
  * Other scripts fold to their closest Latin letter where the table above lists them
  * (Uzbek oʻ gʻ lose the mark and become o g, Kyrgyz ң ө ү as in Kazakh, Tajik ӣ ӯ ҳ ҷ,

@@ -8,9 +8,9 @@
  * 1. Each character is lowered and mapped to Latin letters (anything not listed is dropped:
  *    digits, punctuation, apostrophes and the modifier letters ʻ ʼ, combining accents, and
  *    the letters of other scripts such as Greek, Georgian, Armenian, Arabic, CJK):
- *      vowels   а ә a ä á à â ã å ā ą ə                                  -> a
- *               е ё э є ѣ e é è ê ë ē ė ę ě                              -> e
- *               и і й ы ї ј ӣ ӥ ӹ i ı İ ï í ì î ī į                      -> i
+ *      vowels   а ә a ä á à â ã å ā ă ą ə                                -> a
+ *               е ё ѐ э є ѣ e é è ê ë ē ė ę ě                            -> e
+ *               и ѝ і й ы ї ј ӣ ӥ ӹ i ı İ ï í ì î ī į ÿ                  -> i
  *               о ө ӧ o ö ó ò ô õ ø ō ő                                  -> o
  *               у ұ ү ў ӯ ӱ u ū ü ú ù û ů ű ų ý                          -> u
  *      iotated  ю -> iu, я -> ia (ё folds as е: ICAO and everyday Russian write it so)
@@ -25,7 +25,7 @@
  *      shch -> sh   zh -> j   kh -> h   gh -> g   ph -> f   ch -> ch   c -> k   x -> ks
  *      y -> i   w -> v   q -> k   (sh, ts, ng and every other letter stay as they are)
  * 3. While the letters are written out:
- *      "dj" at the start of a word -> j       (Джамиля, Dzhamilya, Djamila, Jamila)
+ *      "dj" at the start of a word -> j       (Джамила = Dzhamila = Djamila = Jamila)
  *      "ie" at the start or after a vowel -> e (Yerlan = Ерлан; Alekseyev = Алексеев)
  *      a run of the same letter -> one         (Assel = Әсел; Aliia = Aliya = Алия)
  *    Words are cut at NAME_FOLD_MAX - 1 letters.

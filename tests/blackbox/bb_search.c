@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,6 +401,64 @@ static void test_contact_request_unnamed(void **state)
     free(attempt);
 }
 
+/* Runs SQL on the test database (the server may run). */
+static void sql(const char *text)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(fx.env.db, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char *msg = NULL;
+    if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("sql: %s", msg ? msg : "?");
+    sqlite3_close(db);
+}
+
+/* Replacing the personal data replaces its terms: the old name no longer finds the case,
+ * the new one does. */
+static void test_rename(void **state)
+{
+    (void)state;
+    char path[128];
+    json_t *o = NULL;
+    assert_int_equal(send(&fx.cm, "POST", "/api/v1/cases",
+                          "{\"sex\":\"Masculine\",\"personal\":{\"given_name\":\"Temirlan\","
+                          "\"family_name\":\"Zhaksylykov\"}}",
+                          &o),
+                     201);
+    qgt_case_path(str(o, "code"), "/personal", path, sizeof path);
+    json_decref(o);
+    bool found = false;
+    assert_int_equal(search(&fx.cm, "Temirlan Zhaksylykov", &found), 1);
+    assert_int_equal(send(&fx.cm, "PUT", path,
+                          "{\"personal\":{\"given_name\":\"Тимур\","
+                          "\"family_name\":\"Жақсылықов\"}}",
+                          NULL),
+                     204);
+    assert_int_equal(search(&fx.cm, "Temirlan", &found), 0);
+    assert_int_equal(search(&fx.cm, "Timur Zhaksylykov", &found), 1);
+}
+
+/* Cases without terms (from before the index, or emptied) are indexed when the server
+ * starts, and the database file holds no folded name in clear. */
+static void test_index_refresh_and_file(void **state)
+{
+    (void)state;
+    bool found = false;
+    sql("DELETE FROM case_terms; UPDATE cases SET terms_version = 0;");
+    assert_int_equal(search(&fx.cm, "Aigul", &found), 0);
+    assert_int_equal(qgt_server_stop(&fx.env), 0);
+    assert_true(qgt_server_start(&fx.env, NULL));
+    const size_t n = sizeof people / sizeof people[0];
+    assert_true(qgt_people_login(&fx.env, people, n, PASSWORD));
+    assert_int_equal(search(&fx.cm, "Aigul", &found), 1);
+    assert_true(found);
+    assert_true(qgt_file_contains(fx.env.log, "indexed for search"));
+    const char *never[] = {"aigul", "nurlan", "Aigul", GIVEN, FAMILY, BIRTH};
+    for (size_t i = 0; i < sizeof never / sizeof *never; i++)
+        if (qgt_file_contains(fx.env.db, never[i]))
+            fail_msg("the database file holds word %zu in clear", i);
+}
+
 /* Every search is audited, never with its words. */
 static void test_search_audit(void **state)
 {
@@ -429,7 +488,8 @@ int main(void)
         cmocka_unit_test(test_likely_duplicate),  cmocka_unit_test(test_duplicate_iin_answers),
         cmocka_unit_test(test_contact_request_named),
         cmocka_unit_test(test_contact_request_unnamed),
-        cmocka_unit_test(test_search_audit),
+        cmocka_unit_test(test_search_audit),      cmocka_unit_test(test_rename),
+        cmocka_unit_test(test_index_refresh_and_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

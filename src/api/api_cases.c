@@ -80,7 +80,7 @@ void api_cases_personal_put(api_call *call)
     if (!body)
         return;
     qg_error err = {0};
-    json_t *personal = NULL;
+    json_t *personal = NULL, *out = NULL;
     json_int_t version = 0;
     json_error_t jerr;
     qg_code c =
@@ -88,12 +88,12 @@ void api_cases_personal_put(api_call *call)
                     0 &&
                 version >= 0
             ? case_personal_put(call->api->app, &call->who.actor, call->params[0], personal,
-                                version, &err)
+                                version, &out, &err)
             : qg_fail(
                   &err, QG_EINVAL, "body", "body.shape",
                   "must be {\"personal\": {...}} with an optional \"version\", and nothing else");
     json_decref(body);
-    answer(call, c, &err, 204, NULL);
+    answer(call, c, &err, 204, out); /* out: the registered child of a duplicate IIN */
 }
 
 static bool parse_user_id(const char *s, int64_t *id)

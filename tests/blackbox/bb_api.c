@@ -1532,7 +1532,7 @@ static void test_duplicate_iin(void **state)
     char *put = dump(json_pack("{s:{s:s}}", "personal", "iin", iin));
     r = call(U_SUP, "PUT", path, put);
     free(put);
-    expect_error(r, 409, "conflict", "personal.iin");
+    expect_error_with(r, 409, "conflict", "personal.iin", "existing");
     expect_absent(r, iin);
     httpc_response_free(r);
     json_t *p = read_personal(U_SUP, code_of(second));

@@ -308,6 +308,29 @@ static void test_duplicate_iin_answers(void **state)
     httpc_response_free(r);
 }
 
+/* Changing a case's personal data to a registered IIN answers as registration does. */
+static void test_duplicate_iin_on_put(void **state)
+{
+    (void)state;
+    char body[BODY_LEN], path[128];
+    json_t *o = NULL;
+    assert_int_equal(send(&fx.b_sup, "POST", "/api/v1/cases", "{\"sex\":\"Feminine\"}", &o), 201);
+    qgt_case_path(str(o, "code"), "/personal", path, sizeof path);
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"personal\":{\"given_name\":\"Aigul\",\"family_name\":\"Nurlanova\","
+             "\"iin\":\"%s\"}}", fx.iin);
+    httpc_response *r =
+        qgt_expect_error(&fx.env, &fx.b_sup, "PUT", path, body, 409, "personal.iin", fx.code);
+    o = qgt_json(r);
+    json_t *e = json_object_get(o, "error");
+    assert_string_equal(str(json_object_get(json_object_get(e, "existing"), "org"), "name"),
+                        "Search Holder NGO");
+    assert_int_equal(strlen(str(e, "attempt")), 32);
+    json_decref(o);
+    httpc_response_free(r);
+}
+
 /* Sends a duplicate IIN as s with the given name; returns the attempt (caller frees). */
 static char *attempt_of(const qgt_session *s, const char *given)
 {
@@ -486,7 +509,7 @@ int main(void)
         cmocka_unit_test(test_search_spellings),  cmocka_unit_test(test_hit_shows),
         cmocka_unit_test(test_search_visibility), cmocka_unit_test(test_search_errors),
         cmocka_unit_test(test_likely_duplicate),  cmocka_unit_test(test_duplicate_iin_answers),
-        cmocka_unit_test(test_contact_request_named),
+        cmocka_unit_test(test_duplicate_iin_on_put), cmocka_unit_test(test_contact_request_named),
         cmocka_unit_test(test_contact_request_unnamed),
         cmocka_unit_test(test_search_audit),      cmocka_unit_test(test_rename),
         cmocka_unit_test(test_index_refresh_and_file),

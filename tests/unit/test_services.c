@@ -1016,6 +1016,17 @@ static void test_case_personal_sealed(void **state)
     json_decref(personal);
 }
 
+/* case_personal_put, dropping the description of a duplicate (test_duplicate_iin_on_put
+ * reads it). */
+static qg_code personal_put(qg_app *app, const qg_actor *a, const char *code, json_t *p,
+                            int64_t version, qg_error *err)
+{
+    json_t *dup = NULL;
+    qg_code c = case_personal_put(app, a, code, p, version, &dup, err);
+    json_decref(dup);
+    return c;
+}
+
 static json_t *with_iin(const char *iin, const char *given)
 {
     return json_pack("{s:{s:s, s:s}}", "personal", "iin", iin, "given_name", given);
@@ -1079,7 +1090,13 @@ static void test_duplicate_iin_on_put(void **state)
     take_code(create_ok(f, &f->cm1, with_iin(f->iin_girl, "First")), first);
     take_code(create_ok(f, &f->cm1, J("{}")), second);
     json_t *p = json_pack("{s:s, s:s}", "iin", f->iin_girl, "given_name", "Second");
-    expect(case_personal_put(f->app, &f->cm1, second, p, 0, &err), &err, QG_ECONFLICT, "personal.iin");
+    json_t *dup = NULL;
+    expect(case_personal_put(f->app, &f->cm1, second, p, 0, &dup, &err), &err, QG_ECONFLICT,
+           "personal.iin");
+    /* the answer names the registered case to whoever may see it, as at registration */
+    assert_string_equal(json_string_value(json_object_get(json_object_get(dup, "existing"), "code")),
+                        first);
+    json_decref(dup);
     json_decref(p);
     json_t *got = NULL;
     assert_int_equal(case_personal_get(f->app, &f->cm1, second, &got, &err), QG_OK);
@@ -1094,15 +1111,15 @@ static void test_duplicate_iin_on_put(void **state)
     assert_int_equal(audit_count(f, "personal.update"), 0);
     /* the same case may keep its own IIN */
     p = json_pack("{s:s, s:s}", "iin", f->iin_girl, "given_name", "Renamed");
-    assert_int_equal(case_personal_put(f->app, &f->cm1, first, p, 0, &err), QG_OK);
+    assert_int_equal(personal_put(f->app, &f->cm1, first, p, 0, &err), QG_OK);
     json_decref(p);
     /* moving the IIN: removed from the first case, it is free for the second */
     p = json_pack("{s:s}", "given_name", "Renamed");
-    assert_int_equal(case_personal_put(f->app, &f->cm1, first, p, 0, &err), QG_OK);
+    assert_int_equal(personal_put(f->app, &f->cm1, first, p, 0, &err), QG_OK);
     json_decref(p);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM cases WHERE iin_hash IS NOT NULL", NULL), 0);
     p = json_pack("{s:s}", "iin", f->iin_girl);
-    assert_int_equal(case_personal_put(f->app, &f->cm1, second, p, 0, &err), QG_OK);
+    assert_int_equal(personal_put(f->app, &f->cm1, second, p, 0, &err), QG_OK);
     json_decref(p);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM cases WHERE iin_hash IS NOT NULL", NULL), 1);
     assert_int_equal(audit_count(f, "personal.update"), 3);
@@ -1120,10 +1137,10 @@ static void test_personal_put_version(void **state)
     int64_t read_version = json_integer_value(json_object_get(c, "version"));
     json_decref(c);
     json_t *p = json_pack("{s:s}", "notes", "first worker's note");
-    assert_int_equal(case_personal_put(f->app, &f->cm1, code, p, read_version, &err), QG_OK);
+    assert_int_equal(personal_put(f->app, &f->cm1, code, p, read_version, &err), QG_OK);
     json_decref(p);
     p = json_pack("{s:s}", "notes", "second worker's note");
-    expect(case_personal_put(f->app, &f->cm1, code, p, read_version, &err), &err, QG_ECONFLICT, "version");
+    expect(personal_put(f->app, &f->cm1, code, p, read_version, &err), &err, QG_ECONFLICT, "version");
     json_decref(p);
     json_t *got = NULL;
     assert_int_equal(case_personal_get(f->app, &f->cm1, code, &got, &err), QG_OK);
@@ -1191,7 +1208,7 @@ static void test_case_visibility(void **state)
     json_decref(patch);
     expect(case_personal_get(f->app, &f->fr_a, code, &out, &err), &err, QG_ENOTFOUND, "code");
     json_t *p = J("{\"given_name\": \"Later\"}");
-    expect(case_personal_put(f->app, &f->fr_a, code, p, 0, &err), &err, QG_ENOTFOUND, "code");
+    expect(personal_put(f->app, &f->fr_a, code, p, 0, &err), &err, QG_ENOTFOUND, "code");
     json_decref(p);
     case_query q = {.limit = 50};
     assert_int_equal(case_list(f->app, &f->fr_a, &q, &out, &err), QG_OK);
@@ -1458,7 +1475,7 @@ static void test_personal_get_put(void **state)
     assert_int_equal(json_object_size(got), 0);
     json_decref(got);
     json_t *p = J("{\"given_name\": \"Dana\", \"phone\": \"+7 701 555 0123\", \"birth_date\": \"2012-02-02\"}");
-    assert_int_equal(case_personal_put(f->app, &f->cm1, code, p, 0, &err), QG_OK);
+    assert_int_equal(personal_put(f->app, &f->cm1, code, p, 0, &err), QG_OK);
     assert_int_equal(case_personal_get(f->app, &f->cm1, code, &got, &err), QG_OK);
     assert_true(json_equal(got, p));
     json_decref(got);
@@ -1471,7 +1488,7 @@ static void test_personal_get_put(void **state)
     json_decref(c);
     /* a put replaces the whole personal part */
     p = J("{\"family_name\": \"Seitkali\"}");
-    assert_int_equal(case_personal_put(f->app, &f->sup_a, code, p, 0, &err), QG_OK);
+    assert_int_equal(personal_put(f->app, &f->sup_a, code, p, 0, &err), QG_OK);
     assert_int_equal(case_personal_get(f->app, &f->sup_a, code, &got, &err), QG_OK);
     assert_true(json_equal(got, p));
     json_decref(got);
@@ -1487,15 +1504,15 @@ static void test_personal_get_put(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         p = J(bad[i].personal);
-        expect(case_personal_put(f->app, &f->cm1, code, p, 0, &err), &err, QG_EINVAL, bad[i].field);
+        expect(personal_put(f->app, &f->cm1, code, p, 0, &err), &err, QG_EINVAL, bad[i].field);
         assert_null(strstr(err.message, "Dana"));
         json_decref(p);
     }
     p = json_pack("{s:s}", "iin", f->iin_girl); /* a girl's IIN on a case recorded Masculine */
-    expect(case_personal_put(f->app, &f->cm1, code, p, 0, &err), &err, QG_EINVAL, "sex");
-    expect(case_personal_put(f->app, &f->cm2, code, p, 0, &err), &err, QG_ENOTFOUND, "code");
-    expect(case_personal_put(f->app, &f->sup_b, code, p, 0, &err), &err, QG_ENOTFOUND, "code");
-    expect(case_personal_put(f->app, &f->analyst, code, p, 0, &err), &err, QG_EFORBIDDEN, NULL);
+    expect(personal_put(f->app, &f->cm1, code, p, 0, &err), &err, QG_EINVAL, "sex");
+    expect(personal_put(f->app, &f->cm2, code, p, 0, &err), &err, QG_ENOTFOUND, "code");
+    expect(personal_put(f->app, &f->sup_b, code, p, 0, &err), &err, QG_ENOTFOUND, "code");
+    expect(personal_put(f->app, &f->analyst, code, p, 0, &err), &err, QG_EFORBIDDEN, NULL);
     json_decref(p);
     p = J("{\"family_name\": \"Seitkali\"}");
     assert_int_equal(case_personal_get(f->app, &f->cm1, code, &got, &err), QG_OK);

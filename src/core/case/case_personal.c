@@ -347,9 +347,10 @@ static qg_code personal_write_in_tx(db *conn, void *arg, qg_error *err)
 }
 
 qg_code case_personal_put(qg_app *app, const qg_actor *actor, const char *code_in, json_t *personal,
-                          int64_t version, qg_error *err)
+                          int64_t version, json_t **out, qg_error *err)
 {
     char code[QG_CODE_SIZE];
+    *out = NULL;
     qg_code c = case_precheck(actor, ACT_PERSONAL_UPDATE, code_in, code, err);
     if (c == QG_OK)
         c = case_input_check_personal(personal, err);
@@ -358,9 +359,11 @@ qg_code case_personal_put(qg_app *app, const qg_actor *actor, const char *code_i
     personal_job j = {
         .app = app, .actor = actor, .code = code, .input = personal, .version = version};
     c = writer_run(app->writer, personal_write_in_tx, &j, err);
-    json_decref(j.result);
-    if (c == QG_OK && j.duplicate)
+    if (c == QG_OK && j.duplicate) {
+        *out = j.result;
         return qg_fail(err, QG_ECONFLICT, "personal.iin", "iin.duplicate",
                        "a child with this IIN is already registered in another case");
+    }
+    json_decref(j.result);
     return c;
 }

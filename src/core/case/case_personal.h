@@ -26,8 +26,11 @@ qg_code case_personal_load(db *conn, const qg_keys *keys, int64_t case_id, json_
 /* Replaces the personal part with personal (validated, reconciled with the case's
  * fields, IIN de-duplicated), audited as "personal.update" with the field names. A
  * version other than 0 must equal the case's version (else QG_ECONFLICT, field
- * "version"), so two workers cannot overwrite each other unknowingly. */
+ * "version"), so two workers cannot overwrite each other unknowingly. When the IIN is
+ * another case's, nothing is changed, the result is QG_ECONFLICT (field "personal.iin")
+ * and *out describes that case as case_create does ({"existing": ..., "attempt"?});
+ * otherwise *out is NULL. *out caller-owned. */
 qg_code case_personal_put(qg_app *app, const qg_actor *actor, const char *code, json_t *personal,
-                          int64_t version, qg_error *err);
+                          int64_t version, json_t **out, qg_error *err);
 
 #endif

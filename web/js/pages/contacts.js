@@ -132,7 +132,7 @@ function attemptRows(list, reload) {
         } else msg.textContent = s.text;
       } } }, t('contacts.send')), msg);
     }
-    return h('tr', { 'data-attempt': a.id },
+    return h('tr', { 'data-attempt': a.id, 'data-named': a.org_named ? 'yes' : 'no' },
       td('contacts.col.user', who(a.user)),
       td('contacts.col.when', when(a.at)),
       td('contacts.col.org_named', a.org_named ? t('contacts.named_yes') : t('contacts.named_no')),

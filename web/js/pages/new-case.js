@@ -153,5 +153,5 @@ route('#/new-case', async (el) => {
     ev.preventDefault();
     submit(null);
   });
-  el.append(pageTitle('newcase.title'), h('p', {}, t('newcase.intro')), warnBox, form);
+  el.append(pageTitle('newcase.title'), h('p', {}, t('newcase.intro')), form);
 });

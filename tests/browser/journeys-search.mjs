@@ -125,6 +125,7 @@ const searchFind = {
         await b.login('sr.cm');
         await navSearch(b, 'aigul nurlanova');
         await urlClean(page, 'aigul');
+        assert((await page.inputValue('#nav-search-q')) === '', 'the navigation\'s box keeps the text after the search');
         for (const l of ['kk', 'ru', 'en']) {
             if (l !== 'kk') {
                 await setLang(page, l);
@@ -399,6 +400,8 @@ const iinDuplicate = {
         await block.waitFor().catch(() => { throw new Error('the holder\'s supervisor\'s home page shows no contact request'); });
         assert((await block.locator('[data-count="waiting"]').innerText()).trim() === '1', 'the home page does not count 1 contact request waiting');
         assert((await block.innerText()).includes('Запросы на связь, ожидающие ответа'), 'the home block is not titled in Russian');
+        const navN = page.locator('#nav-list a[href="#/contacts"] .nav-count');
+        assert((await navN.count()) === 1 && (await navN.innerText()).trim() === '1', 'the navigation does not count 1 contact request waiting');
         await b.shot('holder-home-ru');
         await block.locator('a[href="#/contacts"]').click();
         await page.locator('#contacts-incoming').waitFor().catch(() => { throw new Error('#/contacts shows no incoming request'); });

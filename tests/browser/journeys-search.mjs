@@ -223,7 +223,8 @@ async function fillNewCase(b, values) {
         await page.evaluate(() => { location.hash = '#/cases'; });
         await page.waitForFunction(() => location.hash === '#/cases' && document.querySelector('#page-title'));
     }
-    await b.go('#/new-case');
+    await page.evaluate(() => { location.hash = '#/new-case'; });
+    await page.waitForFunction(() => location.hash === '#/new-case');
     await page.locator('form [data-action="save"]').waitFor();
     if (values.sex) await page.selectOption('[name="sex"]', values.sex);
     await page.click('[data-action="add-personal"]');

@@ -115,6 +115,41 @@ export async function sendRequest(attempt) {
   return { ok: false, text: errorOf(r), reason: r.data && r.data.error && r.data.error.reason };
 }
 
+// The warning when the IIN is registered already (409 iin.duplicate with "existing", on
+// the new-case form and the personal-data form): a case the user may see is named with a
+// link; a holding organisation named (the given and family names matched too) comes with
+// "ask them to contact us", a contact request that carries no personal data; else only
+// "ask your supervisor". texts: {title, code, next}, already translated (the form's own).
+export function iinTakenWarning(err, texts) {
+  const existing = err.existing || {};
+  const parts = [h('p', { id: 'existing-title' }, h('strong', {}, texts.title))];
+  if (existing.code) {
+    parts.push(h('p', {}, texts.code, ' ',
+      h('a', { href: '#/case/' + encodeURIComponent(existing.code), class: 'code', 'data-action': 'open-existing' }, existing.code)));
+  } else if (existing.org && existing.org.name) {
+    const org = existing.org.name;
+    const result = h('div', { class: 'contact-result' });
+    const ask = h('button', { type: 'button', class: 'primary', 'data-action': 'ask-contact', on: { click: async () => {
+      ask.disabled = true;
+      const s = await sendRequest(err.attempt);
+      clear(result);
+      if (s.ok || s.reason === 'contact.already_sent') {
+        ask.remove();
+        const note = h('p', { class: 'saved-note', role: 'status', tabindex: '-1', 'data-sent': 'yes' }, t('contacts.sent_to', { org }));
+        result.append(note, h('p', {}, h('a', { href: '#/contacts', 'data-action': 'go-contacts' }, t('contacts.see_answer'))));
+        note.focus();
+      } else {
+        ask.disabled = false;
+        result.append(h('p', { class: 'errors', role: 'alert' }, s.text));
+      }
+    } } }, t('contacts.ask', { org }));
+    parts.push(h('p', { 'data-existing': 'org' }, t('contacts.held_by', { org })),
+      h('p', { class: 'hint' }, t('contacts.ask_hint')), h('div', { class: 'actions' }, ask), result);
+  } else parts.push(h('p', { 'data-existing': 'unnamed' }, t('contacts.ask_supervisor')));
+  if (texts.next) parts.push(h('p', {}, texts.next));
+  return h('div', { class: 'warning', role: 'alert', id: 'existing-case', tabindex: '-1', 'aria-labelledby': 'existing-title' }, parts);
+}
+
 function attemptRows(list, reload) {
   return list.map((a) => {
     const cell = td('contacts.col.request');

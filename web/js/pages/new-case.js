@@ -5,8 +5,8 @@
 // the same child" registers), or the IIN (409 iin.duplicate: the case, the holding
 // organisation with a contact request, or "ask your supervisor").
 import { countryPicker, iinInput } from '../picker.js';
-import { api, clear, dateInput, formField, formValues, go, h, label, markSaved, messages, navItem, pageTitle, route, select, showErrors, showMessage, t, today, watchUnsaved } from '../core.js';
-import { sendRequest } from './contacts.js';
+import { api, dateInput, formField, formValues, go, h, label, markSaved, messages, navItem, pageTitle, route, select, showErrors, showMessage, t, today, watchUnsaved } from '../core.js';
+import { iinTakenWarning } from './contacts.js';
 
 const ready = Promise.all([messages('newcase'), messages('contacts')]);
 navItem('#/new-case', 'newcase.nav', 'case.create');
@@ -23,40 +23,6 @@ function refuseEmpty(form) {
     input.setAttribute('aria-invalid', 'true');
     input.closest('.field').classList.add('invalid');
   }
-}
-
-// The warning when the IIN is registered already (409 iin.duplicate, "existing"): a case
-// the user may see is named with a link; a holding organisation named (the given and
-// family names matched too) comes with "ask them to contact us", a contact request that
-// carries no personal data; else only "ask your supervisor".
-function existingWarning(err) {
-  const existing = err.existing || {};
-  const parts = [h('p', { id: 'existing-title' }, h('strong', {}, t('newcase.exists_title')))];
-  if (existing.code) {
-    parts.push(h('p', {}, t('newcase.exists_code'), ' ',
-      h('a', { href: '#/case/' + encodeURIComponent(existing.code), class: 'code', 'data-action': 'open-existing' }, existing.code)));
-  } else if (existing.org && existing.org.name) {
-    const org = existing.org.name;
-    const result = h('div', { class: 'contact-result' });
-    const ask = h('button', { type: 'button', class: 'primary', 'data-action': 'ask-contact', on: { click: async () => {
-      ask.disabled = true;
-      const s = await sendRequest(err.attempt);
-      clear(result);
-      if (s.ok || s.reason === 'contact.already_sent') {
-        ask.remove();
-        const note = h('p', { class: 'saved-note', role: 'status', tabindex: '-1', 'data-sent': 'yes' }, t('contacts.sent_to', { org }));
-        result.append(note, h('p', {}, h('a', { href: '#/contacts', 'data-action': 'go-contacts' }, t('contacts.see_answer'))));
-        note.focus();
-      } else {
-        ask.disabled = false;
-        result.append(h('p', { class: 'errors', role: 'alert' }, s.text));
-      }
-    } } }, t('contacts.ask', { org }));
-    parts.push(h('p', { 'data-existing': 'org' }, t('contacts.held_by', { org })),
-      h('p', { class: 'hint' }, t('contacts.ask_hint')), h('div', { class: 'actions' }, ask), result);
-  } else parts.push(h('p', { 'data-existing': 'unnamed' }, t('contacts.ask_supervisor')));
-  parts.push(h('p', {}, t('newcase.exists_next')));
-  return h('div', { class: 'warning', role: 'alert', id: 'existing-case', tabindex: '-1', 'aria-labelledby': 'existing-title' }, parts);
 }
 
 // The warning when a case the user may see in their organisation has the same names and
@@ -137,7 +103,7 @@ route('#/new-case', async (el) => {
     if (r.status === 409 && err && err.existing) {
       personal.open = true;
       showErrors(form, r.data);
-      const w = existingWarning(err);
+      const w = iinTakenWarning(err, { title: t('newcase.exists_title'), code: t('newcase.exists_code'), next: t('newcase.exists_next') });
       warnBox.append(w);
       w.focus();
       return;

@@ -52,6 +52,7 @@ const journeys = [
     ...pickers,
     ...sweep,
     ...keys,
+    ...(await import('./journeys-search.mjs')).journeys,
 ];
 
 const JOURNEY_MS = 120000;

@@ -654,6 +654,7 @@ export function go(hash) {
 // opts.count (optional) is an async function answering how many things wait there (a
 // number shown next to the entry, hidden when 0); opts.countKey is the message key
 // ({n}) that says so to screen readers. The counts are asked again on every page.
+// action may also be a list: the entry is shown when the user may take any of them.
 export function navItem(hash, labelKey, action, opts = {}) {
   navItems.push({ hash, labelKey, action: action || '', count: opts.count, countKey: opts.countKey, n: 0 });
   renderNav();
@@ -680,7 +681,16 @@ export async function refreshNavCounts() {
 }
 
 function navShown(it) {
-  return !caps.must_change_password && (!it.action || may(it.action));
+  return !caps.must_change_password && (!it.action || [].concat(it.action).some((a) => may(a)));
+}
+
+// Controls of their own in the navigation (the search box, pages/search.js), for the users
+// who may take action: build() answers the element, the same one on every redraw, so what
+// is typed in it survives the navigation being drawn again.
+const navWidgets = [];
+export function navWidget(action, build) {
+  navWidgets.push({ action, build });
+  renderNav();
 }
 
 function navLink(it, here) {
@@ -746,6 +756,7 @@ function renderNav() {
       list.append(h('li', {}, navLink(it, here)));
       if (it.count) total += it.n;
     }
+    for (const w of navWidgets) if (navShown(w)) list.append(h('li', { class: 'nav-widget' }, w.build()));
   }
   // the group is inside the <li>: a list holds only list items (axe rule "list")
   const langs = h('li', { class: 'langs' }, h('div', { class: 'langs', role: 'group', 'aria-label': t('core.language') },

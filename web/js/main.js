@@ -11,6 +11,7 @@ import './pages/case.js';
 import './pages/child-record.js';
 import './pages/screenings.js';
 import './pages/referrals.js';
+import './pages/contacts.js';
 import './pages/qualify.js';
 import './pages/services.js';
 import './pages/agreements.js';
@@ -19,5 +20,6 @@ import './pages/dataset.js';
 import './pages/admin.js';
 import './pages/audit.js';
 import './pages/access-grants.js';
+import './pages/search.js';
 
 start();

@@ -2,9 +2,10 @@
 // of the organisation's case managers, unassign) and the form that changes the coded
 // fields (PATCH /cases/:code with the version read: only the fields that changed go).
 import { assignableUsers, countryPicker, iinInput, languagePicker, placePicker, userPicker } from '../picker.js';
+import { iinTakenWarning } from './contacts.js';
 import { api, errorText, caseMay, clear, dateInput, formField, formValues, h, label, markSaved, messages, notify, policy, select, showErrors, showMessage, t, vocab, watchUnsaved } from '../core.js';
 
-const ready = messages('case');
+const ready = Promise.all([messages('case'), messages('contacts')]);
 
 function path(code, rest) {
   return '/cases/' + encodeURIComponent(code) + (rest || '');
@@ -171,6 +172,8 @@ export async function personalForm(code, p, version, onSaved, onCancel) {
   });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    const taken = form.querySelector('#existing-case');
+    if (taken) taken.remove();
     const v = formValues(form);
     const out = {};
     for (const k of PERSONAL_TEXT) {
@@ -192,6 +195,12 @@ export async function personalForm(code, p, version, onSaved, onCancel) {
         if (s) s.textContent = t('case.iin_registered');
         const m = form.querySelector('[data-field="personal.iin"] .msg');
         if (m) m.textContent = t('case.iin_registered');
+        // the case, the holding organisation with a contact request, or "ask your supervisor"
+        if (e.existing) {
+          const w = iinTakenWarning(e, { title: t('contacts.iin_title'), code: t('contacts.iin_case'), next: t('contacts.not_saved') });
+          form.querySelector('.actions').before(w);
+          w.focus();
+        }
       }
       return;
     }

@@ -6,7 +6,7 @@
 // of overdue work (GET /home?counts=1, asked once for both counts).
 import { api, clear, fmtDate, h, label, may, messages, navItem, pageTitle, route, session, t } from '../core.js';
 
-const ready = messages('home');
+const ready = Promise.all([messages('home'), messages('contacts')]);
 
 // The counts of the navigation: one request answers every count of one refresh. The
 // answer is kept for its own session only: after a logout and a new login within the
@@ -160,9 +160,16 @@ function grantsBlock(g) {
       line('home.grants.week', g.last_7_days, null, 'week')));
 }
 
+// Contact requests from other organisations about the organisation's cases, not answered.
+function contactsBlock(n) {
+  return block('contact-requests', 'contacts.home_title', '#/contacts', 'contacts.home_link',
+    h('ul', { class: 'home-list' }, line('contacts.home_waiting', n, null, 'waiting')));
+}
+
 // The blocks, in the order of a working day: what to do now first.
 function blocks(d) {
   const out = [];
+  if (d.contact_requests_waiting > 0 && may('contact.answer')) out.push(contactsBlock(d.contact_requests_waiting));
   const days = d.due_days || 7;
   if (d.referrals_received && may('referral.receive')) out.push(receivedBlock(d.referrals_received));
   if (d.tasks && may('task.list')) out.push(dueBlock('tasks', d.tasks, days));

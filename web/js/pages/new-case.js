@@ -1,11 +1,14 @@
 // new-case.js — opening a case (#/new-case): the coded identification facts, and an
-// optional personal part behind a disclosure. When the IIN shows the child may be
-// registered already (409 with "existing"), a warning names the case (when the user
-// may see it) or says another organisation holds it; no second case is made.
+// optional personal part behind a disclosure. When the child may be registered already,
+// a warning above the buttons says so and nothing is stored: the same names and birth
+// date as a case of the user's organisation (409 case.likely_duplicate: open it, or "not
+// the same child" registers), or the IIN (409 iin.duplicate: the case, the holding
+// organisation with a contact request, or "ask your supervisor").
 import { countryPicker, iinInput } from '../picker.js';
-import { api, dateInput, formField, formValues, go, h, markSaved, messages, navItem, pageTitle, route, select, showErrors, showMessage, t, today, watchUnsaved } from '../core.js';
+import { api, dateInput, formField, formValues, go, h, label, markSaved, messages, navItem, pageTitle, route, select, showErrors, showMessage, t, today, watchUnsaved } from '../core.js';
+import { iinTakenWarning } from './contacts.js';
 
-const ready = messages('newcase');
+const ready = Promise.all([messages('newcase'), messages('contacts')]);
 navItem('#/new-case', 'newcase.nav', 'case.create');
 
 const PERSONAL = ['given_name', 'family_name', 'birth_date', 'iin', 'phone'];
@@ -22,14 +25,27 @@ function refuseEmpty(form) {
   }
 }
 
-function existingWarning(existing) {
-  const parts = [h('p', {}, h('strong', {}, t('newcase.exists_title')))];
-  if (existing && existing.code) {
-    parts.push(h('p', {}, t('newcase.exists_code'), ' ',
-      h('a', { href: '#/case/' + encodeURIComponent(existing.code), class: 'code', 'data-action': 'open-existing' }, existing.code)));
-  } else parts.push(h('p', {}, t('newcase.exists_other_org')));
-  parts.push(h('p', {}, t('newcase.exists_next')));
-  return h('div', { class: 'warning', role: 'alert', id: 'existing-case', tabindex: '-1' }, parts);
+// The warning when a case the user may see in their organisation has the same names and
+// birth date (409 case.likely_duplicate, nothing stored): the cases, each opening by its
+// code, and "not the same child — register", which sends the form again with every code
+// shown in "checked_not_same".
+function likelyWarning(likely, onNotSame) {
+  const rows = likely.map((c) => h('li', { 'data-code': c.code },
+    h('a', { href: '#/case/' + encodeURIComponent(c.code), class: 'code', 'data-action': 'open-likely' }, c.code),
+    ' — ' + t('contacts.likely_stage', { stage: label('stage', c.stage) }) +
+      (c.birth_year ? ', ' + t('contacts.likely_year', { year: c.birth_year }) : '')));
+  const actions = h('div', { class: 'actions' });
+  if (likely.length === 1) {
+    actions.append(h('a', { href: '#/case/' + encodeURIComponent(likely[0].code), class: 'button primary', 'data-action': 'open-likely-case' },
+      t('contacts.likely_open', { code: likely[0].code })));
+  }
+  actions.append(h('button', { type: 'button', 'data-action': 'not-same', on: { click: onNotSame } }, t('contacts.not_same')));
+  return h('div', { class: 'warning', role: 'alert', id: 'likely-duplicate', tabindex: '-1', 'aria-labelledby': 'likely-title' },
+    h('p', { id: 'likely-title' }, h('strong', {}, t('contacts.likely_title'))),
+    h('p', {}, t(likely.length === 1 ? 'contacts.likely_one' : 'contacts.likely_many')),
+    h('ul', { class: 'likely-list' }, rows),
+    h('p', { class: 'hint' }, t('contacts.likely_hint')),
+    actions);
 }
 
 route('#/new-case', async (el) => {
@@ -42,7 +58,8 @@ route('#/new-case', async (el) => {
     formField('birth_date', 'newcase.birth_date', dateInput(''), 'newcase.date_hint'),
     formField('iin', 'newcase.iin', iinInput(''), 'newcase.iin_hint'),
     formField('phone', 'newcase.phone', h('input', { type: 'tel', autocomplete: 'off' })));
-  const warnBox = h('div');
+  // the duplicate warnings stand above the buttons, where the worker decides
+  const warnBox = h('div', { class: 'dup-warnings' });
   const form = watchUnsaved(h('form', { novalidate: true },
     h('fieldset', {}, h('legend', {}, t('newcase.facts')),
       formField('sex', 'newcase.sex', select('sex')),
@@ -52,11 +69,11 @@ route('#/new-case', async (el) => {
       formField('identified_on', 'newcase.identified_on', dateInput(today()), 'newcase.date_hint'),
       formField('stage', 'newcase.stage', select('stage', { empty: false, value: 'identification', except: ['closure'] }) /* a case opens at any stage but closure (the API refuses it too) */)),
     personal,
+    warnBox,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', 'data-action': 'save' }, t('newcase.save')),
       h('a', { href: '#/cases', class: 'button' }, t('core.cancel')))));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  async function submit(checked) {
     warnBox.replaceChildren();
     const v = formValues(form);
     if (!LEAST.some((k) => v[k] !== undefined)) {
@@ -67,6 +84,7 @@ route('#/new-case', async (el) => {
     const p = {};
     for (const [k, val] of Object.entries(v)) (PERSONAL.includes(k) ? p : body)[k] = val;
     if (Object.keys(p).length) body.personal = p;
+    if (checked) body.checked_not_same = checked;
     const r = await api('POST', '/cases', body);
     if (r.status === 201) {
       markSaved(form);
@@ -74,9 +92,18 @@ route('#/new-case', async (el) => {
       return;
     }
     const err = r.data && r.data.error;
+    if (r.status === 409 && err && err.reason === 'case.likely_duplicate' && Array.isArray(err.likely) && err.likely.length) {
+      personal.open = true;
+      const codes = err.likely.map((c) => c.code);
+      const w = likelyWarning(err.likely, () => submit(codes));
+      warnBox.append(w);
+      w.focus();
+      return;
+    }
     if (r.status === 409 && err && err.existing) {
+      personal.open = true;
       showErrors(form, r.data);
-      const w = existingWarning(err.existing);
+      const w = iinTakenWarning(err, { title: t('newcase.exists_title'), code: t('newcase.exists_code'), next: t('newcase.exists_next') });
       warnBox.append(w);
       w.focus();
       return;
@@ -87,6 +114,10 @@ route('#/new-case', async (el) => {
       return;
     }
     showErrors(form, r.data);
+  }
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    submit(null);
   });
-  el.append(pageTitle('newcase.title'), h('p', {}, t('newcase.intro')), warnBox, form);
+  el.append(pageTitle('newcase.title'), h('p', {}, t('newcase.intro')), form);
 });

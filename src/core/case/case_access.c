@@ -27,7 +27,8 @@ qg_code case_state_for(db *conn, const qg_actor *actor, qg_action action, const 
         out->id = r.id;
         out->org_id = r.org_id;
         snprintf(out->stage, sizeof out->stage, "%s", stage ? stage : "");
-        out->closed = status && strcmp(status, "closed") == 0;
+        /* a withdrawn case takes no new records either (policy.h) */
+        out->closed = status && (strcmp(status, "closed") == 0 || r.facts.withdrawn);
     }
     case_row_free(&r);
     return c;

@@ -280,7 +280,8 @@ static qg_code check_query(case_query *q, char before[QG_CODE_SIZE], qg_error *e
     if (q->stage && !vocab_has(&VOCAB_STAGE, q->stage))
         return qg_fail(err, QG_EINVAL, "stage", "value.not_in_list", "is not a known stage code");
     if (q->status && !vocab_has(&VOCAB_CASE_STATUS, q->status))
-        return qg_fail(err, QG_EINVAL, "status", "value.not_in_list", "must be open, closed or withdrawn");
+        return qg_fail(err, QG_EINVAL, "status", "value.not_in_list",
+                       "must be open, closed or withdrawn");
     return QG_OK;
 }
 

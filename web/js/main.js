@@ -19,5 +19,6 @@ import './pages/dataset.js';
 import './pages/admin.js';
 import './pages/audit.js';
 import './pages/access-grants.js';
+import './pages/operations.js';
 
 start();

@@ -161,6 +161,16 @@ static long long report_grand(const char *name)
     return n;
 }
 
+/* The open cases the home page counts for s. */
+static json_int_t home_open(const qgt_session *s)
+{
+    json_t *o = NULL;
+    assert_int_equal(send(s, "GET", "/api/v1/home", NULL, &o), 200);
+    json_int_t n = json_integer_value(json_object_get(json_object_get(o, "cases"), "open"));
+    json_decref(o);
+    return n;
+}
+
 /* ---- duplicate answers alert the supervisor ------------------------------------------- */
 
 static json_t *alerts_of(const qgt_session *s)
@@ -361,6 +371,7 @@ static void test_withdraw(void **state)
     next_iin(iin);
     assert_int_equal(create_with(&fx.sup, iin, code, NULL), 201);
     long long victims = report_grand("victims");
+    json_int_t open_before = home_open(&fx.sup);
     qgt_case_path(code, "/withdraw", path, sizeof path);
     /* a case manager may not; another organisation's supervisor does not see the case */
     assert_int_equal(send(&fx.cm1, "POST", path, "{\"reason\":\"probe\"}", NULL), 403);
@@ -381,8 +392,9 @@ static void test_withdraw(void **state)
                     strcmp(a, "case.child_record") == 0);
     }
     json_decref(o);
-    /* statistics drop */
+    /* statistics drop: the reports and the home page's count of open cases */
     assert_int_equal(report_grand("victims"), victims - 1);
+    assert_int_equal(home_open(&fx.sup), open_before - 1);
     /* read-only: no second withdrawal, no stage change, no task, no change of a field */
     r = qgt_expect_error(&fx.env, &fx.sup, "POST", path, "{\"reason\":\"probe\"}", 409, "status",
                          NULL);

@@ -15,7 +15,10 @@
  *   - a few audited reads and one break-the-glass grant by gen.sup1, for the auditor;
  *   - one account in Almaty, created by demo.admin, waiting for gen.sup1's confirmation;
  *   - two cases demo.police opened this week, a task due and one overdue, and a referral
- *     of one of them to Almaty under a third agreement (Police Astana with NGO Almaty).
+ *     of one of them to Almaty under a third agreement (Police Astana with NGO Almaty);
+ *   - demo.police registering a child Almaty already holds (same IIN and names): the
+ *     answer names Almaty, and demo.police sends a contact request that waits on
+ *     gen.sup1's home page (issue 14).
  * A deadline cannot be set in the past through the service, so the two overdue
  * referrals get theirs moved back afterwards (the one write here outside a service).
  *
@@ -32,6 +35,7 @@
 #include "core/account/actor.h"
 #include "core/case/case.h"
 #include "core/case/case_personal.h"
+#include "core/case/contact.h"
 #include "core/case/grant.h"
 #include "core/case/record.h"
 #include "core/case/task.h"
@@ -422,6 +426,50 @@ static qg_code police_work(demo *d, int64_t almaty, int64_t police)
     return c;
 }
 
+/* The personal part of the first of codes that has an IIN and both names, read as
+ * gen.cm1 (audited); NULL when none has. */
+static json_t *registered_child(demo *d, char codes[][QG_CODE_SIZE], size_t n)
+{
+    qg_actor cm = as_user(d, "gen.cm1");
+    for (size_t i = 0; i < n; i++) {
+        json_t *p = NULL;
+        if (case_personal_get(d->app, &cm, codes[i], &p, &d->err) != QG_OK)
+            return NULL;
+        if (json_object_get(p, "iin") && json_object_get(p, "given_name") &&
+            json_object_get(p, "family_name"))
+            return p;
+        json_decref(p);
+    }
+    return NULL;
+}
+
+/* demo.police registers a child gen.cm1's organisation holds: the IIN answer names
+ * Almaty (the names match), and demo.police asks Almaty to get in touch. */
+static qg_code contact_request(demo *d, char codes[][QG_CODE_SIZE], size_t n)
+{
+    qg_actor fr = as_user(d, "demo.police");
+    d->step = "duplicate IIN";
+    json_t *personal = fr.user_id ? registered_child(d, codes, n) : NULL;
+    if (!personal)
+        return d->err.code;
+    json_t *body = json_pack("{s:s, s:o}", "region", "astana", "personal", personal), *out = NULL;
+    qg_code c = body ? case_create(d->app, &fr, body, &out, &d->err) : QG_ENOMEM;
+    json_decref(body);
+    const char *attempt = json_string_value(json_object_get(out, "attempt"));
+    if (c != QG_ECONFLICT || !attempt) {
+        json_decref(out);
+        return qg_fail(&d->err, QG_ENOTFOUND, "personal.iin", "demo.not_seeded",
+                       "the registered child was not recognised");
+    }
+    d->err = (qg_error){0};
+    json_t *request = NULL;
+    d->step = "contact request";
+    c = contact_send(d->app, &fr, attempt, &request, &d->err);
+    json_decref(request);
+    json_decref(out);
+    return c;
+}
+
 /* An account demo.admin creates in Almaty: it waits for gen.sup1's confirmation. */
 static qg_code waiting_account(demo *d, int64_t almaty)
 {
@@ -473,6 +521,8 @@ static qg_code run(demo *d)
         c = police_work(d, almaty, id_of(d->orgs, "name", "Synthetic Police Astana"));
     if (c == QG_OK)
         c = waiting_account(d, almaty);
+    if (c == QG_OK)
+        c = contact_request(d, codes, n);
     return c;
 }
 

@@ -24,6 +24,7 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "core/case/case_search.h"
 #include "core/instrument/instrument.h"
 #include "http/http.h"
 
@@ -158,6 +159,9 @@ int cmd_serve(int argc, char **argv)
         c = session_settings(&a, &app->settings, &err);
     if (c == QG_OK)
         c = iin_settings(&a, &app->settings, &err);
+    int64_t indexed = 0; /* cases from before the search index, or imported since */
+    if (c == QG_OK && (c = case_search_refresh(app, &indexed, &err)) == QG_OK && indexed > 0)
+        fprintf(stderr, "qorgau: %lld cases indexed for search\n", (long long)indexed);
     api_ctx ctx = {.app = app, .secure_cookies = cli_opt(&a, "secure-cookies") != NULL,
                    .web_dir = api_web_dir(cli_opt(&a, "web"))};
     if (c == QG_OK)

@@ -32,7 +32,7 @@
 
 /* crypto_kdf context: exactly crypto_kdf_CONTEXTBYTES (8) bytes, the NUL included. */
 static const char KDF_CONTEXT[crypto_kdf_CONTEXTBYTES] = "qorgau1";
-enum { SUBKEY_AEAD = 1, SUBKEY_LOOKUP = 2, SUBKEY_CHECK = 3 };
+enum { SUBKEY_AEAD = 1, SUBKEY_LOOKUP = 2, SUBKEY_CHECK = 3, SUBKEY_SEARCH = 4 };
 
 #define CHECK_VALUE_LABEL "qorgau key check v1"
 #define NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
@@ -50,6 +50,7 @@ _Static_assert(QG_HASH_BYTES >= crypto_generichash_BYTES_MIN &&
 struct qg_keys {
     unsigned char aead[QG_KEY_BYTES];
     unsigned char lookup[QG_KEY_BYTES];
+    unsigned char search[QG_KEY_BYTES]; /* the blind index of names (docs/security.md) */
     unsigned char check[QG_KEY_BYTES];
 };
 
@@ -254,6 +255,8 @@ static qg_code keys_derive(const unsigned char *master, qg_keys **out, qg_error 
                                master);
     crypto_kdf_derive_from_key(keys->check, sizeof keys->check, SUBKEY_CHECK, KDF_CONTEXT,
                                master);
+    crypto_kdf_derive_from_key(keys->search, sizeof keys->search, SUBKEY_SEARCH, KDF_CONTEXT,
+                               master);
     sodium_mprotect_readonly(keys);
     *out = keys;
     return QG_OK;
@@ -394,6 +397,26 @@ void crypto_lookup_hash(const qg_keys *keys, const char *domain, const char *val
     to_hex(h, sizeof h, out, QG_HASH_HEX);
 }
 
+int64_t crypto_search_term(const qg_keys *keys, int64_t scope, const char *kind, const char *value)
+{
+    static const unsigned char sep = 0x00;
+    unsigned char scope_le[8], h[8];
+    for (int i = 0; i < 8; i++)
+        scope_le[i] = (unsigned char)((uint64_t)scope >> (8 * i));
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, keys->search, sizeof keys->search, sizeof h);
+    crypto_generichash_update(&st, scope_le, sizeof scope_le);
+    crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind));
+    crypto_generichash_update(&st, &sep, 1);
+    crypto_generichash_update(&st, (const unsigned char *)value, strlen(value));
+    crypto_generichash_final(&st, h, sizeof h);
+    sodium_memzero(&st, sizeof st);
+    uint64_t u = 0;
+    for (int i = 0; i < 8; i++)
+        u |= (uint64_t)h[i] << (8 * i);
+    sodium_memzero(h, sizeof h);
+    return (int64_t)(u & INT64_MAX); /* never negative: the same in SQLite and PostgreSQL */
+}
 
 void crypto_token_hash(const char *token, char out[QG_HASH_HEX])
 {

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 
@@ -75,6 +76,13 @@ void crypto_free_plain(void *p, size_t len);
  * out. */
 void crypto_lookup_hash(const qg_keys *keys, const char *domain, const char *value,
                         char out[QG_HASH_HEX]);
+
+/* Returns a term of the blind search index: BLAKE2b (8 bytes, top bit cleared) keyed with
+ * the search subkey over scope (an organisation's id), kind (e.g. "p3", "bd") and value,
+ * so equal values give equal terms only within one organisation, one kind and one key.
+ * value is personal data: the caller wipes its own copy. */
+int64_t crypto_search_term(const qg_keys *keys, int64_t scope, const char *kind,
+                           const char *value);
 
 /* Hashes a password with argon2id (interactive limits) into out (NUL-terminated
  * string). Fails with QG_EINVAL (field "password") when it is shorter than

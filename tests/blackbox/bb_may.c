@@ -115,7 +115,7 @@ static const struct {
     {A_SUP,
      "case.create,case.list,case.read,case.update,personal.read,personal.update,case.assign,org.list,"
      "user.list,report.read,case.close,case.child_record,task.list,directory.manage,agreement.manage,"
-     "referral.send,referral.receive,referral.override,case.break_glass,user.confirm,"
+     "referral.send,referral.receive,referral.override,case.break_glass,user.confirm,contact.answer,"
      "operation.manage,case.withdraw,agreement.list",
      "org", "own", false, "GET", "/api/v1/reports/victims", 200, "GET", "/api/v1/audit"},
     {A_CM,

@@ -75,6 +75,44 @@ static void test_two_servers_one_database(void **state)
     assert_int_equal(r->status, 200);
     assert_non_null(strstr(r->body, "\"next_before\""));
     httpc_response_free(r);
+    /* finding a child on PostgreSQL (issue 14): the blind index written through one server
+     * and searched through the other, the likely duplicate, the duplicate IIN answer and
+     * the supervisor's lists of contact requests and answers */
+    char iin[13], body[512];
+    qgt_make_iin(2013, 6, 7, 'M', 3, iin);
+    snprintf(body, sizeof body,
+             "{\"sex\":\"Masculine\",\"personal\":{\"given_name\":\"Нұрлан\","
+             "\"family_name\":\"Серікұлы\",\"birth_date\":\"2013-06-07\",\"iin\":\"%s\"}}", iin);
+    r = qgt_call(&a, &sa, "POST", "/api/v1/cases", body);
+    assert_int_equal(r->status, 201);
+    httpc_response_free(r);
+    r = qgt_call(&b, &sb, "POST", "/api/v1/search", "{\"q\":\"Nurlan Serik 2013\"}");
+    assert_int_equal(r->status, 200);
+    assert_non_null(strstr(r->body, "\"birth_year\":2013"));
+    assert_null(strstr(r->body, "\"more\":true"));
+    httpc_response_free(r);
+    r = qgt_call(&b, &sb, "POST", "/api/v1/search", "{\"q\":\"Nurlanbek\"}");
+    assert_int_equal(r->status, 200);
+    assert_non_null(strstr(r->body, "\"hits\":[]"));
+    httpc_response_free(r);
+    r = qgt_call(&b, &sb, "POST", "/api/v1/cases", body);
+    assert_int_equal(r->status, 409);
+    assert_non_null(strstr(r->body, "iin.duplicate"));
+    httpc_response_free(r);
+    snprintf(body, sizeof body,
+             "{\"sex\":\"Masculine\",\"personal\":{\"given_name\":\"Serikuly\","
+             "\"family_name\":\"Nurlan\",\"birth_date\":\"2013-06-07\"}}");
+    r = qgt_call(&b, &sb, "POST", "/api/v1/cases", body);
+    assert_int_equal(r->status, 409);
+    assert_non_null(strstr(r->body, "case.likely_duplicate"));
+    httpc_response_free(r);
+    const char *lists[] = {"/api/v1/contact-requests", "/api/v1/duplicate-attempts",
+                           "/api/v1/home"};
+    for (size_t i = 0; i < 3; i++) {
+        r = qgt_call(&a, &sa, "GET", lists[i], NULL);
+        assert_int_equal(r->status, 200);
+        httpc_response_free(r);
+    }
     /* the user list with its confirmation facts (subqueries) on PostgreSQL */
     r = qgt_call(&a, &sa, "GET", "/api/v1/users", NULL);
     assert_non_null(r);

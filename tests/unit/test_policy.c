@@ -23,21 +23,26 @@
 /* May the role ever do the action? Columns in qg_action order:
  * CREATE LIST READ UPDATE P_READ P_UPDATE ASSIGN ORG_LIST ORG_MANAGE USER_LIST
  * USER_MANAGE AUDIT_READ REPORT_READ CLOSE CHILD_RECORD TASK_LIST DIRECTORY AGREEMENT
- * REF_SEND REF_RECEIVE REF_OVERRIDE BREAK_GLASS GRANT_REPORT USER_CONFIRM OPERATION_MANAGE
- * CASE_WITHDRAW */
+ * REF_SEND REF_RECEIVE REF_OVERRIDE BREAK_GLASS GRANT_REPORT USER_CONFIRM CONTACT_ANSWER
+ * OPERATION_MANAGE CASE_WITHDRAW */
 static const bool MAY[ROLES][ACT_COUNT] = {
-    [ROLE_NONE] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-    [ROLE_ADMIN] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0},
-    [ROLE_SUPERVISOR] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1,
+    [ROLE_NONE] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0},
+    [ROLE_ADMIN] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+        0, 0},
+    [ROLE_SUPERVISOR] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1,
         1, 1},
-    [ROLE_CASE_MANAGER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0,
+    [ROLE_CASE_MANAGER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0,
         0, 0},
     /* a first responder neither closes a case nor hands the child their record */
-    [ROLE_FIRST_RESPONDER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0,
+    [ROLE_FIRST_RESPONDER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0,
         0, 0},
-    [ROLE_ANALYST] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-    [ROLE_AUDITOR] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0},
-    [ROLE_SYSTEM] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+    [ROLE_ANALYST] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0},
+    [ROLE_AUDITOR] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0,
+        0, 0},
+    [ROLE_SYSTEM] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1},
 };
 
 /* The acting user in every situation below (the system actor has ids 0). */
@@ -415,7 +420,7 @@ static void test_action_names(void **state)
         "personal.update", "case.assign", "org.list", "org.manage", "user.list",
         "user.manage", "audit.read",  "report.read", "case.close", "case.child_record",
         "task.list", "directory.manage", "agreement.manage", "referral.send", "referral.receive",
-        "referral.override", "case.break_glass", "grant.report", "user.confirm",
+        "referral.override", "case.break_glass", "grant.report", "user.confirm", "contact.answer",
         "operation.manage", "case.withdraw",
     };
     for (int act = 0; act < ACT_COUNT; act++) {

@@ -16,6 +16,7 @@ static const char *const action_names[ACT_COUNT] = {
     [ACT_REFERRAL_SEND] = "referral.send",     [ACT_REFERRAL_RECEIVE] = "referral.receive",
     [ACT_REFERRAL_OVERRIDE] = "referral.override", [ACT_BREAK_GLASS] = "case.break_glass",
     [ACT_GRANT_REPORT] = "grant.report",       [ACT_USER_CONFIRM] = "user.confirm",
+    [ACT_CONTACT_ANSWER] = "contact.answer",
     [ACT_OPERATION_MANAGE] = "operation.manage", [ACT_CASE_WITHDRAW] = "case.withdraw",
 };
 
@@ -70,6 +71,7 @@ static bool role_may(qg_role role, qg_action action)
         return role == ROLE_ADMIN || role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
     case ACT_REFERRAL_OVERRIDE:
     case ACT_BREAK_GLASS:
+    case ACT_CONTACT_ANSWER: /* the holder's supervisors decide what to share (issue 14) */
         return role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
     case ACT_GRANT_REPORT:
         return role == ROLE_AUDITOR || role == ROLE_SYSTEM;

@@ -41,6 +41,7 @@ typedef enum {
     ACT_BREAK_GLASS,        /* take temporary access to a case outside one's scope */
     ACT_GRANT_REPORT,       /* read the report of break-the-glass access */
     ACT_USER_CONFIRM,       /* confirm a waiting account (which ones: policy_confirm) */
+    ACT_CONTACT_ANSWER,     /* answer contact requests about the org's cases, see its IIN answers */
     ACT_OPERATION_MANAGE,   /* start and end an operation that lifts the IIN limit (own org) */
     ACT_CASE_WITHDRAW,      /* withdraw a case made only to probe (a case of the own org) */
     ACT_COUNT

@@ -12,6 +12,8 @@
 #include "core/case/case_load.h"
 #include "core/case/case_personal_impl.h"
 #include "core/case/case_profile.h"
+#include "core/case/case_search.h"
+#include "core/case/case_terms.h"
 #include "core/case/case_view.h"
 #include "core/case/iin_quota.h"
 #include "core/case/stage_history.h"
@@ -51,8 +53,10 @@ typedef struct {
     json_t *fields;   /* validated non-identifying fields */
     json_t *personal; /* validated, may be NULL */
     int64_t org_id;
+    json_t *checked;  /* codes the worker checked are not the same child, or NULL */
     json_t *result;   /* the new case, or the duplicate description */
-    bool duplicate;
+    bool duplicate;   /* the IIN is registered */
+    bool likely;      /* likely duplicates the worker has not yet checked */
 } create_job;
 
 /* The id of the case stored under code. (Read back by its unique code rather than
@@ -132,17 +136,57 @@ static qg_code create_case_rows(db *conn, create_job *j, const char *iin_hash, q
         c = case_iin_set(conn, id, iin_hash, err);
     if (c == QG_OK && j->personal)
         c = case_personal_store(conn, j->app->keys, id, j->personal, err);
+    if (c == QG_OK)
+        c = case_terms_write(conn, j->app->keys, id, j->org_id, j->personal, err);
     if (c == QG_OK && policy_assigns_opener(j->actor))
         c = case_assignment_insert(conn, id, j->actor->user_id, j->actor->user_id, err);
     if (c != QG_OK)
         return c;
     json_t *detail = json_pack("{s:I, s:b}", "org_id", (json_int_t)j->org_id, "personal",
                                j->personal != NULL);
+    if (detail && j->checked) /* "checked, not the same child" (issue 14 item 5) */
+        json_object_set(detail, "checked_not_same", j->checked);
     c = audit_append(conn, j->app->keys, j->actor, "case.create", code, detail, err);
     json_decref(detail);
     if (c != QG_OK)
         return c;
     return case_view_load(conn, code, j->actor, &j->result, err);
+}
+
+/* Keeps in likely only the cases the worker has not checked; sets j->likely when any
+ * is left. */
+static void drop_checked(create_job *j, json_t *likely)
+{
+    size_t i = 0;
+    while (i < json_array_size(likely)) {
+        const char *code = json_string_value(json_object_get(json_array_get(likely, i), "code"));
+        bool checked = false;
+        size_t k;
+        json_t *v;
+        json_array_foreach(j->checked, k, v) {
+            checked |= code && strcmp(code, json_string_value(v)) == 0;
+        }
+        if (checked)
+            json_array_remove(likely, i);
+        else
+            i++;
+    }
+    j->likely = json_array_size(likely) > 0;
+}
+
+/* A likely duplicate in the organisation (same names and birth date) stops the
+ * registration until the worker says which of them are not the same child. */
+static qg_code check_likely(db *conn, create_job *j, qg_error *err)
+{
+    json_t *likely = NULL;
+    qg_code c = case_search_likely(conn, j->app->keys, j->actor, j->org_id, j->personal,
+                                   &likely, err);
+    if (c == QG_OK)
+        drop_checked(j, likely);
+    if (c == QG_OK && j->likely && !(j->result = json_pack("{s:O}", "likely", likely)))
+        c = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+    json_decref(likely);
+    return c;
 }
 
 static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
@@ -156,14 +200,43 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
         qg_code c = iin_quota_take(conn, j->app, j->actor, 0, hash, err); /* issue 14 item 6 */
         if (c == QG_OK)
             c = case_iin_refuse_duplicate(conn, j->app->keys, j->actor, hash, 0, NULL,
-                                          &j->duplicate, &j->result, err);
+                                          j->personal, &j->duplicate, &j->result, err);
         if (c != QG_OK || j->duplicate)
+            return c;
+    }
+    if (j->personal) {
+        qg_code c = check_likely(conn, j, err);
+        if (c != QG_OK || j->likely)
             return c;
     }
     return create_case_rows(conn, j, has_iin ? hash : NULL, err);
 }
 
-static const char *const create_extra[] = {"personal", "org_id", NULL};
+/* "checked_not_same": the codes of the likely duplicates the worker checked. */
+static qg_code read_checked(json_t *body, create_job *j, qg_error *err)
+{
+    json_t *list = json_object_get(body, "checked_not_same");
+    if (!list)
+        return QG_OK;
+    if (!json_is_array(list) || json_array_size(list) > CASE_LIST_MAX)
+        return qg_fail(err, QG_EINVAL, "checked_not_same", "list.too_long",
+                       "must be a list of at most %d case codes", CASE_LIST_MAX);
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v) {
+        char code[QG_CODE_SIZE];
+        if (!json_is_string(v))
+            return qg_fail(err, QG_EINVAL, "checked_not_same", "case_code.format",
+                           "entry %zu must be a case code", i);
+        if (child_code_parse(json_string_value(v), "checked_not_same", code, err) != QG_OK)
+            return err->code;
+        json_array_set_new(list, i, json_string(code));
+    }
+    j->checked = list;
+    return QG_OK;
+}
+
+static const char *const create_extra[] = {"personal", "org_id", "checked_not_same", NULL};
 
 /* Validates a create body into fields (new object) and personal (borrowed or NULL). */
 static qg_code prepare_create(const qg_actor *actor, json_t *body, create_job *j, qg_error *err)
@@ -184,9 +257,12 @@ static qg_code prepare_create(const qg_actor *actor, json_t *body, create_job *j
     j->personal = json_object_get(body, "personal");
     if (j->personal && (c = case_input_check_personal(j->personal, err)) != QG_OK)
         return c;
+    if ((c = read_checked(body, j, err)) != QG_OK)
+        return c;
     j->fields = json_deep_copy(body);
     json_object_del(j->fields, "personal");
     json_object_del(j->fields, "org_id");
+    json_object_del(j->fields, "checked_not_same");
     char today[11];
     text_today(today);
     if (!j->fields ||
@@ -225,6 +301,10 @@ qg_code case_create(qg_app *app, const qg_actor *actor, json_t *body, json_t **o
     if (j.duplicate)
         return qg_fail(err, QG_ECONFLICT, "personal.iin", "iin.duplicate",
                        "a child with this IIN is already registered; no second case was created");
+    if (j.likely)
+        return qg_fail(err, QG_ECONFLICT, "personal", "case.likely_duplicate",
+                       "a child with these names and this birth date is already registered in"
+                       " your organisation; say whether it is the same child");
     return QG_OK;
 }
 

@@ -14,6 +14,8 @@
 #include "core/case/iin_quota.h"
 #include "core/common/json_text.h"
 #include "core/case/case_personal_impl.h"
+#include "core/case/case_terms.h"
+#include "core/case/contact.h"
 
 static void personal_ad(int64_t case_id, char *out, size_t size)
 {
@@ -132,13 +134,68 @@ static qg_code find_duplicate(db *conn, const qg_actor *actor, const char *hash,
     return QG_OK;
 }
 
-/* Describes a duplicate for the user: its code if they may see it, else its owner. */
-static json_t *duplicate_json(const qg_actor *actor, const case_row *dup)
+/* Whether the names sent (personal) are those of the registered child dup: compared as
+ * the keyed terms of the folded names, never the names themselves. */
+static qg_code names_match(db *conn, const qg_keys *keys, const case_row *dup, json_t *personal,
+                           bool *match, qg_error *err)
 {
-    json_t *existing = policy_decide(actor, ACT_CASE_READ, &dup->facts) == POLICY_ALLOW
-                           ? json_pack("{s:s}", "code", dup->code)
-                           : json_pack("{s:I}", "org_id", (json_int_t)dup->org_id);
-    return json_pack("{s:o}", "existing", existing);
+    int64_t names = 0;
+    *match = false;
+    if (!case_terms_names(keys, dup->org_id, personal, &names))
+        return QG_OK;
+    db_stmt *st =
+        db_prepare(conn, "SELECT 1 FROM case_terms WHERE term = ? AND case_id = ?", err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, names);
+    db_bind_int(st, 2, dup->id);
+    int rc = db_step(st, err);
+    db_done(st);
+    *match = rc == 1;
+    return rc < 0 ? err->code : QG_OK;
+}
+
+static json_t *holder_org(db *conn, int64_t org_id, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "SELECT name FROM orgs WHERE id = ?", err);
+    if (!st)
+        return NULL;
+    db_bind_int(st, 1, org_id);
+    json_t *o = db_step(st, err) == 1
+                    ? json_pack("{s:{s:I, s:s}}", "org", "id", (json_int_t)org_id, "name",
+                                db_col_text(st, 0))
+                    : NULL;
+    db_done(st);
+    if (!o)
+        qg_fail(err, QG_EDB, NULL, "storage.failure", "the holding organisation was not found");
+    return o;
+}
+
+/* Describes a duplicate for the user (issue 14 item 7): its code when they may see it;
+ * else its organisation when the names sent are the registered child's; else nothing
+ * ("ask your supervisor"). Unless they may see it, the attempt is recorded for their
+ * supervisors and its handle travels with the answer (a contact request names it). */
+static qg_code duplicate_json(db *conn, const qg_keys *keys, const qg_actor *actor,
+                              const case_row *dup, json_t *personal, json_t **out, qg_error *err)
+{
+    if (policy_decide(actor, ACT_CASE_READ, &dup->facts) == POLICY_ALLOW) {
+        *out = json_pack("{s:{s:s}}", "existing", "code", dup->code);
+        return *out ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+    }
+    bool named = false;
+    char token[QG_TOKEN_HEX];
+    qg_code c = names_match(conn, keys, dup, personal, &named, err);
+    if (c == QG_OK)
+        c = contact_attempt_record(conn, actor, dup->id, named, token, err);
+    if (c != QG_OK)
+        return c;
+    json_t *existing = named ? holder_org(conn, dup->org_id, err) : json_object();
+    if (!existing)
+        return err->code ? err->code : QG_ENOMEM;
+    *out = json_pack("{s:o}", "existing", existing);
+    if (*out && token[0] && json_object_set_new(*out, "attempt", json_string(token)) != 0)
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+    return *out ? QG_OK : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
 }
 
 /* Audits an attempt to register an IIN that case dup holds; from is the case whose
@@ -156,15 +213,17 @@ static qg_code audit_duplicate(db *conn, const qg_keys *keys, const qg_actor *ac
 
 qg_code case_iin_refuse_duplicate(db *conn, const qg_keys *keys, const qg_actor *actor,
                                   const char *hash, int64_t self_id, const char *from,
-                                  bool *duplicate, json_t **result, qg_error *err)
+                                  json_t *personal, bool *duplicate, json_t **result,
+                                  qg_error *err)
 {
     case_row dup;
     qg_code c = find_duplicate(conn, actor, hash, self_id, &dup, err);
     if (c != QG_OK || !dup.id)
         return c;
     *duplicate = true;
-    *result = duplicate_json(actor, &dup);
-    c = audit_duplicate(conn, keys, actor, &dup, from, err);
+    c = duplicate_json(conn, keys, actor, &dup, personal, result, err);
+    if (c == QG_OK)
+        c = audit_duplicate(conn, keys, actor, &dup, from, err);
     case_row_free(&dup);
     return c;
 }
@@ -230,7 +289,7 @@ static qg_code replace_iin(db *conn, personal_job *j, const case_row *r, qg_erro
         qg_code c = iin_quota_take(conn, j->app, j->actor, r->id, hash, err); /* issue 14 item 6 */
         if (c == QG_OK)
             c = case_iin_refuse_duplicate(conn, j->app->keys, j->actor, hash, r->id, r->code,
-                                          &j->duplicate, &j->result, err);
+                                          j->input, &j->duplicate, &j->result, err);
         if (c != QG_OK || j->duplicate)
             return c;
     }
@@ -280,6 +339,8 @@ static qg_code personal_write_in_tx(db *conn, void *arg, qg_error *err)
         c = case_fields_write(conn, r.id, fields, err);
     if (c == QG_OK && !j->duplicate)
         c = case_personal_store(conn, j->app->keys, r.id, j->input, err);
+    if (c == QG_OK && !j->duplicate)
+        c = case_terms_write(conn, j->app->keys, r.id, r.org_id, j->input, err);
     if (c == QG_OK && !j->duplicate)
         c = audit_personal(conn, j, "personal.update",
                            json_pack("{s:o}", "fields", field_names(j->input)), err);

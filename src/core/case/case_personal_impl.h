@@ -25,13 +25,16 @@ void case_iin_hash(const qg_keys *keys, json_t *personal, char out[QG_HASH_HEX],
 qg_code case_iin_set(db *conn, int64_t case_id, const char *hash, qg_error *err);
 
 /* When another case than self_id (0 for a new case) holds this IIN hash: sets
- * *duplicate, describes that case in *result for the user (its code when the actor may
- * see it, else its organisation) and audits the attempt (from: the code of the case
- * whose personal data was being replaced, NULL for a new case). Nothing else is
+ * *duplicate, describes that case in *result for the user ({"existing": {"code"}} when
+ * the actor may see it; else {"existing": {"org": {...}}} when personal's given and
+ * family names are the registered child's, or {"existing": {}}, with "attempt": the
+ * handle of the recorded answer, contact.h) and audits the attempt (from: the code of
+ * the case whose personal data was being replaced, NULL for a new case). Nothing else is
  * written. */
 qg_code case_iin_refuse_duplicate(db *conn, const qg_keys *keys, const qg_actor *actor,
                                   const char *hash, int64_t self_id, const char *from,
-                                  bool *duplicate, json_t **result, qg_error *err);
+                                  json_t *personal, bool *duplicate, json_t **result,
+                                  qg_error *err);
 
 /* Does the personal data give a birth date (its own, or the one inside the IIN)? */
 bool case_personal_has_birth_date(json_t *personal);

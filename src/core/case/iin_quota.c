@@ -48,12 +48,12 @@ typedef struct {
 } limit_sql;
 
 static const limit_sql USER_LIMIT = {
-    "SELECT count(*) FROM iin_attempts WHERE user_id = ? AND at > ?",
-    "SELECT at FROM iin_attempts WHERE user_id = ? AND at > ? ORDER BY at LIMIT 1 OFFSET ?",
+    "SELECT count(*) FROM iin_quota_log WHERE user_id = ? AND at > ?",
+    "SELECT at FROM iin_quota_log WHERE user_id = ? AND at > ? ORDER BY at LIMIT 1 OFFSET ?",
 };
 static const limit_sql ORG_LIMIT = {
-    "SELECT count(*) FROM iin_attempts WHERE org_id = ? AND at > ?",
-    "SELECT at FROM iin_attempts WHERE org_id = ? AND at > ? ORDER BY at LIMIT 1 OFFSET ?",
+    "SELECT count(*) FROM iin_quota_log WHERE org_id = ? AND at > ?",
+    "SELECT at FROM iin_quota_log WHERE org_id = ? AND at > ? ORDER BY at LIMIT 1 OFFSET ?",
 };
 
 /* *wait gets the seconds until who (a user's or an organisation's id) is under limit
@@ -129,7 +129,7 @@ static qg_code record_attempt(db *conn, const qg_actor *actor, int64_t case_id, 
                               int64_t now, int64_t operation, qg_error *err)
 {
     db_stmt *st = db_prepare(conn,
-                             "INSERT INTO iin_attempts (user_id, org_id, at, duplicate,"
+                             "INSERT INTO iin_quota_log (user_id, org_id, at, duplicate,"
                              " operation_id) VALUES (?, ?, ?, CASE WHEN EXISTS (SELECT 1"
                              " FROM cases WHERE iin_hash = ? AND id <> ?) THEN 1 ELSE 0 END, ?)",
                              err);
@@ -214,7 +214,7 @@ static qg_code alerts_in_read(db *conn, void *arg, qg_error *err)
     quota_job *j = arg;
     db_stmt *st = db_prepare(conn,
                              "SELECT u.id, u.login, u.name, count(*), max(a.at)"
-                             " FROM iin_attempts a JOIN users u ON u.id = a.user_id"
+                             " FROM iin_quota_log a JOIN users u ON u.id = a.user_id"
                              " WHERE a.org_id = ? AND a.duplicate = 1 AND a.at > ?"
                              " GROUP BY u.id, u.login, u.name HAVING count(*) >= ?"
                              " ORDER BY max(a.at) DESC, u.id",

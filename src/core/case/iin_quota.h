@@ -1,7 +1,7 @@
 /*
  * iin_quota.h — the IIN check that cannot be farmed (issue 14 item 6): every attempt to
  * create a case with an IIN, and every change of a case's IIN, is recorded
- * (iin_attempts: who, which organisation, when, whether the IIN was already registered,
+ * (iin_quota_log: who, which organisation, when, whether the IIN was already registered,
  * under which operation) and counted against two hourly limits, per user and per
  * organisation (qg_settings: iin_per_user_hour, iin_per_org_hour). While a supervisor's
  * operation is active (operation.h) the organisation's users are not limited, but their

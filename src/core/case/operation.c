@@ -53,7 +53,7 @@ static json_t *person_at(db_stmt *st, int i)
 #define OPERATION_SELECT                                                                    \
     "SELECT o.id, o.name, o.started_at, o.ends_at, o.ended_at,"                             \
     " s.id, s.login, s.name, e.id, e.login, e.name,"                                        \
-    " (SELECT count(*) FROM iin_attempts a WHERE a.operation_id = o.id), CAST(? AS BIGINT)" \
+    " (SELECT count(*) FROM iin_quota_log a WHERE a.operation_id = o.id), CAST(? AS BIGINT)" \
     " FROM operations o LEFT JOIN users s ON s.id = o.started_by"                           \
     " LEFT JOIN users e ON e.id = o.ended_by WHERE o.org_id = ?"
 

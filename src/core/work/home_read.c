@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/account/policy.h"
+#include "core/case/contact.h"
 #include "core/case/task.h"
 #include "core/common/rows.h"
 #include "core/vocab/vocab.h"
@@ -352,6 +353,16 @@ static qg_code count_grants(db *conn, const home_ctx *h, qg_error *err)
                       : c;
 }
 
+/* A supervisor's unanswered contact requests about the organisation's cases (issue 14). */
+static qg_code count_contacts(db *conn, const home_ctx *h, qg_error *err)
+{
+    if (!allowed(h, ACT_CONTACT_ANSWER))
+        return QG_OK;
+    int64_t n = 0;
+    qg_code c = contact_waiting(conn, h->actor->org_id, &n, err);
+    return c == QG_OK ? put(h->out, "contact_requests_waiting", json_integer(n), err) : c;
+}
+
 qg_code home_read_counts(db *conn, void *arg, qg_error *err)
 {
     const home_ctx *h = arg;
@@ -370,5 +381,7 @@ qg_code home_read_counts(db *conn, void *arg, qg_error *err)
         c = read_sensitive(conn, h, err);
     if (c == QG_OK)
         c = count_grants(conn, h, err);
+    if (c == QG_OK)
+        c = count_contacts(conn, h, err);
     return c;
 }

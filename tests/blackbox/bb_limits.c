@@ -425,6 +425,18 @@ static void test_withdraw(void **state)
     const char *argv[] = {"audit", "list", NULL};
     assert_int_equal(qgt_cli(&fx.env, true, NULL, out, errout, argv), 0);
     assert_non_null(strstr(out, "case.withdraw"));
+    /* a withdrawn second case of a child is no likely duplicate of the next registration */
+    const char *named = "{\"sex\":\"Feminine\",\"personal\":{\"given_name\":\"Madeupa\","
+                        "\"family_name\":\"Testova\",\"birth_date\":\"2013-04-05\"}}";
+    assert_int_equal(send(&fx.sup, "POST", "/api/v1/cases", named, &o), 201);
+    qgt_case_path(json_string_value(json_object_get(o, "code")), "/withdraw", path, sizeof path);
+    json_decref(o);
+    assert_int_equal(send(&fx.sup, "POST", "/api/v1/cases", named, &o), 409);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(o, "error"), "reason")),
+                        "case.likely_duplicate");
+    json_decref(o);
+    assert_int_equal(send(&fx.sup, "POST", path, "{\"reason\":\"duplicate\"}", NULL), 200);
+    assert_int_equal(send(&fx.sup, "POST", "/api/v1/cases", named, NULL), 201);
 }
 
 /* ---- the serve options ------------------------------------------------------------------------ */

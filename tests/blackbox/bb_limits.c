@@ -411,6 +411,16 @@ static void test_withdraw(void **state)
     r = qgt_expect_error(&fx.env, &fx.sup, "PATCH", path, "{\"region\":\"astana\"}", 409,
                          "status", NULL);
     httpc_response_free(r);
+    /* no referral either: refused for the withdrawal, not as "closed, reopen it" */
+    qgt_case_path(code, "/referrals", path, sizeof path);
+    char ref[BODY_LEN];
+    snprintf(ref, sizeof ref, "{\"service\":\"psychological\",\"to_org\":%lld,"
+             "\"parts\":[\"profile\"]}", (long long)fx.org_b);
+    json_t *refused = NULL;
+    assert_int_equal(send(&fx.sup, "POST", path, ref, &refused), 409);
+    assert_string_equal(reason_of(json_object_get(refused, "error")), "case.withdrawn");
+    json_decref(refused);
+    qgt_case_path(code, NULL, path, sizeof path);
     assert_int_equal(send(&fx.sup, "GET", path, NULL, &o), 200);
     assert_string_equal(json_string_value(json_object_get(o, "status")), "withdrawn");
     json_decref(o);

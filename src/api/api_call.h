@@ -198,5 +198,12 @@ void api_retry_after(api_call *call, int seconds);
 void api_reports_show(api_call *call); /* api_report.c: aggregate reports */
 void api_datasets_anonymised(api_call *call); /* api_dataset.c: anonymised dataset */
 void api_health(api_call *call);
+/* The IIN limits (api_operation.c): operations, withdrawing a case, the 429 answer. */
+void api_operations_list(api_call *call);
+void api_operations_start(api_call *call);
+void api_operations_end(api_call *call);
+void api_cases_withdraw(api_call *call);
+/* Answers the refusal err of a reached IIN limit: 429 with "wait_minutes" and Retry-After. */
+void api_fail_iin_limit(api_call *call, const qg_error *err);
 
 #endif

@@ -15,6 +15,8 @@ static void answer(api_call *call, qg_code c, const qg_error *err, int status, j
 {
     if (c == QG_OK)
         api_reply(call, status, out);
+    else if (c == QG_ETHROTTLED) /* an IIN limit (issue 14 item 6) */
+        api_fail_iin_limit(call, err);
     else
         api_fail(call, err, c == QG_ECONFLICT ? out : (json_decref(out), NULL));
 }

@@ -76,6 +76,26 @@ static qg_code session_settings(const cli_args *a, qg_settings *s, qg_error *err
     return QG_OK;
 }
 
+/* --iin-per-user-hour and --iin-per-org-hour override the limits on creating cases with an
+ * IIN (docs/security.md, "The IIN check cannot be farmed"). */
+static qg_code iin_settings(const cli_args *a, qg_settings *s, qg_error *err)
+{
+    long long v;
+    if (cli_opt(a, "iin-per-user-hour")) {
+        if (cli_int(cli_opt(a, "iin-per-user-hour"), "iin-per-user-hour", 1, 100000, &v, err) !=
+            QG_OK)
+            return err->code;
+        s->iin_per_user_hour = (int)v;
+    }
+    if (cli_opt(a, "iin-per-org-hour")) {
+        if (cli_int(cli_opt(a, "iin-per-org-hour"), "iin-per-org-hour", 1, 1000000, &v, err) !=
+            QG_OK)
+            return err->code;
+        s->iin_per_org_hour = (int)v;
+    }
+    return QG_OK;
+}
+
 /* No core file, ever, and not dumpable (see the top of this file). Returns QG_OK, or
  * QG_EIO naming "core-dumps" when the kernel refused either call. */
 static qg_code forbid_core_dumps(qg_error *err)
@@ -104,7 +124,8 @@ int cmd_serve(int argc, char **argv)
 {
     static const char *const opts[] = {
         "db",          "bind",          "port",        "threads", "session-idle",
-        "session-max", "trusted-proxy", "instruments", "web",     NULL};
+        "session-max", "trusted-proxy", "instruments", "web",     "iin-per-user-hour",
+        "iin-per-org-hour", NULL};
     static const char *const flags[] = {"secure-cookies", NULL};
     cli_args a;
     http_config cfg;
@@ -136,6 +157,8 @@ int cmd_serve(int argc, char **argv)
         app->instruments = instruments;
     if (c == QG_OK)
         c = session_settings(&a, &app->settings, &err);
+    if (c == QG_OK)
+        c = iin_settings(&a, &app->settings, &err);
     int64_t indexed = 0; /* cases from before the search index, or imported since */
     if (c == QG_OK && (c = case_search_refresh(app, &indexed, &err)) == QG_OK && indexed > 0)
         fprintf(stderr, "qorgau: %lld cases indexed for search\n", (long long)indexed);

@@ -41,7 +41,7 @@ static fixture fx;
 static const char *const BLOCKS[] = {"cases",  "tasks",  "reviews", "referrals_sent",
                                      "referrals_received", "workload", "accounts_waiting",
                                      "figures", "orgs", "users", "sensitive_reads", "grants",
-                                     NULL};
+                                     "iin_alerts", NULL};
 
 static int send(const qgt_session *s, const char *method, const char *path, const char *body,
                 json_t **out)
@@ -287,7 +287,7 @@ static void test_supervisor(void **state)
     json_t *o = home(&fx.sup, "");
     blocks_are(o,
                "cases tasks reviews referrals_sent referrals_received workload accounts_waiting "
-               "figures",
+               "figures iin_alerts",
                "supervisor");
     /* C1, C2, C3 and the first responder's CF; never CB, seen only through the grant */
     assert_int_equal(num(o, "cases", "open"), 4);

@@ -32,6 +32,7 @@ import { journeys as home } from './journeys-home.mjs';
 import { journeys as pickers } from './journeys-pickers.mjs';
 import { journeys as sweep } from './journeys-sweep.mjs';
 import { journeys as keys } from './journeys-keys.mjs';
+import { journeys as limits } from './journeys-limits.mjs';
 
 const journeys = [
     ...mainJourneys,
@@ -53,6 +54,7 @@ const journeys = [
     ...sweep,
     ...keys,
     ...(await import('./journeys-search.mjs')).journeys,
+    ...limits,
 ];
 
 const JOURNEY_MS = 120000;

@@ -111,11 +111,19 @@ static void test_case_may_by_relation(void **state)
     static const char *const sup_may[] = {"case.read", "case.update", "personal.read", "personal.update",
                                           "case.assign", "case.close", "case.child_record", "referral.send",
                                           "case.break_glass_end"};
-    assert_case_may(&sup, &opened, sup_may, 8);
+    static const char *const own_sup_may[] = {
+        "case.read", "case.update", "personal.read", "personal.update", "case.assign",
+        "case.close", "case.child_record", "referral.send", "case.withdraw"};
+    assert_case_may(&sup, &opened, own_sup_may, 9);
     assert_case_may(&other_sup, &opened, NULL, 0);
     case_facts granted = opened;
     granted.granted = true;
-    assert_case_may(&other_sup, &granted, sup_may, 9);
+    assert_case_may(&other_sup, &granted, sup_may, 9); /* a grant never withdraws */
+    /* a withdrawn case: read-only for everyone (issue 14 item 6) */
+    case_facts withdrawn = opened;
+    withdrawn.withdrawn = true;
+    static const char *const read_only[] = {"case.read", "personal.read", "case.child_record"};
+    assert_case_may(&sup, &withdrawn, read_only, 3);
     assert_case_may(&auditor, &granted, NULL, 0);
 }
 

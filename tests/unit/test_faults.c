@@ -259,7 +259,9 @@ static void digest_sqlite(fx *f, db_digest *d)
         table_digest *t = &d->t[d->count++];
         snprintf(t->name, sizeof t->name, "%s", (const char *)sqlite3_column_text(tables, 0));
         char sql[160];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY rowid", t->name);
+        /* a whole-table scan reads in rowid order, or in primary-key order for a table
+         * WITHOUT ROWID (case_terms), which has no rowid to order by */
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", t->name);
         sqlite3_stmt *rows = NULL;
         if (sqlite3_prepare_v2(h, sql, -1, &rows, NULL) != SQLITE_OK)
             fail_msg("digest of %s: %s", t->name, sqlite3_errmsg(h));

@@ -23,17 +23,26 @@
 /* May the role ever do the action? Columns in qg_action order:
  * CREATE LIST READ UPDATE P_READ P_UPDATE ASSIGN ORG_LIST ORG_MANAGE USER_LIST
  * USER_MANAGE AUDIT_READ REPORT_READ CLOSE CHILD_RECORD TASK_LIST DIRECTORY AGREEMENT
- * REF_SEND REF_RECEIVE REF_OVERRIDE BREAK_GLASS GRANT_REPORT USER_CONFIRM CONTACT_ANSWER */
+ * REF_SEND REF_RECEIVE REF_OVERRIDE BREAK_GLASS GRANT_REPORT USER_CONFIRM CONTACT_ANSWER
+ * OPERATION_MANAGE CASE_WITHDRAW */
 static const bool MAY[ROLES][ACT_COUNT] = {
-    [ROLE_NONE] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-    [ROLE_ADMIN] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0},
-    [ROLE_SUPERVISOR] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1},
-    [ROLE_CASE_MANAGER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0},
+    [ROLE_NONE] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0},
+    [ROLE_ADMIN] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+        0, 0},
+    [ROLE_SUPERVISOR] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1,
+        1, 1},
+    [ROLE_CASE_MANAGER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0,
+        0, 0},
     /* a first responder neither closes a case nor hands the child their record */
-    [ROLE_FIRST_RESPONDER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0},
-    [ROLE_ANALYST] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-    [ROLE_AUDITOR] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0},
-    [ROLE_SYSTEM] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+    [ROLE_FIRST_RESPONDER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0,
+        0, 0},
+    [ROLE_ANALYST] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0},
+    [ROLE_AUDITOR] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0,
+        0, 0},
+    [ROLE_SYSTEM] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1},
 };
 
 /* The acting user in every situation below (the system actor has ids 0). */
@@ -215,6 +224,43 @@ static void test_case_actions_named_rules(void **state)
     assert_int_equal(policy_decide(&sys, ACT_CASE_ASSIGN, &other), POLICY_ALLOW);
 }
 
+/* A withdrawn case is read-only (issue 14 item 6): reading stays as it was, every change
+ * is FORBID, and policy_withdrawn_blocks says that the withdrawal alone refuses it. Only a
+ * supervisor of the case's own organisation withdraws, never through a grant. */
+static void test_withdrawn_read_only(void **state)
+{
+    (void)state;
+    qg_actor sup = actor_for(ROLE_SUPERVISOR), cm = actor_for(ROLE_CASE_MANAGER);
+    case_facts own = facts_for(SIT_OWN_ORG), assigned = facts_for(SIT_ASSIGNED);
+    own.withdrawn = assigned.withdrawn = true;
+    const qg_action reads[] = {ACT_CASE_READ, ACT_PERSONAL_READ, ACT_CHILD_RECORD};
+    for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+        assert_int_equal(policy_decide(&sup, reads[i], &own), POLICY_ALLOW);
+        assert_int_equal(policy_decide(&cm, reads[i], &assigned), POLICY_ALLOW);
+        assert_false(policy_withdrawn_blocks(&sup, reads[i], &own));
+    }
+    const qg_action changes[] = {ACT_CASE_UPDATE, ACT_PERSONAL_UPDATE, ACT_CASE_ASSIGN,
+                                 ACT_CASE_CLOSE, ACT_REFERRAL_SEND, ACT_CASE_WITHDRAW};
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+        assert_int_equal(policy_decide(&sup, changes[i], &own), POLICY_FORBID);
+        assert_true(policy_withdrawn_blocks(&sup, changes[i], &own));
+    }
+    /* a case manager could never withdraw: not the withdrawal's doing */
+    assert_false(policy_withdrawn_blocks(&cm, ACT_CASE_WITHDRAW, &assigned));
+    assert_int_equal(policy_decide(&cm, ACT_CASE_WITHDRAW, &assigned), POLICY_FORBID);
+    /* withdrawing: the own organisation's supervisor, not another's with a grant */
+    case_facts open = facts_for(SIT_OWN_ORG), granted = facts_for(SIT_OTHER_ORG);
+    granted.granted = true;
+    assert_int_equal(policy_decide(&sup, ACT_CASE_WITHDRAW, &open), POLICY_ALLOW);
+    assert_int_equal(policy_decide(&sup, ACT_CASE_READ, &granted), POLICY_ALLOW);
+    assert_int_equal(policy_decide(&sup, ACT_CASE_WITHDRAW, &granted), POLICY_HIDE);
+    /* the IIN limits apply to every person, not to the system */
+    qg_actor sys = actor_system();
+    assert_true(policy_iin_limited(&sup));
+    assert_true(policy_iin_limited(&cm));
+    assert_false(policy_iin_limited(&sys));
+}
+
 static void test_bad_inputs_refused(void **state)
 {
     (void)state;
@@ -375,6 +421,7 @@ static void test_action_names(void **state)
         "user.manage", "audit.read",  "report.read", "case.close", "case.child_record",
         "task.list", "directory.manage", "agreement.manage", "referral.send", "referral.receive",
         "referral.override", "case.break_glass", "grant.report", "user.confirm", "contact.answer",
+        "operation.manage", "case.withdraw",
     };
     for (int act = 0; act < ACT_COUNT; act++) {
         assert_non_null(policy_action_name((qg_action)act));
@@ -635,6 +682,7 @@ int main(void)
         cmocka_unit_test(test_scope_per_role),
         cmocka_unit_test(test_scope_agrees_with_read),
         cmocka_unit_test(test_action_names),
+        cmocka_unit_test(test_withdrawn_read_only),
         cmocka_unit_test(test_task_scope),
         cmocka_unit_test(test_break_glass_grant),
         cmocka_unit_test(test_report_scope),

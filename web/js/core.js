@@ -518,7 +518,7 @@ export function errorText(err, fieldLabel) {
   const e = (err && err.error) || err || {};
   const reasonKey = typeof e.reason === 'string' ? 'errors.' + e.reason : '';
   if (reasonKey && catalogue[current][reasonKey] !== undefined) {
-    const s = t(reasonKey);
+    const s = t(reasonKey, e); // an answer's numbers fill the sentence (wait_minutes)
     return fieldLabel ? t('errors.general.field', { field: fieldLabel, reason: s }) : s;
   }
   const code = e.code || 'internal';

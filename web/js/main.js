@@ -21,5 +21,6 @@ import './pages/admin.js';
 import './pages/audit.js';
 import './pages/access-grants.js';
 import './pages/search.js';
+import './pages/operations.js';
 
 start();

@@ -7,7 +7,7 @@
 /* The actions a case answer lists: those the case page offers. */
 static const qg_action CASE_ACTIONS[] = {
     ACT_CASE_READ,   ACT_CASE_UPDATE,  ACT_PERSONAL_READ, ACT_PERSONAL_UPDATE, ACT_CASE_ASSIGN,
-    ACT_CASE_CLOSE,  ACT_CHILD_RECORD, ACT_REFERRAL_SEND,
+    ACT_CASE_CLOSE,  ACT_CHILD_RECORD, ACT_REFERRAL_SEND, ACT_CASE_WITHDRAW,
 };
 
 static int append_name(json_t *list, const char *name)

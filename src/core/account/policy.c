@@ -17,6 +17,7 @@ static const char *const action_names[ACT_COUNT] = {
     [ACT_REFERRAL_OVERRIDE] = "referral.override", [ACT_BREAK_GLASS] = "case.break_glass",
     [ACT_GRANT_REPORT] = "grant.report",       [ACT_USER_CONFIRM] = "user.confirm",
     [ACT_CONTACT_ANSWER] = "contact.answer",
+    [ACT_OPERATION_MANAGE] = "operation.manage", [ACT_CASE_WITHDRAW] = "case.withdraw",
 };
 
 const char *policy_action_name(qg_action action)
@@ -74,6 +75,9 @@ static bool role_may(qg_role role, qg_action action)
         return role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
     case ACT_GRANT_REPORT:
         return role == ROLE_AUDITOR || role == ROLE_SYSTEM;
+    case ACT_OPERATION_MANAGE: /* the supervisor answers for the organisation's registrations */
+    case ACT_CASE_WITHDRAW:
+        return role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
     case ACT_COUNT:
         break;
     }
@@ -97,14 +101,36 @@ static bool sees_case(const qg_actor *a, const case_facts *f)
     }
 }
 
+/* The actions that only read a case: all a withdrawn case still allows. */
+static bool reads_only(qg_action action)
+{
+    return action == ACT_CASE_READ || action == ACT_PERSONAL_READ || action == ACT_CHILD_RECORD;
+}
+
 policy_verdict policy_decide(const qg_actor *actor, qg_action action, const case_facts *facts)
 {
     if (!actor || !role_may(actor->role, action))
         return POLICY_FORBID;
     if (!facts)
         return POLICY_ALLOW;
-    return sees_case(actor, facts) ? POLICY_ALLOW : POLICY_HIDE;
+    if (!sees_case(actor, facts))
+        return POLICY_HIDE;
+    if (action == ACT_CASE_WITHDRAW && actor->role != ROLE_SYSTEM &&
+        facts->org_id != actor->org_id)
+        return POLICY_HIDE; /* seen through a grant: not this supervisor's to withdraw */
+    return facts->withdrawn && !reads_only(action) ? POLICY_FORBID : POLICY_ALLOW;
 }
+
+bool policy_withdrawn_blocks(const qg_actor *actor, qg_action action, const case_facts *facts)
+{
+    if (!facts || !facts->withdrawn || reads_only(action))
+        return false;
+    case_facts open = *facts;
+    open.withdrawn = false;
+    return policy_decide(actor, action, &open) == POLICY_ALLOW;
+}
+
+bool policy_iin_limited(const qg_actor *actor) { return actor && actor->role != ROLE_SYSTEM; }
 
 case_scope policy_case_scope(const qg_actor *actor)
 {

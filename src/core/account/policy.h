@@ -42,6 +42,8 @@ typedef enum {
     ACT_GRANT_REPORT,       /* read the report of break-the-glass access */
     ACT_USER_CONFIRM,       /* confirm a waiting account (which ones: policy_confirm) */
     ACT_CONTACT_ANSWER,     /* answer contact requests about the org's cases, see its IIN answers */
+    ACT_OPERATION_MANAGE,   /* start and end an operation that lifts the IIN limit (own org) */
+    ACT_CASE_WITHDRAW,      /* withdraw a case made only to probe (a case of the own org) */
     ACT_COUNT
 } qg_action;
 
@@ -55,6 +57,7 @@ typedef struct {
     int assigned_count;  /* how many case managers it has */
     bool handed_over;    /* it has had a case manager at some time */
     bool granted;        /* the acting user holds an unexpired break-the-glass grant */
+    bool withdrawn;      /* withdrawn by a supervisor: read-only from then on */
 } case_facts;
 
 /* Which cases a role sees in lists; the store turns this into a WHERE clause. */
@@ -68,7 +71,11 @@ typedef enum {
 
 /* Returns the verdict for actor doing action. For case actions (READ, UPDATE,
  * PERSONAL_*, ASSIGN) pass the case's facts; pass NULL to ask whether the role may
- * do the action at all (the answer is then ALLOW or FORBID). */
+ * do the action at all (the answer is then ALLOW or FORBID). A withdrawn case is
+ * read-only: every action on it but reading (the case, its personal data, the child's
+ * record) is FORBID (policy_withdrawn_blocks tells that refusal apart). Withdrawing is
+ * for a supervisor of the case's own organisation (a break-the-glass grant is not
+ * enough: HIDE). */
 policy_verdict policy_decide(const qg_actor *actor, qg_action action, const case_facts *facts);
 
 /* Returns the list scope of an actor; it agrees with policy_decide(ACT_CASE_READ)
@@ -161,6 +168,14 @@ typedef enum { AGREEMENTS_NONE, AGREEMENTS_ALL, AGREEMENTS_ORG } agreement_scope
 /* Returns the agreement scope: all for an admin, an auditor or the system; those the
  * actor's organisation is a party to for the case roles; none for an analyst. */
 agreement_scope policy_agreement_scope(const qg_actor *actor);
+
+/* Returns true when the case of facts is withdrawn and that alone keeps the actor, who
+ * could otherwise, from doing action on it (a change to a read-only case). */
+bool policy_withdrawn_blocks(const qg_actor *actor, qg_action action, const case_facts *facts);
+
+/* Returns true when the actor's creations of cases with an IIN count against the hourly
+ * limits (every person; not the system: the command line and imports on the server). */
+bool policy_iin_limited(const qg_actor *actor);
 
 /* Returns the action's stable name (e.g. "case.read") for tests and errors. */
 const char *policy_action_name(qg_action action);

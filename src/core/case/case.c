@@ -15,6 +15,7 @@
 #include "core/case/case_search.h"
 #include "core/case/case_terms.h"
 #include "core/case/case_view.h"
+#include "core/case/iin_quota.h"
 #include "core/case/stage_history.h"
 #include "core/vocab/vocab.h"
 
@@ -196,8 +197,10 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
     if (j->personal)
         case_iin_hash(j->app->keys, j->personal, hash, &has_iin);
     if (has_iin) {
-        qg_code c = case_iin_refuse_duplicate(conn, j->app->keys, j->actor, hash, 0, NULL,
-                                              j->personal, &j->duplicate, &j->result, err);
+        qg_code c = iin_quota_take(conn, j->app, j->actor, 0, hash, err); /* issue 14 item 6 */
+        if (c == QG_OK)
+            c = case_iin_refuse_duplicate(conn, j->app->keys, j->actor, hash, 0, NULL,
+                                          j->personal, &j->duplicate, &j->result, err);
         if (c != QG_OK || j->duplicate)
             return c;
     }
@@ -357,7 +360,8 @@ static qg_code check_query(case_query *q, char before[QG_CODE_SIZE], qg_error *e
     if (q->stage && !vocab_has(&VOCAB_STAGE, q->stage))
         return qg_fail(err, QG_EINVAL, "stage", "value.not_in_list", "is not a known stage code");
     if (q->status && !vocab_has(&VOCAB_CASE_STATUS, q->status))
-        return qg_fail(err, QG_EINVAL, "status", "value.not_in_list", "must be open or closed");
+        return qg_fail(err, QG_EINVAL, "status", "value.not_in_list",
+                       "must be open, closed or withdrawn");
     return QG_OK;
 }
 

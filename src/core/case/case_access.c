@@ -27,7 +27,9 @@ qg_code case_state_for(db *conn, const qg_actor *actor, qg_action action, const 
         out->id = r.id;
         out->org_id = r.org_id;
         snprintf(out->stage, sizeof out->stage, "%s", stage ? stage : "");
-        out->closed = status && strcmp(status, "closed") == 0;
+        /* a withdrawn case takes no new records either (policy.h) */
+        out->closed = status && (strcmp(status, "closed") == 0 || r.facts.withdrawn);
+        out->withdrawn = r.facts.withdrawn;
     }
     case_row_free(&r);
     return c;
@@ -48,7 +50,10 @@ qg_code case_find_open(db *conn, const qg_actor *actor, qg_action action, const 
     case_state state;
     qg_code c = case_state_for(conn, actor, action, code, &state, err);
     *case_id = state.id;
-    if (c == QG_OK && state.closed)
+    if (c == QG_OK && state.withdrawn)
+        c = qg_fail(err, QG_ECONFLICT, "status", "case.withdrawn",
+                    "the case was withdrawn; it can only be read");
+    else if (c == QG_OK && state.closed)
         c = qg_fail(err, QG_ECONFLICT, "status", "case.closed",
                     "the case is closed; reopen it first");
     return c;

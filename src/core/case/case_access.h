@@ -29,15 +29,17 @@ qg_code case_find_for(db *conn, const qg_actor *actor, qg_action action, const c
                       int64_t *case_id, qg_error *err);
 
 /* As case_find_for, for records that only an open case takes (forms, tasks, stage
- * moves): a closed case is QG_ECONFLICT naming "status". */
+ * moves): a closed or withdrawn case is QG_ECONFLICT naming "status". */
 qg_code case_find_open(db *conn, const qg_actor *actor, qg_action action, const char *code,
                        int64_t *case_id, qg_error *err);
 
-/* Where a case stands: its id, organisation, current stage, and whether it is closed. */
+/* Where a case stands: its id, organisation, current stage, and whether it is closed
+ * (true also when withdrawn: a withdrawn case takes no new records either) or withdrawn. */
 typedef struct {
     int64_t id, org_id;
     char stage[32];
     bool closed;
+    bool withdrawn;
 } case_state;
 
 /* As case_find_for, filling *out with the case's state. */

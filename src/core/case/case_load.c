@@ -51,7 +51,10 @@ qg_code case_load_visible(db *conn, const qg_actor *actor, qg_action action, con
     qg_code c = case_load(conn, code, actor, r, err);
     if (c == QG_OK)
         c = verdict_for(conn, actor, action, r, &v, err);
-    if (c == QG_OK && v != POLICY_ALLOW)
+    if (c == QG_OK && v == POLICY_FORBID && policy_withdrawn_blocks(actor, action, &r->facts))
+        c = qg_fail(err, QG_ECONFLICT, "status", "case.withdrawn",
+                    "the case was withdrawn; it can only be read");
+    else if (c == QG_OK && v != POLICY_ALLOW)
         c = v == POLICY_HIDE ? qg_fail(err, QG_ENOTFOUND, "code", "case.not_found", "no such case")
                              : qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed",
                                        "your role may not do this");

@@ -11,6 +11,7 @@
 #include "core/case/case_access.h"
 #include "core/case/case_input.h"
 #include "core/case/case_load.h"
+#include "core/case/iin_quota.h"
 #include "core/common/json_text.h"
 #include "core/case/case_personal_impl.h"
 #include "core/case/case_terms.h"
@@ -285,8 +286,10 @@ static qg_code replace_iin(db *conn, personal_job *j, const case_row *r, qg_erro
     bool has = false;
     case_iin_hash(j->app->keys, j->input, hash, &has);
     if (has) {
-        qg_code c = case_iin_refuse_duplicate(conn, j->app->keys, j->actor, hash, r->id, r->code,
-                                              j->input, &j->duplicate, &j->result, err);
+        qg_code c = iin_quota_take(conn, j->app, j->actor, r->id, hash, err); /* issue 14 item 6 */
+        if (c == QG_OK)
+            c = case_iin_refuse_duplicate(conn, j->app->keys, j->actor, hash, r->id, r->code,
+                                          j->input, &j->duplicate, &j->result, err);
         if (c != QG_OK || j->duplicate)
             return c;
     }

@@ -62,6 +62,8 @@ void case_row_read(db_stmt *st, case_row *r)
                             .assigned_count = (int)db_col_int(st, col),
                             .actor_assigned = db_col_int(st, col + 1) != 0,
                             .handed_over = db_col_int(st, col + 2) != 0};
+    const char *status = json_string_value(json_object_get(r->fields, "status"));
+    r->facts.withdrawn = status && strcmp(status, "withdrawn") == 0;
 }
 
 void case_row_free(case_row *r)

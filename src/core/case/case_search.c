@@ -392,7 +392,7 @@ qg_code case_search_likely(db *conn, const qg_keys *keys, const qg_actor *actor,
     db_stmt *st = db_prepare(conn,
                              "SELECT " CASE_COLUMNS " FROM cases c JOIN case_terms t"
                              " ON t.case_id = c.id WHERE t.term = ? AND c.org_id = ?"
-                             " ORDER BY c.id DESC",
+                             " AND c.status <> 'withdrawn' ORDER BY c.id DESC",
                              err);
     if (!st)
         return err->code;

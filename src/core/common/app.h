@@ -23,6 +23,8 @@ typedef struct {
     throttle_rule login_per_account;
     throttle_rule login_per_address;
     throttle_rule reply_per_address; /* wrong reply codes (referral sheets) per client */
+    int iin_per_user_hour; /* cases created with an IIN (or IINs changed) by one user an hour */
+    int iin_per_org_hour;  /* ... by all the users of one organisation an hour */
 } qg_settings;
 
 struct instrument_set;

@@ -21,6 +21,8 @@ static qg_settings app_default_settings(void)
         .login_per_account = {.max_failures = 5, .window_s = 15 * 60, .block_s = 15 * 60},
         .login_per_address = {.max_failures = 20, .window_s = 15 * 60, .block_s = 15 * 60},
         .reply_per_address = {.max_failures = 10, .window_s = 15 * 60, .block_s = 15 * 60},
+        .iin_per_user_hour = 20, /* issue 14: an IIN probe made 794 attempts in 1.4 s */
+        .iin_per_org_hour = 100,
     };
 }
 

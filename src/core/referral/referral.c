@@ -456,7 +456,10 @@ static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
 {
     create_job *j = arg;
     qg_code c = case_state_for(conn, j->actor, ACT_PERSONAL_READ, j->code, &j->state, err);
-    if (c == QG_OK && j->state.closed)
+    if (c == QG_OK && j->state.withdrawn) /* issue 14 item 6 */
+        c = qg_fail(err, QG_ECONFLICT, "status", "case.withdrawn",
+                    "the case was withdrawn; it can only be read");
+    else if (c == QG_OK && j->state.closed)
         c = qg_fail(err, QG_ECONFLICT, "status", "case.closed",
                     "the case is closed; reopen it first");
     if (c == QG_OK && j->to_org)

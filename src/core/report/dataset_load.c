@@ -24,7 +24,7 @@ static const char SQL_CASES[] =
     "SELECT c.id, c.sex, c.age_at_identification, c.citizenship, c.region,"
     " c.identified_on, c.exploitation_place, c.recruitment_method,"
     " c.relation_to_trafficker, c.victim_status FROM cases c"
-    " WHERE c.stats_excluded = 0 AND (? = 0 OR c.org_id = ?)"
+    " WHERE c.stats_excluded = 0 AND c.status <> 'withdrawn' AND (? = 0 OR c.org_id = ?)"
     " AND c.identified_on >= ? AND c.identified_on < ? ORDER BY c.id";
 
 static const char SQL_FORMS[] =

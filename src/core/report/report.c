@@ -7,7 +7,7 @@
  * Every query returns (row key, column key, count) rows and binds the same filters:
  * 1-2 organisation (0 = all), 3-4 the identification dates [from, to) as text, 5-6 the
  * region (NULL = all; "unknown" = none recorded). Cases with stats_excluded = 1 are
- * never counted.
+ * never counted, nor withdrawn ones (which also have stats_excluded = 1: both say it).
  */
 #include "core/report/report.h"
 
@@ -22,7 +22,7 @@
 
 /* The filter every query carries, after "WHERE". */
 #define CASE_FILTER                                                                    \
-    " c.stats_excluded = 0 AND (? = 0 OR c.org_id = ?)"                                \
+    " c.stats_excluded = 0 AND c.status <> 'withdrawn' AND (? = 0 OR c.org_id = ?)"     \
     " AND c.identified_on >= ? AND c.identified_on < ?"                                \
     " AND (CAST(? AS TEXT) IS NULL OR COALESCE(c.region, 'unknown') = ?)"
 

@@ -141,6 +141,9 @@ static const vocab_entry stages[] = {
 static const vocab_entry case_statuses[] = {
     {"open", NULL, "Open", "Открыт", "Ашық"},
     {"closed", NULL, "Closed", "Закрыт", "Жабық"},
+    /* made only to probe an IIN, or by mistake: withdrawn by a supervisor, read-only and
+     * in no statistics (issue 14 item 6) */
+    {"withdrawn", NULL, "Withdrawn", "Отозван", "Қайтарып алынған"},
 };
 
 /* ---- urgent needs a checklist can suggest (signs and needs, L3119-3126) ---------- */

@@ -9,6 +9,7 @@
 #include "base/text.h"
 #include "core/account/account.h"
 #include "core/account/policy.h"
+#include "core/case/iin_quota.h"
 #include "core/referral/referral.h"
 #include "core/report/report.h"
 #include "core/work/home_impl.h"
@@ -160,6 +161,17 @@ static qg_code add_figures(qg_app *app, const qg_actor *actor, const char *today
     return c == QG_OK ? oom(err) : c;
 }
 
+/* A supervisor's alerts of repeated IIN duplicate answers by the organisation's users
+ * (issue 14 item 6: an IIN probed over and over is a worker farming the check). */
+static qg_code add_iin_alerts(qg_app *app, const qg_actor *actor, json_t *out, qg_error *err)
+{
+    json_t *alerts = NULL;
+    qg_code c = iin_quota_alerts(app, actor, &alerts, err);
+    if (c != QG_OK || !alerts)
+        return c;
+    return json_object_set_new(out, "iin_alerts", alerts) == 0 ? QG_OK : oom(err);
+}
+
 /* Fills the dates of h: today, the horizon of "due", a week ago. */
 static qg_code set_dates(home_ctx *h, qg_error *err)
 {
@@ -191,6 +203,8 @@ qg_code home_summary(qg_app *app, const qg_actor *actor, bool counts_only, json_
         c = add_admin(app, actor, users, h.out, err);
     if (c == QG_OK && !counts_only)
         c = add_figures(app, actor, h.today, h.out, err);
+    if (c == QG_OK && !counts_only)
+        c = add_iin_alerts(app, actor, h.out, err);
     json_decref(users);
     if (c == QG_OK)
         *out = h.out;

@@ -16,6 +16,9 @@
  *   "sensitive_reads"    {"last_7_days", "recent": [{"at", "login", "action",
  *                        "object"}]}                                    reads the audit
  *   "grants"             {"active", "last_7_days"}  break-the-glass    reads grants
+ *   "iin_alerts"         [{"user": {"id", "login", "name"}, "count", "last_at"}]
+ *                        the organisation's users with 3 or more IIN duplicate answers
+ *                        in 24 hours (core/case/iin_quota.h)       manages operations
  *
  * plus "today" and "due_days". Only numbers, logins and organisation names, no title
  * and no personal data; no case code but in the auditor's recent reads, which are audit

@@ -203,7 +203,8 @@ static qg_code count_sent(db *conn, const home_ctx *h, qg_error *err)
     db_stmt *st = db_prepare(conn,
                              "SELECT r.respond_by," HOME_FACTS " FROM referrals r"
                              " JOIN cases c ON c.id = r.case_id"
-                             " WHERE r.from_org = ? AND r.status = 'sent'",
+                             " WHERE r.from_org = ? AND r.status = 'sent'"
+                             " AND c.status <> 'withdrawn'",
                              err);
     if (!st)
         return err->code;

@@ -14,6 +14,7 @@ import { needsReady, needsSection } from './case-needs.js';
 import { contactSection, profileSections } from './case-people.js';
 import { childRecordSection, summaryPrintButton } from './case-print.js';
 import { tasksSection } from './case-tasks.js';
+import { withdrawnBanner, withdrawReady, withdrawSection } from './case-withdraw.js';
 import { mountReferrals } from './referrals.js';
 import { mountScreenings } from './screenings.js';
 
@@ -178,6 +179,7 @@ function personalSection(code, onChange) {
 // mayClose: the case answer lists "case.close" (close and reopen) for the user.
 function stageForms(code, st, reload, mayClose) {
   const out = [];
+  if (st.status === 'withdrawn') return out; // read-only (case-withdraw.js)
   if (st.status !== 'closed') {
     const stageSel = select('stage', { required: true });
     for (const o of [...stageSel.options]) if (o.value === st.stage || o.value === 'closure' || o.value === 'identification') o.remove();
@@ -299,7 +301,7 @@ function sectionIndex(sections) {
 // ---- the page -----------------------------------------------------------------------
 
 route('#/case/:code', async (el, params) => {
-  await Promise.all([ready, needsReady]);
+  await Promise.all([ready, needsReady, withdrawReady]);
   const code = params.code;
   el.append(pageTitle('case.title', { code }));
   const r = await api('GET', path(code));
@@ -362,8 +364,8 @@ route('#/case/:code', async (el, params) => {
       clear(b).append(refBox);
       return mountReferrals(refBox, code);
     }),
-    childRecordSection(c)].filter(Boolean);
-  el.append(...[h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), glass, sectionIndex(sections), ...sections].filter(Boolean));
+    childRecordSection(c), withdrawSection(c, code)].filter(Boolean);
+  el.append(...[h('p', {}, h('a', { href: '#/cases' }, t('case.back'))), withdrawnBanner(c), glass, sectionIndex(sections), ...sections].filter(Boolean));
   if (assignSec) mountAssignments(assignBox, c, refreshSummary);
   await stageSection(stageBox, code, refreshSummary, mayClose);
 });

@@ -5,6 +5,7 @@
 // never the name of the role. Also the navigation's counts of new incoming referrals and
 // of overdue work (GET /home?counts=1, asked once for both counts).
 import { api, clear, fmtDate, h, label, may, messages, navItem, pageTitle, route, session, t } from '../core.js';
+import { iinAlertsBlock, limitsReady } from './iin-alerts.js';
 
 const ready = Promise.all([messages('home'), messages('contacts')]);
 
@@ -171,6 +172,7 @@ function blocks(d) {
   const out = [];
   if (d.contact_requests_waiting > 0 && may('contact.answer')) out.push(contactsBlock(d.contact_requests_waiting));
   const days = d.due_days || 7;
+  if (d.iin_alerts && d.iin_alerts.length && may('operation.manage')) out.push(iinAlertsBlock(d.iin_alerts));
   if (d.referrals_received && may('referral.receive')) out.push(receivedBlock(d.referrals_received));
   if (d.tasks && may('task.list')) out.push(dueBlock('tasks', d.tasks, days));
   if (d.reviews && may('task.list')) out.push(dueBlock('reviews', d.reviews, days));
@@ -187,7 +189,7 @@ function blocks(d) {
 }
 
 route('#/home', async (el) => {
-  await ready;
+  await Promise.all([ready, limitsReady]);
   const u = session();
   el.append(pageTitle('core.home.title'), h('p', {}, t('home.hello', { login: u ? u.login : '' })));
   const box = h('div', { class: 'home-blocks' });

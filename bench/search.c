@@ -820,6 +820,7 @@ static int run(const opts *o)
 int main(int argc, char **argv)
 {
     opts o;
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each line as it comes, also into a file */
     int bad = parse_opts(argc, argv, &o);
     return bad ? bad : run(&o);
 }

@@ -64,7 +64,7 @@
 #define TARGET_RATIO 5.0
 #define HITS_MAX 50 /* SEARCH_HITS_MAX: the plain query returns as many, plus one */
 
-/* ---- options ------------------------------------------------------------------------ */
+/* ---- options ------------------------------------------------------------------------------ */
 
 typedef struct {
     const char *db, *plain;
@@ -124,7 +124,7 @@ static int parse_opts(int argc, char **argv, opts *o)
     return 0;
 }
 
-/* ---- a small deterministic generator (splitmix64) ------------------------------------ */
+/* ---- a small deterministic generator (splitmix64) ----------------------------------------- */
 
 typedef struct {
     uint64_t s;
@@ -159,7 +159,7 @@ static unsigned rng_skewed(rng *r, unsigned n)
     return k < n ? k : n - 1;
 }
 
-/* ---- pools of made-up names (syllables; no entry is a person) --------------------------- */
+/* ---- pools of made-up names (syllables; no entry is a person) ----------------------------- */
 
 #define POOL 320
 #define NAME_BYTES 64
@@ -232,7 +232,7 @@ static void make_pools(uint64_t seed, pools *p)
     fill_pool(&r, p->families, make_family);
 }
 
-/* ---- one child ------------------------------------------------------------------------ */
+/* ---- one child ---------------------------------------------------------------------------- */
 
 typedef struct {
     char given[NAME_BYTES], family[NAME_BYTES + 8], patronymic[NAME_BYTES + 16];
@@ -302,7 +302,7 @@ static json_t *case_body(const child *c, int64_t org_id)
                      (json_int_t)org_id, "personal", personal);
 }
 
-/* ---- loading -------------------------------------------------------------------------- */
+/* ---- loading ------------------------------------------------------------------------------ */
 
 typedef struct {
     qg_app *app;
@@ -334,7 +334,8 @@ static qg_code load_one(loader *l, long long i)
         qg_code rc = body ? case_create(l->app, &sys, body, &out, &err) : QG_ENOMEM;
         json_decref(body);
         if (rc == QG_OK) {
-            snprintf(c->code, sizeof c->code, "%s", json_string_value(json_object_get(out, "code")));
+            const char *code = json_string_value(json_object_get(out, "code"));
+            snprintf(c->code, sizeof c->code, "%s", code ? code : "");
             json_decref(out);
             return QG_OK;
         }
@@ -392,7 +393,7 @@ static bool load_until(loader *l, long long end)
     return true;
 }
 
-/* ---- the plain reference ----------------------------------------------------------------- */
+/* ---- the plain reference ------------------------------------------------------------------ */
 
 static bool plain_exec(sqlite3 *p, const char *sql)
 {
@@ -560,7 +561,7 @@ static bool make_queries(const child *children, long long n, query qs[QUERIES])
     return true;
 }
 
-/* ---- measuring ------------------------------------------------------------------------------ */
+/* ---- measuring ---------------------------------------------------------------------------- */
 
 typedef struct {
     double *search, *plain;
@@ -681,7 +682,7 @@ static bool measure(qg_app *app, const qg_actor *sup, sqlite3 *plain, const quer
     return true;
 }
 
-/* ---- the report ------------------------------------------------------------------------------ */
+/* ---- the report --------------------------------------------------------------------------- */
 
 static void print_results(long long cases, const query qs[QUERIES], const result res[QUERIES],
                           double audit_med)
@@ -727,7 +728,7 @@ static void print_growth(long long small, long long large, const query qs[QUERIE
                a[k].plain_med > 0 ? b[k].plain_med / a[k].plain_med : 0);
 }
 
-/* ---- the run ----------------------------------------------------------------------------------- */
+/* ---- the run ------------------------------------------------------------------------------ */
 
 static bool setup(qg_app *app, int64_t *org_id, qg_actor *sup)
 {

@@ -802,8 +802,9 @@ static int run(const opts *o)
         print_results(o->large, qs, large, audit_large);
         print_growth(o->small, o->large, qs, small, large);
     }
+    const result *last = o->large > o->small ? large : small;
     for (int k = 0; ok && k < QUERIES; k++)
-        if (large[k].search_hits == 0 || large[k].plain_hits == 0) {
+        if (last[k].search_hits == 0 || last[k].plain_hits == 0) {
             fprintf(stderr, "search: query \"%s\" found nothing: not a fair measurement\n",
                     qs[k].label);
             ok = false;

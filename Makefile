@@ -53,7 +53,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRC))
 
 .SECONDARY:
-.PHONY: all deps build run check test test-bins lint clean bench fuzz bench-import bench-report browser-deps test-browser
+.PHONY: all deps build run check test test-bins lint clean bench fuzz bench-import bench-report bench-search browser-deps test-browser
 all: build
 
 deps:
@@ -202,6 +202,13 @@ run: deps
 bench: deps
 	@$(MAKE) --no-print-directory $(REL)/qorgau $(BENCH_BIN)
 	@bench/run.sh
+	@bench/search.sh
+
+# Finding a child: case_search at 10k and 100k cases beside a plain SQLite LIKE (also the
+# last part of `make bench`).
+bench-search: deps
+	@$(MAKE) --no-print-directory $(REL)/qorgau $(BENCH_BIN)
+	@bench/search.sh
 
 # Case import: 1,000,000 CSV rows through `qorgau import cases` beside sqlite3 .import.
 bench-import: deps

@@ -146,25 +146,47 @@ static qg_code read_query(const qg_keys *keys, const char *text, search_query *q
 
 /* ---- finding the cases ------------------------------------------------------------ */
 
-/* After each scope's own condition: every term (or none), the IIN's hash, the year. */
+/* How a search finds its candidates: the blind index's terms when the text has a name
+ * word or a birth date, else the IIN's unique index, else (a year alone) the
+ * organisation's cases. Each way drives the query itself: a condition written as
+ * "? = 0 OR c.id IN (...)" cannot lead a plan (its parameter is unknown when the
+ * statement is prepared), so the old single statement walked every case of the
+ * organisation and grew with it (bench/search.c, docs/performance.md "Finding a
+ * child"). The organisation's condition is written "+c.org_id" in the first two, so
+ * that its index (which would walk the whole organisation) is not taken instead. */
+typedef enum { DRIVE_TERMS, DRIVE_IIN, DRIVE_ORG, DRIVES } search_drive;
+
+#define DRIVE_TERMS_SQL                                                                  \
+    " AND c.id IN (SELECT t.case_id FROM case_terms t WHERE t.term IN"                  \
+    " (?, ?, ?, ?, ?, ?, ?) GROUP BY t.case_id HAVING count(*) = ?)"
+#define DRIVE_IIN_SQL " AND c.iin_hash = ?"
+
+/* After the driver: the IIN's hash (with terms) and the year, each NULL/0 = any. */
 #define SEARCH_FILTERS                                                                  \
-    " AND (? = 0 OR c.id IN (SELECT t.case_id FROM case_terms t WHERE t.term IN"        \
-    " (?, ?, ?, ?, ?, ?, ?) GROUP BY t.case_id HAVING count(*) = ?))"                   \
     " AND (CAST(? AS TEXT) IS NULL OR c.iin_hash = ?) AND (? = 0 OR c.birth_year = ?)"  \
     " ORDER BY c.id DESC"
 
 /* Each scope's cases within one organisation (the terms are the organisation's); the
- * second parameter is the actor's user id. */
-static const char *const search_sql[] = {
-    [SCOPE_ALL] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.org_id = ? AND ? >= 0"
-                  SEARCH_FILTERS,
-    [SCOPE_ORG] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.org_id = ? AND ? >= 0"
-                  SEARCH_FILTERS,
-    [SCOPE_ASSIGNED] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.org_id = ? AND c.id IN"
-                       " (SELECT case_id FROM case_assignments WHERE user_id = ?)"
-                       SEARCH_FILTERS,
-    [SCOPE_OPENED_UNASSIGNED] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.org_id = ?"
-                                " AND c.created_by = ? AND c.handed_over = 0" SEARCH_FILTERS,
+ * second parameter is the actor's user id. ORG is "c.org_id" or "+c.org_id". */
+#define SCOPE_ALL_SQL(ORG) "SELECT " CASE_COLUMNS " FROM cases c WHERE " ORG " = ? AND ? >= 0"
+#define SCOPE_ASSIGNED_SQL(ORG)                                                         \
+    "SELECT " CASE_COLUMNS " FROM cases c WHERE " ORG " = ? AND c.id IN"                 \
+    " (SELECT case_id FROM case_assignments WHERE user_id = ?)"
+#define SCOPE_OPENED_SQL(ORG)                                                           \
+    "SELECT " CASE_COLUMNS " FROM cases c WHERE " ORG " = ? AND c.created_by = ?"       \
+    " AND c.handed_over = 0"
+#define SEARCH_DRIVES(SCOPE)                                                            \
+    {                                                                                   \
+        [DRIVE_TERMS] = SCOPE("+c.org_id") DRIVE_TERMS_SQL SEARCH_FILTERS,              \
+        [DRIVE_IIN] = SCOPE("+c.org_id") DRIVE_IIN_SQL SEARCH_FILTERS,                  \
+        [DRIVE_ORG] = SCOPE("c.org_id") SEARCH_FILTERS,                                 \
+    }
+
+static const char *const search_sql[][DRIVES] = {
+    [SCOPE_ALL] = SEARCH_DRIVES(SCOPE_ALL_SQL),
+    [SCOPE_ORG] = SEARCH_DRIVES(SCOPE_ALL_SQL),
+    [SCOPE_ASSIGNED] = SEARCH_DRIVES(SCOPE_ASSIGNED_SQL),
+    [SCOPE_OPENED_UNASSIGNED] = SEARCH_DRIVES(SCOPE_OPENED_SQL),
 };
 
 typedef struct {
@@ -176,25 +198,46 @@ typedef struct {
     bool more;
 } search_job;
 
-static void bind_search(db_stmt *st, search_job *j, int64_t org_id)
+static search_drive drive_of(const search_query *q)
+{
+    return q->n_words || q->date[0] ? DRIVE_TERMS : q->iin_hash[0] ? DRIVE_IIN : DRIVE_ORG;
+}
+
+/* Binds the driver's parameters from *p on: the terms and their number, or the IIN. */
+static void bind_drive(db_stmt *st, search_job *j, int64_t org_id, int *p)
 {
     int64_t terms[TERM_SLOTS];
-    int n = 0, p = 1;
-    for (int i = 0; i < j->q.n_words; i++)
-        terms[n++] = case_terms_prefix(j->app->keys, org_id, j->q.words[i]);
-    if (j->q.date[0])
-        terms[n++] = case_terms_birth_date(j->app->keys, org_id, j->q.date);
+    int n = 0;
+    const char *iin = j->q.iin_hash[0] ? j->q.iin_hash : NULL;
+    switch (drive_of(&j->q)) {
+    case DRIVE_TERMS:
+        for (int i = 0; i < j->q.n_words; i++)
+            terms[n++] = case_terms_prefix(j->app->keys, org_id, j->q.words[i]);
+        if (j->q.date[0])
+            terms[n++] = case_terms_birth_date(j->app->keys, org_id, j->q.date);
+        for (int i = 0; i < TERM_SLOTS; i++)
+            if (i < n)
+                db_bind_int(st, ++*p, terms[i]);
+            else
+                db_bind_null(st, ++*p);
+        db_bind_int(st, ++*p, n);
+        break;
+    case DRIVE_IIN:
+        db_bind_text(st, ++*p, iin);
+        break;
+    default:
+        break;
+    }
+}
+
+static void bind_search(db_stmt *st, search_job *j, int64_t org_id)
+{
+    int p = 1;
+    const char *iin = j->q.iin_hash[0] ? j->q.iin_hash : NULL;
     db_bind_int(st, 1, j->actor->user_id); /* CASE_COLUMNS: whether the reader is assigned */
     db_bind_int(st, ++p, org_id);
     db_bind_int(st, ++p, j->actor->user_id);
-    db_bind_int(st, ++p, n);
-    for (int i = 0; i < TERM_SLOTS; i++)
-        if (i < n)
-            db_bind_int(st, ++p, terms[i]);
-        else
-            db_bind_null(st, ++p);
-    db_bind_int(st, ++p, n);
-    const char *iin = j->q.iin_hash[0] ? j->q.iin_hash : NULL;
+    bind_drive(st, j, org_id, &p);
     db_bind_text(st, ++p, iin);
     db_bind_text(st, ++p, iin);
     db_bind_int(st, ++p, j->q.year);
@@ -304,7 +347,7 @@ static qg_code consider_row(db *conn, search_job *j, const case_row *r, qg_error
 
 static qg_code search_org(db *conn, search_job *j, int64_t org_id, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn, search_sql[j->scope], err);
+    db_stmt *st = db_prepare(conn, search_sql[j->scope][drive_of(&j->q)], err);
     if (!st)
         return err->code;
     bind_search(st, j, org_id);
@@ -389,9 +432,11 @@ qg_code case_search_likely(db *conn, const qg_keys *keys, const qg_actor *actor,
         return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (!case_terms_who(keys, org_id, personal, &who))
         return QG_OK;
+    /* "+c.org_id": the term leads (a few cases), never the organisation's index, which
+     * walked every case of the organisation on every registration. */
     db_stmt *st = db_prepare(conn,
                              "SELECT " CASE_COLUMNS " FROM cases c JOIN case_terms t"
-                             " ON t.case_id = c.id WHERE t.term = ? AND c.org_id = ?"
+                             " ON t.case_id = c.id WHERE t.term = ? AND +c.org_id = ?"
                              " AND c.status <> 'withdrawn' ORDER BY c.id DESC",
                              err);
     if (!st)

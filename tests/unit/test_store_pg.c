@@ -545,11 +545,18 @@ static void service_close(service *s)
     rmdir(s->dir);
 }
 
+/* A made-up child per seed: the IIN and the family name differ, so no two seeds are
+ * likely duplicates of each other (the same names and birth date, issue 14). */
 static json_t *personal_of(int seed)
 {
-    char iin[13];
+    static const char *const part[] = {"Бек", "Сар", "Тал", "Жан", "Кен",
+                                       "Мур", "Ора", "Дос", "Ерж", "Нур"};
+    char iin[13], family[96];
     qgt_make_iin(2012, 5, 17, 'F', seed, iin);
-    return json_pack("{s:s, s:s, s:s}", "given_name", "Айгерим", "family_name", "Тест", "iin", iin);
+    snprintf(family, sizeof family, "%s%s%sова", part[seed % 10], part[(seed / 10) % 10],
+             part[(seed / 100) % 10]);
+    return json_pack("{s:s, s:s, s:s}", "given_name", "Айгерим", "family_name", family, "iin",
+                     iin);
 }
 
 static qg_code create_case(qg_app *app, const qg_actor *who, json_t *personal, json_t **out,

@@ -773,6 +773,10 @@ typedef struct {
     atomic_int failed;
 } load_ctx;
 
+/* One supervisor registers many children with an IIN: not an IIN probe (issue 14). */
+static const char *const UNLIMITED_IIN[] = {"--iin-per-user-hour", "100000", "--iin-per-org-hour",
+                                            "100000", NULL};
+
 static void *keep_creating(void *arg)
 {
     load_ctx *ctx = arg;
@@ -803,7 +807,7 @@ static void test_backup_under_load_restores(void **state)
     (void)state;
     qgt_env e;
     env_with_supervisor(&e);
-    assert_true(qgt_server_start(&e, NULL));
+    assert_true(qgt_server_start(&e, UNLIMITED_IIN));
     qgt_session s;
     assert_int_equal(qgt_login(&e, SUP_LOGIN, SUP_PASSWORD, &s), 201);
     char code[64], iin[13];

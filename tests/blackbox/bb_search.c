@@ -141,7 +141,8 @@ static void test_search_spellings(void **state)
     (void)state;
     static const char *const finds[] = {
         "Aigul", "Aygul", "Айгуль", "айгул", "AIGÜL", "Aig", "Нурланова", "Nurlanova",
-        "nurlanova aigul", "Aigul 2012", "04.03.2012", "2012-03-04", "Нұр Айг",
+        "nurlanova aigul", "Aigul 2012", "04.03.2012", "2012-03-04", "Нұр Айг", "4.3.2012", "04/03/2012",
+        "04-03-2012",
     };
     static const char *const misses[] = {
         "Aigerim Nurlanova", "Nurlanovna", "Aigul 2011", "05.03.2012", "Асан", "Aigul Serikova",
@@ -221,6 +222,9 @@ static void test_search_errors(void **state)
         {"{\"q\":\"a b c d e f g\"}", "search.word_too_short"},
         {"{\"q\":\"Aigul Aigul Aigul Aigul Aigul Aigul Aigul\"}", "search.too_many_words"},
         {"{\"q\":\"31.02.2012\"}", "date.format"},
+        {"{\"q\":\"29/02/2013\"}", "date.format"},
+        {"{\"q\":\"4.3.12\"}", "date.format"},
+        {"{\"q\":\"17042969626X\"}", "search.number"},
         {"{\"q\":\"2012 2013\"}", "search.repeated"},
         {"{\"q\":\"123456\"}", "search.number"},
         {"{\"q\":\"123456789012\"}", NULL},

@@ -43,23 +43,62 @@ static qg_code repeated(qg_error *err)
                    "give at most one birth date, one year of birth and one IIN");
 }
 
-/* A date as 2014-05-31 or 31.05.2014 into q->date. Returns QG_OK, or an error when the
- * word has a date's shape but is no real date; sets *is_date when it had the shape. */
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_date_separator(char c)
+{
+    return c == '.' || c == '/' || c == '-';
+}
+
+/* Splits w (n bytes) into three groups of 1 to 4 digits joined by '.', '/' or '-' and
+ * writes their values and lengths; false when w is not of that shape. */
+static bool date_groups(const char *w, size_t n, int value[3], int len[3])
+{
+    int g = 0;
+    value[0] = len[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (is_digit(w[i]) && len[g] < 4) {
+            value[g] = value[g] * 10 + (w[i] - '0');
+            len[g]++;
+        } else if (is_date_separator(w[i]) && len[g] > 0 && g < 2) {
+            g++;
+            value[g] = len[g] = 0;
+        } else {
+            return false;
+        }
+    }
+    return g == 2 && len[2] > 0;
+}
+
+/* A birth date as 2014-05-31, 31.05.2014, 31.5.2014, 31/05/2014 or 31-05-2014 into
+ * q->date. Returns QG_OK, or an error when the word has digits and separators but is no
+ * real date; sets *is_date when it had that shape. */
 static qg_code read_date(const char *w, size_t n, search_query *q, bool *is_date, qg_error *err)
 {
-    char iso[11];
+    int v[3], len[3], y, m, d;
     *is_date = false;
-    if (n == 10 && w[4] == '-' && w[7] == '-')
-        snprintf(iso, sizeof iso, "%.10s", w);
-    else if (n == 10 && w[2] == '.' && w[5] == '.')
-        snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", w + 6, w + 3, w);
-    else
+    bool has_separator = false;
+    for (size_t i = 0; i < n; i++)
+        has_separator |= is_date_separator(w[i]);
+    if (!has_separator || !is_digit(w[0]))
         return QG_OK;
     *is_date = true;
-    int y, m, d;
-    if (!text_parse_date(iso, &y, &m, &d))
+    bool groups = date_groups(w, n, v, len);
+    if (groups && len[0] == 4) { /* year first */
+        y = v[0], m = v[1], d = v[2];
+    } else if (groups && len[2] == 4 && len[0] <= 2 && len[1] <= 2) {
+        d = v[0], m = v[1], y = v[2];
+    } else {
+        y = m = d = 0;
+    }
+    char iso[11];
+    snprintf(iso, sizeof iso, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+    if (!y || !text_parse_date(iso, NULL, NULL, NULL))
         return qg_fail(err, QG_EINVAL, "q", "date.format",
-                       "a birth date must be a real date such as 2014-05-31 or 31.05.2014");
+                       "a birth date must be a real date such as 31.05.2014 or 2014-05-31");
     if (q->date[0])
         return repeated(err);
     memcpy(q->date, iso, sizeof iso);
@@ -118,6 +157,10 @@ static qg_code read_word(const qg_keys *keys, const char *w, size_t n, search_qu
         return c;
     if (all_digits(w, n))
         return read_number(keys, w, n, q, err);
+    for (size_t i = 0; i < n; i++)
+        if (is_digit(w[i]))
+            return qg_fail(err, QG_EINVAL, "q", "search.number",
+                           "a word with digits must be a birth date, a year or an IIN");
     return read_name_word(w, n, q, err);
 }
 

@@ -72,6 +72,20 @@ function pad(n) {
 }
 
 // 'YYYY-MM-DD', an ISO time or unix seconds → 'dd.mm.yyyy' ('' for nothing).
+// An API time ("2026-12-07T10:00:00Z") as the browser's local dd.mm.yyyy hh:mm (in
+// Kazakhstan, the hour people live by), '' when there is none.
+export function fmtDateTime(iso) {
+  const d = iso ? new Date(iso) : null;
+  if (!d || Number.isNaN(d.getTime())) return '';
+  return fmtDate(Math.floor(d.getTime() / 1000)) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+}
+
+// A person of the API ({id, login, name}) as the name with the login, or the login.
+export function personLabel(p) {
+  if (!p) return '';
+  return p.name ? p.name + ' (' + p.login + ')' : p.login;
+}
+
 export function fmtDate(v) {
   if (v === null || v === undefined || v === '') return '';
   if (typeof v === 'number') {

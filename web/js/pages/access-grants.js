@@ -1,14 +1,11 @@
 // access-grants.js — the auditor's report of break-the-glass grants '#/access-grants'
 // (GET /api/v1/access-grants: reading it is audited, the reasons are shown).
-import { api, errorText, clear, fmtDate, h, messages, navItem, pageTitle, route, t } from '../core.js';
+import { api, errorText, clear, fmtDateTime, h, messages, navItem, pageTitle, route, t } from '../core.js';
 
 const ready = messages('cases');
 navItem('#/access-grants', 'grants.nav', 'grant.report');
 
-function when(iso) {
-  if (!iso) return '';
-  return fmtDate(iso) + ' ' + String(iso).slice(11, 16);
-}
+const when = fmtDateTime; /* local time, as every page shows it */
 
 route('#/access-grants', async (el) => {
   await ready;

@@ -7,7 +7,7 @@
 // (the holder "not named" when the names did not match), and, for supervisors, the
 // duplicate answers their organisation's users got, with "send a contact request" where
 // none was sent. Also the contact-request block and the navigation count used by home.js.
-import { api, clear, errorText, fmtDate, h, may, messages, navItem, pageTitle, refreshNavCounts, route, t } from '../core.js';
+import { api, clear, errorText, fmtDateTime, h, personLabel, may, messages, navItem, pageTitle, refreshNavCounts, route, t } from '../core.js';
 import { workCounts } from './home.js';
 
 const ready = messages('contacts');
@@ -21,21 +21,8 @@ export async function waitingRequests() {
 navItem('#/contacts', 'contacts.nav', ['contact.answer', 'case.create'],
   { count: waitingRequests, countKey: 'contacts.nav_waiting' });
 
-function pad(n) {
-  return String(n).padStart(2, '0');
-}
-
-// An ISO time as the browser's local dd.mm.yyyy hh:mm.
-export function when(iso) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return fmtDate(Math.floor(d.getTime() / 1000)) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes());
-}
-
-function who(u) {
-  if (!u) return '';
-  return u.name ? u.name + ' (' + u.login + ')' : u.login;
-}
+const when = fmtDateTime;
+const who = personLabel;
 
 const ANSWERS = ['will_refer', 'will_call', 'declined'];
 

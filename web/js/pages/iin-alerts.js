@@ -1,19 +1,13 @@
 // iin-alerts.js — the home page's block of the users of the organisation with repeated
 // IIN duplicate answers (GET /home "iin_alerts", issue 14 item 6), and what the
 // operations page shares with it (its messages, times and people).
-import { fmtDate, h, may, messages, t } from '../core.js';
+import { fmtDateTime, h, may, messages, personLabel, t } from '../core.js';
 
 export const limitsReady = messages('limits');
 
-// A time of the API ("2026-12-07T10:00:00Z") as the date and the UTC hour.
-export function when(iso) {
-  return iso ? fmtDate(iso) + ' ' + String(iso).slice(11, 16) + ' UTC' : '';
-}
-
-// A person of the API ({id, login, name}) as the name and the login.
-export function who(p) {
-  return p ? (p.name ? p.name + ' (' + p.login + ')' : p.login) : '';
-}
+// The times and people the operations page shares with this block.
+export const when = fmtDateTime;
+export const who = personLabel;
 
 // The home page's block: each user of the organisation with 3 or more IIN duplicate
 // answers within 24 hours, with a link to the users' page.

@@ -2,7 +2,7 @@
 // the page '#/operations' to start an operation that lifts the hourly limit on creating
 // cases with an IIN for the organisation, see the active and past ones and end one early
 // (GET/POST /api/v1/operations, POST /api/v1/operations/{id}/end).
-import { api, clear, errorText, formField, h, navItem, pageTitle, route, showErrors, t } from '../core.js';
+import { api, clear, errorText, formField, h, markSaved, navItem, pageTitle, route, showErrors, t } from '../core.js';
 import { limitsReady, when, who } from './iin-alerts.js';
 
 navItem('#/operations', 'limits.nav', 'operation.manage');
@@ -67,6 +67,7 @@ route('#/operations', async (el) => {
     if (!Number.isInteger(body.hours)) body.hours = hours.value; // the server names the field
     const r = await api('POST', '/operations', body);
     if (r.status !== 201) return showErrors(form, r.data);
+    markSaved(form); /* an earlier error goes with the success */
     name.value = '';
     await load();
     status.textContent = t('limits.started', { until: when(r.data.ends_at) });

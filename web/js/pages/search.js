@@ -48,6 +48,7 @@ function navBox() {
   }
   navLabel.textContent = t('search.nav_label');
   navButton.textContent = t('search.nav_button');
+  navInput.placeholder = t('search.nav_placeholder'); /* the label is for screen readers only */
   return navForm;
 }
 

@@ -26,11 +26,23 @@ static size_t utf8_decode(const unsigned char *p, unsigned *cp)
     return len;
 }
 
+/* Format characters that reorder or hide text (issue 15 item 5): the bidirectional
+ * embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), with which a name
+ * shows differently from what is stored (U+202E turns it around), and the invisible
+ * zero-width space, word joiner and byte-order mark (U+200B, U+2060, U+FEFF), with which
+ * two names that look the same differ. The joiners (U+200C, U+200D) and the direction
+ * marks (U+200E, U+200F), which some scripts need, stay allowed. */
+static bool is_hiding_format(unsigned cp)
+{
+    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200B ||
+           cp == 0x2060 || cp == 0xFEFF;
+}
+
 static bool is_control(unsigned cp, bool multiline)
 {
     if (multiline && (cp == '\n' || cp == '\r' || cp == '\t'))
         return false;
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || is_hiding_format(cp);
 }
 
 bool text_utf8_valid(const char *s, bool multiline)

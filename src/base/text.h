@@ -11,8 +11,10 @@
 #define TEXT_KZ_UTC_OFFSET_S (5 * 3600) /* Kazakhstan is on UTC+5 since March 2024 */
 
 /* Returns true when s is well-formed UTF-8 (no overlong forms, no surrogates, nothing
- * above U+10FFFF) without control characters (C0, DEL, C1). multiline=true also allows
- * newline, carriage return and tab. */
+ * above U+10FFFF) without control characters (C0, DEL, C1) and without the format
+ * characters that reorder or hide text (bidirectional overrides, embeddings and isolates;
+ * zero-width space, word joiner, byte-order mark). multiline=true also allows newline,
+ * carriage return and tab. */
 bool text_utf8_valid(const char *s, bool multiline);
 
 /* Returns the length in bytes of the longest prefix of s, at most max bytes, that ends

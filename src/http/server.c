@@ -164,6 +164,36 @@ static bool values_bad(struct MHD_Connection *conn, enum MHD_ValueKind kind)
     return bad;
 }
 
+typedef struct {
+    int content_length;    /* Content-Length headers seen */
+    int transfer_encoding; /* Transfer-Encoding headers seen */
+} framing_count;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    framing_count *n = cls;
+    (void)kind;
+    (void)value;
+    if (key && strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+        n->content_length++;
+    if (key && strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+        n->transfer_encoding++;
+    return MHD_YES;
+}
+
+/* True when the body's framing is ambiguous: two Content-Length headers (libmicrohttpd
+ * takes the first, a proxy in front may take the last), or Transfer-Encoding beside a
+ * Content-Length (RFC 9112 6.3: a server may reject it, and must not trust either when
+ * a proxy could read it the other way). Either invites request smuggling. */
+static bool framing_ambiguous(struct MHD_Connection *conn)
+{
+    framing_count n = {0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &n);
+    return n.content_length > 1 || n.transfer_encoding > 1 ||
+           (n.transfer_encoding && n.content_length);
+}
+
 /* ---- buffers ----------------------------------------------------------------- */
 
 static void wipe_free(void *p, size_t n)
@@ -461,6 +491,9 @@ static enum MHD_Result begin_request(http_server *srv, struct MHD_Connection *co
     if (values_bad(conn, MHD_HEADER_KIND))
         return send_invalid(conn, "header", "request.header",
                             "request header holds a control character");
+    if (framing_ambiguous(conn))
+        return send_invalid(conn, "header", "request.framing",
+                            "the body's length is given twice or in two ways");
     unsigned long long declared;
     if (declared_length(conn, &declared) && declared > srv->max_body)
         return send_too_large(conn, srv->max_body);

@@ -463,6 +463,20 @@ static void test_rename(void **state)
                      204);
     assert_int_equal(search(&fx.cm, "Temirlan", &found), 0);
     assert_int_equal(search(&fx.cm, "Timur Zhaksylykov", &found), 1);
+    /* a name that would show reversed (U+202E) or hide a zero-width space is refused, so
+     * two names that look alike are alike (issue 15 item 5) */
+    static const char *const hiding[] = {"\u202eTimur", "Ti\u200bmur"};
+    for (size_t i = 0; i < 2; i++) {
+        char body[160];
+        snprintf(body, sizeof body, "{\"personal\":{\"given_name\":\"%s\"}}", hiding[i]);
+        httpc_response *r =
+            qgt_expect_error(&fx.env, &fx.cm, "PUT", path, body, 400, "personal.given_name", NULL);
+        json_t *answer = qgt_json(r);
+        assert_string_equal(str(json_object_get(answer, "error"), "reason"),
+                            "text.invalid_characters");
+        json_decref(answer);
+        httpc_response_free(r);
+    }
 }
 
 /* Cases without terms (from before the index, or emptied) are indexed when the server

@@ -317,6 +317,31 @@ static void test_control_char_in_header_is_400(void **state)
     expect_raw_invalid(esc, sizeof esc - 1, "header");
 }
 
+/* Ambiguous framing invites request smuggling behind a proxy (issue 15 item 5): two
+ * Content-Length headers, Transfer-Encoding beside Content-Length, or two
+ * Transfer-Encoding headers are refused before the body is read. */
+static void test_ambiguous_framing_is_400(void **state)
+{
+    (void)state;
+    static const char two_lengths[] = "POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                      "Content-Length: 2\r\nContent-Length: 12\r\n\r\n{}";
+    static const char te_and_cl[] = "POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                    "Content-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                    "2\r\n{}\r\n0\r\n\r\n";
+    static const char two_te[] = "POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 "Transfer-Encoding: chunked\r\ntransfer-encoding: chunked\r\n\r\n"
+                                 "2\r\n{}\r\n0\r\n\r\n";
+    expect_raw_invalid(two_lengths, sizeof two_lengths - 1, "header");
+    expect_raw_invalid(te_and_cl, sizeof te_and_cl - 1, "header");
+    expect_raw_invalid(two_te, sizeof two_te - 1, "header");
+    /* one Content-Length, or chunked alone, still reaches the handler */
+    httpc_response *r = raw_text("POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+    assert_non_null(r);
+    assert_int_equal(r->status, 200);
+    httpc_response_free(r);
+}
+
 /* libmicrohttpd 0.9.75 cuts a header value at a NUL byte and its API cannot show the
  * rest, so the adapter cannot reject it; what matters is that no control character
  * reaches the handler: either 400, or the handler sees only the prefix. */
@@ -710,6 +735,7 @@ int main(void)
         cmocka_unit_test(test_endless_chunked_body_is_cut),
         cmocka_unit_test(test_control_char_in_header_is_400),
         cmocka_unit_test(test_nul_in_header_never_reaches_handler),
+        cmocka_unit_test(test_ambiguous_framing_is_400),
         cmocka_unit_test(test_tab_in_header_is_allowed),
         cmocka_unit_test(test_bad_path_is_400),
         cmocka_unit_test(test_security_headers_on_every_answer),

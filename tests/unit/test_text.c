@@ -17,6 +17,9 @@ static void test_utf8_accepts_real_text(void **state)
     assert_true(text_utf8_valid("\xd2\x9b\xd0\xbe\xd1\x80\xd2\x93\xd0\xb0\xd1\x83", false)); /* қорғау */
     assert_true(text_utf8_valid("\xf0\x9f\x98\x80", false));                                 /* U+1F600 */
     assert_true(text_utf8_valid("line one\nline two\ttab\r\n", true));
+    /* the joiners and direction marks some scripts need stay (issue 15 item 5) */
+    assert_true(text_utf8_valid("a\xe2\x80\x8cz\xe2\x80\x8dz", false)); /* ZWNJ, ZWJ */
+    assert_true(text_utf8_valid("a\xe2\x80\x8ez\xe2\x80\x8fz", false)); /* LRM, RLM */
 }
 
 static void test_utf8_refuses_malformed_and_controls(void **state)
@@ -33,6 +36,13 @@ static void test_utf8_refuses_malformed_and_controls(void **state)
         "a\x01z",           /* C0 control */
         "a\x7fz",           /* DEL */
         "a\xc2\x85z",       /* C1 control NEL */
+        "a\xe2\x80\xaez",   /* U+202E right-to-left override: a name shown reversed */
+        "a\xe2\x80\xaaz",   /* U+202A left-to-right embedding */
+        "a\xe2\x81\xa6z",   /* U+2066 left-to-right isolate */
+        "a\xe2\x81\xa9z",   /* U+2069 pop directional isolate */
+        "a\xe2\x80\x8bz",   /* U+200B zero-width space: two names that look alike */
+        "a\xe2\x81\xa0z",   /* U+2060 word joiner */
+        "\xef\xbb\xbf" "abc", /* U+FEFF byte-order mark */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_false(text_utf8_valid(bad[i], false));

@@ -135,6 +135,7 @@ async function supervisor(b, ctx) {
         assert((await link.innerText()).trim() === TEXT[l].nav, `${l}: the navigation's entry reads "${await link.innerText()}"`);
         await link.click();
         await page.locator('#form-operation').waitFor();
+        await page.locator('#operations #active-title').waitFor(); // the list loads after the form
         assert((await b.visibleText('#operations')).includes(TEXT[l].none), `${l}: the page does not say no operation is active`);
         await page.fill('#form-operation [name="name"]', `Made-up rescue ${l}`);
         await page.fill('#form-operation [name="hours"]', '4');

@@ -3,12 +3,13 @@
  * "/" or "/index.html" answers index.html; "/js/...js", "/css/...css", "/i18n/...json"
  * and "/img/...svg" answer the file. Only those folders and extensions, path segments
  * made of letters, digits, '-' and '_' with at most inner dots (so no "..", no hidden
- * files), regular files only (no symbolic links, no directory listing), at most
- * STATIC_MAX bytes. Everything else is 404. The security headers (the strict CSP)
+ * files), regular files only (no symbolic links, none below a linked folder, no FIFO,
+ * no directory listing), at most STATIC_MAX bytes. Everything else is 404. The security headers (the strict CSP)
  * are added by the HTTP adapter like on every answer.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,10 +98,42 @@ static const char *classify(const char *path, const char **file)
     return NULL;
 }
 
-/* Reads a regular file (not a link) of at most STATIC_MAX bytes; NULL otherwise. */
-static char *read_small(const char *full, size_t *len)
+/* Opens file (a checked path such as "/js/pages/case.js") under the folder root one
+ * component at a time, never following a symbolic link: a linked folder inside web/ is
+ * not served (O_NOFOLLOW alone checks only the last component). The file is opened
+ * without blocking, so a FIFO placed in web/ cannot hold a worker thread; the caller
+ * serves only a regular file. Returns the descriptor, or -1. */
+static int open_beneath(const char *root, const char *file)
 {
-    int fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const char *p = file + 1; /* after the leading '/' */
+    char seg[STATIC_PATH_MAX];
+    while (dir >= 0) {
+        size_t n = strcspn(p, "/");
+        if (n == 0 || n >= sizeof seg) {
+            close(dir);
+            return -1;
+        }
+        memcpy(seg, p, n);
+        seg[n] = '\0';
+        bool last = p[n] == '\0';
+        int flags = last ? O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
+                         : O_RDONLY | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC;
+        int next = openat(dir, seg, flags);
+        close(dir);
+        if (last)
+            return next;
+        dir = next;
+        p += n + 1;
+    }
+    return -1;
+}
+
+/* Reads a regular file (not a link, not below a link) of at most STATIC_MAX bytes; NULL
+ * otherwise. */
+static char *read_small(const char *root, const char *file, size_t *len)
+{
+    int fd = open_beneath(root, file);
     if (fd < 0)
         return NULL;
     struct stat st;
@@ -135,13 +168,11 @@ bool api_static(api_call *call)
     const char *type = classify(call->req->path, &file);
     if (!type)
         return false;
-    char full[STATIC_PATH_MAX];
-    int n = snprintf(full, sizeof full, "%s%s", call->api->web_dir ? call->api->web_dir
-                                                                    : api_web_dir(NULL), file);
-    if (n < 0 || (size_t)n >= sizeof full)
+    const char *root = call->api->web_dir ? call->api->web_dir : api_web_dir(NULL);
+    if (strlen(root) + strlen(file) >= STATIC_PATH_MAX)
         return false;
     size_t len = 0;
-    char *body = read_small(full, &len);
+    char *body = read_small(root, file, &len);
     if (!body)
         return false;
     call->resp->status = 200;

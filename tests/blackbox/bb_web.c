@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "support/bbhelp.h"
 #include "support/qgtest.h"
@@ -132,6 +133,37 @@ static void test_web_option(void **state)
     r = httpc_do(e.port, "GET", "/js/core.js", NULL, NULL, 0);
     assert_non_null(r);
     assert_int_equal(r->status, 404);
+    httpc_response_free(r);
+    /* issue 15 item 5: a folder linked into web/ is not served, a file linked there is
+     * not, and a FIFO answers 404 at once instead of holding a worker thread */
+    char js[PATH_MAX_ + 8], outside[PATH_MAX_ + 16], link[PATH_MAX_ + 32], fifo[PATH_MAX_ + 32];
+    snprintf(js, sizeof js, "%s/js", dir);
+    snprintf(outside, sizeof outside, "%s/outside", e.dir);
+    assert_int_equal(mkdir(js, 0700), 0);
+    assert_int_equal(mkdir(outside, 0700), 0);
+    snprintf(file, sizeof file, "%s/secret.js", outside);
+    write_file(file, "secret");
+    snprintf(file, sizeof file, "%s/own.js", js);
+    write_file(file, "own");
+    snprintf(link, sizeof link, "%s/linked", js);
+    assert_int_equal(symlink(outside, link), 0);
+    snprintf(link, sizeof link, "%s/alias.js", js);
+    snprintf(file, sizeof file, "%s/secret.js", outside);
+    assert_int_equal(symlink(file, link), 0);
+    snprintf(fifo, sizeof fifo, "%s/pipe.js", js);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    const char *const refused[] = {"/js/linked/secret.js", "/js/alias.js", "/js/pipe.js"};
+    for (size_t i = 0; i < 3; i++) {
+        r = httpc_do(e.port, "GET", refused[i], NULL, NULL, 0);
+        assert_non_null(r);
+        assert_int_equal(r->status, 404);
+        assert_null(strstr(r->body, "secret"));
+        httpc_response_free(r);
+    }
+    r = httpc_do(e.port, "GET", "/js/own.js", NULL, NULL, 0);
+    assert_non_null(r);
+    assert_int_equal(r->status, 200);
+    assert_string_equal(r->body, "own");
     httpc_response_free(r);
     assert_int_equal(qgt_server_stop(&e), 0);
     qgt_env_free(&e);

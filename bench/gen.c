@@ -45,6 +45,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_rng.h"
 #include "core/account/account.h"
 #include "core/account/actor.h"
 #include "core/instance/app_open.h"
@@ -142,19 +143,7 @@ static int parse_opts(int argc, char **argv, gen_opts *o)
     return 0;
 }
 
-/* ---- a small deterministic generator (splitmix64) -------------------------------- */
-
-typedef struct {
-    uint64_t s;
-} rng;
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
+/* ---- random draws (bench_rng.h) ---------------------------------------------------- */
 
 static rng rng_for_case(uint64_t seed, long long i)
 {
@@ -165,12 +154,7 @@ static rng rng_for_case(uint64_t seed, long long i)
     return r;
 }
 
-/* Uniform in [0, n). */
-static unsigned rng_below(rng *r, unsigned n)
-{
-    return (unsigned)(rng_next(r) % n);
-}
-
+/* True with the given chance in percent. */
 static bool rng_chance(rng *r, unsigned percent)
 {
     return rng_below(r, 100) < percent;

@@ -44,6 +44,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_rng.h"
 #include "base/namefold.h"
 #include "core/account/account.h"
 #include "core/account/actor.h"
@@ -124,19 +125,7 @@ static int parse_opts(int argc, char **argv, opts *o)
     return 0;
 }
 
-/* ---- a small deterministic generator (splitmix64) ----------------------------------------- */
-
-typedef struct {
-    uint64_t s;
-} rng;
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
+/* ---- random draws (bench_rng.h) ---------------------------------------------------------- */
 
 static rng rng_for(uint64_t seed, long long i, int attempt)
 {
@@ -144,11 +133,6 @@ static rng rng_for(uint64_t seed, long long i, int attempt)
                   ((uint64_t)attempt * 0x5851F42D4C957F2DULL)};
     rng_next(&r);
     return r;
-}
-
-static unsigned rng_below(rng *r, unsigned n)
-{
-    return (unsigned)(rng_next(r) % n);
 }
 
 /* An index into a pool of n, skewed towards the front (u^2): a few names are common. */

@@ -13,6 +13,7 @@
 #include "core/case/case_load.h"
 #include "core/case/iin_quota.h"
 #include "core/common/json_text.h"
+#include "core/common/org_shared.h"
 #include "core/case/case_personal_impl.h"
 #include "core/case/case_terms.h"
 #include "core/case/contact.h"
@@ -155,22 +156,6 @@ static qg_code names_match(db *conn, const qg_keys *keys, const case_row *dup, j
     return rc < 0 ? err->code : QG_OK;
 }
 
-static json_t *holder_org(db *conn, int64_t org_id, qg_error *err)
-{
-    db_stmt *st = db_prepare(conn, "SELECT name FROM orgs WHERE id = ?", err);
-    if (!st)
-        return NULL;
-    db_bind_int(st, 1, org_id);
-    json_t *o = db_step(st, err) == 1
-                    ? json_pack("{s:{s:I, s:s}}", "org", "id", (json_int_t)org_id, "name",
-                                db_col_text(st, 0))
-                    : NULL;
-    db_done(st);
-    if (!o)
-        qg_fail(err, QG_EDB, NULL, "storage.failure", "the holding organisation was not found");
-    return o;
-}
-
 /* Describes a duplicate for the user (issue 14 item 7): its code when they may see it;
  * else its organisation when the names sent are the registered child's; else nothing
  * ("ask your supervisor"). Unless they may see it, the attempt is recorded for their
@@ -189,9 +174,12 @@ static qg_code duplicate_json(db *conn, const qg_keys *keys, const qg_actor *act
         c = contact_attempt_record(conn, actor, dup->id, named, token, err);
     if (c != QG_OK)
         return c;
-    json_t *existing = named ? holder_org(conn, dup->org_id, err) : json_object();
-    if (!existing)
+    json_t *existing = json_object();
+    if (!existing ||
+        (named && json_object_set_new(existing, "org", org_ref_json(conn, dup->org_id, err)))) {
+        json_decref(existing);
         return err->code ? err->code : QG_ENOMEM;
+    }
     *out = json_pack("{s:o}", "existing", existing);
     if (*out && token[0] && json_object_set_new(*out, "attempt", json_string(token)) != 0)
         return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");

@@ -13,6 +13,7 @@
 #include "core/case/case_row.h"
 #include "core/case/case_terms.h"
 #include "core/case/iin.h"
+#include "core/common/org_shared.h"
 
 #define TERM_SLOTS (SEARCH_WORDS_MAX + 1) /* the name words' prefixes and the birth date */
 #define REFRESH_BATCH 200
@@ -339,25 +340,10 @@ static json_t *managers_of(db *conn, int64_t case_id, qg_error *err)
     return list;
 }
 
-static json_t *org_of(db *conn, int64_t org_id, qg_error *err)
-{
-    db_stmt *st = db_prepare(conn, "SELECT name FROM orgs WHERE id = ?", err);
-    if (!st)
-        return NULL;
-    db_bind_int(st, 1, org_id);
-    json_t *o = db_step(st, err) == 1
-                    ? json_pack("{s:I, s:s}", "id", (json_int_t)org_id, "name", db_col_text(st, 0))
-                    : NULL;
-    db_done(st);
-    if (!o && err->code == QG_OK)
-        qg_fail(err, QG_EDB, NULL, "storage.failure", "an organisation could not be read");
-    return o;
-}
-
 static qg_code add_hit(db *conn, search_job *j, const case_row *r, qg_error *err)
 {
     json_t *managers = managers_of(conn, r->id, err);
-    json_t *org = managers ? org_of(conn, r->org_id, err) : NULL;
+    json_t *org = managers ? org_ref_json(conn, r->org_id, err) : NULL;
     if (!org) {
         json_decref(managers);
         return err->code ? err->code : QG_ENOMEM;

@@ -80,6 +80,23 @@ qg_code org_find(db *conn, int64_t id, bool *found, qg_error *err)
     return rc < 0 ? err->code : QG_OK;
 }
 
+json_t *org_ref_json(db *conn, int64_t id, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, "SELECT name FROM orgs WHERE id = ?", err);
+    if (!st)
+        return NULL;
+    db_bind_int(st, 1, id);
+    int rc = db_step(st, err);
+    json_t *o = rc == 1 ? json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", db_col_text(st, 0))
+                        : NULL;
+    db_done(st);
+    if (!o && rc == 1)
+        qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+    else if (!o && rc == 0)
+        qg_fail(err, QG_EDB, NULL, "storage.failure", "an organisation could not be read");
+    return o;
+}
+
 qg_code org_require(db *conn, int64_t id, const char *field, qg_error *err)
 {
     bool found = false;

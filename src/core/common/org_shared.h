@@ -30,6 +30,10 @@ qg_code org_check_date(json_t *v, const char *field, qg_error *err);
  * Returns QG_OK or a storage error. */
 qg_code org_find(db *conn, int64_t id, bool *found, qg_error *err);
 
+/* Inside a transaction or on a reader: organisation id as a new {"id", "name"}, or NULL
+ * with err filled (a storage error, or no such organisation). Caller owns the result. */
+json_t *org_ref_json(db *conn, int64_t id, qg_error *err);
+
 /* As org_find, but an organisation that does not exist is QG_EINVAL naming field. */
 qg_code org_require(db *conn, int64_t id, const char *field, qg_error *err);
 

@@ -378,6 +378,18 @@ static const char *const migrations[] = {
      "  operation_id INTEGER REFERENCES operations(id));"
      "CREATE INDEX iin_quota_log_user ON iin_quota_log(user_id, at);"
      "CREATE INDEX iin_quota_log_org ON iin_quota_log(org_id, at);"),
+    /* 14: failure limits shared by every server on one database (issue 15 item 6):
+     * failed logins per account and per address, wrong reply codes per address, one row
+     * per counter keyed by a keyed hash of what it counts (core/account/limit.h); at most
+     * a fixed number of rows, the unblocked one idle the longest giving way */
+    ("CREATE TABLE limit_failures ("
+     "  hash TEXT PRIMARY KEY,"
+     "  failures INTEGER NOT NULL,"
+     "  window_start INTEGER NOT NULL,"
+     "  blocked_until INTEGER NOT NULL,"
+     "  last_seen INTEGER NOT NULL);"
+     "CREATE INDEX limit_failures_blocked ON limit_failures(blocked_until);"
+     "CREATE INDEX limit_failures_seen ON limit_failures(last_seen);"),
 };
 
 static const char *const pg_migrations[] = {
@@ -740,6 +752,18 @@ static const char *const pg_migrations[] = {
      "  operation_id BIGINT REFERENCES operations(id));"
      "CREATE INDEX iin_quota_log_user ON iin_quota_log(user_id, at);"
      "CREATE INDEX iin_quota_log_org ON iin_quota_log(org_id, at);"),
+    /* 14: failure limits shared by every server on one database (issue 15 item 6):
+     * failed logins per account and per address, wrong reply codes per address, one row
+     * per counter keyed by a keyed hash of what it counts (core/account/limit.h); at most
+     * a fixed number of rows, the unblocked one idle the longest giving way */
+    ("CREATE TABLE limit_failures ("
+     "  hash TEXT PRIMARY KEY,"
+     "  failures BIGINT NOT NULL,"
+     "  window_start BIGINT NOT NULL,"
+     "  blocked_until BIGINT NOT NULL,"
+     "  last_seen BIGINT NOT NULL);"
+     "CREATE INDEX limit_failures_blocked ON limit_failures(blocked_until);"
+     "CREATE INDEX limit_failures_seen ON limit_failures(last_seen);"),
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

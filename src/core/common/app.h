@@ -1,6 +1,6 @@
 /*
  * app.h — one running Qorgau: its database (a pool of reading connections and the
- * single writer), its keys, its throttles and its settings. The server and the
+ * single writer), its keys and its settings (the failure limits among them). The server and the
  * command line both open one (core/instance/app_open.h) and pass it to every service.
  * Here: the type, where its files are, and app_read, the one gate for reads.
  */
@@ -25,6 +25,7 @@ typedef struct {
     throttle_rule reply_per_address; /* wrong reply codes (referral sheets) per client */
     int iin_per_user_hour; /* cases created with an IIN (or IINs changed) by one user an hour */
     int iin_per_org_hour;  /* ... by all the users of one organisation an hour */
+    int limit_slots;       /* failure counters kept at most (core/account/limit.h) */
 } qg_settings;
 
 struct instrument_set;
@@ -33,7 +34,6 @@ typedef struct {
     db_pool *readers;
     writer *writer;
     qg_keys *keys;
-    throttle *throttle;
     qg_settings settings;
     const struct instrument_set *instruments; /* set by the server; not owned */
 } qg_app;

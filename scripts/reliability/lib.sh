@@ -42,6 +42,7 @@ rel_init_db() {
 # Starts the server on the database (extra arguments are passed on) and waits for its port.
 rel_start() {
     local log="$work/server.$(date +%s%N).log"
+    : >"$log"
     "$QORGAU" serve --db "$db" --bind 127.0.0.1 --port 0 "$@" 2>"$log" &
     server_pid=$!
     port=""

@@ -99,8 +99,10 @@ void db_bind_blob_or_null(db_stmt *st, int i, const void *v, size_t len)
 
 int db_step(db_stmt *st, qg_error *err)
 {
+    int rc = st->owner->ops->step(st, err);
     thread_counts.steps++;
-    return st->owner->ops->step(st, err);
+    thread_counts.rows += rc == 1;
+    return rc;
 }
 
 int64_t db_col_int(db_stmt *st, int i) { return st->owner->ops->col_int(st, i); }

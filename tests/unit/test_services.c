@@ -40,9 +40,14 @@
 #include "base/text.h"
 #include "core/case/child_code.h"
 #include "core/case/iin.h"
+#include "core/case/case_assignable.h"
+#include "core/case/child_record.h"
+#include "core/case/record.h"
 #include "core/case/stage.h"
 #include "core/case/task.h"
 #include "core/account/session.h"
+#include "core/referral/consent.h"
+#include "core/referral/referral.h"
 #include "support/qgtest.h"
 #include "support/tmpdir.h"
 
@@ -1607,12 +1612,15 @@ static void test_assign_unassign(void **state)
 /* ---- a hidden case answers like a missing one (issue 15 item 9) ----------------------- */
 
 typedef struct {
-    long prepares, steps, opens;
+    long prepares, steps, rows, opens;
     qg_code code;
     char reason[64], field[32];
 } work_seen;
 
-typedef enum { W_GET, W_PERSONAL, W_HISTORY, W_NOTES, W_TASKS, W_UPDATE, W_PERSONAL_PUT } work;
+typedef enum {
+    W_GET, W_PERSONAL, W_HISTORY, W_NOTES, W_TASKS, W_UPDATE, W_PERSONAL_PUT, W_RECORDS,
+    W_CONSENTS, W_REFERRALS, W_ASSIGNABLE, W_CHILD_RECORD, W_LAST = W_CHILD_RECORD
+} work;
 
 /* Runs one service on code as a and counts the statements and decryptions it made on this
  * thread (direct writes: the writer's jobs run here too). */
@@ -1635,6 +1643,17 @@ static work_seen run_counted(fx *f, const qg_actor *a, work w, const char *code)
         json_decref(patch);
         break;
     }
+    case W_RECORDS: seen.code = record_list(f->app, a, "safety_plan", code, &out, &err); break;
+    case W_CONSENTS: seen.code = consent_list(f->app, a, code, &out, &err); break;
+    case W_REFERRALS: seen.code = referral_list_case(f->app, a, code, &out, &err); break;
+    case W_ASSIGNABLE: seen.code = case_assignable_managers(f->app, a, code, &out, &err); break;
+    case W_CHILD_RECORD: {
+        char *text = NULL;
+        size_t len = 0;
+        seen.code = child_record_export(f->app, a, code, "kk", &text, &len, &err);
+        free(text);
+        break;
+    }
     case W_PERSONAL_PUT: {
         json_t *personal = J("{\"given_name\":\"Hidden\"}");
         seen.code = case_personal_put(f->app, a, code, personal, 1, &out, &err);
@@ -1645,6 +1664,7 @@ static work_seen run_counted(fx *f, const qg_actor *a, work w, const char *code)
     db_counts after = db_thread_counts();
     seen.prepares = after.prepares - before.prepares;
     seen.steps = after.steps - before.steps;
+    seen.rows = after.rows - before.rows;
     seen.opens = crypto_thread_opens() - opens;
     snprintf(seen.reason, sizeof seen.reason, "%s", err.reason ? err.reason : "");
     snprintf(seen.field, sizeof seen.field, "%s", err.field);
@@ -1654,8 +1674,10 @@ static work_seen run_counted(fx *f, const qg_actor *a, work w, const char *code)
 
 /* A case of another organisation (with personal data, so a read would decrypt) and a code
  * no case has: each service that takes a case code answers both with the same error after
- * the same statements and the same decryptions, for a case manager and for a supervisor
- * (who may break the glass, so the policy looks up a grant). Timing: `make reliability`
+ * the same statements and the same decryptions, for a case manager, a supervisor (who may
+ * break the glass, so the policy looks up a grant) and a first responder: the case, its
+ * personal part, stage history (with and without notes), tasks, a change, a new personal
+ * part, records, consents, referrals, assignable case managers and the child's record. Timing: `make reliability`
  * (scripts/reliability/50-hidden-timing.sh). */
 static void test_hidden_answers_like_missing(void **state)
 {
@@ -1674,16 +1696,19 @@ static void test_hidden_answers_like_missing(void **state)
     assert_true(own.opens >= 1 && own.prepares >= 2 && own.steps >= 2);
     const qg_actor *actors[] = {&f->cm1, &f->sup_a, &f->fr_a};
     for (size_t i = 0; i < sizeof actors / sizeof *actors; i++)
-        for (work w = W_GET; w <= W_PERSONAL_PUT; w++) {
+        for (work w = W_GET; w <= W_LAST; w++) {
             work_seen h = run_counted(f, actors[i], w, hidden);
             work_seen m = run_counted(f, actors[i], w, missing);
             if (h.code != m.code || strcmp(h.reason, m.reason) != 0 ||
                 strcmp(h.field, m.field) != 0 || h.prepares != m.prepares ||
-                h.steps != m.steps || h.opens != m.opens)
-                fail_msg("actor %zu, service %d: hidden %d %s/%s %ld prepares %ld steps %ld"
-                         " decryptions; missing %d %s/%s %ld %ld %ld",
-                         i, (int)w, h.code, h.reason, h.field, h.prepares, h.steps, h.opens,
-                         m.code, m.reason, m.field, m.prepares, m.steps, m.opens);
+                h.steps != m.steps || h.rows != m.rows || h.opens != m.opens)
+                fail_msg("actor %zu, service %d: hidden %d %s/%s %ld prepares %ld steps %ld rows"
+                         " %ld decryptions; missing %d %s/%s %ld %ld %ld %ld",
+                         i, (int)w, h.code, h.reason, h.field, h.prepares, h.steps, h.rows,
+                         h.opens, m.code, m.reason, m.field, m.prepares, m.steps, m.rows,
+                         m.opens);
+            if (i == 0 && w == W_GET)
+                assert_int_equal(h.code, QG_ENOTFOUND);
         }
 }
 

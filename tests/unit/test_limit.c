@@ -3,7 +3,9 @@
  * allowed failures, the window, block expiry, reset after success, independence of keys,
  * reuse of the unblocked row idle the longest when the table is full, blocks that survive
  * a flood of new keys, failing closed when every row is blocked, and a table that never
- * grows. (Across server processes on PostgreSQL: tests/blackbox/bb_pg_limits.c.)
+ * grows; and failing closed in the services: a failed login or a wrong reply code that
+ * cannot be recorded answers the storage error, never a verdict (store/db_fault.h).
+ * (Across server processes on PostgreSQL: tests/blackbox/bb_pg_limits.c.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,11 +15,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/account/limit.h"
+#include "core/account/session.h"
+#include "core/instance/app_open.h"
+#include "core/referral/referral.h"
+#include "store/db_fault.h"
+#include "support/tmpdir.h"
 
 #define T0 1700000000 /* a fixed "now"; the throttle never reads the clock itself */
 
@@ -345,6 +353,74 @@ static void test_single_slot(void **state)
     throttle_free(t);
 }
 
+/* ---- failing closed ------------------------------------------------------------------- */
+
+static int blocked_for(qg_app *app, const char *key)
+{
+    qg_error err = {0};
+    int wait = -1;
+    db *conn = db_pool_acquire(app->readers);
+    assert_int_equal(limit_blocked(conn, key, T0, app->settings.limit_slots, &wait, &err), QG_OK);
+    db_pool_release(app->readers, conn);
+    return wait;
+}
+
+/* A failed login whose failure cannot be written (the commit fails, as on a full disk) or
+ * whose counters cannot be read answers the storage error, not "login and password do not
+ * match": an attacker learns nothing and the failure is not lost for free. Likewise a wrong
+ * reply code. Once storage works again the failures count as usual. */
+static void test_fails_closed(void **state)
+{
+    (void)state;
+    setenv("QORGAU_TEST_CHEAP_PWHASH", "1", 0);
+    db_fault_enable();
+    char dir[256], db_path[300], key_path[300];
+    assert_true(qgt_tmpdir_make("limit", dir, sizeof dir));
+    assert_true(qgt_tmpdir_path(dir, "q.db", db_path, sizeof db_path));
+    assert_true(qgt_tmpdir_path(dir, "q.key", key_path, sizeof key_path));
+    qg_error err = {0};
+    qg_app *app = NULL;
+    assert_int_equal(app_init_files(db_path, key_path, &err), QG_OK);
+    assert_int_equal(app_open(db_path, key_path, 1, false, &app, &err), QG_OK);
+    app->settings.login_per_account = (throttle_rule){.max_failures = 2, .window_s = 60,
+                                                      .block_s = 120};
+    char acct[QG_HASH_HEX];
+    limit_key(app->keys, "login", "nobody.here", acct);
+    session_tokens tokens;
+    session_info who;
+    int wait = 0;
+    const db_fault_kind fails[] = {DB_FAULT_COMMIT, DB_FAULT_STEP};
+    for (size_t i = 0; i < sizeof fails / sizeof *fails; i++) {
+        db_fault_arm(fails[i], 1);
+        memset(&err, 0, sizeof err);
+        qg_code c = session_login(app, "nobody.here", "wrong-password-123", "192.0.2.1",
+                                  (int64_t)time(NULL), &tokens, &who, &wait, &err);
+        assert_true(db_fault_fired());
+        db_fault_disarm();
+        assert_int_equal(c, QG_EDB);
+        assert_int_equal(blocked_for(app, acct), 0);
+    }
+    /* with storage back, two failures block the account */
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(session_login(app, "nobody.here", "wrong-password-123", "192.0.2.1",
+                                       (int64_t)time(NULL), &tokens, &who, &wait, &err),
+                         QG_EUNAUTH);
+    assert_true(wait > 0);
+    /* a wrong reply code that cannot be recorded */
+    json_t *out = NULL;
+    db_fault_arm(DB_FAULT_COMMIT, 1);
+    qg_code c = referral_reply(app, "192.0.2.2", (int64_t)time(NULL), "ZZZZ-ZZZZ-ZZZZ-ZZZZ",
+                               "accept", NULL, &out, &wait, &err);
+    assert_true(db_fault_fired());
+    db_fault_disarm();
+    assert_int_equal(c, QG_EDB);
+    assert_int_equal(referral_reply(app, "192.0.2.2", (int64_t)time(NULL), "ZZZZ-ZZZZ-ZZZZ-ZZZZ",
+                                    "accept", NULL, &out, &wait, &err),
+                     QG_ENOTFOUND);
+    app_close(app);
+    qgt_tmpdir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_all_blocked_fails_closed),
         cmocka_unit_test(test_table_never_grows),
         cmocka_unit_test(test_single_slot),
+        cmocka_unit_test(test_fails_closed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

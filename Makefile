@@ -53,7 +53,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRC))
 
 .SECONDARY:
-.PHONY: all deps build run check test test-bins lint clean bench fuzz bench-import bench-report bench-search browser-deps test-browser
+.PHONY: all deps build run check test test-bins lint clean bench fuzz bench-import bench-report bench-search browser-deps test-browser reliability
 all: build
 
 deps:
@@ -219,6 +219,13 @@ bench-import: deps
 bench-report: deps
 	@$(MAKE) --no-print-directory $(REL)/qorgau $(BENCH_BIN)
 	@bench/report.sh
+
+# The long runs (docs/reliability.md): every executable scripts/reliability/NN-*.sh in order
+# against the release build (kill -9 under writes and during an import, a full disk, a
+# slowloris, a hidden case's timing, a soak), each script's verdict at the end.
+reliability: deps
+	@$(MAKE) --no-print-directory $(REL)/qorgau $(REL)/bench/hammer $(REL)/bench/gen_csv
+	@scripts/reliability/run.sh
 
 clean:
 	rm -rf build

@@ -344,9 +344,14 @@ qg_code crypto_seal(const qg_keys *keys, const char *ad, const void *plain, size
     return QG_OK;
 }
 
+static _Thread_local long thread_opens;
+
+long crypto_thread_opens(void) { return thread_opens; }
+
 qg_code crypto_open(const qg_keys *keys, const char *ad, const unsigned char *sealed,
                     size_t sealed_len, char **out, size_t *out_len, qg_error *err)
 {
+    thread_opens++;
     *out = NULL;
     *out_len = 0;
     if (!ad || !sealed || sealed_len < QG_SEAL_OVERHEAD)

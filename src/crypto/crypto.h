@@ -57,6 +57,10 @@ void keys_check_value(const qg_keys *keys, char out[QG_HASH_HEX]);
 qg_code crypto_seal(const qg_keys *keys, const char *ad, const void *plain, size_t len,
                     unsigned char **out, size_t *out_len, qg_error *err);
 
+/* How many times the calling thread has called crypto_open since it started: a structural
+ * check that two paths decrypt alike (a hidden case answers like a missing one). */
+long crypto_thread_opens(void);
+
 /* Decrypts what crypto_seal produced with the same ad. Returns QG_ECRYPTO when the
  * key, the ad or any byte is wrong: no partial plaintext is ever returned. On
  * success *out is a malloc'ed, NUL-terminated buffer (terminator not counted in

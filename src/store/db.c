@@ -52,8 +52,13 @@ qg_code db_exec(db *conn, const char *sql, qg_error *err)
     return conn->ops->exec(conn, sql, err);
 }
 
+static _Thread_local db_counts thread_counts;
+
+db_counts db_thread_counts(void) { return thread_counts; }
+
 db_stmt *db_prepare(db *conn, const char *sql, qg_error *err)
 {
+    thread_counts.prepares++;
     return conn->ops->prepare(conn, sql, err);
 }
 
@@ -92,7 +97,13 @@ void db_bind_blob_or_null(db_stmt *st, int i, const void *v, size_t len)
         db_bind_null(st, i);
 }
 
-int db_step(db_stmt *st, qg_error *err) { return st->owner->ops->step(st, err); }
+int db_step(db_stmt *st, qg_error *err)
+{
+    int rc = st->owner->ops->step(st, err);
+    thread_counts.steps++;
+    thread_counts.rows += rc == 1;
+    return rc;
+}
 
 int64_t db_col_int(db_stmt *st, int i) { return st->owner->ops->col_int(st, i); }
 

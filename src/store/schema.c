@@ -396,6 +396,18 @@ static const char *const migrations[] = {
      " state = CASE WHEN ended_at IS NULL THEN 'active' ELSE 'ended' END;"
      "CREATE INDEX access_grants_emergency ON access_grants(user_id, emergency, requested_at);"
      "CREATE INDEX access_grants_case ON access_grants(case_id, state);"),
+    /* 14: failure limits shared by every server on one database (issue 15 item 6):
+     * failed logins per account and per address, wrong reply codes per address, one row
+     * per counter keyed by a keyed hash of what it counts (core/account/limit.h); at most
+     * a fixed number of rows, the unblocked one idle the longest giving way */
+    ("CREATE TABLE limit_failures ("
+     "  hash TEXT PRIMARY KEY,"
+     "  failures INTEGER NOT NULL,"
+     "  window_start INTEGER NOT NULL,"
+     "  blocked_until INTEGER NOT NULL,"
+     "  last_seen INTEGER NOT NULL);"
+     "CREATE INDEX limit_failures_blocked ON limit_failures(blocked_until);"
+     "CREATE INDEX limit_failures_seen ON limit_failures(last_seen);"),
 };
 
 static const char *const pg_migrations[] = {
@@ -775,6 +787,18 @@ static const char *const pg_migrations[] = {
      " state = CASE WHEN ended_at IS NULL THEN 'active' ELSE 'ended' END;"
      "CREATE INDEX access_grants_emergency ON access_grants(user_id, emergency, requested_at);"
      "CREATE INDEX access_grants_case ON access_grants(case_id, state);"),
+    /* 14: failure limits shared by every server on one database (issue 15 item 6):
+     * failed logins per account and per address, wrong reply codes per address, one row
+     * per counter keyed by a keyed hash of what it counts (core/account/limit.h); at most
+     * a fixed number of rows, the unblocked one idle the longest giving way */
+    ("CREATE TABLE limit_failures ("
+     "  hash TEXT PRIMARY KEY,"
+     "  failures BIGINT NOT NULL,"
+     "  window_start BIGINT NOT NULL,"
+     "  blocked_until BIGINT NOT NULL,"
+     "  last_seen BIGINT NOT NULL);"
+     "CREATE INDEX limit_failures_blocked ON limit_failures(blocked_until);"
+     "CREATE INDEX limit_failures_seen ON limit_failures(last_seen);"),
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

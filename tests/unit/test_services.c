@@ -40,7 +40,14 @@
 #include "base/text.h"
 #include "core/case/child_code.h"
 #include "core/case/iin.h"
+#include "core/case/case_assignable.h"
+#include "core/case/child_record.h"
+#include "core/case/record.h"
+#include "core/case/stage.h"
+#include "core/case/task.h"
 #include "core/account/session.h"
+#include "core/referral/consent.h"
+#include "core/referral/referral.h"
 #include "support/qgtest.h"
 #include "support/tmpdir.h"
 
@@ -1601,6 +1608,110 @@ static void test_assign_unassign(void **state)
     assert_int_equal(sql_int(f, "SELECT count(*) FROM case_assignments", NULL), 2);
 }
 
+
+/* ---- a hidden case answers like a missing one (issue 15 item 9) ----------------------- */
+
+typedef struct {
+    long prepares, steps, rows, opens;
+    qg_code code;
+    char reason[64], field[32];
+} work_seen;
+
+typedef enum {
+    W_GET, W_PERSONAL, W_HISTORY, W_NOTES, W_TASKS, W_UPDATE, W_PERSONAL_PUT, W_RECORDS,
+    W_CONSENTS, W_REFERRALS, W_ASSIGNABLE, W_CHILD_RECORD, W_LAST = W_CHILD_RECORD
+} work;
+
+/* Runs one service on code as a and counts the statements and decryptions it made on this
+ * thread (direct writes: the writer's jobs run here too). */
+static work_seen run_counted(fx *f, const qg_actor *a, work w, const char *code)
+{
+    qg_error err = {0};
+    json_t *out = NULL;
+    db_counts before = db_thread_counts();
+    long opens = crypto_thread_opens();
+    work_seen seen = {0};
+    switch (w) {
+    case W_GET: seen.code = case_get(f->app, a, code, &out, &err); break;
+    case W_PERSONAL: seen.code = case_personal_get(f->app, a, code, &out, &err); break;
+    case W_HISTORY: seen.code = stage_history(f->app, a, code, false, &out, &err); break;
+    case W_NOTES: seen.code = stage_history(f->app, a, code, true, &out, &err); break;
+    case W_TASKS: seen.code = task_list_case(f->app, a, code, &out, &err); break;
+    case W_UPDATE: {
+        json_t *patch = J("{\"region\":\"astana\"}");
+        seen.code = case_update(f->app, a, code, patch, &out, &err);
+        json_decref(patch);
+        break;
+    }
+    case W_RECORDS: seen.code = record_list(f->app, a, "safety_plan", code, &out, &err); break;
+    case W_CONSENTS: seen.code = consent_list(f->app, a, code, &out, &err); break;
+    case W_REFERRALS: seen.code = referral_list_case(f->app, a, code, &out, &err); break;
+    case W_ASSIGNABLE: seen.code = case_assignable_managers(f->app, a, code, &out, &err); break;
+    case W_CHILD_RECORD: {
+        char *text = NULL;
+        size_t len = 0;
+        seen.code = child_record_export(f->app, a, code, "kk", &text, &len, &err);
+        free(text);
+        break;
+    }
+    case W_PERSONAL_PUT: {
+        json_t *personal = J("{\"given_name\":\"Hidden\"}");
+        seen.code = case_personal_put(f->app, a, code, personal, 1, &out, &err);
+        json_decref(personal);
+        break;
+    }
+    }
+    db_counts after = db_thread_counts();
+    seen.prepares = after.prepares - before.prepares;
+    seen.steps = after.steps - before.steps;
+    seen.rows = after.rows - before.rows;
+    seen.opens = crypto_thread_opens() - opens;
+    snprintf(seen.reason, sizeof seen.reason, "%s", err.reason ? err.reason : "");
+    snprintf(seen.field, sizeof seen.field, "%s", err.field);
+    json_decref(out);
+    return seen;
+}
+
+/* A case of another organisation (with personal data, so a read would decrypt) and a code
+ * no case has: each service that takes a case code answers both with the same error after
+ * the same statements and the same decryptions, for a case manager, a supervisor (who may
+ * break the glass, so the policy looks up a grant) and a first responder: the case, its
+ * personal part, stage history (with and without notes), tasks, a change, a new personal
+ * part, records, consents, referrals, assignable case managers and the child's record. Timing: `make reliability`
+ * (scripts/reliability/50-hidden-timing.sh). */
+static void test_hidden_answers_like_missing(void **state)
+{
+    fx *f = *state;
+    char hidden[QG_CODE_SIZE], missing[QG_CODE_SIZE];
+    json_t *body = json_pack("{s:s, s:s, s:{s:s, s:s}}", "sex", "Feminine", "region", "astana",
+                             "personal", "given_name", "Aigerim", "iin", f->iin_girl);
+    take_code(create_ok(f, &f->cm_b, body), hidden);
+    secret(f, "Aigerim");
+    do
+        child_code_new(missing);
+    while (strcmp(missing, hidden) == 0);
+    /* the counters count: the owner's read of the personal part decrypts */
+    work_seen own = run_counted(f, &f->cm_b, W_PERSONAL, hidden);
+    assert_int_equal(own.code, QG_OK);
+    assert_true(own.opens >= 1 && own.prepares >= 2 && own.steps >= 2);
+    const qg_actor *actors[] = {&f->cm1, &f->sup_a, &f->fr_a};
+    for (size_t i = 0; i < sizeof actors / sizeof *actors; i++)
+        for (work w = W_GET; w <= W_LAST; w++) {
+            work_seen h = run_counted(f, actors[i], w, hidden);
+            work_seen m = run_counted(f, actors[i], w, missing);
+            if (h.code != m.code || strcmp(h.reason, m.reason) != 0 ||
+                strcmp(h.field, m.field) != 0 || h.prepares != m.prepares ||
+                h.steps != m.steps || h.rows != m.rows || h.opens != m.opens)
+                fail_msg("actor %zu, service %d: hidden %d %s/%s %ld prepares %ld steps %ld rows"
+                         " %ld decryptions; missing %d %s/%s %ld %ld %ld %ld",
+                         i, (int)w, h.code, h.reason, h.field, h.prepares, h.steps, h.rows,
+                         h.opens, m.code, m.reason, m.field, m.prepares, m.steps, m.rows,
+                         m.opens);
+            if (i == 0 && w == W_GET)
+                assert_int_equal(h.code, QG_ENOTFOUND);
+        }
+}
+
 #define BOTH(fn)                                                                         \
     {"direct/" #fn, fn, setup, teardown, &DIRECT}, {"threaded/" #fn, fn, setup, teardown, \
                                                     &THREADED}
@@ -1630,6 +1741,8 @@ int main(void)
         BOTH(test_case_list),
         BOTH(test_personal_get_put),
         BOTH(test_assign_unassign),
+        {"direct/test_hidden_answers_like_missing", test_hidden_answers_like_missing, setup,
+         teardown, &DIRECT},
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/account/audit.h"
+#include "core/account/limit.h"
 #include "core/common/org_shared.h"
 #include "core/account/policy.h"
 #include "core/common/rows.h"
@@ -490,18 +491,44 @@ static qg_code read_own(db *conn, void *arg, qg_error *err)
     return rc == 1 ? QG_OK : qg_fail(err, QG_EUNAUTH, "session", "session.none", "not logged in");
 }
 
-/* Checks the current password against o, counting a wrong one like a failed login. */
+/* The account's failure counter, the same as failed logins count against. */
+typedef struct {
+    qg_app *app;
+    char key[QG_HASH_HEX];
+    int64_t now;
+    int wait;
+} own_limit;
+
+static qg_code read_own_blocked(db *conn, void *arg, qg_error *err)
+{
+    own_limit *l = arg;
+    return limit_blocked(conn, l->key, l->now, l->app->settings.limit_slots, &l->wait, err);
+}
+
+static qg_code count_wrong_current(db *conn, void *arg, qg_error *err)
+{
+    own_limit *l = arg;
+    const qg_settings *s = &l->app->settings;
+    return limit_fail(conn, l->key, l->now, &s->login_per_account, s->limit_slots, &l->wait,
+                      err);
+}
+
+/* Checks the current password against o, counting a wrong one like a failed login (a
+ * wrong one that cannot be counted answers the storage error: fail closed). */
 static qg_code check_current(qg_app *app, const own_row *o, const char *current,
                              const char *password, int *wait, qg_error *err)
 {
-    char key[QG_LOGIN_MAX + 8];
-    snprintf(key, sizeof key, "login:%s", o->login);
-    int64_t now = (int64_t)time(NULL);
-    if ((*wait = throttle_blocked(app->throttle, key, now)) > 0)
+    own_limit l = {.app = app, .now = (int64_t)time(NULL)};
+    limit_key(app->keys, "login", o->login, l.key);
+    qg_code c = app_read(app, read_own_blocked, &l, err);
+    if (c != QG_OK)
+        return c;
+    if ((*wait = l.wait) > 0)
         return qg_fail(err, QG_ETHROTTLED, "current_password", "password.throttled",
                        "too many wrong passwords");
     if (!current || !crypto_password_verify(o->pw_hash, current)) {
-        throttle_fail(app->throttle, key, now, &app->settings.login_per_account);
+        if ((c = writer_run(app->writer, count_wrong_current, &l, err)) != QG_OK)
+            return c;
         return qg_fail(err, QG_EINVAL, "current_password", "password.wrong_current",
                        "is not the current password");
     }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/account/audit.h"
+#include "core/account/limit.h"
 #include "core/account/policy.h"
 
 #define TOUCH_EVERY_S 60
@@ -68,6 +69,7 @@ typedef struct {
     qg_app *app;
     const user_row *user;
     const session_tokens *tokens;
+    const char *acct_key; /* the account's failure counter, forgotten on success */
     int64_t now;
 } login_job;
 
@@ -88,6 +90,8 @@ static qg_code store_session(db *conn, void *arg, qg_error *err)
 {
     login_job *j = arg;
     qg_code c = delete_expired(conn, j, err);
+    if (c == QG_OK)
+        c = limit_reset(conn, j->acct_key, err);
     if (c != QG_OK)
         return c;
     char hash[QG_HASH_HEX];
@@ -111,44 +115,68 @@ static qg_code store_session(db *conn, void *arg, qg_error *err)
     return audit_append(conn, j->app->keys, &actor, "login", NULL, NULL, err);
 }
 
+/* The failure counters of one login attempt: its account's and its address's. */
 typedef struct {
     qg_app *app;
+    char acct[QG_HASH_HEX], addr[QG_HASH_HEX];
+    int64_t now;
+    int wait; /* out: the longer of the two blocks, 0 when neither */
+} login_limits;
+
+static qg_code read_blocked(db *conn, void *arg, qg_error *err)
+{
+    login_limits *l = arg;
+    int a = 0, b = 0, slots = l->app->settings.limit_slots;
+    qg_code c = limit_blocked(conn, l->acct, l->now, slots, &a, err);
+    if (c == QG_OK)
+        c = limit_blocked(conn, l->addr, l->now, slots, &b, err);
+    l->wait = a > b ? a : b;
+    return c;
+}
+
+typedef struct {
+    login_limits *limits;
     int64_t user_id; /* 0 when the login is unknown */
-    bool throttled;
+    bool throttled;  /* refused unheard: the failure is audited, not counted again */
 } failure_job;
+
+/* Counts the failure against the account and the address, in the same transaction as
+ * its audit entry: a failure that cannot be recorded answers a storage error, never a
+ * verdict on the password (fail closed). */
+static qg_code count_failure(db *conn, login_limits *l, qg_error *err)
+{
+    const qg_settings *s = &l->app->settings;
+    int a = 0, b = 0;
+    qg_code c = limit_fail(conn, l->acct, l->now, &s->login_per_account, s->limit_slots, &a, err);
+    if (c == QG_OK)
+        c = limit_fail(conn, l->addr, l->now, &s->login_per_address, s->limit_slots, &b, err);
+    l->wait = a > b ? a : b;
+    return c;
+}
 
 static qg_code store_failure(db *conn, void *arg, qg_error *err)
 {
     failure_job *j = arg;
+    qg_code c = j->throttled ? QG_OK : count_failure(conn, j->limits, err);
+    if (c != QG_OK)
+        return c;
     qg_actor nobody = {0};
     json_t *detail = json_pack("{s:b}", "throttled", j->throttled);
     if (j->user_id)
         json_object_set_new(detail, "user_id", json_integer(j->user_id));
     else
         json_object_set_new(detail, "unknown_login", json_true());
-    qg_code c = audit_append(conn, j->app->keys, &nobody, "login_failed", NULL, detail, err);
+    c = audit_append(conn, j->limits->app->keys, &nobody, "login_failed", NULL, detail, err);
     json_decref(detail);
     return c;
 }
 
-static void key_for(char *out, size_t size, const char *kind, const char *value)
-{
-    snprintf(out, size, "%s:%s", kind, value);
-}
-
-static int login_blocked(qg_app *app, const char *acct_key, const char *addr_key, int64_t now)
-{
-    int a = throttle_blocked(app->throttle, acct_key, now);
-    int b = throttle_blocked(app->throttle, addr_key, now);
-    return a > b ? a : b;
-}
-
-static qg_code refuse_login(qg_app *app, int64_t user_id, bool throttled, login_refusal why,
+static qg_code refuse_login(login_limits *l, int64_t user_id, bool throttled, login_refusal why,
                             qg_error *err)
 {
-    failure_job fj = {.app = app, .user_id = user_id, .throttled = throttled};
+    failure_job fj = {.limits = l, .user_id = user_id, .throttled = throttled};
     qg_error audit_err = {0};
-    if (writer_run(app->writer, store_failure, &fj, &audit_err) != QG_OK)
+    if (writer_run(l->app->writer, store_failure, &fj, &audit_err) != QG_OK)
         return qg_fail_copy(err, &audit_err);
     if (throttled)
         return qg_fail(err, QG_ETHROTTLED, "login", "login.throttled",
@@ -194,32 +222,34 @@ qg_code session_login(qg_app *app, const char *login, const char *password,
                       const char *client_addr, int64_t now, session_tokens *out,
                       session_info *who, int *retry_after, qg_error *err)
 {
-    char acct_key[QG_LOGIN_MAX + 8], addr_key[80];
-    key_for(acct_key, sizeof acct_key, "login", login);
-    throttle_addr_key("addr", client_addr ? client_addr : "", addr_key, sizeof addr_key);
+    login_limits l = {.app = app, .now = now};
+    limit_key(app->keys, "login", login, l.acct);
+    limit_addr_key(app->keys, "addr", client_addr, l.addr);
     user_row u = {0};
+    *retry_after = 0;
     qg_code found = load_user(app, login, &u, err);
     if (found != QG_OK && found != QG_ENOTFOUND)
         return found;
-    *retry_after = login_blocked(app, acct_key, addr_key, now);
+    qg_code c = app_read(app, read_blocked, &l, err); /* the limits shared by every server */
+    if (c != QG_OK)
+        return c;
+    *retry_after = l.wait;
     who->refusal = LOGIN_REFUSED_NONE;
     if (*retry_after > 0)
-        return refuse_login(app, u.id, true, LOGIN_REFUSED_NONE, err);
+        return refuse_login(&l, u.id, true, LOGIN_REFUSED_NONE, err);
     bool right = password_ok(&u, found == QG_OK, password);
     login_refusal why = right ? refusal_of(&u) : LOGIN_REFUSED_NONE;
     if (!right || why != LOGIN_REFUSED_NONE) { /* counted as before: a refused login */
-        int a = throttle_fail(app->throttle, acct_key, now, &app->settings.login_per_account);
-        int b = throttle_fail(app->throttle, addr_key, now, &app->settings.login_per_address);
-        *retry_after = a > b ? a : b;
         who->refusal = why;
         who->confirm_by = why == LOGIN_REFUSED_PENDING ? policy_confirmer(&u.facts) : ROLE_NONE;
-        return refuse_login(app, u.id, false, why, err);
+        c = refuse_login(&l, u.id, false, why, err);
+        *retry_after = l.wait;
+        return c;
     }
-    throttle_reset(app->throttle, acct_key);
     crypto_random_token(out->token);
     crypto_random_token(out->csrf);
-    login_job j = {.app = app, .user = &u, .tokens = out, .now = now};
-    qg_code c = writer_run(app->writer, store_session, &j, err);
+    login_job j = {.app = app, .user = &u, .tokens = out, .acct_key = l.acct, .now = now};
+    c = writer_run(app->writer, store_session, &j, err);
     if (c != QG_OK)
         return c;
     who->actor = (qg_actor){.user_id = u.id, .org_id = u.org_id, .role = u.role};

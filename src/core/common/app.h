@@ -1,6 +1,6 @@
 /*
  * app.h — one running Qorgau: its database (a pool of reading connections and the
- * single writer), its keys, its throttles and its settings. The server and the
+ * single writer), its keys and its settings (the failure limits among them). The server and the
  * command line both open one (core/instance/app_open.h) and pass it to every service.
  * Here: the type, where its files are, and app_read, the one gate for reads.
  */
@@ -26,6 +26,7 @@ typedef struct {
     int iin_per_user_hour; /* cases created with an IIN (or IINs changed) by one user an hour */
     int iin_per_org_hour;  /* ... by all the users of one organisation an hour */
     int emergency_grants_per_day; /* emergency break-the-glass accesses per supervisor, 24 h */
+    int limit_slots;       /* failure counters kept at most (core/account/limit.h) */
 } qg_settings;
 
 struct instrument_set;
@@ -34,7 +35,6 @@ typedef struct {
     db_pool *readers;
     writer *writer;
     qg_keys *keys;
-    throttle *throttle;
     qg_settings settings;
     const struct instrument_set *instruments; /* set by the server; not owned */
 } qg_app;

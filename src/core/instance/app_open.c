@@ -10,7 +10,6 @@
 #include "core/account/audit.h"
 
 #define KEY_CHECK "key_check"
-#define THROTTLE_SLOTS 4096
 
 /* The settings used unless the caller changes them (e.g. qorgau serve --session-idle). */
 static qg_settings app_default_settings(void)
@@ -24,6 +23,7 @@ static qg_settings app_default_settings(void)
         .iin_per_user_hour = 20, /* issue 14: an IIN probe made 794 attempts in 1.4 s */
         .iin_per_org_hour = 100,
         .emergency_grants_per_day = 3, /* issue 15: break-the-glass at once, per supervisor */
+        .limit_slots = 4096,
     };
 }
 
@@ -136,8 +136,6 @@ qg_code app_open(const char *db_path, const char *key_path, int readers, bool th
         c = db_migrate(writer_conn(app->writer), err);
     if (c == QG_OK)
         c = db_pool_open(db_path, readers, &app->readers, err);
-    if (c == QG_OK && !(app->throttle = throttle_new(THROTTLE_SLOTS)))
-        c = qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (c != QG_OK) {
         app_close(app);
         return c;
@@ -153,6 +151,5 @@ void app_close(qg_app *app)
     db_pool_close(app->readers);
     writer_close(app->writer);
     keys_free(app->keys);
-    throttle_free(app->throttle);
     free(app);
 }

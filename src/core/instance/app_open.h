@@ -1,7 +1,7 @@
 /*
  * app_open.h — creating a Qorgau database with its key file, opening it as a running
  * Qorgau (qg_app, core/common/app.h) and closing it. The composition root: it sits
- * above the account room, whose throttle and audit trail it sets up.
+ * above the account room, whose audit trail it sets up.
  */
 #ifndef QG_APP_OPEN_H
 #define QG_APP_OPEN_H

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/account/audit.h"
+#include "core/account/limit.h"
 #include "core/account/policy.h"
 #include "core/referral/referral_impl.h"
 #include "base/text.h"
@@ -273,29 +274,53 @@ static qg_code reply_in_tx(db *conn, void *arg, qg_error *err)
     return c;
 }
 
+/* The client address's counter of wrong codes (core/account/limit.h). */
 typedef struct {
     qg_app *app;
-    bool throttled;
+    char key[QG_HASH_HEX];
+    int64_t now;
+    int wait;
+} reply_limit;
+
+static qg_code read_blocked(db *conn, void *arg, qg_error *err)
+{
+    reply_limit *l = arg;
+    return limit_blocked(conn, l->key, l->now, l->app->settings.limit_slots, &l->wait, err);
+}
+
+typedef struct {
+    reply_limit *limit;
+    bool throttled; /* refused unheard: audited, not counted again */
 } failure_job;
 
+/* Counts a wrong code against the address (unless refused unheard) and audits the
+ * attempt, in one transaction: an attempt that cannot be recorded answers the storage
+ * error, never a verdict on the code (fail closed). */
 static qg_code audit_failure(db *conn, void *arg, qg_error *err)
 {
     failure_job *j = arg;
+    reply_limit *l = j->limit;
+    const qg_settings *s = &l->app->settings;
+    qg_code c = j->throttled ? QG_OK
+                             : limit_fail(conn, l->key, l->now, &s->reply_per_address,
+                                          s->limit_slots, &l->wait, err);
+    if (c != QG_OK)
+        return c;
     qg_actor nobody = {0};
     json_t *detail = json_pack("{s:b}", "throttled", j->throttled);
-    qg_code c = detail ? audit_append(conn, j->app->keys, &nobody, "referral.reply_failed", NULL,
-                                      detail, err)
-                       : oom(err);
+    c = detail ? audit_append(conn, l->app->keys, &nobody, "referral.reply_failed", NULL, detail,
+                              err)
+               : oom(err);
     json_decref(detail);
     return c;
 }
 
 /* Audits a failed attempt and answers err's failure (or a storage error). */
-static qg_code refuse(qg_app *app, bool throttled, qg_code c, qg_error *err)
+static qg_code refuse(reply_limit *l, bool throttled, qg_code c, qg_error *err)
 {
-    failure_job fj = {.app = app, .throttled = throttled};
+    failure_job fj = {.limit = l, .throttled = throttled};
     qg_error audit_err = {0};
-    if (writer_run(app->writer, audit_failure, &fj, &audit_err) != QG_OK)
+    if (writer_run(l->app->writer, audit_failure, &fj, &audit_err) != QG_OK)
         return qg_fail_copy(err, &audit_err);
     if (throttled)
         return qg_fail(err, QG_ETHROTTLED, "code", "reply_code.throttled",
@@ -328,13 +353,16 @@ qg_code referral_reply(qg_app *app, const char *client_addr, int64_t now, const 
                        qg_error *err)
 {
     reply_job j = {.app = app, .now = now, .reason = reason && *reason ? reason : NULL};
-    char key[96];
+    reply_limit l = {.app = app, .now = now};
     *out = NULL;
-    throttle_addr_key("reply", client_addr ? client_addr : "", key, sizeof key);
-    *retry_after = throttle_blocked(app->throttle, key, now);
-    if (*retry_after > 0)
-        return refuse(app, true, QG_ETHROTTLED, err);
-    qg_code c = check_reply(&j, action, err);
+    *retry_after = 0;
+    limit_addr_key(app->keys, "reply", client_addr, l.key);
+    qg_code c = app_read(app, read_blocked, &l, err); /* shared by every server */
+    if (c != QG_OK)
+        return c;
+    if ((*retry_after = l.wait) > 0)
+        return refuse(&l, true, QG_ETHROTTLED, err);
+    c = check_reply(&j, action, err);
     if (c != QG_OK)
         return c;
     c = reply_code_parse(code, j.code) ? writer_run(app->writer, reply_in_tx, &j, err)
@@ -342,8 +370,9 @@ qg_code referral_reply(qg_app *app, const char *client_addr, int64_t now, const 
     referral_row_free(&j.row);
     crypto_wipe(j.code, sizeof j.code);
     if (c == QG_ENOTFOUND) {
-        *retry_after = throttle_fail(app->throttle, key, now, &app->settings.reply_per_address);
-        return refuse(app, false, c, err);
+        c = refuse(&l, false, c, err);
+        *retry_after = l.wait;
+        return c;
     }
     if (c == QG_OK)
         *out = j.result;

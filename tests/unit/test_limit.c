@@ -1,26 +1,129 @@
 /*
- * test_throttle.c — unit tests of src/base/throttle.c: blocking after the allowed
- * failures, the window, block expiry, reset after success, independence of keys,
- * reuse of the unblocked slot idle the longest when the table is full, blocks that
- * survive a flood of new keys, failing closed when every slot is blocked, and a
- * threaded smoke test that no failure is lost.
+ * test_limit.c — unit tests of src/core/account/limit.c on SQLite: blocking after the
+ * allowed failures, the window, block expiry, reset after success, independence of keys,
+ * reuse of the unblocked row idle the longest when the table is full, blocks that survive
+ * a flood of new keys, failing closed when every row is blocked, and a table that never
+ * grows; and failing closed in the services: a failed login or a wrong reply code that
+ * cannot be recorded answers the storage error, never a verdict (store/db_fault.h).
+ * (Across server processes on PostgreSQL: tests/blackbox/bb_pg_limits.c.)
  */
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
-#include "base/throttle.h"
+#include "core/account/limit.h"
+#include "core/account/session.h"
+#include "core/instance/app_open.h"
+#include "core/referral/referral.h"
+#include "store/db_fault.h"
+#include "support/tmpdir.h"
 
 #define T0 1700000000 /* a fixed "now"; the throttle never reads the clock itself */
 
 static const throttle_rule RULE = {.max_failures = 3, .window_s = 60, .block_s = 300};
+
+/* The tests speak of a table of slots; here it is a fresh database with the limit's
+ * rows, all in one write transaction (the limit never commits on its own). */
+typedef struct {
+    char dir[64], path[96];
+    db *conn;
+    int slots;
+} throttle;
+
+static throttle *throttle_new(int slots)
+{
+    if (slots < 1)
+        return NULL;
+    throttle *t = calloc(1, sizeof *t);
+    qg_error err = {0};
+    snprintf(t->dir, sizeof t->dir, "/tmp/qglimit-XXXXXX");
+    assert_non_null(mkdtemp(t->dir));
+    snprintf(t->path, sizeof t->path, "%s/l.db", t->dir);
+    assert_int_equal(db_open(t->path, true, &t->conn, &err), QG_OK);
+    assert_int_equal(db_migrate(t->conn, &err), QG_OK);
+    assert_int_equal(db_begin(t->conn, &err), QG_OK);
+    t->slots = slots;
+    return t;
+}
+
+static void throttle_free(throttle *t)
+{
+    if (!t)
+        return;
+    db_rollback(t->conn);
+    db_close(t->conn);
+    unlink(t->path);
+    char side[128];
+    snprintf(side, sizeof side, "%s-wal", t->path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", t->path);
+    unlink(side);
+    rmdir(t->dir);
+    free(t);
+}
+
+static int throttle_blocked(throttle *t, const char *key, int64_t now)
+{
+    qg_error err = {0};
+    int wait = -1;
+    assert_int_equal(limit_blocked(t->conn, key, now, t->slots, &wait, &err), QG_OK);
+    return wait;
+}
+
+static int throttle_fail(throttle *t, const char *key, int64_t now, const throttle_rule *rule)
+{
+    qg_error err = {0};
+    int wait = -1;
+    assert_int_equal(limit_fail(t->conn, key, now, rule, t->slots, &wait, &err), QG_OK);
+    return wait;
+}
+
+static void throttle_reset(throttle *t, const char *key)
+{
+    qg_error err = {0};
+    assert_int_equal(limit_reset(t->conn, key, &err), QG_OK);
+}
+
+/* The key of a login and of an address is a keyed hash: never the login or the address. */
+static void test_keys_are_hashed(void **state)
+{
+    (void)state;
+    qg_keys *keys = NULL;
+    qg_error err = {0};
+    assert_int_equal(crypto_init(&err), QG_OK);
+    char dir[] = "/tmp/qglimitk-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/k.key", dir);
+    assert_int_equal(keyfile_create(path, &err), QG_OK);
+    assert_int_equal(keyfile_load(path, &keys, &err), QG_OK);
+    char a[QG_HASH_HEX], b[QG_HASH_HEX], c[QG_HASH_HEX], d[QG_HASH_HEX];
+    limit_key(keys, "login", "oydantap", a);
+    limit_key(keys, "login", "oydantap2", b);
+    limit_addr_key(keys, "addr", "2001:db8:1:2:3:4:5:6", c);
+    limit_addr_key(keys, "addr", "2001:db8:1:2:ffff::1", d);
+    assert_int_equal(strlen(a), QG_HASH_HEX - 1);
+    assert_null(strstr(a, "oydantap"));
+    assert_string_not_equal(a, b);
+    assert_string_equal(c, d); /* one /64, one counter */
+    limit_addr_key(keys, "reply", "2001:db8:1:2:3:4:5:6", d);
+    assert_string_not_equal(c, d); /* logins and reply codes are counted apart */
+    limit_addr_key(keys, "addr", "::ffff:192.0.2.7", c);
+    limit_addr_key(keys, "addr", "192.0.2.7", d);
+    assert_string_equal(c, d);
+    keys_free(keys);
+    unlink(path);
+    rmdir(dir);
+}
+
 
 static void test_blocks_after_max_failures(void **state)
 {
@@ -165,7 +268,7 @@ static void test_full_table_reuses_oldest_unblocked(void **state)
 static void test_flood_of_new_keys_keeps_block(void **state)
 {
     (void)state;
-    enum { SLOTS = 8, FLOOD = 5000 };
+    enum { SLOTS = 8, FLOOD = 1000 };
     throttle *t = throttle_new(SLOTS);
     for (int i = 0; i < 3; i++)
         throttle_fail(t, "login:oydantap", T0, &RULE);
@@ -248,70 +351,80 @@ static void test_single_slot(void **state)
     assert_int_equal(throttle_blocked(t, "x", T0 + 3), 499);
     assert_int_equal(throttle_blocked(t, "y", T0 + 3), 499);
     throttle_free(t);
-    throttle_free(NULL);
-    assert_null(throttle_new(0));
 }
 
-/* ---- threads ------------------------------------------------------------------------ */
+/* ---- failing closed ------------------------------------------------------------------- */
 
-#define THREADS 4
-#define FAILS_PER_THREAD 1000
-
-typedef struct {
-    throttle *t;
-    int index;
-} worker_arg;
-
-static const throttle_rule EXACT = {.max_failures = THREADS * FAILS_PER_THREAD,
-                                    .window_s = 1000000, .block_s = 50};
-static const throttle_rule ONE_MORE = {.max_failures = THREADS * FAILS_PER_THREAD + 1,
-                                       .window_s = 1000000, .block_s = 50};
-
-static void *worker(void *p)
+static int blocked_for(qg_app *app, const char *key)
 {
-    worker_arg *a = p;
-    char own[32];
-    snprintf(own, sizeof own, "own:%d", a->index);
-    for (int i = 0; i < FAILS_PER_THREAD; i++) {
-        throttle_fail(a->t, "shared", T0, &EXACT);
-        throttle_fail(a->t, "shared-plus-one", T0, &ONE_MORE);
-        throttle_fail(a->t, own, T0, &EXACT);
-        throttle_blocked(a->t, "shared", T0);
-        if (i % 100 == 0)
-            throttle_reset(a->t, "scratch");
-    }
-    return NULL;
+    qg_error err = {0};
+    int wait = -1;
+    db *conn = db_pool_acquire(app->readers);
+    assert_int_equal(limit_blocked(conn, key, T0, app->settings.limit_slots, &wait, &err), QG_OK);
+    db_pool_release(app->readers, conn);
+    return wait;
 }
 
-static void test_threads_lose_no_failure(void **state)
+/* A failed login whose failure cannot be written (the commit fails, as on a full disk) or
+ * whose counters cannot be read answers the storage error, not "login and password do not
+ * match": an attacker learns nothing and the failure is not lost for free. Likewise a wrong
+ * reply code. Once storage works again the failures count as usual. */
+static void test_fails_closed(void **state)
 {
     (void)state;
-    throttle *t = throttle_new(64);
-    pthread_t th[THREADS];
-    worker_arg args[THREADS];
-    for (int i = 0; i < THREADS; i++) {
-        args[i] = (worker_arg){.t = t, .index = i};
-        assert_int_equal(pthread_create(&th[i], NULL, worker, &args[i]), 0);
+    setenv("QORGAU_TEST_CHEAP_PWHASH", "1", 0);
+    db_fault_enable();
+    char dir[256], db_path[300], key_path[300];
+    assert_true(qgt_tmpdir_make("limit", dir, sizeof dir));
+    assert_true(qgt_tmpdir_path(dir, "q.db", db_path, sizeof db_path));
+    assert_true(qgt_tmpdir_path(dir, "q.key", key_path, sizeof key_path));
+    qg_error err = {0};
+    qg_app *app = NULL;
+    assert_int_equal(app_init_files(db_path, key_path, &err), QG_OK);
+    assert_int_equal(app_open(db_path, key_path, 1, false, &app, &err), QG_OK);
+    app->settings.login_per_account = (throttle_rule){.max_failures = 2, .window_s = 60,
+                                                      .block_s = 120};
+    char acct[QG_HASH_HEX];
+    limit_key(app->keys, "login", "nobody.here", acct);
+    session_tokens tokens;
+    session_info who;
+    int wait = 0;
+    const db_fault_kind fails[] = {DB_FAULT_COMMIT, DB_FAULT_STEP};
+    for (size_t i = 0; i < sizeof fails / sizeof *fails; i++) {
+        db_fault_arm(fails[i], 1);
+        memset(&err, 0, sizeof err);
+        qg_code c = session_login(app, "nobody.here", "wrong-password-123", "192.0.2.1",
+                                  (int64_t)time(NULL), &tokens, &who, &wait, &err);
+        assert_true(db_fault_fired());
+        db_fault_disarm();
+        assert_int_equal(c, QG_EDB);
+        assert_int_equal(blocked_for(app, acct), 0);
     }
-    for (int i = 0; i < THREADS; i++)
-        assert_int_equal(pthread_join(th[i], NULL), 0);
-    /* exactly THREADS * FAILS_PER_THREAD failures were counted on the shared key: the
-     * limit equal to it is reached, the one above it is not */
-    assert_int_equal(throttle_blocked(t, "shared", T0), 50);
-    assert_int_equal(throttle_blocked(t, "shared-plus-one", T0), 0);
-    assert_int_equal(throttle_fail(t, "shared-plus-one", T0, &ONE_MORE), 50);
-    /* each thread's own key saw only its own failures */
-    for (int i = 0; i < THREADS; i++) {
-        char own[32];
-        snprintf(own, sizeof own, "own:%d", i);
-        assert_int_equal(throttle_blocked(t, own, T0), 0);
-    }
-    throttle_free(t);
+    /* with storage back, two failures block the account */
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(session_login(app, "nobody.here", "wrong-password-123", "192.0.2.1",
+                                       (int64_t)time(NULL), &tokens, &who, &wait, &err),
+                         QG_EUNAUTH);
+    assert_true(wait > 0);
+    /* a wrong reply code that cannot be recorded */
+    json_t *out = NULL;
+    db_fault_arm(DB_FAULT_COMMIT, 1);
+    qg_code c = referral_reply(app, "192.0.2.2", (int64_t)time(NULL), "ZZZZ-ZZZZ-ZZZZ-ZZZZ",
+                               "accept", NULL, &out, &wait, &err);
+    assert_true(db_fault_fired());
+    db_fault_disarm();
+    assert_int_equal(c, QG_EDB);
+    assert_int_equal(referral_reply(app, "192.0.2.2", (int64_t)time(NULL), "ZZZZ-ZZZZ-ZZZZ-ZZZZ",
+                                    "accept", NULL, &out, &wait, &err),
+                     QG_ENOTFOUND);
+    app_close(app);
+    qgt_tmpdir_remove(dir);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keys_are_hashed),
         cmocka_unit_test(test_blocks_after_max_failures),
         cmocka_unit_test(test_block_expires),
         cmocka_unit_test(test_window_resets_count),
@@ -322,7 +435,7 @@ int main(void)
         cmocka_unit_test(test_all_blocked_fails_closed),
         cmocka_unit_test(test_table_never_grows),
         cmocka_unit_test(test_single_slot),
-        cmocka_unit_test(test_threads_lose_no_failure),
+        cmocka_unit_test(test_fails_closed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

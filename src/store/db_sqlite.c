@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "store/db_engine.h"
@@ -38,12 +39,48 @@ typedef struct {
 static sqlite3 *H(db *conn) { return ((lite_db *)conn)->h; }
 static sqlite3_stmt *S(db_stmt *st) { return ((lite_stmt *)st)->st; }
 
+/* True when the file system holding the database is mounted read-only. */
+static bool on_read_only_fs(sqlite3 *h)
+{
+    const char *path = sqlite3_db_filename(h, "main");
+    struct statvfs fs;
+    return path && *path && statvfs(path, &fs) == 0 && (fs.f_flag & ST_RDONLY);
+}
+
+/* Why a write could not reach the disk: 'f' full, 'r' read-only, 0 anything else.
+ * SQLITE_FULL is a full disk (ENOSPC) and SQLITE_READONLY a database that cannot be
+ * written. A write, sync or resize that fails otherwise (SQLITE_IOERR_WRITE for EFBIG
+ * under a file size limit, EDQUOT over a quota, EROFS, or EIO from a failing disk) says
+ * no more: SQLite keeps no reliable errno for it. It is read-only when the file system
+ * is mounted so, else taken as full: either way nothing can be saved until an
+ * administrator acts. A file that cannot be opened is read-only on such a mount. */
+static char unwritable(sqlite3 *h, int rc)
+{
+    int primary = rc & 0xff;
+    if (primary == SQLITE_FULL)
+        return 'f';
+    if (primary == SQLITE_READONLY)
+        return 'r';
+    bool write_io = rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC ||
+                    rc == SQLITE_IOERR_DIR_FSYNC || rc == SQLITE_IOERR_TRUNCATE;
+    if (write_io)
+        return on_read_only_fs(h) ? 'r' : 'f';
+    return primary == SQLITE_CANTOPEN && on_read_only_fs(h) ? 'r' : 0;
+}
+
 static qg_code fail_sqlite(qg_error *err, sqlite3 *h, const char *what)
 {
     int rc = h ? sqlite3_extended_errcode(h) : SQLITE_ERROR;
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return qg_fail(err, QG_ECONFLICT, NULL, "storage.constraint", "%s: constraint violated",
                        what);
+    char why = h ? unwritable(h, rc) : 0;
+    if (why == 'f')
+        return qg_fail(err, QG_EUNAVAIL, NULL, "storage.full", "%s: the disk is full (%s)", what,
+                       sqlite3_errstr(rc));
+    if (why == 'r')
+        return qg_fail(err, QG_EUNAVAIL, NULL, "storage.read_only",
+                       "%s: the database cannot be written (%s)", what, sqlite3_errstr(rc));
     return qg_fail(err, QG_EDB, NULL, "storage.failure", "%s: %s", what,
                    h ? sqlite3_errstr(rc) : "error");
 }

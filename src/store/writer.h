@@ -30,7 +30,7 @@
 typedef qg_code (*write_fn)(db *conn, void *arg, qg_error *err);
 
 /* Seconds a full or read-only disk refuses jobs before the next one is tried for real. */
-#define WRITER_RETRY_S 5
+#define WRITER_RETRY_S 3
 
 /* What the last write found of the disk. */
 typedef enum { STORAGE_OK, STORAGE_FULL, STORAGE_READ_ONLY } storage_state;

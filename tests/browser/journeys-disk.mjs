@@ -3,12 +3,13 @@
 //     (its file size limit lowered to 0 with prlimit: every write fails in the kernel, as
 //     on a full disk). "Show personal data" is refused, and the banner (role=alert) says
 //     what happened, what still works and whom to tell, in kk, ru and en; it stays on
-//     another page (the case list, which still loads). Space returns: the banner goes
-//     away by itself (no restart, no reload) and the personal data opens.
+//     another page (the case list, which still loads); a login is refused with the
+//     sentence of storage.full. Space returns: the banner goes away by itself (no
+//     restart, no reload), the login works and the personal data opens.
 // Every name here is made up.
 
 import { spawnSync } from 'node:child_process';
-import { DESKTOP, openMenu } from './lib.mjs';
+import { DESKTOP, PASSWORD, openMenu } from './lib.mjs';
 
 function assert(cond, message) {
     if (!cond) throw new Error(message);
@@ -33,6 +34,8 @@ const TEXT = {
 };
 
 const BANNER = '#storage-banner[role="alert"]';
+// the refused login's message (errors.json, storage.full), in English: the last language set
+const LOGIN_REFUSED = "The server's disk is full: until space is freed, nothing can be saved or opened";
 
 const diskFull = {
     id: 'disk-full',
@@ -63,6 +66,7 @@ const diskFull = {
             throw new Error('no banner after the refused personal read');
         });
         assert(!(await b.visibleText('#personal-data').catch(() => '')).includes('Diskgul'), 'the personal data showed');
+        await b.shot('refused-kk');
         for (const l of ['kk', 'ru', 'en']) {
             await setLang(b, l);
             const text = await b.visibleText(BANNER);
@@ -80,9 +84,23 @@ const diskFull = {
             throw new Error('the case list does not load on a full disk');
         });
         await b.shot('cases-full');
+        // someone else, not logged in: the login is refused with the reason
+        await b.context.clearCookies();
+        await b.go('#/login');
+        await page.locator('[name="login"]').waitFor();
+        await page.locator(`${BANNER} .storage-title`).waitFor();
+        await page.fill('[name="login"]', 'sup.disk');
+        await page.fill('[name="password"]', PASSWORD);
+        await page.click('[data-action="login"]');
+        await page.waitForFunction((want) => [...document.querySelectorAll('form [role="alert"]')]
+            .some((x) => x.textContent.includes(want)), LOGIN_REFUSED)
+            .catch(() => { throw new Error('the refused login does not say the disk is full'); });
+        assert((await page.evaluate(() => location.hash)).startsWith('#/login'), 'the login went through');
+        await b.shot('login-full');
         fsize(b.server, 'unlimited');
         await page.waitForFunction(() => !document.querySelector('#storage-banner .storage-title'), null, { timeout: 15000 })
             .catch(() => { throw new Error('the banner stays after space returned'); });
+        await b.login('sup.disk');
         await b.go(`#/case/${ctx.code}`);
         await page.click('[data-action="show-personal"]');
         await page.waitForFunction(() => (document.querySelector('#personal-data') || {}).textContent?.includes('Diskgul'))

@@ -102,6 +102,8 @@ static qg_code configure(db *conn, qg_error *err)
 {
     sqlite3_busy_timeout(H(conn), BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(H(conn), 1);
+    if (sqlite3_db_readonly(H(conn), "main") == 1) /* read-only media: nothing to set up */
+        return lite_exec(conn, "PRAGMA foreign_keys=ON;", err);
     return lite_exec(conn,
                      "PRAGMA journal_mode=WAL;"
                      "PRAGMA synchronous=FULL;"
@@ -127,6 +129,45 @@ static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 /* Process-wide settings, before the first connection: no global memory statistics,
  * whose mutex every allocation of every thread would take. */
 static void configure_library(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
+/* True when the file system holding path is mounted read-only. */
+static bool path_on_read_only_fs(const char *path)
+{
+    struct statvfs fs;
+    return statvfs(path, &fs) == 0 && (fs.f_flag & ST_RDONLY);
+}
+
+/* Writes the URI that opens path read-only into out: "immutable" when no WAL file lies
+ * beside it (a clean shutdown left everything in the database file, and nothing can
+ * change it on a read-only mount), else "mode=ro", which reads the WAL through its
+ * existing -shm file. '%', '?' and '#' in the path are escaped. False when too long. */
+static bool read_only_uri(const char *path, char *out, size_t size)
+{
+    char wal[4096];
+    if (snprintf(wal, sizeof wal, "%s-wal", path) >= (int)sizeof wal)
+        return false;
+    size_t n = (size_t)snprintf(out, size, "file:");
+    for (const char *p = path; *p && n + 4 < size; p++) {
+        if (*p == '%' || *p == '?' || *p == '#')
+            n += (size_t)snprintf(out + n, size - n, "%%%02X", (unsigned char)*p);
+        else
+            out[n++] = *p;
+    }
+    out[n] = '\0';
+    const char *q = file_exists(wal) ? "?mode=ro" : "?mode=ro&immutable=1";
+    return n + strlen(q) < size && snprintf(out + n, size - n, "%s", q) > 0;
+}
+
+/* Opens an existing database on a read-only mount for reading only (a backup, audit
+ * verify, a server that answers reads): every write then fails as storage.read_only. */
+static int open_read_only(const char *path, sqlite3 **h)
+{
+    char uri[4200];
+    if (!read_only_uri(path, uri, sizeof uri))
+        return SQLITE_CANTOPEN;
+    return sqlite3_open_v2(uri, h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                           NULL);
+}
 
 static qg_code lite_open(const char *path, bool create, db **out, qg_error *err)
 {
@@ -155,7 +196,9 @@ static qg_code lite_open(const char *path, bool create, db **out, qg_error *err)
         }
         close(fd);
     }
-    if (sqlite3_open_v2(path, &l->h, flags, NULL) != SQLITE_OK) {
+    int rc = !create && path_on_read_only_fs(path) ? open_read_only(path, &l->h)
+                                                   : sqlite3_open_v2(path, &l->h, flags, NULL);
+    if (rc != SQLITE_OK) {
         qg_code c = fail_sqlite(err, l->h, "cannot open database");
         lite_close(&l->base);
         return c;

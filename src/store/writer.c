@@ -104,7 +104,8 @@ static int run_batch(writer *w, job *batch)
     return wrote ? STORAGE_OK : -1;
 }
 
-/* Keeps what a batch learnt (lock held); says so on stderr when the state changes. */
+/* Keeps what a batch learnt (lock held); a server says so on stderr when the state
+ * changes. */
 static void note_storage(writer *w, int learnt)
 {
     if (learnt < 0)
@@ -113,7 +114,7 @@ static void note_storage(writer *w, int learnt)
     w->storage = (storage_state)learnt;
     if (learnt != STORAGE_OK)
         w->retry_at = mono_s() + WRITER_RETRY_S;
-    if (was != w->storage)
+    if (was != w->storage && w->threaded) /* the server's log; a command says it itself */
         fprintf(stderr, "qorgau: storage %s%s\n", storage_state_name(w->storage),
                 learnt == STORAGE_OK ? ": writes work again"
                                      : ": writes, logins and audited reads are refused (503)");

@@ -171,6 +171,15 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+/* The probe's write: one meta value (a writer job; arg unused). */
+static qg_code probe_write(db *conn, void *arg, qg_error *err)
+{
+    (void)arg;
+    char now[21];
+    db_now_iso(now);
+    return db_meta_set(conn, "storage_probe", now, err);
+}
+
 qg_code writer_open(const char *path, bool threaded, writer **out, qg_error *err)
 {
     *out = NULL;
@@ -190,6 +199,10 @@ qg_code writer_open(const char *path, bool threaded, writer **out, qg_error *err
         w->threaded = false;
         writer_close(w);
         return qg_fail(err, QG_EIO, NULL, "storage.failure", "cannot start the writer thread");
+    }
+    if (threaded) { /* a server learns at once whether its disk takes writes */
+        qg_error ignored = {0};
+        writer_run(w, probe_write, NULL, &ignored);
     }
     *out = w;
     return QG_OK;
@@ -241,15 +254,6 @@ storage_state writer_storage(writer *w)
     storage_state s = w->storage;
     pthread_mutex_unlock(&w->lock);
     return s;
-}
-
-/* The probe's write: one meta value (a writer job; arg unused). */
-static qg_code probe_write(db *conn, void *arg, qg_error *err)
-{
-    (void)arg;
-    char now[21];
-    db_now_iso(now);
-    return db_meta_set(conn, "storage_probe", now, err);
 }
 
 storage_state writer_storage_probe(writer *w)

@@ -38,7 +38,9 @@ typedef enum { STORAGE_OK, STORAGE_FULL, STORAGE_READ_ONLY } storage_state;
 typedef struct writer writer;
 
 /* Opens a writer with its own connection to path. threaded=true starts the group
- * commit thread. *out is freed with writer_close. */
+ * commit thread and tries the probe's one-row write at once, so a server started on a
+ * full or read-only disk says so before anyone tries to write. *out is freed with
+ * writer_close. */
 qg_code writer_open(const char *path, bool threaded, writer **out, qg_error *err);
 
 /* Runs fn(conn, arg, err) in a transaction and waits until it is committed. Returns

@@ -163,11 +163,14 @@ int cmd_serve(int argc, char **argv)
     if (c == QG_OK)
         c = iin_settings(&a, &app->settings, &err);
     int64_t indexed = 0; /* cases from before the search index, or imported since */
-    if (c == QG_OK && (c = case_search_refresh(app, &indexed, &err)) == QG_OK && indexed > 0)
-        fprintf(stderr, "qorgau: %lld cases indexed for search\n", (long long)indexed);
-    if (c == QG_EUNAVAIL) { /* a full or read-only disk: serve what needs no writing */
-        fprintf(stderr, "qorgau: search index not refreshed: %s\n", err.message);
-        c = QG_OK;
+    if (c == QG_OK) {
+        c = case_search_refresh(app, &indexed, &err);
+        if (c == QG_OK && indexed > 0)
+            fprintf(stderr, "qorgau: %lld cases indexed for search\n", (long long)indexed);
+        if (c == QG_EUNAVAIL) { /* a full or read-only disk: serve what needs no write */
+            fprintf(stderr, "qorgau: search index not refreshed: %s\n", err.message);
+            c = QG_OK;
+        }
     }
     api_ctx ctx = {.app = app, .secure_cookies = cli_opt(&a, "secure-cookies") != NULL,
                    .web_dir = api_web_dir(cli_opt(&a, "web"))};

@@ -11,6 +11,13 @@
  * server notices by itself within a few seconds (health turns "ok"), a login works
  * without a restart, the audit chain verifies, and nothing refused left a trace: one
  * case, and exactly two more audit entries (the new login and its personal read).
+ *
+ * On PostgreSQL (with $QORGAU_TEST_PG, else skipped) a database made read-only for real
+ * (default_transaction_read_only, as on a standby) maps the same way: SQLSTATE 25006 is
+ * health "read_only" and 503 "storage.read_only" for a login and a personal read, while
+ * the case list answers; made writable again and restarted, a login works and the chain
+ * verifies. (A PostgreSQL disk that fills, SQLSTATE 53100, is "storage.full" the same way;
+ * a test cannot fill the test server's disk.)
  */
 #define _GNU_SOURCE /* prlimit */
 #include <setjmp.h>
@@ -22,7 +29,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "store/db.h"
 #include "support/bbhelp.h"
 #include "support/qgtest.h"
 
@@ -141,9 +150,91 @@ static void test_full_disk(void **state)
     qgt_env_free(&e);
 }
 
+/* Sets (on) or resets (off) default_transaction_read_only for the database at url:
+ * connections opened after it start read-only transactions. */
+static void pg_read_only(const char *url, bool on)
+{
+    db *conn = NULL;
+    qg_error err = {0};
+    assert_int_equal(db_open(url, false, &conn, &err), QG_OK);
+    assert_int_equal(db_exec(conn,
+                             on ? "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET"
+                                  " default_transaction_read_only = on', current_database());"
+                                  " END $$"
+                                : "BEGIN READ WRITE; DO $$ BEGIN EXECUTE format('ALTER DATABASE"
+                                  " %I RESET default_transaction_read_only', current_database());"
+                                  " END $$; COMMIT",
+                             &err),
+                     QG_OK);
+    db_close(conn);
+}
+
+/* Restarts e's server (the old log moved aside: the port is read from the new one). */
+static void restart(qgt_env *e)
+{
+    assert_int_equal(qgt_server_stop(e), 0);
+    char old[QGT_PATH + 16];
+    snprintf(old, sizeof old, "%s.old", e->log);
+    rename(e->log, old);
+    assert_true(qgt_server_start(e, NULL));
+}
+
+static void test_pg_read_only(void **state)
+{
+    (void)state;
+    const char *url = qgt_pg_url();
+    qgt_pg_reset(url);
+    qgt_env e;
+    memset(&e, 0, sizeof e);
+    snprintf(e.dir, sizeof e.dir, "/tmp/qgbbdisk-XXXXXX");
+    assert_non_null(mkdtemp(e.dir));
+    snprintf(e.db, sizeof e.db, "%s", url);
+    snprintf(e.key, sizeof e.key, "%s/qorgau.key", e.dir);
+    snprintf(e.log, sizeof e.log, "%s/server.log", e.dir);
+    setenv("QORGAU_KEY_FILE", e.key, 1);
+    const char *init[] = {"init", NULL};
+    assert_int_equal(qgt_cli(&e, true, NULL, NULL, NULL, init), 0);
+    int64_t org = qgt_org(&e, "Disk PG NGO", "ngo", "almaty");
+    assert_true(org > 0 && qgt_user(&e, org, SUP_LOGIN, "supervisor", SUP_PASSWORD) > 0);
+    assert_true(qgt_server_start(&e, NULL));
+    qgt_session s;
+    assert_int_equal(qgt_login(&e, SUP_LOGIN, SUP_PASSWORD, &s), 201);
+    json_t *made = NULL;
+    assert_int_equal(qgt_send(&e, &s, "POST", "/api/v1/cases",
+                              "{\"sex\":\"Feminine\",\"region\":\"almaty\","
+                              "\"personal\":{\"given_name\":\"Pggul Madeupova\"}}",
+                              &made),
+                     201);
+    char personal[160];
+    qgt_case_path(json_string_value(json_object_get(made, "code")), "/personal", personal,
+                  sizeof personal);
+    json_decref(made);
+
+    pg_read_only(url, true);
+    restart(&e); /* its connections are opened read-only now */
+    char storage[32];
+    health_storage(&e, storage);
+    assert_string_equal(storage, "read_only");
+    expect_503(&e, NULL, "POST", "/api/v1/session", LOGIN_BODY, "storage.read_only");
+    expect_503(&e, &s, "GET", personal, NULL, "storage.read_only");
+    assert_int_equal(qgt_send(&e, &s, "GET", "/api/v1/cases", NULL, NULL), 200);
+
+    pg_read_only(url, false);
+    restart(&e);
+    health_storage(&e, storage);
+    assert_string_equal(storage, "ok");
+    assert_int_equal(qgt_login(&e, SUP_LOGIN, SUP_PASSWORD, &s), 201);
+    assert_int_equal(qgt_server_stop(&e), 0);
+    audit_entries(&e); /* fails unless intact */
+    unsetenv("QORGAU_KEY_FILE");
+    unlink(e.key);
+    qgt_env_free(&e);
+}
+
 int main(void)
 {
     qgt_main_env();
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_full_disk)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_full_disk),
+                                       cmocka_unit_test(test_pg_read_only)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

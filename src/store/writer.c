@@ -200,10 +200,6 @@ qg_code writer_open(const char *path, bool threaded, writer **out, qg_error *err
         writer_close(w);
         return qg_fail(err, QG_EIO, NULL, "storage.failure", "cannot start the writer thread");
     }
-    if (threaded) { /* a server learns at once whether its disk takes writes */
-        qg_error ignored = {0};
-        writer_run(w, probe_write, NULL, &ignored);
-    }
     *out = w;
     return QG_OK;
 }
@@ -256,16 +252,19 @@ storage_state writer_storage(writer *w)
     return s;
 }
 
+storage_state writer_storage_try(writer *w)
+{
+    qg_error ignored = {0};
+    writer_run(w, probe_write, NULL, &ignored);
+    return writer_storage(w);
+}
+
 storage_state writer_storage_probe(writer *w)
 {
     pthread_mutex_lock(&w->lock);
     bool due = w->storage != STORAGE_OK && mono_s() >= w->retry_at;
     pthread_mutex_unlock(&w->lock);
-    if (due) {
-        qg_error ignored = {0};
-        writer_run(w, probe_write, NULL, &ignored);
-    }
-    return writer_storage(w);
+    return due ? writer_storage_try(w) : writer_storage(w);
 }
 
 db *writer_conn(writer *w) { return w->conn; }

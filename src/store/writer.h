@@ -38,9 +38,7 @@ typedef enum { STORAGE_OK, STORAGE_FULL, STORAGE_READ_ONLY } storage_state;
 typedef struct writer writer;
 
 /* Opens a writer with its own connection to path. threaded=true starts the group
- * commit thread and tries the probe's one-row write at once, so a server started on a
- * full or read-only disk says so before anyone tries to write. *out is freed with
- * writer_close. */
+ * commit thread. *out is freed with writer_close. */
 qg_code writer_open(const char *path, bool threaded, writer **out, qg_error *err);
 
 /* Runs fn(conn, arg, err) in a transaction and waits until it is committed. Returns
@@ -55,6 +53,11 @@ storage_state writer_storage(writer *w);
  * value "storage_probe") to learn whether space has returned. Cheap: at most one small
  * transaction every WRITER_RETRY_S seconds, and none while the state is "ok". */
 storage_state writer_storage_probe(writer *w);
+
+/* Tries the probe's one-row write now (unless the retry time has not come) and returns
+ * the state it leaves: a server calls it once it has opened its database, so one
+ * started on a full or read-only disk says so before anyone tries to write. */
+storage_state writer_storage_try(writer *w);
 
 /* "ok", "full" or "read_only". */
 const char *storage_state_name(storage_state s);

@@ -59,7 +59,7 @@ const diskFull = {
         await b.login('sup.disk');
         await b.go(`#/case/${ctx.code}`);
         await page.locator('[data-action="show-personal"]').waitFor();
-        assert(!(await page.locator(`${BANNER} .storage-title`).count()), 'a banner shows before the disk is full');
+        assert(!(await page.locator('#storage-banner').count()), 'a banner shows before the disk is full');
         fsize(b.server, '0');
         await page.click('[data-action="show-personal"]');
         await page.locator(`${BANNER} .storage-title`).waitFor().catch(() => {
@@ -98,7 +98,7 @@ const diskFull = {
         assert((await page.evaluate(() => location.hash)).startsWith('#/login'), 'the login went through');
         await b.shot('login-full');
         fsize(b.server, 'unlimited');
-        await page.waitForFunction(() => !document.querySelector('#storage-banner .storage-title'), null, { timeout: 15000 })
+        await page.waitForFunction(() => !document.querySelector('#storage-banner'), null, { timeout: 15000 })
             .catch(() => { throw new Error('the banner stays after space returned'); });
         await b.login('sup.disk');
         await b.go(`#/case/${ctx.code}`);

@@ -6,7 +6,7 @@
 // soon as any call is refused for that reason (core.js sends the event 'qorgau:storage');
 // while it shows, health is asked every few seconds, and the banner goes away by itself
 // when the server reports "ok" again. Texts: web/i18n/storage.json.
-import { h, clear, messages, t } from './core.js';
+import { h, messages, t } from './core.js';
 
 const CALM_MS = 60000; // health asked this often while all is well
 const DEGRADED_MS = 4000; // ... and this often while the disk is full or read-only
@@ -15,29 +15,22 @@ let timer = null;
 
 messages('storage');
 
-// The banner's box, made once, between the header and the page.
-function box() {
-  let b = document.getElementById('storage-banner');
-  if (!b) {
-    b = h('div', { id: 'storage-banner', role: 'alert' });
-    const header = document.querySelector('header.top');
-    if (header) header.after(b);
-    else document.body.prepend(b);
-  }
-  return b;
-}
-
-// Draws the banner for the current state in the current language (empty when 'ok').
+// Draws the banner for the current state in the current language, between the header
+// and the page; while all is well there is no banner element at all (so no empty alert
+// stands on every page, and a new one is announced when it appears).
 function draw() {
-  const b = box();
-  clear(b);
-  b.className = state === 'ok' ? '' : 'storage-banner';
+  const old = document.getElementById('storage-banner');
+  if (old) old.remove();
   if (state === 'ok') return;
   const which = state === 'read_only' ? 'read_only' : 'full';
-  b.append(h('p', { class: 'storage-title' }, t('storage.' + which + '_title')),
+  const b = h('div', { id: 'storage-banner', class: 'storage-banner', role: 'alert' },
+    h('p', { class: 'storage-title' }, t('storage.' + which + '_title')),
     h('p', {}, t('storage.' + which + '_text')),
     h('p', {}, t('storage.still_works')),
     h('p', {}, t('storage.tell')));
+  const header = document.querySelector('header.top');
+  if (header) header.after(b);
+  else document.body.prepend(b);
 }
 
 function schedule() {

@@ -22,10 +22,10 @@ function draw() {
   const old = document.getElementById('storage-banner');
   if (old) old.remove();
   if (state === 'ok') return;
-  const which = state === 'read_only' ? 'read_only' : 'full';
+  const ro = state === 'read_only';
   const b = h('div', { id: 'storage-banner', class: 'storage-banner', role: 'alert' },
-    h('p', { class: 'storage-title' }, t('storage.' + which + '_title')),
-    h('p', {}, t('storage.' + which + '_text')),
+    h('p', { class: 'storage-title' }, ro ? t('storage.read_only_title') : t('storage.full_title')),
+    h('p', {}, ro ? t('storage.read_only_text') : t('storage.full_text')),
     h('p', {}, t('storage.still_works')),
     h('p', {}, t('storage.tell')));
   const header = document.querySelector('header.top');

@@ -9,7 +9,7 @@
 // Every name here is made up.
 
 import { spawnSync } from 'node:child_process';
-import { DESKTOP, PASSWORD, openMenu } from './lib.mjs';
+import { DESKTOP, PASSWORD, PHONE, openMenu } from './lib.mjs';
 
 function assert(cond, message) {
     if (!cond) throw new Error(message);
@@ -84,6 +84,12 @@ const diskFull = {
             throw new Error('the case list does not load on a full disk');
         });
         await b.shot('cases-full');
+        // on a phone (360 px) the banner wraps and the page does not scroll sideways
+        await page.setViewportSize(PHONE);
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert(wide <= PHONE.width + 1, `at 360 px the page is ${wide} px wide with the banner`);
+        await b.shot('cases-full-360');
+        await page.setViewportSize(DESKTOP);
         // someone else, not logged in: the login is refused with the reason
         await b.context.clearCookies();
         await b.go('#/login');

@@ -1,4 +1,6 @@
 /* api_misc.c — the audit trail for auditors, the code lists, and the health check. */
+#include <string.h>
+
 #include "api/api_call.h"
 #include "core/account/audit_trail.h"
 #include "core/instrument/qualify.h"
@@ -73,4 +75,13 @@ void api_vocab(api_call *call)
     api_reply(call, 200, all);
 }
 
-void api_health(api_call *call) { api_reply(call, 200, json_pack("{s:s}", "status", "ok")); }
+/* 200 while the server answers; "storage" says whether the disk takes writes ("ok",
+ * "full", "read_only"): while it does not, logins, changes and audited reads answer 503
+ * and "status" is "degraded". Asking is what lets a degraded server notice, within a few
+ * seconds, that space has returned (app_storage_state). */
+void api_health(api_call *call)
+{
+    const char *storage = app_storage_state(call->api->app);
+    const char *status = strcmp(storage, "ok") == 0 ? "ok" : "degraded";
+    api_reply(call, 200, json_pack("{s:s, s:s}", "status", status, "storage", storage));
+}

@@ -56,6 +56,7 @@ static const struct {
     {QG_EIO, "io_error", 500, 1},
     {QG_ENOMEM, "out_of_memory", 500, 1},
     {QG_ECRYPTO, "crypto_error", 500, 1},
+    {QG_EUNAVAIL, "unavailable", 503, 1},
 };
 
 #define CODE_COUNT (sizeof code_table / sizeof code_table[0])

@@ -40,7 +40,8 @@ typedef enum {
     QG_EDB,        /* storage failure */
     QG_EIO,        /* file or network failure */
     QG_ENOMEM,     /* allocation failure */
-    QG_ECRYPTO     /* decryption or authentication failure */
+    QG_ECRYPTO,    /* decryption or authentication failure */
+    QG_EUNAVAIL    /* storage full or read-only: nothing can be written now; 503 */
 } qg_code;
 
 #define QG_ERR_FIELD_MAX 64

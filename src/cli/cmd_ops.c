@@ -88,13 +88,17 @@ int cmd_backup(int argc, char **argv)
         return cli_report("backup", &err);
     }
     qg_actor sys = actor_system();
+    bool in_copy = false;
     qg_code c = cli_open(&a, &app, &err);
     if (c == QG_OK)
-        c = backup_write(app, &sys, a.pos[0], &err);
+        c = backup_write(app, &sys, a.pos[0], &in_copy, &err);
     app_close(app);
     if (c != QG_OK)
         return cli_report("backup", &err);
     printf("backup written to %s (the key file is not in it: keep a copy of the key apart)\n",
            a.pos[0]);
+    if (in_copy)
+        fprintf(stderr, "qorgau backup: the database cannot be written (full or read-only "
+                        "disk): the backup is recorded in the copy's audit trail only\n");
     return 0;
 }

@@ -147,6 +147,9 @@ int cmd_serve(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* A file size limit (RLIMIT_FSIZE) reached is a full disk, answered as one (the write
+     * fails with EFBIG), never a reason to stop serving. */
+    signal(SIGXFSZ, SIG_IGN);
     char db_path[QG_PATH_MAX], key_path[QG_PATH_MAX];
     char bad_file[256] = "";
     qg_app *app = NULL;
@@ -167,8 +170,15 @@ int cmd_serve(int argc, char **argv)
     if (c == QG_OK)
         c = iin_settings(&a, &app->settings, &err);
     int64_t indexed = 0; /* cases from before the search index, or imported since */
-    if (c == QG_OK && (c = case_search_refresh(app, &indexed, &err)) == QG_OK && indexed > 0)
-        fprintf(stderr, "qorgau: %lld cases indexed for search\n", (long long)indexed);
+    if (c == QG_OK) {
+        c = case_search_refresh(app, &indexed, &err);
+        if (c == QG_OK && indexed > 0)
+            fprintf(stderr, "qorgau: %lld cases indexed for search\n", (long long)indexed);
+        if (c == QG_EUNAVAIL) { /* a full or read-only disk: serve what needs no write */
+            fprintf(stderr, "qorgau: search index not refreshed: %s\n", err.message);
+            c = QG_OK;
+        }
+    }
     api_ctx ctx = {.app = app, .secure_cookies = cli_opt(&a, "secure-cookies") != NULL,
                    .web_dir = api_web_dir(cli_opt(&a, "web"))};
     if (c == QG_OK)

@@ -220,10 +220,15 @@ static qg_code apply_migration(db *conn, int v, qg_error *err)
 
 qg_code db_migrate(db *conn, qg_error *err)
 {
+    /* An up-to-date database is only read: so a read-only one (a read-only mount, a
+     * PostgreSQL standby, whose CREATE ... IF NOT EXISTS fails) still opens. */
+    int have = stored_version(conn), want = schema_migration_count();
+    if (have == want)
+        return QG_OK;
     qg_code c = db_exec(conn, META_DDL, err);
     if (c != QG_OK)
         return c;
-    int have = stored_version(conn), want = schema_migration_count();
+    have = stored_version(conn);
     if (have > want)
         return qg_fail(err, QG_EDB, "db", "storage.schema_newer",
                        "database schema %d is newer than this program (%d)", have, want);

@@ -8,8 +8,11 @@
  * - Parameters go as text, blobs as binary; results come back as text, read as a whole
  *   PGresult at the first db_step and held by the statement until db_done. Booleans
  *   read with db_col_int are 1/0; bytea is decoded into memory the statement owns.
- * - Errors: SQLSTATE class 23 (integrity) is QG_ECONFLICT, the rest QG_EDB. Messages
- *   carry the SQLSTATE only, never the server's text, which may quote a value.
+ * - Errors: SQLSTATE class 23 (integrity) is QG_ECONFLICT; 53100 (disk full) and 25006
+ *   (a read-only transaction: a standby, or default_transaction_read_only) are
+ *   QG_EUNAVAIL "storage.full" and "storage.read_only", as SQLite's full or read-only
+ *   disk; the rest QG_EDB. Messages carry the SQLSTATE only, never the server's text,
+ *   which may quote a value.
  * - Writers: db_begin takes one transaction-scoped advisory lock, so write transactions
  *   of every process run one at a time, as SQLite's single writer does.
  * - A lost connection is re-opened at the next use outside a transaction.
@@ -90,6 +93,12 @@ static qg_code fail_pg(qg_error *err, const PGresult *r, const char *what)
     if (strncmp(state, "23", 2) == 0)
         return qg_fail(err, QG_ECONFLICT, NULL, "storage.constraint", "%s: constraint violated",
                        what);
+    if (strcmp(state, "53100") == 0) /* disk_full */
+        return qg_fail(err, QG_EUNAVAIL, NULL, "storage.full",
+                       "%s: the database server's disk is full (SQLSTATE %s)", what, state);
+    if (strcmp(state, "25006") == 0) /* read_only_sql_transaction: a standby, or read-only */
+        return qg_fail(err, QG_EUNAVAIL, NULL, "storage.read_only",
+                       "%s: the database is read-only (SQLSTATE %s)", what, state);
     return qg_fail(err, QG_EDB, NULL, "storage.failure", "%s: %s (SQLSTATE %s)", what,
                    state_class(state), state);
 }

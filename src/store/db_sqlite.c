@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "store/db_engine.h"
@@ -38,12 +39,48 @@ typedef struct {
 static sqlite3 *H(db *conn) { return ((lite_db *)conn)->h; }
 static sqlite3_stmt *S(db_stmt *st) { return ((lite_stmt *)st)->st; }
 
+/* True when the file system holding the database is mounted read-only. */
+static bool on_read_only_fs(sqlite3 *h)
+{
+    const char *path = sqlite3_db_filename(h, "main");
+    struct statvfs fs;
+    return path && *path && statvfs(path, &fs) == 0 && (fs.f_flag & ST_RDONLY);
+}
+
+/* Why a write could not reach the disk: 'f' full, 'r' read-only, 0 anything else.
+ * SQLITE_FULL is a full disk (ENOSPC) and SQLITE_READONLY a database that cannot be
+ * written. A write, sync or resize that fails otherwise (SQLITE_IOERR_WRITE for EFBIG
+ * under a file size limit, EDQUOT over a quota, EROFS, or EIO from a failing disk) says
+ * no more: SQLite keeps no reliable errno for it. It is read-only when the file system
+ * is mounted so, else taken as full: either way nothing can be saved until an
+ * administrator acts. A file that cannot be opened is read-only on such a mount. */
+static char unwritable(sqlite3 *h, int rc)
+{
+    int primary = rc & 0xff;
+    if (primary == SQLITE_FULL)
+        return 'f';
+    if (primary == SQLITE_READONLY)
+        return 'r';
+    bool write_io = rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC ||
+                    rc == SQLITE_IOERR_DIR_FSYNC || rc == SQLITE_IOERR_TRUNCATE;
+    if (write_io)
+        return on_read_only_fs(h) ? 'r' : 'f';
+    return primary == SQLITE_CANTOPEN && on_read_only_fs(h) ? 'r' : 0;
+}
+
 static qg_code fail_sqlite(qg_error *err, sqlite3 *h, const char *what)
 {
     int rc = h ? sqlite3_extended_errcode(h) : SQLITE_ERROR;
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return qg_fail(err, QG_ECONFLICT, NULL, "storage.constraint", "%s: constraint violated",
                        what);
+    char why = h ? unwritable(h, rc) : 0;
+    if (why == 'f')
+        return qg_fail(err, QG_EUNAVAIL, NULL, "storage.full", "%s: the disk is full (%s)", what,
+                       sqlite3_errstr(rc));
+    if (why == 'r')
+        return qg_fail(err, QG_EUNAVAIL, NULL, "storage.read_only",
+                       "%s: the database cannot be written (%s)", what, sqlite3_errstr(rc));
     return qg_fail(err, QG_EDB, NULL, "storage.failure", "%s: %s", what,
                    h ? sqlite3_errstr(rc) : "error");
 }
@@ -65,6 +102,8 @@ static qg_code configure(db *conn, qg_error *err)
 {
     sqlite3_busy_timeout(H(conn), BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(H(conn), 1);
+    if (sqlite3_db_readonly(H(conn), "main") == 1) /* read-only media: nothing to set up */
+        return lite_exec(conn, "PRAGMA foreign_keys=ON;", err);
     return lite_exec(conn,
                      "PRAGMA journal_mode=WAL;"
                      "PRAGMA synchronous=FULL;"
@@ -90,6 +129,45 @@ static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 /* Process-wide settings, before the first connection: no global memory statistics,
  * whose mutex every allocation of every thread would take. */
 static void configure_library(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
+/* True when the file system holding path is mounted read-only. */
+static bool path_on_read_only_fs(const char *path)
+{
+    struct statvfs fs;
+    return statvfs(path, &fs) == 0 && (fs.f_flag & ST_RDONLY);
+}
+
+/* Writes the URI that opens path read-only into out: "immutable" when no WAL file lies
+ * beside it (a clean shutdown left everything in the database file, and nothing can
+ * change it on a read-only mount), else "mode=ro", which reads the WAL through its
+ * existing -shm file. '%', '?' and '#' in the path are escaped. False when too long. */
+static bool read_only_uri(const char *path, char *out, size_t size)
+{
+    char wal[4096];
+    if (snprintf(wal, sizeof wal, "%s-wal", path) >= (int)sizeof wal)
+        return false;
+    size_t n = (size_t)snprintf(out, size, "file:");
+    for (const char *p = path; *p && n + 4 < size; p++) {
+        if (*p == '%' || *p == '?' || *p == '#')
+            n += (size_t)snprintf(out + n, size - n, "%%%02X", (unsigned char)*p);
+        else
+            out[n++] = *p;
+    }
+    out[n] = '\0';
+    const char *q = file_exists(wal) ? "?mode=ro" : "?mode=ro&immutable=1";
+    return n + strlen(q) < size && snprintf(out + n, size - n, "%s", q) > 0;
+}
+
+/* Opens an existing database on a read-only mount for reading only (a backup, audit
+ * verify, a server that answers reads): every write then fails as storage.read_only. */
+static int open_read_only(const char *path, sqlite3 **h)
+{
+    char uri[4200];
+    if (!read_only_uri(path, uri, sizeof uri))
+        return SQLITE_CANTOPEN;
+    return sqlite3_open_v2(uri, h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                           NULL);
+}
 
 static qg_code lite_open(const char *path, bool create, db **out, qg_error *err)
 {
@@ -118,7 +196,9 @@ static qg_code lite_open(const char *path, bool create, db **out, qg_error *err)
         }
         close(fd);
     }
-    if (sqlite3_open_v2(path, &l->h, flags, NULL) != SQLITE_OK) {
+    int rc = !create && path_on_read_only_fs(path) ? open_read_only(path, &l->h)
+                                                   : sqlite3_open_v2(path, &l->h, flags, NULL);
+    if (rc != SQLITE_OK) {
         qg_code c = fail_sqlite(err, l->h, "cannot open database");
         lite_close(&l->base);
         return c;

@@ -2,7 +2,10 @@
 #include "store/writer.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #define BATCH_MAX 128
 
@@ -22,7 +25,21 @@ struct writer {
     pthread_mutex_t lock;
     pthread_cond_t queued, finished;
     job *head, *tail;
+    storage_state storage; /* what the last write found; under lock */
+    int64_t retry_at;      /* while not ok: refuse jobs until this monotonic second */
 };
+
+static int64_t mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec;
+}
+
+const char *storage_state_name(storage_state s)
+{
+    return s == STORAGE_FULL ? "full" : s == STORAGE_READ_ONLY ? "read_only" : "ok";
+}
 
 static void run_in_savepoint(db *conn, job *j)
 {
@@ -37,25 +54,85 @@ static void run_in_savepoint(db *conn, job *j)
     j->result = c;
 }
 
-/* Runs a batch in one transaction; on a failed commit every job of it fails. */
-static void run_batch(writer *w, job *batch)
+/* Fails every job of batch that has not failed on its own (or never ran) with from. */
+static void fail_rest(job *batch, const qg_error *from)
 {
-    qg_error begin_err = {0};
-    qg_code c = db_begin(w->conn, &begin_err);
-    for (job *j = batch; j; j = j->next) {
-        if (c == QG_OK)
-            run_in_savepoint(w->conn, j);
-        else
-            j->result = qg_fail_copy(j->err, &begin_err);
-    }
-    if (c != QG_OK)
-        return;
-    qg_error commit_err = {0};
-    if (db_commit(w->conn, &commit_err) == QG_OK)
-        return;
     for (job *j = batch; j; j = j->next)
         if (j->result == QG_OK)
-            j->result = qg_fail_copy(j->err, &commit_err);
+            j->result = qg_fail_copy(j->err, from);
+}
+
+/* What a failure says of the disk: -1 nothing, else STORAGE_FULL or STORAGE_READ_ONLY. */
+static int learnt_from(const qg_error *e)
+{
+    if (e->code != QG_EUNAVAIL)
+        return -1;
+    return strcmp(qg_error_reason(e), "storage.read_only") == 0 ? STORAGE_READ_ONLY
+                                                                : STORAGE_FULL;
+}
+
+/* Runs a batch in one transaction; on a failed commit every job of it fails, and so it
+ * does when the disk refuses a write of any job: the whole transaction is rolled back
+ * then, so nothing of the batch is left half-written. Returns what the batch learnt of
+ * the disk: -1 nothing, else a storage_state (STORAGE_OK: a job's write was committed). */
+static int run_batch(writer *w, job *batch)
+{
+    qg_error fatal = {0};
+    if (db_begin(w->conn, &fatal) != QG_OK) {
+        fail_rest(batch, &fatal);
+        return learnt_from(&fatal);
+    }
+    for (job *j = batch; j; j = j->next) {
+        run_in_savepoint(w->conn, j);
+        if (j->result != QG_EUNAVAIL)
+            continue;
+        if (j->err)
+            fatal = *j->err;
+        else
+            qg_fail(&fatal, QG_EUNAVAIL, NULL, "storage.full", "the disk refused a write");
+        db_rollback(w->conn);
+        fail_rest(batch, &fatal);
+        return learnt_from(&fatal);
+    }
+    bool wrote = false;
+    for (job *j = batch; j; j = j->next)
+        wrote = wrote || j->result == QG_OK;
+    if (db_commit(w->conn, &fatal) != QG_OK) {
+        fail_rest(batch, &fatal);
+        return learnt_from(&fatal);
+    }
+    return wrote ? STORAGE_OK : -1;
+}
+
+/* Keeps what a batch learnt (lock held); a server says so on stderr when the state
+ * changes. */
+static void note_storage(writer *w, int learnt)
+{
+    if (learnt < 0)
+        return;
+    storage_state was = w->storage;
+    w->storage = (storage_state)learnt;
+    if (learnt != STORAGE_OK)
+        w->retry_at = mono_s() + WRITER_RETRY_S;
+    if (was != w->storage && w->threaded) /* the server's log; a command says it itself */
+        fprintf(stderr, "qorgau: storage %s%s\n", storage_state_name(w->storage),
+                learnt == STORAGE_OK ? ": writes work again"
+                                     : ": writes, logins and audited reads are refused (503)");
+}
+
+/* Refuses a job at once (lock held) while the disk is full or read-only and the retry
+ * time has not come; false when the job may run. */
+static bool refuse_now(writer *w, qg_error *err)
+{
+    if (w->storage == STORAGE_OK || mono_s() >= w->retry_at)
+        return false;
+    if (w->storage == STORAGE_READ_ONLY)
+        qg_fail(err, QG_EUNAVAIL, NULL, "storage.read_only",
+                "the database cannot be written; nothing is saved until it can");
+    else
+        qg_fail(err, QG_EUNAVAIL, NULL, "storage.full",
+                "the disk is full; nothing is saved until space returns");
+    return true;
 }
 
 static job *take_batch(writer *w)
@@ -81,8 +158,9 @@ static void *writer_main(void *arg)
             break;
         job *batch = take_batch(w);
         pthread_mutex_unlock(&w->lock);
-        run_batch(w, batch);
+        int learnt = run_batch(w, batch);
         pthread_mutex_lock(&w->lock);
+        note_storage(w, learnt);
         for (job *j = batch, *next; j; j = next) {
             next = j->next; /* j may be gone once done is seen */
             j->done = true;
@@ -91,6 +169,15 @@ static void *writer_main(void *arg)
     }
     pthread_mutex_unlock(&w->lock);
     return NULL;
+}
+
+/* The probe's write: one meta value (a writer job; arg unused). */
+static qg_code probe_write(db *conn, void *arg, qg_error *err)
+{
+    (void)arg;
+    char now[21];
+    db_now_iso(now);
+    return db_meta_set(conn, "storage_probe", now, err);
 }
 
 qg_code writer_open(const char *path, bool threaded, writer **out, qg_error *err)
@@ -120,18 +207,27 @@ qg_code writer_open(const char *path, bool threaded, writer **out, qg_error *err
 static qg_code run_direct(writer *w, write_fn fn, void *arg, qg_error *err)
 {
     qg_code c = db_begin(w->conn, err);
-    if (c != QG_OK)
-        return c;
-    c = fn(w->conn, arg, err);
-    if (c != QG_OK) {
-        db_rollback(w->conn);
-        return c;
+    if (c == QG_OK) {
+        c = fn(w->conn, arg, err);
+        if (c != QG_OK)
+            db_rollback(w->conn);
+        else
+            c = db_commit(w->conn, err);
     }
-    return db_commit(w->conn, err);
+    int learnt = c == QG_OK ? STORAGE_OK : err ? learnt_from(err) : -1;
+    pthread_mutex_lock(&w->lock);
+    note_storage(w, learnt);
+    pthread_mutex_unlock(&w->lock);
+    return c;
 }
 
 qg_code writer_run(writer *w, write_fn fn, void *arg, qg_error *err)
 {
+    pthread_mutex_lock(&w->lock);
+    bool refused = refuse_now(w, err);
+    pthread_mutex_unlock(&w->lock);
+    if (refused)
+        return QG_EUNAVAIL;
     if (!w->threaded)
         return run_direct(w, fn, arg, err);
     job j = {.fn = fn, .arg = arg, .err = err};
@@ -146,6 +242,29 @@ qg_code writer_run(writer *w, write_fn fn, void *arg, qg_error *err)
         pthread_cond_wait(&w->finished, &w->lock);
     pthread_mutex_unlock(&w->lock);
     return j.result;
+}
+
+storage_state writer_storage(writer *w)
+{
+    pthread_mutex_lock(&w->lock);
+    storage_state s = w->storage;
+    pthread_mutex_unlock(&w->lock);
+    return s;
+}
+
+storage_state writer_storage_try(writer *w)
+{
+    qg_error ignored = {0};
+    writer_run(w, probe_write, NULL, &ignored);
+    return writer_storage(w);
+}
+
+storage_state writer_storage_probe(writer *w)
+{
+    pthread_mutex_lock(&w->lock);
+    bool due = w->storage != STORAGE_OK && mono_s() >= w->retry_at;
+    pthread_mutex_unlock(&w->lock);
+    return due ? writer_storage_try(w) : writer_storage(w);
 }
 
 db *writer_conn(writer *w) { return w->conn; }

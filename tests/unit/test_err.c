@@ -74,6 +74,7 @@ static void test_mappings(void **state)
         {QG_EIO, "io_error", 500, 1},
         {QG_ENOMEM, "out_of_memory", 500, 1},
         {QG_ECRYPTO, "crypto_error", 500, 1},
+        {QG_EUNAVAIL, "unavailable", 503, 1},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         assert_string_equal(qg_code_name(want[i].code), want[i].name);

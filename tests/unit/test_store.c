@@ -1058,6 +1058,55 @@ static qg_code noop_job(db *conn, void *arg, qg_error *err)
     return QG_OK;
 }
 
+/* A full disk (a job's write refused with QG_EUNAVAIL) undoes the WHOLE batch: the
+ * members that had finished are not committed either, every member is told 503 with
+ * the disk's reason, the writer says "full", and a job sent at once is refused without
+ * being run. */
+static void test_writer_full_disk_undoes_whole_batch(void **state)
+{
+    fixture *f = *state;
+    qg_error err = {0};
+    writer *w = NULL;
+    assert_int_equal(writer_open(f->path, true, &w, &err), QG_OK);
+    assert_int_equal(writer_storage(w), STORAGE_OK);
+    gate g = {.expected = BATCH_MEMBERS};
+    pthread_mutex_init(&g.lock, NULL);
+    pthread_cond_init(&g.cond, NULL);
+    blocker_arg b = {.g = &g};
+    blocker_thread bt = {.w = w, .b = &b};
+    batch_member members[BATCH_MEMBERS];
+    pthread_t bth, th[BATCH_MEMBERS];
+    assert_int_equal(pthread_create(&bth, NULL, run_blocker, &bt), 0);
+    for (int i = 0; i < BATCH_MEMBERS; i++) {
+        members[i] = (batch_member){.w = w, .g = &g};
+        members[i].job = (insert_job){.n = 200 + i, .tag = "full"};
+        if (i == FAILING_MEMBER)
+            members[i].job.fail_with = QG_EUNAVAIL; /* its write refused by the disk */
+        assert_int_equal(pthread_create(&th[i], NULL, batch_worker, &members[i]), 0);
+    }
+    assert_int_equal(pthread_join(bth, NULL), 0);
+    for (int i = 0; i < BATCH_MEMBERS; i++)
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+    assert_int_equal(bt.result, QG_OK); /* the blocker's own batch came before */
+    for (int i = 0; i < BATCH_MEMBERS; i++) {
+        assert_int_equal(members[i].result, QG_EUNAVAIL);
+        assert_int_equal(members[i].err.code, QG_EUNAVAIL);
+    }
+    assert_int_equal(writer_storage(w), STORAGE_FULL);
+    assert_string_equal(storage_state_name(writer_storage(w)), "full");
+    int ran = 0;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(writer_run(w, noop_job, &ran, &err), QG_EUNAVAIL);
+    assert_string_equal(qg_error_reason(&err), "storage.full");
+    assert_int_equal(ran, 0); /* refused without touching the disk */
+    writer_close(w);
+    pthread_mutex_destroy(&g.lock);
+    pthread_cond_destroy(&g.cond);
+    assert_int_equal(count_rows(f->conn, "blocker"), 1);
+    assert_int_equal(count_rows(f->conn, "full"), 0); /* nothing of the batch is written */
+}
+
+
 static void test_writer_close_after_jobs(void **state)
 {
     fixture *f = *state;
@@ -1150,6 +1199,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_writer_failed_job_undone_alone_in_batch, setup_db,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_writer_close_after_jobs, setup_db, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_full_disk_undoes_whole_batch, setup_db,
+                                        teardown),
         cmocka_unit_test(test_now_iso),
         cmocka_unit_test_setup_teardown(test_migration_2_marks_handed_over_cases, setup_empty, teardown),
     };

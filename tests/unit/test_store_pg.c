@@ -309,6 +309,25 @@ static void test_errors(void **state)
     assert_int_equal(db_exec(conn, "DELETE FROM audit", &err), QG_ECONFLICT);
     assert_int_equal(db_exec(conn, "TRUNCATE audit", &err), QG_ECONFLICT);
     assert_int_equal(count_t(conn), 1); /* outside a transaction the connection goes on */
+
+    /* the server's own errors for a full disk (53100) and a read-only database (25006)
+     * are the disk's reasons, 503; other lacks of resources (53200) are not */
+    static const struct {
+        const char *sql, *reason;
+        qg_code code;
+    } states[] = {
+        {"DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = 'disk_full'; END $$", "storage.full",
+         QG_EUNAVAIL},
+        {"DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = 'read_only_sql_transaction'; END $$",
+         "storage.read_only", QG_EUNAVAIL},
+        {"DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = 'out_of_memory'; END $$",
+         "storage.failure", QG_EDB},
+    };
+    for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+        memset(&err, 0, sizeof err);
+        assert_int_equal(db_exec(conn, states[i].sql, &err), states[i].code);
+        assert_string_equal(qg_error_reason(&err), states[i].reason);
+    }
     db_close(conn);
 }
 

@@ -192,6 +192,8 @@ export async function api(method, path, body) {
     }
   }
   if (res.ok) pinged = Date.now();
+  // a full or read-only disk: storage.js shows its banner on every page
+  if (res.status === 503 && data && data.error && /^storage\./.test(data.error.reason || '')) window.dispatchEvent(new CustomEvent('qorgau:storage', { detail: data.error.reason }));
   if (res.status === 401 && !(method === 'POST' && url === '/api/v1/session')) {
     forget();
     go('#/login');

@@ -22,5 +22,6 @@ import './pages/audit.js';
 import './pages/access-grants.js';
 import './pages/search.js';
 import './pages/operations.js';
+import './storage.js'; // the full-disk banner on every page
 
 start();

@@ -338,8 +338,15 @@ qg_code session_lookup(qg_app *app, const char *token, int64_t now, session_info
     bool touch = now - last_seen >= min64(TOUCH_EVERY_S, app->settings.session_idle_s / 4);
     who->expires_at = min64((touch ? now : last_seen) + app->settings.session_idle_s, hard_end);
     if (touch) {
+        /* Only the idle clock is written here, nothing audited: on a full or read-only
+         * disk the session still serves the reads that need no audit entry. */
         touch_job j = {.hash = hash, .now = now};
-        return writer_run(app->writer, touch_session, &j, err);
+        qg_error touch_err = {0};
+        qg_code c = writer_run(app->writer, touch_session, &j, &touch_err);
+        if (c != QG_OK && c != QG_EUNAVAIL)
+            return qg_fail_copy(err, &touch_err);
+        if (c != QG_OK) /* not written: the session ends as last_seen says */
+            who->expires_at = min64(last_seen + app->settings.session_idle_s, hard_end);
     }
     return QG_OK;
 }

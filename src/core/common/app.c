@@ -31,3 +31,8 @@ qg_code app_read(qg_app *app, app_read_fn fn, void *arg, qg_error *err)
     db_pool_release(app->readers, conn);
     return c;
 }
+
+const char *app_storage_state(qg_app *app)
+{
+    return storage_state_name(writer_storage_probe(app->writer));
+}

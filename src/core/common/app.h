@@ -56,4 +56,9 @@ typedef qg_code (*app_read_fn)(db *conn, void *arg, qg_error *err);
  * Every service read goes through here; every write through writer_run. */
 qg_code app_read(qg_app *app, app_read_fn fn, void *arg, qg_error *err);
 
+/* The state of the database's disk for the health answer: "ok", "full" or "read_only"
+ * (writer_storage_probe: while not "ok", at most one tiny probe write every few seconds
+ * learns whether space has returned). */
+const char *app_storage_state(qg_app *app);
+
 #endif

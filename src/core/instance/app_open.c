@@ -140,6 +140,8 @@ qg_code app_open(const char *db_path, const char *key_path, int readers, bool th
         app_close(app);
         return c;
     }
+    if (threaded) /* a server learns now, with the key checked, whether the disk takes writes */
+        writer_storage_try(app->writer);
     *out = app;
     return QG_OK;
 }

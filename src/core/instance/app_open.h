@@ -19,7 +19,9 @@ qg_code app_init_files(const char *db_path, const char *key_path, qg_error *err)
 /* Opens an existing database with its key. Refuses (QG_EKEY, saying why) when the key
  * file is missing, unsafe or not this database's. readers is the number of reading
  * connections; threaded selects the group-commit writer thread (the server) or direct
- * writes (the command line). *out is closed with app_close. */
+ * writes (the command line); a threaded one, once the key is checked, tries one tiny
+ * write (writer_storage_try) so it knows at once whether the disk takes writes.
+ * *out is closed with app_close. */
 qg_code app_open(const char *db_path, const char *key_path, int readers, bool threaded,
                  qg_app **out, qg_error *err);
 

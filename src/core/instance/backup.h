@@ -7,6 +7,8 @@
 #ifndef QG_BACKUP_H
 #define QG_BACKUP_H
 
+#include <stdbool.h>
+
 #include "base/err.h"
 #include "core/account/actor.h"
 #include "core/common/app.h"
@@ -15,7 +17,11 @@
  * "database.backup" to the audit trail. Only an actor who sees every case (the command
  * line on the server) may: QG_EFORBIDDEN otherwise, before anything is read. Returns
  * QG_OK; QG_ECONFLICT when path exists; QG_EINVAL on PostgreSQL (use pg_dump); a storage
- * error otherwise. The trail entry is written only after the copy is complete. */
-qg_code backup_write(qg_app *app, const qg_actor *actor, const char *path, qg_error *err);
+ * error otherwise. The trail entry is written only after the copy is complete.
+ * When the database cannot be written (a full or read-only disk, QG_EUNAVAIL) the copy
+ * is still made, since it is what an administrator needs then, and the entry goes into
+ * the copy's own trail instead (the same chain and key): *in_copy is set true. */
+qg_code backup_write(qg_app *app, const qg_actor *actor, const char *path, bool *in_copy,
+                     qg_error *err);
 
 #endif

@@ -55,6 +55,7 @@ const journeys = [
     ...keys,
     ...(await import('./journeys-search.mjs')).journeys,
     ...limits,
+    ...(await import('./journeys-glass.mjs')).journeys,
 ];
 
 const JOURNEY_MS = 120000;

@@ -15,7 +15,7 @@ import { contactSection, profileSections } from './case-people.js';
 import { childRecordSection, summaryPrintButton } from './case-print.js';
 import { tasksSection } from './case-tasks.js';
 import { withdrawnBanner, withdrawReady, withdrawSection } from './case-withdraw.js';
-import { grantsReady, scopeText } from './grant-requests.js';
+import { grantsReady } from './grant-requests.js';
 import { mountReferrals } from './referrals.js';
 import { mountScreenings } from './screenings.js';
 
@@ -307,10 +307,10 @@ function sectionIndex(sections) {
 function glassBanner(c, code) {
   if (!c.grant && !caseMay(c, 'case.break_glass_end')) return null;
   const g = c.grant || {};
-  const text = g.scope ? t('gr.banner', { scope: scopeText(g.scope), at: fmtDateTime(g.expires_at) }) : t('case.glass_active');
+  const text = g.scope ? t(g.scope === 'full' ? 'gr.banner.full' : 'gr.banner.emergency', { at: fmtDateTime(g.expires_at) }) : t('case.glass_active');
   const end = h('button', { type: 'button', class: 'danger', 'data-action': 'end-access' }, t('case.glass_end'));
   const box = h('div', { class: 'warning', id: 'glass-access' }, h('p', { id: 'glass-text' }, h('strong', {}, text)),
-    g.scope === 'emergency' ? h('p', {}, t('gr.banner_emergency'), ' ', h('a', { href: '#/services' }, t('gr.directory'))) : null,
+    g.scope === 'emergency' ? h('p', {}, t('gr.banner_directory'), ' ', h('a', { href: '#/services' }, t('gr.directory'))) : null,
     caseMay(c, 'case.break_glass_end') || c.grant ? h('div', { class: 'actions' }, end) : null);
   end.addEventListener('click', async () => {
     const u = await api('DELETE', path(code, '/break-glass'));

@@ -212,16 +212,16 @@ route('#/grant-requests', async (el) => {
     if (may('grant.decide')) {
       const s = section('to-decide', 'gr.to_decide');
       const list = d.to_decide || [];
-      s.append(list.length ? list.map(decideCard) : h('p', { class: 'muted' }, t('gr.to_decide_none')));
+      s.append(...(list.length ? list.map(decideCard) : [h('p', { class: 'muted' }, t('gr.to_decide_none'))]));
       const s2 = section('to-review', 'gr.to_review');
       const list2 = d.to_review || [];
-      s2.append(list2.length ? list2.map(reviewCard) : h('p', { class: 'muted' }, t('gr.to_review_none')));
+      s2.append(...(list2.length ? list2.map(reviewCard) : [h('p', { class: 'muted' }, t('gr.to_review_none'))]));
       box.append(s, s2);
     }
     if (may('case.break_glass')) {
       const s = section('mine', 'gr.mine', 'gr.mine_hint');
       const list = d.mine || [];
-      s.append(list.length ? list.map((g) => mineCard(g, load)) : h('p', { class: 'muted' }, t('gr.mine_none')));
+      s.append(...(list.length ? list.map((g) => mineCard(g, load)) : [h('p', { class: 'muted' }, t('gr.mine_none'))]));
       box.append(s);
     }
     if (focusId !== undefined) {

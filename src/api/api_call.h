@@ -152,6 +152,12 @@ void api_qualify(api_call *call);
 void api_grants_take(api_call *call);
 void api_grants_end(api_call *call);
 void api_grants_report(api_call *call);
+/* The second key of break-the-glass: GET /grant-requests, POST /grant-requests/{id}/approve,
+ * .../refuse, .../review (core/grant.h). */
+void api_grant_requests(api_call *call);
+void api_grant_approve(api_call *call);
+void api_grant_refuse(api_call *call);
+void api_grant_review(api_call *call);
 void api_stages_show(api_call *call);
 void api_stages_move(api_call *call);
 void api_cases_close(api_call *call);

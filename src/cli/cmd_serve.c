@@ -93,6 +93,13 @@ static qg_code iin_settings(const cli_args *a, qg_settings *s, qg_error *err)
             return err->code;
         s->iin_per_org_hour = (int)v;
     }
+    /* --emergency-grants-per-day: emergency break-the-glass accesses per supervisor in 24 h */
+    if (cli_opt(a, "emergency-grants-per-day")) {
+        if (cli_int(cli_opt(a, "emergency-grants-per-day"), "emergency-grants-per-day", 1, 100, &v,
+                    err) != QG_OK)
+            return err->code;
+        s->emergency_grants_per_day = (int)v;
+    }
     return QG_OK;
 }
 
@@ -125,7 +132,7 @@ int cmd_serve(int argc, char **argv)
     static const char *const opts[] = {
         "db",          "bind",          "port",        "threads", "session-idle",
         "session-max", "trusted-proxy", "instruments", "web",     "iin-per-user-hour",
-        "iin-per-org-hour", NULL};
+        "iin-per-org-hour", "emergency-grants-per-day", NULL};
     static const char *const flags[] = {"secure-cookies", NULL};
     cli_args a;
     http_config cfg;

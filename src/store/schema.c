@@ -378,6 +378,28 @@ static const char *const migrations[] = {
      "  operation_id INTEGER REFERENCES operations(id));"
      "CREATE INDEX iin_quota_log_user ON iin_quota_log(user_id, at);"
      "CREATE INDEX iin_quota_log_org ON iin_quota_log(org_id, at);"),
+    /* 12: break-the-glass with a second key (issue 15 item 1): a request waits for a
+     * supervisor of the organisation holding the case (state requested, expires_at its
+     * 72-hour deadline) who approves it (scope emergency or full) or refuses it with a
+     * sealed note; an emergency access is active at once, counted per requester per day,
+     * and reviewed by the holder's supervisors. The older grants read as full, active
+     * grants (they opened the whole case at once). */
+    ("ALTER TABLE access_grants ADD COLUMN state TEXT NOT NULL DEFAULT 'active';"
+     "ALTER TABLE access_grants ADD COLUMN scope TEXT;"
+     "ALTER TABLE access_grants ADD COLUMN emergency INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE access_grants ADD COLUMN hours INTEGER NOT NULL DEFAULT 24;"
+     "ALTER TABLE access_grants ADD COLUMN requested_at INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE access_grants ADD COLUMN decided_by INTEGER REFERENCES users(id);"
+     "ALTER TABLE access_grants ADD COLUMN decided_at INTEGER;"
+     "ALTER TABLE access_grants ADD COLUMN note_sealed BLOB;"
+     "ALTER TABLE access_grants ADD COLUMN reviewed_by INTEGER REFERENCES users(id);"
+     "ALTER TABLE access_grants ADD COLUMN reviewed_at INTEGER;"
+     "ALTER TABLE access_grants ADD COLUMN review_sealed BLOB;"
+     "UPDATE access_grants SET scope = 'full', requested_at = granted_at,"
+     " hours = (expires_at - granted_at) / 3600,"
+     " state = CASE WHEN ended_at IS NULL THEN 'active' ELSE 'ended' END;"
+     "CREATE INDEX access_grants_emergency ON access_grants(user_id, emergency, requested_at);"
+     "CREATE INDEX access_grants_case ON access_grants(case_id, state);"),
 };
 
 static const char *const pg_migrations[] = {
@@ -740,6 +762,28 @@ static const char *const pg_migrations[] = {
      "  operation_id BIGINT REFERENCES operations(id));"
      "CREATE INDEX iin_quota_log_user ON iin_quota_log(user_id, at);"
      "CREATE INDEX iin_quota_log_org ON iin_quota_log(org_id, at);"),
+    /* 12: break-the-glass with a second key (issue 15 item 1): a request waits for a
+     * supervisor of the organisation holding the case (state requested, expires_at its
+     * 72-hour deadline) who approves it (scope emergency or full) or refuses it with a
+     * sealed note; an emergency access is active at once, counted per requester per day,
+     * and reviewed by the holder's supervisors. The older grants read as full, active
+     * grants (they opened the whole case at once). */
+    ("ALTER TABLE access_grants ADD COLUMN state TEXT NOT NULL DEFAULT 'active';"
+     "ALTER TABLE access_grants ADD COLUMN scope TEXT;"
+     "ALTER TABLE access_grants ADD COLUMN emergency INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE access_grants ADD COLUMN hours INTEGER NOT NULL DEFAULT 24;"
+     "ALTER TABLE access_grants ADD COLUMN requested_at BIGINT NOT NULL DEFAULT 0;"
+     "ALTER TABLE access_grants ADD COLUMN decided_by BIGINT REFERENCES users(id);"
+     "ALTER TABLE access_grants ADD COLUMN decided_at BIGINT;"
+     "ALTER TABLE access_grants ADD COLUMN note_sealed BYTEA;"
+     "ALTER TABLE access_grants ADD COLUMN reviewed_by BIGINT REFERENCES users(id);"
+     "ALTER TABLE access_grants ADD COLUMN reviewed_at BIGINT;"
+     "ALTER TABLE access_grants ADD COLUMN review_sealed BYTEA;"
+     "UPDATE access_grants SET scope = 'full', requested_at = granted_at,"
+     " hours = (expires_at - granted_at) / 3600,"
+     " state = CASE WHEN ended_at IS NULL THEN 'active' ELSE 'ended' END;"
+     "CREATE INDEX access_grants_emergency ON access_grants(user_id, emergency, requested_at);"
+     "CREATE INDEX access_grants_case ON access_grants(case_id, state);"),
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

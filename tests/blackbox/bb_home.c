@@ -41,7 +41,7 @@ static fixture fx;
 static const char *const BLOCKS[] = {"cases",  "tasks",  "reviews", "referrals_sent",
                                      "referrals_received", "workload", "accounts_waiting",
                                      "figures", "orgs", "users", "sensitive_reads", "grants",
-                                     "iin_alerts", NULL};
+                                     "iin_alerts", "grant_requests", "my_grants", NULL};
 
 static int send(const qgt_session *s, const char *method, const char *path, const char *body,
                 json_t **out)
@@ -155,8 +155,8 @@ static void seed(void)
     must(&fx.admin, "POST", "/api/v1/users", body, 201);
     char path[PATH_LEN];
     qgt_case_path(fx.cb, "/break-glass", path, sizeof path);
-    must(&fx.sup, "POST", path, "{\"reason\":\"Made-up emergency at the station\",\"hours\":2}",
-         201);
+    must(&fx.sup, "POST", path,
+         "{\"reason\":\"Made-up emergency at the station\",\"hours\":2,\"emergency\":true}", 201);
 }
 
 static int setup(void **state)
@@ -287,8 +287,9 @@ static void test_supervisor(void **state)
     json_t *o = home(&fx.sup, "");
     blocks_are(o,
                "cases tasks reviews referrals_sent referrals_received workload accounts_waiting "
-               "figures iin_alerts",
+               "figures iin_alerts grant_requests my_grants",
                "supervisor");
+    assert_int_equal(num(o, "my_grants", "active"), 1); /* the emergency access to CB */
     /* C1, C2, C3 and the first responder's CF; never CB, seen only through the grant */
     assert_int_equal(num(o, "cases", "open"), 4);
     assert_int_equal(num(o, "tasks", "due"), 3);
@@ -311,7 +312,9 @@ static void test_supervisor(void **state)
 
     /* the navigation's counts: no lists, no figures */
     o = home(&fx.sup, "?counts=1");
-    blocks_are(o, "tasks reviews referrals_sent referrals_received accounts_waiting",
+    blocks_are(o,
+               "tasks reviews referrals_sent referrals_received accounts_waiting grant_requests"
+               " my_grants",
                "supervisor, counts only");
     assert_int_equal(num(o, "tasks", "overdue"), 2);
     json_decref(o);
@@ -324,6 +327,7 @@ static void test_supervisor(void **state)
     assert_int_equal(num(o, "referrals_received", "new"), 1);
     assert_int_equal(num(o, "referrals_sent", "waiting"), 1);
     assert_int_equal(num(o, "accounts_waiting", NULL), 0);
+    assert_int_equal(num(o, "grant_requests", "to_review"), 1); /* the emergency access to CB */
     json_decref(o);
 }
 

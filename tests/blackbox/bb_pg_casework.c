@@ -229,19 +229,38 @@ static void sheet_and_reply(void)
     ok(NULL, "POST", "/api/v1/reply", body, 404); /* single use */
 }
 
-/* Break-the-glass and its report. */
+/* Break-the-glass with the second key and its report: a request approved in full, then an
+ * emergency access reviewed and ended by the holder's supervisor. */
 static void break_glass(void)
 {
-    char path[PATH_LEN];
+    char path[PATH_LEN], approve[PATH_LEN];
     case_path("/break-glass", path);
-    ok(&fx.sup_b, "POST", path, "{\"reason\":\"emergency call at night\"}", 201);
+    json_t *o = expect(&fx.sup_b, "POST", path, "{\"reason\":\"emergency call at night\"}", 202);
+    json_int_t id = json_integer_value(json_object_get(json_object_get(o, "grant"), "id"));
+    json_decref(o);
+    o = expect(&fx.sup_a, "GET", "/api/v1/grant-requests", NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(o, "to_decide")), 1);
+    json_decref(o);
+    snprintf(approve, sizeof approve, "/api/v1/grant-requests/%lld/approve", (long long)id);
+    ok(&fx.sup_a, "POST", approve, "{\"scope\":\"full\",\"hours\":2}", 200);
     case_path("", path);
     ok(&fx.sup_b, "GET", path, NULL, 200);
-    json_t *o = expect(&fx.auditor, "GET", "/api/v1/access-grants?active=1", NULL, 200);
+    o = expect(&fx.auditor, "GET", "/api/v1/access-grants?active=1", NULL, 200);
     assert_int_equal(json_array_size(json_object_get(o, "grants")), 1);
     json_decref(o);
     case_path("/break-glass", path);
     ok(&fx.sup_b, "DELETE", path, NULL, 204);
+    o = expect(&fx.sup_b, "POST", path,
+               "{\"reason\":\"emergency call at night\",\"emergency\":true}", 201);
+    id = json_integer_value(json_object_get(json_object_get(o, "grant"), "id"));
+    json_decref(o);
+    o = expect(&fx.sup_a, "GET", "/api/v1/tasks", NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(o, "grants")), 1);
+    json_decref(o);
+    snprintf(approve, sizeof approve, "/api/v1/grant-requests/%lld/review", (long long)id);
+    ok(&fx.sup_a, "POST", approve, "{\"end\":true}", 200);
+    case_path("", path);
+    ok(&fx.sup_b, "GET", path, NULL, 404);
 }
 
 /* Every report runs; the one case left statistics, so the analyst's victims are zero. */

@@ -112,7 +112,7 @@ async function seed(s, ctx) {
     await cm1.must('POST', `/api/v1/cases/${c1}/referrals`, { service: 'psychological', to_org: ctx.b, parts: ['profile'] }, 201);
     await supB.must('POST', `/api/v1/cases/${cb}/referrals`, { service: 'psychological', to_org: ctx.a, parts: ['profile'] }, 201);
     await admin.must('POST', '/api/v1/users', { org_id: ctx.a, login: 'hm.new', role: 'case_manager', password: 'made-up-Passw0rd-new-one' }, 201);
-    await sup.must('POST', `/api/v1/cases/${cb}/break-glass`, { reason: 'Made-up emergency at the station', hours: 2 }, 201);
+    await sup.must('POST', `/api/v1/cases/${cb}/break-glass`, { reason: 'Made-up emergency at the station', hours: 2, emergency: true }, 201);
 }
 
 async function setLang(page, lang) {

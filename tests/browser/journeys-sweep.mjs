@@ -472,7 +472,7 @@ const sweep = {
         ctx.refOff = off.ref ?? off.referral?.ref;
         // a break-the-glass grant by the other organisation's supervisor
         const sup2 = await s.api('sup2.sweep');
-        await sup2.call('POST', `/api/v1/cases/${enc}/break-glass`, { reason: 'Сынақ: шұғыл жағдай, бала жоғалды', hours: 2 });
+        await sup2.call('POST', `/api/v1/cases/${enc}/break-glass`, { reason: 'Сынақ: шұғыл жағдай, бала жоғалды', hours: 2, emergency: true });
         // an account waiting for the supervisor, and a service in the directory
         await admin.must('POST', '/api/v1/users', { org_id: ctx.orgA, login: 'new.sweep', role: 'case_manager',
                                                     password: 'made-up-Passw0rd-for-browser-tests' }, 201);

@@ -108,17 +108,21 @@ static void test_case_may_by_relation(void **state)
                                          "case.close", "case.child_record", "referral.send"};
     assert_case_may(&cm, &handed, cm_may, 7);
     assert_case_may(&cm, &opened, NULL, 0); /* not assigned */
-    static const char *const sup_may[] = {"case.read", "case.update", "personal.read", "personal.update",
-                                          "case.assign", "case.close", "case.child_record", "referral.send",
-                                          "case.break_glass_end"};
+    /* through a grant: read-only (issue 15); the emergency scope reads the case and its person */
+    static const char *const full_may[] = {"case.read", "personal.read", "case.child_record",
+                                           "case.break_glass_end"};
+    static const char *const emergency_may[] = {"case.read", "personal.read",
+                                                "case.break_glass_end"};
     static const char *const own_sup_may[] = {
         "case.read", "case.update", "personal.read", "personal.update", "case.assign",
         "case.close", "case.child_record", "referral.send", "case.withdraw"};
     assert_case_may(&sup, &opened, own_sup_may, 9);
     assert_case_may(&other_sup, &opened, NULL, 0);
     case_facts granted = opened;
-    granted.granted = true;
-    assert_case_may(&other_sup, &granted, sup_may, 9); /* a grant never withdraws */
+    granted.grant = GRANT_FULL;
+    assert_case_may(&other_sup, &granted, full_may, 4); /* a grant never changes or withdraws */
+    granted.grant = GRANT_EMERGENCY;
+    assert_case_may(&other_sup, &granted, emergency_may, 3);
     /* a withdrawn case: read-only for everyone (issue 14 item 6) */
     case_facts withdrawn = opened;
     withdrawn.withdrawn = true;
@@ -130,12 +134,12 @@ static void test_case_may_by_relation(void **state)
 static void test_via_grant(void **state)
 {
     (void)state;
-    case_facts f = {.org_id = 3, .created_by = 9, .granted = true};
+    case_facts f = {.org_id = 3, .created_by = 9, .grant = GRANT_EMERGENCY};
     qg_actor own = {1, 3, ROLE_SUPERVISOR}, other = {2, 4, ROLE_SUPERVISOR}, cm = {5, 4, ROLE_CASE_MANAGER};
     assert_false(policy_via_grant(&own, &f)); /* sees it anyway */
     assert_true(policy_via_grant(&other, &f));
     assert_false(policy_via_grant(&cm, &f)); /* a grant opens nothing to a case manager */
-    f.granted = false;
+    f.grant = GRANT_NONE;
     assert_false(policy_via_grant(&other, &f));
     assert_false(policy_via_grant(NULL, &f));
     assert_false(policy_via_grant(&other, NULL));

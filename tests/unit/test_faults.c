@@ -627,8 +627,21 @@ static void op_break_glass(fx *f, request *r)
 {
     char code[64];
     new_case(f, code);
-    req(r, U_SUP_B, "POST", 201, "{\"reason\":\"because I must see it\",\"hours\":2}");
+    req(r, U_SUP_B, "POST", 202, "{\"reason\":\"because I must see it\",\"hours\":2}");
     case_path(r->path, code, "/break-glass");
+}
+
+/* The holder's supervisor approves a request (issue 15: the second key). */
+static void op_grant_approve(fx *f, request *r)
+{
+    char code[64], path[PATH_MAX_LEN];
+    new_case(f, code);
+    case_path(path, code, "/break-glass");
+    json_t *o = must(f, U_SUP_B, "POST", path, "{\"reason\":\"because I must see it\"}", 202);
+    json_int_t id = json_integer_value(json_object_get(json_object_get(o, "grant"), "id"));
+    json_decref(o);
+    req(r, U_SUP_A, "POST", 200, "{\"scope\":\"full\"}");
+    snprintf(r->path, sizeof r->path, "/api/v1/grant-requests/%lld/approve", (long long)id);
 }
 
 static void op_report(fx *f, request *r)
@@ -729,7 +742,7 @@ static void op_break_glass_end(fx *f, request *r)
     char code[64], path[PATH_MAX_LEN];
     new_case(f, code);
     case_path(path, code, "/break-glass");
-    json_decref(must(f, U_SUP_B, "POST", path, "{\"reason\":\"because I must see it\",\"hours\":2}", 201));
+    json_decref(must(f, U_SUP_B, "POST", path, "{\"reason\":\"because I must see it\",\"hours\":2}", 202));
     req(r, U_SUP_B, "DELETE", 204, NULL);
     snprintf(r->path, sizeof r->path, "%s", path);
 }
@@ -908,6 +921,7 @@ static const op OPS[] = {
     {"task update", false, op_task_update, NULL},
     {"consent withdraw", false, op_consent_withdraw, NULL},
     {"break-glass end", false, op_break_glass_end, NULL},
+    {"grant approve", false, op_grant_approve, NULL},
     {"directory remove", false, op_directory_remove, NULL},
     {"agreement end", false, op_agreement_end, NULL},
     {"referral show", false, op_referral_show, NULL},

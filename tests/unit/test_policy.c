@@ -24,25 +24,25 @@
  * CREATE LIST READ UPDATE P_READ P_UPDATE ASSIGN ORG_LIST ORG_MANAGE USER_LIST
  * USER_MANAGE AUDIT_READ REPORT_READ CLOSE CHILD_RECORD TASK_LIST DIRECTORY AGREEMENT
  * REF_SEND REF_RECEIVE REF_OVERRIDE BREAK_GLASS GRANT_REPORT USER_CONFIRM CONTACT_ANSWER
- * OPERATION_MANAGE CASE_WITHDRAW */
+ * OPERATION_MANAGE CASE_WITHDRAW GRANT_DECIDE */
 static const bool MAY[ROLES][ACT_COUNT] = {
     [ROLE_NONE] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0},
+        0, 0, 0},
     [ROLE_ADMIN] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0,
-        0, 0},
+        0, 0, 0},
     [ROLE_SUPERVISOR] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1,
-        1, 1},
+        1, 1, 1},
     [ROLE_CASE_MANAGER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0,
-        0, 0},
+        0, 0, 0},
     /* a first responder neither closes a case nor hands the child their record */
     [ROLE_FIRST_RESPONDER] = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0,
-        0, 0},
+        0, 0, 0},
     [ROLE_ANALYST] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0},
+        0, 0, 0},
     [ROLE_AUDITOR] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0,
-        0, 0},
+        0, 0, 0},
     [ROLE_SYSTEM] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-        1, 1},
+        1, 1, 1},
 };
 
 /* The acting user in every situation below (the system actor has ids 0). */
@@ -250,7 +250,7 @@ static void test_withdrawn_read_only(void **state)
     assert_int_equal(policy_decide(&cm, ACT_CASE_WITHDRAW, &assigned), POLICY_FORBID);
     /* withdrawing: the own organisation's supervisor, not another's with a grant */
     case_facts open = facts_for(SIT_OWN_ORG), granted = facts_for(SIT_OTHER_ORG);
-    granted.granted = true;
+    granted.grant = GRANT_FULL;
     assert_int_equal(policy_decide(&sup, ACT_CASE_WITHDRAW, &open), POLICY_ALLOW);
     assert_int_equal(policy_decide(&sup, ACT_CASE_READ, &granted), POLICY_ALLOW);
     assert_int_equal(policy_decide(&sup, ACT_CASE_WITHDRAW, &granted), POLICY_HIDE);
@@ -421,7 +421,7 @@ static void test_action_names(void **state)
         "user.manage", "audit.read",  "report.read", "case.close", "case.child_record",
         "task.list", "directory.manage", "agreement.manage", "referral.send", "referral.receive",
         "referral.override", "case.break_glass", "grant.report", "user.confirm", "contact.answer",
-        "operation.manage", "case.withdraw",
+        "operation.manage", "case.withdraw", "grant.decide",
     };
     for (int act = 0; act < ACT_COUNT; act++) {
         assert_non_null(policy_action_name((qg_action)act));
@@ -461,7 +461,7 @@ static void test_break_glass_grant(void **state)
 {
     (void)state;
     case_facts other = facts_for(SIT_OTHER_ORG);
-    other.granted = true;
+    other.grant = GRANT_FULL;
     qg_actor sup = actor_for(ROLE_SUPERVISOR), cm = actor_for(ROLE_CASE_MANAGER);
     qg_actor fr = actor_for(ROLE_FIRST_RESPONDER), analyst = actor_for(ROLE_ANALYST);
     assert_int_equal(policy_decide(&sup, ACT_PERSONAL_READ, &other), POLICY_ALLOW);
@@ -469,8 +469,44 @@ static void test_break_glass_grant(void **state)
     assert_int_equal(policy_decide(&cm, ACT_CASE_READ, &other), POLICY_HIDE);
     assert_int_equal(policy_decide(&fr, ACT_CASE_READ, &other), POLICY_HIDE);
     assert_int_equal(policy_decide(&analyst, ACT_CASE_READ, &other), POLICY_FORBID);
-    other.granted = false;
+    other.grant = GRANT_NONE;
     assert_int_equal(policy_decide(&sup, ACT_CASE_READ, &other), POLICY_HIDE);
+}
+
+/* A grant only reads (issue 15): changes are FORBID and told apart as the grant's doing;
+ * the emergency scope reads the case and its person, never a record hanging on the case
+ * (HIDE, as if absent); the full scope reads those too. Who decides on a request. */
+static void test_grant_scope(void **state)
+{
+    (void)state;
+    qg_actor sup = actor_for(ROLE_SUPERVISOR);
+    case_facts f = facts_for(SIT_OTHER_ORG);
+    f.grant = GRANT_EMERGENCY;
+    assert_int_equal(policy_decide(&sup, ACT_CASE_READ, &f), POLICY_ALLOW);
+    assert_int_equal(policy_decide(&sup, ACT_PERSONAL_READ, &f), POLICY_ALLOW);
+    assert_int_equal(policy_grant_view(&sup, &f), GRANT_EMERGENCY);
+    assert_int_equal(policy_decide(&sup, ACT_CASE_UPDATE, &f), POLICY_FORBID);
+    assert_true(policy_grant_blocks(&sup, ACT_CASE_UPDATE, &f));
+    assert_int_equal(policy_decide(&sup, ACT_CHILD_RECORD, &f), POLICY_HIDE);
+    f.part = true;
+    assert_int_equal(policy_decide(&sup, ACT_CASE_READ, &f), POLICY_HIDE);
+    assert_int_equal(policy_decide(&sup, ACT_PERSONAL_UPDATE, &f), POLICY_HIDE);
+    f.grant = GRANT_FULL;
+    assert_int_equal(policy_decide(&sup, ACT_CASE_READ, &f), POLICY_ALLOW);
+    assert_int_equal(policy_decide(&sup, ACT_PERSONAL_UPDATE, &f), POLICY_FORBID);
+    assert_true(policy_grant_blocks(&sup, ACT_PERSONAL_UPDATE, &f));
+    assert_int_equal(policy_grant_view(&sup, &f), GRANT_FULL);
+    case_facts own = facts_for(SIT_OWN_ORG);
+    own.grant = GRANT_EMERGENCY; /* a grant never narrows what one sees anyway */
+    assert_int_equal(policy_grant_view(&sup, &own), GRANT_NONE);
+    assert_int_equal(policy_decide(&sup, ACT_CASE_UPDATE, &own), POLICY_ALLOW);
+    assert_false(policy_grant_blocks(&sup, ACT_CASE_UPDATE, &own));
+    /* deciding: a supervisor of the holding organisation, never the requester */
+    qg_actor cm = actor_for(ROLE_CASE_MANAGER);
+    assert_int_equal(policy_grant_decide(&sup, sup.org_id, sup.user_id + 1), POLICY_ALLOW);
+    assert_int_equal(policy_grant_decide(&sup, sup.org_id + 1, sup.user_id + 1), POLICY_HIDE);
+    assert_int_equal(policy_grant_decide(&sup, sup.org_id, sup.user_id), POLICY_FORBID);
+    assert_int_equal(policy_grant_decide(&cm, cm.org_id, cm.user_id + 1), POLICY_FORBID);
 }
 
 /* Aggregates: a supervisor counts their own organisation, the analyst every one and
@@ -685,6 +721,7 @@ int main(void)
         cmocka_unit_test(test_withdrawn_read_only),
         cmocka_unit_test(test_task_scope),
         cmocka_unit_test(test_break_glass_grant),
+        cmocka_unit_test(test_grant_scope),
         cmocka_unit_test(test_report_scope),
         cmocka_unit_test(test_role_codes),
         cmocka_unit_test(test_user_scope_and_case_rules),

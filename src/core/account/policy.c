@@ -18,6 +18,7 @@ static const char *const action_names[ACT_COUNT] = {
     [ACT_GRANT_REPORT] = "grant.report",       [ACT_USER_CONFIRM] = "user.confirm",
     [ACT_CONTACT_ANSWER] = "contact.answer",
     [ACT_OPERATION_MANAGE] = "operation.manage", [ACT_CASE_WITHDRAW] = "case.withdraw",
+    [ACT_GRANT_DECIDE] = "grant.decide",
 };
 
 const char *policy_action_name(qg_action action)
@@ -77,6 +78,7 @@ static bool role_may(qg_role role, qg_action action)
         return role == ROLE_AUDITOR || role == ROLE_SYSTEM;
     case ACT_OPERATION_MANAGE: /* the supervisor answers for the organisation's registrations */
     case ACT_CASE_WITHDRAW:
+    case ACT_GRANT_DECIDE: /* the second key: a supervisor of the organisation holding the case */
         return role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
     case ACT_COUNT:
         break;
@@ -91,7 +93,7 @@ static bool sees_case(const qg_actor *a, const case_facts *f)
     case ROLE_SYSTEM:
         return true;
     case ROLE_SUPERVISOR: /* or with a break-the-glass grant, until it expires */
-        return f->org_id == a->org_id || f->granted;
+        return f->org_id == a->org_id || f->grant != GRANT_NONE;
     case ROLE_CASE_MANAGER:
         return f->actor_assigned;
     case ROLE_FIRST_RESPONDER: /* until the case is handed over, and never again after */
@@ -107,6 +109,28 @@ static bool reads_only(qg_action action)
     return action == ACT_CASE_READ || action == ACT_PERSONAL_READ || action == ACT_CHILD_RECORD;
 }
 
+/* Does the actor see the case only through a grant (and not by their own relation)? */
+static bool only_via_grant(const qg_actor *a, const case_facts *f)
+{
+    if (f->grant == GRANT_NONE)
+        return false;
+    case_facts without = *f;
+    without.grant = GRANT_NONE;
+    return sees_case(a, f) && !sees_case(a, &without);
+}
+
+/* The verdict on a case seen through a grant: a grant only ever reads (FORBID the
+ * rest); an emergency grant reads the case and its person, never its records (HIDE). */
+static policy_verdict grant_verdict(const case_facts *f, qg_action action)
+{
+    if (f->grant == GRANT_EMERGENCY &&
+        (f->part || (action != ACT_CASE_READ && action != ACT_PERSONAL_READ)))
+        return reads_only(action) || f->part ? POLICY_HIDE : POLICY_FORBID;
+    if (action == ACT_CASE_WITHDRAW)
+        return POLICY_HIDE; /* seen through a grant: not this supervisor's to withdraw */
+    return reads_only(action) ? POLICY_ALLOW : POLICY_FORBID;
+}
+
 policy_verdict policy_decide(const qg_actor *actor, qg_action action, const case_facts *facts)
 {
     if (!actor || !role_may(actor->role, action))
@@ -115,10 +139,40 @@ policy_verdict policy_decide(const qg_actor *actor, qg_action action, const case
         return POLICY_ALLOW;
     if (!sees_case(actor, facts))
         return POLICY_HIDE;
+    if (only_via_grant(actor, facts)) {
+        policy_verdict v = grant_verdict(facts, action);
+        if (v != POLICY_ALLOW)
+            return v;
+    }
     if (action == ACT_CASE_WITHDRAW && actor->role != ROLE_SYSTEM &&
         facts->org_id != actor->org_id)
-        return POLICY_HIDE; /* seen through a grant: not this supervisor's to withdraw */
+        return POLICY_HIDE; /* not this supervisor's to withdraw */
     return facts->withdrawn && !reads_only(action) ? POLICY_FORBID : POLICY_ALLOW;
+}
+
+bool policy_grant_blocks(const qg_actor *actor, qg_action action, const case_facts *facts)
+{
+    if (!actor || !facts || !only_via_grant(actor, facts) ||
+        policy_decide(actor, action, facts) != POLICY_FORBID)
+        return false;
+    case_facts own = *facts;
+    own.grant = GRANT_NONE;
+    own.org_id = actor->org_id; /* the same case, were it the actor's organisation's */
+    return role_may(actor->role, action) && policy_decide(actor, action, &own) == POLICY_ALLOW;
+}
+
+grant_scope policy_grant_view(const qg_actor *actor, const case_facts *facts)
+{
+    return actor && facts && only_via_grant(actor, facts) ? facts->grant : GRANT_NONE;
+}
+
+policy_verdict policy_grant_decide(const qg_actor *actor, int64_t case_org, int64_t requester_id)
+{
+    if (!actor || !role_may(actor->role, ACT_GRANT_DECIDE) || actor->user_id == requester_id)
+        return POLICY_FORBID;
+    if (actor->role == ROLE_SYSTEM || actor->org_id == case_org)
+        return POLICY_ALLOW;
+    return POLICY_HIDE;
 }
 
 bool policy_withdrawn_blocks(const qg_actor *actor, qg_action action, const case_facts *facts)
@@ -265,11 +319,7 @@ agreement_scope policy_agreement_scope(const qg_actor *actor)
 
 bool policy_via_grant(const qg_actor *actor, const case_facts *facts)
 {
-    if (!actor || !facts || !facts->granted)
-        return false;
-    case_facts without = *facts;
-    without.granted = false;
-    return sees_case(actor, facts) && !sees_case(actor, &without);
+    return actor && facts && only_via_grant(actor, facts);
 }
 
 bool policy_assignable_role(qg_role role) { return role == ROLE_CASE_MANAGER; }

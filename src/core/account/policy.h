@@ -44,10 +44,16 @@ typedef enum {
     ACT_CONTACT_ANSWER,     /* answer contact requests about the org's cases, see its IIN answers */
     ACT_OPERATION_MANAGE,   /* start and end an operation that lifts the IIN limit (own org) */
     ACT_CASE_WITHDRAW,      /* withdraw a case made only to probe (a case of the own org) */
+    ACT_GRANT_DECIDE, /* approve, refuse, review access to the org's cases (policy_grant_decide) */
     ACT_COUNT
 } qg_action;
 
 typedef enum { POLICY_ALLOW = 0, POLICY_FORBID, POLICY_HIDE } policy_verdict;
+
+/* How far a break-the-glass grant opens a case (docs/security.md "Break-the-glass"):
+ * EMERGENCY the emergency fields of the case and of its personal part only, FULL the whole
+ * file; either way read-only. */
+typedef enum { GRANT_NONE = 0, GRANT_EMERGENCY, GRANT_FULL } grant_scope;
 
 /* What the policy needs to know about one case. */
 typedef struct {
@@ -56,7 +62,9 @@ typedef struct {
     bool actor_assigned; /* the acting user is one of its case managers */
     int assigned_count;  /* how many case managers it has */
     bool handed_over;    /* it has had a case manager at some time */
-    bool granted;        /* the acting user holds an unexpired break-the-glass grant */
+    grant_scope grant;   /* the acting user's grant in effect on it, GRANT_NONE when none */
+    bool part;           /* the question is about a record hanging on the case (a task, a
+                          * form, a referral, its history...), not the case or its person */
     bool withdrawn;      /* withdrawn by a supervisor: read-only from then on */
 } case_facts;
 
@@ -75,7 +83,10 @@ typedef enum {
  * read-only: every action on it but reading (the case, its personal data, the child's
  * record) is FORBID (policy_withdrawn_blocks tells that refusal apart). Withdrawing is
  * for a supervisor of the case's own organisation (a break-the-glass grant is not
- * enough: HIDE). */
+ * enough: HIDE). A case seen only through a grant is read-only too: every other action
+ * is FORBID (policy_grant_blocks tells that refusal apart); a grant of scope EMERGENCY
+ * opens the case and its personal part (shaped to the emergency fields by the case
+ * services) but none of its records (facts->part: HIDE, as if absent). */
 policy_verdict policy_decide(const qg_actor *actor, qg_action action, const case_facts *facts);
 
 /* Returns the list scope of an actor; it agrees with policy_decide(ACT_CASE_READ)
@@ -172,6 +183,22 @@ agreement_scope policy_agreement_scope(const qg_actor *actor);
 /* Returns true when the case of facts is withdrawn and that alone keeps the actor, who
  * could otherwise, from doing action on it (a change to a read-only case). */
 bool policy_withdrawn_blocks(const qg_actor *actor, qg_action action, const case_facts *facts);
+
+/* Returns true when the actor sees the case of facts only through a grant and that alone
+ * keeps them from doing action on it (a change: a grant only ever reads). */
+bool policy_grant_blocks(const qg_actor *actor, qg_action action, const case_facts *facts);
+
+/* Returns the scope through which the actor sees the case of facts: GRANT_NONE when they
+ * see it without a grant (or not at all), else the grant's scope. The case services shape
+ * their answers by it (the emergency fields only for GRANT_EMERGENCY). */
+grant_scope policy_grant_view(const qg_actor *actor, const case_facts *facts);
+
+/* Returns the verdict for actor deciding on (approving, refusing) or reviewing a
+ * break-the-glass access to a case of organisation case_org asked for by requester_id:
+ * ALLOW for a supervisor of case_org (or the system); FORBID for a role that never
+ * decides and for the requester themselves; HIDE for a supervisor of another
+ * organisation (the request is answered as absent). */
+policy_verdict policy_grant_decide(const qg_actor *actor, int64_t case_org, int64_t requester_id);
 
 /* Returns true when the actor's creations of cases with an IIN count against the hourly
  * limits (every person; not the system: the command line and imports on the server). */

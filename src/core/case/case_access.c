@@ -20,7 +20,7 @@ qg_code case_state_for(db *conn, const qg_actor *actor, qg_action action, const 
 {
     case_row r = {0};
     memset(out, 0, sizeof *out);
-    qg_code c = case_load_visible(conn, actor, action, code, &r, err);
+    qg_code c = case_load_part(conn, actor, action, code, &r, err);
     if (c == QG_OK) {
         const char *stage = json_string_value(json_object_get(r.fields, "stage"));
         const char *status = json_string_value(json_object_get(r.fields, "status"));

@@ -30,7 +30,12 @@ qg_code case_load_grant(db *conn, const qg_actor *actor, qg_action action, case_
     if (policy_decide(actor, action, &r->facts) != POLICY_HIDE ||
         policy_decide(actor, ACT_BREAK_GLASS, NULL) != POLICY_ALLOW)
         return QG_OK;
-    return grant_active(conn, actor->user_id, r->id, time(NULL), &r->facts.granted, err);
+    grant_info g;
+    qg_code c = grant_active(conn, actor->user_id, r->id, time(NULL), &g, err);
+    r->facts.grant = g.scope;
+    r->grant_id = g.id;
+    r->grant_expires = g.expires_at;
+    return c;
 }
 
 /* The policy's verdict on action for the loaded case; a supervisor it hides the case
@@ -44,16 +49,23 @@ static qg_code verdict_for(db *conn, const qg_actor *actor, qg_action action, ca
     return c;
 }
 
-qg_code case_load_visible(db *conn, const qg_actor *actor, qg_action action, const char *code,
-                          case_row *r, qg_error *err)
+/* case_load_visible and case_load_part: part says the caller reads or writes a record
+ * hanging on the case rather than the case or its person (case_facts.part). */
+static qg_code load_visible(db *conn, const qg_actor *actor, qg_action action, const char *code,
+                            bool part, case_row *r, qg_error *err)
 {
     policy_verdict v = POLICY_HIDE;
     qg_code c = case_load(conn, code, actor, r, err);
-    if (c == QG_OK)
+    if (c == QG_OK) {
+        r->facts.part = part;
         c = verdict_for(conn, actor, action, r, &v, err);
+    }
     if (c == QG_OK && v == POLICY_FORBID && policy_withdrawn_blocks(actor, action, &r->facts))
         c = qg_fail(err, QG_ECONFLICT, "status", "case.withdrawn",
                     "the case was withdrawn; it can only be read");
+    else if (c == QG_OK && v == POLICY_FORBID && policy_grant_blocks(actor, action, &r->facts))
+        c = qg_fail(err, QG_EFORBIDDEN, NULL, "grant.read_only",
+                    "you see this case through a granted access, which only reads");
     else if (c == QG_OK && v != POLICY_ALLOW)
         c = v == POLICY_HIDE ? qg_fail(err, QG_ENOTFOUND, "code", "case.not_found", "no such case")
                              : qg_fail(err, QG_EFORBIDDEN, NULL, "role.not_allowed",
@@ -61,4 +73,16 @@ qg_code case_load_visible(db *conn, const qg_actor *actor, qg_action action, con
     if (c != QG_OK)
         case_row_free(r);
     return c;
+}
+
+qg_code case_load_visible(db *conn, const qg_actor *actor, qg_action action, const char *code,
+                          case_row *r, qg_error *err)
+{
+    return load_visible(conn, actor, action, code, false, r, err);
+}
+
+qg_code case_load_part(db *conn, const qg_actor *actor, qg_action action, const char *code,
+                       case_row *r, qg_error *err)
+{
+    return load_visible(conn, actor, action, code, true, r, err);
 }

@@ -12,6 +12,7 @@
 #include "core/case/case_input.h"
 #include "core/case/case_load.h"
 #include "core/case/iin_quota.h"
+#include "core/common/input.h"
 #include "core/common/json_text.h"
 #include "core/common/org_shared.h"
 #include "core/case/case_personal_impl.h"
@@ -236,6 +237,24 @@ static qg_code audit_personal(db *conn, personal_job *j, const char *action, jso
     return c;
 }
 
+/* The personal fields an emergency-scope grant shows (docs/security.md "Break-the-glass":
+ * enough to recognise the child and speak to them; never the IIN, address, phone, contacts
+ * or relatives, who may be implicated, nor the notes). */
+static const char *const EMERGENCY_PERSONAL[] = {"given_name", "family_name", "patronymic",
+                                                 "birth_date", "languages", NULL};
+
+/* Keeps only the EMERGENCY_PERSONAL members of personal. */
+static void emergency_only(json_t *personal)
+{
+    const char *key;
+    json_t *v;
+    void *tmp;
+    json_object_foreach_safe(personal, tmp, key, v) {
+        if (!input_listed(key, EMERGENCY_PERSONAL))
+            json_object_del(personal, key);
+    }
+}
+
 static qg_code personal_read_in_tx(db *conn, void *arg, qg_error *err)
 {
     personal_job *j = arg;
@@ -243,8 +262,12 @@ static qg_code personal_read_in_tx(db *conn, void *arg, qg_error *err)
     qg_code c = case_load_visible(conn, j->actor, ACT_PERSONAL_READ, j->code, &r, err);
     if (c == QG_OK)
         c = case_personal_load(conn, j->app->keys, r.id, &j->result, err);
+    bool limited = c == QG_OK && policy_grant_view(j->actor, &r.facts) == GRANT_EMERGENCY;
+    if (limited)
+        emergency_only(j->result);
     if (c == QG_OK)
-        c = audit_personal(conn, j, "personal.read", NULL, err);
+        c = audit_personal(conn, j, "personal.read",
+                           limited ? json_pack("{s:s}", "scope", "emergency") : NULL, err);
     case_row_free(&r);
     return c;
 }

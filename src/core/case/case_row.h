@@ -59,6 +59,7 @@ typedef struct {
     char created_at[21], updated_at[21];
     bool has_personal;
     case_facts facts;
+    int64_t grant_id, grant_expires; /* the reader's grant in effect (case_load_grant), or 0 */
 } case_row;
 
 /* Fills *r from the current row of a statement that selected CASE_COLUMNS. r->fields

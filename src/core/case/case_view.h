@@ -14,7 +14,10 @@ json_t *case_view_short(const case_row *r);
 
 /* The full view of r (with its case managers and lists, under "may" the actions actor
  * may take on it, from the facts r carries, and under "needs_count" how many suggested
- * urgent needs are "open" and "addressed"), or NULL with err filled. */
+ * urgent needs are "open" and "addressed"), or NULL with err filled. For a reader through
+ * a break-the-glass grant also "grant" {"id", "scope", "expires_at"} and "case_org" {"id",
+ * "name"}; with scope emergency only the code, org_id, case_org, has_personal, the
+ * emergency fields (sex, age_at_identification, birth_year, stage), grant and may. */
 json_t *case_view_full(db *conn, const case_row *r, const qg_actor *actor, qg_error *err);
 
 /* Loads the case with code (no policy check: the caller has made it; actor's

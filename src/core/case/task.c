@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/account/audit.h"
 #include "core/case/case.h"
 #include "core/case/case_input.h"
+#include "core/case/grant_lookup.h"
 #include "core/common/input.h"
 #include "core/common/rows.h"
 #include "core/common/sealed.h"
@@ -674,6 +676,18 @@ static qg_code read_due_reviews(db *conn, due_job *j, json_t *list, qg_error *er
     return c;
 }
 
+/* For those who decide on break-the-glass access to the organisation's cases: under
+ * "grants", the requests to decide and the emergency accesses to review (grant_lookup.h). */
+static qg_code due_grants(db *conn, due_job *j, qg_error *err)
+{
+    if (policy_decide(j->actor, ACT_GRANT_DECIDE, NULL) != POLICY_ALLOW)
+        return QG_OK;
+    json_t *list = json_array();
+    if (!list || json_object_set_new(j->result, "grants", list) != 0)
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+    return grant_work_items(conn, j->actor->org_id, (int64_t)time(NULL), list, err);
+}
+
 static qg_code due_in_tx(db *conn, void *arg, qg_error *err)
 {
     due_job *j = arg;
@@ -683,6 +697,8 @@ static qg_code due_in_tx(db *conn, void *arg, qg_error *err)
                           : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     if (c == QG_OK)
         c = read_due_reviews(conn, j, reviews, err);
+    if (c == QG_OK)
+        c = due_grants(conn, j, err);
     if (c == QG_OK)
         c = json_object_set_new(j->result, "truncated", json_boolean(j->truncated)) == 0
                 ? QG_OK

@@ -69,8 +69,10 @@ typedef struct {
  * date, plus the safety-plan reviews due on those cases (the newest plan, by date
  * then number, of each case the actor may read). *out is {"tasks": [{"case", "n", "stage", "title",
  * "due_on", "overdue", "assignee", "status"}], "reviews": [{"case", "plan",
- * "review_on", "overdue"}], "truncated": bool} (caller owns; titles are personal
- * data). QG_EFORBIDDEN for a role without a task list, QG_EINVAL naming
+ * "review_on", "overdue"}], "truncated": bool} and, for those who decide on
+ * break-the-glass access (ACT_GRANT_DECIDE), "grants": the requests to decide and
+ * emergency accesses to review on the organisation's cases (grant_work_items) (caller
+ * owns; titles are personal data). QG_EFORBIDDEN for a role without a task list, QG_EINVAL naming
  * "due_before" for a bad date. Audited as "task.list" {"count"}. */
 qg_code task_list_due(qg_app *app, const qg_actor *actor, const task_query *query, json_t **out,
                       qg_error *err);

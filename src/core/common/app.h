@@ -25,6 +25,7 @@ typedef struct {
     throttle_rule reply_per_address; /* wrong reply codes (referral sheets) per client */
     int iin_per_user_hour; /* cases created with an IIN (or IINs changed) by one user an hour */
     int iin_per_org_hour;  /* ... by all the users of one organisation an hour */
+    int emergency_grants_per_day; /* emergency break-the-glass accesses per supervisor, 24 h */
 } qg_settings;
 
 struct instrument_set;

@@ -23,6 +23,7 @@ static qg_settings app_default_settings(void)
         .reply_per_address = {.max_failures = 10, .window_s = 15 * 60, .block_s = 15 * 60},
         .iin_per_user_hour = 20, /* issue 14: an IIN probe made 794 attempts in 1.4 s */
         .iin_per_org_hour = 100,
+        .emergency_grants_per_day = 3, /* issue 15: break-the-glass at once, per supervisor */
     };
 }
 

@@ -13,6 +13,7 @@
 
 #include "core/account/policy.h"
 #include "core/case/contact.h"
+#include "core/case/grant_lookup.h"
 #include "core/case/task.h"
 #include "core/common/rows.h"
 #include "core/vocab/vocab.h"
@@ -335,8 +336,8 @@ static qg_code count_grants(db *conn, const home_ctx *h, qg_error *err)
     if (!allowed(h, ACT_GRANT_REPORT))
         return QG_OK;
     db_stmt *st = db_prepare(conn,
-                             "SELECT COALESCE(SUM(CASE WHEN ended_at IS NULL AND expires_at > ?"
-                             " THEN 1 ELSE 0 END), 0),"
+                             "SELECT COALESCE(SUM(CASE WHEN state = 'active' AND ended_at IS NULL"
+                             " AND expires_at > ? THEN 1 ELSE 0 END), 0),"
                              " COALESCE(SUM(CASE WHEN granted_at >= ? THEN 1 ELSE 0 END), 0)"
                              " FROM access_grants",
                              err);
@@ -351,6 +352,30 @@ static qg_code count_grants(db *conn, const home_ctx *h, qg_error *err)
     return c == QG_OK ? put(h->out, "grants",
                             json_pack("{s:I, s:I}", "active", active, "last_7_days", week), err)
                       : c;
+}
+
+/* Break-the-glass for a supervisor: the requests to the organisation's cases to decide and
+ * the emergency accesses to review (who may decide), and their own requests waiting and
+ * accesses in effect (who may ask). */
+static qg_code count_access(db *conn, const home_ctx *h, qg_error *err)
+{
+    bool decides = allowed(h, ACT_GRANT_DECIDE), asks = allowed(h, ACT_BREAK_GLASS);
+    if (!decides && !asks)
+        return QG_OK;
+    grant_counts n;
+    qg_code c = grant_count(conn, h->actor->org_id, h->actor->user_id, (int64_t)time(NULL), &n,
+                            err);
+    if (c == QG_OK && decides)
+        c = put(h->out, "grant_requests",
+                json_pack("{s:I, s:I}", "to_decide", (json_int_t)n.to_decide, "to_review",
+                          (json_int_t)n.to_review),
+                err);
+    if (c == QG_OK && asks)
+        c = put(h->out, "my_grants",
+                json_pack("{s:I, s:I}", "requested", (json_int_t)n.requested, "active",
+                          (json_int_t)n.active),
+                err);
+    return c;
 }
 
 /* A supervisor's unanswered contact requests about the organisation's cases (issue 14). */
@@ -383,5 +408,7 @@ qg_code home_read_counts(db *conn, void *arg, qg_error *err)
         c = count_grants(conn, h, err);
     if (c == QG_OK)
         c = count_contacts(conn, h, err);
+    if (c == QG_OK)
+        c = count_access(conn, h, err);
     return c;
 }

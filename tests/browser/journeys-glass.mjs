@@ -35,10 +35,10 @@ const CHILD = { given: personal('Synaqgul'), family: personal('Oilanbaeva'), iin
 
 // What the pages say, per language (the glossary's words).
 const TEXT = {
-    kk: { sent: 'Өтініш жіберілді', waiting: 'Мақұлдауды күтуде', review: 'Тексерілетін шұғыл қол жеткізулер',
-          reviewed: 'Тексерілді, қол жеткізу аяқталды', decided: 'Шешім қабылдаған', emergency: 'Шұғыл қол жеткізу' },
+    kk: { sent: 'Сұрау жіберілді', waiting: 'Мақұлдауды күтуде', review: 'Қарап шығатын шұғыл қол жеткізулер',
+          reviewed: 'Қарап шығылды, қол жеткізу аяқталды', decided: 'Шешім қабылдаған', emergency: 'Шұғыл қол жеткізу' },
     ru: { toDecide: 'Запросы доступа ждут решения', noteField: 'Заметка', refused: 'Отказано', approved: 'Одобрено',
-          scope: 'Только данные для экстренных случаев' },
+          scope: 'Только экстренные сведения' },
     en: { banner: 'emergency fields only', active: 'Emergency access is active until', open: 'Open the case' },
 };
 
@@ -87,7 +87,7 @@ const glass = {
         const a = await s.org('Made-up Northern Shelter', 'ngo', 'almaty');
         const bo = await s.org('Made-up Southern Shelter', 'ngo', 'shymkent');
         await s.user(a, 'sup.a', 'supervisor');
-        await s.user(a, 'aud.a', 'auditor');
+        await s.user(a, 'auditor.north', 'auditor');
         await s.user(bo, 'sup.b', 'supervisor');
         return {};
     },
@@ -216,7 +216,7 @@ const glass = {
         b.narrow = false;
 
         // ---- A's auditor: the report's new columns, in words ----
-        await b.login('aud.a');
+        await b.login('auditor.north');
         await to(b, '#/access-grants');
         await page.locator('#grant-list').waitFor();
         const report = await b.visibleText('#grant-list');

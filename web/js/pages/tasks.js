@@ -1,7 +1,7 @@
 // tasks.js — due work (#/tasks): the open tasks due or overdue (GET /tasks?overdue=1)
 // or all open tasks (GET /tasks), and the safety-plan reviews that are due. A task is
 // marked as done from its row (PATCH /cases/{code}/tasks/{n}); the row stays, saying so.
-import { api, errorText, clear, fmtDate, h, label, messages, navItem, pageTitle, route, t } from '../core.js';
+import { api, errorText, clear, fmtDate, fmtDateTime, h, label, messages, navItem, pageTitle, route, t } from '../core.js';
 import { overdueWork } from './home.js';
 
 const ready = Promise.all([messages('tasks'), messages('casework'), messages('grants')]);
@@ -46,7 +46,8 @@ function grantTasks(list) {
   return [h('h2', {}, t('gr.tasks_title')),
     h('ul', { class: 'home-list', id: 'grant-tasks' }, list.map((x) => h('li', { 'data-code': x.case, 'data-kind': x.kind },
       h('a', { href: '#/grant-requests', 'data-action': 'go-grant-requests' }, text(x)),
-      x.case ? [' — ', h('span', { class: 'code' }, x.case)] : null)))];
+      x.case ? [' — ', h('span', { class: 'code' }, x.case)] : null,
+      x.requested_at ? ' — ' + fmtDateTime(x.requested_at) : null)))];
 }
 
 route('#/tasks', async (el) => {

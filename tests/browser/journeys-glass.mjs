@@ -197,8 +197,9 @@ const glass = {
         await logout(b);
 
         // ---- A reviews it (kk, 360 px) ----
+        // the phone for the rest of A's work (shot() keeps b.viewport)
         await page.setViewportSize(PHONE);
-        b.narrow = true;
+        [b.viewport, b.narrow] = [PHONE, true];
         await b.login('sup.a');
         await setLang(b, 'kk');
         await to(b, '#/grant-requests');
@@ -213,7 +214,7 @@ const glass = {
         await b.shot('reviewed-kk-360');
         await logout(b);
         await page.setViewportSize(DESKTOP);
-        b.narrow = false;
+        [b.viewport, b.narrow] = [DESKTOP, false];
 
         // ---- A's auditor: the report's new columns, in words ----
         await b.login('auditor.north');

@@ -20,7 +20,7 @@ export function normaliseCode(s) {
 // The request form for case c of another organisation: the way (ask the holder, the default,
 // or an emergency access at once), the reason, the hours. The answer replaces the form: the
 // request sent and where to follow it, or the emergency access with its end and the case.
-function glassForm(c, box) {
+function glassForm(c, box, onSent) {
   const mode = (value, checked) => {
     const id = 'f-glass-' + value;
     const hints = [h('p', { class: 'hint', id: id + '-hint' }, t('gr.mode.' + value + '_hint'))];
@@ -76,6 +76,7 @@ function glassForm(c, box) {
         h('p', {}, h('a', { class: 'button primary', href: '#/case/' + encodeURIComponent(g.case || c), 'data-action': 'open-case' }, t('gr.open_case'))));
     }
     clear(box).append(result);
+    if (onSent) onSent();
     result.focus();
     refreshNavCounts();
   });
@@ -103,7 +104,8 @@ function findForm() {
   const glass = h('div', { id: 'break-glass' });
   function showBreakGlass(c) {
     clear(glass);
-    glass.append(glassForm(c, glass));
+    // once sent, the find field's "not found" is no longer the news
+    glass.append(glassForm(c, glass, () => markSaved(form)));
   }
   return [form, glass];
 }

@@ -110,7 +110,7 @@ function decideCard(g) {
     const refuse = ev.submitter && ev.submitter.value === 'refuse';
     const text = note.value.trim();
     let body;
-    if (refuse) body = { note: text };
+    if (refuse) body = text ? { note: text } : {}; // none: the server names the note that is missing
     else {
       body = { scope: (form.querySelector('input[name="scope"]:checked') || {}).value || 'emergency' };
       if (hours.value.trim() !== '') body.hours = Number(hours.value);

@@ -1,7 +1,7 @@
 // access-grants.js — the auditor's report of break-the-glass grants '#/access-grants'
 // (GET /api/v1/access-grants: reading it is audited, the reasons are shown).
 import { api, errorText, clear, fmtDateTime, h, messages, navItem, pageTitle, route, t } from '../core.js';
-import { kindText, scopeText, stateText, who } from './grant-requests.js';
+import { kindText, scopeText, who } from './grant-requests.js';
 
 const ready = Promise.all([messages('cases'), messages('grants')]);
 navItem('#/access-grants', 'grants.nav', 'grant.report');
@@ -27,9 +27,12 @@ route('#/access-grants', async (el) => {
     if (!gs.length) return box.append(h('p', { class: 'muted' }, t('grants.none')));
     // the columns of the second key (issue 15) in words: the kind and what was shown, the
     // state, who decided and who reviewed; each organisation under its case and its user
-    const cols = ['grants.col.case', 'grants.col.user', 'gr.col.kind', 'grants.col.granted', 'grants.col.until',
-      'grants.col.state', 'gr.col.decision', 'grants.col.reason'];
-    const state = (g) => (g.state ? stateText(g) : t(g.active ? 'grants.active' : 'grants.inactive'));
+    const cols = ['grants.col.case', 'grants.col.user', 'gr.col.kind', 'gr.col.period', 'grants.col.state', 'gr.col.decision',
+      'grants.col.reason'];
+    const state = (g) => (g.state ? t('gr.st.' + g.state) : t(g.active ? 'grants.active' : 'grants.inactive'));
+    // from when until when the access was in effect (nothing for a request never granted)
+    const period = (g) => (g.granted_at ? [line(t('gr.period_from', { at: when(g.granted_at) })),
+      line(g.ended_at ? t('grants.ended', { at: when(g.ended_at) }) : t('gr.period_until', { at: when(g.expires_at) }))] : '');
     const line = (text, cls) => (text ? h('span', { class: ['cell-line', cls] }, text) : null);
     const decision = (g) => [
       g.decided_by ? line(t('gr.decided_line', { name: who(g.decided_by) })) : null,
@@ -41,8 +44,7 @@ route('#/access-grants', async (el) => {
         h('td', { 'data-label': t('grants.col.case') }, line(g.case, 'code'), line(t('gr.org_line', { org: org(g.case_org_id) }), 'muted')),
         h('td', { 'data-label': t('grants.col.user') }, line(g.user), line(t('gr.org_line', { org: org(g.user_org_id) }), 'muted')),
         h('td', { 'data-label': t('gr.col.kind') }, g.emergency === undefined ? '' : line(kindText(g)), g.state === undefined ? '' : line(scopeText(g.scope), 'muted')),
-        h('td', { 'data-label': t('grants.col.granted') }, when(g.granted_at)),
-        h('td', { 'data-label': t('grants.col.until') }, g.ended_at ? t('grants.ended', { at: when(g.ended_at) }) : when(g.expires_at)),
+        h('td', { 'data-label': t('gr.col.period') }, period(g)),
         h('td', { 'data-label': t('grants.col.state') }, state(g)),
         h('td', { 'data-label': t('gr.col.decision') }, decision(g)),
         h('td', { 'data-label': t('grants.col.reason') }, typeof g.reason === 'string' ? g.reason : ''))))));

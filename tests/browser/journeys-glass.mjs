@@ -38,8 +38,9 @@ const TEXT = {
     kk: { sent: 'Сұрау жіберілді', waiting: 'Мақұлдауды күтуде', review: 'Қарап шығатын шұғыл қол жеткізулер',
           reviewed: 'Қарап шығылды, қол жеткізу аяқталды', decided: 'Шешім қабылдаған', emergency: 'Шұғыл қол жеткізу' },
     ru: { toDecide: 'Запросы доступа ждут решения', noteField: 'Заметка', refused: 'Отказано', approved: 'Одобрено',
-          scope: 'Только экстренные сведения' },
-    en: { banner: 'emergency fields only', active: 'Emergency access is active until', open: 'Open the case' },
+          scope: 'только экстренные сведения' },
+    en: { banner: 'emergency fields only', active: 'Emergency access is active until', open: 'Open the case', how: 'How to get access',
+          limit: 'all the emergency accesses allowed in 24 hours' },
 };
 
 async function setLang(b, l) {
@@ -99,10 +100,16 @@ const glass = {
         ctx.c1 = await open({ given_name: CHILD.given, family_name: CHILD.family, iin: CHILD.iin, address: CHILD.address });
         ctx.c2 = await open({ given_name: personal('Synaqai') });
         ctx.c3 = await open({ given_name: personal('Synaqnur') });
+        // two emergency accesses taken today already: the page's is the third (the limit)
+        const more = [await open({}), await open({})];
         // the request to refuse, sent beforehand
         const supB = await s.api('sup.b');
         await supB.must('POST', `/api/v1/cases/${ctx.c2}/break-glass`,
                         { reason: 'Made-up: a child of this age asked for help at our shelter', hours: 4 }, 202);
+        for (const c of more) {
+            await supB.must('POST', `/api/v1/cases/${c}/break-glass`,
+                            { reason: 'Made-up: the child was found at night, the holder unreachable', hours: 1, emergency: true }, 201);
+        }
     },
     async run(b, ctx) {
         const page = b.page;
@@ -194,6 +201,17 @@ const glass = {
         const now = await b.visibleText('#glass-result');
         assert(now.includes(TEXT.en.active) && now.includes(TEXT.en.open), `en: the emergency result reads "${now.slice(0, 160)}"`);
         await b.shot('emergency-en');
+        // a fourth within the day: the way's choice says the limit, in words
+        await findCase(b, ctx.c2);
+        await page.check('#f-glass-emergency');
+        await setField(page, 'reason', 'Made-up: another child at the station tonight');
+        await page.click('[data-action="break-glass"]');
+        const limit = page.locator('#form-break-glass [role="alert"]');
+        await limit.waitFor().catch(() => { throw new Error('the fourth emergency access of the day shows no message'); });
+        const said = await limit.innerText();
+        assert(said.includes(TEXT.en.how) && said.includes(TEXT.en.limit), `en: the limit reads "${said.slice(0, 160)}"`);
+        assert((await page.locator('[data-field="emergency"] .msg').innerText()).includes(TEXT.en.limit), 'no message at the choice of the way');
+        await b.shot('emergency-limit-en');
         await logout(b);
 
         // ---- A reviews it (kk, 360 px) ----

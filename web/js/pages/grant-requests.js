@@ -121,7 +121,7 @@ function decideCard(g) {
     const ans = (r.data && r.data.grant) || {};
     const name = who(g.requested_by);
     if (refuse) done(card, t('gr.refused', { name }));
-    else done(card, t('gr.approved', { name, scope: scopeText(ans.scope || body.scope), at: fmtDateTime(ans.expires_at) }));
+    else done(card, t((ans.scope || body.scope) === 'full' ? 'gr.approved.full' : 'gr.approved.emergency', { name, at: fmtDateTime(ans.expires_at) }));
   });
   return card;
 }

@@ -12,7 +12,8 @@
  *     Turkistan and Karaganda to Almaty (two new, one of them overdue, one accepted);
  *   - gen.cm1's tasks (two overdue, two due this week, one later) and safety plans (one
  *     review overdue, one due this week, one later);
- *   - a few audited reads and one break-the-glass grant by gen.sup1, for the auditor;
+ *   - a few audited reads and one emergency access by gen.sup1, for the auditor (and for
+ *     gen.sup2 to review);
  *   - one account in Almaty, created by demo.admin, waiting for gen.sup1's confirmation;
  *   - two cases demo.police opened this week, a task due and one overdue, and a referral
  *     of one of them to Almaty under a third agreement (Police Astana with NGO Almaty);
@@ -366,8 +367,8 @@ static qg_code due_work(demo *d, char codes[][QG_CODE_SIZE], size_t n)
 
 /* ---- for the auditor and the supervisor ----------------------------------------------------- */
 
-/* Two reads of personal data by gen.cm1, a break-the-glass grant by gen.sup1 on a case
- * of Synthetic Police Astana. */
+/* Two reads of personal data by gen.cm1, an emergency access by gen.sup1 on a case of
+ * Synthetic Police Astana. */
 static qg_code sensitive_reads(demo *d, char codes[][QG_CODE_SIZE], size_t n)
 {
     qg_actor cm = as_user(d, "gen.cm1"), sup = as_user(d, "gen.sup1"),
@@ -383,11 +384,13 @@ static qg_code sensitive_reads(demo *d, char codes[][QG_CODE_SIZE], size_t n)
     char pcodes[1][QG_CODE_SIZE];
     d->step = "break the glass";
     if (c == QG_OK && open_cases(d, &psup, pcodes, 1) == 1) {
-        json_t *body = json_pack("{s:s, s:i}", "reason",
+        json_t *body = json_pack("{s:s, s:i, s:b}", "reason",
                                  "Demo only (made up): the child was brought to our shelter "
                                  "at night; checking the police case.",
-                                 "hours", 24);
-        c = body ? grant_take(d->app, &sup, pcodes[0], body, &out, &d->err) : QG_ENOMEM;
+                                 "hours", 24, "emergency", 1);
+        bool emergency = false; /* an emergency access, for the police supervisor to review */
+        c = body ? grant_take(d->app, &sup, pcodes[0], body, &emergency, &out, &d->err)
+                 : QG_ENOMEM;
         json_decref(body);
         json_decref(out);
     }

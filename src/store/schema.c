@@ -378,12 +378,8 @@ static const char *const migrations[] = {
      "  operation_id INTEGER REFERENCES operations(id));"
      "CREATE INDEX iin_quota_log_user ON iin_quota_log(user_id, at);"
      "CREATE INDEX iin_quota_log_org ON iin_quota_log(org_id, at);"),
-    /* 12: break-the-glass with a second key (issue 15 item 1): a request waits for a
-     * supervisor of the organisation holding the case (state requested, expires_at its
-     * 72-hour deadline) who approves it (scope emergency or full) or refuses it with a
-     * sealed note; an emergency access is active at once, counted per requester per day,
-     * and reviewed by the holder's supervisors. The older grants read as full, active
-     * grants (they opened the whole case at once). */
+    /* 12: break-the-glass with a second key (issue 15; core/case/grant.h): requests (expires_at
+     * their 72-hour deadline), decisions, scopes, reviews; older grants read as full */
     ("ALTER TABLE access_grants ADD COLUMN state TEXT NOT NULL DEFAULT 'active';"
      "ALTER TABLE access_grants ADD COLUMN scope TEXT;"
      "ALTER TABLE access_grants ADD COLUMN emergency INTEGER NOT NULL DEFAULT 0;"
@@ -762,12 +758,7 @@ static const char *const pg_migrations[] = {
      "  operation_id BIGINT REFERENCES operations(id));"
      "CREATE INDEX iin_quota_log_user ON iin_quota_log(user_id, at);"
      "CREATE INDEX iin_quota_log_org ON iin_quota_log(org_id, at);"),
-    /* 12: break-the-glass with a second key (issue 15 item 1): a request waits for a
-     * supervisor of the organisation holding the case (state requested, expires_at its
-     * 72-hour deadline) who approves it (scope emergency or full) or refuses it with a
-     * sealed note; an emergency access is active at once, counted per requester per day,
-     * and reviewed by the holder's supervisors. The older grants read as full, active
-     * grants (they opened the whole case at once). */
+    /* 12: break-the-glass with a second key (as for SQLite) */
     ("ALTER TABLE access_grants ADD COLUMN state TEXT NOT NULL DEFAULT 'active';"
      "ALTER TABLE access_grants ADD COLUMN scope TEXT;"
      "ALTER TABLE access_grants ADD COLUMN emergency INTEGER NOT NULL DEFAULT 0;"

@@ -313,6 +313,10 @@ static void test_approve_full(void **state)
     path_of(fx.code, "/tasks", path);
     expect(&fx.sup_b, "POST", path, "{\"title\":\"Call\",\"due_on\":\"2030-01-01\"}", 403, NULL,
            "grant.read_only");
+    path_of(fx.code, "/referrals", path);
+    expect(&fx.sup_b, "POST", path,
+           "{\"service\":\"education\",\"to_name\":\"Made-up school\",\"parts\":[\"profile\"]}",
+           403, NULL, "grant.read_only");
     path_of(fx.code, "/withdraw", path);
     expect(&fx.sup_b, "POST", path, "{\"reason\":\"probe\"}", 404, NULL, NULL);
     path_of(fx.code, "/break-glass", path);

@@ -54,7 +54,8 @@ qg_code grant_report(qg_app *app, const qg_actor *actor, bool active_only, int l
 /* A supervisor's break-the-glass work: {"to_decide": [GRANT], "to_review": [GRANT],
  * "mine": [GRANT]}: requests to the actor's organisation's cases waiting for a decision,
  * emergency accesses to them nobody has reviewed, and the actor's own requests and
- * grants of the last 30 days, newest first. Needs ACT_GRANT_DECIDE or ACT_BREAK_GLASS. */
+ * grants of the last 30 days, newest first. Needs ACT_GRANT_DECIDE or ACT_BREAK_GLASS.
+ * The reasons and notes are opened, so the read is audited ("grant.list" {"count"}). */
 qg_code grant_requests(qg_app *app, const qg_actor *actor, json_t **out, qg_error *err);
 
 typedef enum { GRANT_APPROVE, GRANT_REFUSE, GRANT_REVIEW } grant_decision;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/account/audit.h"
 #include "core/case/case_input.h"
 #include "core/case/grant_row.h"
 #include "core/common/input.h"
@@ -83,6 +84,16 @@ static qg_code lists_in_tx(db *conn, void *arg, qg_error *err)
                      GRANT_SELECT " WHERE g.user_id = ? AND g.requested_at >= ?"
                                   " ORDER BY g.id DESC LIMIT 200",
                      j->actor->user_id, j->now - GRANT_MINE_DAYS * 24 * 3600, mine, err);
+    /* the reasons and notes were opened: the read is audited, as the task list's is */
+    json_t *detail = c == QG_OK ? json_pack("{s:I}", "count",
+                                            (json_int_t)(json_array_size(decide) +
+                                                         json_array_size(review) +
+                                                         json_array_size(mine)))
+                                : NULL;
+    if (c == QG_OK)
+        c = detail ? audit_append(conn, j->app->keys, j->actor, "grant.list", NULL, detail, err)
+                   : qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+    json_decref(detail);
     return c;
 }
 

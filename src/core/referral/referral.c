@@ -455,7 +455,8 @@ static qg_code audit_create(db *conn, create_job *j, qg_error *err)
 static qg_code create_in_tx(db *conn, void *arg, qg_error *err)
 {
     create_job *j = arg;
-    qg_code c = case_state_for(conn, j->actor, ACT_PERSONAL_READ, j->code, &j->state, err);
+    /* referring is a change (a break-the-glass grant only reads: grant.read_only) */
+    qg_code c = case_state_for(conn, j->actor, ACT_REFERRAL_SEND, j->code, &j->state, err);
     if (c == QG_OK && j->state.withdrawn) /* issue 14 item 6 */
         c = qg_fail(err, QG_ECONFLICT, "status", "case.withdrawn",
                     "the case was withdrawn; it can only be read");

@@ -82,7 +82,7 @@ const glass = {
     id: 'glass-second-key',
     title: "access to another organisation's case needs its supervisor's approval (emergency fields only) or is an emergency access it reviews (kk, ru, en; 360 px)",
     viewport: DESKTOP,
-    ms: 90000,
+    ms: 120000,
     pages: ['login', 'cases', 'case', 'grant-requests', 'home', 'access-grants'],
     async setup(s) {
         const a = await s.org('Made-up Northern Shelter', 'ngo', 'almaty');

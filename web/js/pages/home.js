@@ -184,8 +184,9 @@ function myGrantsBlock(g) {
 // The blocks, in the order of a working day: what to do now first.
 function blocks(d) {
   const out = [];
-  if (d.grant_requests && may('grant.decide')) out.push(grantRequestsBlock(d.grant_requests));
-  if (d.my_grants && (d.my_grants.requested || d.my_grants.active) && may('case.break_glass')) out.push(myGrantsBlock(d.my_grants));
+  // shown while something waits (the navigation's entry leads there at any time)
+  const g = d.grant_requests;
+  if (g && (g.to_decide || g.to_review) && may('grant.decide')) out.push(grantRequestsBlock(g));
   if (d.contact_requests_waiting > 0 && may('contact.answer')) out.push(contactsBlock(d.contact_requests_waiting));
   const days = d.due_days || 7;
   if (d.iin_alerts && d.iin_alerts.length && may('operation.manage')) out.push(iinAlertsBlock(d.iin_alerts));
@@ -193,6 +194,7 @@ function blocks(d) {
   if (d.tasks && may('task.list')) out.push(dueBlock('tasks', d.tasks, days));
   if (d.reviews && may('task.list')) out.push(dueBlock('reviews', d.reviews, days));
   if (d.referrals_sent && may('referral.send')) out.push(sentBlock(d.referrals_sent));
+  if (d.my_grants && (d.my_grants.requested || d.my_grants.active) && may('case.break_glass')) out.push(myGrantsBlock(d.my_grants));
   if (d.accounts_waiting !== undefined && may('user.list')) out.push(accountsBlock(d.accounts_waiting));
   if (d.workload && may('case.assign')) out.push(workloadBlock(d.workload));
   if (d.cases && may('case.list')) out.push(casesBlock(d));

@@ -36,7 +36,7 @@ const CHILD = { given: personal('Synaqgul'), family: personal('Oilanbaeva'), iin
 // What the pages say, per language (the glossary's words).
 const TEXT = {
     kk: { sent: 'Сұрау жіберілді', waiting: 'Мақұлдауды күтуде', review: 'Қарап шығатын шұғыл қол жеткізулер',
-          reviewed: 'Қарап шығылды, қол жеткізу аяқталды', decided: 'Шешім қабылдаған', emergency: 'Шұғыл қол жеткізу' },
+          reviewed: 'Қарап шығылды, қол жеткізу аяқталды', task: 'Шұғыл қол жеткізуді қарап шығу', decided: 'Шешім қабылдаған', emergency: 'Шұғыл қол жеткізу' },
     ru: { toDecide: 'Запросы доступа ждут решения', noteField: 'Заметка', refused: 'Отказано', approved: 'Одобрено',
           scope: 'только экстренные сведения' },
     en: { banner: 'emergency fields only', active: 'Emergency access is active until', open: 'Open the case', how: 'How to get access',
@@ -220,7 +220,14 @@ const glass = {
         [b.viewport, b.narrow] = [PHONE, true];
         await b.login('sup.a');
         await setLang(b, 'kk');
-        await to(b, '#/grant-requests');
+        // the tasks say it in words and lead to the access requests
+        await to(b, '#/tasks');
+        const task = page.locator(`#grant-tasks [data-code="${ctx.c3}"] a[href="#/grant-requests"]`);
+        await task.waitFor().catch(() => { throw new Error('the tasks list no emergency access to review'); });
+        assert((await task.innerText()).includes(TEXT.kk.task), `kk: the task reads "${(await task.innerText()).slice(0, 100)}"`);
+        await b.shot('tasks-kk-360');
+        await task.click();
+        await page.waitForFunction(() => location.hash === '#/grant-requests');
         const rev = card(b, 'to-review', ctx.c3);
         await rev.waitFor().catch(() => { throw new Error('the emergency access is not listed to review'); });
         assert((await b.visibleText('#sec-to-review')).includes(TEXT.kk.review), 'kk: no heading of the emergency accesses to review');

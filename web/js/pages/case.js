@@ -382,7 +382,9 @@ route('#/case/:code', async (el, params) => {
     const onlyEmergency = c.grant.scope !== 'full';
     const shown = onlyEmergency
       ? [h('section', { id: 'sec-summary' }, h('h2', {}, t('case.summary')), holderLine(c), summary(c)), personalSection(code, null, true)]
-      : [sumBox, personalSection(code, null, true), stageSec];
+      : [sumBox, ...profileSections(c, lazySection, null), personalSection(code, null, true), contactSection(c, lazySection), stageSec,
+        lazySection('tasks', 'case.tasks', (b) => tasksSection(b, code, c)), needsSection(code, c),
+        lazySection('consent', 'case.consent', (b) => consentSection(b, code, c))].filter(Boolean);
     el.append(...[h('p', {}, h('a', { href: '#/grant-requests' }, t('gr.nav'))), glass, ...shown].filter(Boolean));
     if (!onlyEmergency) await stageSection(stageBox, code, refreshSummary, false, true);
     return;

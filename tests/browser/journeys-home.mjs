@@ -29,8 +29,8 @@ const ROLES = [
     },
     {
         login: 'hm.sup', name: 'supervisor',
-        blocks: ['referrals-received', 'tasks', 'reviews', 'referrals-sent', 'accounts', 'workload', 'cases', 'figures'],
-        numbers: [['tasks', 'overdue', 2], ['tasks', 'due_soon', 1], ['accounts', 'waiting', 1], ['cases', 'open', 4]],
+        blocks: ['referrals-received', 'tasks', 'reviews', 'referrals-sent', 'my-grants', 'accounts', 'workload', 'cases', 'figures'],
+        numbers: [['tasks', 'overdue', 2], ['tasks', 'due_soon', 1], ['accounts', 'waiting', 1], ['cases', 'open', 4], ['my-grants', 'active', 1]],
         texts: ['Кейс-менеджерлердің жүктемесі', 'hm.cm1', 'hm.cm2', 'Сіздің растауыңызды күтуде: 1',
                 'Негізгі көрсеткіштер', 'Пайдаланушыларға өту'],
         nav: { '#/tasks': 3, '#/referrals': 1, '#/users': 1 },

@@ -675,14 +675,17 @@ const breakGlass = {
         await page.locator('#form-break-glass').waitFor().catch(() => {
             throw new Error('a case outside the scope offers no break-the-glass form');
         });
+        // an emergency access takes effect at once (the default way asks the holder first)
+        await page.check('#f-glass-emergency');
         await setField(page, 'reason', 'Made-up emergency: the child was found at the railway station tonight');
         await setField(page, 'hours', '2');
         await page.click('[data-action="break-glass"]');
+        await page.click('#glass-result [data-action="open-case"]');
         await page.waitForFunction((c) => location.hash.startsWith(`#/case/${c}`), code);
         await page.locator('#case-summary').waitFor();
         await b.shot('case-under-grant');
         await page.click('[data-action="end-access"]');
-        await page.waitForFunction(() => location.hash.startsWith('#/cases'));
+        await page.waitForFunction(() => location.hash.startsWith('#/grant-requests'));
         const api = await b.server.api('sup.north');
         const r = await api.call('GET', `/api/v1/cases/${encodeURIComponent(code)}`);
         assert(r.status === 404 || r.status === 403, `the case is still visible after "end access" (${r.status})`);

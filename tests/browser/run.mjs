@@ -56,6 +56,7 @@ const journeys = [
     ...(await import('./journeys-search.mjs')).journeys,
     ...limits,
     ...(await import('./journeys-disk.mjs')).journeys,
+    ...(await import('./journeys-glass.mjs')).journeys,
 ];
 
 const JOURNEY_MS = 120000;

@@ -248,6 +248,7 @@ export function setSession(answer) {
     agreement_scope: answer.agreement_scope || 'none',
     agreement_manage_scope: answer.agreement_manage_scope || 'none',
     must_change_password: answer.must_change_password === true,
+    emergency_grants_per_day: answer.emergency_grants_per_day || 0, // the daily limit, when the server says it
   };
   if (answer.idle_seconds) idleSeconds = answer.idle_seconds;
   lastInput = Date.now();

@@ -20,6 +20,7 @@ import './pages/dataset.js';
 import './pages/admin.js';
 import './pages/audit.js';
 import './pages/access-grants.js';
+import './pages/grant-requests.js';
 import './pages/search.js';
 import './pages/operations.js';
 import './storage.js'; // the full-disk banner on every page

@@ -5,7 +5,7 @@
 // way to the child's own record; printing is case-print.js's. Sections other than the
 // summary and the stage load when opened, so a slow connection fetches only what is
 // asked for, and nothing audited is read unless the worker opens it.
-import { api, errorText, caseMay, clear, fmtDate, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, vocab, watchUnsaved } from '../core.js';
+import { api, errorText, caseMay, clear, fmtDate, fmtDateTime, formField, formValues, h, label, markSaved, messages, notify, pageTitle, route, select, showErrors, t, vocab, watchUnsaved } from '../core.js';
 import { canAssign, editForm, mountAssignments, personalForm } from './case-edit.js';
 import { assignableUsers, listLabel, pickerReady, userPicker } from '../picker.js';
 import { mountRecords, savedNote } from './case-forms.js';
@@ -15,6 +15,7 @@ import { contactSection, profileSections } from './case-people.js';
 import { childRecordSection, summaryPrintButton } from './case-print.js';
 import { tasksSection } from './case-tasks.js';
 import { withdrawnBanner, withdrawReady, withdrawSection } from './case-withdraw.js';
+import { grantsReady } from './grant-requests.js';
 import { mountReferrals } from './referrals.js';
 import { mountScreenings } from './screenings.js';
 
@@ -90,7 +91,7 @@ function summary(c) {
     dlRow('case.f.services_needed', labels('service', c.services_needed)),
     dlRow('case.f.traffickers', traffickers.length ? h('ul', {}, traffickers.map((x) => h('li', {}, x))) : null),
     dlRow('case.f.route', route_.length ? h('ul', {}, route_.map((x) => h('li', {}, x))) : null),
-    dlRow('case.f.case_managers', (c.case_managers || []).map((m) => m.login).join(', ') || t('core.none')),
+    dlRow('case.f.case_managers', Array.isArray(c.case_managers) ? c.case_managers.map((m) => m.login).join(', ') || t('core.none') : null),
     dlRow('case.f.has_personal', yesNo(c.has_personal)),
     dlRow('case.f.updated_at', fmtDate(c.updated_at)));
 }
@@ -99,7 +100,7 @@ function summary(c) {
 
 // The personal data, read only when "show" is pressed (audited); "edit" then opens the
 // form that replaces it, guarded by the case's version read before the data.
-function personalSection(code, onChange) {
+function personalSection(code, onChange, readOnly) {
   const box = h('div', { id: 'personal-data', 'aria-live': 'polite' });
   const show = h('button', { type: 'button', class: 'primary', 'data-action': 'show-personal' }, t('case.show_personal'));
   const edit = h('button', { type: 'button', class: 'hidden', 'data-action': 'edit-personal' }, t('case.edit_personal'));
@@ -141,7 +142,7 @@ function personalSection(code, onChange) {
   show.addEventListener('click', async () => {
     if (!(await load())) return;
     show.classList.add('hidden');
-    edit.classList.remove('hidden');
+    if (!readOnly) edit.classList.remove('hidden');
     hide.classList.remove('hidden');
     hide.focus();
   });
@@ -236,7 +237,7 @@ function stageForms(code, st, reload, mayClose) {
   return out;
 }
 
-async function stageSection(box, code, onChange, mayClose) {
+async function stageSection(box, code, onChange, mayClose, readOnly) {
   const r = await api('GET', path(code, '/stages'));
   clear(box);
   if (r.status !== 200) return box.append(errLine(r));
@@ -274,7 +275,7 @@ async function stageSection(box, code, onChange, mayClose) {
     table.tabIndex = -1;
     box.append(h('p', { class: 'hint' }, t('case.notes_audited')), h('div', { class: 'actions' }, show));
   }
-  box.append(...stageForms(code, st, onChange, mayClose));
+  if (!readOnly) box.append(...stageForms(code, st, onChange, mayClose));
 }
 
 // ---- the index of the sections ------------------------------------------------------
@@ -298,10 +299,45 @@ function sectionIndex(sections) {
   return h('nav', { class: 'section-index', 'aria-label': t('case.sections') }, h('ul', {}, links));
 }
 
+// ---- temporary access ---------------------------------------------------------------
+
+// The banner of a case seen through temporary access (c.grant: {id, scope, expires_at}; or
+// only the case's may list holding case.break_glass_end), with the button that ends it;
+// null for everyone else.
+function glassBanner(c, code) {
+  if (!c.grant && !caseMay(c, 'case.break_glass_end')) return null;
+  const g = c.grant || {};
+  const text = g.scope ? t(g.scope === 'full' ? 'gr.banner.full' : 'gr.banner.emergency', { at: fmtDateTime(g.expires_at) }) : t('case.glass_active');
+  const end = h('button', { type: 'button', class: 'danger', 'data-action': 'end-access' }, t('case.glass_end'));
+  const box = h('div', { class: 'warning', id: 'glass-access' }, h('p', { id: 'glass-text' }, h('strong', {}, text)),
+    g.scope === 'emergency' ? h('p', {}, t('gr.banner_directory'), ' ', h('a', { href: '#/services' }, t('gr.directory'))) : null,
+    caseMay(c, 'case.break_glass_end') || c.grant ? h('div', { class: 'actions' }, end) : null);
+  end.addEventListener('click', async () => {
+    const u = await api('DELETE', path(code, '/break-glass'));
+    if (u.status === 204 || u.status === 200) {
+      notify(t('case.glass_ended'));
+      window.location.hash = '#/grant-requests';
+    } else {
+      for (const old of box.querySelectorAll('.errors')) old.remove();
+      const msg = h('p', { class: 'errors', role: 'alert', tabindex: '-1' }, errorText(u.data));
+      box.append(msg);
+      msg.focus();
+    }
+  });
+  return box;
+}
+
+// The organisation that holds a case seen through temporary access (whom to reach).
+function holderLine(c) {
+  const org = c.case_org || c.org || null;
+  const name = org && typeof org === 'object' ? org.name : '';
+  return name ? h('p', { id: 'case-holder' }, t('gr.holder') + ': ', h('strong', {}, name)) : null;
+}
+
 // ---- the page -----------------------------------------------------------------------
 
 route('#/case/:code', async (el, params) => {
-  await Promise.all([ready, needsReady, withdrawReady]);
+  await Promise.all([ready, needsReady, withdrawReady, grantsReady]);
   const code = params.code;
   el.append(pageTitle('case.title', { code }));
   const r = await api('GET', path(code));
@@ -338,17 +374,21 @@ route('#/case/:code', async (el, params) => {
   });
   const screenBox = h('div');
   const refBox = h('div');
-  // a user who sees the case only through a break-the-glass grant may end that access
-  const glass = caseMay(c, 'case.break_glass_end')
-    ? h('div', { class: 'warning', id: 'glass-access' }, h('p', {}, t('case.glass_active')),
-      h('button', { type: 'button', class: 'danger', 'data-action': 'end-access', on: { click: async () => {
-        const u = await api('DELETE', path(code, '/break-glass'));
-        if (u.status === 204 || u.status === 200) {
-          notify(t('case.glass_ended'));
-          window.location.hash = '#/cases';
-        } else notify(errorText(u.data));
-      } } }, t('case.glass_end')))
-    : null;
+  // a user who sees the case only through temporary access: the banner says how much and until
+  // when, with the button that ends it; with the emergency fields only, the page holds only
+  // the fields the answer has (no sections, no forms)
+  const glass = glassBanner(c, code);
+  if (c.grant) {
+    const onlyEmergency = c.grant.scope !== 'full';
+    const shown = onlyEmergency
+      ? [h('section', { id: 'sec-summary' }, h('h2', {}, t('case.summary')), holderLine(c), summary(c)), personalSection(code, null, true)]
+      : [sumBox, ...profileSections(c, lazySection, null), personalSection(code, null, true), contactSection(c, lazySection), stageSec,
+        lazySection('tasks', 'case.tasks', (b) => tasksSection(b, code, c)), needsSection(code, c),
+        lazySection('consent', 'case.consent', (b) => consentSection(b, code, c))].filter(Boolean);
+    el.append(...[h('p', {}, h('a', { href: '#/grant-requests' }, t('gr.nav'))), glass, ...shown].filter(Boolean));
+    if (!onlyEmergency) await stageSection(stageBox, code, refreshSummary, false, true);
+    return;
+  }
   // (the glass warning and the managers' section are null when they do not apply)
   const sections = [sumBox, assignSec, editSec, ...profileSections(c, lazySection, refreshSummary),
     personalSection(code, refreshSummary), contactSection(c, lazySection), stageSec,

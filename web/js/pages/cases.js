@@ -1,9 +1,10 @@
 // cases.js — the case list (#/cases): the cases the user may see, newest first, with
 // coded fields only (never personal data), filters by stage and status, paging with
-// next_before, and "find by code" that opens the case.
-import { api, clear, fmtDate, formField, formValues, go, h, label, markSaved, may, messages, navItem, pageTitle, policy, route, select, showErrors, t, watchUnsaved } from '../core.js';
+// next_before, and "find by code" that opens the case, or, for a supervisor, offers access
+// to another organisation's case (an access request or an emergency access).
+import { api, clear, errorText, fmtDate, fmtDateTime, formField, formValues, go, h, label, markSaved, may, messages, navItem, pageTitle, policy, refreshNavCounts, route, select, showErrors, showMessage, t, watchUnsaved } from '../core.js';
 
-const ready = messages('cases');
+const ready = Promise.all([messages('cases'), messages('grants')]);
 navItem('#/cases', 'cases.nav', 'case.list');
 
 const filter = { stage: '', status: 'open' };
@@ -14,6 +15,72 @@ export function normaliseCode(s) {
   const body = raw.startsWith('QG') ? raw.slice(2) : raw;
   if (body.length !== 13) return String(s || '').trim().toUpperCase();
   return 'QG-' + body.slice(0, 4) + '-' + body.slice(4, 8) + '-' + body.slice(8, 12) + '-' + body.slice(12);
+}
+
+// The request form for case c of another organisation: the way (ask the holder, the default,
+// or an emergency access at once), the reason, the hours. The answer replaces the form: the
+// request sent and where to follow it, or the emergency access with its end and the case.
+function glassForm(c, box, onSent) {
+  const mode = (value, checked) => {
+    const id = 'f-glass-' + value;
+    const hints = [h('p', { class: 'hint', id: id + '-hint' }, t('gr.mode.' + value + '_hint'))];
+    if (value === 'emergency') {
+      const n = policy('emergency_grants_per_day');
+      hints.push(h('p', { class: 'hint', id: id + '-limit' }, n ? t('gr.mode.limit', { n }) : t('gr.mode.limit_plain')));
+    }
+    return h('div', { class: 'choice explained' },
+      h('input', { type: 'radio', name: 'mode', id, value, checked, 'aria-describedby': hints.map((x) => x.id).join(' ') }),
+      h('div', {}, h('label', { for: id }, t('gr.mode.' + value)), hints));
+  };
+  const modeMsg = h('p', { class: 'msg', id: 'f-glass-mode-msg' });
+  const modes = h('fieldset', { class: 'choices', 'data-field': 'emergency' },
+    h('legend', { id: 'f-glass-mode-legend' }, t('gr.mode')), mode('request', true), mode('emergency', false), modeMsg);
+  const submit = h('button', { type: 'submit', class: 'primary', 'data-action': 'break-glass' }, t('gr.send'));
+  const gf = watchUnsaved(h('form', { id: 'form-break-glass', novalidate: true, 'aria-labelledby': 'glass-title' },
+    h('h2', { id: 'glass-title' }, t('gr.form_title', { code: c })),
+    h('p', { class: 'warning' }, t('gr.form_intro')),
+    modes,
+    formField('reason', 'cases.glass_reason', h('textarea', { rows: '3', maxlength: '1000', required: true }), 'gr.reason_hint'),
+    formField('hours', 'gr.hours_field', h('input', { type: 'number', min: '1', max: '72', step: '1', inputmode: 'numeric', class: 'short', value: '8' }), 'gr.hours_hint'),
+    h('div', { class: 'actions' }, submit)));
+  const emergency = () => (gf.querySelector('input[name="mode"]:checked') || {}).value === 'emergency';
+  // the button says what it does: an emergency access is taken, a request is sent
+  gf.addEventListener('change', () => {
+    submit.textContent = t(emergency() ? 'gr.take' : 'gr.send');
+    submit.className = emergency() ? 'danger' : 'primary';
+  });
+  gf.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const body = formValues(gf);
+    delete body.mode;
+    body.emergency = emergency();
+    const u = await api('POST', '/cases/' + encodeURIComponent(c) + '/break-glass', body);
+    if (u.status !== 201 && u.status !== 202) {
+      const e = (u.data && u.data.error) || {};
+      if (e.field !== 'emergency') return showErrors(gf, u.data);
+      // the daily limit of emergency accesses: said at the choice of the way
+      showMessage(gf, errorText(e, t('gr.mode')));
+      modes.classList.add('invalid');
+      modeMsg.textContent = errorText(e);
+      return;
+    }
+    markSaved(gf);
+    const g = (u.data && u.data.grant) || {};
+    const org = (g.case_org && g.case_org.name) || '';
+    const result = h('div', { class: 'notice glass-result', role: 'status', tabindex: '-1', id: 'glass-result' });
+    if (u.status === 202) {
+      result.append(h('p', {}, t('gr.sent', { org })),
+        h('p', {}, t('gr.sent_follow', { page: t('gr.nav') }), ' ', h('a', { href: '#/grant-requests', 'data-action': 'go-grant-requests' }, t('gr.nav'))));
+    } else {
+      result.append(h('p', {}, t('gr.emergency_active', { at: fmtDateTime(g.expires_at), org })),
+        h('p', {}, h('a', { class: 'button primary', href: '#/case/' + encodeURIComponent(g.case || c), 'data-action': 'open-case' }, t('gr.open_case'))));
+    }
+    clear(box).append(result);
+    if (onSent) onSent();
+    result.focus();
+    refreshNavCounts();
+  });
+  return gf;
 }
 
 function findForm() {
@@ -32,24 +99,13 @@ function findForm() {
       if ((r.status === 404 || r.status === 403) && may('case.break_glass')) showBreakGlass(c);
     }
   });
-  // A supervisor may take temporary access to a case outside their scope (break the glass).
+  // A supervisor may ask another organisation for access to its case, or take an emergency
+  // access at once (break the glass): grant-requests.js follows both.
   const glass = h('div', { id: 'break-glass' });
   function showBreakGlass(c) {
     clear(glass);
-    const gf = watchUnsaved(h('form', { id: 'form-break-glass', novalidate: true },
-      h('h2', {}, t('cases.glass_title', { code: c })),
-      h('p', { class: 'warning' }, t('cases.glass_warning')),
-      formField('reason', 'cases.glass_reason', h('textarea', { rows: '3', maxlength: '1000', required: true }), 'cases.glass_reason_hint'),
-      formField('hours', 'cases.glass_hours', h('input', { type: 'number', min: '1', max: '24', step: '1', inputmode: 'numeric', class: 'short', value: '4' }), 'cases.glass_hours_hint'),
-      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'danger', 'data-action': 'break-glass' }, t('cases.glass_take')))));
-    gf.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      const u = await api('POST', '/cases/' + encodeURIComponent(c) + '/break-glass', formValues(gf));
-      if (u.status !== 201) return showErrors(gf, u.data);
-      markSaved(gf);
-      go('#/case/' + encodeURIComponent(c));
-    });
-    glass.append(gf);
+    // once sent, the find field's "not found" is no longer the news
+    glass.append(glassForm(c, glass, () => markSaved(form)));
   }
   return [form, glass];
 }

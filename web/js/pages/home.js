@@ -7,7 +7,7 @@
 import { api, clear, fmtDate, h, label, may, messages, navItem, pageTitle, route, session, t } from '../core.js';
 import { iinAlertsBlock, limitsReady } from './iin-alerts.js';
 
-const ready = Promise.all([messages('home'), messages('contacts')]);
+const ready = Promise.all([messages('home'), messages('contacts'), messages('grants')]);
 
 // The counts of the navigation: one request answers every count of one refresh. The
 // answer is kept for its own session only: after a logout and a new login within the
@@ -167,9 +167,26 @@ function contactsBlock(n) {
     h('ul', { class: 'home-list' }, line('contacts.home_waiting', n, null, 'waiting')));
 }
 
+// Another organisation's access requests and emergency accesses to this organisation's cases
+// (the holder's supervisors), and the user's own requests (the requester).
+function grantRequestsBlock(g) {
+  return block('grant-requests', 'gr.home_title', '#/grant-requests', 'gr.home_link',
+    h('ul', { class: 'home-list' }, line('gr.home_to_decide', g.to_decide || 0, null, 'to_decide'),
+      line('gr.home_to_review', g.to_review || 0, null, 'to_review')));
+}
+
+function myGrantsBlock(g) {
+  return block('my-grants', 'gr.home_mine_title', '#/grant-requests', 'gr.home_link',
+    h('ul', { class: 'home-list' }, line('gr.home_mine_requested', g.requested || 0, null, 'requested'),
+      line('gr.home_mine_active', g.active || 0, null, 'active')));
+}
+
 // The blocks, in the order of a working day: what to do now first.
 function blocks(d) {
   const out = [];
+  // shown while something waits (the navigation's entry leads there at any time)
+  const g = d.grant_requests;
+  if (g && (g.to_decide || g.to_review) && may('grant.decide')) out.push(grantRequestsBlock(g));
   if (d.contact_requests_waiting > 0 && may('contact.answer')) out.push(contactsBlock(d.contact_requests_waiting));
   const days = d.due_days || 7;
   if (d.iin_alerts && d.iin_alerts.length && may('operation.manage')) out.push(iinAlertsBlock(d.iin_alerts));
@@ -177,6 +194,7 @@ function blocks(d) {
   if (d.tasks && may('task.list')) out.push(dueBlock('tasks', d.tasks, days));
   if (d.reviews && may('task.list')) out.push(dueBlock('reviews', d.reviews, days));
   if (d.referrals_sent && may('referral.send')) out.push(sentBlock(d.referrals_sent));
+  if (d.my_grants && (d.my_grants.requested || d.my_grants.active) && may('case.break_glass')) out.push(myGrantsBlock(d.my_grants));
   if (d.accounts_waiting !== undefined && may('user.list')) out.push(accountsBlock(d.accounts_waiting));
   if (d.workload && may('case.assign')) out.push(workloadBlock(d.workload));
   if (d.cases && may('case.list')) out.push(casesBlock(d));

@@ -1,10 +1,10 @@
 // tasks.js — due work (#/tasks): the open tasks due or overdue (GET /tasks?overdue=1)
 // or all open tasks (GET /tasks), and the safety-plan reviews that are due. A task is
 // marked as done from its row (PATCH /cases/{code}/tasks/{n}); the row stays, saying so.
-import { api, errorText, clear, fmtDate, h, label, messages, navItem, pageTitle, route, t } from '../core.js';
+import { api, errorText, clear, fmtDate, fmtDateTime, h, label, messages, navItem, pageTitle, route, t } from '../core.js';
 import { overdueWork } from './home.js';
 
-const ready = Promise.all([messages('tasks'), messages('casework')]);
+const ready = Promise.all([messages('tasks'), messages('casework'), messages('grants')]);
 navItem('#/tasks', 'tasks.nav', 'task.list', { count: overdueWork, countKey: 'home.nav_overdue' });
 
 let onlyDue = true;
@@ -30,6 +30,26 @@ function doneButton(x) {
   return btn;
 }
 
+// The work of temporary access to the organisation's cases (kind grant.decide: an access
+// request to decide; grant.review: an emergency access to review), in words, each leading to
+// the access requests page.
+function isGrantTask(x) {
+  return typeof x.kind === 'string' && x.kind.startsWith('grant.');
+}
+
+function grantTasks(list) {
+  const text = (x) => {
+    const what = x.kind === 'grant.review' ? 'review' : 'decide';
+    const org = x.org_name || (x.org && x.org.name) || (x.requested_by && x.requested_by.org && x.requested_by.org.name) || '';
+    return org ? t('gr.task.' + what, { org }) : t('gr.task.' + what + '_plain');
+  };
+  return [h('h2', {}, t('gr.tasks_title')),
+    h('ul', { class: 'home-list', id: 'grant-tasks' }, list.map((x) => h('li', { 'data-code': x.case, 'data-kind': x.kind },
+      h('a', { href: '#/grant-requests', 'data-action': 'go-grant-requests' }, text(x)),
+      x.case ? [' — ', h('span', { class: 'code' }, x.case)] : null,
+      x.requested_at ? ' — ' + fmtDateTime(x.requested_at) : null)))];
+}
+
 route('#/tasks', async (el) => {
   await ready;
   el.append(pageTitle('tasks.title'));
@@ -48,7 +68,10 @@ route('#/tasks', async (el) => {
       box.append(h('p', { class: 'errors', role: 'alert' }, errorText(r.data)));
       return;
     }
-    const tasks = r.data.tasks || [];
+    const all = r.data.tasks || [];
+    const glass = all.filter(isGrantTask).concat(r.data.grants || []);
+    const tasks = all.filter((x) => !isGrantTask(x));
+    if (glass.length) box.append(...grantTasks(glass));
     if (!tasks.length) box.append(h('p', { class: 'muted' }, t('tasks.none')));
     else {
       box.append(h('table', { class: 'list' },

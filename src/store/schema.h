@@ -6,6 +6,10 @@
 #ifndef QG_SCHEMA_H
 #define QG_SCHEMA_H
 
+/* The number of migrations, which is the current schema version: each list (schema.c for
+ * SQLite, schema_pg.c for PostgreSQL) is checked against it when compiled. */
+#define SCHEMA_VERSION 13
+
 /* Returns the number of migrations, which is the current schema version. */
 int schema_migration_count(void);
 

@@ -69,16 +69,16 @@ struct http_server {
 typedef enum { REQ_OK = 0, REQ_TOO_LARGE } req_verdict;
 
 typedef struct {
+    bool started;        /* the first access-handler call has run */
+    bool uri_bad;        /* the raw URI holds a control character */
+    const char *uri;     /* the raw URI in libmicrohttpd's read buffer (see on_uri) */
+    const char *uri_end; /* where that URI's text ends (its first NUL) */
     req_verdict verdict;
     char *body;     /* NUL-terminated when not NULL */
     size_t len;
     size_t cap;
     size_t dropped; /* bytes discarded after the body went over the cap */
 } req_state;
-
-/* Returned by the URI log callback for a raw URI with control characters; the first
- * access-handler call sees it in *req_cls. Never freed: it is not allocated. */
-static char bad_uri_marker;
 
 static const char *const security_headers[][2] = {
     {"X-Content-Type-Options", "nosniff"},
@@ -192,6 +192,122 @@ static bool framing_ambiguous(struct MHD_Connection *conn)
     MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &n);
     return n.content_length > 1 || n.transfer_encoding > 1 ||
            (n.transfer_encoding && n.content_length);
+}
+
+/* ---- bytes hidden behind a NUL -------------------------------------------------
+ *
+ * libmicrohttpd 0.9.75 parses the request line and the headers in place in its read
+ * buffer: each line's CR and LF become NULs, the colon after a name becomes a NUL, and
+ * every name and value is then measured with strlen. A NUL inside a line therefore cuts
+ * the name or value there, and the bytes after it stay in the buffer unseen. The
+ * layout check walks the request line and the headers (MHD_HEADER_KIND, in the order
+ * they came, with pointers into that buffer) and requires every byte between them to be
+ * one the parser wrote or skipped: one or two NULs for a line end (LF, or CR LF), the
+ * colon's NUL and blanks between a name and its value, two to four NULs for the last
+ * line end and the empty line, ending exactly at the size of the header block
+ * (MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE, counted from the method). Any other byte
+ * was behind a NUL, and a name or value outside the block (libmicrohttpd copies a
+ * folded header line elsewhere) is refused too: obsolete line folding is not HTTP/1.1
+ * any more (RFC 9112 5.2). docs/security.md, "HTTP framing", says why this is sound. */
+
+typedef struct {
+    uintptr_t begin;  /* the method: the header block's first byte */
+    uintptr_t end;    /* one past the empty line that ends the header block */
+    uintptr_t cursor; /* one past the last byte accounted for */
+    bool ok;
+} layout_walk;
+
+/* True when [from, to) lies inside the header block (from <= to). */
+static bool in_block(const layout_walk *w, uintptr_t from, uintptr_t to)
+{
+    return from >= w->begin && from <= to && to <= w->end;
+}
+
+/* True when [from, to) inside the block holds only NULs, at least min and at most max. */
+static bool only_nuls(const layout_walk *w, uintptr_t from, uintptr_t to, size_t min,
+                      size_t max)
+{
+    if (!in_block(w, from, to) || to - from < min || to - from > max)
+        return false;
+    for (const char *p = (const char *)from; (uintptr_t)p < to; p++)
+        if (*p != '\0')
+            return false;
+    return true;
+}
+
+/* Accounts for one header line: a line end before its name, the name, the colon's NUL,
+ * blanks, the value. */
+static enum MHD_Result walk_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
+{
+    layout_walk *w = cls;
+    (void)kind;
+    if (!key || !value) {
+        w->ok = false;
+        return MHD_NO;
+    }
+    uintptr_t name = (uintptr_t)key, name_end = name + key_size;
+    uintptr_t val = (uintptr_t)value, val_end = val + value_size;
+    bool ok = only_nuls(w, w->cursor, name, 1, 2) && in_block(w, name, name_end) &&
+              in_block(w, name_end + 1, val) && in_block(w, val, val_end) &&
+              key[key_size] == '\0';
+    for (const char *p = key + key_size + 1; ok && (uintptr_t)p < val; p++)
+        ok = *p == ' ' || *p == '\t';
+    w->ok = ok;
+    w->cursor = val_end;
+    return ok ? MHD_YES : MHD_NO;
+}
+
+/* True when nothing hides behind a NUL in the request line "METHOD\0URI\0VERSION": the
+ * three touch, and neither the method nor the URI (as on_uri saw it in st) was cut. */
+static bool request_line_ok(const char *method, const char *version, const req_state *st)
+{
+    if (!method || !version || !st->uri || !st->uri_end)
+        return false;
+    return (uintptr_t)method + strlen(method) + 1 == (uintptr_t)st->uri &&
+           (uintptr_t)st->uri_end + 1 == (uintptr_t)version;
+}
+
+/* True when no byte of a header line hides behind a NUL (see above); the request line
+ * has passed request_line_ok. */
+static bool headers_layout_ok(struct MHD_Connection *conn, const char *method,
+                              const char *version)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    if (!ci)
+        return false;
+    layout_walk w = {.begin = (uintptr_t)method, .ok = true};
+    w.end = w.begin + ci->header_size;
+    uintptr_t ver = (uintptr_t)version, ver_end = ver + strlen(version);
+    if (!in_block(&w, ver, ver_end))
+        return false;
+    w.cursor = ver_end;
+    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, walk_header, &w);
+    return w.ok && only_nuls(&w, w.cursor, w.end, 2, 4);
+}
+
+typedef struct {
+    size_t count;
+} value_count;
+
+static enum MHD_Result count_value(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    (void)key;
+    (void)value;
+    ((value_count *)cls)->count++;
+    return MHD_YES;
+}
+
+/* True when a chunked body ended with trailer fields: refused as a whole (no browser
+ * sends them, and they are parsed like headers, behind the same NUL). */
+static bool has_trailers(struct MHD_Connection *conn)
+{
+    value_count n = {0};
+    MHD_get_connection_values(conn, MHD_FOOTER_KIND, count_value, &n);
+    return n.count > 0;
 }
 
 /* ---- buffers ----------------------------------------------------------------- */
@@ -477,18 +593,20 @@ static bool declared_length(struct MHD_Connection *conn, unsigned long long *out
     return true;
 }
 
-/* First call: vet the request and set up its state. Rejections are answered now. */
+/* First call: vet the request and set up its state (made by on_uri, or here when on_uri
+ * could not). Rejections are answered now. */
 static enum MHD_Result begin_request(http_server *srv, struct MHD_Connection *conn,
-                                     const char *url, void **req_cls)
+                                     const char *url, const char *method,
+                                     const char *version, void **req_cls)
 {
-    bool uri_bad = *req_cls == &bad_uri_marker;
-    req_state *st = calloc(1, sizeof *st);
+    req_state *st = *req_cls ? *req_cls : calloc(1, sizeof *st);
     if (!st)
         return MHD_NO;
     *req_cls = st;
-    if (uri_bad || !path_ok(url))
+    st->started = true;
+    if (st->uri_bad || !path_ok(url) || !request_line_ok(method, version, st))
         return send_invalid(conn, "path", "request.path", "request path is not valid");
-    if (values_bad(conn, MHD_HEADER_KIND))
+    if (values_bad(conn, MHD_HEADER_KIND) || !headers_layout_ok(conn, method, version))
         return send_invalid(conn, "header", "request.header",
                             "request header holds a control character");
     if (framing_ambiguous(conn))
@@ -522,9 +640,9 @@ static enum MHD_Result finish_request(http_server *srv, struct MHD_Connection *c
 {
     if (st->verdict == REQ_TOO_LARGE)
         return send_too_large(conn, srv->max_body);
-    if (values_bad(conn, MHD_FOOTER_KIND))
+    if (has_trailers(conn))
         return send_invalid(conn, "header", "request.header",
-                            "request trailer holds a control character");
+                            "request trailers are not accepted");
     http_request req = {0};
     req.method = method;
     req.path = url;
@@ -546,10 +664,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   void **req_cls)
 {
     http_server *srv = cls;
-    (void)version;
-    if (*req_cls == NULL || *req_cls == &bad_uri_marker)
-        return begin_request(srv, conn, url, req_cls);
     req_state *st = *req_cls;
+    if (st == NULL || !st->started)
+        return begin_request(srv, conn, url, method, version, req_cls);
     if (*upload_data_size != 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
@@ -566,17 +683,27 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     (void)toe;
     req_state *st = *req_cls;
     *req_cls = NULL;
-    if (!st || (void *)st == (void *)&bad_uri_marker)
+    if (!st)
         return;
     state_drop_body(st);
     free(st);
 }
 
+/* Called with the raw URI (in libmicrohttpd's read buffer, before it is decoded in
+ * place) as soon as the request line is read: makes the request's state and notes where
+ * the URI's text ends, which layout_ok compares with where the version starts. NULL when
+ * out of memory (begin_request then makes the state, and the request is refused). */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     (void)cls;
     (void)conn;
-    return (uri == NULL || raw_uri_bad(uri)) ? &bad_uri_marker : NULL;
+    req_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->uri_bad = uri == NULL || raw_uri_bad(uri);
+    st->uri = uri;
+    st->uri_end = uri ? uri + strlen(uri) : NULL;
+    return st;
 }
 
 /* Length of the printf conversion at fmt (which starts with '%'). */

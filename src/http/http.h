@@ -1,11 +1,11 @@
 /*
  * http.h — the HTTP server seen by the rest of Qorgau.
  *
- * server.c is the only file that includes <microhttpd.h>. It accepts a request, caps
- * and collects its body, rejects header values with control characters, and hands a
- * complete http_request to one handler function; the handler fills an http_response.
- * The adapter adds the security headers every answer carries and frees the body.
- * Nothing here knows about JSON routes, sessions or cases.
+ * server.c (with its helpers vet.c and conn_guard.c) is the only place that includes
+ * <microhttpd.h>. It accepts a request, caps and collects its body, rejects header
+ * values with control characters, and hands a complete http_request to one handler
+ * function; the handler fills an http_response. The adapter adds the security headers
+ * every answer carries and frees the body. Nothing here knows about JSON routes, sessions or cases.
  */
 #ifndef QG_HTTP_H
 #define QG_HTTP_H

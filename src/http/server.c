@@ -22,13 +22,21 @@
  * HTTP_PER_IP_CONNECTIONS connections at once, or any number with a trusted proxy
  * (every client then arrives from the proxy's address).
  *
- * Nothing here logs request data: libmicrohttpd's own messages go to stderr as their
- * format strings, every argument replaced by "?".
+ * Nothing here logs request data: libmicrohttpd's own messages are counted by their
+ * format strings (conn_guard.c) and logged once per interval with their counts, every
+ * argument replaced by "?".
+ *
+ * Floods: at most max_connections connections in all (libmicrohttpd's default would be
+ * FD_SETSIZE - 4, though epoll has no such bound), each address at most
+ * HTTP_PER_IP_CONNECTIONS of them, and a request's headers must be complete within the
+ * header deadline (conn_guard.c reaps the late ones; libmicrohttpd's own timeout counts
+ * only silence).
  *
  * Request bodies are wiped before they are freed, and so are response bodies (freed
  * by libmicrohttpd through owned_buf_free once sent).
  */
 #include "http/http.h"
+#include "http/conn_guard.h"
 #include "http/vet.h"
 
 #include <arpa/inet.h>
@@ -66,6 +74,7 @@ struct http_server {
     size_t max_body;
     unsigned port;
     net_addr proxy; /* family 0: no trusted proxy */
+    conn_guard *guard;
 };
 
 typedef enum { REQ_OK = 0, REQ_TOO_LARGE } req_verdict;
@@ -388,6 +397,7 @@ static enum MHD_Result begin_request(http_server *srv, struct MHD_Connection *co
         return MHD_NO;
     *req_cls = st;
     st->started = true;
+    conn_guard_headers_done(conn);
     if (st->uri_bad || !vet_path_ok(url) ||
         !vet_request_line_ok(method, version, st->uri, st->uri_end))
         return send_invalid(conn, "path", "request.path", "request path is not valid");
@@ -464,8 +474,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)conn;
     (void)toe;
+    conn_guard_request_done(conn);
     req_state *st = *req_cls;
     *req_cls = NULL;
     if (!st)
@@ -489,40 +499,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     st->uri = uri;
     st->uri_end = uri ? uri + strlen(uri) : NULL;
     return st;
-}
-
-/* Length of the printf conversion at fmt (which starts with '%'). */
-static size_t conversion_length(const char *fmt)
-{
-    size_t n = 1;
-    while (fmt[n] && strchr("#0- +'.*123456789hlLqjzt", fmt[n]))
-        n++;
-    return fmt[n] ? n + 1 : n;
-}
-
-/* Prints libmicrohttpd's message template with every argument replaced by "?": the
- * arguments may be request data. */
-static void on_log(void *cls, const char *fmt, va_list ap)
-{
-    (void)cls;
-    (void)ap;
-    flockfile(stderr);
-    fputs("qorgau: http: ", stderr);
-    while (*fmt) {
-        if (fmt[0] == '%' && fmt[1] == '%') {
-            fputc('%', stderr);
-            fmt += 2;
-        } else if (fmt[0] == '%') {
-            fputc('?', stderr);
-            fmt += conversion_length(fmt);
-        } else {
-            if (*fmt != '\n')
-                fputc(*fmt, stderr);
-            fmt++;
-        }
-    }
-    fputc('\n', stderr);
-    funlockfile(stderr);
 }
 
 /* ---- public API -------------------------------------------------------------- */
@@ -624,6 +600,12 @@ static qg_code check_config(const http_config *cfg, http_handler_fn handler,
     return QG_OK;
 }
 
+/* Behind a trusted proxy every client comes from the proxy's address: no limit then. */
+static unsigned per_address_limit(const http_server *srv)
+{
+    return srv->proxy.family ? 0u : HTTP_PER_IP_CONNECTIONS;
+}
+
 static struct MHD_Daemon *start_daemon(http_server *srv, const http_config *cfg,
                                        const bind_addr *addr, bool v6)
 {
@@ -637,8 +619,8 @@ static struct MHD_Daemon *start_daemon(http_server *srv, const http_config *cfg,
         flags |= MHD_USE_IPv6;
     unsigned threads = cfg->threads ? cfg->threads : 1;
     unsigned timeout = cfg->timeout_s ? cfg->timeout_s : DEFAULT_TIMEOUT_S;
-    /* Behind a trusted proxy every client comes from the proxy's address. */
-    unsigned per_ip = srv->proxy.family ? 0u : HTTP_PER_IP_CONNECTIONS;
+    unsigned per_ip = per_address_limit(srv);
+    unsigned limit = cfg->max_connections ? cfg->max_connections : HTTP_MAX_CONNECTIONS;
     /* A pool of one thread draws a warning: then the array stays empty. */
     struct MHD_OptionItem pool[] = {
         {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads,
@@ -648,7 +630,9 @@ static struct MHD_Daemon *start_daemon(http_server *srv, const http_config *cfg,
     /* The logger must come first or libmicrohttpd logs earlier options itself. */
     return MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, conn_guard_log, srv->guard,
+        MHD_OPTION_NOTIFY_CONNECTION, conn_guard_notify, srv->guard,
+        MHD_OPTION_CONNECTION_LIMIT, limit,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr->sa,
         MHD_OPTION_ARRAY, pool,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout,
@@ -680,8 +664,17 @@ qg_code http_server_start(const http_config *cfg, http_handler_fn handler, void 
     srv->max_body = cfg->max_body;
     if (cfg->trusted_proxy)
         addr_parse(cfg->trusted_proxy, &srv->proxy); /* checked by check_config */
-    srv->daemon = start_daemon(srv, cfg, &addr, v6);
+    conn_guard_config gc = {
+        .header_timeout_s = cfg->header_timeout_s ? cfg->header_timeout_s
+                                                  : HTTP_HEADER_TIMEOUT_S,
+        .log_interval_s = cfg->log_interval_s ? cfg->log_interval_s : HTTP_LOG_INTERVAL_S,
+        .max_connections = cfg->max_connections ? cfg->max_connections
+                                                : HTTP_MAX_CONNECTIONS,
+        .per_address = per_address_limit(srv)};
+    srv->guard = conn_guard_start(&gc);
+    srv->daemon = srv->guard ? start_daemon(srv, cfg, &addr, v6) : NULL;
     if (!srv->daemon) {
+        conn_guard_stop(srv->guard);
         free(srv);
         return qg_fail(err, QG_EIO, "bind_addr", "server.listen_failed",
                        "cannot listen on the address");
@@ -703,5 +696,6 @@ void http_server_stop(http_server *srv)
     if (!srv)
         return;
     MHD_stop_daemon(srv->daemon);
+    conn_guard_stop(srv->guard);
     free(srv);
 }

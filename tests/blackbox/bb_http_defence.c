@@ -5,16 +5,37 @@
  *     NUL and reports only what came before it (`X-CSRF-Token: <token>\0JUNK`); folded
  *     header lines and request trailers are refused too; tabs and spaces in values,
  *     bare LF line ends and empty values still pass.
- * One server serves every test that needs no options of its own. */
+ *   - floods: slow connections that trickle their headers a byte at a time from a few
+ *     addresses are closed once the header deadline passes, while an office of
+ *     keep-alive connections behind one address and a normal client (a new connection
+ *     for each request) get every answer within a bound; going over the per-address
+ *     limit is logged as one line per interval with the count, not a line per
+ *     connection.
+ * One server (with a short header deadline and log interval) serves every test.
+ *
+ * The flood's size comes from the environment, so scripts/reliability/40-slowloris.sh
+ * runs the long version with the same code: QG_FLOOD_SLOW slow connections (300) from
+ * QG_FLOOD_ADDRS addresses 127.0.0.2... (3), QG_FLOOD_OFFICE office connections (100),
+ * QG_FLOOD_DEADLINE seconds of header deadline (2), QG_FLOOD_ONLY=1 to run only the
+ * flood, which then prints its figures. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "support/bbhelp.h"
 #include "support/qgtest.h"
@@ -148,6 +169,262 @@ static void test_csrf_token_with_nul_refused(void **state)
     assert_true(status == 200 || status == 204);
 }
 
+/* ---- floods ------------------------------------------------------------------------- */
+
+#define TRICKLE_MS 400      /* a slow connection sends one byte this often */
+#define NORMAL_EVERY_MS 100 /* the normal client asks this often */
+#define NORMAL_BOUND_MS 2000 /* ... and must have every answer within this */
+#define CLOSE_SLACK_MS 1500 /* a slow connection is closed within deadline + this */
+#define LOG_INTERVAL_S 1
+#define OVER_LIMIT 20       /* connections over the per-address limit in the log test */
+#define PER_ADDRESS 256     /* HTTP_PER_IP_CONNECTIONS */
+
+typedef struct {
+    int fd;
+    int64_t start_ms, next_ms, closed_ms; /* closed_ms 0: still open */
+} slow_conn;
+
+typedef struct {
+    unsigned slow, addrs, office, deadline_s;
+    bool report;
+} flood_plan;
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static unsigned env_count(const char *name, unsigned fallback)
+{
+    const char *v = getenv(name);
+    return v && *v ? (unsigned)strtoul(v, NULL, 10) : fallback;
+}
+
+static flood_plan the_plan(void)
+{
+    flood_plan p = {.slow = env_count("QG_FLOOD_SLOW", 300),
+                    .addrs = env_count("QG_FLOOD_ADDRS", 3),
+                    .office = env_count("QG_FLOOD_OFFICE", 100),
+                    .deadline_s = env_count("QG_FLOOD_DEADLINE", 2),
+                    .report = getenv("QG_FLOOD_ONLY") != NULL};
+    if (p.addrs == 0)
+        p.addrs = 1;
+    return p;
+}
+
+/* A non-blocking TCP connection from 127.0.0.(2 + index) to the server; -1 on failure. */
+static int connect_from(unsigned index, unsigned port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in src = {.sin_family = AF_INET};
+    src.sin_addr.s_addr = htonl(0x7f000002u + index);
+    struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&src, sizeof src) != 0 ||
+        connect(fd, (struct sockaddr *)&dst, sizeof dst) != 0) {
+        close(fd);
+        return -1;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    return fd;
+}
+
+/* Opens the slow connections, each with a request line and Host sent. */
+static slow_conn *open_slow(const flood_plan *p)
+{
+    slow_conn *c = calloc(p->slow, sizeof *c);
+    assert_non_null(c);
+    static const char start[] = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
+    for (unsigned i = 0; i < p->slow; i++) {
+        c[i].fd = connect_from(i % p->addrs, fx.env.port);
+        if (c[i].fd < 0)
+            fail_msg("slow connection %u: %s", i, strerror(errno));
+        c[i].start_ms = mono_ms();
+        c[i].next_ms = c[i].start_ms + TRICKLE_MS;
+        assert_int_equal(send(c[i].fd, start, sizeof start - 1, MSG_NOSIGNAL),
+                         (ssize_t)(sizeof start - 1));
+    }
+    return c;
+}
+
+/* Sends the next byte on every slow connection that is due, and notes those the server
+ * has closed (end of stream, reset, or a failed send). */
+static void trickle(slow_conn *c, unsigned n, int64_t now)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (c[i].closed_ms)
+            continue;
+        char b;
+        ssize_t got = recv(c[i].fd, &b, 1, 0);
+        bool gone = got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+        if (!gone && now >= c[i].next_ms) {
+            gone = send(c[i].fd, "a", 1, MSG_NOSIGNAL) != 1 && errno != EAGAIN;
+            c[i].next_ms = now + TRICKLE_MS;
+        }
+        if (gone)
+            c[i].closed_ms = now;
+    }
+}
+
+typedef struct {
+    unsigned asked, answered, late;
+    int64_t worst_ms, total_ms;
+} latency;
+
+/* One request on a new connection, timed. */
+static void normal_request(latency *l)
+{
+    int64_t t0 = mono_ms();
+    int status = qgt_status(httpc_do(fx.env.port, "GET", "/api/v1/health", NULL, NULL, 0));
+    int64_t ms = mono_ms() - t0;
+    l->asked++;
+    l->answered += status == 200;
+    l->late += ms > NORMAL_BOUND_MS;
+    l->total_ms += ms;
+    if (ms > l->worst_ms)
+        l->worst_ms = ms;
+}
+
+/* One request on each office connection in [from, to), kept alive (reopened if the
+ * server closed it, which counts as a failure). */
+static void office_round(httpc_conn **office, unsigned from, unsigned to, latency *l)
+{
+    for (unsigned i = from; i < to; i++) {
+        int64_t t0 = mono_ms();
+        int status = qgt_status(httpc_request(office[i], "GET", "/api/v1/health", NULL, NULL, 0));
+        int64_t ms = mono_ms() - t0;
+        l->asked++;
+        l->answered += status == 200;
+        l->late += ms > NORMAL_BOUND_MS;
+        l->total_ms += ms;
+        if (ms > l->worst_ms)
+            l->worst_ms = ms;
+        if (status != 200 || httpc_conn_closed(office[i])) {
+            httpc_close(office[i]);
+            office[i] = httpc_open(fx.env.port);
+        }
+    }
+}
+
+static void print_latency(const char *who, const latency *l)
+{
+    printf("%s: %u requests, %u answered 200, %u over %d ms, mean %lld ms, worst %lld ms\n",
+           who, l->asked, l->answered, l->late, NORMAL_BOUND_MS,
+           (long long)(l->asked ? l->total_ms / l->asked : 0), (long long)l->worst_ms);
+}
+
+/* Slow connections from a few addresses hold their slots only until the header
+ * deadline; meanwhile an office (keep-alive connections from one address) and a normal
+ * client get every answer within the bound. */
+static void test_slowloris(void **state)
+{
+    (void)state;
+    flood_plan p = the_plan();
+    httpc_conn **office = calloc(p.office + 1, sizeof *office);
+    assert_non_null(office);
+    for (unsigned i = 0; i < p.office; i++)
+        assert_non_null(office[i] = httpc_open(fx.env.port));
+    slow_conn *slow = open_slow(&p);
+    int64_t begin = mono_ms(), end = begin + (int64_t)p.deadline_s * 2000 + 1000;
+    int64_t next_normal = begin, next_office = begin;
+    unsigned office_slice = 0, slices = 10; /* each office connection asks once a second */
+    latency normal = {0}, offices = {0};
+    for (int64_t now = begin; now < end; now = mono_ms()) {
+        trickle(slow, p.slow, now);
+        if (now >= next_normal) {
+            normal_request(&normal);
+            next_normal = now + NORMAL_EVERY_MS;
+        }
+        if (p.office && now >= next_office) {
+            unsigned from = p.office * office_slice / slices;
+            unsigned to = p.office * (office_slice + 1) / slices;
+            office_round(office, from, to, &offices);
+            office_slice = (office_slice + 1) % slices;
+            next_office = now + 1000 / slices;
+        }
+        poll(NULL, 0, 10);
+    }
+    trickle(slow, p.slow, mono_ms());
+    unsigned open_left = 0;
+    int64_t worst_close = 0;
+    for (unsigned i = 0; i < p.slow; i++) {
+        if (!slow[i].closed_ms)
+            open_left++;
+        else if (slow[i].closed_ms - slow[i].start_ms > worst_close)
+            worst_close = slow[i].closed_ms - slow[i].start_ms;
+        close(slow[i].fd);
+    }
+    for (unsigned i = 0; i < p.office; i++)
+        httpc_close(office[i]);
+    free(office);
+    free(slow);
+    if (p.report) {
+        printf("slowloris: %u slow connections from %u addresses, header deadline %u s\n",
+               p.slow, p.addrs, p.deadline_s);
+        printf("slow connections: %u closed by the server, %u still open; the last closed "
+               "%lld ms after it opened\n", p.slow - open_left, open_left,
+               (long long)worst_close);
+        print_latency("normal client (a new connection each time)", &normal);
+        print_latency("office (keep-alive connections from one address)", &offices);
+    }
+    assert_int_equal(open_left, 0);
+    assert_true(worst_close <= (int64_t)p.deadline_s * 1000 + CLOSE_SLACK_MS);
+    assert_true(normal.asked > 0);
+    assert_int_equal(normal.answered, normal.asked);
+    assert_int_equal(normal.late, 0);
+    assert_int_equal(offices.answered, offices.asked);
+    assert_int_equal(offices.late, 0);
+}
+
+/* Counts the lines of the server log that hold needle, and reads the number after
+ * "reached " on the last of them into *count. */
+static unsigned log_lines(const char *needle, unsigned long *count)
+{
+    char *log = qgt_read_file(fx.env.log, NULL);
+    unsigned lines = 0;
+    for (const char *at = log ? strstr(log, needle) : NULL; at; at = strstr(at + 1, needle)) {
+        lines++;
+        const char *n = strstr(at, "reached ");
+        *count = n ? strtoul(n + strlen("reached "), NULL, 10) : 0;
+    }
+    free(log);
+    return lines;
+}
+
+/* OVER_LIMIT connections over the per-address limit make one log line with their count,
+ * within one log interval; none of them writes a line of its own. */
+static void test_limit_logged_once_per_interval(void **state)
+{
+    (void)state;
+    unsigned n = PER_ADDRESS + OVER_LIMIT;
+    int *fds = calloc(n, sizeof *fds);
+    assert_non_null(fds);
+    unsigned long before_count = 0;
+    unsigned before = log_lines("connection limit reached", &before_count);
+    for (unsigned i = 0; i < n; i++) /* 127.0.0.12: an address no other test uses */
+        assert_true((fds[i] = connect_from(10, fx.env.port)) >= 0);
+    unsigned long count = 0;
+    unsigned lines = before;
+    for (int waited = 0; waited < 3000 && lines == before; waited += 100) {
+        poll(NULL, 0, 100);
+        lines = log_lines("connection limit reached", &count);
+    }
+    poll(NULL, 0, LOG_INTERVAL_S * 1000 + 300); /* another interval: nothing more */
+    unsigned after = log_lines("connection limit reached", &count);
+    for (unsigned i = 0; i < n; i++)
+        close(fds[i]);
+    free(fds);
+    assert_int_equal(lines, before + 1);
+    assert_int_equal(after, before + 1);
+    assert_int_equal(count, OVER_LIMIT);
+    unsigned long unused;
+    assert_int_equal(log_lines("Server reached connection limit", &unused), 0);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -158,7 +435,11 @@ static int group_setup(void **state)
     int64_t org = qgt_org(&fx.env, "Defence NGO", "ngo", "almaty");
     if (org <= 0 || qgt_user(&fx.env, org, "def.sup", "supervisor", PASSWORD) <= 0)
         return -1;
-    if (!qgt_server_start(&fx.env, NULL))
+    char deadline[16];
+    snprintf(deadline, sizeof deadline, "%u", the_plan().deadline_s);
+    const char *const args[] = {"--header-timeout", deadline, "--log-interval",
+                                "1" /* LOG_INTERVAL_S */, NULL};
+    if (!qgt_server_start(&fx.env, args))
         return -1;
     return qgt_login(&fx.env, "def.sup", PASSWORD, &fx.sup) == 201 ? 0 : -1;
 }
@@ -182,6 +463,13 @@ int main(void)
         cmocka_unit_test(test_control_characters_refused),
         cmocka_unit_test(test_large_and_pipelined_requests_pass),
         cmocka_unit_test(test_csrf_token_with_nul_refused),
+        cmocka_unit_test(test_slowloris),
+        cmocka_unit_test(test_limit_logged_once_per_interval),
     };
+    const struct CMUnitTest flood_only[] = {
+        cmocka_unit_test(test_slowloris),
+    };
+    if (getenv("QG_FLOOD_ONLY"))
+        return cmocka_run_group_tests(flood_only, group_setup, group_teardown);
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

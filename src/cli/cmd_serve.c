@@ -21,9 +21,11 @@
  * same user may read its memory (/proc/PID/mem, ptrace) without CAP_SYS_PTRACE. When
  * either call fails the server does not start. */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -164,6 +166,19 @@ static qg_code forbid_core_dumps(qg_error *err)
     return QG_OK;
 }
 
+/* The web folder as an absolute path without links, resolved once (into out, PATH_MAX
+ * bytes): later changes to a link on the way to it change nothing, and below it no link
+ * is followed (api_static.c). When it cannot be resolved, dir itself (every web file then
+ * answers 404) and a warning. */
+static const char *resolve_web_root(const char *dir, char *out)
+{
+    if (realpath(dir, out))
+        return out;
+    fprintf(stderr, "qorgau: the web folder %s cannot be opened: the web interface is not "
+                    "served\n", dir);
+    return dir;
+}
+
 static void wait_for_signal(void)
 {
     sigset_t set;
@@ -216,8 +231,9 @@ int cmd_serve(int argc, char **argv)
     int64_t indexed = 0; /* cases from before the search index, or imported since */
     if (c == QG_OK && (c = case_search_refresh(app, &indexed, &err)) == QG_OK && indexed > 0)
         fprintf(stderr, "qorgau: %lld cases indexed for search\n", (long long)indexed);
+    char web_root[PATH_MAX];
     api_ctx ctx = {.app = app, .secure_cookies = cli_opt(&a, "secure-cookies") != NULL,
-                   .web_dir = api_web_dir(cli_opt(&a, "web"))};
+                   .web_dir = resolve_web_root(api_web_dir(cli_opt(&a, "web")), web_root)};
     if (c == QG_OK)
         c = http_server_start(&cfg, api_handle, &ctx, &srv, &err);
     if (c != QG_OK) {

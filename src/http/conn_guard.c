@@ -2,10 +2,13 @@
  * conn_guard.c — the header deadline and the counted log of libmicrohttpd's messages
  * (conn_guard.h says what and why).
  *
- * Every tracked connection is an entry in one list under one mutex. The reaper thread
- * wakes every TICK_MS, shuts down (shutdown(2), SHUT_RDWR) the socket of each entry
- * whose headers are overdue, and once per log interval prints the counts. shutdown
- * does not close the descriptor: libmicrohttpd sees the end of the stream in its own
+ * Every tracked connection is an entry in one list under one mutex, with the time by
+ * which it must have moved on: its headers complete (header deadline, from its start
+ * or the end of its previous request), or its body (CONN_GUARD_BODY_S after the
+ * headers); no deadline while the handler runs and the answer is sent (the idle
+ * timeout still applies). The reaper thread wakes every TICK_MS, shuts down
+ * (shutdown(2), SHUT_RDWR) the socket of each entry that is overdue, and once per log
+ * interval prints the counts. shutdown does not close the descriptor: libmicrohttpd sees the end of the stream in its own
  * thread and closes the connection as if the client had gone. That is safe against a
  * reused descriptor because libmicrohttpd calls MHD_CONNECTION_NOTIFY_CLOSED (which
  * removes the entry under the mutex) before it closes the socket, and the reaper calls
@@ -30,9 +33,8 @@ typedef struct guard_entry {
     struct guard_entry *prev, *next;
     conn_guard *guard;
     int fd;
-    int64_t since_ms; /* when the wait for the current request's headers began */
-    bool waiting;     /* the current request's headers are not complete yet */
-    bool reaped;      /* shut down already */
+    int64_t due_ms; /* shut down when still here then; 0: no deadline now */
+    bool reaped;    /* shut down already */
 } guard_entry;
 
 typedef struct {
@@ -120,8 +122,8 @@ static void flush_counts(conn_guard *g, int64_t now)
     if (g->reaped)
         fprintf(stderr,
                 "qorgau: http: %lu connections closed in the last %u s: request headers "
-                "not complete within %u s\n",
-                g->reaped, secs, g->cfg.header_timeout_s);
+                "not complete within %u s or body within %u s\n",
+                g->reaped, secs, g->cfg.header_timeout_s, CONN_GUARD_BODY_S);
     g->reaped = 0;
     fflush(stderr);
     funlockfile(stderr);
@@ -152,12 +154,11 @@ void conn_guard_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- the reaper ---------------------------------------------------------------- */
 
-/* Shuts down every connection whose headers are overdue. Caller holds lock. */
+/* Shuts down every connection whose headers or body are overdue. Caller holds lock. */
 static void reap(conn_guard *g, int64_t now)
 {
-    int64_t deadline = (int64_t)g->cfg.header_timeout_s * 1000;
     for (guard_entry *e = g->head; e; e = e->next) {
-        if (!e->waiting || e->reaped || now - e->since_ms < deadline)
+        if (e->due_ms == 0 || e->reaped || now < e->due_ms)
             continue;
         e->reaped = true;
         if (e->fd >= 0 && shutdown(e->fd, SHUT_RDWR) == 0)
@@ -253,9 +254,8 @@ static void track(conn_guard *g, struct MHD_Connection *conn, void **socket_cont
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     e->guard = g;
     e->fd = ci ? ci->connect_fd : -1;
-    e->waiting = true;
     pthread_mutex_lock(&g->lock);
-    e->since_ms = now_ms();
+    e->due_ms = now_ms() + (int64_t)g->cfg.header_timeout_s * 1000;
     e->next = g->head;
     if (g->head)
         g->head->prev = e;
@@ -296,24 +296,29 @@ static guard_entry *entry_of(struct MHD_Connection *conn)
     return ci ? ci->socket_context : NULL;
 }
 
-/* Marks the entry of conn as waiting (since now) or not. */
-static void set_waiting(struct MHD_Connection *conn, bool waiting)
+/* Sets the deadline of conn's entry to seconds from now (0: none). */
+static void set_due(struct MHD_Connection *conn, unsigned seconds)
 {
     guard_entry *e = entry_of(conn);
     if (!e)
         return;
     pthread_mutex_lock(&e->guard->lock);
-    e->waiting = waiting;
-    e->since_ms = now_ms();
+    e->due_ms = seconds ? now_ms() + (int64_t)seconds * 1000 : 0;
     pthread_mutex_unlock(&e->guard->lock);
 }
 
 void conn_guard_headers_done(struct MHD_Connection *conn)
 {
-    set_waiting(conn, false);
+    set_due(conn, CONN_GUARD_BODY_S);
 }
 
-void conn_guard_request_done(struct MHD_Connection *conn)
+void conn_guard_body_done(struct MHD_Connection *conn)
 {
-    set_waiting(conn, true);
+    set_due(conn, 0);
+}
+
+void conn_guard_request_done(void *cls, struct MHD_Connection *conn)
+{
+    const conn_guard *g = cls;
+    set_due(conn, g->cfg.header_timeout_s);
 }

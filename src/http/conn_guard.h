@@ -7,7 +7,8 @@
  * forever. The guard tracks every connection (MHD_OPTION_NOTIFY_CONNECTION) and a
  * reaper thread shuts down the socket of any connection whose request headers are not
  * complete within the header deadline, counted from the connection's start or from the
- * end of its previous request (keep-alive). It also stands in for libmicrohttpd's
+ * end of its previous request (keep-alive), or whose body is not complete within
+ * CONN_GUARD_BODY_S after its headers. It also stands in for libmicrohttpd's
  * logger: each message template is counted, and once per log interval one line per
  * template says how often it came ("Server reached connection limit" among them),
  * instead of one line per connection.
@@ -17,6 +18,8 @@
 
 #include <microhttpd.h>
 #include <stdarg.h>
+
+#define CONN_GUARD_BODY_S 60 /* a request body (at most 256 KiB) must arrive within */
 
 typedef struct conn_guard conn_guard;
 
@@ -40,12 +43,17 @@ void conn_guard_stop(conn_guard *g);
 void conn_guard_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
                        enum MHD_ConnectionNotificationCode code);
 
-/* The request's headers are complete (first access-handler call): the deadline stops. */
+/* The request's headers are complete (first access-handler call): the body's deadline
+ * starts. */
 void conn_guard_headers_done(struct MHD_Connection *conn);
 
-/* The request is over (MHD_OPTION_NOTIFY_COMPLETED): the deadline starts again for the
- * next request on this connection. */
-void conn_guard_request_done(struct MHD_Connection *conn);
+/* The request's body is complete (last access-handler call): no deadline while it is
+ * handled and answered. */
+void conn_guard_body_done(struct MHD_Connection *conn);
+
+/* The request is over (MHD_OPTION_NOTIFY_COMPLETED; cls: the guard): the header
+ * deadline starts again for the next request on this connection. */
+void conn_guard_request_done(void *cls, struct MHD_Connection *conn);
 
 /* The MHD_OPTION_EXTERNAL_LOGGER callback (cls: the guard): counts the message by its
  * template; the arguments (which may be request data) are never printed. */

@@ -433,6 +433,7 @@ static enum MHD_Result take_upload(http_server *srv, req_state *st, const char *
 static enum MHD_Result finish_request(http_server *srv, struct MHD_Connection *conn,
                                       const char *url, const char *method, req_state *st)
 {
+    conn_guard_body_done(conn);
     if (st->verdict == REQ_TOO_LARGE)
         return send_too_large(conn, srv->max_body);
     if (vet_has_trailers(conn))
@@ -473,9 +474,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
+    http_server *srv = cls;
     (void)toe;
-    conn_guard_request_done(conn);
+    conn_guard_request_done(srv->guard, conn);
     req_state *st = *req_cls;
     *req_cls = NULL;
     if (!st)
@@ -640,7 +641,7 @@ static struct MHD_Daemon *start_daemon(http_server *srv, const http_config *cfg,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
         MHD_OPTION_STRICT_FOR_CLIENT, 1,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_END);
 }
 

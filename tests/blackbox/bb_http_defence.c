@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -310,6 +311,21 @@ static void office_round(httpc_conn **office, unsigned from, unsigned to, latenc
     }
 }
 
+/* The resident memory of process pid in KiB (0 when unknown). */
+static long rss_kib(pid_t pid)
+{
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    long kib = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            kib = strtol(line + 6, NULL, 10);
+    if (f)
+        fclose(f);
+    return kib;
+}
+
 static void print_latency(const char *who, const latency *l)
 {
     printf("%s: %u requests, %u answered 200, %u over %d ms, mean %lld ms, worst %lld ms\n",
@@ -328,6 +344,7 @@ static void test_slowloris(void **state)
     assert_non_null(office);
     for (unsigned i = 0; i < p.office; i++)
         assert_non_null(office[i] = httpc_open(fx.env.port));
+    long rss_before = rss_kib(fx.env.server), rss_peak = rss_before;
     slow_conn *slow = open_slow(&p);
     int64_t begin = mono_ms(), end = begin + (int64_t)p.deadline_s * 2000 + 1000;
     int64_t next_normal = begin, next_office = begin;
@@ -345,6 +362,10 @@ static void test_slowloris(void **state)
             office_round(office, from, to, &offices);
             office_slice = (office_slice + 1) % slices;
             next_office = now + 1000 / slices;
+        }
+        if (p.report) {
+            long rss = rss_kib(fx.env.server);
+            rss_peak = rss > rss_peak ? rss : rss_peak;
         }
         poll(NULL, 0, 10);
     }
@@ -370,6 +391,8 @@ static void test_slowloris(void **state)
                (long long)worst_close);
         print_latency("normal client (a new connection each time)", &normal);
         print_latency("office (keep-alive connections from one address)", &offices);
+        printf("server memory (RSS): %ld KiB before the flood, %ld KiB at its peak\n",
+               rss_before, rss_peak);
     }
     assert_int_equal(open_left, 0);
     assert_true(worst_close <= (int64_t)p.deadline_s * 1000 + CLOSE_SLACK_MS);

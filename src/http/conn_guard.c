@@ -9,10 +9,11 @@
  * timeout still applies). The reaper thread wakes every TICK_MS, shuts down
  * (shutdown(2), SHUT_RDWR) the socket of each entry that is overdue, and once per log
  * interval prints the counts. shutdown does not close the descriptor: libmicrohttpd
- * sees the end of the stream in its own thread and closes the connection as if the client had gone. That is safe against a
- * reused descriptor because libmicrohttpd calls MHD_CONNECTION_NOTIFY_CLOSED (which
- * removes the entry under the mutex) before it closes the socket, and the reaper calls
- * shutdown only under the mutex, on entries still in the list.
+ * sees the end of the stream in its own thread and closes the connection as if the
+ * client had gone. That is safe against a reused descriptor because libmicrohttpd
+ * calls MHD_CONNECTION_NOTIFY_CLOSED (which removes the entry under the mutex) before
+ * it closes the socket, and the reaper calls shutdown only under the mutex, on entries
+ * still in the list.
  */
 #include "http/conn_guard.h"
 

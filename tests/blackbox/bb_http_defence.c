@@ -5,6 +5,8 @@
  *     NUL and reports only what came before it (`X-CSRF-Token: <token>\0JUNK`); folded
  *     header lines and request trailers are refused too; tabs and spaces in values,
  *     bare LF line ends and empty values still pass.
+ *   - `serve` raises its soft open-file limit to the hard one and sizes its connection
+ *     limit from it;
  *   - floods: slow connections that trickle their headers a byte at a time from a few
  *     addresses are closed once the header deadline passes, while an office of
  *     keep-alive connections behind one address and a normal client (a new connection
@@ -33,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
@@ -449,6 +452,39 @@ static void test_limit_logged_once_per_interval(void **state)
     assert_int_equal(log_lines("Server reached connection limit", &unused), 0);
 }
 
+/* Reads the soft and hard "Max open files" of process pid ("unlimited": -1). */
+static bool open_file_limits(pid_t pid, long long *soft, long long *hard)
+{
+    char path[64], line[256], a[32], b[32];
+    snprintf(path, sizeof path, "/proc/%d/limits", (int)pid);
+    FILE *f = fopen(path, "r");
+    bool found = false;
+    while (f && !found && fgets(line, sizeof line, f))
+        if (strncmp(line, "Max open files", 14) == 0)
+            found = sscanf(line + 14, "%31s %31s", a, b) == 2;
+    if (f)
+        fclose(f);
+    if (!found)
+        return false;
+    *soft = strcmp(a, "unlimited") == 0 ? -1 : strtoll(a, NULL, 10);
+    *hard = strcmp(b, "unlimited") == 0 ? -1 : strtoll(b, NULL, 10);
+    return true;
+}
+
+/* The server started with a soft open-file limit below its hard one (group_setup lowers
+ * it when it can) and raised it; its first line says the connection limit that leaves. */
+static void test_open_file_limit_raised(void **state)
+{
+    (void)state;
+    long long soft, hard;
+    assert_true(open_file_limits(fx.env.server, &soft, &hard));
+    assert_true(soft == hard);
+    long long room = hard < 0 || hard - 256 > 8192 ? 8192 : hard - 256;
+    char expect[64];
+    snprintf(expect, sizeof expect, "at most %lld connections", room);
+    assert_true(qgt_file_contains(fx.env.log, expect));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -459,6 +495,12 @@ static int group_setup(void **state)
     int64_t org = qgt_org(&fx.env, "Defence NGO", "ngo", "almaty");
     if (org <= 0 || qgt_user(&fx.env, org, "def.sup", "supervisor", PASSWORD) <= 0)
         return -1;
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_max > 4096 &&
+        files.rlim_cur > 4096) {
+        files.rlim_cur = 4096; /* the server must raise it again (up to hard) */
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
     char deadline[16];
     snprintf(deadline, sizeof deadline, "%u", the_plan().deadline_s);
     const char *const args[] = {"--header-timeout", deadline, "--log-interval",
@@ -487,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_control_characters_refused),
         cmocka_unit_test(test_large_and_pipelined_requests_pass),
         cmocka_unit_test(test_csrf_token_with_nul_refused),
+        cmocka_unit_test(test_open_file_limit_raised),
         cmocka_unit_test(test_slowloris),
         cmocka_unit_test(test_limit_logged_once_per_interval),
     };

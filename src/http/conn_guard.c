@@ -110,11 +110,16 @@ static void flush_counts(conn_guard *g, int64_t now)
         template_count *t = &g->templates[i];
         if (t->count == 0)
             continue;
-        if (is_limit_message(t->text))
+        if (is_limit_message(t->text) && g->cfg.per_address)
             fprintf(stderr,
                     "qorgau: http: connection limit reached %lu times in the last %u s "
                     "(at most %u connections, %u per address)\n",
                     t->count, secs, g->cfg.max_connections, g->cfg.per_address);
+        else if (is_limit_message(t->text))
+            fprintf(stderr,
+                    "qorgau: http: connection limit reached %lu times in the last %u s "
+                    "(at most %u connections)\n",
+                    t->count, secs, g->cfg.max_connections);
         else
             fprintf(stderr, "qorgau: http: %lu times in the last %u s: %s\n", t->count,
                     secs, t->text);

@@ -73,8 +73,7 @@ static enum MHD_Result check_value(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
-/* True when a header (or trailer) of this kind holds a control character. Sizes come
- * from libmicrohttpd, so an embedded NUL counts as a control character too. */
+/* Sizes come from libmicrohttpd, so a NUL inside the reported length counts too. */
 bool vet_headers_bad(struct MHD_Connection *conn)
 {
     bool bad = false;
@@ -177,7 +176,7 @@ static enum MHD_Result walk_header(void *cls, enum MHD_ValueKind kind, const cha
 }
 
 /* True when nothing hides behind a NUL in the request line "METHOD\0URI\0VERSION": the
- * three touch, and neither the method nor the URI (as on_uri saw it in st) was cut. */
+ * three touch, and neither the method nor the URI (as the URI callback saw it) was cut. */
 bool vet_request_line_ok(const char *method, const char *version, const char *uri,
                          const char *uri_end)
 {
@@ -188,9 +187,9 @@ bool vet_request_line_ok(const char *method, const char *version, const char *ur
 }
 
 /* True when no byte of a header line hides behind a NUL (see above); the request line
- * has passed request_line_ok. */
+ * has passed vet_request_line_ok. */
 bool vet_headers_layout_ok(struct MHD_Connection *conn, const char *method,
-                              const char *version)
+                           const char *version)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);

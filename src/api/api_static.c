@@ -4,7 +4,8 @@
  * and "/img/...svg" answer the file. Only those folders and extensions, path segments
  * made of letters, digits, '-' and '_' with at most inner dots (so no "..", no hidden
  * files), regular files only (no symbolic links, none below a linked folder, no FIFO,
- * no directory listing), at most STATIC_MAX bytes. Everything else is 404. The
+ * no directory listing), at most STATIC_MAX bytes. The root itself is resolved once,
+ * when the server starts (cmd_serve.c). Everything else is 404. The
  * security headers (the strict CSP) are added by the HTTP adapter like on every answer.
  */
 #include <errno.h>

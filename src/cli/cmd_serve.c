@@ -9,15 +9,23 @@
  * header's last entry. Every client then connects from ADDR, so the per-address
  * connection limit is off.
  *
+ * Floods (docs/security.md, "Connection floods"): the process raises its open-file limit
+ * to the hard limit and allows as many connections as that leaves room for (at most
+ * HTTP_MAX_CONNECTIONS, fewer with --max-connections N); a request's headers must be
+ * complete within --header-timeout S seconds (HTTP_HEADER_TIMEOUT_S); connection
+ * events are logged once per --log-interval S seconds (HTTP_LOG_INTERVAL_S).
+ *
  * Before anything else the process forbids core dumps (RLIMIT_CORE 0, soft and hard)
  * and makes itself not dumpable (PR_SET_DUMPABLE 0), so a crash never writes the
  * decrypted personal data and keys in its memory to disk, and no other process of the
  * same user may read its memory (/proc/PID/mem, ptrace) without CAP_SYS_PTRACE. When
  * either call fails the server does not start. */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -31,6 +39,8 @@
 #define MAX_BODY (256 * 1024)
 #define DEFAULT_THREADS 4
 #define IDLE_TIMEOUT_S 30
+#define FD_RESERVE 256 /* descriptors kept for the database, web files, libmicrohttpd */
+#define MIN_CONNECTIONS 16
 
 /* --trusted-proxy must be one numeric IPv4 or IPv6 address. */
 static qg_code check_proxy(const char *addr, qg_error *err)
@@ -40,6 +50,50 @@ static qg_code check_proxy(const char *addr, qg_error *err)
         return QG_OK;
     return qg_fail(err, QG_EINVAL, "trusted-proxy", "config.address",
                    "must be one numeric IPv4 or IPv6 address");
+}
+
+/* Raises the soft open-file limit to the hard one and returns how many connections the
+ * limit leaves room for (at most HTTP_MAX_CONNECTIONS, at least MIN_CONNECTIONS). */
+static unsigned connection_room(void)
+{
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0)
+        return MIN_CONNECTIONS;
+    if (lim.rlim_cur < lim.rlim_max) {
+        struct rlimit raised = {.rlim_cur = lim.rlim_max, .rlim_max = lim.rlim_max};
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            lim.rlim_cur = lim.rlim_max;
+    }
+    if (lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur >= HTTP_MAX_CONNECTIONS + FD_RESERVE)
+        return HTTP_MAX_CONNECTIONS;
+    if (lim.rlim_cur < MIN_CONNECTIONS + FD_RESERVE)
+        return MIN_CONNECTIONS;
+    return (unsigned)(lim.rlim_cur - FD_RESERVE);
+}
+
+/* --header-timeout, --log-interval and --max-connections (see the top of the file). */
+static qg_code flood_config(const cli_args *a, http_config *cfg, qg_error *err)
+{
+    long long v;
+    cfg->max_connections = connection_room();
+    if (cli_opt(a, "max-connections")) {
+        if (cli_int(cli_opt(a, "max-connections"), "max-connections", MIN_CONNECTIONS,
+                    HTTP_MAX_CONNECTIONS, &v, err) != QG_OK)
+            return err->code;
+        if ((unsigned)v < cfg->max_connections)
+            cfg->max_connections = (unsigned)v;
+    }
+    if (cli_opt(a, "header-timeout")) {
+        if (cli_int(cli_opt(a, "header-timeout"), "header-timeout", 1, 300, &v, err) != QG_OK)
+            return err->code;
+        cfg->header_timeout_s = (unsigned)v;
+    }
+    if (cli_opt(a, "log-interval")) {
+        if (cli_int(cli_opt(a, "log-interval"), "log-interval", 1, 3600, &v, err) != QG_OK)
+            return err->code;
+        cfg->log_interval_s = (unsigned)v;
+    }
+    return QG_OK;
 }
 
 static qg_code serve_config(const cli_args *a, http_config *cfg, qg_error *err)
@@ -56,6 +110,8 @@ static qg_code serve_config(const cli_args *a, http_config *cfg, qg_error *err)
                          .port = (unsigned)port, .threads = (unsigned)threads,
                          .max_body = MAX_BODY, .timeout_s = IDLE_TIMEOUT_S,
                          .trusted_proxy = cli_opt(a, "trusted-proxy")};
+    if (c == QG_OK)
+        c = flood_config(a, cfg, err);
     return c;
 }
 
@@ -117,6 +173,19 @@ static qg_code forbid_core_dumps(qg_error *err)
     return QG_OK;
 }
 
+/* The web folder as an absolute path without links, resolved once (into out, PATH_MAX
+ * bytes): later changes to a link on the way to it change nothing, and below it no link
+ * is followed (api_static.c). When it cannot be resolved, dir itself (every web file then
+ * answers 404) and a warning. */
+static const char *resolve_web_root(const char *dir, char *out)
+{
+    if (realpath(dir, out))
+        return out;
+    fprintf(stderr, "qorgau: the web folder %s cannot be opened: the web interface is not "
+                    "served\n", dir);
+    return dir;
+}
+
 static void wait_for_signal(void)
 {
     sigset_t set;
@@ -132,7 +201,8 @@ int cmd_serve(int argc, char **argv)
     static const char *const opts[] = {
         "db",          "bind",          "port",        "threads", "session-idle",
         "session-max", "trusted-proxy", "instruments", "web",     "iin-per-user-hour",
-        "iin-per-org-hour", "emergency-grants-per-day", NULL};
+        "iin-per-org-hour", "emergency-grants-per-day", "header-timeout", "log-interval",
+        "max-connections", NULL};
     static const char *const flags[] = {"secure-cookies", NULL};
     cli_args a;
     http_config cfg;
@@ -179,8 +249,9 @@ int cmd_serve(int argc, char **argv)
             c = QG_OK;
         }
     }
+    char web_root[PATH_MAX];
     api_ctx ctx = {.app = app, .secure_cookies = cli_opt(&a, "secure-cookies") != NULL,
-                   .web_dir = api_web_dir(cli_opt(&a, "web"))};
+                   .web_dir = resolve_web_root(api_web_dir(cli_opt(&a, "web")), web_root)};
     if (c == QG_OK)
         c = http_server_start(&cfg, api_handle, &ctx, &srv, &err);
     if (c != QG_OK) {
@@ -188,8 +259,11 @@ int cmd_serve(int argc, char **argv)
         instrument_set_free(instruments);
         return cli_report("serve", &err);
     }
-    fprintf(stderr, "qorgau: serving http://%s:%u/ (%u threads)%s%s\n", cfg.bind_addr,
-            http_server_port(srv), cfg.threads,
+    fprintf(stderr,
+            "qorgau: serving http://%s:%u/ (%u threads, at most %u connections, headers "
+            "within %u s)%s%s\n",
+            cfg.bind_addr, http_server_port(srv), cfg.threads, cfg.max_connections,
+            cfg.header_timeout_s ? cfg.header_timeout_s : HTTP_HEADER_TIMEOUT_S,
             cfg.trusted_proxy ? ", client addresses from X-Forwarded-For via " : "",
             cfg.trusted_proxy ? cfg.trusted_proxy : "");
     fflush(stderr);

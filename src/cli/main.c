@@ -16,10 +16,14 @@ static const command commands[] = {
     {"serve", cmd_serve,
      "serve [--db PATH] [--bind ADDR] [--port N] [--threads N] [--secure-cookies]\n"
      "               [--trusted-proxy ADDR] [--session-idle SECONDS] [--session-max SECONDS]\n"
-     "               [--instruments DIR]\n"
+     "               [--instruments DIR] [--header-timeout SECONDS]\n"
+     "               [--max-connections N] [--log-interval SECONDS]\n"
      "               --trusted-proxy: the reverse proxy's numeric address; the last\n"
-     "               X-Forwarded-For entry is then the client (64 connections per\n"
-     "               address otherwise)"},
+     "               X-Forwarded-For entry is then the client (256 connections per\n"
+     "               address otherwise); request headers must arrive within\n"
+     "               --header-timeout (5 s); at most 8192 connections, or fewer as the\n"
+     "               open-file limit allows; connection events are logged every\n"
+     "               --log-interval (60 s)"},
     {"org", cmd_org, "org add --name N --type T --region R | org list"},
     {"user", cmd_user,
      "user add --org ID --login L --role R | user list | user disable --login L\n"

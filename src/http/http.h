@@ -1,11 +1,11 @@
 /*
  * http.h — the HTTP server seen by the rest of Qorgau.
  *
- * server.c is the only file that includes <microhttpd.h>. It accepts a request, caps
- * and collects its body, rejects header values with control characters, and hands a
- * complete http_request to one handler function; the handler fills an http_response.
- * The adapter adds the security headers every answer carries and frees the body.
- * Nothing here knows about JSON routes, sessions or cases.
+ * server.c (with its helpers vet.c and conn_guard.c) is the only place that includes
+ * <microhttpd.h>. It accepts a request, caps and collects its body, rejects header
+ * values with control characters, and hands a complete http_request to one handler
+ * function; the handler fills an http_response. The adapter adds the security headers
+ * every answer carries and frees the body. Nothing here knows about JSON routes, sessions or cases.
  */
 #ifndef QG_HTTP_H
 #define QG_HTTP_H
@@ -17,7 +17,10 @@
 
 #define HTTP_ADDR_MAX 64
 #define HTTP_EXTRA_HEADERS 6
-#define HTTP_PER_IP_CONNECTIONS 64 /* open connections per client address (no proxy) */
+#define HTTP_PER_IP_CONNECTIONS 256  /* open connections per client address (no proxy) */
+#define HTTP_MAX_CONNECTIONS 8192    /* open connections in all, at most */
+#define HTTP_HEADER_TIMEOUT_S 5      /* a request's headers must be complete within */
+#define HTTP_LOG_INTERVAL_S 60       /* connection events are logged this often */
 
 typedef struct {
     const char *method;             /* "GET", "POST", ... */
@@ -73,6 +76,10 @@ typedef struct {
      * the per-address connection limit (HTTP_PER_IP_CONNECTIONS) is off, since every
      * client then connects from the proxy's address. */
     const char *trusted_proxy;
+    unsigned max_connections;  /* open connections in all; 0: HTTP_MAX_CONNECTIONS */
+    unsigned header_timeout_s; /* 0: HTTP_HEADER_TIMEOUT_S; counted from the connection's
+                                * start, or the end of its previous request */
+    unsigned log_interval_s;   /* 0: HTTP_LOG_INTERVAL_S */
 } http_config;
 
 typedef struct http_server http_server;

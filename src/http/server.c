@@ -1,6 +1,7 @@
 /*
- * server.c — the libmicrohttpd adapter behind http.h; the only file that includes
- * <microhttpd.h>.
+ * server.c — the libmicrohttpd adapter behind http.h; with its helpers vet.c (checks of
+ * a parsed request) and conn_guard.c (connection deadlines and limits), the only place
+ * that includes <microhttpd.h>.
  *
  * One request goes through three kinds of access-handler call:
  *   1. the first call (headers parsed): allocate per-request state and vet the request
@@ -21,13 +22,22 @@
  * HTTP_PER_IP_CONNECTIONS connections at once, or any number with a trusted proxy
  * (every client then arrives from the proxy's address).
  *
- * Nothing here logs request data: libmicrohttpd's own messages go to stderr as their
- * format strings, every argument replaced by "?".
+ * Nothing here logs request data: libmicrohttpd's own messages are counted by their
+ * format strings (conn_guard.c) and logged once per interval with their counts, every
+ * argument replaced by "?".
+ *
+ * Floods: at most max_connections connections in all (libmicrohttpd's default would be
+ * FD_SETSIZE - 4, though epoll has no such bound), each address at most
+ * HTTP_PER_IP_CONNECTIONS of them, and a request's headers must be complete within the
+ * header deadline (conn_guard.c reaps the late ones; libmicrohttpd's own timeout counts
+ * only silence).
  *
  * Request bodies are wiped before they are freed, and so are response bodies (freed
  * by libmicrohttpd through owned_buf_free once sent).
  */
 #include "http/http.h"
+#include "http/conn_guard.h"
+#include "http/vet.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -64,21 +74,22 @@ struct http_server {
     size_t max_body;
     unsigned port;
     net_addr proxy; /* family 0: no trusted proxy */
+    conn_guard *guard;
 };
 
 typedef enum { REQ_OK = 0, REQ_TOO_LARGE } req_verdict;
 
 typedef struct {
+    bool started;        /* the first access-handler call has run */
+    bool uri_bad;        /* the raw URI holds a control character */
+    const char *uri;     /* the raw URI in libmicrohttpd's read buffer (see on_uri) */
+    const char *uri_end; /* where that URI's text ends (its first NUL) */
     req_verdict verdict;
     char *body;     /* NUL-terminated when not NULL */
     size_t len;
     size_t cap;
     size_t dropped; /* bytes discarded after the body went over the cap */
 } req_state;
-
-/* Returned by the URI log callback for a raw URI with control characters; the first
- * access-handler call sees it in *req_cls. Never freed: it is not allocated. */
-static char bad_uri_marker;
 
 static const char *const security_headers[][2] = {
     {"X-Content-Type-Options", "nosniff"},
@@ -91,108 +102,6 @@ static const char *const security_headers[][2] = {
 };
 
 #define SECURITY_HEADER_COUNT (sizeof security_headers / sizeof security_headers[0])
-
-/* ---- small checks ------------------------------------------------------------ */
-
-static bool is_ctl(unsigned char c, bool allow_tab)
-{
-    if (c == '\t')
-        return !allow_tab;
-    return c < 0x20 || c == 0x7f;
-}
-
-static bool has_ctl(const char *s, size_t n, bool allow_tab)
-{
-    for (size_t i = 0; i < n; i++)
-        if (is_ctl((unsigned char)s[i], allow_tab))
-            return true;
-    return false;
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* True when the raw (still percent-encoded) URI holds a control character, either
- * as a byte or as an escape such as %00 or %0A. */
-static bool raw_uri_bad(const char *uri)
-{
-    for (const char *p = uri; *p; p++) {
-        if (is_ctl((unsigned char)*p, false))
-            return true;
-        if (p[0] == '%' && hex_value(p[1]) >= 0 && hex_value(p[2]) >= 0) {
-            int c = hex_value(p[1]) * 16 + hex_value(p[2]);
-            if (is_ctl((unsigned char)c, false))
-                return true;
-        }
-    }
-    return false;
-}
-
-/* True when the decoded path is acceptable: starts with '/', no control chars. */
-static bool path_ok(const char *url)
-{
-    return url && url[0] == '/' && !has_ctl(url, strlen(url), false);
-}
-
-static enum MHD_Result check_value(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   size_t key_size, const char *value, size_t value_size)
-{
-    bool *bad = cls;
-    (void)kind;
-    if ((key && has_ctl(key, key_size, false)) ||
-        (value && has_ctl(value, value_size, true))) {
-        *bad = true;
-        return MHD_NO;
-    }
-    return MHD_YES;
-}
-
-/* True when a header (or trailer) of this kind holds a control character. Sizes come
- * from libmicrohttpd, so an embedded NUL counts as a control character too. */
-static bool values_bad(struct MHD_Connection *conn, enum MHD_ValueKind kind)
-{
-    bool bad = false;
-    MHD_get_connection_values_n(conn, kind, check_value, &bad);
-    return bad;
-}
-
-typedef struct {
-    int content_length;    /* Content-Length headers seen */
-    int transfer_encoding; /* Transfer-Encoding headers seen */
-} framing_count;
-
-static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
-                                     const char *value)
-{
-    framing_count *n = cls;
-    (void)kind;
-    (void)value;
-    if (key && strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
-        n->content_length++;
-    if (key && strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
-        n->transfer_encoding++;
-    return MHD_YES;
-}
-
-/* True when the body's framing is ambiguous: two Content-Length headers (libmicrohttpd
- * takes the first, a proxy in front may take the last), or Transfer-Encoding beside a
- * Content-Length (RFC 9112 6.3: a server may reject it, and must not trust either when
- * a proxy could read it the other way). Either invites request smuggling. */
-static bool framing_ambiguous(struct MHD_Connection *conn)
-{
-    framing_count n = {0};
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &n);
-    return n.content_length > 1 || n.transfer_encoding > 1 ||
-           (n.transfer_encoding && n.content_length);
-}
 
 /* ---- buffers ----------------------------------------------------------------- */
 
@@ -477,21 +386,25 @@ static bool declared_length(struct MHD_Connection *conn, unsigned long long *out
     return true;
 }
 
-/* First call: vet the request and set up its state. Rejections are answered now. */
+/* First call: vet the request and set up its state (made by on_uri, or here when on_uri
+ * could not). Rejections are answered now. */
 static enum MHD_Result begin_request(http_server *srv, struct MHD_Connection *conn,
-                                     const char *url, void **req_cls)
+                                     const char *url, const char *method,
+                                     const char *version, void **req_cls)
 {
-    bool uri_bad = *req_cls == &bad_uri_marker;
-    req_state *st = calloc(1, sizeof *st);
+    req_state *st = *req_cls ? *req_cls : calloc(1, sizeof *st);
     if (!st)
         return MHD_NO;
     *req_cls = st;
-    if (uri_bad || !path_ok(url))
+    st->started = true;
+    conn_guard_headers_done(conn);
+    if (st->uri_bad || !vet_path_ok(url) ||
+        !vet_request_line_ok(method, version, st->uri, st->uri_end))
         return send_invalid(conn, "path", "request.path", "request path is not valid");
-    if (values_bad(conn, MHD_HEADER_KIND))
+    if (vet_headers_bad(conn) || !vet_headers_layout_ok(conn, method, version))
         return send_invalid(conn, "header", "request.header",
                             "request header holds a control character");
-    if (framing_ambiguous(conn))
+    if (vet_framing_ambiguous(conn))
         return send_invalid(conn, "header", "request.framing",
                             "the body's length is given twice or in two ways");
     unsigned long long declared;
@@ -520,11 +433,12 @@ static enum MHD_Result take_upload(http_server *srv, req_state *st, const char *
 static enum MHD_Result finish_request(http_server *srv, struct MHD_Connection *conn,
                                       const char *url, const char *method, req_state *st)
 {
+    conn_guard_body_done(conn);
     if (st->verdict == REQ_TOO_LARGE)
         return send_too_large(conn, srv->max_body);
-    if (values_bad(conn, MHD_FOOTER_KIND))
+    if (vet_has_trailers(conn))
         return send_invalid(conn, "header", "request.header",
-                            "request trailer holds a control character");
+                            "request trailers are not accepted");
     http_request req = {0};
     req.method = method;
     req.path = url;
@@ -546,10 +460,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   void **req_cls)
 {
     http_server *srv = cls;
-    (void)version;
-    if (*req_cls == NULL || *req_cls == &bad_uri_marker)
-        return begin_request(srv, conn, url, req_cls);
     req_state *st = *req_cls;
+    if (st == NULL || !st->started)
+        return begin_request(srv, conn, url, method, version, req_cls);
     if (*upload_data_size != 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
@@ -561,56 +474,32 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)conn;
+    http_server *srv = cls;
     (void)toe;
+    conn_guard_request_done(srv->guard, conn);
     req_state *st = *req_cls;
     *req_cls = NULL;
-    if (!st || (void *)st == (void *)&bad_uri_marker)
+    if (!st)
         return;
     state_drop_body(st);
     free(st);
 }
 
+/* Called with the raw URI (in libmicrohttpd's read buffer, before it is decoded in
+ * place) as soon as the request line is read: makes the request's state and notes where
+ * the URI's text ends, which layout_ok compares with where the version starts. NULL when
+ * out of memory (begin_request then makes the state, and the request is refused). */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     (void)cls;
     (void)conn;
-    return (uri == NULL || raw_uri_bad(uri)) ? &bad_uri_marker : NULL;
-}
-
-/* Length of the printf conversion at fmt (which starts with '%'). */
-static size_t conversion_length(const char *fmt)
-{
-    size_t n = 1;
-    while (fmt[n] && strchr("#0- +'.*123456789hlLqjzt", fmt[n]))
-        n++;
-    return fmt[n] ? n + 1 : n;
-}
-
-/* Prints libmicrohttpd's message template with every argument replaced by "?": the
- * arguments may be request data. */
-static void on_log(void *cls, const char *fmt, va_list ap)
-{
-    (void)cls;
-    (void)ap;
-    flockfile(stderr);
-    fputs("qorgau: http: ", stderr);
-    while (*fmt) {
-        if (fmt[0] == '%' && fmt[1] == '%') {
-            fputc('%', stderr);
-            fmt += 2;
-        } else if (fmt[0] == '%') {
-            fputc('?', stderr);
-            fmt += conversion_length(fmt);
-        } else {
-            if (*fmt != '\n')
-                fputc(*fmt, stderr);
-            fmt++;
-        }
-    }
-    fputc('\n', stderr);
-    funlockfile(stderr);
+    req_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->uri_bad = uri == NULL || vet_raw_uri_bad(uri);
+    st->uri = uri;
+    st->uri_end = uri ? uri + strlen(uri) : NULL;
+    return st;
 }
 
 /* ---- public API -------------------------------------------------------------- */
@@ -659,7 +548,7 @@ bool http_add_header(http_response *resp, const char *name, const char *value)
     http_header_pair *slot = &resp->extra[resp->extra_count];
     if (nlen >= sizeof slot->name || vlen >= sizeof slot->value)
         return false;
-    if (!header_name_ok(name) || has_ctl(value, vlen, false))
+    if (!header_name_ok(name) || vet_has_ctl(value, vlen, false))
         return false;
     memcpy(slot->name, name, nlen + 1);
     memcpy(slot->value, value, vlen + 1);
@@ -712,6 +601,12 @@ static qg_code check_config(const http_config *cfg, http_handler_fn handler,
     return QG_OK;
 }
 
+/* Behind a trusted proxy every client comes from the proxy's address: no limit then. */
+static unsigned per_address_limit(const http_server *srv)
+{
+    return srv->proxy.family ? 0u : HTTP_PER_IP_CONNECTIONS;
+}
+
 static struct MHD_Daemon *start_daemon(http_server *srv, const http_config *cfg,
                                        const bind_addr *addr, bool v6)
 {
@@ -725,8 +620,8 @@ static struct MHD_Daemon *start_daemon(http_server *srv, const http_config *cfg,
         flags |= MHD_USE_IPv6;
     unsigned threads = cfg->threads ? cfg->threads : 1;
     unsigned timeout = cfg->timeout_s ? cfg->timeout_s : DEFAULT_TIMEOUT_S;
-    /* Behind a trusted proxy every client comes from the proxy's address. */
-    unsigned per_ip = srv->proxy.family ? 0u : HTTP_PER_IP_CONNECTIONS;
+    unsigned per_ip = per_address_limit(srv);
+    unsigned limit = cfg->max_connections ? cfg->max_connections : HTTP_MAX_CONNECTIONS;
     /* A pool of one thread draws a warning: then the array stays empty. */
     struct MHD_OptionItem pool[] = {
         {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads,
@@ -736,7 +631,9 @@ static struct MHD_Daemon *start_daemon(http_server *srv, const http_config *cfg,
     /* The logger must come first or libmicrohttpd logs earlier options itself. */
     return MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, conn_guard_log, srv->guard,
+        MHD_OPTION_NOTIFY_CONNECTION, conn_guard_notify, srv->guard,
+        MHD_OPTION_CONNECTION_LIMIT, limit,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr->sa,
         MHD_OPTION_ARRAY, pool,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout,
@@ -744,7 +641,7 @@ static struct MHD_Daemon *start_daemon(http_server *srv, const http_config *cfg,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
         MHD_OPTION_STRICT_FOR_CLIENT, 1,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_END);
 }
 
@@ -768,8 +665,17 @@ qg_code http_server_start(const http_config *cfg, http_handler_fn handler, void 
     srv->max_body = cfg->max_body;
     if (cfg->trusted_proxy)
         addr_parse(cfg->trusted_proxy, &srv->proxy); /* checked by check_config */
-    srv->daemon = start_daemon(srv, cfg, &addr, v6);
+    conn_guard_config gc = {
+        .header_timeout_s = cfg->header_timeout_s ? cfg->header_timeout_s
+                                                  : HTTP_HEADER_TIMEOUT_S,
+        .log_interval_s = cfg->log_interval_s ? cfg->log_interval_s : HTTP_LOG_INTERVAL_S,
+        .max_connections = cfg->max_connections ? cfg->max_connections
+                                                : HTTP_MAX_CONNECTIONS,
+        .per_address = per_address_limit(srv)};
+    srv->guard = conn_guard_start(&gc);
+    srv->daemon = srv->guard ? start_daemon(srv, cfg, &addr, v6) : NULL;
     if (!srv->daemon) {
+        conn_guard_stop(srv->guard);
         free(srv);
         return qg_fail(err, QG_EIO, "bind_addr", "server.listen_failed",
                        "cannot listen on the address");
@@ -791,5 +697,6 @@ void http_server_stop(http_server *srv)
     if (!srv)
         return;
     MHD_stop_daemon(srv->daemon);
+    conn_guard_stop(srv->guard);
     free(srv);
 }

@@ -123,7 +123,12 @@ static void test_web_option(void **state)
     assert_int_equal(mkdir(dir, 0700), 0);
     snprintf(file, sizeof file, "%s/index.html", dir);
     write_file(file, "<!doctype html><title>other</title>");
-    const char *const extra[] = {"--web", dir, NULL};
+    /* issue 15 item 7: the web root is resolved once at start: given through a link, it
+     * is served, and pointing the link elsewhere later changes nothing */
+    char root_link[PATH_MAX_ + 32], other[PATH_MAX_ + 32];
+    snprintf(root_link, sizeof root_link, "%s/site-link", e.dir);
+    assert_int_equal(symlink(dir, root_link), 0);
+    const char *const extra[] = {"--web", root_link, NULL};
     assert_true(qgt_server_start(&e, extra));
     httpc_response *r = httpc_do(e.port, "GET", "/", NULL, NULL, 0);
     assert_non_null(r);
@@ -164,6 +169,17 @@ static void test_web_option(void **state)
     assert_non_null(r);
     assert_int_equal(r->status, 200);
     assert_string_equal(r->body, "own");
+    httpc_response_free(r);
+    snprintf(other, sizeof other, "%s/other-site", e.dir);
+    assert_int_equal(mkdir(other, 0700), 0);
+    snprintf(file, sizeof file, "%s/index.html", other);
+    write_file(file, "<!doctype html><title>swapped</title>");
+    assert_int_equal(unlink(root_link), 0);
+    assert_int_equal(symlink(other, root_link), 0);
+    r = httpc_do(e.port, "GET", "/", NULL, NULL, 0);
+    assert_non_null(r);
+    assert_int_equal(r->status, 200);
+    assert_non_null(strstr(r->body, "<title>other</title>"));
     httpc_response_free(r);
     assert_int_equal(qgt_server_stop(&e), 0);
     qgt_env_free(&e);

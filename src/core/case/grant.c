@@ -243,13 +243,17 @@ static qg_code report_in_tx(db *conn, void *arg, qg_error *err)
                    " g.expires_at, g.ended_at, g.sealed FROM access_grants g"
                    " JOIN cases c ON c.id = g.case_id JOIN users u ON u.id = g.user_id"
                    " WHERE (? = 0 OR (g.ended_at IS NULL AND g.expires_at > ?))"
+                   " AND (? = 0 OR c.org_id = ? OR u.org_id = ?)" /* policy_audit_org */
                    " ORDER BY g.id DESC LIMIT ?",
                    err);
     if (!st)
         return err->code;
+    int64_t org = policy_audit_org(j->actor); /* an auditor of one organisation: its grants */
     db_bind_int(st, 1, j->active_only);
     db_bind_int(st, 2, j->now);
-    db_bind_int(st, 3, j->limit);
+    for (int i = 3; i <= 5; i++)
+        db_bind_int(st, i, org);
+    db_bind_int(st, 6, j->limit);
     json_t *list = json_array();
     qg_code c = QG_OK;
     int rc;

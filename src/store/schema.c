@@ -413,9 +413,16 @@ static const char *const migrations[] = {
      "    ON a.object = 'agreement:' || g.id"
      "  UNION SELECT a.seq, g.org_b FROM audit a JOIN agreements g"
      "    ON a.object = 'agreement:' || g.id"
-     "  UNION SELECT a.seq, o.id FROM audit a JOIN orgs o ON o.id = json_extract(a.detail, '$.to_org')"
-     "  UNION SELECT a.seq, o.id FROM audit a JOIN orgs o ON o.id = json_extract(a.detail, '$.from_org')"
-     "  UNION SELECT a.seq, o.id FROM audit a JOIN orgs o ON o.id = json_extract(a.detail, '$.org_id');"),
+     "  UNION SELECT a.seq, o.id FROM audit a JOIN orgs o"
+     "    ON o.id = json_extract(a.detail, '$.to_org')"
+     "  UNION SELECT a.seq, o.id FROM audit a JOIN orgs o"
+     "    ON o.id = json_extract(a.detail, '$.from_org')"
+     "  UNION SELECT a.seq, o.id FROM audit a JOIN orgs o"
+     "    ON o.id = json_extract(a.detail, '$.org_id')"
+     "  UNION SELECT a.seq, r.from_org FROM audit a JOIN referrals r"
+     "    ON r.ref = json_extract(a.detail, '$.ref')"
+     "  UNION SELECT a.seq, r.to_org FROM audit a JOIN referrals r"
+     "    ON r.ref = json_extract(a.detail, '$.ref') WHERE r.to_org IS NOT NULL;"),
 };
 
 static const char *const pg_migrations[] = {
@@ -813,9 +820,16 @@ static const char *const pg_migrations[] = {
      "    ON a.object = 'agreement:' || g.id"
      "  UNION SELECT a.seq, g.org_b FROM audit a JOIN agreements g"
      "    ON a.object = 'agreement:' || g.id"
-     "  UNION SELECT a.seq, o.id FROM audit a JOIN orgs o ON o.id::text = (a.detail::jsonb ->> 'to_org')"
-     "  UNION SELECT a.seq, o.id FROM audit a JOIN orgs o ON o.id::text = (a.detail::jsonb ->> 'from_org')"
-     "  UNION SELECT a.seq, o.id FROM audit a JOIN orgs o ON o.id::text = (a.detail::jsonb ->> 'org_id');"),
+     "  UNION SELECT a.seq, o.id FROM audit a JOIN orgs o"
+     "    ON o.id::text = (a.detail::jsonb ->> 'to_org')"
+     "  UNION SELECT a.seq, o.id FROM audit a JOIN orgs o"
+     "    ON o.id::text = (a.detail::jsonb ->> 'from_org')"
+     "  UNION SELECT a.seq, o.id FROM audit a JOIN orgs o"
+     "    ON o.id::text = (a.detail::jsonb ->> 'org_id')"
+     "  UNION SELECT a.seq, r.from_org FROM audit a JOIN referrals r"
+     "    ON r.ref = (a.detail::jsonb ->> 'ref')"
+     "  UNION SELECT a.seq, r.to_org FROM audit a JOIN referrals r"
+     "    ON r.ref = (a.detail::jsonb ->> 'ref') WHERE r.to_org IS NOT NULL;"),
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

@@ -133,8 +133,9 @@ static qg_code attribute(db *conn, int64_t seq, int64_t org_id, qg_error *err)
     if (org_id <= 0)
         return QG_OK;
     db_stmt *st = db_prepare(conn,
-                             "INSERT INTO audit_orgs (seq, org_id) SELECT CAST(? AS BIGINT), id FROM orgs"
-                             " WHERE id = ? ON CONFLICT DO NOTHING",
+                             "INSERT INTO audit_orgs (seq, org_id)"
+                             " SELECT CAST(? AS BIGINT), id FROM orgs WHERE id = ?"
+                             " ON CONFLICT DO NOTHING",
                              err);
     if (!st)
         return err->code;
@@ -164,6 +165,15 @@ static qg_code attribute_by(db *conn, int64_t seq, const char *sql, int params, 
     return c == QG_OK ? attribute(conn, seq, found[1], err) : c;
 }
 
+/* Both sides of the referral ref. */
+static qg_code attribute_referral(db *conn, int64_t seq, const char *ref, qg_error *err)
+{
+    return attribute_by(conn, seq,
+                        "SELECT from_org FROM referrals WHERE ref = ? UNION"
+                        " SELECT to_org FROM referrals WHERE ref = ? AND to_org IS NOT NULL",
+                        2, ref, err);
+}
+
 /* The organisation of the entry's object: an account, an organisation, a case, a
  * referral (both sides), an agreement (both parties). */
 static qg_code attribute_object(db *conn, int64_t seq, const char *object, qg_error *err)
@@ -176,10 +186,7 @@ static qg_code attribute_object(db *conn, int64_t seq, const char *object, qg_er
     if (strncmp(object, "org:", 4) == 0)
         return attribute(conn, seq, strtoll(object + 4, NULL, 10), err);
     if (strncmp(object, "referral:", 9) == 0)
-        return attribute_by(conn, seq,
-                            "SELECT from_org FROM referrals WHERE ref = ? UNION"
-                            " SELECT to_org FROM referrals WHERE ref = ? AND to_org IS NOT NULL",
-                            2, object + 9, err);
+        return attribute_referral(conn, seq, object + 9, err);
     if (strncmp(object, "agreement:", 10) == 0)
         return attribute_by(conn, seq,
                             "SELECT org_a FROM agreements WHERE id = CAST(? AS BIGINT) UNION"
@@ -188,12 +195,14 @@ static qg_code attribute_object(db *conn, int64_t seq, const char *object, qg_er
     return attribute_by(conn, seq, "SELECT org_id FROM cases WHERE code = ?", 1, object, err);
 }
 
-/* The organisations the detail names: "org_id", "from_org", "to_org" and the list "orgs"
- * (the break-the-glass entries name the holder's and the requester's). */
+/* The organisations the detail names: "org_id", "from_org", "to_org", the list "orgs"
+ * (the break-the-glass entries name the holder's and the requester's) and both sides of
+ * the referral "ref". */
 static qg_code attribute_detail(db *conn, int64_t seq, json_t *detail, qg_error *err)
 {
     static const char *const keys[] = {"org_id", "from_org", "to_org"};
-    qg_code c = QG_OK;
+    const char *ref = json_string_value(json_object_get(detail, "ref"));
+    qg_code c = ref ? attribute_referral(conn, seq, ref, err) : QG_OK;
     for (size_t i = 0; c == QG_OK && i < sizeof keys / sizeof keys[0]; i++)
         c = attribute(conn, seq, json_integer_value(json_object_get(detail, keys[i])), err);
     size_t i;

@@ -422,7 +422,9 @@ static const char *const migrations[] = {
      "  UNION SELECT a.seq, r.from_org FROM audit a JOIN referrals r"
      "    ON r.ref = json_extract(a.detail, '$.ref')"
      "  UNION SELECT a.seq, r.to_org FROM audit a JOIN referrals r"
-     "    ON r.ref = json_extract(a.detail, '$.ref') WHERE r.to_org IS NOT NULL;"),
+     "    ON r.ref = json_extract(a.detail, '$.ref') WHERE r.to_org IS NOT NULL"
+     "  UNION SELECT a.seq, u.org_id FROM audit a JOIN users u"
+     "    ON u.id = json_extract(a.detail, '$.user_id');"),
 };
 
 static const char *const pg_migrations[] = {
@@ -829,7 +831,9 @@ static const char *const pg_migrations[] = {
      "  UNION SELECT a.seq, r.from_org FROM audit a JOIN referrals r"
      "    ON r.ref = (a.detail::jsonb ->> 'ref')"
      "  UNION SELECT a.seq, r.to_org FROM audit a JOIN referrals r"
-     "    ON r.ref = (a.detail::jsonb ->> 'ref') WHERE r.to_org IS NOT NULL;"),
+     "    ON r.ref = (a.detail::jsonb ->> 'ref') WHERE r.to_org IS NOT NULL"
+     "  UNION SELECT a.seq, u.org_id FROM audit a JOIN users u"
+     "    ON u.id::text = (a.detail::jsonb ->> 'user_id');"),
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

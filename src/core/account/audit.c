@@ -196,13 +196,19 @@ static qg_code attribute_object(db *conn, int64_t seq, const char *object, qg_er
 }
 
 /* The organisations the detail names: "org_id", "from_org", "to_org", the list "orgs"
- * (the break-the-glass entries name the holder's and the requester's) and both sides of
- * the referral "ref". */
+ * (the break-the-glass entries name the holder's and the requester's), both sides of the
+ * referral "ref", and the organisation of the account "user_id" (a failed login). */
 static qg_code attribute_detail(db *conn, int64_t seq, json_t *detail, qg_error *err)
 {
     static const char *const keys[] = {"org_id", "from_org", "to_org"};
     const char *ref = json_string_value(json_object_get(detail, "ref"));
     qg_code c = ref ? attribute_referral(conn, seq, ref, err) : QG_OK;
+    json_int_t user = json_integer_value(json_object_get(detail, "user_id")); /* login_failed */
+    char id[24];
+    snprintf(id, sizeof id, "%" JSON_INTEGER_FORMAT, user);
+    if (c == QG_OK && user > 0)
+        c = attribute_by(conn, seq, "SELECT org_id FROM users WHERE id = CAST(? AS BIGINT)", 1, id,
+                         err);
     for (size_t i = 0; c == QG_OK && i < sizeof keys / sizeof keys[0]; i++)
         c = attribute(conn, seq, json_integer_value(json_object_get(detail, keys[i])), err);
     size_t i;

@@ -76,7 +76,8 @@ async function setup(s) {
         [a, 'hm.cm2', 'case_manager'], [a, 'hm.fr', 'first_responder'], [a, 'hm.analyst', 'analyst'],
         [a, 'hm.auditor', 'auditor'], [a, 'hm.admin', 'admin'], [b, 'hm.sup.b', 'supervisor'],
         [b, 'hm.cm.b', 'case_manager']]) {
-        ids[login] = await s.user(org, login, role);
+        // the admin is system-wide: the home page counts every organisation's accounts
+        ids[login] = await s.user(org, login, role, { systemWide: login === 'hm.admin' });
     }
     return { a, b, ids };
 }

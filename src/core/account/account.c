@@ -294,7 +294,8 @@ static account_facts row_facts(const json_t *row)
 }
 
 /* The actions the actor may take on the account of f now: "user.confirm" (waiting, and the
- * actor may confirm it), "user.manage" (reset its password, set its name), "user.disable". */
+ * actor may confirm it), "user.manage" (reset its password, set its name), "user.disable"
+ * (not offered for one's own account). */
 static json_t *row_may(const qg_actor *actor, const account_facts *f, bool pending, bool disabled)
 {
     json_t *may = json_array();
@@ -303,7 +304,8 @@ static json_t *row_may(const qg_actor *actor, const account_facts *f, bool pendi
         failed = json_array_append_new(may, json_string(policy_action_name(ACT_USER_CONFIRM)));
     if (!failed && !disabled && policy_account_change(actor, ACCOUNT_RESET, f) == POLICY_ALLOW)
         failed = json_array_append_new(may, json_string(policy_action_name(ACT_USER_MANAGE)));
-    if (!failed && !disabled && policy_account_change(actor, ACCOUNT_DISABLE, f) == POLICY_ALLOW)
+    if (!failed && !disabled && f->id != actor->user_id && /* never one's own, on the page */
+        policy_account_change(actor, ACCOUNT_DISABLE, f) == POLICY_ALLOW)
         failed = json_array_append_new(may, json_string("user.disable"));
     if (failed) {
         json_decref(may);

@@ -254,7 +254,9 @@ async function orgsPage(container) {
     } else formError(form, r);
   });
   watchUnsaved(form);
-  container.append(h('h1', { id: 'page-title' }, t('adm.orgs_title')), list, form);
+  // the form only for whom the policy lets make organisations (a system-wide admin)
+  container.append(h('h1', { id: 'page-title' }, t('adm.orgs_title')), list);
+  if (may('org.manage')) container.append(form);
   await load();
 }
 

@@ -53,7 +53,7 @@ const ROLES = [
     },
     {
         login: 'hm.admin', name: 'admin',
-        blocks: ['users', 'orgs'],
+        blocks: ['accounts', 'users', 'orgs'], // an admin confirms other admins' accounts (issue 15)
         numbers: [['users', 'waiting', 1], ['users', 'active', 9], ['orgs', 'orgs', 2]],
         texts: ['Made-up Home NGO', 'Made-up Other NGO', 'Растауды күтуде: 1', 'Ұйымдарға өту'],
         nav: {},

@@ -25,8 +25,8 @@
  * organisations it concerns (see audit_list). object is a case code, "user:ID", "org:ID",
  * "referral:REF", "agreement:ID" or NULL; detail is an object of ids and names (borrowed;
  * NULL means {}); a cross-organisation event names the other organisation in it
- * ("to_org", "from_org" or "orgs": [ids]). Returns QG_OK or a storage error, in which case the caller's transaction
- * must roll back. */
+ * ("to_org", "from_org" or "orgs": [ids]). Returns QG_OK or a storage error, in which
+ * case the caller's transaction must roll back. */
 qg_code audit_append(db *conn, const qg_keys *keys, const qg_actor *actor, const char *action,
                      const char *object, json_t *detail, qg_error *err);
 

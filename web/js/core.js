@@ -227,6 +227,7 @@ export function caseMay(c, action) {
 // 'report_always_protected' (true/false), 'assignable_roles' (role codes),
 // 'agreement_scope' ("all", "org", "none"), 'agreement_manage_scope' ("any", "own", "none"),
 // 'account_scope' (in which organisations the user makes accounts: "any", "own", "none"),
+// 'audit_scope' (which audit entries the user reads: "all", "org", "none"),
 // 'must_change_password' (true while the password is a temporary one an admin set: the
 // server then refuses everything but changing it and logging out).
 export function policy(name) {
@@ -247,6 +248,7 @@ export function setSession(answer) {
     agreement_scope: answer.agreement_scope || 'none',
     agreement_manage_scope: answer.agreement_manage_scope || 'none',
     account_scope: answer.account_scope || 'none',
+    audit_scope: answer.audit_scope || 'none',
     must_change_password: answer.must_change_password === true,
   };
   if (answer.idle_seconds) idleSeconds = answer.idle_seconds;

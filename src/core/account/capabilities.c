@@ -95,6 +95,10 @@ int capabilities_add(json_t *obj, const qg_actor *actor)
                                   json_string(agreement_manage_name(actor))) != 0;
     failed |= json_object_set_new(obj, "account_scope",
                                   json_string(account_scope_name(actor))) != 0;
+    const char *audit = policy_decide(actor, ACT_AUDIT_READ, NULL) != POLICY_ALLOW ? "none"
+                        : policy_audit_org(actor) ? "org"
+                                                  : "all";
+    failed |= json_object_set_new(obj, "audit_scope", json_string(audit)) != 0;
     return failed ? -1 : 0;
 }
 

@@ -15,7 +15,8 @@
  *     is temporary: the login says it must change, every other request of that session is
  *     refused until it is changed;
  *   - the audit trail an auditor of one organisation reads holds only what concerns it; a
- *     referral between two organisations is in both auditors' trails;
+ *     referral between two organisations is in both auditors' trails; so is the access
+ *     report of break-the-glass grants;
  *   - a wrong password says only that login and password do not match; only the right
  *     one may learn that the account waits for confirmation, or is disabled.
  *
@@ -87,6 +88,7 @@ static struct {
     int64_t org[ORGS];
     qgt_session s[USERS];
     char case_a[32]; /* a case of A (made by its case manager) */
+    char case_c[32]; /* a case of C */
 } fx;
 
 static httpc_response *call(int user, const char *method, const char *path, const char *body)
@@ -256,7 +258,14 @@ static int setup(void **state)
         return -1;
     snprintf(fx.case_a, sizeof fx.case_a, "%s", json_string_value(json_object_get(o, "code")));
     json_decref(o);
-    return status(call(U_C_CM, "POST", "/api/v1/cases", c)) == 201 ? 0 : -1;
+    r = call(U_C_CM, "POST", "/api/v1/cases", c);
+    o = r && r->status == 201 ? json_loadb(r->body, r->body_len, 0, NULL) : NULL;
+    httpc_response_free(r);
+    if (!o)
+        return -1;
+    snprintf(fx.case_c, sizeof fx.case_c, "%s", json_string_value(json_object_get(o, "code")));
+    json_decref(o);
+    return 0;
 }
 
 static int teardown(void **state)
@@ -675,6 +684,28 @@ static void test_audit_scoped(void **state)
     assert_int_equal(creates[2], 2);
 }
 
+/* The access report of break-the-glass grants: A's supervisor takes one on C's case; A's
+ * auditor and the system-wide one see it, B's does not. */
+static void test_grant_report_scoped(void **state)
+{
+    (void)state;
+    char path[128];
+    qgt_case_path(fx.case_c, "/break-glass", path, sizeof path);
+    assert_int_equal(status(call(U_SUP, "POST", path,
+                                 "{\"reason\":\"Made-up emergency at the station\",\"hours\":1}")),
+                     201);
+    const int who[] = {U_AUD_A, U_B_AUDITOR, U_AUD_WIDE};
+    const size_t want[] = {1, 0, 1};
+    for (int k = 0; k < 3; k++) {
+        httpc_response *r = call(who[k], "GET", "/api/v1/access-grants", NULL);
+        assert_int_equal(r->status, 200);
+        json_t *o = json_of(r);
+        httpc_response_free(r);
+        assert_int_equal(json_array_size(json_object_get(o, "grants")), want[k]);
+        json_decref(o);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -688,6 +719,7 @@ int main(void)
         cmocka_unit_test(test_password_change_throttled),
         cmocka_unit_test(test_system_wide),
         cmocka_unit_test(test_audit_scoped),
+        cmocka_unit_test(test_grant_report_scoped),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

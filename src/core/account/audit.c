@@ -127,7 +127,8 @@ static qg_code record_head(db *conn, const qg_keys *keys, int64_t seq, const cha
     return c == QG_OK ? db_meta_set(conn, "audit_head_mac", mac, err) : c;
 }
 
-/* Records that entry seq concerns organisation org_id (none when org_id <= 0). */
+/* Records that entry seq concerns organisation org_id (none when org_id <= 0; nor one
+ * that does not exist). The CAST types the selected parameter for PostgreSQL. */
 static qg_code attribute(db *conn, int64_t seq, int64_t org_id, qg_error *err)
 {
     if (org_id <= 0)
@@ -144,16 +145,20 @@ static qg_code attribute(db *conn, int64_t seq, int64_t org_id, qg_error *err)
     return db_run(st, err);
 }
 
-/* Records that entry seq concerns the organisations (at most two) that sql finds for key,
- * bound as text to its params parameters. */
+/* Records that entry seq concerns the organisations (at most two) that sql finds for key:
+ * text bound to each of its params parameters, or with id > 0 that id instead. */
 static qg_code attribute_by(db *conn, int64_t seq, const char *sql, int params, const char *key,
-                            qg_error *err)
+                            int64_t id, qg_error *err)
 {
     db_stmt *st = db_prepare(conn, sql, err);
     if (!st)
         return err->code;
-    for (int i = 1; i <= params; i++)
-        db_bind_text(st, i, key);
+    for (int i = 1; i <= params; i++) {
+        if (id > 0)
+            db_bind_int(st, i, id);
+        else
+            db_bind_text(st, i, key);
+    }
     int rc;
     int64_t found[2] = {0, 0};
     for (int n = 0; n < 2 && (rc = db_step(st, err)) == 1; n++)
@@ -165,13 +170,29 @@ static qg_code attribute_by(db *conn, int64_t seq, const char *sql, int params, 
     return c == QG_OK ? attribute(conn, seq, found[1], err) : c;
 }
 
+/* The id after a prefix ("user:12" → 12), or 0 when the rest is not a positive number. */
+static int64_t object_id(const char *text)
+{
+    char *end = NULL;
+    long long id = strtoll(text, &end, 10);
+    return end && end != text && *end == '\0' && id > 0 ? (int64_t)id : 0;
+}
+
+/* The organisation of the account user (0: none). */
+static qg_code attribute_user(db *conn, int64_t seq, int64_t user, qg_error *err)
+{
+    if (user <= 0)
+        return QG_OK;
+    return attribute_by(conn, seq, "SELECT org_id FROM users WHERE id = ?", 1, NULL, user, err);
+}
+
 /* Both sides of the referral ref. */
 static qg_code attribute_referral(db *conn, int64_t seq, const char *ref, qg_error *err)
 {
     return attribute_by(conn, seq,
                         "SELECT from_org FROM referrals WHERE ref = ? UNION"
                         " SELECT to_org FROM referrals WHERE ref = ? AND to_org IS NOT NULL",
-                        2, ref, err);
+                        2, ref, 0, err);
 }
 
 /* The organisation of the entry's object: an account, an organisation, a case, a
@@ -181,18 +202,19 @@ static qg_code attribute_object(db *conn, int64_t seq, const char *object, qg_er
     if (!object)
         return QG_OK;
     if (strncmp(object, "user:", 5) == 0)
-        return attribute_by(conn, seq, "SELECT org_id FROM users WHERE id = CAST(? AS BIGINT)",
-                            1, object + 5, err);
+        return attribute_user(conn, seq, object_id(object + 5), err);
     if (strncmp(object, "org:", 4) == 0)
-        return attribute(conn, seq, strtoll(object + 4, NULL, 10), err);
+        return attribute(conn, seq, object_id(object + 4), err);
     if (strncmp(object, "referral:", 9) == 0)
         return attribute_referral(conn, seq, object + 9, err);
     if (strncmp(object, "agreement:", 10) == 0)
-        return attribute_by(conn, seq,
-                            "SELECT org_a FROM agreements WHERE id = CAST(? AS BIGINT) UNION"
-                            " SELECT org_b FROM agreements WHERE id = CAST(? AS BIGINT)",
-                            2, object + 10, err);
-    return attribute_by(conn, seq, "SELECT org_id FROM cases WHERE code = ?", 1, object, err);
+        return object_id(object + 10) > 0
+                   ? attribute_by(conn, seq,
+                                  "SELECT org_a FROM agreements WHERE id = ? UNION"
+                                  " SELECT org_b FROM agreements WHERE id = ?",
+                                  2, NULL, object_id(object + 10), err)
+                   : QG_OK;
+    return attribute_by(conn, seq, "SELECT org_id FROM cases WHERE code = ?", 1, object, 0, err);
 }
 
 /* The organisations the detail names: "org_id", "from_org", "to_org", the list "orgs"
@@ -203,12 +225,8 @@ static qg_code attribute_detail(db *conn, int64_t seq, json_t *detail, qg_error 
     static const char *const keys[] = {"org_id", "from_org", "to_org"};
     const char *ref = json_string_value(json_object_get(detail, "ref"));
     qg_code c = ref ? attribute_referral(conn, seq, ref, err) : QG_OK;
-    json_int_t user = json_integer_value(json_object_get(detail, "user_id")); /* login_failed */
-    char id[24];
-    snprintf(id, sizeof id, "%" JSON_INTEGER_FORMAT, user);
-    if (c == QG_OK && user > 0)
-        c = attribute_by(conn, seq, "SELECT org_id FROM users WHERE id = CAST(? AS BIGINT)", 1, id,
-                         err);
+    if (c == QG_OK) /* a failed login's account */
+        c = attribute_user(conn, seq, json_integer_value(json_object_get(detail, "user_id")), err);
     for (size_t i = 0; c == QG_OK && i < sizeof keys / sizeof keys[0]; i++)
         c = attribute(conn, seq, json_integer_value(json_object_get(detail, keys[i])), err);
     size_t i;
@@ -225,12 +243,7 @@ static qg_code attribute_detail(db *conn, int64_t seq, json_t *detail, qg_error 
  * from what is (the actor, the object, the detail) and the rows they name. */
 static qg_code attribute_entry(db *conn, const entry_view *e, json_t *detail, qg_error *err)
 {
-    char actor[24];
-    snprintf(actor, sizeof actor, "%" PRId64, e->actor);
-    qg_code c = QG_OK;
-    if (e->actor > 0)
-        c = attribute_by(conn, e->seq, "SELECT org_id FROM users WHERE id = CAST(? AS BIGINT)", 1,
-                         actor, err);
+    qg_code c = attribute_user(conn, e->seq, e->actor, err);
     if (c == QG_OK)
         c = attribute_object(conn, e->seq, e->object, err);
     return c == QG_OK ? attribute_detail(conn, e->seq, detail, err) : c;

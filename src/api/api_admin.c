@@ -76,7 +76,7 @@ void api_users_create(api_call *call)
 }
 
 /* The account changes that take only the login from the path. */
-static void account_change(api_call *call,
+static void login_change(api_call *call,
                            qg_code (*fn)(qg_app *, const qg_actor *, const char *, qg_error *))
 {
     qg_error err = {0};
@@ -86,7 +86,7 @@ static void account_change(api_call *call,
         api_reply(call, 204, NULL);
 }
 
-void api_users_disable(api_call *call) { account_change(call, user_disable); }
+void api_users_disable(api_call *call) { login_change(call, user_disable); }
 
 void api_users_name(api_call *call)
 {
@@ -107,7 +107,7 @@ void api_users_name(api_call *call)
         api_reply(call, 204, NULL);
 }
 
-void api_users_confirm(api_call *call) { account_change(call, user_confirm); }
+void api_users_confirm(api_call *call) { login_change(call, user_confirm); }
 
 void api_users_password(api_call *call)
 {

@@ -13,9 +13,10 @@
  * interface warns before it) and the user's capabilities; NULL when out of memory. */
 static json_t *session_json(const api_call *call, const session_info *who)
 {
-    json_t *o = json_pack("{s:{s:I, s:s, s:s, s:I}, s:s, s:I, s:i}", "user", "id",
+    json_t *o = json_pack("{s:{s:I, s:s, s:s, s:I, s:b}, s:s, s:I, s:i}", "user", "id",
                           (json_int_t)who->actor.user_id, "login", who->login, "role",
                           role_code(who->actor.role), "org_id", (json_int_t)who->actor.org_id,
+                          "system_wide", who->actor.system_wide,
                           "csrf", who->csrf, "expires_at", (json_int_t)who->expires_at,
                           "idle_seconds", call->api->app->settings.session_idle_s);
     if (o && (json_object_set_new(o, "must_change_password", json_boolean(who->must_change)) ||
@@ -48,7 +49,7 @@ static json_t *login_refusal_json(const session_info *who)
 {
     if (who->refusal == LOGIN_REFUSED_PENDING)
         return json_pack("{s:s, s:s}", "reason", "account.pending", "confirm_by",
-                         role_code(who->confirm_by));
+                         who->confirm_by ? who->confirm_by : "system");
     if (who->refusal == LOGIN_REFUSED_DISABLED)
         return json_pack("{s:s}", "reason", "account.disabled");
     return NULL;

@@ -67,6 +67,8 @@ static qg_code print_list(json_t *list, const char *const *keys, qg_error *err)
             else if (json_is_boolean(v))
                 printf("\t%s", !strcmp(*k, "pending")
                                    ? (json_is_true(v) ? "waiting-for-confirmation" : "confirmed")
+                                   : !strcmp(*k, "system_wide")
+                                   ? (json_is_true(v) ? "system-wide" : "organisation")
                                    : (json_is_true(v) ? "disabled" : "active"));
             else
                 printf("\t%s", json_string_value(v) ? json_string_value(v) : "");
@@ -118,7 +120,8 @@ static qg_code user_add(qg_app *app, const cli_args *a, qg_error *err)
         return c;
     qg_actor sys = actor_system();
     int64_t id = 0;
-    c = user_create(app, &sys, org, cli_opt(a, "login"), cli_opt(a, "role"), password, &id, err);
+    c = user_create_scoped(app, &sys, org, cli_opt(a, "login"), cli_opt(a, "role"), password,
+                           cli_opt(a, "system-wide") != NULL, &id, err);
     crypto_wipe(password, sizeof password);
     if (c == QG_OK)
         printf("%" PRId64 "\n", id);
@@ -129,8 +132,8 @@ static qg_code user_print(qg_app *app, const cli_args *a, qg_error *err)
 {
     (void)a;
     qg_actor sys = actor_system();
-    static const char *const keys[] = {"id",       "org_id",  "login", "role",
-                                       "disabled", "pending", NULL};
+    static const char *const keys[] = {"id",       "org_id",  "login",       "role",
+                                       "disabled", "pending", "system_wide", NULL};
     return print_list(user_list(app, &sys, err), keys, err);
 }
 
@@ -162,9 +165,11 @@ static int user_sub(const char *name, int argc, char **argv, const char *const *
                     const char *const *required,
                     qg_code (*fn)(qg_app *, const cli_args *, qg_error *))
 {
+    /* `user add --system-wide`: an admin, auditor or analyst of every organisation */
+    static const char *const add_flags[] = {"system-wide", NULL};
     cli_args a;
     qg_error err = {0};
-    if (cli_parse(argc, argv, opts, NULL, &a, &err) != QG_OK)
+    if (cli_parse(argc, argv, opts, fn == user_add ? add_flags : NULL, &a, &err) != QG_OK)
         return cli_report(name, &err);
     for (const char *const *r = required; *r; r++)
         if (!cli_require(&a, *r, &err))

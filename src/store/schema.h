@@ -8,7 +8,7 @@
 
 /* The number of migrations, which is the current schema version: each list (schema.c for
  * SQLite, schema_pg.c for PostgreSQL) is checked against it when compiled. */
-#define SCHEMA_VERSION 13
+#define SCHEMA_VERSION 14
 
 /* Returns the number of migrations, which is the current schema version. */
 int schema_migration_count(void);

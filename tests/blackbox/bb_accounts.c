@@ -1,12 +1,22 @@
 /*
- * bb_accounts.c — black-box tests of account confirmation, temporary passwords and the
- * login answers over real HTTP against the real server (issue 13):
- *   - who confirms whom, for every pair of confirming role and account role, as
- *     policy_confirm decides (a supervisor their organisation's case-role accounts, an
- *     admin the first supervisor of a new organisation, the server the rest), and what
- *     the user list says about it ("may", "confirm_by", waiting accounts first);
- *   - a password an admin resets is temporary: the login says it must change, every other
- *     request of that session is refused until it is changed, then all works;
+ * bb_accounts.c — black-box tests of who manages which account (docs/security.md "Who
+ * manages which account", issues 13 and 15) over real HTTP against the real server:
+ *   - every row of the table: an account made through the API cannot log in until the
+ *     right second person confirms it (a supervisor their organisation's case-role
+ *     accounts; another admin of the organisation or a system-wide admin its admin,
+ *     auditor and analyst accounts; a system-wide admin the first supervisor of a new
+ *     organisation; the command line the rest); nobody confirms their own making or
+ *     reset; another organisation's accounts are absent to an admin of one organisation;
+ *   - the outside test's reach across organisations, refused: resetting, making admins
+ *     and auditors in, and disabling accounts of another organisation;
+ *   - system-wide accounts: made only with `qorgau user add --system-wide`, never reset or
+ *     disabled by an admin of one organisation, the last system-wide admin never disabled;
+ *   - a reset: the old password stops at once, the new one works only once confirmed and
+ *     is temporary: the login says it must change, every other request of that session is
+ *     refused until it is changed;
+ *   - the audit trail an auditor of one organisation reads holds only what concerns it; a
+ *     referral between two organisations is in both auditors' trails; so is the access
+ *     report of break-the-glass grants;
  *   - a wrong password says only that login and password do not match; only the right
  *     one may learn that the account waits for confirmation, or is disabled.
  *
@@ -32,26 +42,53 @@
 
 enum { ORG_A, ORG_B, ORG_C, ORGS }; /* A and B have supervisors; C only a case manager */
 
-enum { U_ADMIN, U_SUP, U_CM, U_FR, U_ANALYST, U_AUDITOR, U_B_SUP, U_C_CM, USERS };
+enum {
+    U_WIDE,   /* a system-wide admin (made with --system-wide) */
+    U_WIDE2,  /* a second one */
+    U_ADMIN,  /* an admin of A */
+    U_ADMIN2, /* a second admin of A */
+    U_SUP,
+    U_CM,
+    U_FR,
+    U_ANALYST,
+    U_AUDITOR,
+    U_AUD_A,    /* the auditor of A whose trail test_audit_scoped reads */
+    U_B_SUP,
+    U_B_ADMIN,
+    U_B_AUDITOR,
+    U_AUD_WIDE, /* a system-wide auditor */
+    U_C_CM,
+    USERS
+};
 
 static const struct {
     const char *login, *role;
     int org;
+    bool wide;
 } defs[USERS] = {
-    [U_ADMIN] = {"acct.admin", "admin", ORG_A},
-    [U_SUP] = {"acct.sup", "supervisor", ORG_A},
-    [U_CM] = {"acct.cm", "case_manager", ORG_A},
-    [U_FR] = {"acct.fr", "first_responder", ORG_A},
-    [U_ANALYST] = {"acct.analyst", "analyst", ORG_A},
-    [U_AUDITOR] = {"acct.auditor", "auditor", ORG_A},
-    [U_B_SUP] = {"acct.b.sup", "supervisor", ORG_B},
-    [U_C_CM] = {"acct.c.cm", "case_manager", ORG_C},
+    [U_WIDE] = {"acct.wide", "admin", ORG_A, true},
+    [U_WIDE2] = {"acct.wide2", "admin", ORG_B, true},
+    [U_ADMIN] = {"acct.admin", "admin", ORG_A, false},
+    [U_ADMIN2] = {"acct.admin2", "admin", ORG_A, false},
+    [U_SUP] = {"acct.sup", "supervisor", ORG_A, false},
+    [U_CM] = {"acct.cm", "case_manager", ORG_A, false},
+    [U_FR] = {"acct.fr", "first_responder", ORG_A, false},
+    [U_ANALYST] = {"acct.analyst", "analyst", ORG_A, false},
+    [U_AUDITOR] = {"acct.auditor", "auditor", ORG_A, false},
+    [U_AUD_A] = {"acct.aud.a", "auditor", ORG_A, false},
+    [U_B_SUP] = {"acct.b.sup", "supervisor", ORG_B, false},
+    [U_B_ADMIN] = {"acct.b.admin", "admin", ORG_B, false},
+    [U_B_AUDITOR] = {"acct.b.auditor", "auditor", ORG_B, false},
+    [U_AUD_WIDE] = {"acct.aud.wide", "auditor", ORG_C, true},
+    [U_C_CM] = {"acct.c.cm", "case_manager", ORG_C, false},
 };
 
 static struct {
     qgt_env env;
     int64_t org[ORGS];
     qgt_session s[USERS];
+    char case_a[32]; /* a case of A (made by its case manager) */
+    char case_c[32]; /* a case of C */
 } fx;
 
 static httpc_response *call(int user, const char *method, const char *path, const char *body)
@@ -104,14 +141,55 @@ static const char *reason_of(json_t *o)
     return r ? r : "";
 }
 
-/* Makes a user through the API as the admin; returns the status. */
-static int admin_makes(const char *user, const char *role, int64_t org)
+/* Makes a user through the API as `by`; returns the status. */
+static int makes(int by, const char *user, const char *role, int64_t org)
 {
     char body[256];
     snprintf(body, sizeof body,
              "{\"org_id\":%lld,\"login\":\"%s\",\"role\":\"%s\",\"password\":\"%s\"}",
              (long long)org, user, role, PASSWORD);
-    return status(call(U_ADMIN, "POST", "/api/v1/users", body));
+    return status(call(by, "POST", "/api/v1/users", body));
+}
+
+/* Makes a user through the API as the admin of A; returns the status. */
+static int admin_makes(const char *user, const char *role, int64_t org)
+{
+    return makes(U_ADMIN, user, role, org);
+}
+
+/* The status of `by` acting on user: "disable", "password" (a reset to TEMP), "name". */
+static int change(int by, const char *user, const char *what)
+{
+    char path[128], body[128];
+    snprintf(path, sizeof path, "/api/v1/users/%s/%s", user, what);
+    if (strcmp(what, "disable") == 0)
+        return status(call(by, "POST", path, NULL));
+    if (strcmp(what, "password") == 0)
+        snprintf(body, sizeof body, "{\"password\":\"%s\"}", TEMP);
+    else
+        snprintf(body, sizeof body, "{\"name\":\"Test Name\"}");
+    return status(call(by, "PUT", path, body));
+}
+
+/* The login's answer: its status, and the error's reason into reason (may be NULL). */
+static int try_login(const char *user, const char *password, char reason[64])
+{
+    int st;
+    json_t *o = login(user, password, &st, NULL);
+    if (reason)
+        snprintf(reason, 64, "%s", reason_of(o));
+    json_decref(o);
+    return st;
+}
+
+/* Adds a user on the server's command line (with --system-wide when wide); exit status. */
+static int cli_user(const char *user, const char *role, int64_t org, bool wide)
+{
+    char org_text[24];
+    snprintf(org_text, sizeof org_text, "%lld", (long long)org);
+    const char *argv[] = {"user", "add", "--org", org_text, "--login", user, "--role", role,
+                          wide ? "--system-wide" : NULL, NULL};
+    return qgt_cli(&fx.env, true, PASSWORD "\n", NULL, NULL, argv);
 }
 
 static int confirm(int by, const char *user)
@@ -146,9 +224,11 @@ static void assert_waiting(int by, const char *user, const char *confirm_by, boo
     assert_string_equal(json_string_value(json_object_get(u, "confirm_by")), confirm_by);
     json_t *m = json_object_get(u, "may");
     assert_true(json_is_array(m));
-    assert_int_equal(json_array_size(m), may ? 1 : 0);
-    if (may)
-        assert_string_equal(json_string_value(json_array_get(m, 0)), "user.confirm");
+    bool listed_may = false;
+    size_t i;
+    json_t *v;
+    json_array_foreach(m, i, v) listed_may |= strcmp(json_string_value(v), "user.confirm") == 0;
+    assert_int_equal(listed_may, may);
     json_decref(u);
 }
 
@@ -162,7 +242,7 @@ static int setup(void **state)
     fx.org[ORG_B] = qgt_org(&fx.env, "Acct Police B", "police", "astana");
     fx.org[ORG_C] = qgt_org(&fx.env, "Acct Shelter C", "ngo", "almaty");
     for (int u = 0; u < USERS; u++)
-        if (qgt_user(&fx.env, fx.org[defs[u].org], defs[u].login, defs[u].role, PASSWORD) <= 0)
+        if (cli_user(defs[u].login, defs[u].role, fx.org[defs[u].org], defs[u].wide) != 0)
             return -1;
     if (!qgt_server_start(&fx.env, NULL))
         return -1;
@@ -171,9 +251,20 @@ static int setup(void **state)
             return -1;
     /* organisations A and C hold a case; C has no supervisor */
     const char *c = "{\"sex\":\"Masculine\",\"personal\":{\"given_name\":\"Oydantap\"}}";
-    if (status(call(U_CM, "POST", "/api/v1/cases", c)) != 201 ||
-        status(call(U_C_CM, "POST", "/api/v1/cases", c)) != 201)
+    httpc_response *r = call(U_CM, "POST", "/api/v1/cases", c);
+    json_t *o = r && r->status == 201 ? json_loadb(r->body, r->body_len, 0, NULL) : NULL;
+    httpc_response_free(r);
+    if (!o)
         return -1;
+    snprintf(fx.case_a, sizeof fx.case_a, "%s", json_string_value(json_object_get(o, "code")));
+    json_decref(o);
+    r = call(U_C_CM, "POST", "/api/v1/cases", c);
+    o = r && r->status == 201 ? json_loadb(r->body, r->body_len, 0, NULL) : NULL;
+    httpc_response_free(r);
+    if (!o)
+        return -1;
+    snprintf(fx.case_c, sizeof fx.case_c, "%s", json_string_value(json_object_get(o, "code")));
+    json_decref(o);
     return 0;
 }
 
@@ -185,7 +276,8 @@ static int teardown(void **state)
 }
 
 /* A supervisor confirms the case-role accounts of their organisation that an admin made;
- * the admin, the other roles and another organisation's supervisor may not. */
+ * no admin (not the one who made it, not another of the organisation, not a system-wide
+ * one), no other role and no other organisation's supervisor may. */
 static void test_supervisor_confirms_case_roles(void **state)
 {
     (void)state;
@@ -193,19 +285,22 @@ static void test_supervisor_confirms_case_roles(void **state)
     static const char *const logins[] = {"wait.sup", "wait.cm", "wait.fr"};
     for (int i = 0; i < 3; i++) {
         assert_int_equal(admin_makes(logins[i], roles[i], fx.org[ORG_A]), 201);
+        if (i == 0) /* failed logins count against the address: a few only */
+            assert_int_equal(try_login(logins[i], PASSWORD, NULL), 401);
         assert_waiting(U_ADMIN, logins[i], "supervisor", false);
         assert_waiting(U_SUP, logins[i], "supervisor", true);
         assert_int_equal(confirm(U_ADMIN, logins[i]), 403);
+        assert_int_equal(confirm(U_ADMIN2, logins[i]), 403);
+        assert_int_equal(confirm(U_WIDE, logins[i]), 403);
         assert_int_equal(confirm(U_CM, logins[i]), 403);
         assert_int_equal(confirm(U_FR, logins[i]), 403);
         assert_int_equal(confirm(U_ANALYST, logins[i]), 403);
         assert_int_equal(confirm(U_AUDITOR, logins[i]), 403);
         assert_int_equal(confirm(U_B_SUP, logins[i]), 404); /* as if absent */
+        assert_int_equal(confirm(U_B_ADMIN, logins[i]), 404);
         assert_int_equal(confirm(U_SUP, logins[i]), 204);
         assert_int_equal(confirm(U_SUP, logins[i]), 409); /* not waiting any more */
-        int st;
-        json_decref(login(logins[i], PASSWORD, &st, NULL));
-        assert_int_equal(st, 201);
+        assert_int_equal(try_login(logins[i], PASSWORD, NULL), 201);
     }
     /* the supervisor's list: waiting accounts first */
     assert_int_equal(admin_makes("wait.later", "case_manager", fx.org[ORG_A]), 201);
@@ -218,74 +313,134 @@ static void test_supervisor_confirms_case_roles(void **state)
     assert_int_equal(confirm(U_SUP, "wait.later"), 204);
 }
 
-/* Accounts that never see case content wait for nobody, whoever makes them. */
-static void test_other_roles_do_not_wait(void **state)
+/* Admin, auditor and analyst accounts an admin makes wait for a second admin: another
+ * admin of the organisation or a system-wide admin; never the one who made them, a
+ * supervisor, or an admin of another organisation. */
+static void test_admin_roles_wait_for_second_admin(void **state)
 {
     (void)state;
     static const char *const roles[] = {"admin", "analyst", "auditor"};
-    static const char *const logins[] = {"free.admin", "free.analyst", "free.auditor"};
+    static const char *const logins[] = {"wait.admin", "wait.analyst", "wait.auditor"};
+    char reason[64];
     for (int i = 0; i < 3; i++) {
         assert_int_equal(admin_makes(logins[i], roles[i], fx.org[ORG_A]), 201);
-        json_t *u = listed(U_ADMIN, logins[i]);
-        assert_false(json_is_true(json_object_get(u, "pending")));
-        assert_null(json_object_get(u, "confirm_by"));
-        json_decref(u);
-        assert_int_equal(confirm(U_SUP, logins[i]), 403); /* not a case role, not waiting */
-        int st;
-        json_decref(login(logins[i], PASSWORD, &st, NULL));
-        assert_int_equal(st, 201);
+        if (i == 0) {
+            assert_int_equal(try_login(logins[i], PASSWORD, reason), 401);
+            assert_string_equal(reason, "account.pending");
+        }
+        assert_waiting(U_ADMIN, logins[i], "admin", false); /* the one who made it */
+        assert_waiting(U_ADMIN2, logins[i], "admin", true);
+        assert_waiting(U_WIDE, logins[i], "admin", true);
+        assert_int_equal(confirm(U_ADMIN, logins[i]), 403);
+        assert_int_equal(confirm(U_SUP, logins[i]), 403);
+        assert_int_equal(confirm(U_B_ADMIN, logins[i]), 404);
+        assert_int_equal(confirm(i == 0 ? U_WIDE : U_ADMIN2, logins[i]), 204);
+        assert_int_equal(try_login(logins[i], PASSWORD, NULL), 201);
     }
+    /* a system-wide admin makes an auditor in B: B's admin confirms it, not its maker */
+    assert_int_equal(makes(U_WIDE, "wait.b.auditor", "auditor", fx.org[ORG_B]), 201);
+    assert_int_equal(confirm(U_WIDE, "wait.b.auditor"), 403);
+    assert_int_equal(confirm(U_ADMIN, "wait.b.auditor"), 404);
+    assert_int_equal(confirm(U_B_ADMIN, "wait.b.auditor"), 204);
+    assert_int_equal(try_login("wait.b.auditor", PASSWORD, NULL), 201);
 }
 
-/* The first supervisor of a new organisation is confirmed on the server (today's rule,
- * kept by issue 13: an admin alone never activates an account they made); then that
- * supervisor confirms the organisation's case workers. So is a supervisor of an
- * organisation that holds cases and has nobody left to confirm it. */
+/* The outside test's reach across organisations: an admin of A resets, makes admins and
+ * auditors in, disables, renames and confirms nothing of B; makes no organisation; lists
+ * only A's accounts. B's accounts keep working. */
+static void test_cross_org_refused(void **state)
+{
+    (void)state;
+    static const int others[] = {U_B_AUDITOR, U_B_ADMIN, U_B_SUP};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        const char *user = defs[others[i]].login;
+        assert_int_equal(change(U_ADMIN, user, "password"), 404);
+        assert_int_equal(change(U_ADMIN, user, "disable"), 404);
+        assert_int_equal(change(U_ADMIN, user, "name"), 404);
+        assert_int_equal(try_login(user, PASSWORD, NULL), 201); /* not reset, not disabled */
+    }
+    static const char *const roles[] = {"admin", "auditor", "analyst", "supervisor"};
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+        char body[256];
+        snprintf(body, sizeof body,
+                 "{\"org_id\":%lld,\"login\":\"cross.%s\",\"role\":\"%s\",\"password\":"
+                 "\"%s\"}",
+                 (long long)fx.org[ORG_B], roles[i], roles[i], PASSWORD);
+        httpc_response *r = qgt_expect_error(&fx.env, &fx.s[U_ADMIN], "POST", "/api/v1/users",
+                                             body, 403, "org_id", NULL);
+        json_t *o = json_of(r);
+        assert_string_equal(reason_of(o), "account.other_org");
+        json_decref(o);
+        httpc_response_free(r);
+    }
+    json_t *none = listed(U_WIDE, "cross.admin");
+    assert_null(none);
+    /* making an organisation is for a system-wide admin */
+    const char *org = "{\"name\":\"Acct Cross Org\",\"type\":\"ngo\",\"region\":\"almaty\"}";
+    assert_int_equal(status(call(U_ADMIN, "POST", "/api/v1/orgs", org)), 403);
+    /* the admin of A lists A's accounts only; the system-wide admin every one */
+    json_t *u = listed(U_ADMIN, defs[U_B_ADMIN].login);
+    assert_null(u);
+    u = listed(U_WIDE, defs[U_B_ADMIN].login);
+    assert_non_null(u);
+    json_decref(u);
+    /* a system-wide account is made only on the server */
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"org_id\":%lld,\"login\":\"cross.wide\",\"role\":\"admin\",\"password\":"
+             "\"%s\",\"system_wide\":true}",
+             (long long)fx.org[ORG_A], PASSWORD);
+    assert_int_equal(status(call(U_WIDE, "POST", "/api/v1/users", body)), 400);
+}
+
+/* The first supervisor of a new organisation: the organisation is made by a system-wide
+ * admin, its supervisor confirmed by another system-wide admin (or on the server); then
+ * that supervisor confirms the organisation's case workers. A supervisor of an
+ * organisation that holds cases and has nobody left to confirm it: the server only. */
 static void test_first_supervisor_of_new_org(void **state)
 {
     (void)state;
-    char body[128];
-    snprintf(body, sizeof body, "{\"name\":\"Acct New D\",\"type\":\"ngo\",\"region\":\"almaty\"}");
-    httpc_response *r = call(U_ADMIN, "POST", "/api/v1/orgs", body);
+    const char *org = "{\"name\":\"Acct New D\",\"type\":\"ngo\",\"region\":\"almaty\"}";
+    httpc_response *r = call(U_WIDE, "POST", "/api/v1/orgs", org);
     assert_int_equal(r->status, 201);
     json_t *o = json_of(r);
     httpc_response_free(r);
     int64_t org_d = json_integer_value(json_object_get(o, "id"));
     json_decref(o);
-    assert_int_equal(admin_makes("new.cm", "case_manager", org_d), 201);
-    assert_waiting(U_ADMIN, "new.cm", "supervisor", false); /* the supervisor to come */
-    assert_int_equal(admin_makes("new.sup", "supervisor", org_d), 201);
-    assert_waiting(U_ADMIN, "new.sup", "system", false);
+    assert_int_equal(makes(U_WIDE, "new.cm", "case_manager", org_d), 201);
+    assert_waiting(U_WIDE, "new.cm", "supervisor", false); /* the supervisor to come */
+    assert_int_equal(makes(U_WIDE, "new.sup", "supervisor", org_d), 201);
+    assert_waiting(U_WIDE, "new.sup", "system_admin", false); /* its maker */
+    assert_waiting(U_WIDE2, "new.sup", "system_admin", true);
     int st;
     json_t *a = login("new.sup", PASSWORD, &st, NULL);
     assert_int_equal(st, 401);
     assert_string_equal(reason_of(a), "account.pending");
     assert_string_equal(json_string_value(json_object_get(json_object_get(a, "error"),
-                                                          "confirm_by")), "system");
+                                                          "confirm_by")), "system_admin");
     json_decref(a);
     assert_int_equal(confirm(U_SUP, "new.sup"), 404);
-    assert_int_equal(confirm(U_ADMIN, "new.cm"), 403);
-    assert_int_equal(confirm(U_ADMIN, "new.sup"), 403);
-    const char *first[] = {"user", "confirm", "--login", "new.sup", NULL};
-    assert_int_equal(qgt_cli(&fx.env, true, NULL, NULL, NULL, first), 0);
+    assert_int_equal(confirm(U_ADMIN, "new.sup"), 404);
+    assert_int_equal(confirm(U_WIDE, "new.sup"), 403);
+    assert_int_equal(confirm(U_WIDE2, "new.cm"), 403); /* case workers: their supervisor */
+    assert_int_equal(confirm(U_WIDE2, "new.sup"), 204);
     qgt_session sup_d;
     assert_int_equal(qgt_login(&fx.env, "new.sup", PASSWORD, &sup_d), 201);
-    /* a second supervisor there is no longer the admin's to confirm */
-    assert_int_equal(admin_makes("new.sup2", "supervisor", org_d), 201);
-    assert_waiting(U_ADMIN, "new.sup2", "supervisor", false);
-    assert_int_equal(confirm(U_ADMIN, "new.sup2"), 403);
+    /* a second supervisor there is no longer an admin's to confirm */
+    assert_int_equal(makes(U_WIDE, "new.sup2", "supervisor", org_d), 201);
+    assert_waiting(U_WIDE2, "new.sup2", "supervisor", false);
+    assert_int_equal(confirm(U_WIDE2, "new.sup2"), 403);
     assert_int_equal(status(qgt_call(&fx.env, &sup_d, "POST", "/api/v1/users/new.cm/confirm",
                                      NULL)), 204);
     assert_int_equal(status(qgt_call(&fx.env, &sup_d, "POST", "/api/v1/users/new.sup2/confirm",
                                      NULL)), 204);
-    /* C holds a case and has no supervisor: not the admin's; the server confirms */
-    assert_int_equal(admin_makes("c.sup", "supervisor", fx.org[ORG_C]), 201);
-    assert_waiting(U_ADMIN, "c.sup", "system", false);
-    assert_int_equal(confirm(U_ADMIN, "c.sup"), 403);
+    /* C holds a case and has no supervisor: not an admin's; the server confirms */
+    assert_int_equal(makes(U_WIDE, "c.sup", "supervisor", fx.org[ORG_C]), 201);
+    assert_waiting(U_WIDE2, "c.sup", "system", false);
+    assert_int_equal(confirm(U_WIDE2, "c.sup"), 403);
     const char *argv[] = {"user", "confirm", "--login", "c.sup", NULL};
     assert_int_equal(qgt_cli(&fx.env, true, NULL, NULL, NULL, argv), 0);
-    json_decref(login("c.sup", PASSWORD, &st, NULL));
-    assert_int_equal(st, 201);
+    assert_int_equal(try_login("c.sup", PASSWORD, NULL), 201);
 }
 
 /* A wrong password tells nothing; the right one learns that the account waits (and for
@@ -326,8 +481,9 @@ static void test_login_answers(void **state)
     json_decref(off);
 }
 
-/* An admin's reset: the temporary password must be changed at the login that uses it
- * before anything else; afterwards only the user's own password works. */
+/* An admin's reset: the old password stops at once, the new one works once a second
+ * admin confirms it, and must be changed at the login that uses it before anything else;
+ * afterwards only the user's own password works. */
 static void test_temporary_password(void **state)
 {
     (void)state;
@@ -338,6 +494,15 @@ static void test_temporary_password(void **state)
     json_t *u = listed(U_ADMIN, "acct.analyst");
     assert_true(json_is_true(json_object_get(u, "must_change")));
     json_decref(u);
+    /* the old password stops at once; the new one waits for a second admin */
+    char reason[64];
+    assert_int_equal(try_login("acct.analyst", PASSWORD, reason), 401);
+    assert_string_equal(reason, "login.wrong_password");
+    assert_int_equal(try_login("acct.analyst", TEMP, reason), 401);
+    assert_string_equal(reason, "account.pending");
+    assert_waiting(U_ADMIN, "acct.analyst", "admin", false);
+    assert_int_equal(confirm(U_ADMIN, "acct.analyst"), 403); /* never one's own reset */
+    assert_int_equal(confirm(U_ADMIN2, "acct.analyst"), 204);
     int st;
     qgt_session s;
     json_t *o = login("acct.analyst", TEMP, &st, &s);
@@ -381,6 +546,7 @@ static void test_temporary_password(void **state)
     snprintf(body, sizeof body, "{\"password\":\"%s\"}", TEMP);
     assert_int_equal(status(call(U_ADMIN, "PUT", "/api/v1/users/acct.fr/password", body)), 204);
     assert_waiting(U_SUP, "acct.fr", "supervisor", true);
+    assert_int_equal(confirm(U_ADMIN2, "acct.fr"), 403);
     assert_int_equal(confirm(U_SUP, "acct.fr"), 204);
     o = login("acct.fr", TEMP, &st, &s);
     assert_int_equal(st, 201);
@@ -442,16 +608,118 @@ static void test_password_change_throttled(void **state)
     httpc_response_free(r);
 }
 
+/* System-wide accounts: made on the server with --system-wide (never a case role), shown
+ * as such; an admin of one organisation neither resets nor disables one, even of their own
+ * organisation; a system-wide admin may disable another, but never the last one. */
+static void test_system_wide(void **state)
+{
+    (void)state;
+    static char out[QGT_OUT];
+    const char *list[] = {"user", "list", NULL};
+    assert_int_equal(qgt_cli(&fx.env, true, NULL, out, NULL, list), 0);
+    assert_non_null(strstr(out, "acct.wide\tadmin\tactive\tconfirmed\tsystem-wide"));
+    assert_non_null(strstr(out, "acct.admin\tadmin\tactive\tconfirmed\torganisation"));
+    assert_int_not_equal(cli_user("wide.sup", "supervisor", fx.org[ORG_A], true), 0);
+    json_t *u = listed(U_WIDE2, "acct.wide");
+    assert_true(json_is_true(json_object_get(u, "system_wide")));
+    json_decref(u);
+    assert_int_equal(change(U_ADMIN, "acct.wide", "password"), 403);
+    assert_int_equal(change(U_ADMIN, "acct.wide", "disable"), 403);
+    assert_int_equal(change(U_WIDE2, "acct.wide", "password"), 403); /* the server's */
+    assert_int_equal(try_login("acct.wide", PASSWORD, NULL), 201);
+    /* the session says so */
+    httpc_response *r = call(U_WIDE, "GET", "/api/v1/session", NULL);
+    json_t *o = json_of(r);
+    httpc_response_free(r);
+    assert_true(json_is_true(json_object_get(json_object_get(o, "user"), "system_wide")));
+    json_decref(o);
+    /* disabling: one person may, within reach; never the last system-wide admin */
+    assert_int_equal(change(U_WIDE, "acct.wide2", "disable"), 204);
+    assert_int_equal(change(U_WIDE, "acct.wide", "disable"), 409);
+    const char *off[] = {"user", "disable", "--login", "acct.wide", NULL};
+    assert_int_not_equal(qgt_cli(&fx.env, true, NULL, NULL, NULL, off), 0);
+    assert_int_equal(try_login("acct.wide", PASSWORD, NULL), 201);
+    assert_int_equal(change(U_ADMIN, "acct.fr", "disable"), 204); /* own organisation */
+    assert_int_equal(try_login("acct.fr", OWN, NULL), 401);
+}
+
+/* The trail an auditor of one organisation reads holds only entries that concern it: B's
+ * auditor sees nothing of A's case but the referral from A to B, which A's auditor sees
+ * too; a system-wide auditor reads all. */
+static void test_audit_scoped(void **state)
+{
+    (void)state;
+    char path[128], body[256];
+    qgt_case_path(fx.case_a, "/referrals", path, sizeof path);
+    snprintf(body, sizeof body,
+             "{\"service\":\"medical\",\"to_org\":%lld,\"parts\":[\"profile\"],"
+             "\"emergency_reason\":\"Acct test emergency\"}",
+             (long long)fx.org[ORG_B]);
+    assert_int_equal(status(call(U_SUP, "POST", path, body)), 201);
+    int who[] = {U_AUD_A, U_B_AUDITOR, U_AUD_WIDE};
+    json_t *trail[3];
+    size_t seen[3] = {0, 0, 0}, creates[3] = {0, 0, 0};
+    for (int k = 0; k < 3; k++) {
+        httpc_response *r = call(who[k], "GET", "/api/v1/audit?limit=500", NULL);
+        assert_int_equal(r->status, 200);
+        trail[k] = json_of(r);
+        httpc_response_free(r);
+        size_t i;
+        json_t *e;
+        json_array_foreach(json_object_get(trail[k], "entries"), i, e) {
+            const char *object = json_string_value(json_object_get(e, "object"));
+            const char *action = json_string_value(json_object_get(e, "action"));
+            seen[k] += object && strcmp(object, fx.case_a) == 0;
+            creates[k] += strcmp(action, "case.create") == 0;
+            if (k == 1 && object && strcmp(object, fx.case_a) == 0) /* create, override */
+                assert_int_equal(strncmp(action, "referral.", 9), 0);
+        }
+        json_decref(trail[k]);
+    }
+    assert_int_equal(seen[1], 2);  /* B: the referral only (made in an emergency) */
+    assert_true(seen[0] >= 3);     /* A: the case's making and the referral */
+    assert_int_equal(seen[2], seen[0]);
+    assert_int_equal(creates[0], 1); /* A's case, not C's */
+    assert_int_equal(creates[1], 0);
+    assert_int_equal(creates[2], 2);
+}
+
+/* The access report of break-the-glass grants: A's supervisor takes one on C's case; A's
+ * auditor and the system-wide one see it, B's does not. */
+static void test_grant_report_scoped(void **state)
+{
+    (void)state;
+    char path[128];
+    qgt_case_path(fx.case_c, "/break-glass", path, sizeof path);
+    assert_int_equal(status(call(U_SUP, "POST", path,
+                                 "{\"reason\":\"Made-up emergency at the station\",\"hours\":1}")),
+                     201);
+    const int who[] = {U_AUD_A, U_B_AUDITOR, U_AUD_WIDE};
+    const size_t want[] = {1, 0, 1};
+    for (int k = 0; k < 3; k++) {
+        httpc_response *r = call(who[k], "GET", "/api/v1/access-grants", NULL);
+        assert_int_equal(r->status, 200);
+        json_t *o = json_of(r);
+        httpc_response_free(r);
+        assert_int_equal(json_array_size(json_object_get(o, "grants")), want[k]);
+        json_decref(o);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_supervisor_confirms_case_roles),
-        cmocka_unit_test(test_other_roles_do_not_wait),
+        cmocka_unit_test(test_admin_roles_wait_for_second_admin),
+        cmocka_unit_test(test_cross_org_refused),
         cmocka_unit_test(test_first_supervisor_of_new_org),
         cmocka_unit_test(test_login_answers),
         cmocka_unit_test(test_temporary_password),
         cmocka_unit_test(test_audited),
         cmocka_unit_test(test_password_change_throttled),
+        cmocka_unit_test(test_system_wide),
+        cmocka_unit_test(test_audit_scoped),
+        cmocka_unit_test(test_grant_report_scoped),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -578,12 +578,16 @@ static void test_admin_made_case_worker_waits_for_supervisor(void **state)
     expect_error(r, 409, "conflict", "login");
     httpc_response_free(r);
     assert_int_equal(login_status("api.waiting", "waiting-password-1"), 201);
-    /* an analyst account needs no confirmation: it never sees case content */
+    /* an analyst account waits too (issue 15: every account made through the API), for a
+     * second admin, or the server */
     snprintf(body, sizeof body,
              "{\"org_id\":%lld,\"login\":\"api.counting\",\"role\":\"analyst\","
              "\"password\":\"counting-password\"}",
              (long long)fx.org[ORG_A]);
     assert_int_equal(status_of(call(U_ADMIN, "POST", "/api/v1/users", body)), 201);
+    assert_int_equal(login_status("api.counting", "counting-password"), 401);
+    const char *argv[] = {"user", "confirm", "--login", "api.counting", NULL};
+    assert_int_equal(qgt_cli(&fx.env, true, NULL, NULL, NULL, argv), 0);
     assert_int_equal(login_status("api.counting", "counting-password"), 201);
 }
 
@@ -608,6 +612,10 @@ static void test_password_change_ends_sessions(void **state)
     r = failed_login("api.passwd", PASSWORD);
     expect_error(r, 401, "unauthenticated", "login");
     httpc_response_free(r);
+    /* the new one once a second person confirms it (here the server) */
+    assert_int_equal(login_status("api.passwd", "a-brand-new-password"), 401);
+    const char *argv[] = {"user", "confirm", "--login", "api.passwd", NULL};
+    assert_int_equal(qgt_cli(&fx.env, true, NULL, NULL, NULL, argv), 0);
     assert_int_equal(login_status("api.passwd", "a-brand-new-password"), 201);
     r = call(U_ADMIN, "PUT", "/api/v1/users/no.such.person/password", "{\"password\":\"a-brand-new-password\"}");
     expect_error(r, 404, "not_found", "login");
@@ -1756,8 +1764,13 @@ static void test_audit_trail(void **state)
             throttled = throttled || json_is_true(json_object_get(json_object_get(e, "detail"), "throttled"));
     }
     assert_true(throttled);
-    /* Entries are in order with no gaps. */
-    json_array_foreach(all, i, e) assert_int_equal(json_integer_value(json_object_get(e, "seq")), (json_int_t)i + 1);
+    /* Entries are in order (an auditor of one organisation reads its own: the gaps are
+     * other organisations' entries, and the failed logins of unknown logins). */
+    json_int_t last = 0;
+    json_array_foreach(all, i, e) {
+        assert_true(json_integer_value(json_object_get(e, "seq")) > last);
+        last = json_integer_value(json_object_get(e, "seq"));
+    }
     for (const char *const *s = secrets; *s; s++) {
         if (strstr(text, *s))
             print_error("audit trail holds a personal value or password\n");
@@ -1778,7 +1791,8 @@ static void test_audit_trail(void **state)
     httpc_response_free(r);
     assert_true(json_is_true(json_object_get(o, "intact")));
     assert_true(json_is_null(json_object_get(o, "first_bad")));
-    assert_int_equal(json_integer_value(json_object_get(o, "entries")), (json_int_t)json_array_size(all));
+    /* every entry, of which the auditor's organisation's are some */
+    assert_true(json_integer_value(json_object_get(o, "entries")) >= (json_int_t)json_array_size(all));
     json_decref(o);
     /* Paging parameters are checked. */
     r = call(U_AUDITOR, "GET", "/api/v1/audit?limit=501", NULL);

@@ -1,8 +1,8 @@
 /*
  * bb_directory.c — black-box tests of the service directory and the agreements register
  * through the real server: entries created, replaced (with the version guard) and
- * removed; who may manage them (a supervisor their own organisation only, an admin any,
- * the other roles never); the search and its filters (service, region, age, sex, and
+ * removed; who may manage them (a supervisor their own organisation only, a system-wide
+ * admin any, the other roles never); the search and its filters (service, region, age, sex, and
  * their combination), the order by free places, bad filters named; every role may
  * search, nobody without a session; agreements recorded, listed and read with their
  * visibility per role, ended once; the audit entries; and a key that must never be
@@ -116,7 +116,7 @@ static int setup(void **state)
 {
     (void)state;
     const qgt_person people[] = {
-        {"dir.admin", "admin", 0, &fx.admin, NULL},
+        {"dir.admin", "admin", 0, &fx.admin, NULL, true}, /* system-wide: any organisation */
         {"dir.sup1", "supervisor", 0, &fx.sup1, NULL},
         {"dir.sup2", "supervisor", 1, &fx.sup2, NULL},
         {"dir.cm1", "case_manager", 0, &fx.cm1, NULL},

@@ -109,9 +109,10 @@ static const struct {
     int allowed_status;
     const char *refused_method, *refused_path;
 } sessions[] = {
-    {ADMIN,
-     "org.list,org.manage,user.list,user.manage,directory.manage,agreement.manage,agreement.list",
-     "none", "any", false, "GET", "/api/v1/users", 200, "GET", "/api/v1/cases"},
+    {ADMIN, /* of one organisation: makes none (a system-wide admin does: bb_accounts) */
+     "org.list,user.list,user.manage,directory.manage,agreement.manage,user.confirm,"
+     "agreement.list",
+     "none", "own", false, "GET", "/api/v1/users", 200, "GET", "/api/v1/cases"},
     {A_SUP,
      "case.create,case.list,case.read,case.update,personal.read,personal.update,case.assign,org.list,"
      "user.list,report.read,case.close,case.child_record,task.list,directory.manage,agreement.manage,"

@@ -49,7 +49,7 @@ const pageKinds = {
     async setup(s) {
         const org = await s.org('Made-up Statistics Office', 'ngo', 'astana');
         await s.user(org, 'analyst.a11y', 'analyst');
-        await s.user(org, 'admin.a11y', 'admin');
+        await s.user(org, 'admin.a11y', 'admin', { systemWide: true }); // sees the new-organisation form
         await s.user(org, 'auditor.a11y', 'auditor');
         await s.user(org, 'cm.a11y', 'case_manager');
         return { org };

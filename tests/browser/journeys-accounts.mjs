@@ -179,7 +179,8 @@ const accounts = {
         await assertText(page, 'The passwords do not match.', 'reset with a mismatch (en)');
         await reset.locator('[name="password_repeat"]').fill(TEMP);
         await reset.locator('[data-action="set-temporary"]').click();
-        await assertText(page, `A temporary password is set for ${NEW_LOGIN}.`, 'after the reset (en)');
+        await assertText(page, `A temporary password is set for ${NEW_LOGIN}: it works once a second person confirms it.`,
+                         'after the reset (en)');
         const resetState = await page.locator(`tr[data-login="${NEW_LOGIN}"] [data-field="state"]`).innerText();
         assert(resetState.includes(`Waiting for confirmation by a supervisor of ${ORG}.`) &&
                resetState.includes('Temporary password: sets their own at the next login.'),
@@ -276,4 +277,93 @@ const accountsPhone = {
     },
 };
 
-export const journeys = [accounts, accountsPhone];
+
+// Issue 15: an admin of one organisation makes an auditor → the row says whom it waits for,
+// and the admin who made it has no Confirm button → a second admin of the organisation
+// confirms it → active; a system-wide admin's list shows the system-wide mark. The new
+// account form offers the admin's own organisation only.
+const AUDITOR = 'fresh.auditor';
+const OTHER_ORG = 'Made-up Other Centre';
+const secondAdmin = {
+    id: 'accounts-second-admin',
+    title: 'an admin makes an auditor, a second admin confirms it; the system-wide mark',
+    viewport: DESKTOP,
+    pages: ['login', 'admin'],
+    async setup(s) {
+        const org = await s.org(ORG, 'ngo', 'almaty');
+        await s.org(OTHER_ORG, 'ngo', 'astana');
+        await s.user(org, 'acct.admin', 'admin');
+        await s.user(org, 'acct.admin2', 'admin');
+        await s.user(org, 'acct.wide', 'admin', { systemWide: true });
+        return { org };
+    },
+    async run(b, ctx) {
+        const page = b.page;
+        // 1. the first admin (English) makes an auditor: it waits, and not for them
+        await loginAs(b, 'acct.admin');
+        await setLang(page, 'en');
+        await b.go('#/users');
+        await eventually(async () => (await title(page)) === 'Users', 'the users page title is not "Users"');
+        const orgs = await page.locator('form.new-user [name="org_id"] option').allInnerTexts();
+        assert(orgs.length === 1 && orgs[0] === ORG, `the form offers other organisations: ${orgs.join(', ')}`);
+        // the system-wide admin of the same organisation is listed, marked, and out of reach
+        const wideRow = page.locator('tr[data-login="acct.wide"]');
+        assert((await wideRow.locator('[data-field="role"]').innerText()).includes('Administrator · system-wide'),
+               'the system-wide mark is not shown (en)');
+        assert(await wideRow.locator('button').count() === 0, 'an admin of one organisation may act on a system-wide account');
+        await page.fill('form.new-user [name="login"]', AUDITOR);
+        await page.selectOption('form.new-user [name="role"]', 'auditor');
+        await page.fill('form.new-user [name="password"]', PASSWORD);
+        await page.fill('form.new-user [name="password_repeat"]', PASSWORD);
+        await page.click('[data-action="add-user"]');
+        const row = page.locator(`tr[data-login="${AUDITOR}"]`);
+        await row.waitFor();
+        await eventually(async () => (await row.locator('[data-field="state"]').innerText()).includes(
+            `Waiting for confirmation by another administrator of ${ORG} or a system-wide administrator.`),
+                         'the maker does not see whom the auditor waits for (en)');
+        assert(await row.locator('[data-action="confirm-user"]').count() === 0, 'the maker is offered to confirm');
+        await assertText(page, 'Accounts waiting for confirmation: 1.', 'the maker\'s summary (en)');
+        await assertClean(page, 'the maker\'s users page (en)');
+        await b.shot('auditor-made-en');
+        await logout(page);
+
+        // 2. the second admin (Russian) confirms it
+        await loginAs(b, 'acct.admin2');
+        await setLang(page, 'ru');
+        await b.go('#/users');
+        await eventually(async () => (await title(page)) === 'Пользователи', 'the users page title is not "Пользователи"');
+        await assertText(page, 'Ждут вашего подтверждения: 1.', 'the second admin\'s summary (ru)');
+        const waiting = page.locator(`tr[data-login="${AUDITOR}"]`);
+        const ruState = await waiting.locator('[data-field="state"]').innerText();
+        assert(ruState.includes(`Ждёт подтверждения другого администратора организации «${ORG}» или общесистемного администратора.`),
+               `the second admin does not see the waiting state (ru): "${ruState}"`);
+        await assertClean(page, 'the second admin\'s users page (ru)');
+        await b.shot('auditor-waiting-ru');
+        await waiting.locator('[data-action="confirm-user"]').click();
+        await assertText(page, `Учётная запись ${AUDITOR} подтверждена: теперь можно войти.`, 'after confirming (ru)');
+        await eventually(async () => (await waiting.locator('[data-field="state"]').innerText()).trim() === 'Активен',
+                         'the confirmed auditor is not shown as active (ru)');
+        await b.shot('auditor-confirmed-ru');
+        await logout(page);
+
+        // 3. the system-wide admin (Kazakh) sees every organisation and the mark
+        await loginAs(b, 'acct.wide');
+        await setLang(page, 'kk');
+        await b.go('#/users');
+        await eventually(async () => (await title(page)) === 'Пайдаланушылар', 'the users page title is not "Пайдаланушылар"');
+        const wideRole = await page.locator('tr[data-login="acct.wide"] [data-field="role"]').innerText();
+        assert(wideRole.includes('Әкімші · жүйелік'), `the system-wide mark is not shown (kk): "${wideRole}"`);
+        const kkOrgs = await page.locator('form.new-user [name="org_id"] option').allInnerTexts();
+        assert(kkOrgs.includes(OTHER_ORG), 'the system-wide admin is not offered every organisation');
+        assert(await page.locator('tr[data-login="acct.wide"] button').count() === 0,
+               'a system-wide admin is offered a reset or to disable their own account');
+        await assertClean(page, 'the system-wide admin\'s users page (kk)');
+        await b.shot('system-wide-kk');
+        await logout(page);
+        await loginAs(b, AUDITOR);
+        await b.shot('auditor-in-kk');
+        void ctx;
+    },
+};
+
+export const journeys = [accounts, accountsPhone, secondAdmin];

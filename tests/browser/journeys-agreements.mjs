@@ -331,7 +331,7 @@ const registerPhone = {
         const orgA = await s.org(ORG_A, 'ngo', 'almaty');
         const orgB = await s.org(ORG_B, 'ngo', 'almaty');
         await s.user(orgA, 'sup.agr', 'supervisor');
-        await s.user(orgA, 'admin.agr', 'admin');
+        await s.user(orgA, 'admin.agr', 'admin', { systemWide: true }); // any two organisations
         const orgC = await s.org('Үміт орталығы (ойдан)', 'social_protection', 'astana');
         return { orgA, orgB, orgC };
     },

@@ -53,7 +53,7 @@ const ROLES = [
     },
     {
         login: 'hm.admin', name: 'admin',
-        blocks: ['users', 'orgs'],
+        blocks: ['accounts', 'users', 'orgs'], // an admin confirms other admins' accounts (issue 15)
         numbers: [['users', 'waiting', 1], ['users', 'active', 9], ['orgs', 'orgs', 2]],
         texts: ['Made-up Home NGO', 'Made-up Other NGO', 'Растауды күтуде: 1', 'Ұйымдарға өту'],
         nav: {},
@@ -76,7 +76,8 @@ async function setup(s) {
         [a, 'hm.cm2', 'case_manager'], [a, 'hm.fr', 'first_responder'], [a, 'hm.analyst', 'analyst'],
         [a, 'hm.auditor', 'auditor'], [a, 'hm.admin', 'admin'], [b, 'hm.sup.b', 'supervisor'],
         [b, 'hm.cm.b', 'case_manager']]) {
-        ids[login] = await s.user(org, login, role);
+        // the admin is system-wide: the home page counts every organisation's accounts
+        ids[login] = await s.user(org, login, role, { systemWide: login === 'hm.admin' });
     }
     return { a, b, ids };
 }

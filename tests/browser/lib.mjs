@@ -89,8 +89,10 @@ export class Server {
         return parseInt(out, 10);
     }
 
-    async user(org, login, role) {
-        const out = await this.cli(['user', 'add', '--org', String(org), '--login', login, '--role', role],
+    // opts.systemWide: `--system-wide` (an admin, auditor or analyst of every organisation)
+    async user(org, login, role, opts = {}) {
+        const out = await this.cli(['user', 'add', '--org', String(org), '--login', login, '--role', role,
+                                    ...(opts.systemWide ? ['--system-wide'] : [])],
                                    PASSWORD + '\n');
         return parseInt(out, 10);
     }

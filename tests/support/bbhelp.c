@@ -19,7 +19,11 @@ bool qgt_people_add(qgt_env *e, const int64_t *orgs, const qgt_person *people, s
                     const char *password)
 {
     for (size_t i = 0; i < n; i++) {
-        int64_t id = qgt_user(e, orgs[people[i].org], people[i].login, people[i].role, password);
+        int64_t id = people[i].system_wide
+                         ? qgt_user_wide(e, orgs[people[i].org], people[i].login, people[i].role,
+                                         password)
+                         : qgt_user(e, orgs[people[i].org], people[i].login, people[i].role,
+                                    password);
         if (id < 0) {
             fprintf(stderr, "setup: could not add user %s\n", people[i].login);
             return false;

@@ -22,6 +22,7 @@ typedef struct {
     int org;              /* index into the organisations given to qgt_people_add */
     qgt_session *session; /* qgt_people_login logs in into it; NULL: never logged in */
     int64_t *id;          /* qgt_people_add stores the user's id there; may be NULL */
+    bool system_wide;     /* made with `qorgau user add --system-wide` */
 } qgt_person;
 
 /* Adds the n people through the CLI, in order, each in orgs[person.org], all with

@@ -160,6 +160,17 @@ int64_t qgt_user(qgt_env *e, int64_t org, const char *login, const char *role,
     return cli_id(e, pw, argv);
 }
 
+int64_t qgt_user_wide(qgt_env *e, int64_t org, const char *login, const char *role,
+                      const char *password)
+{
+    char org_text[32], pw[256];
+    snprintf(org_text, sizeof org_text, "%lld", (long long)org);
+    snprintf(pw, sizeof pw, "%s\n", password);
+    const char *argv[] = {"user",  "add", "--org", org_text,        "--login", login,
+                          "--role", role, "--system-wide", NULL};
+    return cli_id(e, pw, argv);
+}
+
 /* Waits until the log shows "serving http://ADDR:PORT/" after byte offset from (the
  * log's size before this start: earlier servers of the same env wrote before it) and
  * reads the port. */

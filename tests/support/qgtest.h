@@ -53,6 +53,10 @@ int64_t qgt_org(qgt_env *e, const char *name, const char *type, const char *regi
 int64_t qgt_user(qgt_env *e, int64_t org, const char *login, const char *role,
                  const char *password);
 
+/* As qgt_user, with --system-wide (an admin, auditor or analyst of every organisation). */
+int64_t qgt_user_wide(qgt_env *e, int64_t org, const char *login, const char *role,
+                      const char *password);
+
 /* Starts `qorgau serve --port 0 --db e->db` plus extra args (NULL-terminated, may be
  * NULL), waits for it to print its port. Returns false when it did not start (its
  * stderr stays in e->log). */

@@ -161,7 +161,7 @@ static void test_empty_trail(void **state)
     assert_non_null(strstr(r.reason, "head of the trail is missing"));
     json_t *list = NULL;
     qg_error err = {0};
-    assert_non_null(list = audit_list(f->conn, 0, 10, &err));
+    assert_non_null(list = audit_list(f->conn, 0, 0, 10, &err));
     assert_int_equal(json_array_size(list), 0);
     json_decref(list);
     /* the first entry starts the chain */
@@ -221,7 +221,7 @@ static void test_append_stores_what_was_passed(void **state)
     free(object);
     /* the organisation and role of the actor are not recorded unless passed */
     qg_error err = {0};
-    json_t *list = audit_list(f->conn, 0, 500, &err);
+    json_t *list = audit_list(f->conn, 0, 0, 500, &err);
     assert_non_null(list);
     size_t i;
     json_t *e;
@@ -258,7 +258,7 @@ static void test_detail_borrowed_and_exact(void **state)
     assert_string_equal(detail, "{\"alpha\":1,\"fields\":[\"given_name\"],\"zeta\":\"\\u00FC-ascii-escaped\"}");
     free(detail);
     qg_error err = {0};
-    json_t *list = audit_list(f->conn, 0, 1, &err);
+    json_t *list = audit_list(f->conn, 0, 0, 1, &err);
     json_t *stored = json_object_get(json_array_get(list, 0), "detail");
     assert_true(json_equal(stored, d));
     json_decref(list);
@@ -276,7 +276,7 @@ static void test_append_fails_without_schema(void **state)
     assert_int_equal(err.code, QG_EDB);
     audit_report r;
     assert_int_equal(audit_verify(f->conn, f->keys, &r, &err), QG_EDB);
-    assert_null(audit_list(f->conn, 0, 10, &err));
+    assert_null(audit_list(f->conn, 0, 0, 10, &err));
 }
 
 /* ---- the triggers ------------------------------------------------------------------ */
@@ -463,7 +463,7 @@ static void test_list_paging(void **state)
     int64_t after = 0, seen = 0;
     int pages = 0;
     for (;;) {
-        json_t *page = audit_list(f->conn, after, 2, &err);
+        json_t *page = audit_list(f->conn, 0, after, 2, &err);
         assert_non_null(page);
         size_t n = json_array_size(page);
         assert_true(n <= 2);
@@ -481,7 +481,7 @@ static void test_list_paging(void **state)
     }
     assert_int_equal(seen, ENTRIES);
     assert_int_equal(pages, 3);
-    json_t *tail = audit_list(f->conn, 4, 500, &err);
+    json_t *tail = audit_list(f->conn, 0, 4, 500, &err);
     assert_int_equal(json_array_size(tail), 1);
     json_t *last = json_array_get(tail, 0);
     assert_string_equal(json_string_value(json_object_get(last, "action")), "user.disable");
@@ -492,12 +492,12 @@ static void test_list_paging(void **state)
     assert_int_equal(strlen(json_string_value(json_object_get(last, "hash"))), QG_HASH_HEX - 1);
     assert_int_equal(strlen(json_string_value(json_object_get(last, "at"))), 20);
     json_decref(tail);
-    json_t *user_entry = audit_list(f->conn, 1, 1, &err);
+    json_t *user_entry = audit_list(f->conn, 0, 1, 1, &err);
     json_t *e = json_array_get(user_entry, 0);
     assert_int_equal(json_integer_value(json_object_get(e, "actor")), 7);
     assert_true(json_is_null(json_object_get(e, "object")));
     json_decref(user_entry);
-    json_t *none = audit_list(f->conn, ENTRIES, 10, &err);
+    json_t *none = audit_list(f->conn, 0, ENTRIES, 10, &err);
     assert_int_equal(json_array_size(none), 0);
     json_decref(none);
 }

@@ -54,7 +54,8 @@ static void test_session_may_is_the_policy(void **state)
 static void test_session_scopes(void **state)
 {
     (void)state;
-    qg_actor sup = {1, 3, ROLE_SUPERVISOR}, analyst = {2, 3, ROLE_ANALYST}, admin = {3, 3, ROLE_ADMIN};
+    qg_actor sup = {1, 3, ROLE_SUPERVISOR}, analyst = {2, 3, ROLE_ANALYST}, admin = {3, 3, ROLE_ADMIN, true};
+    qg_actor org_admin = {4, 3, ROLE_ADMIN, false}; /* of one organisation */
     json_t *o = json_object();
     assert_int_equal(capabilities_add(o, &sup), 0);
     assert_string_equal(json_string_value(json_object_get(o, "case_scope")), "org");
@@ -75,6 +76,9 @@ static void test_session_scopes(void **state)
     assert_string_equal(json_string_value(json_object_get(o, "directory_scope")), "any");
     assert_string_equal(json_string_value(json_object_get(o, "agreement_scope")), "all");
     assert_string_equal(json_string_value(json_object_get(o, "agreement_manage_scope")), "any");
+    assert_int_equal(capabilities_add(o, &org_admin), 0);
+    assert_string_equal(json_string_value(json_object_get(o, "directory_scope")), "own");
+    assert_string_equal(json_string_value(json_object_get(o, "agreement_manage_scope")), "own");
     json_decref(o);
     assert_string_equal(policy_case_scope_name(SCOPE_ALL), "all");
     assert_string_equal(policy_case_scope_name(SCOPE_ASSIGNED), "assigned");

@@ -342,12 +342,15 @@ static void test_policy(void **state)
 {
     (void)state;
     qg_actor sup = {.user_id = 5, .org_id = 7, .role = ROLE_SUPERVISOR};
-    qg_actor admin = {.user_id = 6, .org_id = 1, .role = ROLE_ADMIN}, sys = actor_system();
+    qg_actor admin = {.user_id = 6, .org_id = 1, .role = ROLE_ADMIN, .system_wide = true};
+    qg_actor org_admin = {.user_id = 6, .org_id = 1, .role = ROLE_ADMIN}, sys = actor_system();
     for (int a = 0; a < 2; a++) {
         qg_action act = a ? ACT_AGREEMENT_MANAGE : ACT_DIRECTORY_MANAGE;
         assert_int_equal(policy_org_manage(&sup, act, 7), POLICY_ALLOW);
         assert_int_equal(policy_org_manage(&sup, act, 8), POLICY_HIDE);
         assert_int_equal(policy_org_manage(&admin, act, 8), POLICY_ALLOW);
+        assert_int_equal(policy_org_manage(&org_admin, act, 8), POLICY_HIDE);
+        assert_int_equal(policy_org_manage(&org_admin, act, 1), POLICY_ALLOW);
         assert_int_equal(policy_org_manage(&sys, act, 8), POLICY_ALLOW);
         for (qg_role r = ROLE_CASE_MANAGER; r <= ROLE_AUDITOR; r++) {
             qg_actor other = {.user_id = 9, .org_id = 7, .role = r};

@@ -28,7 +28,9 @@
 static const bool MAY[ROLES][ACT_COUNT] = {
     [ROLE_NONE] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0},
-    [ROLE_ADMIN] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+    /* an admin of one organisation makes no organisation (a system-wide one does:
+     * test_system_wide_admin) and confirms other admins' accounts */
+    [ROLE_ADMIN] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0,
         0, 0, 0},
     [ROLE_SUPERVISOR] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1,
         1, 1, 1},
@@ -561,7 +563,7 @@ static void test_user_scope_and_case_rules(void **state)
         bool assigns_opener, chooses_org;
     } want[] = {
         {ROLE_NONE, USERS_NONE, false, false},
-        {ROLE_ADMIN, USERS_ALL, false, false},
+        {ROLE_ADMIN, USERS_OWN_ORG, false, false},
         {ROLE_SUPERVISOR, USERS_OWN_ORG, false, false},
         {ROLE_CASE_MANAGER, USERS_NONE, true, false},
         {ROLE_FIRST_RESPONDER, USERS_NONE, false, false},
@@ -600,40 +602,47 @@ static void test_account_confirmation(void **state)
     (void)state;
     qg_actor admin = {.user_id = 1, .org_id = 3, .role = ROLE_ADMIN};
     qg_actor sys = actor_system();
-    for (int r = ROLE_NONE; r <= ROLE_SYSTEM; r++) {
-        bool case_role = r == ROLE_SUPERVISOR || r == ROLE_CASE_MANAGER || r == ROLE_FIRST_RESPONDER;
-        assert_int_equal(policy_needs_confirmation(&admin, (qg_role)r), case_role);
-        assert_false(policy_needs_confirmation(&sys, (qg_role)r));
-    }
-    assert_false(policy_needs_confirmation(NULL, ROLE_SUPERVISOR));
+    assert_true(policy_needs_confirmation(&admin, 9)); /* every account another makes */
+    assert_true(policy_needs_confirmation(&admin, 0)); /* one made now */
+    assert_false(policy_needs_confirmation(&admin, 1)); /* one's own password */
+    assert_false(policy_needs_confirmation(&sys, 9));  /* the server's */
+    assert_false(policy_needs_confirmation(NULL, 9));
     assert_int_equal(policy_confirm(NULL, NULL), POLICY_FORBID);
 }
 
-/* Who confirms whom: every actor role × account role × same or other organisation ×
- * whether the organisation has an active supervisor × whether it holds cases. The one
- * table of the rule (policy_confirm); change it here and in policy.c together. */
+/* Who confirms whom: every actor role × whether the actor is system-wide × account role ×
+ * same or other organisation × whether the organisation has an active supervisor ×
+ * whether it holds cases × whether the actor made it wait × whether the account is
+ * system-wide. The one table of the rule (policy_confirm; docs/security.md "Who manages
+ * which account"); change it here, there and in policy.c together. */
 typedef struct {
     qg_role actor, account;
-    bool same_org, has_supervisor, has_cases;
+    bool same_org, has_supervisor, has_cases, wide, mine, account_wide;
     policy_verdict want;
 } confirm_row;
 
-/* The verdict the rule (docs/security.md, "Confirming accounts") gives for a row. */
+/* The verdict the table gives for a row. */
 static policy_verdict expected_confirm(const confirm_row *r)
 {
     bool case_role = r->account == ROLE_SUPERVISOR || r->account == ROLE_CASE_MANAGER ||
                      r->account == ROLE_FIRST_RESPONDER;
-    switch (r->actor) {
-    case ROLE_SYSTEM:
+    bool first = r->account == ROLE_SUPERVISOR && !r->has_supervisor && !r->has_cases;
+    bool wide_admin = r->actor == ROLE_ADMIN && r->wide;
+    if (r->actor == ROLE_SYSTEM)
         return POLICY_ALLOW;
-    case ROLE_SUPERVISOR:
-        if (!r->same_org)
-            return POLICY_HIDE;
-        return case_role ? POLICY_ALLOW : POLICY_FORBID;
-    default: /* the admin too (issue 13 keeps today's rule: the server) */
-
+    if (r->actor != ROLE_SUPERVISOR && r->actor != ROLE_ADMIN)
         return POLICY_FORBID;
-    }
+    if (r->account_wide)
+        return POLICY_FORBID;
+    if (!r->same_org && !wide_admin)
+        return POLICY_HIDE;
+    if (r->mine)
+        return POLICY_FORBID;
+    if (r->actor == ROLE_SUPERVISOR)
+        return case_role ? POLICY_ALLOW : POLICY_FORBID;
+    if (case_role)
+        return wide_admin && first ? POLICY_ALLOW : POLICY_FORBID;
+    return POLICY_ALLOW;
 }
 
 static void test_confirm_table(void **state)
@@ -641,32 +650,45 @@ static void test_confirm_table(void **state)
     (void)state;
     /* a few rows written out, so the table reads as a decision, not as a formula */
     static const confirm_row rows[] = {
-        {ROLE_SUPERVISOR, ROLE_CASE_MANAGER, true, true, true, POLICY_ALLOW},
-        {ROLE_SUPERVISOR, ROLE_FIRST_RESPONDER, true, true, false, POLICY_ALLOW},
-        {ROLE_SUPERVISOR, ROLE_SUPERVISOR, true, true, true, POLICY_ALLOW},
-        {ROLE_SUPERVISOR, ROLE_CASE_MANAGER, false, true, true, POLICY_HIDE},
-        {ROLE_SUPERVISOR, ROLE_ANALYST, true, true, true, POLICY_FORBID},
-        {ROLE_ADMIN, ROLE_SUPERVISOR, true, false, false, POLICY_FORBID}, /* a new org */
-        {ROLE_ADMIN, ROLE_SUPERVISOR, false, false, false, POLICY_FORBID},
-        {ROLE_ADMIN, ROLE_SUPERVISOR, false, true, false, POLICY_FORBID},
-        {ROLE_ADMIN, ROLE_SUPERVISOR, false, false, true, POLICY_FORBID}, /* holds cases */
-        {ROLE_ADMIN, ROLE_CASE_MANAGER, false, false, false, POLICY_FORBID},
-        {ROLE_CASE_MANAGER, ROLE_CASE_MANAGER, true, true, true, POLICY_FORBID},
-        {ROLE_AUDITOR, ROLE_SUPERVISOR, true, false, false, POLICY_FORBID},
-        {ROLE_ANALYST, ROLE_SUPERVISOR, true, false, false, POLICY_FORBID},
-        {ROLE_SYSTEM, ROLE_SUPERVISOR, false, true, true, POLICY_ALLOW},
+        {ROLE_SUPERVISOR, ROLE_CASE_MANAGER, true, true, true, false, false, false, POLICY_ALLOW},
+        {ROLE_SUPERVISOR, ROLE_SUPERVISOR, true, true, true, false, false, false, POLICY_ALLOW},
+        {ROLE_SUPERVISOR, ROLE_CASE_MANAGER, false, true, true, false, false, false, POLICY_HIDE},
+        {ROLE_SUPERVISOR, ROLE_ANALYST, true, true, true, false, false, false, POLICY_FORBID},
+        /* the first supervisor of a new organisation: a system-wide admin who did not
+         * make it */
+        {ROLE_ADMIN, ROLE_SUPERVISOR, false, false, false, true, false, false, POLICY_ALLOW},
+        {ROLE_ADMIN, ROLE_SUPERVISOR, false, false, false, true, true, false, POLICY_FORBID},
+        {ROLE_ADMIN, ROLE_SUPERVISOR, true, false, false, false, false, false, POLICY_FORBID},
+        {ROLE_ADMIN, ROLE_SUPERVISOR, false, false, true, true, false, false, POLICY_FORBID},
+        {ROLE_ADMIN, ROLE_CASE_MANAGER, true, false, false, true, false, false, POLICY_FORBID},
+        /* admin, auditor, analyst accounts: another admin of the organisation or a
+         * system-wide one */
+        {ROLE_ADMIN, ROLE_AUDITOR, true, true, true, false, false, false, POLICY_ALLOW},
+        {ROLE_ADMIN, ROLE_AUDITOR, true, true, true, false, true, false, POLICY_FORBID},
+        {ROLE_ADMIN, ROLE_ADMIN, false, true, true, false, false, false, POLICY_HIDE},
+        {ROLE_ADMIN, ROLE_ADMIN, false, true, true, true, false, false, POLICY_ALLOW},
+        {ROLE_ADMIN, ROLE_ANALYST, true, true, true, true, false, true, POLICY_FORBID},
+        {ROLE_CASE_MANAGER, ROLE_CASE_MANAGER, true, true, true, false, false, false,
+         POLICY_FORBID},
+        {ROLE_AUDITOR, ROLE_SUPERVISOR, true, false, false, true, false, false, POLICY_FORBID},
+        {ROLE_SYSTEM, ROLE_SUPERVISOR, false, true, true, false, false, false, POLICY_ALLOW},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         assert_int_equal(expected_confirm(&rows[i]), rows[i].want);
     for (int ar = ROLE_NONE; ar <= ROLE_SYSTEM; ar++)
         for (int tr = ROLE_ADMIN; tr < ROLE_SYSTEM; tr++)
-            for (int bits = 0; bits < 8; bits++) {
-                confirm_row r = {(qg_role)ar, (qg_role)tr, bits & 1, bits & 2, bits & 4, 0};
-                qg_actor a = {.user_id = 2, .org_id = 3, .role = r.actor};
-                account_facts f = {.role = r.account, .org_id = r.same_org ? 3 : 4,
+            for (int bits = 0; bits < 64; bits++) {
+                confirm_row r = {(qg_role)ar, (qg_role)tr, bits & 1, bits & 2, bits & 4,
+                                 bits & 8, bits & 16, bits & 32, 0};
+                qg_actor a = {.user_id = 2, .org_id = 3, .role = r.actor, .system_wide = r.wide};
+                account_facts f = {.id = 20, .role = r.account, .org_id = r.same_org ? 3 : 4,
                                    .org_has_supervisor = r.has_supervisor,
-                                   .org_has_cases = r.has_cases};
-                assert_int_equal(policy_confirm(&a, &f), expected_confirm(&r));
+                                   .org_has_cases = r.has_cases, .system_wide = r.account_wide,
+                                   .pending_by = r.mine ? 2 : 5};
+                if (policy_confirm(&a, &f) != expected_confirm(&r))
+                    fail_msg("%s (wide %d) confirming %s, bits %d: want %d, got %d",
+                             role_code(r.actor), r.wide, role_code(r.account), bits,
+                             expected_confirm(&r), policy_confirm(&a, &f));
                 /* the session's "may" holds user.confirm exactly for the roles that
                  * can confirm some account */
                 bool some = policy_confirm(&a, NULL) == POLICY_ALLOW;
@@ -674,6 +696,10 @@ static void test_confirm_table(void **state)
                 if (expected_confirm(&r) == POLICY_ALLOW)
                     assert_true(some);
             }
+    /* nobody confirms their own account */
+    qg_actor me = {.user_id = 20, .org_id = 3, .role = ROLE_ADMIN, .system_wide = true};
+    account_facts mine = {.id = 20, .role = ROLE_ADMIN, .org_id = 3};
+    assert_int_equal(policy_confirm(&me, &mine), POLICY_FORBID);
 }
 
 /* Who the web shows as the one to confirm a waiting account. */
@@ -681,16 +707,61 @@ static void test_confirmer(void **state)
 {
     (void)state;
     account_facts cm = {.role = ROLE_CASE_MANAGER, .org_id = 3, .org_has_supervisor = true};
-    assert_int_equal(policy_confirmer(&cm), ROLE_SUPERVISOR);
+    assert_string_equal(policy_confirmer(&cm), "supervisor");
     cm.org_has_supervisor = false; /* the organisation's first supervisor, once confirmed */
-    assert_int_equal(policy_confirmer(&cm), ROLE_SUPERVISOR);
+    assert_string_equal(policy_confirmer(&cm), "supervisor");
     account_facts first = {.role = ROLE_SUPERVISOR, .org_id = 3};
-    assert_int_equal(policy_confirmer(&first), ROLE_SYSTEM); /* a new org's first: the server */
+    assert_string_equal(policy_confirmer(&first), "system_admin"); /* a new org's first */
     first.org_has_cases = true; /* no supervisor left, but cases: only the server */
-    assert_int_equal(policy_confirmer(&first), ROLE_SYSTEM);
+    assert_string_equal(policy_confirmer(&first), "system");
     account_facts second = {.role = ROLE_SUPERVISOR, .org_id = 3, .org_has_supervisor = true};
-    assert_int_equal(policy_confirmer(&second), ROLE_SUPERVISOR);
-    assert_int_equal(policy_confirmer(NULL), ROLE_SYSTEM);
+    assert_string_equal(policy_confirmer(&second), "supervisor");
+    account_facts auditor = {.role = ROLE_AUDITOR, .org_id = 3};
+    assert_string_equal(policy_confirmer(&auditor), "admin");
+    auditor.system_wide = true;
+    assert_string_equal(policy_confirmer(&auditor), "system");
+    assert_string_equal(policy_confirmer(NULL), "system");
+}
+
+/* Making, resetting and disabling accounts: an admin of one organisation only there and
+ * never a system-wide account; a system-wide admin anywhere, and disables (only) a
+ * system-wide account; the system everything; nobody else anything. */
+static void test_account_change(void **state)
+{
+    (void)state;
+    qg_actor admin = {.user_id = 1, .org_id = 3, .role = ROLE_ADMIN};
+    qg_actor wide = {.user_id = 2, .org_id = 3, .role = ROLE_ADMIN, .system_wide = true};
+    qg_actor sup = {.user_id = 5, .org_id = 3, .role = ROLE_SUPERVISOR};
+    qg_actor wide_aud = {.user_id = 6, .org_id = 3, .role = ROLE_AUDITOR, .system_wide = true};
+    qg_actor sys = actor_system();
+    account_facts own = {.id = 9, .role = ROLE_AUDITOR, .org_id = 3};
+    account_facts other = {.id = 9, .role = ROLE_ADMIN, .org_id = 4};
+    account_facts wide_acct = {.id = 9, .role = ROLE_ADMIN, .org_id = 3, .system_wide = true};
+    for (int k = ACCOUNT_CREATE; k <= ACCOUNT_DISABLE; k++) {
+        account_change c = (account_change)k;
+        assert_int_equal(policy_account_change(&admin, c, &own), POLICY_ALLOW);
+        assert_int_equal(policy_account_change(&admin, c, &other), POLICY_HIDE);
+        assert_int_equal(policy_account_change(&admin, c, &wide_acct), POLICY_FORBID);
+        assert_int_equal(policy_account_change(&wide, c, &other), POLICY_ALLOW);
+        assert_int_equal(policy_account_change(&wide, c, &wide_acct),
+                         c == ACCOUNT_DISABLE ? POLICY_ALLOW : POLICY_FORBID);
+        assert_int_equal(policy_account_change(&sup, c, &own), POLICY_FORBID);
+        assert_int_equal(policy_account_change(&wide_aud, c, &other), POLICY_FORBID);
+        assert_int_equal(policy_account_change(&sys, c, &wide_acct), POLICY_ALLOW);
+        assert_int_equal(policy_account_change(NULL, c, &own), POLICY_FORBID);
+    }
+    /* organisations are made by a system-wide admin or on the server */
+    assert_int_equal(policy_decide(&wide, ACT_ORG_MANAGE, NULL), POLICY_ALLOW);
+    assert_int_equal(policy_decide(&admin, ACT_ORG_MANAGE, NULL), POLICY_FORBID);
+    assert_int_equal(policy_user_scope(&wide), USERS_ALL);
+    assert_int_equal(policy_org_manage(&admin, ACT_DIRECTORY_MANAGE, 4), POLICY_HIDE);
+    assert_int_equal(policy_org_manage(&admin, ACT_DIRECTORY_MANAGE, 3), POLICY_ALLOW);
+    assert_int_equal(policy_org_manage(&wide, ACT_DIRECTORY_MANAGE, 4), POLICY_ALLOW);
+    /* the audit trail: an auditor of one organisation reads its own */
+    qg_actor aud = {.user_id = 7, .org_id = 3, .role = ROLE_AUDITOR};
+    assert_int_equal(policy_audit_org(&aud), 3);
+    assert_int_equal(policy_audit_org(&wide_aud), 0);
+    assert_int_equal(policy_audit_org(&sys), 0);
 }
 
 /* A password an admin sets for someone else is temporary; one's own, or the server's, stays. */
@@ -729,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_account_confirmation),
         cmocka_unit_test(test_confirm_table),
         cmocka_unit_test(test_confirmer),
+        cmocka_unit_test(test_account_change),
         cmocka_unit_test(test_password_temporary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,7 +37,10 @@ typedef struct {
     qg_app *app;
 } fixture;
 
-static const qg_actor AUDITOR = {.user_id = 7, .org_id = 1, .role = ROLE_AUDITOR};
+/* a system-wide auditor reads every entry; one of organisation 1 only its own */
+static const qg_actor AUDITOR = {.user_id = 7, .org_id = 1, .role = ROLE_AUDITOR,
+                                 .system_wide = true};
+static const qg_actor ORG_AUDITOR = {.user_id = 11, .org_id = 1, .role = ROLE_AUDITOR};
 static const qg_actor CASE_MANAGER = {.user_id = 8, .org_id = 1, .role = ROLE_CASE_MANAGER};
 static const qg_actor ADMIN = {.user_id = 9, .org_id = 1, .role = ROLE_ADMIN};
 static const qg_actor ANALYST = {.user_id = 10, .org_id = 1, .role = ROLE_ANALYST};
@@ -192,6 +195,11 @@ static void test_audit_trail_list_pages(void **state)
     json_decref(list);
     assert_int_equal(audit_trail_list(f->app, &AUDITOR, 2, 10, &list, &err), QG_OK);
     assert_int_equal(json_array_size(list), 0);
+    json_decref(list);
+    /* the auditor of the organisation the fixture made: its making, not the database's */
+    assert_int_equal(audit_trail_list(f->app, &ORG_AUDITOR, 0, max, &list, &err), QG_OK);
+    assert_int_equal(json_array_size(list), 1);
+    assert_string_equal(action_of(list, 0), "org.create");
     json_decref(list);
 }
 

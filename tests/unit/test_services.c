@@ -197,6 +197,7 @@ static int setup(void **state)
     assert_int_equal(org_create(f->app, &f->sys, "Org Beta (test)", "police", "astana", &f->org_b, &err),
                      QG_OK);
     f->admin = seed(f, f->org_a, "adm.alpha", "admin", 0);
+    f->admin.system_wide = true; /* acts in every organisation (an org's own: bb_accounts) */
     f->sup_a = seed(f, f->org_a, "sup.alpha", "supervisor", 0);
     f->sup_b = seed(f, f->org_b, "sup.beta", "supervisor", 0);
     f->cm1 = seed(f, f->org_a, "cm1.alpha", "case_manager", 0);

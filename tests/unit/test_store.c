@@ -1169,6 +1169,64 @@ static void test_migration_2_marks_handed_over_cases(void **state)
     assert_int_equal(strtol(v, NULL, 10), schema_migration_count());
 }
 
+/* Migration 13 on a database written before it: only the first active admin the command
+ * line made becomes system-wide; every older audit entry is attributed to the
+ * organisations it concerns (the acting user's, its object's, those its detail names,
+ * both sides of a referral). */
+static void test_migration_13_scopes_accounts(void **state)
+{
+    fixture *f = *state;
+    qg_error err = {0};
+    assert_int_equal(db_open(f->path, true, &f->conn, &err), QG_OK);
+    assert_int_equal(db_exec(f->conn, "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)", &err), QG_OK);
+    int mine = 0;
+    for (int n = 1; n <= schema_migration_count() && !mine; n++) {
+        if (strstr(schema_migration(n), "CREATE TABLE audit_orgs"))
+            mine = n;
+        else
+            assert_int_equal(db_exec(f->conn, schema_migration(n), &err), QG_OK);
+    }
+    assert_true(mine > 0);
+    char v[16];
+    snprintf(v, sizeof v, "%d", mine - 1);
+    assert_int_equal(db_meta_set(f->conn, "schema_version", v, &err), QG_OK);
+    /* users 1 (admin, made through the API by 3), 2 (admin, made on the server), 3 (admin,
+     * made on the server, later), 4 (auditor of B, made on the server) */
+    assert_int_equal(db_exec(f->conn,
+                             "INSERT INTO orgs VALUES (1, 'A', 'ngo', 'almaty', 'now'),"
+                             " (2, 'B', 'ngo', 'almaty', 'now'), (3, 'C', 'ngo', 'almaty', 'now');"
+                             "INSERT INTO users (id, org_id, login, role, pw_hash, created_at, pw_changed_at)"
+                             " VALUES (1, 1, 'a1', 'admin', 'x', 'now', 'now'),"
+                             " (2, 1, 'a2', 'admin', 'x', 'now', 'now'),"
+                             " (3, 2, 'a3', 'admin', 'x', 'now', 'now'),"
+                             " (4, 2, 'b.aud', 'auditor', 'x', 'now', 'now');"
+                             "INSERT INTO cases (id, code, org_id, identified_on, stage, status, created_at, updated_at)"
+                             " VALUES (1, 'QG-A', 1, '2024-01-01', 'identification', 'open', 'now', 'now');"
+                             "INSERT INTO referrals (id, ref, case_id, from_org, to_org, service, parts, sealed,"
+                             " status, respond_by, created_at, updated_at) VALUES (1, 'RF-1', 1, 1, 3,"
+                             " 'medical', '[]', x'00', 'sent', '2030-01-01', 'now', 'now');"
+                             "INSERT INTO audit (seq, at, actor, action, object, detail, prev, hash) VALUES"
+                             " (1, 'now', NULL, 'user.create', 'user:2', '{\"org_id\":1}', 'p', 'h'),"
+                             " (2, 'now', NULL, 'user.create', 'user:3', '{\"org_id\":2}', 'p', 'h'),"
+                             " (3, 'now', 3, 'user.create', 'user:1', '{\"org_id\":1}', 'p', 'h'),"
+                             " (4, 'now', 1, 'referral.create', 'QG-A', '{\"to_org\":3,\"ref\":\"RF-1\"}', 'p', 'h'),"
+                             " (5, 'now', NULL, 'login_failed', NULL, '{\"user_id\":4}', 'p', 'h'),"
+                             " (6, 'now', NULL, 'database.backup', NULL, '{}', 'p', 'h');",
+                             &err),
+                     QG_OK);
+    assert_int_equal(db_migrate(f->conn, &err), QG_OK);
+    assert_int_equal(query_int(f->conn, "SELECT COUNT(*) FROM users WHERE system_wide = 1"), 1);
+    assert_int_equal(query_int(f->conn, "SELECT id FROM users WHERE system_wide = 1"), 2);
+    assert_int_equal(query_int(f->conn, "SELECT COUNT(*) FROM audit_orgs WHERE seq = 1 AND org_id = 1"), 1);
+    /* made by a3 (of B) in A: both */
+    assert_int_equal(query_int(f->conn, "SELECT COUNT(*) FROM audit_orgs WHERE seq = 3"), 2);
+    /* the referral: A (the actor, the case) and C (to_org, the referral's other side) */
+    assert_int_equal(query_int(f->conn, "SELECT COUNT(*) FROM audit_orgs WHERE seq = 4"), 2);
+    assert_int_equal(query_int(f->conn, "SELECT COUNT(*) FROM audit_orgs WHERE seq = 4 AND org_id = 3"), 1);
+    assert_int_equal(query_int(f->conn, "SELECT org_id FROM audit_orgs WHERE seq = 5"), 2);
+    assert_int_equal(query_int(f->conn, "SELECT COUNT(*) FROM audit_orgs WHERE seq = 6"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1203,6 +1261,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test(test_now_iso),
         cmocka_unit_test_setup_teardown(test_migration_2_marks_handed_over_cases, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_13_scopes_accounts, setup_empty, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

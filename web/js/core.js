@@ -228,6 +228,8 @@ export function caseMay(c, action) {
 // ("org", "assigned", ...), 'directory_scope' ("own", "any", "none"),
 // 'report_always_protected' (true/false), 'assignable_roles' (role codes),
 // 'agreement_scope' ("all", "org", "none"), 'agreement_manage_scope' ("any", "own", "none"),
+// 'account_scope' (in which organisations the user makes accounts: "any", "own", "none"),
+// 'audit_scope' (which audit entries the user reads: "all", "org", "none"),
 // 'must_change_password' (true while the password is a temporary one an admin set: the
 // server then refuses everything but changing it and logging out).
 export function policy(name) {
@@ -247,6 +249,8 @@ export function setSession(answer) {
     assignable_roles: answer.assignable_roles || [],
     agreement_scope: answer.agreement_scope || 'none',
     agreement_manage_scope: answer.agreement_manage_scope || 'none',
+    account_scope: answer.account_scope || 'none',
+    audit_scope: answer.audit_scope || 'none',
     must_change_password: answer.must_change_password === true,
     emergency_grants_per_day: answer.emergency_grants_per_day || 0, // the daily limit, when the server says it
   };

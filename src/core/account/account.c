@@ -157,6 +157,7 @@ typedef struct {
     int64_t org_id;
     const char *login, *role;
     const char *pw_hash;
+    bool system_wide;
     int64_t id;
 } user_job;
 
@@ -171,7 +172,8 @@ static qg_code insert_user(db *conn, void *arg, qg_error *err)
     db_stmt *st =
         db_prepare(conn,
                    "INSERT INTO users (org_id, login, role, pw_hash, created_at, pw_changed_at,"
-                   " pending) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                   " pending, pending_by, system_wide) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                   " RETURNING id",
                    err);
     if (!st)
         return err->code;
@@ -181,8 +183,10 @@ static qg_code insert_user(db *conn, void *arg, qg_error *err)
     db_bind_text(st, 4, j->pw_hash);
     db_bind_text(st, 5, now);
     db_bind_text(st, 6, now);
-    bool pending = policy_needs_confirmation(j->actor, role_from_code(j->role));
+    bool pending = policy_needs_confirmation(j->actor, 0);
     db_bind_int(st, 7, pending);
+    db_bind_id_or_null(st, 8, pending ? j->actor->user_id : 0);
+    db_bind_int(st, 9, j->system_wide);
     int rc = db_step(st, err);
     if (rc == 1)
         j->id = db_col_int(st, 0);
@@ -193,15 +197,36 @@ static qg_code insert_user(db *conn, void *arg, qg_error *err)
                    : err->code;
     char object[32];
     snprintf(object, sizeof object, "user:%lld", (long long)j->id);
-    json_t *detail = json_pack("{s:I, s:s, s:b}", "org_id", (json_int_t)j->org_id, "role", j->role,
-                               "pending", pending);
+    json_t *detail = json_pack("{s:I, s:s, s:b, s:b}", "org_id", (json_int_t)j->org_id, "role",
+                               j->role, "pending", pending, "system_wide", j->system_wide);
     c = audit_append(conn, j->app->keys, j->actor, "user.create", object, detail, err);
     json_decref(detail);
     return c;
 }
 
-qg_code user_create(qg_app *app, const qg_actor *actor, int64_t org_id, const char *login,
-                    const char *role, const char *password, int64_t *id, qg_error *err)
+/* May actor make an account of role in org_id (system_wide or not)? The table of
+ * docs/security.md, asked of policy_account_change. */
+static qg_code check_create(const qg_actor *actor, int64_t org_id, qg_role role, bool system_wide,
+                            qg_error *err)
+{
+    if (system_wide && (role == ROLE_SUPERVISOR || role == ROLE_CASE_MANAGER ||
+                        role == ROLE_FIRST_RESPONDER))
+        return qg_fail(err, QG_EINVAL, "system_wide", "account.system_wide_role",
+                       "only an admin, auditor or analyst account may be system-wide");
+    account_facts f = {.role = role, .org_id = org_id, .system_wide = system_wide};
+    policy_verdict v = policy_account_change(actor, ACCOUNT_CREATE, &f);
+    if (v == POLICY_HIDE)
+        return qg_fail(err, QG_EFORBIDDEN, "org_id", "account.other_org",
+                       "may only be your own organisation");
+    if (v != POLICY_ALLOW)
+        return qg_fail(err, QG_EFORBIDDEN, "system_wide", "account.system_wide_cli",
+                       "a system-wide account is made only on the server's command line");
+    return QG_OK;
+}
+
+qg_code user_create_scoped(qg_app *app, const qg_actor *actor, int64_t org_id, const char *login,
+                           const char *role, const char *password, bool system_wide, int64_t *id,
+                           qg_error *err)
 {
     qg_code c = require(actor, ACT_USER_MANAGE, err);
     if (c == QG_OK)
@@ -212,34 +237,43 @@ qg_code user_create(qg_app *app, const qg_actor *actor, int64_t org_id, const ch
         return qg_fail(err, QG_EINVAL, "role", "value.not_in_list", "is not a known role");
     if (org_id <= 0)
         return qg_fail(err, QG_EINVAL, "org", "org.id_format", "must be an organisation id");
+    if ((c = check_create(actor, org_id, role_from_code(role), system_wide, err)) != QG_OK)
+        return c;
     char hash[QG_PWHASH_MAX];
     c = crypto_password_hash(password, hash, err);
     if (c != QG_OK)
         return c;
     user_job j = {.app = app, .actor = actor, .org_id = org_id, .login = login, .role = role,
-                  .pw_hash = hash};
+                  .pw_hash = hash, .system_wide = system_wide};
     c = writer_run(app->writer, insert_user, &j, err);
     if (c == QG_OK)
         *id = j.id;
     return c;
 }
 
+qg_code user_create(qg_app *app, const qg_actor *actor, int64_t org_id, const char *login,
+                    const char *role, const char *password, int64_t *id, qg_error *err)
+{
+    return user_create_scoped(app, actor, org_id, login, role, password, false, id, err);
+}
+
 static json_t *user_row(db_stmt *st)
 {
-    return json_pack("{s:I, s:I, s:s, s:s, s:b, s:s, s:b, s:b, s:b, s:b}", "id",
+    return json_pack("{s:I, s:I, s:s, s:s, s:b, s:s, s:b, s:b, s:b, s:b, s:b, s:I}", "id",
                      (json_int_t)db_col_int(st, 0), "org_id", (json_int_t)db_col_int(st, 1),
                      "login", db_col_text(st, 2), "role", db_col_text(st, 3), "disabled",
                      (int)db_col_int(st, 4), "created_at", db_col_text(st, 5), "pending",
                      (int)db_col_int(st, 6), "must_change", (int)db_col_int(st, 7),
                      "_has_supervisor", (int)db_col_int(st, 8), "_has_cases",
-                     (int)db_col_int(st, 9));
+                     (int)db_col_int(st, 9), "system_wide", (int)db_col_int(st, 10),
+                     "_pending_by", (json_int_t)db_col_int(st, 11));
 }
 
 /* user_row with the user's name (null when none is set). */
 static json_t *user_row_named(db_stmt *st)
 {
     json_t *row = user_row(st);
-    const char *name = db_col_text(st, 10);
+    const char *name = db_col_text(st, 12);
     if (row && json_object_set_new(row, "name", name ? json_string(name) : json_null()) != 0) {
         json_decref(row);
         return NULL;
@@ -247,30 +281,56 @@ static json_t *user_row_named(db_stmt *st)
     return row;
 }
 
-/* Replaces a row's facts (the "_" keys) by what the actor may do with the account
- * ("may": ["user.confirm"] when the actor may confirm it) and, for a waiting account,
- * who may confirm it ("confirm_by": a role code, "system" for the command line). */
-static int user_row_finish(json_t *row, const qg_actor *actor)
+/* The facts of a user row (before user_row_finish removes its "_" keys). */
+static account_facts row_facts(const json_t *row)
 {
-    account_facts f = {
+    return (account_facts){
+        .id = json_integer_value(json_object_get(row, "id")),
         .role = role_from_code(json_string_value(json_object_get(row, "role"))),
         .org_id = json_integer_value(json_object_get(row, "org_id")),
+        .system_wide = json_is_true(json_object_get(row, "system_wide")),
+        .pending_by = json_integer_value(json_object_get(row, "_pending_by")),
         .org_has_supervisor = json_is_true(json_object_get(row, "_has_supervisor")),
         .org_has_cases = json_is_true(json_object_get(row, "_has_cases"))};
+}
+
+/* The actions the actor may take on the account of f now: "user.confirm" (waiting, and the
+ * actor may confirm it), "user.manage" (reset its password, set its name), "user.disable"
+ * (not offered for one's own account). */
+static json_t *row_may(const qg_actor *actor, const account_facts *f, bool pending, bool disabled)
+{
+    json_t *may = json_array();
+    int failed = !may;
+    if (!failed && pending && !disabled && policy_confirm(actor, f) == POLICY_ALLOW)
+        failed = json_array_append_new(may, json_string(policy_action_name(ACT_USER_CONFIRM)));
+    if (!failed && !disabled && policy_account_change(actor, ACCOUNT_RESET, f) == POLICY_ALLOW)
+        failed = json_array_append_new(may, json_string(policy_action_name(ACT_USER_MANAGE)));
+    if (!failed && !disabled && f->id != actor->user_id && /* never one's own, on the page */
+        policy_account_change(actor, ACCOUNT_DISABLE, f) == POLICY_ALLOW)
+        failed = json_array_append_new(may, json_string("user.disable"));
+    if (failed) {
+        json_decref(may);
+        return NULL;
+    }
+    return may;
+}
+
+/* Replaces a row's facts (the "_" keys) by what the actor may do with the account ("may":
+ * row_may) and, for a waiting account, who may confirm it ("confirm_by": policy_confirmer). */
+static int user_row_finish(json_t *row, const qg_actor *actor)
+{
+    account_facts f = row_facts(row);
     bool pending = json_is_true(json_object_get(row, "pending"));
     bool disabled = json_is_true(json_object_get(row, "disabled"));
     json_object_del(row, "_has_supervisor");
     json_object_del(row, "_has_cases");
-    json_t *may = json_array();
+    json_object_del(row, "_pending_by");
+    json_t *may = row_may(actor, &f, pending, disabled);
     if (!may)
         return -1;
-    int failed = 0;
-    if (pending && !disabled && policy_confirm(actor, &f) == POLICY_ALLOW)
-        failed = json_array_append_new(may, json_string(policy_action_name(ACT_USER_CONFIRM)));
-    failed |= json_object_set_new(row, "may", may) != 0;
+    int failed = json_object_set_new(row, "may", may) != 0;
     if (pending)
-        failed |= json_object_set_new(row, "confirm_by",
-                                      json_string(role_code(policy_confirmer(&f)))) != 0;
+        failed |= json_object_set_new(row, "confirm_by", json_string(policy_confirmer(&f))) != 0;
     return failed ? -1 : 0;
 }
 
@@ -336,10 +396,7 @@ static qg_code find_target(db *conn, const char *login, user_target *t, qg_error
                            .org_id = db_col_int(st, 1),
                            .role = role_from_code(db_col_text(st, 2)),
                            .pending = db_col_int(st, 3) != 0};
-        t->facts = (account_facts){.role = t->role,
-                                   .org_id = t->org_id,
-                                   .org_has_supervisor = db_col_int(st, 4) != 0,
-                                   .org_has_cases = db_col_int(st, 5) != 0};
+        t->facts = session_account_facts(st, 4, t->id, t->role, t->org_id);
     }
     db_done(st);
     if (rc < 0)
@@ -358,18 +415,21 @@ static db_stmt *change_statement(db *conn, const change_job *j, const user_targe
     case CHANGE_OWN:
         st = db_prepare(conn,
                         "UPDATE users SET pw_hash = ?, pw_changed_at = ?, pending = ?,"
-                        " must_change = ? WHERE id = ?",
+                        " must_change = ?, pending_by = ? WHERE id = ?",
                         err);
         if (st) {
+            bool waits = policy_needs_confirmation(j->actor, t->id);
             db_bind_text(st, 1, j->pw_hash);
             db_bind_text(st, 2, now);
-            db_bind_int(st, 3, t->pending || policy_needs_confirmation(j->actor, t->role));
+            db_bind_int(st, 3, t->pending || waits);
             db_bind_int(st, 4, policy_password_temporary(j->actor, t->id));
-            db_bind_int(st, 5, t->id);
+            db_bind_id_or_null(st, 5, waits ? j->actor->user_id : t->facts.pending_by);
+            db_bind_int(st, 6, t->id);
         }
         return st;
     case CHANGE_CONFIRM:
-        st = db_prepare(conn, "UPDATE users SET pending = 0 WHERE id = ?", err);
+        st = db_prepare(conn, "UPDATE users SET pending = 0, pending_by = NULL WHERE id = ?",
+                        err);
         break;
     default:
         st = db_prepare(conn, "UPDATE users SET disabled = 1 WHERE id = ?", err);
@@ -380,7 +440,42 @@ static db_stmt *change_statement(db *conn, const change_job *j, const user_targe
     return st;
 }
 
-/* Confirming needs a supervisor of the account's organisation and a waiting account. */
+/* Is t the last active system-wide admin (whom nobody may disable)? */
+static qg_code check_not_last(db *conn, const user_target *t, qg_error *err)
+{
+    if (!t->facts.system_wide || t->role != ROLE_ADMIN)
+        return QG_OK;
+    db_stmt *st = db_prepare(conn,
+                             "SELECT COUNT(*) FROM users WHERE role = 'admin' AND system_wide = 1"
+                             " AND disabled = 0 AND pending = 0 AND id <> ?",
+                             err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, t->id);
+    int rc = db_step(st, err);
+    int64_t others = rc == 1 ? db_col_int(st, 0) : 0;
+    db_done(st);
+    if (rc < 0)
+        return err->code;
+    return others > 0 ? QG_OK
+                      : qg_fail(err, QG_ECONFLICT, "login", "account.last_system_admin",
+                                "is the last system-wide admin");
+}
+
+/* May the actor disable t, or set its password or name (kind)? As the table says. */
+static qg_code check_change(db *conn, const qg_actor *actor, account_change kind,
+                            const user_target *t, qg_error *err)
+{
+    policy_verdict v = policy_account_change(actor, kind, &t->facts);
+    if (v == POLICY_HIDE)
+        return qg_fail(err, QG_ENOTFOUND, "login", "user.not_found", "no such user");
+    if (v != POLICY_ALLOW)
+        return qg_fail(err, QG_EFORBIDDEN, "login", "account.system_wide_cli",
+                       "a system-wide account is managed only on the server's command line");
+    return kind == ACCOUNT_DISABLE ? check_not_last(conn, t, err) : QG_OK;
+}
+
+/* Confirming needs the one the policy names (never who made it wait) and a waiting account. */
 static qg_code check_confirm(const change_job *j, const user_target *t, qg_error *err)
 {
     policy_verdict v = policy_confirm(j->actor, &t->facts);
@@ -405,6 +500,10 @@ static qg_code change_user(db *conn, void *arg, qg_error *err)
     qg_code c = find_target(conn, j->login, &t, err);
     if (c == QG_OK && j->kind == CHANGE_CONFIRM)
         c = check_confirm(j, &t, err);
+    else if (c == QG_OK && j->kind != CHANGE_OWN)
+        c = check_change(conn, j->actor, j->kind == CHANGE_DISABLE ? ACCOUNT_DISABLE
+                                                                    : ACCOUNT_RESET,
+                         &t, err);
     if (c != QG_OK)
         return c;
     db_stmt *st = change_statement(conn, j, &t, err);
@@ -422,7 +521,8 @@ static qg_code change_user(db *conn, void *arg, qg_error *err)
     snprintf(object, sizeof object, "user:%lld", (long long)t.id);
     json_t *detail = NULL;
     if (j->kind == CHANGE_PASSWORD)
-        detail = json_pack("{s:b}", "temporary", policy_password_temporary(j->actor, t.id));
+        detail = json_pack("{s:b, s:b}", "temporary", policy_password_temporary(j->actor, t.id),
+                           "pending", t.pending || policy_needs_confirmation(j->actor, t.id));
     c = audit_append(conn, j->app->keys, j->actor, actions[j->kind], object, detail, err);
     json_decref(detail);
     return c;
@@ -573,6 +673,8 @@ static qg_code name_user(db *conn, void *arg, qg_error *err)
     name_job *j = arg;
     user_target t = {0};
     qg_code c = find_target(conn, j->login, &t, err);
+    if (c == QG_OK)
+        c = check_change(conn, j->actor, ACCOUNT_RESET, &t, err);
     if (c != QG_OK)
         return c;
     db_stmt *st = db_prepare(conn, "UPDATE users SET name = ? WHERE id = ?", err);

@@ -6,6 +6,7 @@
 #ifndef QG_ACTOR_H
 #define QG_ACTOR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef enum {
@@ -23,6 +24,8 @@ typedef struct {
     int64_t user_id; /* 0 for the system */
     int64_t org_id;  /* 0 for the system */
     qg_role role;
+    bool system_wide; /* an admin, auditor or analyst whose reach is every organisation
+                       * (made only on the server: `qorgau user add --system-wide`) */
 } qg_actor;
 
 /* Returns the role for its code ("case_manager" ...), or ROLE_NONE. ROLE_SYSTEM has

@@ -127,6 +127,128 @@ static qg_code record_head(db *conn, const qg_keys *keys, int64_t seq, const cha
     return c == QG_OK ? db_meta_set(conn, "audit_head_mac", mac, err) : c;
 }
 
+/* Records that entry seq concerns organisation org_id (none when org_id <= 0; nor one
+ * that does not exist). The CAST types the selected parameter for PostgreSQL. */
+static qg_code attribute(db *conn, int64_t seq, int64_t org_id, qg_error *err)
+{
+    if (org_id <= 0)
+        return QG_OK;
+    db_stmt *st = db_prepare(conn,
+                             "INSERT INTO audit_orgs (seq, org_id)"
+                             " SELECT CAST(? AS BIGINT), id FROM orgs WHERE id = ?"
+                             " ON CONFLICT DO NOTHING",
+                             err);
+    if (!st)
+        return err->code;
+    db_bind_int(st, 1, seq);
+    db_bind_int(st, 2, org_id);
+    return db_run(st, err);
+}
+
+/* Records that entry seq concerns the organisations (at most two) that sql finds for key:
+ * text bound to each of its params parameters, or with id > 0 that id instead. */
+static qg_code attribute_by(db *conn, int64_t seq, const char *sql, int params, const char *key,
+                            int64_t id, qg_error *err)
+{
+    db_stmt *st = db_prepare(conn, sql, err);
+    if (!st)
+        return err->code;
+    for (int i = 1; i <= params; i++) {
+        if (id > 0)
+            db_bind_int(st, i, id);
+        else
+            db_bind_text(st, i, key);
+    }
+    int rc;
+    int64_t found[2] = {0, 0};
+    for (int n = 0; n < 2 && (rc = db_step(st, err)) == 1; n++)
+        found[n] = db_col_int(st, 0);
+    db_done(st);
+    if (rc < 0)
+        return err->code;
+    qg_code c = attribute(conn, seq, found[0], err);
+    return c == QG_OK ? attribute(conn, seq, found[1], err) : c;
+}
+
+/* The id after a prefix ("user:12" → 12), or 0 when the rest is not a positive number. */
+static int64_t object_id(const char *text)
+{
+    char *end = NULL;
+    long long id = strtoll(text, &end, 10);
+    return end && end != text && *end == '\0' && id > 0 ? (int64_t)id : 0;
+}
+
+/* The organisation of the account user (0: none). */
+static qg_code attribute_user(db *conn, int64_t seq, int64_t user, qg_error *err)
+{
+    if (user <= 0)
+        return QG_OK;
+    return attribute_by(conn, seq, "SELECT org_id FROM users WHERE id = ?", 1, NULL, user, err);
+}
+
+/* Both sides of the referral ref. */
+static qg_code attribute_referral(db *conn, int64_t seq, const char *ref, qg_error *err)
+{
+    return attribute_by(conn, seq,
+                        "SELECT from_org FROM referrals WHERE ref = ? UNION"
+                        " SELECT to_org FROM referrals WHERE ref = ? AND to_org IS NOT NULL",
+                        2, ref, 0, err);
+}
+
+/* The organisation of the entry's object: an account, an organisation, a case, a
+ * referral (both sides), an agreement (both parties). */
+static qg_code attribute_object(db *conn, int64_t seq, const char *object, qg_error *err)
+{
+    if (!object)
+        return QG_OK;
+    if (strncmp(object, "user:", 5) == 0)
+        return attribute_user(conn, seq, object_id(object + 5), err);
+    if (strncmp(object, "org:", 4) == 0)
+        return attribute(conn, seq, object_id(object + 4), err);
+    if (strncmp(object, "referral:", 9) == 0)
+        return attribute_referral(conn, seq, object + 9, err);
+    if (strncmp(object, "agreement:", 10) == 0)
+        return object_id(object + 10) > 0
+                   ? attribute_by(conn, seq,
+                                  "SELECT org_a FROM agreements WHERE id = ? UNION"
+                                  " SELECT org_b FROM agreements WHERE id = ?",
+                                  2, NULL, object_id(object + 10), err)
+                   : QG_OK;
+    return attribute_by(conn, seq, "SELECT org_id FROM cases WHERE code = ?", 1, object, 0, err);
+}
+
+/* The organisations the detail names: "org_id", "from_org", "to_org", the list "orgs"
+ * (the break-the-glass entries name the holder's and the requester's), both sides of the
+ * referral "ref", and the organisation of the account "user_id" (a failed login). */
+static qg_code attribute_detail(db *conn, int64_t seq, json_t *detail, qg_error *err)
+{
+    static const char *const keys[] = {"org_id", "from_org", "to_org"};
+    const char *ref = json_string_value(json_object_get(detail, "ref"));
+    qg_code c = ref ? attribute_referral(conn, seq, ref, err) : QG_OK;
+    if (c == QG_OK) /* a failed login's account */
+        c = attribute_user(conn, seq, json_integer_value(json_object_get(detail, "user_id")), err);
+    for (size_t i = 0; c == QG_OK && i < sizeof keys / sizeof keys[0]; i++)
+        c = attribute(conn, seq, json_integer_value(json_object_get(detail, keys[i])), err);
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(detail, "orgs"), i, v) {
+        if (c == QG_OK)
+            c = attribute(conn, seq, json_integer_value(v), err);
+    }
+    return c;
+}
+
+/* Writes which organisations entry e concerns (audit_orgs): the acting user's, the
+ * object's and those the detail names. Not part of the hashed entry: all of it follows
+ * from what is (the actor, the object, the detail) and the rows they name. */
+static qg_code attribute_entry(db *conn, const entry_view *e, json_t *detail, qg_error *err)
+{
+    qg_code c = attribute_user(conn, e->seq, e->actor, err);
+    if (c == QG_OK)
+        c = attribute_object(conn, e->seq, e->object, err);
+    return c == QG_OK ? attribute_detail(conn, e->seq, detail, err) : c;
+}
+
 qg_code audit_append(db *conn, const qg_keys *keys, const qg_actor *actor, const char *action,
                      const char *object, json_t *detail, qg_error *err)
 {
@@ -144,6 +266,8 @@ qg_code audit_append(db *conn, const qg_keys *keys, const qg_actor *actor, const
     c = entry_hash(keys, &e, true, hash, err);
     if (c == QG_OK)
         c = insert_entry(conn, &e, hash, err);
+    if (c == QG_OK)
+        c = attribute_entry(conn, &e, detail, err);
     if (c == QG_OK)
         c = record_head(conn, keys, e.seq, hash, err);
     free(detail_text);
@@ -239,15 +363,24 @@ static json_t *row_json(db_stmt *st)
                      detail ? detail : json_object(), "hash", db_col_text(st, 7));
 }
 
-json_t *audit_list(db *conn, int64_t after, int limit, qg_error *err)
+json_t *audit_list(db *conn, int64_t org_id, int64_t after, int limit, qg_error *err)
 {
-    db_stmt *st = db_prepare(conn,
-                             "SELECT seq, at, actor, action, object, detail, prev, hash"
-                             " FROM audit WHERE seq > ? ORDER BY seq LIMIT ?",
-                             err);
+    db_stmt *st;
+    if (org_id > 0)
+        st = db_prepare(conn,
+                        "SELECT a.seq, a.at, a.actor, a.action, a.object, a.detail, a.prev,"
+                        " a.hash FROM audit_orgs o JOIN audit a ON a.seq = o.seq"
+                        " WHERE o.seq > ? AND o.org_id = ? ORDER BY o.seq LIMIT ?",
+                        err);
+    else /* the same parameters; the organisation's is always true */
+        st = db_prepare(conn,
+                        "SELECT seq, at, actor, action, object, detail, prev, hash"
+                        " FROM audit WHERE seq > ? AND ? = 0 ORDER BY seq LIMIT ?",
+                        err);
     if (!st)
         return NULL;
     db_bind_int(st, 1, after);
-    db_bind_int(st, 2, limit);
+    db_bind_int(st, 2, org_id);
+    db_bind_int(st, 3, limit);
     return rows_collect(st, row_json, err);
 }

@@ -21,10 +21,12 @@
 #include "crypto/crypto.h"
 #include "store/db.h"
 
-/* Appends one entry inside the caller's write transaction. object is a case code,
- * "user:ID", "org:ID" or NULL; detail is an object of ids and names (borrowed; NULL
- * means {}). Returns QG_OK or a storage error, in which case the caller's transaction
- * must roll back. */
+/* Appends one entry inside the caller's write transaction, and records which
+ * organisations it concerns (see audit_list). object is a case code, "user:ID", "org:ID",
+ * "referral:REF", "agreement:ID" or NULL; detail is an object of ids and names (borrowed;
+ * NULL means {}); a cross-organisation event names the other organisation in it
+ * ("to_org", "from_org" or "orgs": [ids]). Returns QG_OK or a storage error, in which
+ * case the caller's transaction must roll back. */
 qg_code audit_append(db *conn, const qg_keys *keys, const qg_actor *actor, const char *action,
                      const char *object, json_t *detail, qg_error *err);
 
@@ -46,7 +48,11 @@ qg_code audit_verify(db *conn, const qg_keys *keys, audit_report *report, qg_err
 qg_code audit_verify_snapshot(db *conn, const qg_keys *keys, audit_report *report, qg_error *err);
 
 /* Returns entries with seq > after, at most limit (1..500), oldest first, as a new
- * JSON array the caller owns (NULL with err filled on failure). */
-json_t *audit_list(db *conn, int64_t after, int limit, qg_error *err);
+ * JSON array the caller owns (NULL with err filled on failure): every entry when org_id is
+ * 0, else only those that concern organisation org_id (audit_orgs: the acting user's
+ * organisation, the object's — an account, an organisation, a case, both sides of a
+ * referral or an agreement — and the organisations the detail names in "org_id",
+ * "from_org", "to_org" or the list "orgs"). */
+json_t *audit_list(db *conn, int64_t org_id, int64_t after, int limit, qg_error *err);
 
 #endif

@@ -14,6 +14,7 @@ qg_code audit_trail_check(const qg_actor *actor, qg_error *err)
 }
 
 typedef struct {
+    int64_t org_id; /* 0: every entry */
     int64_t after;
     int limit;
     json_t *list; /* owned until handed to the caller */
@@ -23,7 +24,7 @@ typedef struct {
 static qg_code read_page(db *conn, void *arg, qg_error *err)
 {
     list_read *r = arg;
-    r->list = audit_list(conn, r->after, r->limit, err);
+    r->list = audit_list(conn, r->org_id, r->after, r->limit, err);
     return r->list ? QG_OK : err->code;
 }
 
@@ -40,7 +41,7 @@ qg_code audit_trail_list(qg_app *app, const qg_actor *actor, int64_t after, int 
     if (limit < 1 || limit > AUDIT_TRAIL_PAGE_MAX)
         return qg_fail(err, QG_EINVAL, "limit", "number.out_of_range",
                        "must be a whole number from 1 to %d", AUDIT_TRAIL_PAGE_MAX);
-    list_read r = {.after = after, .limit = limit};
+    list_read r = {.org_id = policy_audit_org(actor), .after = after, .limit = limit};
     c = app_read(app, read_page, &r, err);
     if (c == QG_OK)
         *out = r.list;

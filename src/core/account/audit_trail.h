@@ -23,7 +23,9 @@
 qg_code audit_trail_check(const qg_actor *actor, qg_error *err);
 
 /* Sets *out to the entries with seq > after (after >= 0), at most limit (1 ..
- * AUDIT_TRAIL_PAGE_MAX), oldest first: a new JSON array the caller owns. Asks the policy
+ * AUDIT_TRAIL_PAGE_MAX), oldest first: a new JSON array the caller owns. An auditor of one
+ * organisation reads only the entries that concern it (policy_audit_org, audit_list); a
+ * system-wide auditor and the system read all. Asks the policy
  * first (QG_EFORBIDDEN, *out NULL); QG_EINVAL naming "after" or "limit" out of range;
  * a storage error otherwise. */
 qg_code audit_trail_list(qg_app *app, const qg_actor *actor, int64_t after, int limit, json_t **out,

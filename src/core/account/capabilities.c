@@ -64,6 +64,16 @@ static const char *agreement_manage_name(const qg_actor *actor)
     return policy_org_manage(actor, ACT_AGREEMENT_MANAGE, -1) == POLICY_ALLOW ? "any" : "own";
 }
 
+/* In which organisations the actor makes and manages accounts: "any", their "own" (an
+ * account of another organisation, -1, is out of reach) or "none". */
+static const char *account_scope_name(const qg_actor *actor)
+{
+    if (policy_account_change(actor, ACCOUNT_CREATE, NULL) != POLICY_ALLOW)
+        return "none";
+    account_facts other = {.role = ROLE_ANALYST, .org_id = -1};
+    return policy_account_change(actor, ACCOUNT_CREATE, &other) == POLICY_ALLOW ? "any" : "own";
+}
+
 int capabilities_add(json_t *obj, const qg_actor *actor)
 {
     json_t *may = capabilities_may(actor), *roles = assignable_roles();
@@ -83,6 +93,12 @@ int capabilities_add(json_t *obj, const qg_actor *actor)
     failed |= json_object_set_new(obj, "agreement_scope", json_string(agreements)) != 0;
     failed |= json_object_set_new(obj, "agreement_manage_scope",
                                   json_string(agreement_manage_name(actor))) != 0;
+    failed |= json_object_set_new(obj, "account_scope",
+                                  json_string(account_scope_name(actor))) != 0;
+    const char *audit = policy_decide(actor, ACT_AUDIT_READ, NULL) != POLICY_ALLOW ? "none"
+                        : policy_audit_org(actor) ? "org"
+                                                  : "all";
+    failed |= json_object_set_new(obj, "audit_scope", json_string(audit)) != 0;
     return failed ? -1 : 0;
 }
 

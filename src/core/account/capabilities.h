@@ -24,8 +24,11 @@ json_t *capabilities_may(const qg_actor *actor);
  * agreements the register shows: "all", "org" — those the actor's organisation is a
  * party to — or "none"; policy_agreement_scope) and "agreement_manage_scope" (whose
  * agreements the actor records and ends: "any", "own" — only with their organisation as
- * a party — or "none"; policy_org_manage). Returns 0, or -1 when out of memory (obj may
- * then hold some of them). */
+ * a party — or "none"; policy_org_manage) and "account_scope" (in which organisations
+ * the actor makes accounts: "any", "own" or "none"; policy_account_change) and
+ * "audit_scope" (which audit entries the actor reads: "all", "org" — those that concern
+ * their organisation — or "none"; policy_audit_org). Returns 0, or -1 when out of memory
+ * (obj may then hold some of them). */
 int capabilities_add(json_t *obj, const qg_actor *actor);
 
 /* Returns a new array (caller owns) of the names of the case actions the actor may take

@@ -54,8 +54,8 @@ static bool role_may(qg_role role, qg_action action)
         return role == ROLE_ADMIN || role == ROLE_SYSTEM;
     case ACT_USER_LIST:
         return role == ROLE_ADMIN || role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
-    case ACT_USER_CONFIRM: /* the second pair of eyes: never the admin who made the account */
-        return role == ROLE_SUPERVISOR || role == ROLE_SYSTEM;
+    case ACT_USER_CONFIRM: /* the second pair of eyes: never who made the account (confirm) */
+        return role == ROLE_SUPERVISOR || role == ROLE_ADMIN || role == ROLE_SYSTEM;
     case ACT_AUDIT_READ:
         return role == ROLE_AUDITOR || role == ROLE_SYSTEM;
     case ACT_REPORT_READ:
@@ -129,11 +129,21 @@ static policy_verdict grant_verdict(const case_facts *f, qg_action action)
     if (action == ACT_CASE_WITHDRAW)
         return POLICY_HIDE; /* seen through a grant: not this supervisor's to withdraw */
     return reads_only(action) ? POLICY_ALLOW : POLICY_FORBID;
+/* An admin whose reach is every organisation (made on the server with --system-wide). */
+static bool wide_admin(const qg_actor *a) { return a->role == ROLE_ADMIN && a->system_wide; }
+
+/* May the actor ever do the action: the role's rule, and organisations are made only by a
+ * system-wide admin or on the server. */
+static bool actor_may(const qg_actor *a, qg_action action)
+{
+    if (!role_may(a->role, action))
+        return false;
+    return action != ACT_ORG_MANAGE || a->role == ROLE_SYSTEM || wide_admin(a);
 }
 
 policy_verdict policy_decide(const qg_actor *actor, qg_action action, const case_facts *facts)
 {
-    if (!actor || !role_may(actor->role, action))
+    if (!actor || !actor_may(actor, action))
         return POLICY_FORBID;
     if (!facts)
         return POLICY_ALLOW;
@@ -208,7 +218,16 @@ user_scope policy_user_scope(const qg_actor *actor)
 {
     if (!actor || !role_may(actor->role, ACT_USER_LIST))
         return USERS_NONE;
-    return actor->role == ROLE_SUPERVISOR ? USERS_OWN_ORG : USERS_ALL;
+    if (actor->role == ROLE_SYSTEM || wide_admin(actor))
+        return USERS_ALL;
+    return USERS_OWN_ORG; /* a supervisor; an admin of one organisation */
+}
+
+int64_t policy_audit_org(const qg_actor *actor)
+{
+    if (!actor || actor->role == ROLE_SYSTEM || actor->system_wide)
+        return 0;
+    return actor->org_id;
 }
 
 task_scope policy_task_scope(const qg_actor *actor)
@@ -250,9 +269,15 @@ static bool is_case_role(qg_role role)
     return role == ROLE_SUPERVISOR || role == ROLE_CASE_MANAGER || role == ROLE_FIRST_RESPONDER;
 }
 
-bool policy_needs_confirmation(const qg_actor *actor, qg_role new_role)
+bool policy_needs_confirmation(const qg_actor *actor, int64_t target_user_id)
 {
-    return actor && actor->role == ROLE_ADMIN && is_case_role(new_role);
+    return actor && actor->role != ROLE_SYSTEM && actor->user_id != target_user_id;
+}
+
+/* The first supervisor of an organisation that has nobody to confirm it and no cases. */
+static bool first_supervisor(const account_facts *f)
+{
+    return f->role == ROLE_SUPERVISOR && !f->org_has_supervisor && !f->org_has_cases;
 }
 
 policy_verdict policy_confirm(const qg_actor *actor, const account_facts *f)
@@ -261,28 +286,49 @@ policy_verdict policy_confirm(const qg_actor *actor, const account_facts *f)
         return POLICY_FORBID;
     if (!f || actor->role == ROLE_SYSTEM)
         return POLICY_ALLOW;
-    switch (actor->role) {
-    case ROLE_SUPERVISOR: /* the case-role accounts of their own organisation */
-        if (f->org_id != actor->org_id)
-            return POLICY_HIDE;
-        return is_case_role(f->role) ? POLICY_ALLOW : POLICY_FORBID;
-    default: /* the admin too: the first supervisor of an organisation is the server's */
-
+    if (f->system_wide) /* made and reset only on the server, never waiting */
         return POLICY_FORBID;
+    if (f->org_id != actor->org_id && !wide_admin(actor))
+        return POLICY_HIDE; /* another organisation's account: as if absent */
+    if (actor->user_id == f->pending_by || actor->user_id == f->id)
+        return POLICY_FORBID; /* never one's own account, creation or reset */
+    if (is_case_role(f->role)) {
+        if (actor->role == ROLE_SUPERVISOR)
+            return POLICY_ALLOW;
+        /* an admin never opens case content to an account: only the first supervisor of
+         * an organisation without cases, by a system-wide admin */
+        return wide_admin(actor) && first_supervisor(f) ? POLICY_ALLOW : POLICY_FORBID;
     }
+    /* admin, auditor, analyst: another admin of the organisation, or a system-wide one */
+    return actor->role == ROLE_ADMIN ? POLICY_ALLOW : POLICY_FORBID;
 }
 
-qg_role policy_confirmer(const account_facts *f)
+const char *policy_confirmer(const account_facts *f)
 {
-    if (!f)
-        return ROLE_SYSTEM;
-    qg_actor sup = {.user_id = -1, .org_id = f->org_id, .role = ROLE_SUPERVISOR};
-    qg_actor admin = {.user_id = -1, .org_id = 0, .role = ROLE_ADMIN};
+    if (!f || f->system_wide)
+        return "system";
+    if (!is_case_role(f->role))
+        return "admin";
     /* a supervisor there is, or the one the organisation will have for its case workers */
-    if (policy_confirm(&sup, f) == POLICY_ALLOW &&
-        (f->org_has_supervisor || f->role != ROLE_SUPERVISOR))
-        return ROLE_SUPERVISOR;
-    return policy_confirm(&admin, f) == POLICY_ALLOW ? ROLE_ADMIN : ROLE_SYSTEM;
+    if (f->role != ROLE_SUPERVISOR || f->org_has_supervisor)
+        return "supervisor";
+    return first_supervisor(f) ? "system_admin" : "system";
+}
+
+policy_verdict policy_account_change(const qg_actor *actor, account_change kind,
+                                     const account_facts *f)
+{
+    if (!actor || !role_may(actor->role, ACT_USER_MANAGE))
+        return POLICY_FORBID;
+    if (actor->role == ROLE_SYSTEM)
+        return POLICY_ALLOW;
+    if (!f)
+        return POLICY_ALLOW;
+    if (f->org_id != actor->org_id && !wide_admin(actor))
+        return POLICY_HIDE;
+    if (f->system_wide) /* made and reset on the server; a system-wide admin may disable */
+        return kind == ACCOUNT_DISABLE && wide_admin(actor) ? POLICY_ALLOW : POLICY_FORBID;
+    return POLICY_ALLOW;
 }
 
 bool policy_password_temporary(const qg_actor *actor, int64_t target_user_id)
@@ -294,7 +340,7 @@ policy_verdict policy_org_manage(const qg_actor *actor, qg_action action, int64_
 {
     if (!actor || !role_may(actor->role, action))
         return POLICY_FORBID;
-    if (actor->role != ROLE_SUPERVISOR)
+    if (actor->role == ROLE_SYSTEM || wide_admin(actor))
         return POLICY_ALLOW;
     return actor->org_id == org_id ? POLICY_ALLOW : POLICY_HIDE;
 }
@@ -345,5 +391,5 @@ const char *policy_directory_scope_name(const qg_actor *actor)
 {
     if (!actor || !role_may(actor->role, ACT_DIRECTORY_MANAGE))
         return "none";
-    return actor->role == ROLE_SUPERVISOR ? "own" : "any";
+    return actor->role == ROLE_SYSTEM || wide_admin(actor) ? "any" : "own";
 }

@@ -96,8 +96,9 @@ case_scope policy_case_scope(const qg_actor *actor);
 /* Which users an actor sees in the user list. */
 typedef enum { USERS_NONE, USERS_ALL, USERS_OWN_ORG } user_scope;
 
-/* Returns the user-list scope of an actor: all users for an admin or the system, the
- * actor's organisation for a supervisor (to choose case managers), none otherwise. */
+/* Returns the user-list scope of an actor: all users for a system-wide admin or the
+ * system, the actor's organisation for an admin of one organisation and for a supervisor
+ * (to choose case managers and confirm accounts), none otherwise. */
 user_scope policy_user_scope(const qg_actor *actor);
 
 /* Whose tasks an actor sees in the task list across cases. */
@@ -129,36 +130,63 @@ bool policy_assigns_opener(const qg_actor *actor);
  * system only; everyone else opens cases for their own organisation). */
 bool policy_chooses_case_org(const qg_actor *actor);
 
-/* Returns true when an account with role new_role made (or given a new password) by
- * actor must wait for confirmation before it can log in: an admin manages accounts but
- * never reaches case content, so a case-role account of the admin's making needs a
- * supervisor of its organisation to confirm it. */
-bool policy_needs_confirmation(const qg_actor *actor, qg_role new_role);
+/* Returns true when an account made, or given a new password, by actor must wait for a
+ * second person's confirmation before it can log in (docs/security.md "Who manages which
+ * account"): whenever a person (not the system: the command line on the server) makes or
+ * resets an account other than their own (target_user_id; 0 for one not made yet). */
+bool policy_needs_confirmation(const qg_actor *actor, int64_t target_user_id);
 
-/* What the policy needs to know about one account to decide who confirms it. */
+/* What the policy needs to know about one account to decide who manages and confirms it. */
 typedef struct {
+    int64_t id;              /* the account (0 for one not made yet) */
     qg_role role;            /* the account's role */
     int64_t org_id;          /* its organisation */
+    bool system_wide;        /* its reach is every organisation (made on the server) */
+    int64_t pending_by;      /* who made it wait (made or reset it); 0: nobody or the system */
     bool org_has_supervisor; /* the organisation has another active, confirmed supervisor */
     bool org_has_cases;      /* the organisation holds at least one case */
 } account_facts;
 
 /* Returns the verdict for actor confirming the waiting account of facts (the one place
- * that decides it; docs/security.md "Confirming accounts" explains the choice):
+ * that decides it; the table of docs/security.md "Who manages which account"):
+ *   - nobody confirms their own account, nor one they made or reset (FORBID);
  *   - a supervisor confirms the case-role accounts (supervisor, case manager, first
- *     responder) of their own organisation; another organisation's are HIDE (absent);
- *   - an admin confirms the first supervisor of a new organisation: one that has no
- *     active supervisor who could, and no cases yet (so an admin never reaches case
- *     content through an account they confirmed);
+ *     responder) of their own organisation;
+ *   - an admin of the organisation or a system-wide admin confirms its admin, auditor and
+ *     analyst accounts;
+ *   - a system-wide admin confirms the first supervisor of an organisation that has no
+ *     active supervisor who could, and no cases yet;
  *   - the system (the command line on the server) confirms any account;
+ *   - another organisation's account is HIDE (absent) for everyone but a system-wide admin;
  *   - every other pair is FORBID.
  * With facts NULL: ALLOW when the role may confirm some account, else FORBID. */
 policy_verdict policy_confirm(const qg_actor *actor, const account_facts *facts);
 
-/* Returns the role of the users on the web who may confirm the account of facts
- * (ROLE_SUPERVISOR or ROLE_ADMIN, asked of policy_confirm), or ROLE_SYSTEM when only
- * the command line on the server can. */
-qg_role policy_confirmer(const account_facts *facts);
+/* Returns who may confirm the waiting account of facts, as the code the interface words:
+ * "supervisor" (of its organisation), "admin" (another admin of its organisation or a
+ * system-wide admin), "system_admin" (a system-wide admin), "system" (only the command
+ * line on the server). Static string. */
+const char *policy_confirmer(const account_facts *facts);
+
+/* The changes to an account that policy_account_change decides. */
+typedef enum {
+    ACCOUNT_CREATE,  /* make it (facts: the account to be) */
+    ACCOUNT_RESET,   /* set its password or the name shown beside it */
+    ACCOUNT_DISABLE  /* end its access (and its sessions) */
+} account_change;
+
+/* Returns the verdict for actor making the change to the account of facts: FORBID for a
+ * role that never manages accounts (everyone but an admin and the system); HIDE for an
+ * account of another organisation than an admin's own, unless the admin is system-wide;
+ * FORBID for a system-wide account (made and reset only on the server; a system-wide
+ * admin may disable one); else ALLOW. With facts NULL: whether the role manages accounts. */
+policy_verdict policy_account_change(const qg_actor *actor, account_change kind,
+                                     const account_facts *facts);
+
+/* Returns the organisation whose audit entries (and break-the-glass grants) the actor
+ * reads, or 0 for every organisation: the system and a system-wide auditor read all, an
+ * auditor of one organisation reads what concerns it. */
+int64_t policy_audit_org(const qg_actor *actor);
 
 /* Returns true when the password actor sets for the account target_user_id is temporary:
  * it works for one login, after which the user must choose their own before doing
@@ -168,8 +196,9 @@ bool policy_password_temporary(const qg_actor *actor, int64_t target_user_id);
 
 /* Returns the verdict for actor managing what belongs to organisation org_id: its
  * entries in the service directory (ACT_DIRECTORY_MANAGE) or an agreement it is a party
- * to (ACT_AGREEMENT_MANAGE). ALLOW for an admin or the system (any organisation) and for
- * a supervisor of org_id; HIDE for a supervisor of another organisation; FORBID for a
+ * to (ACT_AGREEMENT_MANAGE). ALLOW for a system-wide admin or the system (any
+ * organisation) and for an admin or a supervisor of org_id; HIDE for an admin or a
+ * supervisor of another organisation; FORBID for a
  * role that may never do the action. */
 policy_verdict policy_org_manage(const qg_actor *actor, qg_action action, int64_t org_id);
 
@@ -220,8 +249,9 @@ bool policy_assignable_role(qg_role role);
  * "opened_unassigned". */
 const char *policy_case_scope_name(case_scope scope);
 
-/* Returns how far the actor manages the service directory: "any" organisation (admin,
- * system), their "own" (a supervisor), or "none". */
+/* Returns how far the actor manages the service directory: "any" organisation (a
+ * system-wide admin, the system), their "own" (a supervisor, an admin of one
+ * organisation), or "none". */
 const char *policy_directory_scope_name(const qg_actor *actor);
 
 #endif

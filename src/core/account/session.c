@@ -15,7 +15,7 @@
 typedef struct {
     int64_t id, org_id;
     qg_role role;
-    bool disabled, pending, must_change;
+    bool disabled, pending, must_change, system_wide;
     account_facts facts; /* for who confirms a waiting account */
     char login[QG_LOGIN_MAX + 1];
     char pw_hash[QG_PWHASH_MAX];
@@ -25,6 +25,18 @@ typedef struct {
     const char *login;
     user_row *user;
 } user_read;
+
+account_facts session_account_facts(db_stmt *st, int col, int64_t id, qg_role role,
+                                    int64_t org_id)
+{
+    return (account_facts){.id = id,
+                           .role = role,
+                           .org_id = org_id,
+                           .org_has_supervisor = db_col_int(st, col) != 0,
+                           .org_has_cases = db_col_int(st, col + 1) != 0,
+                           .system_wide = db_col_int(st, col + 2) != 0,
+                           .pending_by = db_col_int(st, col + 3)};
+}
 
 /* The read of load_user on a reading connection. */
 static qg_code read_user(db *conn, void *arg, qg_error *err)
@@ -49,10 +61,8 @@ static qg_code read_user(db *conn, void *arg, qg_error *err)
         u->must_change = db_col_int(st, 5) != 0;
         snprintf(u->login, sizeof u->login, "%s", db_col_text(st, 6));
         snprintf(u->pw_hash, sizeof u->pw_hash, "%s", db_col_text(st, 7));
-        u->facts = (account_facts){.role = u->role,
-                                   .org_id = u->org_id,
-                                   .org_has_supervisor = db_col_int(st, 8) != 0,
-                                   .org_has_cases = db_col_int(st, 9) != 0};
+        u->facts = session_account_facts(st, 8, u->id, u->role, u->org_id);
+        u->system_wide = u->facts.system_wide;
     }
     db_done(st);
     return rc == 1 ? QG_OK : rc == 0 ? QG_ENOTFOUND : err->code;
@@ -241,7 +251,7 @@ qg_code session_login(qg_app *app, const char *login, const char *password,
     login_refusal why = right ? refusal_of(&u) : LOGIN_REFUSED_NONE;
     if (!right || why != LOGIN_REFUSED_NONE) { /* counted as before: a refused login */
         who->refusal = why;
-        who->confirm_by = why == LOGIN_REFUSED_PENDING ? policy_confirmer(&u.facts) : ROLE_NONE;
+        who->confirm_by = why == LOGIN_REFUSED_PENDING ? policy_confirmer(&u.facts) : NULL;
         c = refuse_login(&l, u.id, false, why, err);
         *retry_after = l.wait;
         return c;
@@ -252,7 +262,8 @@ qg_code session_login(qg_app *app, const char *login, const char *password,
     c = writer_run(app->writer, store_session, &j, err);
     if (c != QG_OK)
         return c;
-    who->actor = (qg_actor){.user_id = u.id, .org_id = u.org_id, .role = u.role};
+    who->actor = (qg_actor){
+        .user_id = u.id, .org_id = u.org_id, .role = u.role, .system_wide = u.system_wide};
     snprintf(who->login, sizeof who->login, "%s", u.login);
     snprintf(who->csrf, sizeof who->csrf, "%s", out->csrf);
     who->must_change = u.must_change;
@@ -293,7 +304,7 @@ static qg_code read_session(db *conn, void *arg, qg_error *err)
     session_info *who = r->who;
     db_stmt *st = db_prepare(conn,
                              "SELECT s.created_at, s.last_seen, s.csrf, u.id, u.org_id, u.role,"
-                             " u.login, u.must_change FROM sessions s"
+                             " u.login, u.must_change, u.system_wide FROM sessions s"
                              " JOIN users u ON u.id = s.user_id"
                              " WHERE s.token_hash = ? AND u.disabled = 0 AND u.pending = 0",
                              err);
@@ -310,6 +321,7 @@ static qg_code read_session(db *conn, void *arg, qg_error *err)
         who->actor.role = role_from_code(db_col_text(st, 5));
         snprintf(who->login, sizeof who->login, "%s", db_col_text(st, 6));
         who->must_change = db_col_int(st, 7) != 0;
+        who->actor.system_wide = db_col_int(st, 8) != 0;
     }
     db_done(st);
     return rc == 1 ? QG_OK : rc == 0 ? QG_ENOTFOUND : err->code;

@@ -14,16 +14,25 @@
 #include <stdint.h>
 
 #include "core/account/actor.h"
+#include "core/account/policy.h"
 #include "core/common/app.h"
 
 #define QG_LOGIN_MAX 64
 
-/* The facts of account_facts (policy.h) for the users row "u", as two 0/1 columns: the
- * organisation has another active, confirmed supervisor; it holds a case. */
+/* The facts of account_facts (policy.h) for the users row "u", as four columns: the
+ * organisation has another active, confirmed supervisor (0/1); it holds a case (0/1); the
+ * account is system-wide (0/1); who made it wait (a user id, 0 for nobody). Read them
+ * with session_account_facts. */
 #define QG_ACCOUNT_FACTS_SQL                                                                 \
     " CASE WHEN EXISTS (SELECT 1 FROM users s WHERE s.org_id = u.org_id AND s.id <> u.id"    \
     " AND s.role = 'supervisor' AND s.pending = 0 AND s.disabled = 0) THEN 1 ELSE 0 END,"   \
-    " CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.org_id = u.org_id) THEN 1 ELSE 0 END "
+    " CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.org_id = u.org_id) THEN 1 ELSE 0 END," \
+    " u.system_wide, COALESCE(u.pending_by, 0) "
+
+/* Returns the facts of the account id (role, org_id) whose QG_ACCOUNT_FACTS_SQL columns
+ * start at column col of st's current row. */
+account_facts session_account_facts(db_stmt *st, int col, int64_t id, qg_role role,
+                                    int64_t org_id);
 
 /* Why a login with the right password was refused. */
 typedef enum {
@@ -44,7 +53,7 @@ typedef struct {
     int64_t expires_at; /* the earlier of idle and absolute expiry */
     bool must_change;   /* the password is temporary: only changing it (or leaving) works */
     login_refusal refusal; /* session_login: why the right password did not let in */
-    qg_role confirm_by;    /* with LOGIN_REFUSED_PENDING: who may confirm (policy_confirmer) */
+    const char *confirm_by; /* with LOGIN_REFUSED_PENDING: who may confirm (policy_confirmer) */
 } session_info;
 
 /* Checks login and password. On success creates a session (deleting, in the same

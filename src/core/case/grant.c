@@ -334,14 +334,18 @@ static qg_code report_in_tx(db *conn, void *arg, qg_error *err)
                                           GRANT_SELECT
                                           " WHERE (? = 0 OR (g.state = 'active'"
                                           " AND g.ended_at IS NULL AND g.expires_at > ?))"
+                                          " AND (? = 0 OR c.org_id = ? OR u.org_id = ?)"
                                           " ORDER BY g.id DESC LIMIT ?",
                                           err)
                              : NULL;
     if (!st)
         return c == QG_OK ? err->code : c;
+    int64_t org = policy_audit_org(j->actor); /* an auditor of one organisation: its grants */
     db_bind_int(st, 1, j->active_only);
     db_bind_int(st, 2, j->now);
-    db_bind_int(st, 3, j->limit);
+    for (int i = 3; i <= 5; i++)
+        db_bind_int(st, i, org);
+    db_bind_int(st, 6, j->limit);
     json_t *list = json_array();
     int rc = 0;
     while (c == QG_OK && (rc = db_step(st, err)) == 1) {

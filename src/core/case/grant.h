@@ -46,8 +46,9 @@ qg_code grant_end(qg_app *app, const qg_actor *actor, const char *code, qg_error
 
 /* The auditor's report: {"grants": [GRANT + {"case_org_id", "user" (login),
  * "user_org_id", "active"}]}, newest first, at most limit (1..500); active_only keeps the
- * grants in effect. Needs ACT_GRANT_REPORT; the reasons and notes are decrypted, so the
- * read is audited ("grant.report"). *out caller-owned. */
+ * grants in effect; an auditor of one organisation gets the grants on its cases or held by
+ * its users (policy_audit_org). Needs ACT_GRANT_REPORT; the reasons and notes are
+ * decrypted, so the read is audited ("grant.report"). *out caller-owned. */
 qg_code grant_report(qg_app *app, const qg_actor *actor, bool active_only, int limit, json_t **out,
                      qg_error *err);
 

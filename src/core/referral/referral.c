@@ -444,11 +444,18 @@ static qg_code audit_create(db *conn, create_job *j, qg_error *err)
     json_t *detail = json_pack("{s:s, s:o, s:o, s:b}", "service", j->row.service, "to_org",
                                j->to_org ? json_integer(j->to_org) : json_null(), "parts", parts,
                                "emergency", j->emergency);
+    if (!detail) /* its "to_org" shows the entry to the receiver's auditors too */
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
     qg_code c =
         referral_audit(conn, j->app->keys, j->actor, "referral.create", &j->row, detail, err);
-    if (c == QG_OK && j->emergency) /* the reason stays sealed in the first history entry */
-        c = referral_audit(conn, j->app->keys, j->actor, "referral.override", &j->row,
-                           json_pack("{s:I}", "to_org", (json_int_t)j->to_org), err);
+    json_t *override = c == QG_OK && j->emergency
+                           ? json_pack("{s:I}", "to_org", (json_int_t)j->to_org)
+                           : NULL;
+    if (c == QG_OK && j->emergency && !override)
+        return qg_fail(err, QG_ENOMEM, NULL, "memory.exhausted", "out of memory");
+    if (override) /* the reason stays sealed in the first history entry */
+        c = referral_audit(conn, j->app->keys, j->actor, "referral.override", &j->row, override,
+                           err);
     return c;
 }
 

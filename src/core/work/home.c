@@ -64,7 +64,8 @@ static void count_users(json_t *users, json_int_t id, json_int_t n[3])
     }
 }
 
-/* An admin's organisations (with their users and waiting accounts) and users. */
+/* An admin's organisations (with their users and waiting accounts) and users: every
+ * organisation for a system-wide admin, their own for an admin of one. */
 static qg_code add_admin(qg_app *app, const qg_actor *actor, json_t *users, json_t *out,
                          qg_error *err)
 {
@@ -76,8 +77,9 @@ static qg_code add_admin(qg_app *app, const qg_actor *actor, json_t *users, json
                                                         "disabled", n[2])) != 0)
             return oom(err);
     }
-    if (!allowed(actor, ACT_ORG_MANAGE))
+    if (!allowed(actor, ACT_USER_MANAGE))
         return QG_OK;
+    bool own_only = policy_user_scope(actor) == USERS_OWN_ORG;
     json_t *orgs = org_list(app, actor, err), *list = json_array();
     if (!orgs || !list) {
         json_decref(orgs);
@@ -89,6 +91,8 @@ static qg_code add_admin(qg_app *app, const qg_actor *actor, json_t *users, json
     qg_code c = QG_OK;
     json_array_foreach(orgs, i, o) {
         json_int_t id = json_integer_value(json_object_get(o, "id"));
+        if (own_only && id != actor->org_id)
+            continue;
         count_users(users, id, n);
         if (c == QG_OK && json_array_append_new(list, json_pack("{s:I, s:O, s:I, s:I}", "id", id,
                                                                 "name", json_object_get(o, "name"),

@@ -286,6 +286,9 @@ static qg_code read_workload(db *conn, const home_ctx *h, qg_error *err)
 
 /* ---- an auditor's look ---------------------------------------------------------------------- */
 
+/* The audit entries "a" an auditor reads (two parameters: policy_audit_org twice; 0 = all). */
+#define AUDIT_OF_ORG "(? = 0 OR a.seq IN (SELECT o.seq FROM audit_orgs o WHERE o.org_id = ?))"
+
 static json_t *read_row(db_stmt *st)
 {
     const char *login = db_col_text(st, 1), *object = db_col_text(st, 3);
@@ -299,11 +302,16 @@ static qg_code read_sensitive(db *conn, const home_ctx *h, qg_error *err)
 {
     if (!allowed(h, ACT_AUDIT_READ))
         return QG_OK;
-    db_stmt *st = db_prepare(
-        conn, "SELECT count(*) FROM audit WHERE at >= ? AND action IN " SENSITIVE_ACTIONS, err);
+    int64_t org = policy_audit_org(h->actor); /* an auditor of one organisation: its own */
+    db_stmt *st = db_prepare(conn,
+                             "SELECT count(*) FROM audit a WHERE a.at >= ? AND a.action IN "
+                             SENSITIVE_ACTIONS " AND " AUDIT_OF_ORG,
+                             err);
     if (!st)
         return err->code;
     db_bind_text(st, 1, h->week_ago);
+    db_bind_int(st, 2, org);
+    db_bind_int(st, 3, org);
     int rc = db_step(st, err);
     json_int_t week = rc == 1 ? db_col_int(st, 0) : 0;
     qg_code c = finish(st, rc, QG_OK, err);
@@ -314,13 +322,15 @@ static qg_code read_sensitive(db *conn, const home_ctx *h, qg_error *err)
         st = db_prepare(conn,
                         "SELECT a.at, u.login, a.action, a.object FROM audit a"
                         " LEFT JOIN users u ON u.id = a.actor WHERE a.action IN " SENSITIVE_ACTIONS
-                        " ORDER BY a.seq DESC LIMIT ?",
+                        " AND " AUDIT_OF_ORG " ORDER BY a.seq DESC LIMIT ?",
                         err);
         if (!st) {
             json_decref(recent);
             return err->code;
         }
-        db_bind_int(st, 1, HOME_RECENT_MAX);
+        db_bind_int(st, 1, org);
+        db_bind_int(st, 2, org);
+        db_bind_int(st, 3, HOME_RECENT_MAX);
         json_decref(recent);
         recent = rows_collect(st, read_row, err);
         if (!recent)
@@ -336,16 +346,20 @@ static qg_code count_grants(db *conn, const home_ctx *h, qg_error *err)
     if (!allowed(h, ACT_GRANT_REPORT))
         return QG_OK;
     db_stmt *st = db_prepare(conn,
-                             "SELECT COALESCE(SUM(CASE WHEN state = 'active' AND ended_at IS NULL"
-                             " AND expires_at > ? THEN 1 ELSE 0 END), 0),"
-                             " COALESCE(SUM(CASE WHEN granted_at >= ? THEN 1 ELSE 0 END), 0)"
-                             " FROM access_grants",
+                             "SELECT COALESCE(SUM(CASE WHEN g.state = 'active'"
+                             " AND g.ended_at IS NULL AND g.expires_at > ? THEN 1 ELSE 0 END), 0),"
+                             " COALESCE(SUM(CASE WHEN g.granted_at >= ? THEN 1 ELSE 0 END), 0)"
+                             " FROM access_grants g JOIN cases c ON c.id = g.case_id"
+                             " JOIN users u ON u.id = g.user_id"
+                             " WHERE ? = 0 OR c.org_id = ? OR u.org_id = ?", /* policy_audit_org */
                              err);
     if (!st)
         return err->code;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = (int64_t)time(NULL), org = policy_audit_org(h->actor);
     db_bind_int(st, 1, now);
     db_bind_int(st, 2, now - 7 * 24 * 3600);
+    for (int i = 3; i <= 5; i++)
+        db_bind_int(st, i, org);
     int rc = db_step(st, err);
     json_int_t active = rc == 1 ? db_col_int(st, 0) : 0, week = rc == 1 ? db_col_int(st, 1) : 0;
     qg_code c = finish(st, rc, QG_OK, err);

@@ -1,10 +1,13 @@
 // admin.js — accounts and organisations ('#/users', '#/admin/orgs'). The users page
 // serves everyone the policy lets list users (session "may": user.list): an admin sees
-// every account, who each waiting one waits for, and may add, disable and reset; a
-// supervisor sees their organisation's accounts, waiting ones first, and confirms those
-// the list marks (each user's "may": user.confirm). The navigation counts the accounts
-// waiting for the user. Never case content.
-import { api, t, route, navItem, messages, formField, select, label, markSaved, notify, watchUnsaved, fmtDate, h, formError, formMessage, clear, may, refreshNavCounts } from '../core.js';
+// the accounts within their reach (their organisation's, or every one for a system-wide
+// admin), who each waiting one waits for, and adds, resets and disables what each user's
+// "may" allows (user.manage, user.disable); a supervisor sees their organisation's
+// accounts; whoever may confirm an account (its "may": user.confirm) finds it first, with
+// a Confirm button. The new-account form offers the organisations of the session's
+// account_scope. The navigation counts the accounts waiting for the user. Never case
+// content, and never a decision from a role name.
+import { api, t, route, navItem, messages, formField, select, label, markSaved, notify, watchUnsaved, fmtDate, h, formError, formMessage, clear, may, policy, session, errorText, refreshNavCounts } from '../core.js';
 
 const M = 'admin';
 messages(M);
@@ -48,6 +51,14 @@ function byWaiting(a, b) {
   return rank(a) - rank(b) || a.login.localeCompare(b.login);
 }
 
+// What the logged-in user may do to account u (its "may" from the server).
+const can = (u, action) => (u.may || []).includes(action);
+
+// The role in words, and "system-wide" for an account whose reach is every organisation.
+function roleText(u) {
+  return u.system_wide ? `${label('role', u.role)} · ${t('adm.system_wide')}` : label('role', u.role);
+}
+
 async function usersPage(container) {
   await messages(M);
   const manage = may('user.manage');
@@ -79,7 +90,7 @@ async function usersPage(container) {
       h('thead', {}, h('tr', {}, ['adm.login', 'adm.person_name', 'adm.role', 'adm.org', 'adm.state', 'adm.created', 'adm.actions'].map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, users.map((u) => h('tr', { 'data-login': u.login, class: (u.may || []).includes('user.confirm') ? 'waiting' : null },
         h('th', { scope: 'row' }, u.login), h('td', { 'data-field': 'name' }, u.name || '—'),
-        h('td', {}, label('role', u.role)), h('td', {}, orgName(u.org_id)),
+        h('td', { 'data-field': 'role' }, roleText(u)), h('td', {}, orgName(u.org_id)),
         h('td', { 'data-field': 'state' }, stateText(u, orgName)),
         h('td', {}, fmtDate(u.created_at)),
         h('td', {}, h('div', { class: 'user-actions' }, actions(u))))))));
@@ -90,20 +101,26 @@ async function usersPage(container) {
       out.push(h('button', { type: 'button', class: 'primary', 'data-action': 'confirm-user', 'data-login': u.login, on: { click: async (ev) => {
         ev.target.disabled = true;
         const d = await api('POST', `/api/v1/users/${encodeURIComponent(u.login)}/confirm`, {});
-        const said = d.status === 204 ? t('adm.confirmed_done', { login: u.login }) : t('adm.failed');
+        const said = d.status === 204 ? t('adm.confirmed_done', { login: u.login }) : errorText(d.data);
         notify(said);
         await load();
         focusRow(u.login, said);
         refreshNavCounts();
       } } }, t('adm.confirm'), whose(u)));
     }
-    if (manage && !u.disabled) {
+    if (can(u, 'user.manage')) {
       out.push(h('button', { type: 'button', 'data-action': 'set-name', 'data-login': u.login, on: { click: () => showName(u) } }, t('adm.set_name'), whose(u)));
       out.push(h('button', { type: 'button', 'data-action': 'reset-password', 'data-login': u.login, on: { click: () => showReset(u) } }, t('adm.reset'), whose(u)));
+    }
+    if (can(u, 'user.disable')) {
       out.push(h('button', { type: 'button', 'data-action': 'disable-user', 'data-login': u.login, on: { click: async () => {
         if (!window.confirm(t('adm.confirm_disable', { login: u.login }))) return;
         const d = await api('POST', `/api/v1/users/${encodeURIComponent(u.login)}/disable`, {});
-        if (d.status === 200 || d.status === 204) { notify(t('adm.disabled_done')); await load(); focusRow(u.login, t('adm.disabled_done')); } else notify(t('adm.failed'));
+        if (d.status === 200 || d.status === 204) { notify(t('adm.disabled_done')); await load(); focusRow(u.login, t('adm.disabled_done')); } else {
+          const said = errorText(d.data); // the server's reason in words (the last system-wide admin, ...)
+          notify(said);
+          focusRow(u.login, said);
+        }
       } } }, t('adm.disable'), whose(u)));
     }
     return out;
@@ -170,7 +187,10 @@ async function usersPage(container) {
 
 // The admin's form for a new account; the new account's row takes the focus (focusRow).
 function newUserForm(all, load, focusRow) {
-  const orgSel = h('select', {}, all.map((o) => h('option', { value: String(o.id) }, o.name)));
+  // the organisations the policy lets the user make accounts in (account_scope)
+  const mine = (session() || {}).org_id;
+  const open = policy('account_scope') === 'any' ? all : all.filter((o) => o.id === mine);
+  const orgSel = h('select', {}, open.map((o) => h('option', { value: String(o.id) }, o.name)));
   const form = h('form', { class: 'new-user', novalidate: true },
     h('h2', {}, t('adm.add_user')),
     formField('login', 'adm.login', h('input', { type: 'text', autocomplete: 'off', minlength: 3, maxlength: 64 })),
@@ -234,7 +254,9 @@ async function orgsPage(container) {
     } else formError(form, r);
   });
   watchUnsaved(form);
-  container.append(h('h1', { id: 'page-title' }, t('adm.orgs_title')), list, form);
+  // the form only for whom the policy lets make organisations (a system-wide admin)
+  container.append(h('h1', { id: 'page-title' }, t('adm.orgs_title')), list);
+  if (may('org.manage')) container.append(form);
   await load();
 }
 

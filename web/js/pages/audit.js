@@ -1,6 +1,7 @@
 // audit.js — the audit trail for the auditor '#/audit': entries page by page (after=seq)
-// and the chain check (GET /api/v1/audit/verify).
-import { api, t, route, navItem, messages, h, clear } from '../core.js';
+// and the chain check (GET /api/v1/audit/verify). An auditor of one organisation reads the
+// entries that concern it; the page says which (the session's audit_scope).
+import { api, t, route, navItem, messages, h, clear, policy } from '../core.js';
 
 const M = 'audit';
 messages(M);
@@ -55,7 +56,10 @@ async function page(container) {
     verdict.append(h('p', { class: d.intact ? 'result result-yes' : 'result result-no', role: d.intact ? 'status' : 'alert' },
       d.intact ? t('aud.intact', { n: d.entries }) : t('aud.broken', { seq: d.first_bad, reason: d.reason || '' })));
   } } }, t('aud.verify'));
-  container.append(h('h1', { id: 'page-title' }, t('aud.title')), verify, verdict, list, pager);
+  // whose entries these are: the organisation's only, or every one (the session's audit_scope)
+  const scope = h('p', { class: 'hint', 'data-field': 'audit-scope' },
+    t(policy('audit_scope') === 'org' ? 'aud.scope_org' : 'aud.scope_all'));
+  container.append(h('h1', { id: 'page-title' }, t('aud.title')), scope, verify, verdict, list, pager);
   await load(0);
 }
 

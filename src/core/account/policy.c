@@ -129,6 +129,8 @@ static policy_verdict grant_verdict(const case_facts *f, qg_action action)
     if (action == ACT_CASE_WITHDRAW)
         return POLICY_HIDE; /* seen through a grant: not this supervisor's to withdraw */
     return reads_only(action) ? POLICY_ALLOW : POLICY_FORBID;
+}
+
 /* An admin whose reach is every organisation (made on the server with --system-wide). */
 static bool wide_admin(const qg_actor *a) { return a->role == ROLE_ADMIN && a->system_wide; }
 

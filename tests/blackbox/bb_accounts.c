@@ -692,7 +692,8 @@ static void test_grant_report_scoped(void **state)
     char path[128];
     qgt_case_path(fx.case_c, "/break-glass", path, sizeof path);
     assert_int_equal(status(call(U_SUP, "POST", path,
-                                 "{\"reason\":\"Made-up emergency at the station\",\"hours\":1}")),
+                                 "{\"reason\":\"Made-up emergency at the station\",\"hours\":1,"
+                                 "\"emergency\":true}")),
                      201);
     const int who[] = {U_AUD_A, U_B_AUDITOR, U_AUD_WIDE};
     const size_t want[] = {1, 0, 1};

@@ -16,8 +16,8 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 TEST_LIBS  = $(shell pkg-config --libs $(TESTPKG) 2>/dev/null)
 
 REL_FLAGS  := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
-# QG_TEST_HOOKS: switches only tests may use (a cheap password hash for the black-box tests,
-# src/crypto/crypto.c); the release build never has them.
+# QG_TEST_HOOKS: switches only tests may use (a cheap password hash for the tests, set by
+# scripts/run-tests.sh, src/crypto/crypto.c); the release build never has them.
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=undefined -DQG_TEST_HOOKS
 

@@ -22,6 +22,9 @@ export const SHOTS = path.join(OUT, 'screenshots');
 export const LOGS = path.join(OUT, 'logs');
 export const CHROMIUM = process.env.QORGAU_CHROMIUM || '/usr/bin/chromium';
 export const PASSWORD = 'made-up-Passw0rd-for-browser-tests';
+// The qorgau run here hashes new passwords at the minimum argon2id cost (a switch only the
+// test build has, src/crypto/crypto.c), as scripts/run-tests.sh asks of every test.
+process.env.QORGAU_TEST_CHEAP_PWHASH ??= '1';
 
 // ---- personal data never in the output ---------------------------------------------
 

@@ -29,7 +29,8 @@ bool qgt_env_init(qgt_env *e)
     memset(e, 0, sizeof *e);
     /* Passwords are only the way in here: the qorgau this harness runs hashes new ones at
      * the minimum argon2id cost (a test build's switch, src/crypto/crypto.c), unless the
-     * caller chose otherwise. The unit tests keep the real cost. */
+     * caller chose otherwise. scripts/run-tests.sh sets it for every test binary; test_crypto
+     * turns it off to check the real cost. */
     setenv("QORGAU_TEST_CHEAP_PWHASH", "1", 0);
     snprintf(e->dir, sizeof e->dir, "/tmp/qgtest-XXXXXX");
     if (!mkdtemp(e->dir))

@@ -485,6 +485,30 @@ static void test_password_length_limits(void **state)
     free(big);
 }
 
+/* New hashes take the interactive cost (64 MiB, two passes) whatever the environment of
+ * the test run says, unless the test build's switch is on (scripts/run-tests.sh turns it
+ * on for the other tests; main turns it off here): then libsodium's minimum, still
+ * argon2id and verified the same way. */
+static void test_password_cost(void **state)
+{
+    (void)state;
+    char stored[QG_PWHASH_MAX];
+    qg_error err = {0};
+    assert_int_equal(crypto_password_hash("correct horse battery", stored, &err), QG_OK);
+    assert_int_equal(strncmp(stored, "$argon2id$v=19$m=65536,t=2,p=1$", 31), 0);
+#ifdef QG_TEST_HOOKS
+    assert_int_equal(setenv("QORGAU_TEST_CHEAP_PWHASH", "1", 1), 0);
+    char cheap[QG_PWHASH_MAX];
+    qg_code c = crypto_password_hash("correct horse battery", cheap, &err);
+    unsetenv("QORGAU_TEST_CHEAP_PWHASH");
+    assert_int_equal(c, QG_OK);
+    assert_int_equal(strncmp(cheap, "$argon2id$v=19$m=8,t=1,p=1$", 27), 0);
+    assert_true(crypto_password_verify(cheap, "correct horse battery"));
+    assert_false(crypto_password_verify(cheap, "correct horse batterx"));
+    assert_true(crypto_password_verify(stored, "correct horse battery"));
+#endif
+}
+
 /* ---- passwords from many threads ------------------------------------------------ */
 
 #define PW_THREADS 8
@@ -595,6 +619,8 @@ static void test_json_blocks_are_wiped_on_free(void **state)
 
 int main(void)
 {
+    /* the real cost here, even when the test run asks for cheap hashes (run-tests.sh) */
+    unsetenv("QORGAU_TEST_CHEAP_PWHASH");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_keyfile_create_format_and_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyfile_create_refuses_overwrite, setup,
@@ -620,6 +646,7 @@ int main(void)
         cmocka_unit_test(test_random_token),
         cmocka_unit_test(test_equal),
         cmocka_unit_test(test_password_hash_and_verify),
+        cmocka_unit_test(test_password_cost),
         cmocka_unit_test(test_password_length_limits),
         cmocka_unit_test(test_password_many_threads),
     };

@@ -1169,11 +1169,11 @@ static void test_migration_2_marks_handed_over_cases(void **state)
     assert_int_equal(strtol(v, NULL, 10), schema_migration_count());
 }
 
-/* Migration 13 on a database written before it: only the first active admin the command
+/* Migration 14 on a database written before it: only the first active admin the command
  * line made becomes system-wide; every older audit entry is attributed to the
  * organisations it concerns (the acting user's, its object's, those its detail names,
  * both sides of a referral). */
-static void test_migration_13_scopes_accounts(void **state)
+static void test_migration_14_scopes_accounts(void **state)
 {
     fixture *f = *state;
     qg_error err = {0};
@@ -1261,7 +1261,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test(test_now_iso),
         cmocka_unit_test_setup_teardown(test_migration_2_marks_handed_over_cases, setup_empty, teardown),
-        cmocka_unit_test_setup_teardown(test_migration_13_scopes_accounts, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_14_scopes_accounts, setup_empty, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -368,7 +368,8 @@ static qg_code due_work(demo *d, char codes[][QG_CODE_SIZE], size_t n)
 /* ---- for the auditor and the supervisor ----------------------------------------------------- */
 
 /* Two reads of personal data by gen.cm1, an emergency access by gen.sup1 on a case of
- * Synthetic Police Astana. */
+ * Synthetic Police Astana, and an access request of the police supervisor (gen.sup2) to a
+ * case of Synthetic NGO Almaty, waiting for gen.sup1's approval. */
 static qg_code sensitive_reads(demo *d, char codes[][QG_CODE_SIZE], size_t n)
 {
     qg_actor cm = as_user(d, "gen.cm1"), sup = as_user(d, "gen.sup1"),
@@ -390,6 +391,19 @@ static qg_code sensitive_reads(demo *d, char codes[][QG_CODE_SIZE], size_t n)
                                  "hours", 24, "emergency", 1);
         bool emergency = false; /* an emergency access, for the police supervisor to review */
         c = body ? grant_take(d->app, &sup, pcodes[0], body, &emergency, &out, &d->err)
+                 : QG_ENOMEM;
+        json_decref(body);
+        json_decref(out);
+        out = NULL;
+    }
+    d->step = "access request";
+    if (c == QG_OK && n > 2) { /* the police supervisor asks; gen.sup1 approves or refuses */
+        json_t *body = json_pack("{s:s, s:i}", "reason",
+                                 "Demo only (made up): the girl may be the witness in our "
+                                 "criminal case; we need to confirm her identity.",
+                                 "hours", 8);
+        bool emergency = false;
+        c = body ? grant_take(d->app, &psup, codes[2], body, &emergency, &out, &d->err)
                  : QG_ENOMEM;
         json_decref(body);
         json_decref(out);

@@ -24,14 +24,19 @@ seed_demo() {
     "$gen" --db "$db" --cases 300 --seed 2026 2>/dev/null
     set_password gen.sup1
     set_password gen.cm1
+    set_password gen.sup2
     add_user 1 demo.admin admin
+    printf '%s\n' "$password" |
+        "$qorgau" user add --db "$db" --org 1 --login demo.sysadmin --role admin --system-wide \
+        >/dev/null
     add_user 2 demo.police first_responder
     add_user 1 demo.analyst analyst
     add_user 1 demo.auditor auditor
     # The work on every home page (bench/demo.c): a filled service directory, agreements
     # of Synthetic NGO Almaty with Turkistan and Karaganda, referrals both ways (answered,
     # waiting, overdue), gen.cm1's tasks and safety-plan reviews due, a few audited reads
-    # and a break-the-glass grant, an account waiting for gen.sup1's confirmation.
+    # and an emergency access, an access request of gen.sup2 waiting for gen.sup1, an
+    # account waiting for gen.sup1's confirmation.
     "$demo" --db "$db"
 }
 
@@ -54,8 +59,10 @@ The same server answers the JSON API, e.g.
 Demo users (password for all: $password):
   gen.sup1       supervisor       every case of Synthetic NGO Almaty
   gen.cm1        case_manager     the cases assigned to them there
+  gen.sup2       supervisor       every case of Synthetic Police Astana
   demo.police    first_responder  opens cases (Synthetic Police Astana)
-  demo.admin     admin            users and organisations
+  demo.admin     admin            the accounts of Synthetic NGO Almaty
+  demo.sysadmin  admin            system-wide: organisations, every organisation's accounts
   demo.analyst   analyst          aggregate figures only
   demo.auditor   auditor          the audit trail
 

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-static int hex_value(char c)
+int urlform_hex_value(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -28,7 +28,7 @@ static bool decode(const char *s, size_t n, char *out, size_t size)
         } else if (c == '%') {
             if (i + 2 >= n)
                 return false;
-            int a = hex_value(s[i + 1]), b = hex_value(s[i + 2]);
+            int a = urlform_hex_value(s[i + 1]), b = urlform_hex_value(s[i + 2]);
             if (a < 0 || b < 0)
                 return false;
             c = a * 16 + b;

@@ -13,4 +13,8 @@
  * value does not fit, holds a malformed %-escape, or decodes to a NUL byte. */
 bool urlform_get(const char *body, size_t len, const char *name, char *out, size_t size);
 
+/* Returns the value of the hexadecimal digit c (0-9, a-f, A-F), or -1 for any other
+ * character: the digits of a %XX escape, here and in the request checks of vet.c. */
+int urlform_hex_value(char c);
+
 #endif

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http/urlform.h"
+
 /* ---- small checks ------------------------------------------------------------ */
 
 static bool is_ctl(unsigned char c, bool allow_tab)
@@ -27,17 +29,6 @@ bool vet_has_ctl(const char *s, size_t n, bool allow_tab)
     return false;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* True when the raw (still percent-encoded) URI holds a control character, either
  * as a byte or as an escape such as %00 or %0A. */
 bool vet_raw_uri_bad(const char *uri)
@@ -45,8 +36,8 @@ bool vet_raw_uri_bad(const char *uri)
     for (const char *p = uri; *p; p++) {
         if (is_ctl((unsigned char)*p, false))
             return true;
-        if (p[0] == '%' && hex_value(p[1]) >= 0 && hex_value(p[2]) >= 0) {
-            int c = hex_value(p[1]) * 16 + hex_value(p[2]);
+        if (p[0] == '%' && urlform_hex_value(p[1]) >= 0 && urlform_hex_value(p[2]) >= 0) {
+            int c = urlform_hex_value(p[1]) * 16 + urlform_hex_value(p[2]);
             if (is_ctl((unsigned char)c, false))
                 return true;
         }

@@ -186,6 +186,9 @@ static void test_refusals(void **state)
            NULL);
     expect(&fx.sup_b, "POST", "/api/v1/cases/nonsense/break-glass", body, 400, "code", NULL);
     expect(&fx.sup_b, "DELETE", path, NULL, 404, "code", "grant.not_found"); /* nothing to end */
+    /* a code no case has answers as a hidden case does: withdrawing is no existence check */
+    expect(&fx.sup_b, "DELETE", "/api/v1/cases/QG-0000-0000-0000-0/break-glass", NULL, 404, "code",
+           "grant.not_found");
     expect(&fx.cm_a, "GET", "/api/v1/grant-requests", NULL, 403, NULL, "role.not_allowed");
     expect(&fx.sup_a, "POST", "/api/v1/grant-requests/x/approve", "{}", 404, "id", "grant.not_found");
     expect(&fx.sup_a, "POST", "/api/v1/grant-requests/999/approve", "{}", 404, "id",

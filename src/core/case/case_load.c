@@ -28,8 +28,9 @@ qg_code case_load(db *conn, const char *code, const qg_actor *actor, case_row *r
     db_done(st);
     if (rc < 0)
         return err->code;
-    if (rc == 1 && strcmp(r->code, code) != 0) { /* the stand-in */
+    if (rc == 1 && strcmp(r->code, code) != 0) { /* the stand-in: nothing of it stays */
         case_row_free(r);
+        *r = (case_row){0};
         rc = 0;
     }
     if (rc == 0)

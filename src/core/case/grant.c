@@ -286,7 +286,11 @@ static qg_code end_in_tx(db *conn, void *arg, qg_error *err)
     qg_code c = grant_sweep(conn, j->app->keys, j->now, err);
     if (c == QG_OK)
         c = case_load(conn, j->code, j->actor, &r, err);
-    j->case_id = r.id;
+    if (c == QG_ENOTFOUND) { /* a missing code answers as a hidden one: no grant, no request */
+        *err = (qg_error){0};
+        c = QG_OK;
+    }
+    j->case_id = r.id; /* 0 when no case has the code: no grant matches it */
     j->holder = r.org_id;
     case_row_free(&r);
     if (c == QG_OK)

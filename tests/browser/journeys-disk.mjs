@@ -77,9 +77,14 @@ const diskFull = {
         }
         // another page, loaded anew: the banner comes from the health answer; the list loads
         await b.go('#/cases');
+        await page.reload(); // a new document: the banner comes from the health answer
         await page.locator(`${BANNER} .storage-title`).waitFor().catch(() => {
             throw new Error('no banner on the case list after a reload');
         });
+        // drawn after its texts arrived: words, never the catalogue's keys (a new user saw
+        // "storage.full_title / storage.full_text" on most reloads)
+        const reloaded = await b.visibleText(BANNER);
+        assert(!/storage\.\w/.test(reloaded), `the reloaded banner shows keys: "${reloaded.slice(0, 200)}"`);
         await page.locator(`a[href="#/case/${ctx.code}"]`).first().waitFor().catch(() => {
             throw new Error('the case list does not load on a full disk');
         });

@@ -13,12 +13,15 @@ const DEGRADED_MS = 4000; // ... and this often while the disk is full or read-o
 let state = 'ok';
 let timer = null;
 
-messages('storage');
+// The banner's texts; every drawing waits for them (a banner drawn before they arrive
+// would show its keys for as long as the disk stays full).
+const texts = messages('storage');
 
 // Draws the banner for the current state in the current language, between the header
 // and the page; while all is well there is no banner element at all (so no empty alert
 // stands on every page, and a new one is announced when it appears).
-function draw() {
+async function draw() {
+  await texts;
   const old = document.getElementById('storage-banner');
   if (old) old.remove();
   if (state === 'ok') return;

@@ -108,6 +108,7 @@ const accounts = {
         assert(await row.locator('[data-action="confirm-user"]').count() === 0,
                'the admin is offered to confirm a case manager');
         await assertText(page, 'Растауды күтетін есептік жазбалар: 1.', 'admin users page (kk)');
+        await assertText(page, 'Мұнда берілген құпиясөз уақытша', 'the new-user form says its password is temporary (kk)');
         await assertClean(page, 'admin users page (kk)');
         await b.shot('admin-created-kk');
         await logout(page);

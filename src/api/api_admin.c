@@ -58,7 +58,10 @@ void api_users_create(api_call *call)
     qg_error err = {0};
     int64_t id = 0;
     qg_code c =
-        api_unpack_strict(body, &jerr, "{s:I, s:s, s:s, s:s, s?s}", "org_id", &org, "login",
+        json_object_get(body, "system_wide") /* the documented answer, not a shape error */
+            ? qg_fail(&err, QG_EFORBIDDEN, "system_wide", "account.system_wide_cli",
+                      "a system-wide account is made only on the server's command line")
+        : api_unpack_strict(body, &jerr, "{s:I, s:s, s:s, s:s, s?s}", "org_id", &org, "login",
                           &login, "role", &role, "password", &password, "name", &name) == 0
             ? user_name_check(name, &err)
             : qg_fail(&err, QG_EINVAL, "body", "body.shape",

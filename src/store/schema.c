@@ -414,7 +414,10 @@ static const char *const migrations[] = {
      * (`qorgau user add --system-wide`); of the accounts there are, only the first admin
      * the command line made (its "user.create" entry has no actor) becomes one, every
      * other stays within its organisation (docs/security.md says why). users.pending_by:
-     * who made an account wait (made or reset it), who may not confirm it. audit_orgs: the
+     * who made an account wait (made or reset it), who may not confirm it. users.made_by:
+     * the person who made the account or last set its password for it (kept after the
+     * confirmation; NULL for the command line): an account may not confirm what its own
+     * maker made or reset (policy_confirm). audit_orgs: the
      * organisations each audit entry concerns (the auditor of one reads only theirs),
      * written with each new entry and derived here for the older ones from the acting
      * user, the object (an account, an organisation, a case, a referral, an agreement)
@@ -424,6 +427,7 @@ static const char *const migrations[] = {
      */
     ("ALTER TABLE users ADD COLUMN system_wide INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE users ADD COLUMN pending_by INTEGER REFERENCES users(id);"
+     "ALTER TABLE users ADD COLUMN made_by INTEGER REFERENCES users(id);"
      "UPDATE users SET system_wide = 1 WHERE id = (SELECT MIN(u.id) FROM users u"
      "  WHERE u.role = 'admin' AND u.disabled = 0 AND EXISTS (SELECT 1 FROM audit a"
      "  WHERE a.action = 'user.create' AND a.actor IS NULL AND a.object = 'user:' || u.id));"

@@ -400,6 +400,7 @@ static const char *const pg_migrations[] = {
     /* 14: scoped accounts and four eyes (as for SQLite) */
     ("ALTER TABLE users ADD COLUMN system_wide INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE users ADD COLUMN pending_by BIGINT REFERENCES users(id);"
+     "ALTER TABLE users ADD COLUMN made_by BIGINT REFERENCES users(id);"
      "UPDATE users SET system_wide = 1 WHERE id = (SELECT MIN(u.id) FROM users u"
      "  WHERE u.role = 'admin' AND u.disabled = 0 AND EXISTS (SELECT 1 FROM audit a"
      "  WHERE a.action = 'user.create' AND a.actor IS NULL AND a.object = 'user:' || u.id));"

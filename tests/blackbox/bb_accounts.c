@@ -275,6 +275,48 @@ static int teardown(void **state)
     return 0;
 }
 
+/* The reason and field of a refused call; its status returned. Frees the answer. */
+static int refused(int by, const char *method, const char *path, const char *body,
+                   const char *reason, const char *field)
+{
+    httpc_response *r = call(by, method, path, body);
+    int st = r->status;
+    json_t *o = json_of(r), *e = json_object_get(o, "error");
+    httpc_response_free(r);
+    assert_string_equal(reason_of(o), reason);
+    if (field)
+        assert_string_equal(json_string_value(json_object_get(e, "field")), field);
+    json_decref(o);
+    return st;
+}
+
+/* Does the user list, as `by` sees it, offer action on user's row? */
+static bool row_offers(int by, const char *user, const char *action)
+{
+    json_t *u = listed(by, user), *v;
+    assert_non_null(u);
+    bool found = false;
+    size_t i;
+    json_array_foreach(json_object_get(u, "may"), i, v) found |=
+        strcmp(json_string_value(v), action) == 0;
+    json_decref(u);
+    return found;
+}
+
+/* Logs user in with PASSWORD, which must be temporary, and sets OWN; the session in *s. */
+static void first_login(const char *user, qgt_session *s)
+{
+    int st;
+    json_t *o = login(user, PASSWORD, &st, s);
+    assert_int_equal(st, 201);
+    assert_true(json_is_true(json_object_get(o, "must_change_password")));
+    json_decref(o);
+    char body[160];
+    snprintf(body, sizeof body, "{\"current_password\":\"%s\",\"password\":\"%s\"}", PASSWORD,
+             OWN);
+    assert_int_equal(status(qgt_call(&fx.env, s, "PUT", "/api/v1/session/password", body)), 204);
+}
+
 /* A supervisor confirms the case-role accounts of their organisation that an admin made;
  * no admin (not the one who made it, not another of the organisation, not a system-wide
  * one), no other role and no other organisation's supervisor may. */
@@ -390,7 +432,7 @@ static void test_cross_org_refused(void **state)
              "{\"org_id\":%lld,\"login\":\"cross.wide\",\"role\":\"admin\",\"password\":"
              "\"%s\",\"system_wide\":true}",
              (long long)fx.org[ORG_A], PASSWORD);
-    assert_int_equal(status(call(U_WIDE, "POST", "/api/v1/users", body)), 400);
+    assert_int_equal(status(call(U_WIDE, "POST", "/api/v1/users", body)), 403);
 }
 
 /* The first supervisor of a new organisation: the organisation is made by a system-wide
@@ -407,7 +449,8 @@ static void test_first_supervisor_of_new_org(void **state)
     httpc_response_free(r);
     int64_t org_d = json_integer_value(json_object_get(o, "id"));
     json_decref(o);
-    assert_int_equal(makes(U_WIDE, "new.cm", "case_manager", org_d), 201);
+    /* new.sup's maker (U_WIDE) may not make what new.sup confirms: U_WIDE2 makes them */
+    assert_int_equal(makes(U_WIDE2, "new.cm", "case_manager", org_d), 201);
     assert_waiting(U_WIDE, "new.cm", "supervisor", false); /* the supervisor to come */
     assert_int_equal(makes(U_WIDE, "new.sup", "supervisor", org_d), 201);
     assert_waiting(U_WIDE, "new.sup", "system_admin", false); /* its maker */
@@ -425,9 +468,12 @@ static void test_first_supervisor_of_new_org(void **state)
     assert_int_equal(confirm(U_WIDE2, "new.cm"), 403); /* case workers: their supervisor */
     assert_int_equal(confirm(U_WIDE2, "new.sup"), 204);
     qgt_session sup_d;
-    assert_int_equal(qgt_login(&fx.env, "new.sup", PASSWORD, &sup_d), 201);
+    first_login("new.sup", &sup_d); /* the password its maker chose is temporary */
     /* a second supervisor there is no longer an admin's to confirm */
-    assert_int_equal(makes(U_WIDE, "new.sup2", "supervisor", org_d), 201);
+    assert_int_equal(makes(U_WIDE2, "new.sup2", "supervisor", org_d), 201);
+    assert_int_equal(makes(U_WIDE, "new.cm3", "case_manager", org_d), 201);
+    assert_int_equal(status(qgt_call(&fx.env, &sup_d, "POST", "/api/v1/users/new.cm3/confirm",
+                                     NULL)), 403); /* made by new.sup's own maker */
     assert_waiting(U_WIDE2, "new.sup2", "supervisor", false);
     assert_int_equal(confirm(U_WIDE2, "new.sup2"), 403);
     assert_int_equal(status(qgt_call(&fx.env, &sup_d, "POST", "/api/v1/users/new.cm/confirm",
@@ -707,6 +753,62 @@ static void test_grant_report_scoped(void **state)
     }
 }
 
+/* The second outside test: (1) the password the maker chose is temporary; (2) an admin's
+ * own making confirms nothing its maker made or reset; (3) nobody resets their own password
+ * through /users (the own password page asks for the current one); (4) "system_wide" in
+ * POST /users answers as documented. */
+static void test_outside_review_2(void **state)
+{
+    (void)state;
+    /* (1) made by an admin, confirmed by a second: the first login must change it */
+    assert_int_equal(admin_makes("chain.cm", "case_manager", fx.org[ORG_A]), 201);
+    assert_int_equal(confirm(U_SUP, "chain.cm"), 204);
+    json_t *u = listed(U_ADMIN, "chain.cm");
+    assert_true(json_is_true(json_object_get(u, "must_change")));
+    json_decref(u);
+    qgt_session cm;
+    first_login("chain.cm", &cm);
+    assert_int_equal(status(qgt_call(&fx.env, &cm, "GET", "/api/v1/cases", NULL)), 200);
+    /* (2) the admin's own admin, confirmed once, confirms nothing more of the admin's */
+    assert_int_equal(admin_makes("chain.adm", "admin", fx.org[ORG_A]), 201);
+    assert_int_equal(confirm(U_ADMIN2, "chain.adm"), 204);
+    qgt_session adm;
+    first_login("chain.adm", &adm);
+    assert_int_equal(admin_makes("chain.aud", "auditor", fx.org[ORG_A]), 201);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/users/%s/confirm", "chain.aud");
+    assert_int_equal(status(qgt_call(&fx.env, &adm, "POST", path, NULL)), 403);
+    assert_int_equal(confirm(U_ADMIN2, "chain.aud"), 204);
+    assert_int_equal(change(U_ADMIN, "acct.admin2", "password"), 204); /* a reset */
+    snprintf(path, sizeof path, "/api/v1/users/%s/confirm", "acct.admin2");
+    assert_int_equal(status(qgt_call(&fx.env, &adm, "POST", path, NULL)), 403);
+    assert_int_equal(confirm(U_WIDE, "acct.admin2"), 204);
+    /* but what another made, it confirms */
+    assert_int_equal(makes(U_WIDE, "chain.aud2", "auditor", fx.org[ORG_A]), 201);
+    snprintf(path, sizeof path, "/api/v1/users/%s/confirm", "chain.aud2");
+    assert_int_equal(status(qgt_call(&fx.env, &adm, "POST", path, NULL)), 204);
+    /* (3) one's own password: only on the own page, and the users page offers no reset */
+    char body[160];
+    snprintf(body, sizeof body, "{\"password\":\"%s\"}", TEMP);
+    assert_int_equal(refused(U_ADMIN, "PUT", "/api/v1/users/acct.admin/password", body,
+                             "account.own_password", "login"),
+                     403);
+    assert_int_equal(try_login("acct.admin", TEMP, NULL), 401); /* unchanged */
+    assert_false(row_offers(U_ADMIN, "acct.admin", "user.password"));
+    assert_true(row_offers(U_ADMIN, "acct.admin", "user.manage")); /* the name */
+    assert_true(row_offers(U_ADMIN, "chain.cm", "user.password"));
+    /* (4) a system-wide account through the API: 403 naming the field */
+    snprintf(body, sizeof body,
+             "{\"org_id\":%lld,\"login\":\"chain.wide\",\"role\":\"admin\",\"password\":\"%s\","
+             "\"system_wide\":true}",
+             (long long)fx.org[ORG_A], PASSWORD);
+    assert_int_equal(
+        refused(U_WIDE, "POST", "/api/v1/users", body, "account.system_wide_cli", "system_wide"),
+        403);
+    assert_int_equal(status(qgt_call(&fx.env, &cm, "DELETE", "/api/v1/session", NULL)), 204);
+    assert_int_equal(status(qgt_call(&fx.env, &adm, "DELETE", "/api/v1/session", NULL)), 204);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -721,6 +823,7 @@ int main(void)
         cmocka_unit_test(test_system_wide),
         cmocka_unit_test(test_audit_scoped),
         cmocka_unit_test(test_grant_report_scoped),
+        cmocka_unit_test(test_outside_review_2),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

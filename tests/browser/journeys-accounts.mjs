@@ -108,6 +108,7 @@ const accounts = {
         assert(await row.locator('[data-action="confirm-user"]').count() === 0,
                'the admin is offered to confirm a case manager');
         await assertText(page, 'Растауды күтетін есептік жазбалар: 1.', 'admin users page (kk)');
+        await assertText(page, 'Мұнда берілген құпиясөз уақытша', 'the new-user form says its password is temporary (kk)');
         await assertClean(page, 'admin users page (kk)');
         await b.shot('admin-created-kk');
         await logout(page);
@@ -151,13 +152,17 @@ const accounts = {
         await assertText(page, 'Нет учётных записей, ждущих подтверждения.', 'after confirming (ru)');
         await eventually(async () => !/\d/.test(await navUsers.innerText()), 'the navigation count does not go away after confirming');
         const after = await page.locator(`tr[data-login="${NEW_LOGIN}"] [data-field="state"]`).innerText();
-        assert(after.trim() === 'Активен', `the confirmed account is not shown as active: "${after}"`);
+        // the password its maker chose is temporary: the user sets their own at the first login
+        assert(after.trim() === 'Временный пароль: при следующем входе задаст свой.',
+               `the confirmed account is not shown with a temporary password: "${after}"`);
         await b.shot('supervisor-confirmed-ru');
         await logout(page);
 
         // 4. the user logs in (Russian stays chosen)
         await loginAs(b, NEW_LOGIN);
-        assert(!(await page.evaluate(() => location.hash)).startsWith('#/password'), 'a confirmed user is sent to the password page');
+        await eventually(async () => (await page.evaluate(() => location.hash)) === '#/password',
+                         'the password the admin chose does not lead to the password page');
+        await eventually(async () => (await title(page)) === 'Задайте свой пароль', 'the password page title is not "Задайте свой пароль"');
         await assertClean(page, 'the user\'s first page (ru)');
         await b.shot('user-in-ru');
         await logout(page);
@@ -167,6 +172,11 @@ const accounts = {
         await setLang(page, 'en');
         await b.go('#/users');
         await eventually(async () => (await title(page)) === 'Users', 'the users page title is not "Users"');
+        // one's own password is changed on "My password" (with the current one), never reset here
+        assert(await page.locator('tr[data-login="acct.admin"] [data-action="reset-password"]').count() === 0,
+               'the admin is offered a reset of their own password on the users page');
+        assert(await page.locator('tr[data-login="acct.admin"] [data-action="set-name"]').count() === 1,
+               'the admin is not offered their own name on the users page');
         await page.click(`tr[data-login="${NEW_LOGIN}"] [data-action="reset-password"]`);
         const reset = page.locator('form.reset-password');
         await reset.waitFor();
@@ -181,10 +191,10 @@ const accounts = {
         await reset.locator('[data-action="set-temporary"]').click();
         await assertText(page, `A temporary password is set for ${NEW_LOGIN}: it works once a second person confirms it.`,
                          'after the reset (en)');
-        const resetState = await page.locator(`tr[data-login="${NEW_LOGIN}"] [data-field="state"]`).innerText();
-        assert(resetState.includes(`Waiting for confirmation by a supervisor of ${ORG}.`) &&
-               resetState.includes('Temporary password: sets their own at the next login.'),
-               `the admin does not see the reset account's state (en): "${resetState}"`);
+        const resetState = () => page.locator(`tr[data-login="${NEW_LOGIN}"] [data-field="state"]`).innerText();
+        await eventually(async () => (await resetState()).includes(`Waiting for confirmation by a supervisor of ${ORG}.`) &&
+                         (await resetState()).includes('Temporary password: sets their own at the next login.'),
+                         'the admin does not see the reset account\'s state (en)');
         await assertClean(page, 'admin after reset (en)');
         await b.shot('admin-reset-en');
         await logout(page);
@@ -273,6 +283,8 @@ const accountsPhone = {
         await b.shot('supervisor-confirmed-kk');
         await logout(page);
         await loginAs(b, NEW_LOGIN);
+        await eventually(async () => (await title(page)) === 'Өз құпиясөзіңізді орнатыңыз',
+                         'the password the admin chose does not lead to "set your password" at 360 px (kk)');
         await b.shot('user-in-kk');
     },
 };
@@ -341,8 +353,9 @@ const secondAdmin = {
         await b.shot('auditor-waiting-ru');
         await waiting.locator('[data-action="confirm-user"]').click();
         await assertText(page, `Учётная запись ${AUDITOR} подтверждена: теперь можно войти.`, 'after confirming (ru)');
-        await eventually(async () => (await waiting.locator('[data-field="state"]').innerText()).trim() === 'Активен',
-                         'the confirmed auditor is not shown as active (ru)');
+        await eventually(async () => (await waiting.locator('[data-field="state"]').innerText()).trim() ===
+                         'Временный пароль: при следующем входе задаст свой.',
+                         'the confirmed auditor is not shown with a temporary password (ru)');
         await b.shot('auditor-confirmed-ru');
         await logout(page);
 
@@ -360,7 +373,10 @@ const secondAdmin = {
         await assertClean(page, 'the system-wide admin\'s users page (kk)');
         await b.shot('system-wide-kk');
         await logout(page);
-        await loginAs(b, AUDITOR);
+        await loginAs(b, AUDITOR); // the password its maker chose: set their own first
+        await eventually(async () => (await title(page)) === 'Өз құпиясөзіңізді орнатыңыз',
+                         'the auditor\'s first login does not lead to "set your password" (kk)');
+        await assertText(page, 'Әкімші сізге уақытша құпиясөз берді.', 'the auditor\'s first login (kk)');
         await b.shot('auditor-in-kk');
         void ctx;
     },

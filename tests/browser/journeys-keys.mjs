@@ -111,10 +111,11 @@ const confirm = {
         await tabTo(page, '[data-action="confirm-user"][data-login="wait.keys"]', 'the waiting account');
         await b.shot('confirm-focused');
         await page.keyboard.press('Enter');
-        // the confirmed account's row takes the focus and says it is active; the notice says so
+        // the confirmed account's row takes the focus and says its password is temporary (its
+        // maker chose it); the notice says it is confirmed
         await focusIs(page, 'tr[data-login="wait.keys"]', 'after "confirm"');
         await focusVisible(page, 'after "confirm"');
-        await visible(page, 'tr[data-login="wait.keys"] [data-field="state"]', 'Белсенді', 'the confirmed row');
+        await visible(page, 'tr[data-login="wait.keys"] [data-field="state"]', 'Уақытша құпиясөз', 'the confirmed row');
         await visible(page, '#status', 'wait.keys есептік жазбасы расталды', 'the notice');
         await b.shot('confirmed');
         const api = await b.server.api('sup.keys');

@@ -700,6 +700,19 @@ static void test_confirm_table(void **state)
     qg_actor me = {.user_id = 20, .org_id = 3, .role = ROLE_ADMIN, .system_wide = true};
     account_facts mine = {.id = 20, .role = ROLE_ADMIN, .org_id = 3};
     assert_int_equal(policy_confirm(&me, &mine), POLICY_FORBID);
+    /* nor what one's own maker made or reset (made_by 7): no chain through one's making */
+    for (int ar = ROLE_NONE; ar <= ROLE_SYSTEM; ar++)
+        for (int tr = ROLE_ADMIN; tr < ROLE_SYSTEM; tr++) {
+            qg_actor made = {.user_id = 2, .org_id = 3, .role = (qg_role)ar, .made_by = 7};
+            account_facts f = {.id = 20, .role = (qg_role)tr, .org_id = 3, .pending_by = 7,
+                               .org_has_supervisor = true};
+            assert_int_equal(policy_confirm(&made, &f),
+                             ar == ROLE_SYSTEM ? POLICY_ALLOW : POLICY_FORBID);
+            f.pending_by = 8; /* another's making: the maker changes nothing */
+            qg_actor nomaker = made;
+            nomaker.made_by = 0; /* made on the server */
+            assert_int_equal(policy_confirm(&made, &f), policy_confirm(&nomaker, &f));
+        }
 }
 
 /* Who the web shows as the one to confirm a waiting account. */
@@ -773,6 +786,7 @@ static void test_password_temporary(void **state)
     qg_actor sup = {.user_id = 5, .org_id = 3, .role = ROLE_SUPERVISOR};
     assert_true(policy_password_temporary(&admin, 9));
     assert_false(policy_password_temporary(&admin, 1));
+    assert_true(policy_password_temporary(&admin, 0)); /* the one chosen at the making */
     assert_false(policy_password_temporary(&sys, 9));
     assert_false(policy_password_temporary(&sup, 5));
     assert_false(policy_password_temporary(NULL, 9));

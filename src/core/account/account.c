@@ -172,7 +172,8 @@ static qg_code insert_user(db *conn, void *arg, qg_error *err)
     db_stmt *st =
         db_prepare(conn,
                    "INSERT INTO users (org_id, login, role, pw_hash, created_at, pw_changed_at,"
-                   " pending, pending_by, system_wide) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                   " pending, pending_by, system_wide, must_change, made_by)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                    " RETURNING id",
                    err);
     if (!st)
@@ -187,6 +188,8 @@ static qg_code insert_user(db *conn, void *arg, qg_error *err)
     db_bind_int(st, 7, pending);
     db_bind_id_or_null(st, 8, pending ? j->actor->user_id : 0);
     db_bind_int(st, 9, j->system_wide);
+    db_bind_int(st, 10, policy_password_temporary(j->actor, 0)); /* the maker knows it */
+    db_bind_id_or_null(st, 11, j->actor ? j->actor->user_id : 0);
     int rc = db_step(st, err);
     if (rc == 1)
         j->id = db_col_int(st, 0);
@@ -295,16 +298,20 @@ static account_facts row_facts(const json_t *row)
 }
 
 /* The actions the actor may take on the account of f now: "user.confirm" (waiting, and the
- * actor may confirm it), "user.manage" (reset its password, set its name), "user.disable"
- * (not offered for one's own account). */
+ * actor may confirm it), "user.manage" (set its name), "user.password" (reset its password;
+ * not one's own, which PUT /session/password changes), "user.disable" (not offered for
+ * one's own account). */
 static json_t *row_may(const qg_actor *actor, const account_facts *f, bool pending, bool disabled)
 {
     json_t *may = json_array();
     int failed = !may;
     if (!failed && pending && !disabled && policy_confirm(actor, f) == POLICY_ALLOW)
         failed = json_array_append_new(may, json_string(policy_action_name(ACT_USER_CONFIRM)));
-    if (!failed && !disabled && policy_account_change(actor, ACCOUNT_RESET, f) == POLICY_ALLOW)
+    bool manage = !disabled && policy_account_change(actor, ACCOUNT_RESET, f) == POLICY_ALLOW;
+    if (!failed && manage)
         failed = json_array_append_new(may, json_string(policy_action_name(ACT_USER_MANAGE)));
+    if (!failed && manage && f->id != actor->user_id) /* one's own: PUT /session/password */
+        failed = json_array_append_new(may, json_string("user.password"));
     if (!failed && !disabled && f->id != actor->user_id && /* never one's own, on the page */
         policy_account_change(actor, ACCOUNT_DISABLE, f) == POLICY_ALLOW)
         failed = json_array_append_new(may, json_string("user.disable"));
@@ -415,7 +422,8 @@ static db_stmt *change_statement(db *conn, const change_job *j, const user_targe
     case CHANGE_OWN:
         st = db_prepare(conn,
                         "UPDATE users SET pw_hash = ?, pw_changed_at = ?, pending = ?,"
-                        " must_change = ?, pending_by = ? WHERE id = ?",
+                        " must_change = ?, pending_by = ?,"
+                        " made_by = CASE WHEN ? = 1 THEN ? ELSE made_by END WHERE id = ?",
                         err);
         if (st) {
             bool waits = policy_needs_confirmation(j->actor, t->id);
@@ -424,7 +432,10 @@ static db_stmt *change_statement(db *conn, const change_job *j, const user_targe
             db_bind_int(st, 3, t->pending || waits);
             db_bind_int(st, 4, policy_password_temporary(j->actor, t->id));
             db_bind_id_or_null(st, 5, waits ? j->actor->user_id : t->facts.pending_by);
-            db_bind_int(st, 6, t->id);
+            /* who last set it for another (kept: a maker stays a maker) */
+            db_bind_int(st, 6, j->kind == CHANGE_PASSWORD && j->actor->user_id != t->id);
+            db_bind_id_or_null(st, 7, j->actor->user_id);
+            db_bind_int(st, 8, t->id);
         }
         return st;
     case CHANGE_CONFIRM:
@@ -504,6 +515,10 @@ static qg_code change_user(db *conn, void *arg, qg_error *err)
         c = check_change(conn, j->actor, j->kind == CHANGE_DISABLE ? ACCOUNT_DISABLE
                                                                     : ACCOUNT_RESET,
                          &t, err);
+    if (c == QG_OK && j->kind == CHANGE_PASSWORD && t.id == j->actor->user_id)
+        c = qg_fail(err, QG_EFORBIDDEN, "login", "account.own_password",
+                    "your own password is changed on your own password page, with the current"
+                    " one (PUT /session/password)");
     if (c != QG_OK)
         return c;
     db_stmt *st = change_statement(conn, j, &t, err);

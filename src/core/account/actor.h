@@ -26,6 +26,8 @@ typedef struct {
     qg_role role;
     bool system_wide; /* an admin, auditor or analyst whose reach is every organisation
                        * (made only on the server: `qorgau user add --system-wide`) */
+    int64_t made_by;  /* the person who made this account or last set its password for it
+                       * (users.made_by); 0 for the command line or the system */
 } qg_actor;
 
 /* Returns the role for its code ("case_manager" ...), or ROLE_NONE. ROLE_SYSTEM has

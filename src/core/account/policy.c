@@ -273,7 +273,7 @@ static bool is_case_role(qg_role role)
 
 bool policy_needs_confirmation(const qg_actor *actor, int64_t target_user_id)
 {
-    return actor && actor->role != ROLE_SYSTEM && actor->user_id != target_user_id;
+    return actor && actor->role == ROLE_ADMIN && actor->user_id != target_user_id;
 }
 
 /* The first supervisor of an organisation that has nobody to confirm it and no cases. */
@@ -294,6 +294,8 @@ policy_verdict policy_confirm(const qg_actor *actor, const account_facts *f)
         return POLICY_HIDE; /* another organisation's account: as if absent */
     if (actor->user_id == f->pending_by || actor->user_id == f->id)
         return POLICY_FORBID; /* never one's own account, creation or reset */
+    if (actor->made_by != 0 && actor->made_by == f->pending_by)
+        return POLICY_FORBID; /* nor what one's own maker made or reset: no chain of one */
     if (is_case_role(f->role)) {
         if (actor->role == ROLE_SUPERVISOR)
             return POLICY_ALLOW;

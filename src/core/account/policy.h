@@ -149,7 +149,10 @@ typedef struct {
 
 /* Returns the verdict for actor confirming the waiting account of facts (the one place
  * that decides it; the table of docs/security.md "Who manages which account"):
- *   - nobody confirms their own account, nor one they made or reset (FORBID);
+ *   - nobody confirms their own account, nor one they made or reset (FORBID), nor one
+ *     made or reset by the person who made their own account or last set its password
+ *     (actor->made_by == facts->pending_by: FORBID), so that nobody confirms through an
+ *     account of their own making;
  *   - a supervisor confirms the case-role accounts (supervisor, case manager, first
  *     responder) of their own organisation;
  *   - an admin of the organisation or a system-wide admin confirms its admin, auditor and
@@ -190,8 +193,9 @@ int64_t policy_audit_org(const qg_actor *actor);
 
 /* Returns true when the password actor sets for the account target_user_id is temporary:
  * it works for one login, after which the user must choose their own before doing
- * anything else. True when an admin sets someone else's password (a reset); false for
- * the user's own change and for the system (the operator on the server). */
+ * anything else. True when an admin sets someone else's password: a reset, or the
+ * password chosen when making the account (target_user_id 0); false for the user's own
+ * change and for the system (the operator on the server). */
 bool policy_password_temporary(const qg_actor *actor, int64_t target_user_id);
 
 /* Returns the verdict for actor managing what belongs to organisation org_id: its

@@ -304,7 +304,8 @@ static qg_code read_session(db *conn, void *arg, qg_error *err)
     session_info *who = r->who;
     db_stmt *st = db_prepare(conn,
                              "SELECT s.created_at, s.last_seen, s.csrf, u.id, u.org_id, u.role,"
-                             " u.login, u.must_change, u.system_wide FROM sessions s"
+                             " u.login, u.must_change, u.system_wide, COALESCE(u.made_by, 0)"
+                             " FROM sessions s"
                              " JOIN users u ON u.id = s.user_id"
                              " WHERE s.token_hash = ? AND u.disabled = 0 AND u.pending = 0",
                              err);
@@ -322,6 +323,7 @@ static qg_code read_session(db *conn, void *arg, qg_error *err)
         snprintf(who->login, sizeof who->login, "%s", db_col_text(st, 6));
         who->must_change = db_col_int(st, 7) != 0;
         who->actor.system_wide = db_col_int(st, 8) != 0;
+        who->actor.made_by = db_col_int(st, 9);
     }
     db_done(st);
     return rc == 1 ? QG_OK : rc == 0 ? QG_ENOTFOUND : err->code;

@@ -110,6 +110,8 @@ async function usersPage(container) {
     }
     if (can(u, 'user.manage')) {
       out.push(h('button', { type: 'button', 'data-action': 'set-name', 'data-login': u.login, on: { click: () => showName(u) } }, t('adm.set_name'), whose(u)));
+    }
+    if (can(u, 'user.password')) { // never on one's own row: that is the own password page
       out.push(h('button', { type: 'button', 'data-action': 'reset-password', 'data-login': u.login, on: { click: () => showReset(u) } }, t('adm.reset'), whose(u)));
     }
     if (can(u, 'user.disable')) {

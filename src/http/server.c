@@ -403,10 +403,13 @@ static enum MHD_Result begin_request(http_server *srv, struct MHD_Connection *co
         return send_invalid(conn, "path", "request.path", "request path is not valid");
     if (vet_headers_bad(conn) || !vet_headers_layout_ok(conn, method, version))
         return send_invalid(conn, "header", "request.header",
-                            "request header holds a control character");
+                            "request header name or value is not valid");
     if (vet_framing_ambiguous(conn))
         return send_invalid(conn, "header", "request.framing",
                             "the body's length is given twice or in two ways");
+    if (vet_transfer_coding_bad(conn))
+        return send_invalid(conn, "header", "request.framing",
+                            "the body's transfer coding is not chunked");
     unsigned long long declared;
     if (declared_length(conn, &declared) && declared > srv->max_body)
         return send_too_large(conn, srv->max_body);

@@ -1,8 +1,9 @@
 /*
  * vet.c — the checks the HTTP adapter (server.c) makes on a request before any handler
  * sees it: control characters in the URI, path and header values; header names that are
- * not tokens; ambiguous body framing and transfer codings other than chunked; bytes hidden behind a NUL that libmicrohttpd 0.9.75 cut a line at; and
- * trailer fields. Each reads libmicrohttpd's parse of the request and copies nothing.
+ * not tokens; ambiguous body framing and transfer codings other than chunked; bytes
+ * hidden behind a NUL that libmicrohttpd 0.9.75 cut a line at; and trailer fields. Each
+ * reads libmicrohttpd's parse of the request and copies nothing.
  */
 #include "http/vet.h"
 

@@ -528,19 +528,6 @@ const char *http_cookie(const http_request *req, const char *name)
     return MHD_lookup_connection_value(req->impl, MHD_COOKIE_KIND, name);
 }
 
-static bool header_name_ok(const char *name)
-{
-    size_t n = strlen(name);
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (c <= 0x20 || c >= 0x7f || c == ':')
-            return false;
-    }
-    return true;
-}
-
 bool http_add_header(http_response *resp, const char *name, const char *value)
 {
     if (!resp || !name || !value)
@@ -551,7 +538,7 @@ bool http_add_header(http_response *resp, const char *name, const char *value)
     http_header_pair *slot = &resp->extra[resp->extra_count];
     if (nlen >= sizeof slot->name || vlen >= sizeof slot->value)
         return false;
-    if (!header_name_ok(name) || vet_has_ctl(value, vlen, false))
+    if (!vet_token_ok(name, nlen) || vet_has_ctl(value, vlen, false))
         return false;
     memcpy(slot->name, name, nlen + 1);
     memcpy(slot->value, value, vlen + 1);

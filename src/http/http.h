@@ -57,8 +57,8 @@ const char *http_query(const http_request *req, const char *name);
 /* Returns the value of cookie name, or NULL. Same lifetime. */
 const char *http_cookie(const http_request *req, const char *name);
 
-/* Adds a response header. Returns false (and adds nothing) when the table is full
- * or the value holds a control character. */
+/* Adds a response header. Returns false (and adds nothing) when the table is full,
+ * the name is not a token (RFC 9110) or the value holds a control character. */
 bool http_add_header(http_response *resp, const char *name, const char *value);
 
 typedef void (*http_handler_fn)(void *ctx, const http_request *req, http_response *resp);

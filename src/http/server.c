@@ -403,10 +403,13 @@ static enum MHD_Result begin_request(http_server *srv, struct MHD_Connection *co
         return send_invalid(conn, "path", "request.path", "request path is not valid");
     if (vet_headers_bad(conn) || !vet_headers_layout_ok(conn, method, version))
         return send_invalid(conn, "header", "request.header",
-                            "request header holds a control character");
+                            "request header name or value is not valid");
     if (vet_framing_ambiguous(conn))
         return send_invalid(conn, "header", "request.framing",
                             "the body's length is given twice or in two ways");
+    if (vet_transfer_coding_bad(conn))
+        return send_invalid(conn, "header", "request.framing",
+                            "the body's transfer coding is not chunked");
     unsigned long long declared;
     if (declared_length(conn, &declared) && declared > srv->max_body)
         return send_too_large(conn, srv->max_body);
@@ -525,19 +528,6 @@ const char *http_cookie(const http_request *req, const char *name)
     return MHD_lookup_connection_value(req->impl, MHD_COOKIE_KIND, name);
 }
 
-static bool header_name_ok(const char *name)
-{
-    size_t n = strlen(name);
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (c <= 0x20 || c >= 0x7f || c == ':')
-            return false;
-    }
-    return true;
-}
-
 bool http_add_header(http_response *resp, const char *name, const char *value)
 {
     if (!resp || !name || !value)
@@ -548,7 +538,7 @@ bool http_add_header(http_response *resp, const char *name, const char *value)
     http_header_pair *slot = &resp->extra[resp->extra_count];
     if (nlen >= sizeof slot->name || vlen >= sizeof slot->value)
         return false;
-    if (!header_name_ok(name) || vet_has_ctl(value, vlen, false))
+    if (!vet_token_ok(name, nlen) || vet_has_ctl(value, vlen, false))
         return false;
     memcpy(slot->name, name, nlen + 1);
     memcpy(slot->value, value, vlen + 1);

@@ -21,13 +21,22 @@ bool vet_raw_uri_bad(const char *uri);
 /* True when the decoded path starts with '/' and holds no control character. */
 bool vet_path_ok(const char *url);
 
-/* True when a header name holds a control character, or a value one other than tab
- * (sizes from libmicrohttpd: a NUL inside the reported length counts too). */
+/* True when the n bytes at s are a token of RFC 9110 5.6.2 (one or more tchar): what a
+ * header name must be. */
+bool vet_token_ok(const char *s, size_t n);
+
+/* True when a header name is not a token (a blank before the colon, a control
+ * character, a separator), or a value holds a control character other than tab (sizes
+ * from libmicrohttpd: a NUL inside the reported length counts too). */
 bool vet_headers_bad(struct MHD_Connection *conn);
 
 /* True when the body's framing is ambiguous: two Content-Length headers, two
  * Transfer-Encoding headers, or both kinds. */
 bool vet_framing_ambiguous(struct MHD_Connection *conn);
+
+/* True when a Transfer-Encoding is present and is not exactly "chunked" (any case, blanks
+ * before it allowed, none after): libmicrohttpd decodes nothing else. */
+bool vet_transfer_coding_bad(struct MHD_Connection *conn);
 
 /* True when the request line "METHOD\0URI\0VERSION" in libmicrohttpd's read buffer hides
  * nothing behind a NUL: the method ends right before uri (the raw URI as the URI

@@ -8,6 +8,7 @@
 #include "api/api_call.h"
 #include "core/account/account.h"
 #include "core/account/capabilities.h"
+#include "core/account/policy.h"
 
 /* The user, the CSRF token, when the session ends if unused, the idle limit (the web
  * interface warns before it) and the user's capabilities; NULL when out of memory. */
@@ -19,7 +20,13 @@ static json_t *session_json(const api_call *call, const session_info *who)
                           "system_wide", who->actor.system_wide,
                           "csrf", who->csrf, "expires_at", (json_int_t)who->expires_at,
                           "idle_seconds", call->api->app->settings.session_idle_s);
+    /* the emergency accesses a supervisor may take in 24 hours, for the request form */
+    int emergency = policy_decide(&who->actor, ACT_BREAK_GLASS, NULL) == POLICY_ALLOW
+                        ? call->api->app->settings.emergency_grants_per_day
+                        : 0;
     if (o && (json_object_set_new(o, "must_change_password", json_boolean(who->must_change)) ||
+              (emergency > 0 && json_object_set_new(o, "emergency_grants_per_day",
+                                                    json_integer(emergency)) != 0) ||
               capabilities_add(o, &who->actor) != 0)) {
         json_decref(o);
         o = NULL;

@@ -334,7 +334,7 @@ static void test_refuse_and_withdraw(void **state)
     json_int_t id = ask(&fx.sup_b, fx.code, false, "");
     decide_path(id, "refuse", refuse);
     expect(&fx.sup_a, "POST", refuse, "{}", 400, "note", "grant.note_required");
-    expect(&fx.sup_a, "POST", refuse, "{\"note\":\"no\"}", 400, "note", "grant.note_required");
+    expect(&fx.sup_a, "POST", refuse, "{\"note\":\"no\"}", 400, "note", "grant.note_too_short");
     json_t *o = NULL;
     assert_int_equal(send(&fx.sup_a, "POST", refuse, "{\"note\":\"Ask the police liaison\"}", &o),
                      200);

@@ -175,7 +175,7 @@ static qg_code seal_note(decide_job *j, const char *what, size_t min, unsigned c
         return QG_OK;
     qg_code c = case_input_text(note, GRANT_REASON_MAX, true, "note", err);
     if (c == QG_OK && strlen(json_string_value(note)) < min)
-        c = qg_fail(err, QG_EINVAL, "note", "grant.note_required",
+        c = qg_fail(err, QG_EINVAL, "note", "grant.note_too_short",
                     "must say why, in at least %d characters", (int)min);
     return c == QG_OK ? sealed_put(j->app->keys, j->case_id, what, j->id, note, sealed, len, err)
                       : c;

@@ -428,8 +428,8 @@ json_t *audit_list_recent(db *conn, int64_t org_id, int64_t before, int limit, q
                                     err),
                          below, org_id, limit, err);
     return list_rows(db_prepare(conn,
-                                LIST_COLUMNS " FROM audit a" LIST_JOINS
-                                             " WHERE a.seq < ? AND ? = 0 ORDER BY a.seq DESC LIMIT ?",
+                                LIST_COLUMNS " FROM audit a" LIST_JOINS " WHERE a.seq < ? AND ? = 0"
+                                             " ORDER BY a.seq DESC LIMIT ?",
                                 err),
                      below, org_id, limit, err);
 }

@@ -17,7 +17,9 @@ const LIMIT = 50;
 const HOME_ACTIONS = ['personal.read', 'case.history_read', 'case.child_record', 'case.export', 'dataset.export',
   'screening.read', 'task.read', 'referral.read', 'assessment.read', 'safety_plan.read', 'action_plan.read',
   'interaction.read', 'case.break_glass'];
-const ACTIONS = ['login', 'login_failed', 'logout', 'database.init', 'database.backup',
+// the case's records write '<kind>.create' and '<kind>.update' (src/core/case/record.c)
+const ACTIONS = ['assessment.create', 'assessment.update', 'safety_plan.create', 'safety_plan.update',
+  'action_plan.create', 'action_plan.update', 'interaction.create', 'interaction.update','login', 'login_failed', 'logout', 'database.init', 'database.backup',
   'org.create', 'user.create', 'user.confirm', 'user.disable', 'user.passwd', 'user.passwd_own', 'user.name',
   'case.create', 'case.update', 'case.import', 'case.duplicate_iin', 'case.search', 'case.assign', 'case.unassign',
   'case.stage', 'case.close', 'case.reopen', 'case.withdraw', 'case.break_glass_end', 'personal.update',
@@ -56,8 +58,10 @@ function objectText(e) {
 // The detail's members with words where the page has them: 'aud.key.<name>'.
 const KEYS = ['org_id', 'user_id', 'role', 'pending', 'temporary', 'throttled', 'reason', 'to_org', 'from_org',
   'orgs', 'ref', 'fields', 'count', 'service', 'parts', 'expires_at', 'system_wide', 'via_code', 'side',
-  'by_phone', 'stage', 'status', 'purpose', 'emergency', 'rows', 'table', 'format', 'name'];
+  'by_phone', 'stage', 'status', 'purpose', 'emergency', 'rows', 'table', 'format', 'name', 'n'];
 function keyWords(k) { return KEYS.includes(k) ? t('aud.key.' + k) : k; }
+// a key in words, or its code marked as such (not a word of the page's language)
+function keyNode(k) { return KEYS.includes(k) ? t('aud.key.' + k) : h('span', { translate: 'no' }, k); }
 
 function valueText(v) {
   if (v === true) return t('aud.yes');
@@ -75,7 +79,9 @@ function valueText(v) {
 function detailList(detail) {
   const kept = Object.entries(detail || {}).filter(([, v]) => v !== null && v !== undefined);
   if (!kept.length) return '';
-  return h('ul', { class: 'kv' }, kept.map(([k, v]) => h('li', {}, keyWords(k) + ': ' + valueText(v))));
+  // yes/no in words; every other value is a number, a code or a name, kept as it is
+  const value = (v) => (typeof v === 'boolean' ? valueText(v) : h('span', { translate: 'no' }, valueText(v)));
+  return h('ul', { class: 'kv' }, kept.map(([k, v]) => h('li', {}, keyNode(k), ': ', value(v))));
 }
 
 function row(e) {

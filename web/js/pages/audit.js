@@ -90,8 +90,8 @@ function row(e) {
     h('td', { 'data-field': 'at' }, fmtDateTime(e.at)),
     h('td', { 'data-field': 'actor' }, whoText(e)),
     h('td', { 'data-field': 'action' }, actionWords(e.action), h('span', { class: 'aud-code', translate: 'no' }, e.action)),
-    h('td', { 'data-field': 'object' }, objectText(e)),
-    h('td', { class: 'detail', 'data-field': 'detail' }, detailList(e.detail)));
+    h('td', { 'data-field': 'object' }, objectText(e) || '—'),
+    h('td', { class: 'detail', 'data-field': 'detail' }, detailList(e.detail) || '—'));
 }
 
 async function page(container) {

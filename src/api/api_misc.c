@@ -19,15 +19,22 @@ static bool may_audit(api_call *call)
     return false;
 }
 
+/* GET /api/v1/audit: with after=N the entries after N, oldest first (the paging the CLI and
+ * older callers use); without it the newest first, below the cursor before=N when given. */
 void api_audit_list(api_call *call)
 {
-    int64_t after, limit;
-    if (!may_audit(call) || !api_query_int(call, "after", 0, 0, INT64_MAX, &after) ||
+    int64_t after, before, limit;
+    if (!may_audit(call) || !api_query_int(call, "after", -1, 0, INT64_MAX, &after) ||
+        !api_query_int(call, "before", 0, 1, INT64_MAX, &before) ||
         !api_query_int(call, "limit", AUDIT_PAGE_DEFAULT, 1, AUDIT_TRAIL_PAGE_MAX, &limit))
         return;
     qg_error err = {0};
     json_t *list = NULL;
-    if (audit_trail_list(call->api->app, &call->who.actor, after, (int)limit, &list, &err) != QG_OK)
+    qg_app *app = call->api->app;
+    qg_code c = after >= 0 ? audit_trail_list(app, &call->who.actor, after, (int)limit, &list, &err)
+                           : audit_trail_recent(app, &call->who.actor, before, (int)limit, &list,
+                                                &err);
+    if (c != QG_OK)
         api_fail(call, &err, NULL);
     else
         api_reply(call, 200, json_pack("{s:o}", "entries", list));

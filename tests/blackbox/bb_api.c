@@ -1740,6 +1740,55 @@ static bool audit_has(json_t *all, const char *action)
     return qgt_audit_has(all, action);
 }
 
+/* Without after the trail reads the newest first, and before=N pages on below N; each
+ * entry names its actor's login (null for the server) and an account object's login. */
+static void check_recent_first(json_t *all)
+{
+    size_t n = json_array_size(all);
+    assert_true(n > 4);
+    httpc_response *r = call(U_AUDITOR, "GET", "/api/v1/audit?limit=3", NULL);
+    assert_int_equal(r->status, 200);
+    json_t *o = json_of(r);
+    httpc_response_free(r);
+    json_t *page = json_object_get(o, "entries");
+    assert_int_equal(json_array_size(page), 3);
+    json_int_t top = json_integer_value(json_object_get(json_array_get(page, 0), "seq"));
+    json_int_t third = json_integer_value(json_object_get(json_array_get(page, 2), "seq"));
+    /* the newest the auditor may read (the trail may have grown by this read's own) */
+    assert_true(top >= json_integer_value(json_object_get(json_array_get(all, n - 1), "seq")));
+    assert_true(json_integer_value(json_object_get(json_array_get(page, 1), "seq")) < top);
+    json_decref(o);
+    char path[PATH_MAX_LEN];
+    snprintf(path, sizeof path, "/api/v1/audit?limit=2&before=%lld", (long long)third);
+    r = call(U_AUDITOR, "GET", path, NULL);
+    assert_int_equal(r->status, 200);
+    o = json_of(r);
+    httpc_response_free(r);
+    page = json_object_get(o, "entries");
+    assert_int_equal(json_array_size(page), 2);
+    assert_true(json_integer_value(json_object_get(json_array_get(page, 0), "seq")) < third);
+    json_decref(o);
+    bool named = false, account = false;
+    size_t i;
+    json_t *e;
+    json_array_foreach(all, i, e) {
+        const char *action = json_string_value(json_object_get(e, "action"));
+        const char *login = json_string_value(json_object_get(e, "actor_login"));
+        if (json_is_null(json_object_get(e, "actor")))
+            assert_true(json_is_null(json_object_get(e, "actor_login")));
+        else
+            assert_non_null(login);
+        named = named || (strcmp(action, "login") == 0 && login &&
+                          strcmp(login, user_defs[U_AUDITOR].login) == 0);
+        const char *object = json_string_value(json_object_get(e, "object"));
+        const char *label = json_string_value(json_object_get(e, "object_label"));
+        if (object && strncmp(object, "user:", 5) == 0 && label)
+            account = account || strncmp(label, "api.", 4) == 0;
+    }
+    assert_true(named);
+    assert_true(account);
+}
+
 /* Logins, failures, reads of personal data and changes are all in the trail, the trail
  * is intact, and it holds no personal data and no passwords or tokens. */
 static void test_audit_trail(void **state)
@@ -1801,6 +1850,10 @@ static void test_audit_trail(void **state)
     r = call(U_AUDITOR, "GET", "/api/v1/audit?after=x", NULL);
     expect_error(r, 400, "invalid", "after");
     httpc_response_free(r);
+    r = call(U_AUDITOR, "GET", "/api/v1/audit?before=0", NULL);
+    expect_error(r, 400, "invalid", "before");
+    httpc_response_free(r);
+    check_recent_first(all);
     free(text);
     json_decref(all);
 }

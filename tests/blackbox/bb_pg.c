@@ -125,6 +125,11 @@ static void test_two_servers_one_database(void **state)
     const char *verify[] = {"audit", "verify", NULL};
     assert_int_equal(qgt_cli(&a, true, NULL, out, errout, verify), 0);
     assert_non_null(strstr(out, "audit trail intact"));
+    /* the listing's joins (the actor's login, an account object's by CASE and CAST) on
+     * PostgreSQL: pg.sup's login is named beside its entry */
+    const char *audit_list[] = {"audit", "list", "--limit", "12", NULL};
+    assert_int_equal(qgt_cli(&a, true, NULL, out, errout, audit_list), 0);
+    assert_non_null(strstr(out, "\"actor_login\":\"pg.sup\""));
     const char *backup[] = {"backup", "/tmp/qorgau-bb-pg-never.db", NULL};
     assert_int_equal(qgt_cli(&a, true, NULL, out, errout, backup), 2);
     assert_non_null(strstr(errout, "pg_dump"));

@@ -179,7 +179,78 @@ async function checkRole(b, role, tag) {
         await b.shot(`${role.name}-${l}-${tag}`);
     }
     await setLang(page, 'kk');
+    if (role.name === 'auditor') await checkAuditPage(b, tag);
     await logout(page);
+}
+
+// The audit trail as the auditor reads it (issue 15): the newest first, who by login, each
+// action in words (never its bare code), the detail as key: value lines (never JSON), local
+// dates like the home page; and the access report says whose grants it shows.
+const AUDIT = {
+    kk: { title: 'Аудит журналы', login: 'Жүйеге кіру', scope: 'өз ұйымыңыздың' },
+    ru: { title: 'Журнал аудита', login: 'Вход в систему', scope: 'вашей организации' },
+    en: { title: 'Audit trail', login: 'Logged in', scope: "your organisation's" },
+};
+
+async function auditIn(b, lang, tag) {
+    const page = b.page;
+    const want = AUDIT[lang];
+    if (lang !== 'kk') {
+        await openMenu(page);
+        await page.click(`[data-action="set-lang-${lang}"]`);
+        await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+        await closeMenu(page);
+    }
+    await page.waitForFunction((t) => (document.querySelector('#page-title') || {}).textContent === t, want.title);
+    await page.locator('table.audit tbody tr').first().waitFor();
+    const rows = await page.locator('table.audit tbody tr').evaluateAll((trs) => trs.map((tr) => {
+        const cell = (f) => tr.querySelector(`[data-field="${f}"]`);
+        const action = cell('action');
+        return {
+            seq: Number(tr.dataset.seq), at: cell('at').innerText.trim(), who: cell('actor').innerText.trim(),
+            words: action.firstChild.textContent.trim(), code: action.querySelector('.aud-code').textContent.trim(),
+            detail: cell('detail').innerText,
+        };
+    }));
+    assert(rows.length >= 5, `audit ${lang}: ${rows.length} entries shown`);
+    for (let i = 1; i < rows.length; i++) assert(rows[i].seq < rows[i - 1].seq, `audit ${lang}: not the newest first`);
+    for (const r of rows) {
+        assert(r.words && r.words !== r.code, `audit ${lang}: the action ${r.code} is shown as its code ("${r.words}")`);
+        assert(!r.detail.includes('{'), `audit ${lang}: entry ${r.seq} shows JSON in its detail: ${r.detail}`);
+        assert(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/.test(r.at), `audit ${lang}: entry ${r.seq}'s time is "${r.at}"`);
+    }
+    // the auditor's own login, by login and in words
+    assert(rows.some((r) => r.code === 'login' && r.words === want.login && r.who.includes('hm.auditor')),
+           `audit ${lang}: no "${want.login}" by hm.auditor`);
+    assert(rows.some((r) => /hm\.(sup|cm1|admin)/.test(r.who)), `audit ${lang}: no other account named in the who column`);
+    const text = await page.locator('main').innerText();
+    assert(!/\buser:\d|\borg:\d/.test(text), `audit ${lang}: an object is shown as its number`);
+    await b.shot(`auditor-audit-${lang}-${tag}`);
+}
+
+// Closes the navigation a narrow screen opened (the shots show the page, not the menu).
+async function closeMenu(page) {
+    const btn = page.locator('#menu-toggle');
+    if (await btn.isVisible() && (await btn.getAttribute('aria-expanded')) === 'true') await btn.click();
+}
+
+async function checkAuditPage(b, tag) {
+    const page = b.page;
+    await b.go('#/audit');
+    for (const lang of ['kk', 'ru', 'en']) await auditIn(b, lang, tag);
+    await b.go('#/access-grants');
+    await page.locator('[data-field="grants-scope"]').waitFor();
+    const scope = await page.locator('[data-field="grants-scope"]').innerText();
+    assert(scope.includes(AUDIT.en.scope), `the access report says "${scope}"`);
+    await b.shot(`auditor-access-grants-en-${tag}`);
+    await openMenu(page);
+    await page.click('[data-action="set-lang-kk"]');
+    await page.waitForFunction(() => document.documentElement.lang === 'kk');
+    await closeMenu(page);
+    const kk = await page.locator('[data-field="grants-scope"]').innerText();
+    assert(kk.includes(AUDIT.kk.scope), `the access report says "${kk}" (kk)`);
+    await b.go('#/home');
+    await page.locator('.home-blocks').waitFor();
 }
 
 function journey(id, viewport, tag) {
@@ -187,7 +258,7 @@ function journey(id, viewport, tag) {
         id,
         title: `every role lands on its home page with its own work (kk, ru, en at ${viewport.width} px)`,
         viewport,
-        pages: ['login', 'home'],
+        pages: ['login', 'home', 'audit'],
         setup,
         seed,
         async run(b) {

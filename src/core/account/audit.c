@@ -352,35 +352,84 @@ qg_code audit_verify_snapshot(db *conn, const qg_keys *keys, audit_report *repor
     return c;
 }
 
+/* A JSON string of column i, or null. */
+static json_t *text_or_null(db_stmt *st, int i)
+{
+    return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i));
+}
+
+/* An entry as the listing reads it (the columns of LIST_COLUMNS): its stored members, and
+ * beside them, never hashed, the acting account's login and name and a label for the
+ * object (an account's login, an organisation's name; null when not resolvable). */
 static json_t *row_json(db_stmt *st)
 {
     json_t *detail = qg_json_loads(db_col_text(st, 5), 0, NULL);
-    return json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:s}", "seq", (json_int_t)db_col_int(st, 0),
-                     "at", db_col_text(st, 1),
-                     "actor", db_col_null(st, 2) ? json_null() : json_integer(db_col_int(st, 2)),
-                     "action", db_col_text(st, 3), "object",
-                     db_col_null(st, 4) ? json_null() : json_string(db_col_text(st, 4)), "detail",
-                     detail ? detail : json_object(), "hash", db_col_text(st, 7));
+    json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:s}", "seq",
+                          (json_int_t)db_col_int(st, 0), "at", db_col_text(st, 1), "actor",
+                          db_col_null(st, 2) ? json_null() : json_integer(db_col_int(st, 2)),
+                          "action", db_col_text(st, 3), "object", text_or_null(st, 4), "detail",
+                          detail ? detail : json_object(), "hash", db_col_text(st, 7));
+    json_object_set_new(o, "actor_login", text_or_null(st, 8));
+    json_object_set_new(o, "actor_name", text_or_null(st, 9));
+    json_object_set_new(o, "object_label",
+                        db_col_null(st, 10) ? text_or_null(st, 11) : text_or_null(st, 10));
+    return o;
+}
+
+/* The listing's columns and joins: the entry, the acting account (null for the system),
+ * the account or organisation the object names ("user:ID", "org:ID"; CASE keeps the cast
+ * off every other object, a case code among them). Each join is by primary key. */
+#define LIST_COLUMNS                                                                         \
+    "SELECT a.seq, a.at, a.actor, a.action, a.object, a.detail, a.prev, a.hash, u.login,"   \
+    " u.name, ou.login, oo.name"
+#define LIST_JOINS                                                                           \
+    " LEFT JOIN users u ON u.id = a.actor"                                                   \
+    " LEFT JOIN users ou ON ou.id = CASE WHEN a.object LIKE 'user:%'"                       \
+    " THEN CAST(substr(a.object, 6) AS BIGINT) END"                                          \
+    " LEFT JOIN orgs oo ON oo.id = CASE WHEN a.object LIKE 'org:%'"                         \
+    " THEN CAST(substr(a.object, 5) AS BIGINT) END"
+
+/* Binds the three parameters every listing takes and collects its rows. */
+static json_t *list_rows(db_stmt *st, int64_t cursor, int64_t org_id, int limit, qg_error *err)
+{
+    if (!st)
+        return NULL;
+    db_bind_int(st, 1, cursor);
+    db_bind_int(st, 2, org_id);
+    db_bind_int(st, 3, limit);
+    return rows_collect(st, row_json, err);
 }
 
 json_t *audit_list(db *conn, int64_t org_id, int64_t after, int limit, qg_error *err)
 {
-    db_stmt *st;
     if (org_id > 0)
-        st = db_prepare(conn,
-                        "SELECT a.seq, a.at, a.actor, a.action, a.object, a.detail, a.prev,"
-                        " a.hash FROM audit_orgs o JOIN audit a ON a.seq = o.seq"
-                        " WHERE o.seq > ? AND o.org_id = ? ORDER BY o.seq LIMIT ?",
-                        err);
-    else /* the same parameters; the organisation's is always true */
-        st = db_prepare(conn,
-                        "SELECT seq, at, actor, action, object, detail, prev, hash"
-                        " FROM audit WHERE seq > ? AND ? = 0 ORDER BY seq LIMIT ?",
-                        err);
-    if (!st)
-        return NULL;
-    db_bind_int(st, 1, after);
-    db_bind_int(st, 2, org_id);
-    db_bind_int(st, 3, limit);
-    return rows_collect(st, row_json, err);
+        return list_rows(db_prepare(conn,
+                                    LIST_COLUMNS " FROM audit_orgs o JOIN audit a ON a.seq = o.seq"
+                                                 LIST_JOINS " WHERE o.seq > ? AND o.org_id = ?"
+                                                 " ORDER BY o.seq LIMIT ?",
+                                    err),
+                         after, org_id, limit, err);
+    /* the same parameters; the organisation's is always true */
+    return list_rows(db_prepare(conn,
+                                LIST_COLUMNS " FROM audit a" LIST_JOINS
+                                             " WHERE a.seq > ? AND ? = 0 ORDER BY a.seq LIMIT ?",
+                                err),
+                     after, org_id, limit, err);
+}
+
+json_t *audit_list_recent(db *conn, int64_t org_id, int64_t before, int limit, qg_error *err)
+{
+    int64_t below = before > 0 ? before : INT64_MAX;
+    if (org_id > 0)
+        return list_rows(db_prepare(conn,
+                                    LIST_COLUMNS " FROM audit_orgs o JOIN audit a ON a.seq = o.seq"
+                                                 LIST_JOINS " WHERE o.seq < ? AND o.org_id = ?"
+                                                 " ORDER BY o.seq DESC LIMIT ?",
+                                    err),
+                         below, org_id, limit, err);
+    return list_rows(db_prepare(conn,
+                                LIST_COLUMNS " FROM audit a" LIST_JOINS " WHERE a.seq < ? AND ? = 0"
+                                             " ORDER BY a.seq DESC LIMIT ?",
+                                err),
+                     below, org_id, limit, err);
 }

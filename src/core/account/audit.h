@@ -55,4 +55,11 @@ qg_code audit_verify_snapshot(db *conn, const qg_keys *keys, audit_report *repor
  * "from_org", "to_org" or the list "orgs"). */
 json_t *audit_list(db *conn, int64_t org_id, int64_t after, int limit, qg_error *err);
 
+/* As audit_list, but the newest first: entries with seq < before (every entry when before
+ * is 0), at most limit, the highest seq first. Each entry of both listings also carries,
+ * outside the hashed members, "actor_login" and "actor_name" (the acting account's; null
+ * for the system or a name never given) and "object_label" (the login of a "user:ID"
+ * object, the name of an "org:ID" one; else null). */
+json_t *audit_list_recent(db *conn, int64_t org_id, int64_t before, int limit, qg_error *err);
+
 #endif

@@ -31,6 +31,12 @@ qg_code audit_trail_check(const qg_actor *actor, qg_error *err);
 qg_code audit_trail_list(qg_app *app, const qg_actor *actor, int64_t after, int limit, json_t **out,
                          qg_error *err);
 
+/* As audit_trail_list, but the newest first: the entries with seq < before (the newest
+ * when before is 0), at most limit (audit_list_recent). QG_EINVAL naming "before" or
+ * "limit" out of range. Entries of both carry actor_login, actor_name and object_label. */
+qg_code audit_trail_recent(qg_app *app, const qg_actor *actor, int64_t before, int limit,
+                           json_t **out, qg_error *err);
+
 /* Verifies the whole chain in one snapshot on a reading connection and fills *report
  * (first_bad = 0 when intact). Asks the policy first (QG_EFORBIDDEN); a storage failure
  * is an error, a broken chain is not. */

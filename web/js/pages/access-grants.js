@@ -1,6 +1,6 @@
 // access-grants.js — the auditor's report of break-the-glass grants '#/access-grants'
 // (GET /api/v1/access-grants: reading it is audited, the reasons are shown).
-import { api, errorText, clear, fmtDateTime, h, messages, navItem, pageTitle, route, t } from '../core.js';
+import { api, errorText, clear, fmtDateTime, h, messages, navItem, pageTitle, route, session, t } from '../core.js';
 import { kindText, scopeText, who } from './grant-requests.js';
 
 const ready = Promise.all([messages('cases'), messages('grants')]);
@@ -10,7 +10,11 @@ const when = fmtDateTime; /* local time, as every page shows it */
 
 route('#/access-grants', async (el) => {
   await ready;
-  el.append(pageTitle('grants.title'), h('p', { class: 'hint' }, t('grants.audited')));
+  // whose grants these are: the organisation's, or every one for a system-wide account
+  // (the server's grant report reads by the same flag: policy_audit_org)
+  const wide = (session() || {}).system_wide === true;
+  el.append(pageTitle('grants.title'), h('p', { class: 'hint' }, t('grants.audited')),
+    h('p', { class: 'hint', 'data-field': 'grants-scope' }, t(wide ? 'grants.scope_all' : 'grants.scope_org')));
   const only = h('input', { type: 'checkbox', id: 'f-active', name: 'active' });
   const box = h('div');
   const form = h('form', { class: 'filters', novalidate: true },

@@ -15,7 +15,6 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -424,22 +423,12 @@ static void test_daily_limit(void **state)
     ask(&fx.sup_b, fx.code3, false, "");
 }
 
-static void sql(const char *text)
-{
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(fx.env.db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    char *msg = NULL;
-    if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("sql: %s", msg ? msg : "?");
-    sqlite3_close(db);
-}
-
 /* A request nobody decided within 72 hours expires (its deadline moved into the past). */
 static void test_expiry(void **state)
 {
     (void)state;
-    sql("UPDATE access_grants SET expires_at = expires_at - 73 * 3600 WHERE state = 'requested'");
+    qgt_sql(&fx.env,
+            "UPDATE access_grants SET expires_at = expires_at - 73 * 3600 WHERE state = 'requested'");
     json_t *o = NULL;
     assert_int_equal(send(&fx.sup_a, "GET", "/api/v1/grant-requests", NULL, &o), 200);
     assert_int_equal(json_array_size(json_object_get(o, "to_decide")), 0);

@@ -29,7 +29,6 @@
 
 #include <jansson.h>
 #include <limits.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,19 +105,6 @@ static void env_with_ex4(qgt_env *e)
     write_ex4(path);
     const char *argv[] = {"import", "cases", path, "--org", org_a, NULL};
     assert_int_equal(qgt_cli(e, true, NULL, out, err, argv), 0);
-}
-
-/* Runs SQL on the test database with the sqlite3 library (the server may run). */
-static void sql(qgt_env *e, const char *text)
-{
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(e->db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    char *msg = NULL;
-    int rc = sqlite3_exec(db, text, NULL, NULL, &msg);
-    if (rc != SQLITE_OK)
-        fail_msg("sql: %s", msg ? msg : "?");
-    sqlite3_close(db);
 }
 
 /* ---- reading a report ---- */
@@ -349,7 +335,7 @@ static void test_stats_excluded(void **state)
     (void)state;
     qgt_env e;
     env_with_ex4(&e);
-    sql(&e, "UPDATE cases SET stats_excluded = 1 WHERE external_ref = 'ex4-1'");
+    qgt_sql(&e, "UPDATE cases SET stats_excluded = 1 WHERE external_ref = 'ex4-1'");
     static const char *const names[] = {"victims", "exploitation", "regions", "age-bands",
                                         "flows", "process"};
     for (size_t i = 0; i < 6; i++)
@@ -370,7 +356,7 @@ static void test_flows_and_age_bands(void **state)
     (void)state;
     qgt_env e;
     env_with_ex4(&e);
-    sql(&e, "UPDATE cases SET exploitation_place = 'RU' WHERE external_ref = 'ex4-1';"
+    qgt_sql(&e, "UPDATE cases SET exploitation_place = 'RU' WHERE external_ref = 'ex4-1';"
             "INSERT INTO case_route SELECT id, 1, 'recruitment', 'turkistan', '2019' FROM cases"
             "  WHERE external_ref IN ('ex4-1', 'ex4-2');"
             "INSERT INTO case_route SELECT id, 2, 'exploitation', 'almaty', NULL FROM cases"
@@ -466,7 +452,7 @@ static void test_csv_and_cli_errors(void **state)
     qgt_env e;
     env_with_ex4(&e);
     /* a formula planted in the database is written guarded */
-    sql(&e, "UPDATE cases SET region = '=HYPERLINK(\"x\")' WHERE external_ref = 'ex4-5'");
+    qgt_sql(&e, "UPDATE cases SET region = '=HYPERLINK(\"x\")' WHERE external_ref = 'ex4-5'");
     const char *regions[] = {"report", "regions", "--format", "csv", NULL};
     assert_int_equal(qgt_cli(&e, true, NULL, out, err, regions), 0);
     assert_non_null(strstr(out, "'=HYPERLINK"));

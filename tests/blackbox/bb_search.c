@@ -13,7 +13,6 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -428,18 +427,6 @@ static void test_contact_request_unnamed(void **state)
     free(attempt);
 }
 
-/* Runs SQL on the test database (the server may run). */
-static void sql(const char *text)
-{
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(fx.env.db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    char *msg = NULL;
-    if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("sql: %s", msg ? msg : "?");
-    sqlite3_close(db);
-}
-
 /* Replacing the personal data replaces its terms: the old name no longer finds the case,
  * the new one does. */
 static void test_rename(void **state)
@@ -485,7 +472,7 @@ static void test_index_refresh_and_file(void **state)
 {
     (void)state;
     bool found = false;
-    sql("DELETE FROM case_terms; UPDATE cases SET terms_version = 0;");
+    qgt_sql(&fx.env, "DELETE FROM case_terms; UPDATE cases SET terms_version = 0;");
     assert_int_equal(search(&fx.cm, "Aigul", &found), 0);
     assert_int_equal(qgt_server_stop(&fx.env), 0);
     assert_true(qgt_server_start(&fx.env, NULL));

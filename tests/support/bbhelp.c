@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "base/err.h"
 #include "base/text.h"
@@ -87,6 +88,17 @@ int qgt_send(qgt_env *e, const qgt_session *s, const char *method, const char *p
     if (out)
         *out = qgt_json(r);
     return qgt_status(r);
+}
+
+void qgt_sql(const qgt_env *e, const char *text)
+{
+    sqlite3 *conn = NULL;
+    assert_int_equal(sqlite3_open(e->db, &conn), SQLITE_OK);
+    sqlite3_busy_timeout(conn, 5000);
+    char *msg = NULL;
+    if (sqlite3_exec(conn, text, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("sql: %s", msg ? msg : "?");
+    sqlite3_close(conn);
 }
 
 void qgt_case_path(const char *code, const char *suffix, char *out, size_t size)

@@ -56,6 +56,10 @@ int qgt_status(httpc_response *r);
 int qgt_send(qgt_env *e, const qgt_session *s, const char *method, const char *path,
              const char *body, json_t **out);
 
+/* Runs text (SQL) on e's SQLite test database with the sqlite3 library, beside a running
+ * server (waits up to 5 s for its lock); fails the test with SQLite's message on error. */
+void qgt_sql(const qgt_env *e, const char *text);
+
 /* Writes "/api/v1/cases/CODE" followed by suffix (NULL for none) into out (size bytes). */
 void qgt_case_path(const char *code, const char *suffix, char *out, size_t size);
 

@@ -390,15 +390,16 @@ static void test_agreements_end(void **state)
 
 /* ---- audit ------------------------------------------------------------------------------ */
 
+/* The oldest entry with the action (the trail lists the newest first). */
 static json_t *audit_find(json_t *entries, const char *action)
 {
     size_t i;
-    json_t *e;
+    json_t *e, *found = NULL;
     json_array_foreach(entries, i, e) {
         if (strcmp(json_string_value(json_object_get(e, "action")), action) == 0)
-            return e;
+            found = e;
     }
-    return NULL;
+    return found;
 }
 
 static void test_audit(void **state)

@@ -2,11 +2,12 @@
 // supervisor, first responder, admin, analyst, auditor, and the receiving organisation's
 // case manager) logs in and visits every page its navigation offers, the case page with
 // every section opened, a screening, a referral (sent and received), an agreement, each
-// report, and the public /reply page and the referral sheet, in Kazakh and Russian in
-// `make check` and also in English in `make a11y` (QG_A11Y=full). The languages run side by
-// side, each in its own browser context. (English left `make check` with issue 14, when the
-// browser journeys became its longest part near the six minutes: an English page gets the
-// guard and axe in the other journeys, which run in English too.)
+// report, and the public /reply page and the referral sheet, in Kazakh in `make check` and
+// also in Russian and English in `make a11y` (QG_A11Y=full). The languages run side by side,
+// each in its own browser context. (English left `make check` with issue 14 and Russian with
+// issue 15, when the browser journeys, its longest part, brought it near six minutes: a
+// Russian or English page still gets the guard and axe in the other journeys, many of which
+// run in all three languages, and bb_web checks that every message exists in each.)
 //
 // On every page it asserts what the user sees:
 // - the guard of lib.mjs (no "[object", "undefined", "NaN", a bare "null", a message key,
@@ -28,7 +29,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-const LANGS = process.env.QG_A11Y === 'full' ? ['kk', 'ru', 'en'] : ['kk', 'ru'];
+const LANGS = process.env.QG_A11Y === 'full' ? ['kk', 'ru', 'en'] : ['kk'];
 
 function assert(cond, message) {
     if (!cond) throw new Error(message);
@@ -403,7 +404,7 @@ const LOGINS = ['cm.sweep', 'sup.sweep', 'fr.sweep', 'in.sweep', 'admin.sweep', 
 
 const sweep = {
     id: 'sweep',
-    title: 'the sweep: every page of every role in kk and ru (make a11y: and en) shows labels, no English on kk/ru pages, axe clean',
+    title: 'the sweep: every page of every role in kk (make a11y: and ru, en) shows labels, no English on kk/ru pages, axe clean',
     viewport: DESKTOP,
     // one run walks all three languages side by side (make a11y does not repeat it); about
     // 70 s on a quiet two-core machine, the limit leaves room for a busy one

@@ -47,11 +47,13 @@ function whoText(e) {
 }
 
 // The object as the auditor reads it: a case code as it is, "account <login>",
-// "organisation <name>", else the code.
+// "organisation <name>", "agreement No. N", "referral <ref>", else the code.
 function objectText(e) {
   const o = e.object || '';
   if (o.startsWith('user:')) return e.object_label ? t('aud.obj.user', { login: e.object_label }) : o;
   if (o.startsWith('org:')) return e.object_label ? t('aud.obj.org', { name: e.object_label }) : o;
+  if (o.startsWith('agreement:')) return t('aud.obj.agreement', { id: o.slice(10) });
+  if (o.startsWith('referral:')) return t('aud.obj.referral', { ref: o.slice(9) });
   return o;
 }
 

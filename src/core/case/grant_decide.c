@@ -201,6 +201,18 @@ static qg_code approval_terms(decide_job *j, const char **scope, int64_t *hours,
     return QG_OK;
 }
 
+/* After the step's update (c its result): the step's audit entry, with extra (taken, may be
+ * NULL) in its detail beside the grant's own members. */
+static qg_code audit_step(db *conn, decide_job *j, qg_code c, const char *action, json_t *extra,
+                          qg_error *err)
+{
+    if (c == QG_OK)
+        c = grant_audit(conn, j->app->keys, j->actor, action, j->code, j->id, j->holder, j->user,
+                        j->user_org, extra, err);
+    json_decref(extra);
+    return c;
+}
+
 static qg_code approve(db *conn, decide_job *j, qg_error *err)
 {
     const char *scope = NULL;
@@ -231,13 +243,10 @@ static qg_code approve(db *conn, decide_job *j, qg_error *err)
         c = err->code;
     }
     free(note);
-    json_t *extra = json_pack("{s:s, s:I}", "scope", scope ? scope : "", "hours",
-                              (json_int_t)hours);
-    if (c == QG_OK)
-        c = grant_audit(conn, j->app->keys, j->actor, "grant.approve", j->code, j->id, j->holder,
-                        j->user, j->user_org, extra, err);
-    json_decref(extra);
-    return c;
+    return audit_step(conn, j, c, "grant.approve",
+                      json_pack("{s:s, s:I}", "scope", scope ? scope : "", "hours",
+                                (json_int_t)hours),
+                      err);
 }
 
 static qg_code refuse(db *conn, decide_job *j, qg_error *err)
@@ -261,10 +270,7 @@ static qg_code refuse(db *conn, decide_job *j, qg_error *err)
         c = err->code;
     }
     free(note);
-    if (c == QG_OK)
-        c = grant_audit(conn, j->app->keys, j->actor, "grant.refuse", j->code, j->id, j->holder,
-                        j->user, j->user_org, NULL, err);
-    return c;
+    return audit_step(conn, j, c, "grant.refuse", NULL, err);
 }
 
 static qg_code review(db *conn, decide_job *j, qg_error *err)
@@ -297,12 +303,7 @@ static qg_code review(db *conn, decide_job *j, qg_error *err)
         c = err->code;
     }
     free(note);
-    json_t *extra = json_pack("{s:b}", "ended", ending);
-    if (c == QG_OK)
-        c = grant_audit(conn, j->app->keys, j->actor, "grant.review", j->code, j->id, j->holder,
-                        j->user, j->user_org, extra, err);
-    json_decref(extra);
-    return c;
+    return audit_step(conn, j, c, "grant.review", json_pack("{s:b}", "ended", ending), err);
 }
 
 static qg_code decide_in_tx(db *conn, void *arg, qg_error *err)
